@@ -1,0 +1,99 @@
+//! `netreach admin ...`: staff accounts from the command line, for the first admin of a server
+//! without a browser, and for recovery.
+
+use crate::{open, say};
+use anyhow::{Context, bail};
+use clap::Subcommand;
+use netreach_core::{Role, Username};
+use netreach_web::accounts;
+use netreach_web::settings::Settings;
+use std::io::Read;
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a staff account
+    CreateUser {
+        #[arg(long)]
+        username: String,
+        /// admin, supervisor or worker
+        #[arg(long)]
+        role: Role,
+        /// Read the password from standard input (required: passwords never go on the command line)
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Set a new password for a staff account, unlock it and end its sessions. Without
+    /// --password-stdin a random password is generated and printed once.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List staff accounts
+    ListUsers,
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("cannot read the password from standard input")?;
+    Ok(input.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()> {
+    let (state, _) = open(settings).await?;
+    let result = match command {
+        AdminCommand::CreateUser {
+            username,
+            role,
+            password_stdin: _,
+        } => {
+            let password = read_password()?;
+            let user = accounts::create_user(&state, &username, role, password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            say(&format!("created {} ({})", user.username, user.role));
+            Ok(())
+        }
+        AdminCommand::ResetPassword {
+            username,
+            password_stdin,
+        } => {
+            let name = Username::parse(&username).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let Some(user) = state.store.user_by_username(&name).await? else {
+                bail!("no staff account named {name}");
+            };
+            let (password, generated) = if password_stdin {
+                (read_password()?, false)
+            } else {
+                (netreach_crypto::random_password(), true)
+            };
+            accounts::set_password(&state, user.id, password.clone(), &password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if generated {
+                say(&format!("new password for {name}: {password}"));
+            } else {
+                say(&format!(
+                    "password of {name} changed; their sessions were ended"
+                ));
+            }
+            Ok(())
+        }
+        AdminCommand::ListUsers => {
+            for user in state.store.list_users().await? {
+                let status = if user.is_active() {
+                    "active"
+                } else {
+                    "disabled"
+                };
+                say(&format!("{}\t{}\t{}", user.username, user.role, status));
+            }
+            Ok(())
+        }
+    };
+    state.store.close().await;
+    result
+}

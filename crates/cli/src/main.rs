@@ -1,0 +1,176 @@
+//! `netreach`: the one binary. Serves the application, migrates the database, manages staff
+//! accounts and checks the configuration. See `netreach --help`.
+
+mod admin;
+mod serve;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use netreach_store::{SqlStore, Store};
+use netreach_web::settings::{Overrides, Settings};
+use secrecy::ExposeSecret;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "netreach",
+    version,
+    about = "Anonymous web outreach for harm-reduction organisations"
+)]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand accepts.
+#[derive(Debug, Args)]
+struct Global {
+    /// Data directory (SQLite database, server secret, netreach.toml) [env: NETREACH_DATA]
+    #[arg(long, global = true, value_name = "DIR")]
+    data: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://... [env: NETREACH_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+    /// Settings file (default: netreach.toml in the data directory)
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web server (migrates first)
+    Serve {
+        /// Address to listen on [default: 127.0.0.1:8080] [env: NETREACH_LISTEN]
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
+        /// On first start, create user `admin` with a random password (printed once) and load
+        /// demo content
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and say which were applied
+    Migrate,
+    /// Manage staff accounts
+    Admin {
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+    },
+    /// Check the configuration
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Validate the settings and print the effective values, secrets masked
+    Check,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            report(&anyhow::Error::from(e));
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e);
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[allow(clippy::print_stderr)] // the one place errors reach the terminal
+fn report(error: &anyhow::Error) {
+    eprintln!("error: {error:#}");
+}
+
+/// Prints a line for the person at the terminal (not a log line).
+#[allow(clippy::print_stdout)]
+pub(crate) fn say(line: &str) {
+    println!("{line}");
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => *listen,
+        _ => None,
+    };
+    let overrides = Overrides {
+        config_file: cli.global.config.clone(),
+        data: cli.global.data.clone(),
+        database_url: cli.global.database_url.clone(),
+        listen,
+    };
+    let settings = Settings::load(&overrides).context("invalid configuration")?;
+    match cli.command {
+        Command::Serve { demo, .. } => serve::run(settings, demo).await,
+        Command::Migrate => {
+            let store = connect(&settings).await?;
+            let applied = store.migrate().await.context("migration failed")?;
+            if applied.is_empty() {
+                say(&format!(
+                    "{}: database is up to date",
+                    store.backend().name()
+                ));
+            }
+            for m in &applied {
+                say(&format!(
+                    "{}: applied {} {}",
+                    store.backend().name(),
+                    m.version,
+                    m.description
+                ));
+            }
+            store.close().await;
+            Ok(())
+        }
+        Command::Admin { command } => admin::run(settings, command).await,
+        Command::Config {
+            command: ConfigCommand::Check,
+        } => {
+            settings.server_secret().context("server secret")?;
+            settings.database_url().context("database URL")?;
+            say("configuration is valid; effective settings (secrets masked):");
+            say(&settings.masked_toml());
+            Ok(())
+        }
+    }
+}
+
+/// Connects to the configured database (creating the data directory for SQLite).
+pub(crate) async fn connect(settings: &Settings) -> anyhow::Result<SqlStore> {
+    std::fs::create_dir_all(&settings.data)
+        .with_context(|| format!("cannot create data directory {}", settings.data.display()))?;
+    let url = settings.database_url()?;
+    SqlStore::connect(url.expose_secret())
+        .await
+        .context("cannot open the database")
+}
+
+/// Connects, migrates and builds the application state.
+pub(crate) async fn open(
+    settings: Settings,
+) -> anyhow::Result<(
+    netreach_web::AppState,
+    Vec<netreach_store::AppliedMigration>,
+)> {
+    let store = connect(&settings).await?;
+    let applied = store.migrate().await.context("migration failed")?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    let state = netreach_web::state(store, settings, Arc::new(netreach_core::SystemClock))?;
+    Ok((state, applied))
+}

@@ -1,0 +1,12 @@
+//! Netreach's cryptography behind one narrow boundary: typed secrets with redacted `Debug`,
+//! zeroized on drop, never `Serialize`d.
+//!
+//! - [`password`]: Argon2id password hashes (slow by design: call them from `spawn_blocking`).
+//! - [`token`]: random bearer secrets (session cookies, API tokens, setup links) and the keyed
+//!   hashes that are all the database ever keeps of them.
+
+pub mod password;
+pub mod token;
+
+pub use password::{PasswordHash, hash_password, verify_password};
+pub use token::{SecretToken, ServerSecret, ServerSecretError, TokenHash, random_password};

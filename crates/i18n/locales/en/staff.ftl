@@ -1,0 +1,95 @@
+# The staff console.
+nav-dashboard = Console
+nav-users = Staff accounts
+nav-tokens = API tokens
+nav-account = My account
+nav-logout = Sign out
+
+role-admin = Admin
+role-supervisor = Supervisor
+role-worker = Outreach worker
+
+field-username = Username
+field-password = Password
+field-role = Role
+field-current-password = Current password
+field-new-password = New password
+field-confirm-password = Repeat the new password
+hint-password = At least 12 characters. A few unrelated words are easy to remember and hard to guess.
+hint-username = 3 to 32 characters: a–z, 0–9, dot, dash or underscore.
+
+login-title = Staff sign-in
+login-submit = Sign in
+login-error-invalid = Wrong username or password.
+login-error-disabled = This account is disabled. Ask an admin to re-enable it.
+login-error-locked = Too many wrong passwords for this account. Try again in { $wait }.
+
+logout-everywhere = Sign out on all devices
+
+dashboard-title = Console
+dashboard-signed-in-as = Signed in as { $username }
+dashboard-sessions = { $count ->
+    [one] You are signed in on { $count } device or browser.
+   *[other] You are signed in on { $count } devices or browsers.
+}
+
+setup-title = Create the first admin account
+setup-intro = This one-time link creates the first admin account. Choose a strong password and keep it safe: there is no back door. Later, add a second admin so the organisation never depends on one person.
+setup-submit = Create the admin account
+
+account-title = My account
+account-change-password = Change password
+account-sessions-heading = Sessions
+account-sessions-intro = If you forgot to sign out on a shared or lost device, sign out everywhere. Changing your password does this too.
+
+tokens-title = API tokens
+tokens-intro = Tokens let programs use the Netreach API on your behalf. Each token can do everything you can; revoke any you no longer use.
+tokens-none = You have no API tokens.
+tokens-col-name = Name
+tokens-col-created = Created
+tokens-col-last-used = Last used
+tokens-col-expires = Expires
+tokens-never = never
+tokens-revoke = Revoke
+tokens-create-heading = New token
+tokens-create-submit = Create token
+tokens-created-once = Copy this token now. It will not be shown again.
+tokens-error-name = Give the token a name of 1 to 64 characters, so you can recognise it later.
+tokens-error-days = Choose how long the token stays valid.
+
+users-title = Staff accounts
+users-col-status = Status
+users-col-created = Created
+users-col-actions = Actions
+users-status-active = active
+users-status-disabled = disabled
+users-you = (you)
+users-manage = Manage
+users-disable = Disable account
+users-enable = Re-enable account
+users-change-role = Change role
+users-reset-password = Set new password
+users-create-heading = Add a staff member
+users-create-submit = Create account
+
+flash-user-created = The account was created. Give the person their password through a safe channel.
+flash-user-disabled = The account was disabled and signed out everywhere.
+flash-user-enabled = The account was re-enabled.
+flash-role-changed = The role was changed.
+flash-password-reset = The password was set and the person was signed out everywhere.
+flash-password-changed = Your password was changed. Sign in again with the new one.
+flash-token-revoked = The token was revoked.
+flash-logged-out-everywhere = You were signed out on all devices.
+flash-setup-done = The admin account was created. Sign in with it now.
+
+error-username-too-short = The username needs at least 3 characters.
+error-username-too-long = The username can have at most 32 characters.
+error-username-characters = The username may only use a–z, 0–9, dot, dash and underscore, and must start with a letter or digit.
+error-username-taken = This username is already taken. Choose another.
+error-password-too-short = The password needs at least 12 characters.
+error-password-too-long = The password can have at most 256 characters.
+error-password-repetitive = The password cannot be one character repeated.
+error-password-mismatch = The two new passwords are not the same. Type them again.
+error-current-password = The current password is wrong.
+error-own-account = You cannot do this to your own account. Ask another admin.
+error-role = Choose a role: admin, supervisor or outreach worker.

@@ -1,0 +1,96 @@
+# Консоль сотрудников.
+nav-dashboard = Консоль
+nav-users = Сотрудники
+nav-tokens = API-токены
+nav-account = Моя учётная запись
+nav-logout = Выйти
+
+role-admin = Администратор
+role-supervisor = Супервизор
+role-worker = Аутрич-работник
+
+field-username = Имя пользователя
+field-password = Пароль
+field-role = Роль
+field-current-password = Текущий пароль
+field-new-password = Новый пароль
+field-confirm-password = Повторите новый пароль
+hint-password = Не меньше 12 символов. Несколько несвязанных слов легко запомнить и трудно угадать.
+hint-username = От 3 до 32 символов: a–z, 0–9, точка, дефис или подчёркивание.
+
+login-title = Вход для сотрудников
+login-submit = Войти
+login-error-invalid = Неверное имя пользователя или пароль.
+login-error-disabled = Эта учётная запись отключена. Попросите администратора включить её.
+login-error-locked = Слишком много неверных паролей для этой учётной записи. Попробуйте снова через { $wait }.
+
+logout-everywhere = Выйти на всех устройствах
+
+dashboard-title = Консоль
+dashboard-signed-in-as = Вы вошли как { $username }
+dashboard-sessions = { $count ->
+    [one] Вы вошли на { $count } устройстве или в браузере.
+    [few] Вы вошли на { $count } устройствах или в браузерах.
+   *[many] Вы вошли на { $count } устройствах или в браузерах.
+}
+
+setup-title = Создание первой учётной записи администратора
+setup-intro = Эта одноразовая ссылка создаёт первую учётную запись администратора. Выберите надёжный пароль и храните его в безопасности: «чёрного хода» нет. Позже добавьте второго администратора, чтобы организация не зависела от одного человека.
+setup-submit = Создать учётную запись администратора
+
+account-title = Моя учётная запись
+account-change-password = Сменить пароль
+account-sessions-heading = Сеансы
+account-sessions-intro = Если вы забыли выйти на общем или потерянном устройстве, выйдите везде. Смена пароля тоже завершает все сеансы.
+
+tokens-title = API-токены
+tokens-intro = Токены позволяют программам работать с API Netreach от вашего имени. Токен может всё, что можете вы; отзывайте те, которыми больше не пользуетесь.
+tokens-none = У вас нет API-токенов.
+tokens-col-name = Название
+tokens-col-created = Создан
+tokens-col-last-used = Использован
+tokens-col-expires = Действует до
+tokens-never = никогда
+tokens-revoke = Отозвать
+tokens-create-heading = Новый токен
+tokens-create-submit = Создать токен
+tokens-created-once = Скопируйте токен сейчас. Больше он показан не будет.
+tokens-error-name = Дайте токену название от 1 до 64 символов, чтобы потом его узнать.
+tokens-error-days = Выберите, сколько времени токен будет действовать.
+
+users-title = Сотрудники
+users-col-status = Состояние
+users-col-created = Создан
+users-col-actions = Действия
+users-status-active = активна
+users-status-disabled = отключена
+users-you = (вы)
+users-manage = Управление
+users-disable = Отключить учётную запись
+users-enable = Включить учётную запись
+users-change-role = Сменить роль
+users-reset-password = Задать новый пароль
+users-create-heading = Добавить сотрудника
+users-create-submit = Создать учётную запись
+
+flash-user-created = Учётная запись создана. Передайте человеку пароль по безопасному каналу.
+flash-user-disabled = Учётная запись отключена, все её сеансы завершены.
+flash-user-enabled = Учётная запись снова включена.
+flash-role-changed = Роль изменена.
+flash-password-reset = Пароль задан, все сеансы этого сотрудника завершены.
+flash-password-changed = Пароль изменён. Войдите снова с новым паролем.
+flash-token-revoked = Токен отозван.
+flash-logged-out-everywhere = Вы вышли на всех устройствах.
+flash-setup-done = Учётная запись администратора создана. Войдите с ней.
+
+error-username-too-short = В имени пользователя должно быть не меньше 3 символов.
+error-username-too-long = В имени пользователя может быть не больше 32 символов.
+error-username-characters = В имени пользователя допустимы только a–z, 0–9, точка, дефис и подчёркивание; начинаться оно должно с буквы или цифры.
+error-username-taken = Это имя пользователя уже занято. Выберите другое.
+error-password-too-short = В пароле должно быть не меньше 12 символов.
+error-password-too-long = В пароле может быть не больше 256 символов.
+error-password-repetitive = Пароль не может состоять из одного повторяющегося символа.
+error-password-mismatch = Новые пароли не совпадают. Введите их ещё раз.
+error-current-password = Текущий пароль неверен.
+error-own-account = Это нельзя сделать со своей учётной записью. Попросите другого администратора.
+error-role = Выберите роль: администратор, супервизор или аутрич-работник.

@@ -1,0 +1,113 @@
+//! Storage for Netreach: the [`Store`] trait, which speaks domain types only, and its
+//! implementation on SQLite (the embedded default) and PostgreSQL (for several app nodes).
+//!
+//! Both backends share one implementation over sqlx's `Any` driver ([`sql`]), because their SQL
+//! is the same almost everywhere; what truly differs (connection set-up, pragmas, migrations,
+//! locking clauses) lives in [`backend`]. Each backend keeps its own `migrations/` folder with the
+//! same migration names, and a schema-parity test keeps them in step.
+
+pub mod backend;
+mod error;
+mod model;
+mod sql;
+
+pub use backend::{Backend, BackendError};
+pub use error::StoreError;
+pub use model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser};
+pub use sql::{AppliedMigration, SqlStore};
+
+use async_trait::async_trait;
+use netreach_core::{Role, TokenId, UserId, Username};
+use time::OffsetDateTime;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the application keeps. Implementations must be safe to share between requests and
+/// between app nodes: all state lives in the database.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// Which backend answers.
+    fn backend(&self) -> Backend;
+    /// Answers when the database does.
+    async fn ping(&self) -> StoreResult<()>;
+    /// Closes the connection pool, waiting for queries in flight.
+    async fn close(&self);
+
+    // --- staff accounts ---
+    async fn create_user(&self, user: NewStaffUser) -> StoreResult<StaffUser>;
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<StaffUser>>;
+    async fn user_by_username(&self, username: &Username) -> StoreResult<Option<StaffUser>>;
+    async fn list_users(&self) -> StoreResult<Vec<StaffUser>>;
+    async fn count_users(&self) -> StoreResult<u64>;
+    /// Disables (with the time) or re-enables an account. Disabling also ends its sessions and
+    /// revokes its API tokens. Returns false when there is no such user.
+    async fn set_user_disabled(
+        &self,
+        id: UserId,
+        disabled_at: Option<OffsetDateTime>,
+    ) -> StoreResult<bool>;
+    async fn set_user_role(&self, id: UserId, role: Role) -> StoreResult<bool>;
+    /// Replaces the password hash, clears the login throttle and ends every session of the user.
+    async fn set_password_hash(
+        &self,
+        id: UserId,
+        hash: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Counts one more consecutive failed login; returns the new count.
+    async fn record_failed_login(&self, id: UserId) -> StoreResult<u32>;
+    /// Locks the account until the given time (the throttle rule decides how long).
+    async fn lock_user_until(&self, id: UserId, until: OffsetDateTime) -> StoreResult<()>;
+    /// Resets the failure count and any lock after a successful login.
+    async fn clear_login_failures(&self, id: UserId) -> StoreResult<()>;
+
+    // --- staff sessions ---
+    async fn create_session(&self, session: SessionRecord) -> StoreResult<()>;
+    /// The live session with this hash and its (enabled) user.
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(SessionRecord, StaffUser)>>;
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        last_seen_at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// "Log out everywhere": ends every session of the user; returns how many.
+    async fn delete_user_sessions(&self, user_id: UserId) -> StoreResult<u64>;
+    async fn count_user_sessions(&self, user_id: UserId, now: OffsetDateTime) -> StoreResult<u64>;
+    /// Deletes expired sessions, setup links and API tokens; returns how many rows went.
+    async fn purge_expired(&self, now: OffsetDateTime) -> StoreResult<u64>;
+
+    // --- API tokens ---
+    async fn create_api_token(&self, token: ApiTokenRecord) -> StoreResult<()>;
+    /// The live token with this hash and its (enabled) user; records its use.
+    async fn use_api_token(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(ApiTokenRecord, StaffUser)>>;
+    async fn list_api_tokens(&self, user_id: UserId) -> StoreResult<Vec<ApiTokenRecord>>;
+    /// Revokes one of the user's own tokens; false when the user has no such token.
+    async fn revoke_api_token(&self, user_id: UserId, id: TokenId) -> StoreResult<bool>;
+
+    // --- first-run setup link ---
+    /// Replaces any previous setup link with this one.
+    async fn put_setup_token(
+        &self,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()>;
+    async fn setup_token_valid(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<bool>;
+    /// Creates the first admin if, and only if, the setup link is valid and no user exists yet;
+    /// the link is consumed. All in one transaction, so two tabs cannot both succeed.
+    async fn complete_setup(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        admin: NewStaffUser,
+    ) -> StoreResult<Option<StaffUser>>;
+}

@@ -1,0 +1,513 @@
+//! The [`Store`] implementation shared by SQLite and PostgreSQL, over sqlx's `Any` driver.
+//! SQL is written once with `$n` placeholders (both engines accept them); where the engines
+//! differ, the branch is on [`Backend`].
+
+mod rows;
+
+use crate::backend::{Backend, BackendError};
+use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser};
+use crate::{Store, StoreError, StoreResult};
+use async_trait::async_trait;
+use netreach_core::clock::to_unix;
+use netreach_core::{Role, TokenId, UserId, Username};
+use rows::USER_COLUMNS;
+// Dynamic SQL here is only ever assembled from constant fragments, never from input.
+use sqlx::{AnyPool, AssertSqlSafe, Row};
+use std::collections::BTreeSet;
+use time::OffsetDateTime;
+
+/// A migration that `migrate` applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedMigration {
+    pub version: i64,
+    pub description: String,
+}
+
+/// The SQL store, on whichever backend its URL names.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl SqlStore {
+    /// Connects to the database the URL names (creating a SQLite file if missing). Does not
+    /// migrate: call [`SqlStore::migrate`].
+    pub async fn connect(url: &str) -> Result<SqlStore, BackendError> {
+        let backend = Backend::from_url(url)?;
+        let pool = backend.connect(url).await?;
+        Ok(SqlStore { pool, backend })
+    }
+
+    /// Applies pending migrations; returns the ones applied now (empty when up to date).
+    pub async fn migrate(&self) -> StoreResult<Vec<AppliedMigration>> {
+        let before = self.applied_versions().await?;
+        self.backend.migrator().run(&self.pool).await?;
+        Ok(self
+            .backend
+            .migrator()
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration() && !before.contains(&m.version))
+            .map(|m| AppliedMigration {
+                version: m.version,
+                description: m.description.to_string(),
+            })
+            .collect())
+    }
+
+    async fn applied_versions(&self) -> StoreResult<BTreeSet<i64>> {
+        let exists_sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let n: i64 = sqlx::query(exists_sql)
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        if n == 0 {
+            return Ok(BTreeSet::new());
+        }
+        let rows = sqlx::query("SELECT version FROM _sqlx_migrations")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| r.try_get::<i64, _>("version").map_err(StoreError::from))
+            .collect()
+    }
+
+    /// The pool, for test helpers that inspect the raw database.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    async fn user_where(&self, clause: &str, value: String) -> StoreResult<Option<StaffUser>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE {clause} = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::user).transpose()
+    }
+
+    async fn exec(&self, sql: &'static str, binds: Vec<Bind>) -> StoreResult<u64> {
+        let mut query = sqlx::query(sql);
+        for bind in binds {
+            query = match bind {
+                Bind::Text(v) => query.bind(v),
+                Bind::Int(v) => query.bind(v),
+                Bind::OptInt(v) => query.bind(v),
+            };
+        }
+        Ok(query.execute(&self.pool).await?.rows_affected())
+    }
+}
+
+/// A bound value for [`SqlStore::exec`].
+enum Bind {
+    Text(String),
+    Int(i64),
+    OptInt(Option<i64>),
+}
+
+fn t(value: impl ToString) -> Bind {
+    Bind::Text(value.to_string())
+}
+
+fn at(value: OffsetDateTime) -> Bind {
+    Bind::Int(to_unix(value))
+}
+
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.is_unique_violation(),
+        _ => false,
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    async fn create_user(&self, user: NewStaffUser) -> StoreResult<StaffUser> {
+        let result = self
+            .exec(
+                "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+                vec![
+                    t(user.id),
+                    t(&user.username),
+                    t(user.role),
+                    t(&user.password_hash),
+                    at(user.created_at),
+                    at(user.created_at),
+                ],
+            )
+            .await;
+        match result {
+            Err(StoreError::Database(e)) if is_unique_violation(&e) => {
+                return Err(StoreError::UsernameTaken);
+            }
+            other => other?,
+        };
+        self.user_by_id(user.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("user vanished after insert".into()))
+    }
+
+    async fn user_by_id(&self, id: UserId) -> StoreResult<Option<StaffUser>> {
+        self.user_where("u.id", id.to_string()).await
+    }
+
+    async fn user_by_username(&self, username: &Username) -> StoreResult<Option<StaffUser>> {
+        self.user_where("u.username", username.to_string()).await
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<StaffUser>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.username");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(rows::user).collect()
+    }
+
+    async fn count_users(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn set_user_disabled(
+        &self,
+        id: UserId,
+        disabled_at: Option<OffsetDateTime>,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2")
+            .bind(disabled_at.map(to_unix))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if disabled_at.is_some() {
+            for table in ["sessions", "api_tokens"] {
+                sqlx::query(AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE user_id = $1"
+                )))
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(changed > 0)
+    }
+
+    async fn set_user_role(&self, id: UserId, role: Role) -> StoreResult<bool> {
+        let n = self
+            .exec(
+                "UPDATE users SET role = $1 WHERE id = $2",
+                vec![t(role), t(id)],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn set_password_hash(
+        &self,
+        id: UserId,
+        hash: &str,
+        when: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, \
+             locked_until = NULL WHERE id = $3",
+        )
+        .bind(hash.to_owned())
+        .bind(to_unix(when))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed > 0)
+    }
+
+    async fn record_failed_login(&self, id: UserId) -> StoreResult<u32> {
+        let row = sqlx::query(
+            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        let n = match row {
+            Some(row) => row.try_get::<i64, _>("failed_logins")?,
+            None => 0,
+        };
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn lock_user_until(&self, id: UserId, until: OffsetDateTime) -> StoreResult<()> {
+        self.exec(
+            "UPDATE users SET locked_until = $1 WHERE id = $2",
+            vec![at(until), t(id)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, id: UserId) -> StoreResult<()> {
+        self.exec(
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1",
+            vec![t(id)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, s: SessionRecord) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            vec![
+                t(&s.token_hash),
+                t(s.user_id),
+                at(s.created_at),
+                at(s.last_seen_at),
+                at(s.expires_at),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(SessionRecord, StaffUser)>> {
+        let sql = format!(
+            "SELECT s.token_hash, s.user_id, s.created_at AS s_created_at, s.last_seen_at, \
+             s.expires_at, {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(token_hash.to_owned())
+            .bind(to_unix(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        match row {
+            Some(row) => Ok(Some((rows::session(&row)?, rows::user(&row)?))),
+            None => Ok(None),
+        }
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        last_seen_at: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        self.exec(
+            "UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3",
+            vec![at(last_seen_at), at(expires_at), t(token_hash)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.exec(
+            "DELETE FROM sessions WHERE token_hash = $1",
+            vec![t(token_hash)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_user_sessions(&self, user_id: UserId) -> StoreResult<u64> {
+        self.exec("DELETE FROM sessions WHERE user_id = $1", vec![t(user_id)])
+            .await
+    }
+
+    async fn count_user_sessions(&self, user_id: UserId, now: OffsetDateTime) -> StoreResult<u64> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1 AND expires_at > $2",
+        )
+        .bind(user_id.to_string())
+        .bind(to_unix(now))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn purge_expired(&self, now: OffsetDateTime) -> StoreResult<u64> {
+        let mut total = 0;
+        for sql in [
+            "DELETE FROM sessions WHERE expires_at <= $1",
+            "DELETE FROM setup_tokens WHERE expires_at <= $1",
+            "DELETE FROM api_tokens WHERE expires_at IS NOT NULL AND expires_at <= $1",
+        ] {
+            total += self.exec(sql, vec![at(now)]).await?;
+        }
+        Ok(total)
+    }
+
+    async fn create_api_token(&self, tok: ApiTokenRecord) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            vec![
+                t(tok.id),
+                t(tok.user_id),
+                t(&tok.name),
+                t(&tok.token_hash),
+                at(tok.created_at),
+                Bind::OptInt(tok.last_used_at.map(to_unix)),
+                Bind::OptInt(tok.expires_at.map(to_unix)),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn use_api_token(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<(ApiTokenRecord, StaffUser)>> {
+        let sql = format!(
+            "SELECT t.id AS t_id, t.user_id, t.name, t.token_hash, t.created_at AS t_created_at, \
+             t.last_used_at, t.expires_at, {USER_COLUMNS} FROM api_tokens t \
+             JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2) \
+             AND u.disabled_at IS NULL"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(token_hash.to_owned())
+            .bind(to_unix(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let token = rows::api_token(&row)?;
+        self.exec(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
+            vec![at(now), t(token.id)],
+        )
+        .await?;
+        Ok(Some((token, rows::user(&row)?)))
+    }
+
+    async fn list_api_tokens(&self, user_id: UserId) -> StoreResult<Vec<ApiTokenRecord>> {
+        let rows = sqlx::query(
+            "SELECT id AS t_id, user_id, name, token_hash, created_at AS t_created_at, \
+             last_used_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(user_id.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::api_token).collect()
+    }
+
+    async fn revoke_api_token(&self, user_id: UserId, id: TokenId) -> StoreResult<bool> {
+        let n = self
+            .exec(
+                "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2",
+                vec![t(id), t(user_id)],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn put_setup_token(
+        &self,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM setup_tokens")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, $2)")
+            .bind(token_hash.to_owned())
+            .bind(to_unix(expires_at))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn setup_token_valid(&self, token_hash: &str, now: OffsetDateTime) -> StoreResult<bool> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash.to_owned())
+        .bind(to_unix(now))
+        .fetch_one(&self.pool)
+        .await?
+        .try_get("n")?;
+        Ok(n > 0)
+    }
+
+    async fn complete_setup(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        admin: NewStaffUser,
+    ) -> StoreResult<Option<StaffUser>> {
+        let mut tx = self.pool.begin().await?;
+        // Consuming the link first makes a concurrent second attempt find nothing to consume.
+        let consumed =
+            sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1 AND expires_at > $2")
+                .bind(token_hash.to_owned())
+                .bind(to_unix(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        let users: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if consumed == 0 || users > 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        sqlx::query(
+            "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(admin.id.to_string())
+        .bind(admin.username.to_string())
+        .bind(admin.role.to_string())
+        .bind(admin.password_hash.clone())
+        .bind(to_unix(admin.created_at))
+        .bind(to_unix(admin.created_at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.user_by_id(admin.id).await
+    }
+}

@@ -1,0 +1,71 @@
+//! Turning `Any` rows into domain records. Every column is TEXT or BIGINT in both backends, which
+//! keeps decoding identical.
+
+use crate::model::{ApiTokenRecord, SessionRecord, StaffUser};
+use crate::{StoreError, StoreResult};
+use netreach_core::clock::from_unix;
+use netreach_core::{Role, Username};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::str::FromStr;
+use time::OffsetDateTime;
+
+pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.role, u.password_hash, u.created_at, \
+     u.password_changed_at, u.disabled_at, u.failed_logins, u.locked_until";
+
+fn text(row: &AnyRow, col: &str) -> StoreResult<String> {
+    Ok(row.try_get::<String, _>(col)?)
+}
+
+fn time(row: &AnyRow, col: &str) -> StoreResult<OffsetDateTime> {
+    Ok(from_unix(row.try_get::<i64, _>(col)?))
+}
+
+fn opt_time(row: &AnyRow, col: &str) -> StoreResult<Option<OffsetDateTime>> {
+    Ok(row.try_get::<Option<i64>, _>(col)?.map(from_unix))
+}
+
+fn parsed<T: FromStr>(row: &AnyRow, col: &str) -> StoreResult<T> {
+    let value = text(row, col)?;
+    value
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("column {col}")))
+}
+
+pub(crate) fn user(row: &AnyRow) -> StoreResult<StaffUser> {
+    let username = Username::parse(&text(row, "username")?)
+        .map_err(|_| StoreError::Corrupt("column username".into()))?;
+    Ok(StaffUser {
+        id: parsed(row, "id")?,
+        username,
+        role: parsed::<Role>(row, "role")?,
+        password_hash: text(row, "password_hash")?,
+        created_at: time(row, "created_at")?,
+        password_changed_at: time(row, "password_changed_at")?,
+        disabled_at: opt_time(row, "disabled_at")?,
+        failed_logins: u32::try_from(row.try_get::<i64, _>("failed_logins")?).unwrap_or(u32::MAX),
+        locked_until: opt_time(row, "locked_until")?,
+    })
+}
+
+pub(crate) fn session(row: &AnyRow) -> StoreResult<SessionRecord> {
+    Ok(SessionRecord {
+        token_hash: text(row, "token_hash")?,
+        user_id: parsed(row, "user_id")?,
+        created_at: time(row, "s_created_at")?,
+        last_seen_at: time(row, "last_seen_at")?,
+        expires_at: time(row, "expires_at")?,
+    })
+}
+
+pub(crate) fn api_token(row: &AnyRow) -> StoreResult<ApiTokenRecord> {
+    Ok(ApiTokenRecord {
+        id: parsed(row, "t_id")?,
+        user_id: parsed(row, "user_id")?,
+        name: text(row, "name")?,
+        token_hash: text(row, "token_hash")?,
+        created_at: time(row, "t_created_at")?,
+        last_used_at: opt_time(row, "last_used_at")?,
+        expires_at: opt_time(row, "expires_at")?,
+    })
+}

@@ -1,0 +1,73 @@
+//! The JSON API under `/api/v1/`, described by an OpenAPI document generated from these handlers
+//! (`/api/v1/openapi.json`). Errors are `{"error": {"code", "message"}}`; field names snake_case.
+//! The API authenticates with bearer tokens only, never cookies, so it needs no CSRF check.
+
+mod auth;
+
+use crate::state::AppState;
+use axum::{Extension, Json, Router};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Netreach API",
+        description = "Anonymous outreach conversations, content and publishing for harm-reduction organisations."
+    ),
+    modifiers(&BearerAuth),
+    components(schemas(ErrorBody, ErrorDetail))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The error shape every API failure uses.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable code, e.g. `unauthorized`.
+    pub code: String,
+    /// Human-readable message in the caller's language.
+    pub message: String,
+}
+
+/// The API routes and the OpenAPI document that describes them.
+pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
+    let (router, doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::create_token))
+        .routes(routes!(auth::list_tokens))
+        .routes(routes!(auth::revoke_token))
+        .routes(routes!(auth::me))
+        .routes(routes!(openapi_json))
+        .split_for_parts();
+    let doc = Arc::new(doc);
+    (router.layer(Extension(doc.clone())), doc)
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", content_type = "application/json")))]
+async fn openapi_json(
+    Extension(doc): Extension<Arc<utoipa::openapi::OpenApi>>,
+) -> Json<utoipa::openapi::OpenApi> {
+    Json((*doc).clone())
+}

@@ -1,0 +1,143 @@
+//! Who is asking: extractors for console pages (session cookie), role checks, and API callers
+//! (bearer token). Extractors are `#[instrument(skip_all)]`-free on purpose: they never log the
+//! token, only the resolved user id.
+
+use crate::accounts;
+use crate::error::{ApiError, PageError};
+use crate::middleware::cookie;
+use crate::state::AppState;
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use netreach_core::Role;
+use netreach_crypto::SecretToken;
+use netreach_store::StaffUser;
+use std::marker::PhantomData;
+
+/// The console's session cookie. Scoped to `/staff`, `HttpOnly`, `SameSite=Strict`.
+pub const SESSION_COOKIE: &str = "nr_staff";
+
+/// A signed-in staff member on a console page.
+#[derive(Debug, Clone)]
+pub struct StaffSession {
+    pub user: StaffUser,
+    pub session_hash: String,
+}
+
+/// Not signed in: go to the sign-in page.
+#[derive(Debug)]
+pub enum SessionRejection {
+    SignIn,
+    Error(PageError),
+}
+
+impl IntoResponse for SessionRejection {
+    fn into_response(self) -> Response {
+        match self {
+            SessionRejection::SignIn => Redirect::to("/staff/login").into_response(),
+            SessionRejection::Error(e) => e.into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for StaffSession {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(SessionRejection::SignIn);
+        };
+        let token = SecretToken::from_presented(&value);
+        match accounts::resume_session(state, &token).await {
+            Ok(Some((session_hash, user))) => Ok(StaffSession { user, session_hash }),
+            Ok(None) => Err(SessionRejection::SignIn),
+            Err(e) => Err(SessionRejection::Error(e.into())),
+        }
+    }
+}
+
+/// A role a route requires, as a type.
+pub trait RequiredRole: Send + Sync {
+    const ROLE: Role;
+}
+
+#[derive(Debug)]
+pub struct AdminRole;
+impl RequiredRole for AdminRole {
+    const ROLE: Role = Role::Admin;
+}
+
+/// A signed-in staff member whose role includes `R`; others get the 403 page.
+#[derive(Debug)]
+pub struct RequireRole<R>(pub StaffSession, pub PhantomData<R>);
+
+impl<R: RequiredRole> FromRequestParts<AppState> for RequireRole<R> {
+    type Rejection = SessionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = StaffSession::from_request_parts(parts, state).await?;
+        if session.user.role.includes(R::ROLE) {
+            Ok(RequireRole(session, PhantomData))
+        } else {
+            tracing::warn!(user_id = %session.user.id, required = %R::ROLE, "staff page refused for role");
+            Err(SessionRejection::Error(PageError::Forbidden))
+        }
+    }
+}
+
+/// A staff member calling the API with `Authorization: Bearer <token>`.
+#[derive(Debug, Clone)]
+pub struct ApiStaff {
+    pub user: StaffUser,
+}
+
+impl FromRequestParts<AppState> for ApiStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(ApiError::unauthorized)?;
+        let token = SecretToken::from_presented(presented);
+        match accounts::user_for_api_token(state, &token).await? {
+            Some((_, user)) => Ok(ApiStaff { user }),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+/// The `Set-Cookie` value that starts a console session.
+pub fn session_cookie(state: &AppState, token: &SecretToken) -> String {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={}; Path=/staff; HttpOnly; SameSite=Strict{secure}",
+        token.expose()
+    )
+}
+
+/// The `Set-Cookie` value that removes the console session cookie.
+pub fn clear_session_cookie(state: &AppState) -> String {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{SESSION_COOKIE}=; Path=/staff; Max-Age=0; HttpOnly; SameSite=Strict{secure}")
+}

@@ -1,0 +1,159 @@
+//! Errors as responses. Handlers return [`PageError`] or [`ApiError`]; both become an empty
+//! response with the status and response extensions. The `error_pages` middleware then renders
+//! the localised page or JSON body, with the request id, and logs the cause once. Internal causes
+//! never reach a response body.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use netreach_store::StoreError;
+
+/// The internal cause of a failure, for the log only.
+#[derive(Debug, Clone)]
+pub struct ErrorCause(pub String);
+
+/// What the error page or JSON body should say: a stable code and a Fluent message id.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorInfo {
+    pub code: &'static str,
+    pub message_id: &'static str,
+}
+
+/// Failures of console and public pages.
+#[derive(Debug)]
+pub enum PageError {
+    NotFound,
+    Forbidden,
+    /// A state-changing request that did not come from this site.
+    CrossSite,
+    Internal(String),
+}
+
+impl From<StoreError> for PageError {
+    fn from(e: StoreError) -> Self {
+        PageError::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::NotFound => StatusCode::NOT_FOUND.into_response(),
+            PageError::Forbidden => StatusCode::FORBIDDEN.into_response(),
+            PageError::CrossSite => with_info(
+                StatusCode::FORBIDDEN,
+                ErrorInfo {
+                    code: "cross_site_request",
+                    message_id: "error-cross-site",
+                },
+            ),
+            PageError::Internal(cause) => internal(cause),
+        }
+    }
+}
+
+/// Failures of the JSON API.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub info: ErrorInfo,
+    pub cause: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message_id: &'static str) -> Self {
+        ApiError {
+            status,
+            info: ErrorInfo { code, message_id },
+            cause: None,
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "error-unauthorized",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "error-body-404")
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            info: ErrorInfo {
+                code: "internal",
+                message_id: "error-body-500",
+            },
+            cause: Some(e.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = with_info(self.status, self.info);
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(ErrorCause(cause));
+        }
+        if self.status == StatusCode::UNAUTHORIZED
+            && let Ok(value) = "Bearer".parse()
+        {
+            response.headers_mut().insert("www-authenticate", value);
+        }
+        response
+    }
+}
+
+fn with_info(status: StatusCode, info: ErrorInfo) -> Response {
+    let mut response = status.into_response();
+    response.extensions_mut().insert(info);
+    response
+}
+
+/// A 500 carrying its cause for the log.
+pub fn internal(cause: impl Into<String>) -> Response {
+    let mut response = StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    response.extensions_mut().insert(ErrorCause(cause.into()));
+    response
+}
+
+/// The router's fallback: every unknown path is a 404 page (or JSON under `/api/`).
+pub async fn not_found() -> PageError {
+    PageError::NotFound
+}
+
+/// The stable code and message for a bare status, when a handler gave no [`ErrorInfo`].
+pub fn info_for_status(status: StatusCode) -> ErrorInfo {
+    let (code, message_id) = match status.as_u16() {
+        400 => ("bad_request", "error-body-400"),
+        401 => ("unauthorized", "error-unauthorized"),
+        403 => ("forbidden", "error-body-403"),
+        404 => ("not_found", "error-body-404"),
+        405 => ("method_not_allowed", "error-body-405"),
+        413 => ("payload_too_large", "error-body-413"),
+        415 => ("unsupported_media_type", "error-body-415"),
+        422 => ("invalid_input", "error-body-400"),
+        429 => ("too_many_requests", "error-body-429"),
+        _ if status.is_client_error() => ("bad_request", "error-body-400"),
+        _ => ("internal", "error-body-500"),
+    };
+    ErrorInfo { code, message_id }
+}
+
+/// The Fluent id of an error page's title for a status.
+pub fn title_for_status(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        401 | 403 => "error-title-403",
+        404 => "error-title-404",
+        405 => "error-title-405",
+        413 => "error-title-413",
+        429 => "error-title-429",
+        _ if status.is_client_error() => "error-title-400",
+        _ => "error-title-500",
+    }
+}

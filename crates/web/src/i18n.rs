@@ -1,0 +1,32 @@
+//! The translator handed to templates: `{{ t.get("id") }}`.
+
+use netreach_core::Lang;
+use netreach_i18n::{I18n, Value};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Tr<'a> {
+    i18n: &'a I18n,
+    pub lang: Lang,
+}
+
+impl<'a> Tr<'a> {
+    pub fn new(i18n: &'a I18n, lang: Lang) -> Self {
+        Tr { i18n, lang }
+    }
+
+    pub fn get(&self, id: &str) -> String {
+        self.i18n.get(self.lang, id)
+    }
+
+    /// A message with one text argument.
+    pub fn with(&self, id: &str, name: &str, value: &str) -> String {
+        self.i18n
+            .get_with(self.lang, id, &[(name, Value::from(value.to_owned()))])
+    }
+
+    /// A message with one number argument (plural forms follow the language's rules).
+    pub fn count(&self, id: &str, name: &str, value: i64) -> String {
+        self.i18n
+            .get_with(self.lang, id, &[(name, Value::from(value))])
+    }
+}

@@ -1,0 +1,90 @@
+//! The Netreach HTTP application: the public no-JavaScript site, the staff console under
+//! `/staff/` and the JSON API under `/api/v1/`.
+//!
+//! Routes are grouped by security policy, each feature module returning its own `Router`;
+//! handlers are thin (extractors -> one service call -> template). Middleware (see
+//! [`middleware`]) adds the request id, security headers, language choice, CSRF checks and the
+//! error pages.
+
+pub mod accounts;
+pub mod api;
+mod auth;
+mod error;
+mod i18n;
+pub mod middleware;
+mod pages;
+pub mod settings;
+mod state;
+
+pub use state::AppState;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use std::future::Future;
+use tokio::net::TcpListener;
+
+/// Builds the shared state for a store that is connected and migrated.
+pub fn state(
+    store: std::sync::Arc<dyn netreach_store::Store>,
+    settings: settings::Settings,
+    clock: std::sync::Arc<dyn netreach_core::Clock>,
+) -> Result<AppState, StartError> {
+    let secret = settings.server_secret()?;
+    let i18n = netreach_i18n::I18n::load()?;
+    Ok(AppState {
+        store,
+        settings: std::sync::Arc::new(settings),
+        secret: std::sync::Arc::new(secret),
+        i18n: std::sync::Arc::new(i18n),
+        clock,
+    })
+}
+
+/// Why the application could not be put together.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Settings(#[from] settings::SettingsError),
+    #[error(transparent)]
+    I18n(#[from] netreach_i18n::I18nError),
+}
+
+/// The whole application as one router, ready to serve.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.settings.max_body_bytes;
+    let (api_router, _openapi) = api::router();
+    Router::new()
+        .merge(pages::public::router())
+        .merge(pages::staff::router(state.clone()))
+        .merge(api_router)
+        .route_layer(axum::middleware::from_fn(middleware::record_route))
+        .fallback(error::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::error_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::locale,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        .layer(axum::middleware::from_fn(middleware::request_id))
+        .with_state(state)
+}
+
+/// Serves the router on a bound listener until `shutdown` resolves; requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    // No ConnectInfo: the peer address is never handed to handlers, so it cannot be logged.
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

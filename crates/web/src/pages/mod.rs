@@ -1,0 +1,81 @@
+//! Server-rendered pages: the public site ([`public`]) and the staff console ([`staff`]).
+//! Templates are askama files under `templates/`; every string comes from Fluent via `t`.
+
+pub mod public;
+pub mod staff;
+
+use crate::i18n::Tr;
+use crate::state::AppState;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use netreach_core::Lang;
+use netreach_store::StaffUser;
+
+/// What every page's frame needs: translator, title, language switch, the signed-in user.
+#[derive(Debug)]
+pub struct Chrome<'a> {
+    pub t: Tr<'a>,
+    pub lang: Lang,
+    pub org_name: &'a str,
+    pub title: String,
+    /// The current path with `?lang=` set to the other language.
+    pub other_lang_url: String,
+    pub staff: Option<StaffNav>,
+}
+
+/// The console navigation for the signed-in user.
+#[derive(Debug)]
+pub struct StaffNav {
+    pub username: String,
+    pub is_admin: bool,
+}
+
+impl<'a> Chrome<'a> {
+    pub fn new(
+        state: &'a AppState,
+        lang: Lang,
+        title_id: &str,
+        path: &str,
+        staff: Option<&StaffUser>,
+    ) -> Chrome<'a> {
+        let t = Tr::new(&state.i18n, lang);
+        Chrome {
+            t,
+            lang,
+            org_name: &state.settings.org_name,
+            title: t.get(title_id),
+            other_lang_url: format!("{path}?lang={}", lang.other().code()),
+            staff: staff.map(|user| StaffNav {
+                username: user.username.to_string(),
+                is_admin: user.role.includes(netreach_core::Role::Admin),
+            }),
+        }
+    }
+}
+
+/// Renders a template to an HTML response; a template error is a 500 with its cause logged.
+pub fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => crate::error::internal(format!("template: {e}")),
+    }
+}
+
+/// Renders a form page again after invalid input, with a 422 status and everything typed kept.
+pub fn render_invalid(template: &impl Template) -> Response {
+    let mut response = render(template);
+    if response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage<'a> {
+    pub chrome: Chrome<'a>,
+    pub message: String,
+    pub request_id: &'a str,
+    pub show_request_id: bool,
+}

@@ -1,0 +1,57 @@
+//! The public site: no JavaScript, no external requests, small pages, works in Tor Browser at
+//! "Safest".
+
+use super::{Chrome, render};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use netreach_core::Lang;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/static/style.css", get(stylesheet))
+        .route("/healthz", get(healthz))
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    chrome: Chrome<'a>,
+}
+
+async fn home(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+    let chrome = Chrome::new(&state, lang, "home-title", "/", None);
+    render(&HomePage { chrome })
+}
+
+const STYLESHEET: &str = include_str!("../../assets/style.css");
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+}
+
+/// `ok` once migrations ran (the server only listens after them) and the database answers.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            let mut response =
+                (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response();
+            response
+                .extensions_mut()
+                .insert(crate::error::ErrorCause(e.to_string()));
+            response
+        }
+    }
+}

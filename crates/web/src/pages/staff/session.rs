@@ -1,0 +1,177 @@
+//! Signing in and out, and the first-run setup page.
+
+use super::Done;
+use crate::accounts::{self, LoginError};
+use crate::auth::{StaffSession, clear_session_cookie, session_cookie};
+use crate::error::PageError;
+use crate::pages::{Chrome, render, render_invalid};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use netreach_core::Lang;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "staff/login.html")]
+struct LoginPage<'a> {
+    chrome: Chrome<'a>,
+    username: String,
+    error: Option<String>,
+    notice: Option<String>,
+}
+
+pub async fn login_form(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Query(done): Query<Done>,
+) -> Response {
+    let chrome = Chrome::new(&state, lang, "login-title", "/staff/login", None);
+    let notice = done.message_id().map(|id| chrome.t.get(id));
+    render(&LoginPage {
+        chrome,
+        username: String::new(),
+        error: None,
+        notice,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(&state, lang, "login-title", "/staff/login", None);
+    let error = match accounts::authenticate(&state, &form.username, form.password).await {
+        Ok(user) => {
+            let token = accounts::start_session(&state, &user).await?;
+            let mut response = Redirect::to("/staff/").into_response();
+            if let Ok(value) = session_cookie(&state, &token).parse() {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            return Ok(response);
+        }
+        Err(LoginError::Invalid) => chrome.t.get("login-error-invalid"),
+        Err(LoginError::Disabled) => chrome.t.get("login-error-disabled"),
+        Err(LoginError::Locked { minutes }) => {
+            let wait = chrome.t.count("duration-minutes", "count", minutes);
+            chrome.t.with("login-error-locked", "wait", &wait)
+        }
+        Err(LoginError::Store(e)) => return Err(e.into()),
+    };
+    Ok(render_invalid(&LoginPage {
+        chrome,
+        username: form.username,
+        error: Some(error),
+        notice: None,
+    }))
+}
+
+fn signed_out(state: &AppState, to: &str) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(value) = clear_session_cookie(state).parse() {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+pub async fn logout(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Response, PageError> {
+    accounts::end_session(&state, &session.session_hash).await?;
+    Ok(signed_out(&state, "/staff/login"))
+}
+
+pub async fn logout_everywhere(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Response, PageError> {
+    state.store.delete_user_sessions(session.user.id).await?;
+    tracing::info!(user_id = %session.user.id, "staff signed out everywhere");
+    Ok(signed_out(&state, "/staff/login?done=everywhere"))
+}
+
+#[derive(Template)]
+#[template(path = "staff/setup.html")]
+struct SetupPage<'a> {
+    chrome: Chrome<'a>,
+    token: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct SetupQuery {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn setup_form(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Query(query): Query<SetupQuery>,
+) -> Result<Response, PageError> {
+    if !accounts::setup_link_valid(&state, &query.token).await? {
+        return Err(PageError::NotFound);
+    }
+    let chrome = Chrome::new(&state, lang, "setup-title", "/staff/setup", None);
+    Ok(render(&SetupPage {
+        chrome,
+        token: query.token,
+        username: "admin".into(),
+        error: None,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Form(form): Form<SetupForm>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(&state, lang, "setup-title", "/staff/setup", None);
+    match accounts::complete_setup(
+        &state,
+        &form.token,
+        &form.username,
+        form.password,
+        &form.confirm,
+    )
+    .await
+    {
+        Ok(Some(user)) => {
+            tracing::info!(user_id = %user.id, "first admin created through the setup link");
+            Ok(Redirect::to("/staff/login?done=setup").into_response())
+        }
+        Ok(None) => Err(PageError::NotFound),
+        Err(accounts::AccountError::Store(e)) => Err(e.into()),
+        Err(e) => Ok(render_invalid(&SetupPage {
+            error: Some(chrome.t.get(e.message_id())),
+            chrome,
+            token: form.token,
+            username: form.username,
+        })),
+    }
+}

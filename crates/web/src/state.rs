@@ -1,0 +1,17 @@
+//! The state every handler shares. No globals: tests build as many apps as they like.
+
+use crate::settings::Settings;
+use netreach_core::Clock;
+use netreach_crypto::ServerSecret;
+use netreach_i18n::I18n;
+use netreach_store::Store;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub settings: Arc<Settings>,
+    pub secret: Arc<ServerSecret>,
+    pub i18n: Arc<I18n>,
+    pub clock: Arc<dyn Clock>,
+}
