@@ -24,8 +24,9 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let jobs = tokio::spawn(purge_loop(state.clone(), stop_rx));
-    tracing::info!(address = %listen, backend = state.store.backend().name(), "netreach is listening");
-    say(&format!("listening on http://{listen}"));
+    let bound = listener.local_addr().unwrap_or(listen);
+    tracing::info!(address = %bound, backend = state.store.backend().name(), "netreach is listening");
+    say(&format!("listening on http://{bound}"));
 
     let router = netreach_web::router(state.clone());
     netreach_web::serve(listener, router, shutdown_signal()).await?;

@@ -38,9 +38,17 @@ impl ServerSecret {
             return Err(ServerSecretError::Empty);
         }
         let lowered = value.to_ascii_lowercase();
-        if ["change-me", "changeme", "secret", "example", "xxxxxxxx"]
-            .iter()
-            .any(|p| lowered.contains(p))
+        if [
+            "change-me",
+            "changeme",
+            "replace-me",
+            "replaceme",
+            "your-secret",
+            "example",
+            "xxxxxxxx",
+        ]
+        .iter()
+        .any(|p| lowered.contains(p))
         {
             return Err(ServerSecretError::Placeholder);
         }

@@ -1,1 +1,15 @@
-//! placeholder
+//! Test helpers shared by every crate's integration tests:
+//! - [`TestDb`]: a fresh database per test, on SQLite (always) or PostgreSQL (when
+//!   `NETREACH_TEST_POSTGRES_URL` is set; required when `CI` is set).
+//! - [`TestApp`]: the real router served on `127.0.0.1:0`, with a clock the test moves.
+//! - [`captured_logs`]: everything the application logged in this test process.
+//!
+//! Set `TEST_LOG=1` to also see the logs on stderr.
+
+mod app;
+mod db;
+mod logs;
+
+pub use app::{Browser, TestApp};
+pub use db::{TestBackend, TestDb};
+pub use logs::captured_logs;

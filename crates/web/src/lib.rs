@@ -59,6 +59,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api_router)
         .route_layer(axum::middleware::from_fn(middleware::record_route))
         .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             middleware::error_pages,
@@ -71,8 +73,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             middleware::security_headers,
         ))
-        .layer(DefaultBodyLimit::max(max_body))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
         .layer(axum::middleware::from_fn(middleware::request_id))
         .with_state(state)
 }

@@ -1,0 +1,142 @@
+//! The real application on `127.0.0.1:0`, and a browser-like client for it.
+
+use crate::db::TestDb;
+use netreach_core::{FixedClock, Role};
+use netreach_store::{StaffUser, Store};
+use netreach_web::AppState;
+use netreach_web::settings::Settings;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A running Netreach on a fresh database.
+#[derive(Debug)]
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub state: AppState,
+    pub db: TestDb,
+    pub clock: Arc<FixedClock>,
+    /// A browser session (cookie jar) for the test's main user.
+    pub browser: Browser,
+    _data: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Serves the app on a fresh SQLite database.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_on(TestDb::new(crate::TestBackend::Sqlite).await, |_| {}).await
+    }
+
+    /// Serves the app on the given database, after letting the test adjust the settings.
+    pub async fn spawn_on(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        crate::logs::install();
+        let data = tempfile::tempdir().expect("data dir");
+        let mut settings = Settings {
+            data: data.path().to_owned(),
+            server_secret: Some("test-server-secret-0123456789-abcdefghij".to_owned().into()),
+            ..Settings::default()
+        };
+        configure(&mut settings);
+        let store: Arc<dyn Store> = Arc::new(db.store().await);
+        let start = time::macros::datetime!(2026-03-02 09:00 UTC);
+        let clock = Arc::new(FixedClock::new(start));
+        let state = netreach_web::state(store, settings, clock.clone()).expect("app state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let router = netreach_web::router(state.clone());
+        tokio::spawn(async move {
+            let _ = netreach_web::serve(listener, router, std::future::pending()).await;
+        });
+        let base = format!("http://{addr}");
+        TestApp {
+            addr,
+            browser: Browser::new(&base),
+            base,
+            state,
+            db,
+            clock,
+            _data: data,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A second, independent browser (its own cookies).
+    pub fn new_browser(&self) -> Browser {
+        Browser::new(&self.base)
+    }
+
+    /// Creates a staff account directly through the accounts service.
+    pub async fn create_user(&self, username: &str, role: Role, password: &str) -> StaffUser {
+        netreach_web::accounts::create_user(&self.state, username, role, password.to_owned())
+            .await
+            .expect("create user")
+    }
+
+    /// Creates a user and signs in as them in a new browser.
+    pub async fn signed_in(&self, username: &str, role: Role) -> (Browser, StaffUser) {
+        let password = format!("{username}-long-password-123");
+        let user = self.create_user(username, role, &password).await;
+        let browser = self.new_browser();
+        let response = browser.login(username, &password).await;
+        assert_eq!(response.status(), 303, "sign-in of {username} failed");
+        (browser, user)
+    }
+}
+
+/// A cookie-keeping HTTP client that does not follow redirects and sends `Origin` on POST the
+/// way a browser does for same-site forms.
+#[derive(Debug, Clone)]
+pub struct Browser {
+    pub client: reqwest::Client,
+    base: String,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        Browser {
+            client,
+            base: base.to_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/staff/login",
+            &[("username", username), ("password", password)],
+        )
+        .await
+    }
+}

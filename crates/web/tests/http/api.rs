@@ -1,0 +1,185 @@
+use netreach_core::Role;
+use netreach_testkit::{TestApp, TestBackend, TestDb};
+use serde_json::{Value, json};
+
+async fn sign_in(app: &TestApp, username: &str, password: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The API sign-in story, on every backend.
+#[tokio::test]
+async fn staff_get_use_list_and_revoke_api_tokens() {
+    for backend in TestBackend::all() {
+        let app = TestApp::spawn_on(TestDb::new(backend).await, |_| {}).await;
+        app.create_user("anna", Role::Supervisor, "anna-long-password")
+            .await;
+        let response = sign_in(&app, "anna", "anna-long-password").await;
+        assert_eq!(response.status(), 200, "{backend:?}");
+        let body: Value = response.json().await.unwrap();
+        let token = body["token"].as_str().unwrap().to_owned();
+        assert!(body["expires_at"].as_str().is_some());
+        let client = reqwest::Client::new();
+        let me: Value = client
+            .get(app.url("/api/v1/staff/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["username"], "anna");
+        assert_eq!(me["role"], "supervisor");
+        let list: Value = client
+            .get(app.url("/api/v1/auth/tokens"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["items"].as_array().unwrap().len(), 1);
+        assert_eq!(list["items"][0]["name"], "api");
+        assert!(!list.to_string().contains(&token), "secret listed");
+        let id = body["id"].as_str().unwrap();
+        let revoked = client
+            .delete(app.url(&format!("/api/v1/auth/tokens/{id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(revoked.status(), 204);
+        let after = client
+            .get(app.url("/api/v1/staff/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(after.status(), 401);
+        assert_eq!(after.headers()["www-authenticate"], "Bearer");
+    }
+}
+
+#[tokio::test]
+async fn wrong_credentials_get_a_json_error_in_the_callers_language() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let response = sign_in(&app, "anna", "wrong-password").await;
+    assert_eq!(response.status(), 401);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_credentials");
+    assert_eq!(body["error"]["message"], "Wrong username or password.");
+    let ru: Value = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .header("accept-language", "ru-RU,ru;q=0.9")
+        .json(&json!({"username": "nobody", "password": "x"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        ru["error"]["message"],
+        "Неверное имя пользователя или пароль."
+    );
+    for _ in 0..5 {
+        sign_in(&app, "anna", "wrong-password").await;
+    }
+    let locked = sign_in(&app, "anna", "anna-long-password").await;
+    assert_eq!(locked.status(), 429);
+    let body: Value = locked.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "account_locked");
+}
+
+#[tokio::test]
+async fn malformed_api_requests_get_json_errors_not_html() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    let cases = [
+        client
+            .post(app.url("/api/v1/auth/token"))
+            .header("content-type", "application/json")
+            .body("{not json"),
+        client
+            .post(app.url("/api/v1/auth/token"))
+            .body("username=a"),
+        client.get(app.url("/api/v1/staff/me")),
+        client
+            .get(app.url("/api/v1/staff/me"))
+            .header("authorization", "Bearer nr_made_up"),
+        client.get(app.url("/api/v1/no-such-endpoint")),
+        client.put(app.url("/api/v1/auth/token")),
+    ];
+    for request in cases {
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        assert!(status.is_client_error(), "{status}");
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["error"]["code"].is_string() && body["error"]["message"].is_string(),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = TestApp::spawn().await;
+    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    let expected = [
+        ("/api/v1/auth/token", "post"),
+        ("/api/v1/auth/tokens", "get"),
+        ("/api/v1/auth/tokens/{id}", "delete"),
+        ("/api/v1/staff/me", "get"),
+        ("/api/v1/openapi.json", "get"),
+    ];
+    assert_eq!(
+        paths.len(),
+        expected.len(),
+        "undocumented or unexpected paths: {:?}",
+        paths.keys()
+    );
+    for (path, method) in expected {
+        assert!(
+            paths[path][method].is_object(),
+            "{method} {path} not described"
+        );
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    // Every documented route answers (not 404/405) on the real router.
+    let client = reqwest::Client::new();
+    for (path, method) in expected {
+        let url = app.url(&path.replace("{id}", "00000000-0000-0000-0000-000000000000"));
+        let response = client
+            .request(method.to_uppercase().parse().unwrap(), url)
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(response.status(), 405, "{method} {path}");
+        if !path.contains("{id}") {
+            assert_ne!(response.status(), 404, "{method} {path}");
+        }
+    }
+}

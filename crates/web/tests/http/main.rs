@@ -1,0 +1,22 @@
+//! HTTP tests of the whole application through the real router on `127.0.0.1:0`.
+
+mod accounts;
+mod api;
+mod privacy;
+mod security;
+mod signin;
+
+use netreach_testkit::TestApp;
+
+/// Extracts the value of `name="..." value="..."` from a page, to check a form kept its input.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+/// The admin the tests sign in as, with their browser.
+pub async fn admin(app: &TestApp) -> netreach_testkit::Browser {
+    app.signed_in("root", netreach_core::Role::Admin).await.0
+}

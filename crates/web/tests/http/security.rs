@@ -1,0 +1,246 @@
+use netreach_core::Role;
+use netreach_testkit::TestApp;
+
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+#[tokio::test]
+async fn every_page_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.signed_in("anna", Role::Worker).await;
+    let pages = [
+        (app.new_browser().get("/").await, "public home"),
+        (app.new_browser().get("/staff/login").await, "sign-in"),
+        (staff.get("/staff/").await, "console"),
+        (app.new_browser().get("/no-such-page").await, "404"),
+        (app.new_browser().get("/api/v1/openapi.json").await, "api"),
+    ];
+    for (response, name) in pages {
+        let h = response.headers();
+        assert_eq!(h["content-security-policy"], CSP, "{name}");
+        assert!(
+            !h["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("script-src"),
+            "{name}"
+        );
+        assert_eq!(h["referrer-policy"], "no-referrer", "{name}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{name}");
+        assert!(
+            h["permissions-policy"]
+                .to_str()
+                .unwrap()
+                .contains("camera=()"),
+            "{name}"
+        );
+        assert_eq!(h["x-request-id"].to_str().unwrap().len(), 32, "{name}");
+        assert!(h.get("onion-location").is_none());
+    }
+    let console = staff.get("/staff/account").await;
+    assert_eq!(console.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn public_pages_send_no_script_and_no_external_requests() {
+    let app = TestApp::spawn().await;
+    for path in ["/", "/?lang=ru", "/staff/login", "/missing"] {
+        let html = app.browser.get_text(path).await;
+        assert!(!html.to_lowercase().contains("<script"), "{path}");
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{path} links outside"
+        );
+        assert!(html.len() < 16 * 1024, "{path} is {} bytes", html.len());
+    }
+    let css = app.browser.get("/static/style.css").await;
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    let css = css.text().await.unwrap();
+    assert!(
+        !css.contains("url(") && !css.contains("@import"),
+        "stylesheet loads something"
+    );
+    assert!(css.len() + app.browser.get_text("/").await.len() < 16 * 1024);
+}
+
+#[tokio::test]
+async fn the_onion_location_header_is_sent_on_public_pages_when_configured() {
+    let db = netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| {
+        s.onion_location = Some("http://exampleonionaddress.onion".into())
+    })
+    .await;
+    let home = app.browser.get("/").await;
+    assert_eq!(
+        home.headers()["onion-location"],
+        "http://exampleonionaddress.onion/"
+    );
+    assert!(
+        app.browser
+            .get("/staff/login")
+            .await
+            .headers()
+            .get("onion-location")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn cross_site_form_posts_are_refused() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let form = [("username", "anna"), ("password", "anna-long-password")];
+    let attempts = [
+        vec![("origin", "https://evil.example")],
+        vec![
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ],
+        vec![("sec-fetch-site", "same-site")],
+        vec![],
+    ];
+    for headers in attempts {
+        let mut request = client.post(app.url("/staff/login")).form(&form);
+        for (k, v) in &headers {
+            request = request.header(*k, *v);
+        }
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), 403, "{headers:?}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("sent from another site")
+        );
+    }
+    let same_origin = client
+        .post(app.url("/staff/login"))
+        .header("origin", &app.base)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), 303);
+    let typed = client
+        .post(app.url("/staff/login"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typed.status(), 303);
+}
+
+#[tokio::test]
+async fn unknown_pages_and_wrong_methods_get_localised_error_pages() {
+    let app = TestApp::spawn().await;
+    let missing = app.browser.get("/no/such/page").await;
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(missing.text().await.unwrap().contains("Page not found"));
+    app.browser.get("/?lang=ru").await;
+    let missing_ru = app.browser.get_text("/no/such/page").await;
+    assert!(missing_ru.contains("Страница не найдена"), "{missing_ru}");
+    let wrong_method = app.new_browser().post_form("/", &[]).await;
+    assert_eq!(wrong_method.status(), 405);
+    let page = wrong_method.text().await.unwrap();
+    assert!(page.contains("Not possible here"), "{page}");
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_rejected_with_413() {
+    let app = TestApp::spawn().await;
+    let big = "x".repeat(70 * 1024);
+    let response = app
+        .browser
+        .post_form("/staff/login", &[("username", "anna"), ("password", &big)])
+        .await;
+    assert_eq!(response.status(), 413);
+    assert!(response.text().await.unwrap().contains("too long"));
+    let api = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .header("content-type", "application/json")
+        .body(format!("{{\"username\":\"a\",\"password\":\"{big}\"}}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 413);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payload_too_large");
+}
+
+#[tokio::test]
+async fn internal_errors_show_a_generic_page_with_the_request_id_and_no_cause() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in("anna", Role::Worker).await;
+    app.state.store.close().await;
+    let response = browser.get("/staff/").await;
+    assert_eq!(response.status(), 500);
+    let id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Something went wrong on our side"));
+    assert!(page.contains(&id), "request id missing from the page");
+    assert!(
+        !page.to_lowercase().contains("pool") && !page.contains("sqlx"),
+        "cause leaked: {page}"
+    );
+    let logs = netreach_testkit::captured_logs();
+    assert!(
+        logs.contains(&id) && logs.contains("request failed"),
+        "cause not logged once with the id"
+    );
+    let health = app.new_browser().get("/healthz").await;
+    assert_eq!(health.status(), 503);
+}
+
+#[tokio::test]
+async fn health_check_and_language_choice() {
+    let app = TestApp::spawn().await;
+    let health = app.browser.get("/healthz").await;
+    assert_eq!(health.status(), 200);
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let ru = app.new_browser();
+    let first = ru.get("/?lang=ru").await;
+    assert!(
+        first.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .starts_with("lang=ru;")
+    );
+    assert!(first.text().await.unwrap().contains("<html lang=\"ru\">"));
+    assert!(
+        ru.get_text("/").await.contains("Анонимная помощь"),
+        "cookie not remembered"
+    );
+    let accept = app
+        .new_browser()
+        .client
+        .get(app.url("/"))
+        .header("accept-language", "ru-RU,ru;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert!(accept.text().await.unwrap().contains("<html lang=\"ru\">"));
+    let english = app
+        .new_browser()
+        .client
+        .get(app.url("/"))
+        .header("accept-language", "de-DE")
+        .send()
+        .await
+        .unwrap();
+    assert!(english.text().await.unwrap().contains("<html lang=\"en\">"));
+}

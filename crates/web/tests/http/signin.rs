@@ -1,0 +1,372 @@
+use crate::input_value;
+use netreach_core::Role;
+use netreach_testkit::TestApp;
+use time::Duration;
+
+#[tokio::test]
+async fn staff_sign_in_sets_a_strict_cookie_and_opens_the_console() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let page = app.browser.get_text("/staff/login").await;
+    assert!(page.contains("<form method=\"post\" action=\"/staff/login\""));
+    let response = app.browser.login("anna", "anna-long-password").await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/staff/");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("nr_staff=nr_"), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/staff"] {
+        assert!(
+            cookie.contains(attribute),
+            "cookie lacks {attribute}: {cookie}"
+        );
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "Secure is only set when configured"
+    );
+    let console = app.browser.get("/staff/").await;
+    assert_eq!(console.status(), 200);
+    assert!(console.text().await.unwrap().contains("anna"));
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_configured() {
+    let db = netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| s.secure_cookies = true).await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let response = app.browser.login("anna", "anna-long-password").await;
+    assert!(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("; Secure")
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_says_so_and_keeps_the_username() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let response = app.browser.login("anna", "not-the-password").await;
+    assert_eq!(response.status(), 422);
+    assert!(response.headers().get("set-cookie").is_none());
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Wrong username or password."), "{page}");
+    assert_eq!(input_value(&page, "username").as_deref(), Some("anna"));
+    // An unknown username gets exactly the same answer.
+    let unknown = app
+        .browser
+        .login("nobody", "not-the-password")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(unknown.contains("Wrong username or password."));
+    // ... in Russian too.
+    let ru = app.new_browser();
+    ru.get("/staff/login?lang=ru").await;
+    let page = ru
+        .login("anna", "nope-nope-nope")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Неверное имя пользователя или пароль."),
+        "{page}"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_account_cannot_sign_in() {
+    let app = TestApp::spawn().await;
+    let (_admin, admin) = app.signed_in("root", Role::Admin).await;
+    let (worker_browser, worker) = app.signed_in("vera", Role::Worker).await;
+    netreach_web::accounts::set_disabled(&app.state, &admin, worker.id, true)
+        .await
+        .unwrap();
+    // The open session ended at once.
+    assert_eq!(worker_browser.get("/staff/").await.status(), 303);
+    let page = app
+        .new_browser()
+        .login("vera", "vera-long-password-123")
+        .await;
+    assert_eq!(page.status(), 422);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("This account is disabled.")
+    );
+    // A wrong password does not reveal that the account is disabled.
+    let wrong = app
+        .new_browser()
+        .login("vera", "wrong-password-x")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(wrong.contains("Wrong username or password."));
+}
+
+#[tokio::test]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    for _ in 0..5 {
+        app.browser.login("anna", "guess-guess-guess").await;
+    }
+    let locked = app.browser.login("anna", "anna-long-password").await;
+    assert_eq!(locked.status(), 422);
+    let page = locked.text().await.unwrap();
+    assert!(
+        page.contains("Too many wrong passwords for this account. Try again in 1 minute."),
+        "{page}"
+    );
+    // Another browser (another person, another IP: it makes no difference) is locked out too.
+    let other = app.new_browser().login("anna", "anna-long-password").await;
+    assert_eq!(other.status(), 422);
+    app.clock.advance(Duration::seconds(31));
+    assert_eq!(
+        app.browser
+            .login("anna", "anna-long-password")
+            .await
+            .status(),
+        303
+    );
+    let user = app
+        .state
+        .store
+        .user_by_username(&netreach_core::Username::parse("anna").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((user.failed_logins, user.locked_until), (0, None));
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in("anna", Role::Worker).await;
+    let response = browser.post_form("/staff/logout", &[]).await;
+    assert_eq!(response.status(), 303);
+    assert!(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(
+        browser.get("/staff/").await.headers()["location"],
+        "/staff/login"
+    );
+}
+
+#[tokio::test]
+async fn sign_out_everywhere_ends_every_session_of_the_user() {
+    let app = TestApp::spawn().await;
+    let (phone, _) = app.signed_in("anna", Role::Worker).await;
+    let laptop = app.new_browser();
+    assert_eq!(
+        laptop
+            .login("anna", "anna-long-password-123")
+            .await
+            .status(),
+        303
+    );
+    assert!(laptop.get_text("/staff/").await.contains("2 devices"));
+    let response = laptop.post_form("/staff/logout-everywhere", &[]).await;
+    assert_eq!(
+        response.headers()["location"],
+        "/staff/login?done=everywhere"
+    );
+    assert_eq!(phone.get("/staff/").await.status(), 303);
+    assert_eq!(laptop.get("/staff/").await.status(), 303);
+    assert!(
+        laptop
+            .get_text("/staff/login?done=everywhere")
+            .await
+            .contains("signed out on all devices")
+    );
+}
+
+#[tokio::test]
+async fn sessions_expire_after_idle_time_and_after_the_maximum_age() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in("anna", Role::Worker).await;
+    app.clock.advance(Duration::minutes(119));
+    assert_eq!(
+        browser.get("/staff/").await.status(),
+        200,
+        "activity keeps the session"
+    );
+    app.clock.advance(Duration::minutes(119));
+    assert_eq!(browser.get("/staff/").await.status(), 200);
+    app.clock.advance(Duration::minutes(121));
+    assert_eq!(
+        browser.get("/staff/").await.status(),
+        303,
+        "idle session survived"
+    );
+
+    let (busy, _) = app.signed_in("boris", Role::Worker).await;
+    for _ in 0..13 {
+        app.clock.advance(Duration::minutes(59));
+        busy.get("/staff/").await;
+    }
+    assert_eq!(
+        busy.get("/staff/").await.status(),
+        303,
+        "session outlived its 12 hours"
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_signs_out_everywhere() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = app.signed_in("anna", Role::Worker).await;
+    let wrong = browser
+        .post_form(
+            "/staff/account/password",
+            &[
+                ("current", "wrong"),
+                ("password", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("The current password is wrong.")
+    );
+    let mismatch = browser
+        .post_form(
+            "/staff/account/password",
+            &[
+                ("current", "anna-long-password-123"),
+                ("password", "a brand new password"),
+                ("confirm", "another new password"),
+            ],
+        )
+        .await;
+    assert!(mismatch.text().await.unwrap().contains("are not the same"));
+    let short = browser
+        .post_form(
+            "/staff/account/password",
+            &[
+                ("current", "anna-long-password-123"),
+                ("password", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert!(
+        short
+            .text()
+            .await
+            .unwrap()
+            .contains("at least 12 characters")
+    );
+    let ok = browser
+        .post_form(
+            "/staff/account/password",
+            &[
+                ("current", "anna-long-password-123"),
+                ("password", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.headers()["location"], "/staff/login?done=password");
+    assert_eq!(browser.get("/staff/").await.status(), 303);
+    assert_eq!(
+        browser
+            .login("anna", "anna-long-password-123")
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        browser.login("anna", "a brand new password").await.status(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn the_setup_link_creates_the_first_admin_once() {
+    let app = TestApp::spawn().await;
+    let link = netreach_web::accounts::new_setup_link(&app.state)
+        .await
+        .unwrap()
+        .unwrap();
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    assert_eq!(
+        app.browser.get("/staff/setup?token=wrong").await.status(),
+        404
+    );
+    let form = app.browser.get_text(&link).await;
+    assert!(form.contains("Create the first admin account"));
+    let mismatch = app
+        .browser
+        .post_form(
+            "/staff/setup",
+            &[
+                ("token", &token),
+                ("username", "director"),
+                ("password", "first admin password"),
+                ("confirm", "something else entirely"),
+            ],
+        )
+        .await;
+    assert_eq!(mismatch.status(), 422);
+    let page = mismatch.text().await.unwrap();
+    assert_eq!(input_value(&page, "username").as_deref(), Some("director"));
+    let done = app
+        .browser
+        .post_form(
+            "/staff/setup",
+            &[
+                ("token", &token),
+                ("username", "director"),
+                ("password", "first admin password"),
+                ("confirm", "first admin password"),
+            ],
+        )
+        .await;
+    assert_eq!(done.headers()["location"], "/staff/login?done=setup");
+    assert_eq!(
+        app.browser.get(&link).await.status(),
+        404,
+        "setup link reusable"
+    );
+    assert_eq!(
+        app.browser
+            .login("director", "first admin password")
+            .await
+            .status(),
+        303
+    );
+    assert!(
+        app.browser
+            .get_text("/staff/users")
+            .await
+            .contains("director")
+    );
+    assert!(
+        netreach_web::accounts::new_setup_link(&app.state)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
