@@ -1,5 +1,6 @@
 //! The store's conformance suite: every case runs on SQLite and, when
 //! `NETREACH_TEST_POSTGRES_URL` is set (always in CI), on PostgreSQL, each on a fresh database.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use netreach_core::clock::from_unix;
 use netreach_core::{Role, TokenId, UserId, Username};

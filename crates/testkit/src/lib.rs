@@ -6,6 +6,9 @@
 //!
 //! Set `TEST_LOG=1` to also see the logs on stderr.
 
+// Test-support code: failing loudly on a broken fixture is the point.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 mod app;
 mod db;
 mod logs;

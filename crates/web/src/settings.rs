@@ -388,6 +388,7 @@ pub fn write_private(path: &Path, contents: &str) -> Result<(), SettingsError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail closures return figment::Error
 mod tests {
     use super::*;
 
@@ -418,5 +419,198 @@ mod tests {
         assert!(settings.origin_allowed("http://abc.onion", None));
         assert!(settings.origin_allowed("http://127.0.0.1:8080", Some("127.0.0.1:8080")));
         assert!(!settings.origin_allowed("http://evil.example", Some("127.0.0.1:8080")));
+    }
+
+    fn load_in_jail(overrides: &Overrides) -> Result<Settings, figment::Error> {
+        Settings::load(overrides).map_err(|e| figment::Error::from(e.to_string()))
+    }
+
+    #[test]
+    fn precedence_is_defaults_then_file_then_env_then_command_line() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = load_in_jail(&Overrides::default())?;
+            assert_eq!(defaults.listen.to_string(), "127.0.0.1:8080");
+            assert_eq!(defaults.data, PathBuf::from("netreach-data"));
+            assert_eq!(defaults.session.idle_minutes, 120);
+
+            jail.create_dir("netreach-data")?;
+            jail.create_file(
+                "netreach-data/netreach.toml",
+                "listen = \"127.0.0.1:9000\"\norg_name = \"From file\"\n[session]\nidle_minutes = 30\nmax_hours = 4\n",
+            )?;
+            let from_file = load_in_jail(&Overrides::default())?;
+            assert_eq!(from_file.listen.to_string(), "127.0.0.1:9000");
+            assert_eq!(from_file.org_name, "From file");
+            assert_eq!(from_file.session.idle_minutes, 30);
+
+            jail.set_env("NETREACH_LISTEN", "127.0.0.1:9100");
+            jail.set_env("NETREACH_SESSION__IDLE_MINUTES", "45");
+            jail.set_env("NETREACH_TEST_POSTGRES_URL", "postgres://ignored");
+            let from_env = load_in_jail(&Overrides::default())?;
+            assert_eq!(from_env.listen.to_string(), "127.0.0.1:9100");
+            assert_eq!(from_env.session.idle_minutes, 45);
+            assert_eq!(
+                from_env.session.max_hours, 4,
+                "file value kept where env is silent"
+            );
+            assert_eq!(from_env.org_name, "From file");
+
+            let cli = Overrides {
+                listen: Some("127.0.0.1:9200".parse().map_err(|e| format!("{e}"))?),
+                ..Overrides::default()
+            };
+            assert_eq!(load_in_jail(&cli)?.listen.to_string(), "127.0.0.1:9200");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_data_dir_from_the_environment_decides_where_the_file_is_found() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_dir("elsewhere")?;
+            jail.create_file("elsewhere/netreach.toml", "org_name = \"Elsewhere\"\n")?;
+            jail.set_env("NETREACH_DATA", "elsewhere");
+            assert_eq!(load_in_jail(&Overrides::default())?.org_name, "Elsewhere");
+            let explicit = Overrides {
+                data: Some(PathBuf::from("nowhere")),
+                ..Overrides::default()
+            };
+            assert_eq!(load_in_jail(&explicit)?.org_name, "Netreach");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_by_name() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("custom.toml", "lisen = \"127.0.0.1:1\"\n")?;
+            let overrides = Overrides {
+                config_file: Some(PathBuf::from("custom.toml")),
+                ..Overrides::default()
+            };
+            let error = Settings::load(&overrides)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains("lisen"), "{error}");
+            std::fs::remove_file("custom.toml").map_err(|e| e.to_string())?;
+            jail.set_env("NETREACH_SESION__IDLE_MINUTES", "5");
+            let error = Settings::load(&Overrides::default())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains("sesion"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_missing_config_file_given_on_the_command_line_is_an_error() {
+        figment::Jail::expect_with(|_| {
+            let overrides = Overrides {
+                config_file: Some(PathBuf::from("missing.toml")),
+                ..Overrides::default()
+            };
+            assert!(Settings::load(&overrides).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn weak_secrets_are_refused_and_secret_files_are_read() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("NETREACH_SERVER_SECRET", "");
+            let error = Settings::load(&Overrides::default())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains("server secret is empty"), "{error}");
+            jail.set_env(
+                "NETREACH_SERVER_SECRET",
+                "change-me-change-me-change-me-change-me",
+            );
+            let error = Settings::load(&Overrides::default())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.contains("placeholder"), "{error}");
+            jail.set_env("NETREACH_SERVER_SECRET", "too-short");
+            assert!(Settings::load(&Overrides::default()).is_err());
+            jail.clear_env();
+
+            jail.create_file("secret.txt", "a-secret-from-a-file-0123456789-abcdef\n")?;
+            jail.set_env("NETREACH_SERVER_SECRET_FILE", "secret.txt");
+            let settings = load_in_jail(&Overrides::default())?;
+            assert!(settings.server_secret().is_ok());
+            jail.create_file("empty.txt", "")?;
+            jail.set_env("NETREACH_SERVER_SECRET_FILE", "empty.txt");
+            assert!(
+                load_in_jail(&Overrides::default())?
+                    .server_secret()
+                    .is_err()
+            );
+
+            jail.create_file("db-url.txt", "postgres://app:pw@db/netreach\n")?;
+            jail.set_env("NETREACH_DATABASE_URL_FILE", "db-url.txt");
+            let settings = load_in_jail(&Overrides::default())?;
+            assert_eq!(
+                settings
+                    .database_url()
+                    .map_err(|e| e.to_string())?
+                    .expose_secret(),
+                "postgres://app:pw@db/netreach"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_generated_secret_is_private_and_reused() {
+        figment::Jail::expect_with(|_| {
+            let settings = load_in_jail(&Overrides::default())?;
+            let first = settings.server_secret().map_err(|e| e.to_string())?;
+            let path = settings.data.join(SECRET_FILE_NAME);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(&path)
+                    .map_err(|e| e.to_string())?
+                    .permissions()
+                    .mode();
+                assert_eq!(mode & 0o777, 0o600);
+            }
+            let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            let again = settings.server_secret().map_err(|e| e.to_string())?;
+            assert_eq!(
+                std::fs::read_to_string(&path).map_err(|e| e.to_string())?,
+                text
+            );
+            assert_eq!(format!("{first:?}"), format!("{again:?}"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn config_check_output_masks_secrets() {
+        let settings = Settings {
+            database_url: Some(SecretString::from(
+                "postgres://app:hunter2hunter2@db/netreach".to_owned(),
+            )),
+            server_secret: Some(SecretString::from(
+                "a-very-long-server-secret-value-0123456789".to_owned(),
+            )),
+            ..Settings::default()
+        };
+        let shown = settings.masked_toml();
+        assert!(!shown.contains("hunter2hunter2"), "{shown}");
+        assert!(
+            !shown.contains("a-very-long-server-secret-value"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("postgres://app:********@db/netreach"),
+            "{shown}"
+        );
+        assert!(shown.contains("server_secret = \"********\""), "{shown}");
     }
 }

@@ -1,4 +1,5 @@
 //! HTTP tests of the whole application through the real router on `127.0.0.1:0`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod accounts;
 mod api;

@@ -1,0 +1,421 @@
+//! The `netreach` binary as a user runs it: serve (demo and first-run setup), migrate, admin
+//! commands, config check, graceful shutdown.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use netreach_testkit::{TestBackend, TestDb};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_netreach");
+
+fn netreach(data: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .arg("--data")
+        .arg(data)
+        .env_remove("NETREACH_DATABASE_URL")
+        .env_remove("NETREACH_LISTEN")
+        .env_remove("NETREACH_DATA")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    command
+}
+
+/// A running `netreach serve`, with every line it printed on stdout until it listened.
+struct Server {
+    child: Child,
+    base: String,
+    printed: Vec<String>,
+}
+
+async fn serve(data: &Path, extra: &[&str]) -> Server {
+    let mut command = netreach(data);
+    command
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(extra);
+    let mut child = command.spawn().expect("start netreach");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    let base = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(addr) = line.strip_prefix("listening on ") {
+                return addr.to_owned();
+            }
+            printed.push(line);
+        }
+        panic!("netreach exited before listening: {printed:?}");
+    })
+    .await
+    .expect("netreach did not start listening in time");
+    Server {
+        child,
+        base,
+        printed,
+    }
+}
+
+impl Server {
+    fn admin_password(&self) -> Option<String> {
+        self.printed
+            .iter()
+            .find_map(|l| l.strip_prefix("admin password: ").map(str::to_owned))
+    }
+
+    /// Sends SIGTERM and returns the exit status and everything logged on stderr.
+    async fn stop(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().unwrap().to_string();
+        let killed = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .await
+            .unwrap();
+        assert!(killed.success());
+        let status = tokio::time::timeout(Duration::from_secs(30), self.child.wait())
+            .await
+            .expect("netreach did not stop after SIGTERM")
+            .unwrap();
+        let mut stderr = String::new();
+        if let Some(mut err) = self.child.stderr.take() {
+            use tokio::io::AsyncReadExt;
+            err.read_to_string(&mut stderr).await.unwrap();
+        }
+        (status, stderr)
+    }
+}
+
+async fn token(base: &str, username: &str, password: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{base}/api/v1/auth/token"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn demo_serve_prints_the_admin_password_once_and_keeps_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = serve(&data, &["--demo"]).await;
+    let password = server.admin_password().expect("admin password printed");
+    assert_eq!(password.len(), 20);
+    assert!(
+        data.join("netreach.db").exists(),
+        "SQLite database not in the data dir"
+    );
+    assert_eq!(
+        reqwest::get(format!("{}/healthz", server.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ok"
+    );
+    let home = reqwest::get(format!("{}/", server.base)).await.unwrap();
+    assert_eq!(home.status(), 200);
+    let login = reqwest::get(format!("{}/staff/login", server.base))
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    assert_eq!(token(&server.base, "admin", &password).await.status(), 200);
+    let (status, logs) = server.stop().await;
+    assert!(status.success(), "exit {status:?}: {logs}");
+    assert!(logs.contains("shutting down"), "{logs}");
+    assert!(!logs.contains(&password), "the password reached the log");
+
+    let again = serve(&data, &["--demo"]).await;
+    assert_eq!(
+        again.admin_password(),
+        None,
+        "a second start printed a new password"
+    );
+    assert_eq!(token(&again.base, "admin", &password).await.status(), 200);
+    again.stop().await;
+}
+
+#[tokio::test]
+async fn plain_serve_on_an_empty_data_dir_prints_a_one_time_setup_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &[]).await;
+    assert_eq!(server.admin_password(), None);
+    let link = server
+        .printed
+        .iter()
+        .find(|l| l.contains("/staff/setup?token="))
+        .expect("setup link printed")
+        .clone();
+    let path = &link[link.find("/staff/setup").unwrap()..];
+    let page = reqwest::get(format!("{}{path}", server.base))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Create the first admin account")
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn migrate_says_what_it_applied() {
+    for backend in TestBackend::all() {
+        let db = TestDb::new(backend).await;
+        let dir = tempfile::tempdir().unwrap();
+        let run = || async {
+            let output = netreach(dir.path())
+                .args(["migrate", "--database-url", &db.url])
+                .output()
+                .await
+                .unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8(output.stdout).unwrap()
+        };
+        let first = run().await;
+        let name = if backend == TestBackend::Sqlite {
+            "sqlite"
+        } else {
+            "postgres"
+        };
+        assert!(
+            first.contains(&format!("{name}: applied 1 foundation")),
+            "{first}"
+        );
+        assert!(run().await.contains("up to date"));
+    }
+}
+
+#[tokio::test]
+async fn serve_runs_the_same_product_on_postgresql() {
+    if !TestBackend::all().contains(&TestBackend::Postgres) {
+        return;
+    }
+    let db = TestDb::new(TestBackend::Postgres).await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &["--demo", "--database-url", &db.url]).await;
+    let password = server.admin_password().expect("admin password");
+    assert_eq!(
+        reqwest::get(format!("{}/healthz", server.base))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ok"
+    );
+    assert_eq!(token(&server.base, "admin", &password).await.status(), 200);
+    assert!(
+        !dir.path().join("netreach.db").exists(),
+        "a SQLite file was created for a Postgres URL"
+    );
+    let (status, _) = server.stop().await;
+    assert!(status.success());
+}
+
+async fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    let mut child = netreach(data).arg("admin").args(args).spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).await.unwrap();
+    }
+    drop(input);
+    child.wait_with_output().await.unwrap()
+}
+
+#[tokio::test]
+async fn admins_manage_accounts_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let created = admin(
+        data,
+        &[
+            "create-user",
+            "--username",
+            "Olga",
+            "--role",
+            "supervisor",
+            "--password-stdin",
+        ],
+        Some("olga long password\n"),
+    )
+    .await;
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&created.stdout).trim(),
+        "created olga (supervisor)"
+    );
+
+    let weak = admin(
+        data,
+        &[
+            "create-user",
+            "--username",
+            "petr",
+            "--role",
+            "worker",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    )
+    .await;
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 12 characters"));
+    let bad_role = admin(
+        data,
+        &[
+            "create-user",
+            "--username",
+            "petr",
+            "--role",
+            "boss",
+            "--password-stdin",
+        ],
+        Some("long enough password\n"),
+    )
+    .await;
+    assert!(!bad_role.status.success());
+    let no_stdin_flag = admin(
+        data,
+        &["create-user", "--username", "petr", "--role", "worker"],
+        None,
+    )
+    .await;
+    assert!(
+        !no_stdin_flag.status.success(),
+        "a password must never be asked for on the command line"
+    );
+
+    let list = admin(data, &["list-users"], None).await;
+    assert_eq!(
+        String::from_utf8_lossy(&list.stdout).trim(),
+        "olga\tsupervisor\tactive"
+    );
+
+    let reset = admin(data, &["reset-password", "--username", "olga"], None).await;
+    assert!(reset.status.success());
+    let out = String::from_utf8_lossy(&reset.stdout).to_string();
+    let new_password = out
+        .trim()
+        .strip_prefix("new password for olga: ")
+        .expect("generated password printed")
+        .to_owned();
+
+    let server = serve(data, &[]).await;
+    assert_eq!(
+        token(&server.base, "olga", "olga long password")
+            .await
+            .status(),
+        401
+    );
+    let ok = token(&server.base, "olga", &new_password).await;
+    assert_eq!(ok.status(), 200);
+    let body: Value = ok.json().await.unwrap();
+    assert!(body["token"].as_str().unwrap().starts_with("nr_"));
+    server.stop().await;
+
+    let chosen = admin(
+        data,
+        &["reset-password", "--username", "olga", "--password-stdin"],
+        Some("chosen on stdin 42\n"),
+    )
+    .await;
+    assert!(chosen.status.success());
+    let unknown = admin(data, &["reset-password", "--username", "nobody"], None).await;
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no staff account named nobody"));
+}
+
+#[tokio::test]
+async fn config_check_validates_and_masks_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = netreach(dir.path())
+        .args(["config", "check"])
+        .env(
+            "NETREACH_SERVER_SECRET",
+            "a-long-server-secret-for-the-check-0123456789",
+        )
+        .env(
+            "NETREACH_DATABASE_URL",
+            "postgres://app:hunter2hunter2@db.internal/netreach",
+        )
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let shown = String::from_utf8_lossy(&ok.stdout);
+    assert!(shown.contains("configuration is valid"));
+    assert!(shown.contains("listen = \"127.0.0.1:8080\""), "{shown}");
+    assert!(
+        shown.contains("postgres://app:********@db.internal/netreach"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("hunter2hunter2") && !shown.contains("a-long-server-secret"),
+        "{shown}"
+    );
+
+    std::fs::write(
+        dir.path().join("netreach.toml"),
+        "listen = \"127.0.0.1:9999\"\norg_nmae = \"Typo\"\n",
+    )
+    .unwrap();
+    let bad = netreach(dir.path())
+        .args(["config", "check"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!bad.status.success());
+    let error = String::from_utf8_lossy(&bad.stderr);
+    assert!(error.contains("org_nmae"), "{error}");
+
+    let weak = netreach(tempfile::tempdir().unwrap().path())
+        .args(["config", "check"])
+        .env("NETREACH_SERVER_SECRET", "")
+        .output()
+        .await
+        .unwrap();
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("server secret is empty"));
+}
+
+#[tokio::test]
+async fn every_subcommand_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["admin", "--help"],
+        vec!["admin", "create-user", "--help"],
+        vec!["admin", "reset-password", "--help"],
+        vec!["config", "check", "--help"],
+    ] {
+        let output = Command::new(BIN).args(&args).output().await.unwrap();
+        assert!(output.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("Usage"), "{args:?}");
+        for global in ["--data", "--database-url", "--config"] {
+            assert!(text.contains(global), "{args:?} lacks {global}");
+        }
+    }
+}
