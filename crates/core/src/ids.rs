@@ -50,6 +50,14 @@ typed_id!(
     /// A staff API token (the id, never the secret).
     TokenId
 );
+typed_id!(
+    /// A client conversation.
+    ConversationId
+);
+typed_id!(
+    /// One message in a conversation.
+    MessageId
+);
 
 #[cfg(test)]
 mod tests {

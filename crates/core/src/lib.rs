@@ -2,6 +2,7 @@
 //! plain function, tested with plain unit tests. Time comes in through the [`Clock`] trait.
 
 pub mod clock;
+pub mod conversation;
 pub mod ids;
 pub mod lang;
 pub mod password;
@@ -10,7 +11,8 @@ pub mod throttle;
 pub mod username;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use ids::{TokenId, UserId};
+pub use conversation::{Author, MessageError, MessageText, RetentionPolicy, Status, Topic};
+pub use ids::{ConversationId, MessageId, TokenId, UserId};
 pub use lang::Lang;
 pub use password::{NewPassword, PasswordError};
 pub use role::Role;

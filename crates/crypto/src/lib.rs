@@ -2,11 +2,16 @@
 //! zeroized on drop, never `Serialize`d.
 //!
 //! - [`password`]: Argon2id password hashes (slow by design: call them from `spawn_blocking`).
+//! - [`envelope`]: encryption at rest (inbox and staff keypairs, wrapping, sealed bodies).
 //! - [`token`]: random bearer secrets (session cookies, API tokens, setup links) and the keyed
 //!   hashes that are all the database ever keeps of them.
 
+pub mod codename;
+pub mod envelope;
 pub mod password;
 pub mod token;
 
 pub use password::{PasswordHash, hash_password, verify_password};
 pub use token::{SecretToken, ServerSecret, ServerSecretError, TokenHash, random_password};
+pub use envelope::{CryptoError, PublicKeyBytes, Sealed, SecretKeyBytes, WrapKey};
+pub use codename::{ClientKeys, Codename, CodenameError};

@@ -26,7 +26,7 @@ impl fmt::Debug for PasswordHash {
 }
 
 /// OWASP's recommended Argon2id setting (19 MiB, 2 passes, 1 lane).
-fn argon2() -> Argon2<'static> {
+pub(crate) fn argon2() -> Argon2<'static> {
     // These constants are valid; `Params::new` only fails on out-of-range values.
     let params = Params::new(19 * 1024, 2, 1, Some(32)).unwrap_or_default();
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)

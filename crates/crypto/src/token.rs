@@ -58,6 +58,10 @@ impl ServerSecret {
         Ok(Self(value.as_bytes().to_vec()))
     }
 
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
     /// A fresh random secret, as text suitable for a file.
     pub fn generate_text() -> String {
         let mut bytes = [0u8; 32];

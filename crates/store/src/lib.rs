@@ -13,11 +13,15 @@ mod sql;
 
 pub use backend::{Backend, BackendError};
 pub use error::StoreError;
-pub use model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser};
+pub use model::{
+    ApiTokenRecord, AssignedFilter, ClientSessionRecord, Conversation, ConversationUpdate, Guarded,
+    InboxCursor, InboxFilter, InstallKeys, MessageKind, NewConversation, NewMessage, NewStaffUser,
+    SealedRecord, SessionRecord, StaffKeys, StaffUser, StoredMessage,
+};
 pub use sql::{AppliedMigration, SqlStore};
 
 use async_trait::async_trait;
-use netreach_core::{Role, TokenId, UserId, Username};
+use netreach_core::{ConversationId, RetentionPolicy, Role, TokenId, UserId, Username};
 use time::OffsetDateTime;
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -25,14 +29,18 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything the application keeps. Implementations must be safe to share between requests and
 /// between app nodes: all state lives in the database.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
+pub trait Store: AccountStore + ConversationStore + Send + Sync + std::fmt::Debug {
     /// Which backend answers.
     fn backend(&self) -> Backend;
     /// Answers when the database does.
     async fn ping(&self) -> StoreResult<()>;
     /// Closes the connection pool, waiting for queries in flight.
     async fn close(&self);
+}
 
+/// Staff accounts, sessions, API tokens and the first-run setup link.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
     // --- staff accounts ---
     async fn create_user(&self, user: NewStaffUser) -> StoreResult<StaffUser>;
     async fn user_by_id(&self, id: UserId) -> StoreResult<Option<StaffUser>>;
@@ -110,4 +118,78 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         now: OffsetDateTime,
         admin: NewStaffUser,
     ) -> StoreResult<Option<StaffUser>>;
+}
+
+/// Keys, conversations, messages and client sessions.
+#[async_trait]
+pub trait ConversationStore: Send + Sync {
+    // --- keys ---
+    /// The install-wide values, creating the row with `salt` on first use.
+    async fn ensure_install(&self, salt: Vec<u8>) -> StoreResult<InstallKeys>;
+    /// Records the inbox public key and its recovery-wrapped secret, once; false if one exists.
+    async fn set_inbox_key(
+        &self,
+        public_key: Vec<u8>,
+        recovery_wrapped: Vec<u8>,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    async fn set_user_keys(&self, user_id: UserId, keys: StaffKeys) -> StoreResult<()>;
+    async fn grant_inbox(&self, user_id: UserId, sealed: Vec<u8>, at: OffsetDateTime) -> StoreResult<()>;
+    async fn inbox_grant(&self, user_id: UserId) -> StoreResult<Option<Vec<u8>>>;
+    async fn revoke_inbox_grant(&self, user_id: UserId) -> StoreResult<()>;
+
+    // --- conversations ---
+    /// Creates a conversation with its first messages, in one transaction.
+    async fn create_conversation(
+        &self,
+        conversation: NewConversation,
+        first: Vec<NewMessage>,
+    ) -> StoreResult<Conversation>;
+    async fn conversation(&self, id: ConversationId) -> StoreResult<Option<Conversation>>;
+    async fn conversation_by_lookup(&self, lookup_id: &str) -> StoreResult<Option<Conversation>>;
+    /// The messages in order; internal notes and feedback only when `staff_view`.
+    async fn messages(&self, id: ConversationId, staff_view: bool) -> StoreResult<Vec<StoredMessage>>;
+    /// Adds a message. A thread message moves the status to `status_after` and the activity
+    /// time; a staff message records the first response time. With `expected_version`, refuses
+    /// if the conversation changed since.
+    async fn add_message(
+        &self,
+        id: ConversationId,
+        message: NewMessage,
+        status_after: netreach_core::Status,
+        expected_version: Option<i64>,
+    ) -> StoreResult<Guarded<Conversation>>;
+    /// Applies a staff change guarded by the version the worker saw.
+    async fn update_conversation(
+        &self,
+        id: ConversationId,
+        expected_version: Option<i64>,
+        update: ConversationUpdate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Guarded<Conversation>>;
+    /// The inbox: urgent first, newest activity first, keyset-paged.
+    async fn list_conversations(&self, filter: &InboxFilter) -> StoreResult<Vec<Conversation>>;
+    /// How many conversations each status has (for the filter counts).
+    async fn status_counts(&self) -> StoreResult<Vec<(netreach_core::Status, u64)>>;
+    /// Conversations assigned to the user that are not solved or archived.
+    async fn open_caseload(&self, user_id: UserId) -> StoreResult<u64>;
+    /// Deletes a conversation and everything in it; false if there was none.
+    async fn delete_conversation(&self, id: ConversationId) -> StoreResult<bool>;
+    /// Deletes conversations past the retention policy, at most `batch` of them; safe to run
+    /// on several nodes at once.
+    async fn purge_conversations(
+        &self,
+        now: OffsetDateTime,
+        policy: RetentionPolicy,
+        batch: u32,
+    ) -> StoreResult<u64>;
+
+    // --- client sessions ---
+    async fn create_client_session(&self, session: ClientSessionRecord) -> StoreResult<()>;
+    async fn client_session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<ClientSessionRecord>>;
+    async fn delete_client_session(&self, token_hash: &str) -> StoreResult<()>;
 }

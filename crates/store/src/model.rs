@@ -1,7 +1,7 @@
 //! The records the store speaks, in domain types. Hashes are plain strings here: the store never
 //! sees a secret, and does not depend on the crypto crate.
 
-use netreach_core::{Role, TokenId, UserId, Username};
+use netreach_core::{Author, ConversationId, Lang, MessageId, Role, Status, TokenId, Topic, UserId, Username};
 use time::OffsetDateTime;
 
 /// A staff account as stored.
@@ -16,6 +16,8 @@ pub struct StaffUser {
     pub disabled_at: Option<OffsetDateTime>,
     pub failed_logins: u32,
     pub locked_until: Option<OffsetDateTime>,
+    /// The member's own keypair; `None` for accounts made before keys existed.
+    pub keys: Option<StaffKeys>,
 }
 
 impl StaffUser {
@@ -32,6 +34,7 @@ pub struct NewStaffUser {
     pub role: Role,
     pub password_hash: String,
     pub created_at: OffsetDateTime,
+    pub keys: Option<StaffKeys>,
 }
 
 /// A staff sign-in session; only the keyed hash of its cookie is stored.
@@ -42,6 +45,8 @@ pub struct SessionRecord {
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    /// The inbox secret wrapped under the cookie; `None` without inbox access.
+    pub wrapped_inbox_key: Option<Vec<u8>>,
 }
 
 /// A staff API token; only the keyed hash of the secret is stored.
@@ -54,4 +59,177 @@ pub struct ApiTokenRecord {
     pub created_at: OffsetDateTime,
     pub last_used_at: Option<OffsetDateTime>,
     pub expires_at: Option<OffsetDateTime>,
+    /// The inbox secret wrapped under the token; `None` without inbox access.
+    pub wrapped_inbox_key: Option<Vec<u8>>,
+}
+
+/// A staff member's keypair as stored: the public half, and the secret wrapped under a key
+/// derived from their password with `key_salt`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffKeys {
+    pub public_key: Vec<u8>,
+    pub wrapped_secret_key: Vec<u8>,
+    pub key_salt: Vec<u8>,
+}
+
+/// Install-wide values: the codename salt and the inbox public key (once created).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstallKeys {
+    pub codename_salt: Vec<u8>,
+    pub inbox_public_key: Option<Vec<u8>>,
+    pub inbox_recovery_wrapped: Option<Vec<u8>>,
+}
+
+/// A sealed text as stored: ciphertext, its data key sealed to the inbox, and for web clients
+/// to the client too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedRecord {
+    pub body: Vec<u8>,
+    pub key_inbox: Vec<u8>,
+    pub key_client: Option<Vec<u8>>,
+}
+
+/// What a stored message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// Part of the thread both sides see.
+    Message,
+    /// An internal staff note, never shown to the client.
+    Note,
+    /// The client's intake answers (JSON), sealed like a message.
+    Intake,
+    /// The client's optional comment with a rating.
+    Feedback,
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Message => "message",
+            MessageKind::Note => "note",
+            MessageKind::Intake => "intake",
+            MessageKind::Feedback => "feedback",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<MessageKind> {
+        [MessageKind::Message, MessageKind::Note, MessageKind::Intake, MessageKind::Feedback]
+            .into_iter()
+            .find(|k| k.as_str() == value)
+    }
+
+    /// Whether the client may see this kind.
+    pub fn client_visible(self) -> bool {
+        matches!(self, MessageKind::Message | MessageKind::Intake)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub id: MessageId,
+    pub kind: MessageKind,
+    pub author: Author,
+    pub staff_id: Option<UserId>,
+    pub created_at: OffsetDateTime,
+    pub sealed: SealedRecord,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredMessage {
+    pub id: MessageId,
+    pub seq: i64,
+    pub kind: MessageKind,
+    pub author: Author,
+    pub staff_id: Option<UserId>,
+    pub created_at: OffsetDateTime,
+    pub sealed: SealedRecord,
+}
+
+/// A conversation's metadata (no content).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub channel: String,
+    pub topic: Topic,
+    pub lang: Lang,
+    pub status: Status,
+    pub urgent: bool,
+    pub assigned_to: Option<UserId>,
+    pub client_public_key: Option<Vec<u8>>,
+    pub created_at: OffsetDateTime,
+    pub last_activity_at: OffsetDateTime,
+    pub last_client_at: Option<OffsetDateTime>,
+    pub first_response_at: Option<OffsetDateTime>,
+    pub closed_at: Option<OffsetDateTime>,
+    pub message_count: i64,
+    pub version: i64,
+    pub rating: Option<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConversation {
+    pub id: ConversationId,
+    /// Derived from the codename; `None` for channels without one.
+    pub lookup_id: Option<String>,
+    pub channel: String,
+    pub topic: Topic,
+    pub lang: Lang,
+    pub urgent: bool,
+    pub client_public_key: Option<Vec<u8>>,
+    pub created_at: OffsetDateTime,
+}
+
+/// Who a conversation is assigned to, as an inbox filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AssignedFilter {
+    #[default]
+    All,
+    Mine(UserId),
+    Unassigned,
+}
+
+/// Position in the inbox order (urgent first, then newest activity), for keyset paging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxCursor {
+    pub urgent: bool,
+    pub last_activity_at: i64,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    pub status: Option<Status>,
+    pub urgent_only: bool,
+    pub assigned: AssignedFilter,
+    pub topic: Option<Topic>,
+    pub lang: Option<Lang>,
+    pub channel: Option<String>,
+    pub after: Option<InboxCursor>,
+    pub limit: u32,
+}
+
+/// A change staff make to a conversation. `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationUpdate {
+    pub status: Option<Status>,
+    pub assigned_to: Option<Option<UserId>>,
+    pub rating: Option<u8>,
+}
+
+/// The result of a change guarded by the conversation's version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Guarded<T> {
+    Done(T),
+    /// Someone else changed the conversation since the expected version.
+    Conflict,
+    Missing,
+}
+
+/// A client's signed-in browser session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSessionRecord {
+    pub token_hash: String,
+    pub conversation_id: ConversationId,
+    pub wrapped_client_key: Vec<u8>,
+    pub expires_at: OffsetDateTime,
 }

@@ -2,13 +2,17 @@
 //! account administration and first-run setup. Handlers (pages and API) call these functions;
 //! the CLI calls them too, so every surface follows the same rules.
 
+use crate::keys;
 use crate::state::AppState;
+use netreach_crypto::SecretKeyBytes;
 use netreach_core::{
     NewPassword, PasswordError, Role, TokenId, UserId, Username, UsernameError, throttle,
 };
 use netreach_crypto::PasswordHash;
 use netreach_crypto::{SecretToken, hash_password, password::dummy_hash, verify_password};
 use netreach_store::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser, StoreError};
+#[allow(unused_imports)]
+use netreach_store::{AccountStore, ConversationStore};
 use time::{Duration, OffsetDateTime};
 
 /// Purposes that separate the keyed hashes of different kinds of token.
@@ -49,6 +53,8 @@ pub enum AccountError {
     NoSuchUser,
     #[error("you cannot do this to your own account")]
     OwnAccount,
+    #[error("the account has no key pair to grant access to")]
+    NoKeys,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -77,6 +83,7 @@ impl AccountError {
             AccountError::WrongCurrentPassword => "error-current-password",
             AccountError::NoSuchUser => "error-body-404",
             AccountError::OwnAccount => "error-own-account",
+            AccountError::NoKeys => "error-no-keys",
             AccountError::Store(_) => "error-body-500",
         }
     }
@@ -150,8 +157,17 @@ fn session_expiry(
 }
 
 /// Starts a console session; the returned secret goes into the cookie, only its hash is stored.
-pub async fn start_session(state: &AppState, user: &StaffUser) -> Result<SecretToken, StoreError> {
+/// The inbox key, opened with the password, is kept wrapped under the cookie.
+pub async fn start_session(
+    state: &AppState,
+    user: &StaffUser,
+    password: String,
+) -> Result<SecretToken, StoreError> {
     let token = SecretToken::generate();
+    let inbox = unlock_with_password(state, user, password).await?;
+    let wrapped_inbox_key = inbox
+        .as_ref()
+        .map(|k| keys::wrap_for_token(k, token.expose(), keys::SESSION_WRAP));
     let now = state.clock.now();
     state
         .store
@@ -164,17 +180,31 @@ pub async fn start_session(state: &AppState, user: &StaffUser) -> Result<SecretT
             created_at: now,
             last_seen_at: now,
             expires_at: session_expiry(state, now, now),
+            wrapped_inbox_key,
         })
         .await?;
     tracing::info!(user_id = %user.id, "staff session started");
     Ok(token)
 }
 
+/// Opens the inbox key with a password that was just verified; `None` without access.
+pub async fn unlock_with_password(
+    state: &AppState,
+    user: &StaffUser,
+    password: String,
+) -> Result<Option<SecretKeyBytes>, StoreError> {
+    match keys::unlock_inbox(state, user, password).await {
+        Ok(inbox) => Ok(inbox),
+        Err(keys::KeyError::Store(e)) => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
 /// The user behind a session cookie, sliding its idle expiry forward (at most once a minute).
 pub async fn resume_session(
     state: &AppState,
     token: &SecretToken,
-) -> Result<Option<(String, StaffUser)>, StoreError> {
+) -> Result<Option<(SessionRecord, StaffUser)>, StoreError> {
     let hash = token
         .hash(&state.secret, SESSION_PURPOSE)
         .as_str()
@@ -187,21 +217,24 @@ pub async fn resume_session(
         let expires = session_expiry(state, session.created_at, now);
         state.store.touch_session(&hash, now, expires).await?;
     }
-    Ok(Some((hash, user)))
+    Ok(Some((session, user)))
 }
 
 pub async fn end_session(state: &AppState, session_hash: &str) -> Result<(), StoreError> {
     state.store.delete_session(session_hash).await
 }
 
-/// Issues an API token for the user; the secret is returned once.
+/// Issues an API token for the user; the secret is returned once. With the inbox key at hand,
+/// the token can read conversations too.
 pub async fn issue_api_token(
     state: &AppState,
     user: &StaffUser,
     name: &str,
     ttl: Option<Duration>,
+    inbox: Option<&SecretKeyBytes>,
 ) -> Result<(ApiTokenRecord, SecretToken), StoreError> {
     let token = SecretToken::generate();
+    let wrapped_inbox_key = inbox.map(|k| keys::wrap_for_token(k, token.expose(), keys::API_WRAP));
     let now = state.clock.now();
     let record = ApiTokenRecord {
         id: TokenId::new_random(),
@@ -214,6 +247,7 @@ pub async fn issue_api_token(
         created_at: now,
         last_used_at: None,
         expires_at: ttl.map(|ttl| now + ttl),
+        wrapped_inbox_key,
     };
     state.store.create_api_token(record.clone()).await?;
     tracing::info!(user_id = %user.id, token_id = %record.id, "api token issued");
@@ -232,41 +266,75 @@ pub async fn user_for_api_token(
         .await
 }
 
-/// Creates a staff account after checking the username and password policy.
+/// Creates a staff account after checking the username and password policy, with its own key
+/// pair. With the inbox key at hand (an admin signed in with access), access is granted at once;
+/// otherwise an admin grants it later.
 pub async fn create_user(
     state: &AppState,
     username: &str,
     role: Role,
     password: String,
+    inbox: Option<&SecretKeyBytes>,
 ) -> Result<StaffUser, AccountError> {
     let username = Username::parse(username)?;
     let password = NewPassword::parse(password)?;
+    let id = UserId::new_random();
     let hash = hash_off_runtime(password.expose().to_owned()).await;
+    let (staff_keys, _) = keys::new_staff_keys(id, password.expose().to_owned()).await;
     let user = state
         .store
         .create_user(NewStaffUser {
-            id: UserId::new_random(),
+            id,
             username,
             role,
             password_hash: hash.as_str().to_owned(),
             created_at: state.clock.now(),
+            keys: Some(staff_keys),
         })
         .await?;
     tracing::info!(user_id = %user.id, role = %user.role, "staff account created");
+    if let Some(inbox) = inbox {
+        grant_access(state, inbox, &user).await?;
+    }
     Ok(user)
 }
 
-/// Sets a new password for a user (admin reset or own change); ends every session of that user.
+/// Grants a member access to the inbox with the granting admin's inbox key.
+pub async fn grant_access(state: &AppState, inbox: &SecretKeyBytes, user: &StaffUser) -> Result<(), AccountError> {
+    match keys::grant(state, inbox, user).await {
+        Ok(()) => Ok(()),
+        Err(keys::KeyError::Store(e)) => Err(AccountError::Store(e)),
+        Err(_) => Err(AccountError::NoKeys),
+    }
+}
+
+/// Sets a new password for someone who lost theirs (admin reset, CLI); ends every session of
+/// that user. Their old key pair cannot be opened any more, so they get a new one and lose inbox
+/// access, which is granted again at once when the resetting admin's inbox key is at hand.
 pub async fn set_password(
     state: &AppState,
     user_id: UserId,
     new_password: String,
     confirm: &str,
+    inbox: Option<&SecretKeyBytes>,
 ) -> Result<(), AccountError> {
     if new_password != confirm {
         return Err(AccountError::Mismatch);
     }
     let password = NewPassword::parse(new_password)?;
+    let (staff_keys, _) = keys::new_staff_keys(user_id, password.expose().to_owned()).await;
+    state.store.revoke_inbox_grant(user_id).await?;
+    state.store.set_user_keys(user_id, staff_keys).await?;
+    store_password(state, user_id, password).await?;
+    if let Some(inbox) = inbox
+        && let Some(user) = state.store.user_by_id(user_id).await?
+    {
+        grant_access(state, inbox, &user).await?;
+    }
+    Ok(())
+}
+
+async fn store_password(state: &AppState, user_id: UserId, password: NewPassword) -> Result<(), AccountError> {
     let hash = hash_off_runtime(password.expose().to_owned()).await;
     if !state
         .store
@@ -288,10 +356,21 @@ pub async fn change_own_password(
     confirm: &str,
 ) -> Result<(), AccountError> {
     let stored = PasswordHash::from_stored(user.password_hash.clone());
-    if !verify_off_runtime(current, stored).await {
+    if !verify_off_runtime(current.clone(), stored).await {
         return Err(AccountError::WrongCurrentPassword);
     }
-    set_password(state, user.id, new_password, confirm).await
+    if new_password != confirm {
+        return Err(AccountError::Mismatch);
+    }
+    let password = NewPassword::parse(new_password)?;
+    // Keep the key pair (and so inbox access): re-wrap it under the new password.
+    match keys::rewrap_staff_keys(user, current, password.expose().to_owned()).await {
+        Ok(Some(rewrapped)) => state.store.set_user_keys(user.id, rewrapped).await?,
+        Ok(None) => {}
+        Err(keys::KeyError::Store(e)) => return Err(AccountError::Store(e)),
+        Err(_) => return Err(AccountError::NoKeys),
+    }
+    store_password(state, user.id, password).await
 }
 
 /// Disables or re-enables someone else's account. Disabling ends their sessions and tokens.
@@ -350,14 +429,16 @@ pub async fn setup_link_valid(state: &AppState, token: &str) -> Result<bool, Sto
         .await
 }
 
-/// Creates the first admin through a setup link. `Ok(None)` when the link is invalid or used.
+/// Creates the first admin through a setup link, creates the inbox key and grants it to them.
+/// Returns the admin and the recovery phrase (shown once); `Ok(None)` when the link is invalid
+/// or used.
 pub async fn complete_setup(
     state: &AppState,
     token: &str,
     username: &str,
     password: String,
     confirm: &str,
-) -> Result<Option<StaffUser>, AccountError> {
+) -> Result<Option<(StaffUser, String)>, AccountError> {
     let username = Username::parse(username)?;
     if password != confirm {
         return Err(AccountError::Mismatch);
@@ -366,15 +447,28 @@ pub async fn complete_setup(
     let hash = hash_off_runtime(password.expose().to_owned()).await;
     let now = state.clock.now();
     let token_hash = SecretToken::from_presented(token).hash(&state.secret, SETUP_PURPOSE);
+    let id = UserId::new_random();
+    let (staff_keys, _) = keys::new_staff_keys(id, password.expose().to_owned()).await;
     let admin = NewStaffUser {
-        id: UserId::new_random(),
+        id,
         username,
         role: Role::Admin,
         password_hash: hash.as_str().to_owned(),
         created_at: now,
+        keys: Some(staff_keys),
     };
-    Ok(state
-        .store
-        .complete_setup(token_hash.as_str(), now, admin)
-        .await?)
+    let Some(admin) = state.store.complete_setup(token_hash.as_str(), now, admin).await? else {
+        return Ok(None);
+    };
+    let phrase = first_inbox(state, &admin).await?;
+    Ok(Some((admin, phrase)))
+}
+
+/// Creates the inbox key for the first admin; returns the recovery phrase.
+pub async fn first_inbox(state: &AppState, admin: &StaffUser) -> Result<String, AccountError> {
+    match keys::create_inbox(state, admin).await {
+        Ok(phrase) => Ok(phrase),
+        Err(keys::KeyError::Store(e)) => Err(AccountError::Store(e)),
+        Err(e) => Err(AccountError::Store(StoreError::Corrupt(e.to_string()))),
+    }
 }

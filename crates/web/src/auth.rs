@@ -11,7 +11,8 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use netreach_core::Role;
-use netreach_crypto::SecretToken;
+use crate::keys;
+use netreach_crypto::{SecretKeyBytes, SecretToken};
 use netreach_store::StaffUser;
 use std::marker::PhantomData;
 
@@ -23,6 +24,16 @@ pub const SESSION_COOKIE: &str = "nr_staff";
 pub struct StaffSession {
     pub user: StaffUser,
     pub session_hash: String,
+    token: SecretToken,
+    wrapped_inbox_key: Option<Vec<u8>>,
+}
+
+impl StaffSession {
+    /// The inbox secret, opened for this request only; `None` without inbox access.
+    pub fn inbox_key(&self) -> Option<SecretKeyBytes> {
+        let wrapped = self.wrapped_inbox_key.as_deref()?;
+        keys::unwrap_for_token(wrapped, self.token.expose(), keys::SESSION_WRAP)
+    }
 }
 
 /// Not signed in: go to the sign-in page.
@@ -53,7 +64,12 @@ impl FromRequestParts<AppState> for StaffSession {
         };
         let token = SecretToken::from_presented(&value);
         match accounts::resume_session(state, &token).await {
-            Ok(Some((session_hash, user))) => Ok(StaffSession { user, session_hash }),
+            Ok(Some((session, user))) => Ok(StaffSession {
+                user,
+                session_hash: session.token_hash,
+                token,
+                wrapped_inbox_key: session.wrapped_inbox_key,
+            }),
             Ok(None) => Err(SessionRejection::SignIn),
             Err(e) => Err(SessionRejection::Error(e.into())),
         }
@@ -96,6 +112,16 @@ impl<R: RequiredRole> FromRequestParts<AppState> for RequireRole<R> {
 #[derive(Debug, Clone)]
 pub struct ApiStaff {
     pub user: StaffUser,
+    token: SecretToken,
+    wrapped_inbox_key: Option<Vec<u8>>,
+}
+
+impl ApiStaff {
+    /// The inbox secret, opened for this request only; `None` without inbox access.
+    pub fn inbox_key(&self) -> Option<SecretKeyBytes> {
+        let wrapped = self.wrapped_inbox_key.as_deref()?;
+        keys::unwrap_for_token(wrapped, self.token.expose(), keys::API_WRAP)
+    }
 }
 
 impl FromRequestParts<AppState> for ApiStaff {
@@ -113,7 +139,11 @@ impl FromRequestParts<AppState> for ApiStaff {
             .ok_or_else(ApiError::unauthorized)?;
         let token = SecretToken::from_presented(presented);
         match accounts::user_for_api_token(state, &token).await? {
-            Some((_, user)) => Ok(ApiStaff { user }),
+            Some((record, user)) => Ok(ApiStaff {
+                user,
+                token,
+                wrapped_inbox_key: record.wrapped_inbox_key,
+            }),
             None => Err(ApiError::unauthorized()),
         }
     }

@@ -11,6 +11,7 @@ pub mod api;
 mod auth;
 mod error;
 mod i18n;
+pub mod keys;
 pub mod middleware;
 mod pages;
 pub mod settings;

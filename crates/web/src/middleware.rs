@@ -214,18 +214,19 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
 }
 
 /// Refuses state-changing requests that did not come from this site: `Sec-Fetch-Site` must be
-/// `same-origin` (or `none`, typed by the user), or `Origin` must be this site's. A request with
-/// neither header is refused too. Applied to the console (cookie-authenticated) routes.
+/// `same-origin` (or `none`, typed by the user); without it, `Origin` must be this site's
+/// (`null` never is). A request with neither header is refused too. Applied to every form route.
 pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     let headers = req.headers();
     let header_str = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    // Browsers send `Origin: null` on same-origin posts under `Referrer-Policy: no-referrer`, so
+    // where `Sec-Fetch-Site` is present it alone decides; `Origin` is the fallback.
     let allowed = match (header_str("sec-fetch-site"), header_str("origin")) {
-        (Some(site), _) if site != "same-origin" && site != "none" => false,
-        (Some(_), None) => true,
-        (_, Some(origin)) => state.settings.origin_allowed(origin, header_str("host")),
+        (Some(site), _) => site == "same-origin" || site == "none",
+        (None, Some(origin)) => state.settings.origin_allowed(origin, header_str("host")),
         (None, None) => false,
     };
     if allowed {

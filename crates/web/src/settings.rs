@@ -44,7 +44,47 @@ pub struct Settings {
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     pub session: SessionSettings,
+    pub conversations: ConversationSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ConversationSettings {
+    /// Longest message accepted, in characters.
+    pub max_message_chars: usize,
+    /// A client's browser session ends this many minutes after it started, whatever the activity.
+    pub client_session_minutes: u32,
+    /// Solved (or archived) conversations are deleted this many days after they were closed.
+    pub solved_retention_days: u32,
+    /// Conversations without any activity are deleted after this many days.
+    pub idle_retention_days: u32,
+    /// Codename look-ups allowed per minute across the whole server (guessing budget).
+    pub codename_attempts_per_minute: u32,
+    /// Most open conversations one worker may have assigned; 0 means no cap.
+    pub caseload_cap: u32,
+}
+
+impl Default for ConversationSettings {
+    fn default() -> Self {
+        ConversationSettings {
+            max_message_chars: 5000,
+            client_session_minutes: 120,
+            solved_retention_days: 30,
+            idle_retention_days: 90,
+            codename_attempts_per_minute: 120,
+            caseload_cap: 0,
+        }
+    }
+}
+
+impl ConversationSettings {
+    pub fn retention(&self) -> netreach_core::RetentionPolicy {
+        netreach_core::RetentionPolicy {
+            solved_days: i64::from(self.solved_retention_days),
+            idle_days: i64::from(self.idle_retention_days),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -80,6 +120,7 @@ impl Default for Settings {
             server_secret_file: None,
             max_body_bytes: 64 * 1024,
             session: SessionSettings::default(),
+            conversations: ConversationSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -116,20 +157,20 @@ pub struct Overrides {
 pub enum SettingsError {
     #[error("{0}")]
     Invalid(Box<figment::Error>),
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{what}: {source}")]
+    #[error("{what}: {reason}")]
     Secret {
         what: String,
-        source: ServerSecretError,
+        reason: ServerSecretError,
     },
     #[error("{0}")]
     Value(String),
@@ -202,6 +243,17 @@ impl Settings {
                 "session.idle_minutes and session.max_hours must be above 0".into(),
             ));
         }
+        let c = &self.conversations;
+        if c.max_message_chars == 0 || c.client_session_minutes == 0 || c.codename_attempts_per_minute == 0 {
+            return Err(SettingsError::Value(
+                "conversations.max_message_chars, client_session_minutes and \
+                 codename_attempts_per_minute must be above 0"
+                    .into(),
+            ));
+        }
+        if c.solved_retention_days == 0 || c.idle_retention_days == 0 {
+            return Err(SettingsError::Value("retention periods must be at least 1 day".into()));
+        }
         if self.max_body_bytes < 1024 {
             return Err(SettingsError::Value(
                 "max_body_bytes must be at least 1024".into(),
@@ -213,10 +265,10 @@ impl Settings {
             ));
         }
         if let Some(secret) = &self.server_secret {
-            ServerSecret::parse(secret.expose_secret()).map_err(|source| {
+            ServerSecret::parse(secret.expose_secret()).map_err(|reason| {
                 SettingsError::Secret {
                     what: "server_secret".into(),
-                    source,
+                    reason,
                 }
             })?;
         }
@@ -263,7 +315,7 @@ impl Settings {
             }
             (path.display().to_string(), read(&path)?)
         };
-        ServerSecret::parse(&text).map_err(|source| SettingsError::Secret { what, source })
+        ServerSecret::parse(&text).map_err(|reason| SettingsError::Secret { what, reason })
     }
 
     /// The effective settings as TOML, secrets masked, for `netreach config check`.
@@ -291,6 +343,7 @@ impl Settings {
                 .map(|p| p.display().to_string()),
             max_body_bytes: self.max_body_bytes,
             session: self.session.clone(),
+            conversations: self.conversations.clone(),
             log: self.log.clone(),
         };
         toml::to_string_pretty(&view).unwrap_or_default()
@@ -322,6 +375,7 @@ struct MaskedView {
     server_secret_file: Option<String>,
     max_body_bytes: usize,
     session: SessionSettings,
+    conversations: ConversationSettings,
     log: LogSettings,
 }
 

@@ -93,3 +93,9 @@ error-password-mismatch = The two new passwords are not the same. Type them agai
 error-current-password = The current password is wrong.
 error-own-account = You cannot do this to your own account. Ask another admin.
 error-role = Choose a role: admin, supervisor or outreach worker.
+
+recovery-title = Your recovery key
+recovery-intro = The admin account and the organisation's inbox key were created. These 24 words can unlock the inbox key if every admin password is ever lost (with the command netreach admin recover). Write them on paper now and keep them offline, somewhere safe.
+recovery-warning = They are shown only this once. Anyone who has them and a copy of the database can read conversations.
+recovery-continue = I have written them down: sign in
+error-no-keys = This account has no key pair yet: ask the person to sign in once, then try again.

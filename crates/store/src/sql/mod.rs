@@ -2,11 +2,12 @@
 //! SQL is written once with `$n` placeholders (both engines accept them); where the engines
 //! differ, the branch is on [`Backend`].
 
+mod conversations;
 mod rows;
 
 use crate::backend::{Backend, BackendError};
 use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser};
-use crate::{Store, StoreError, StoreResult};
+use crate::{AccountStore, Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use netreach_core::clock::to_unix;
 use netreach_core::{Role, TokenId, UserId, Username};
@@ -101,6 +102,8 @@ impl SqlStore {
                 Bind::Text(v) => query.bind(v),
                 Bind::Int(v) => query.bind(v),
                 Bind::OptInt(v) => query.bind(v),
+                Bind::Blob(v) => query.bind(v),
+                Bind::OptBlob(v) => query.bind(v),
             };
         }
         Ok(query.execute(&self.pool).await?.rows_affected())
@@ -112,6 +115,8 @@ enum Bind {
     Text(String),
     Int(i64),
     OptInt(Option<i64>),
+    Blob(Vec<u8>),
+    OptBlob(Option<Vec<u8>>),
 }
 
 fn t(value: impl ToString) -> Bind {
@@ -143,12 +148,15 @@ impl Store for SqlStore {
     async fn close(&self) {
         self.pool.close().await;
     }
+}
 
+#[async_trait]
+impl AccountStore for SqlStore {
     async fn create_user(&self, user: NewStaffUser) -> StoreResult<StaffUser> {
         let result = self
             .exec(
-                "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at, \
+                 public_key, wrapped_secret_key, key_salt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 vec![
                     t(user.id),
                     t(&user.username),
@@ -156,6 +164,9 @@ impl Store for SqlStore {
                     t(&user.password_hash),
                     at(user.created_at),
                     at(user.created_at),
+                    Bind::OptBlob(user.keys.as_ref().map(|k| k.public_key.clone())),
+                    Bind::OptBlob(user.keys.as_ref().map(|k| k.wrapped_secret_key.clone())),
+                    Bind::OptBlob(user.keys.as_ref().map(|k| k.key_salt.clone())),
                 ],
             )
             .await;
@@ -207,7 +218,7 @@ impl Store for SqlStore {
             .await?
             .rows_affected();
         if disabled_at.is_some() {
-            for table in ["sessions", "api_tokens"] {
+            for table in ["sessions", "api_tokens", "inbox_grants"] {
                 sqlx::query(AssertSqlSafe(format!(
                     "DELETE FROM {table} WHERE user_id = $1"
                 )))
@@ -289,14 +300,15 @@ impl Store for SqlStore {
 
     async fn create_session(&self, s: SessionRecord) -> StoreResult<()> {
         self.exec(
-            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, \
+             wrapped_inbox_key) VALUES ($1, $2, $3, $4, $5, $6)",
             vec![
                 t(&s.token_hash),
                 t(s.user_id),
                 at(s.created_at),
                 at(s.last_seen_at),
                 at(s.expires_at),
+                Bind::OptBlob(s.wrapped_inbox_key),
             ],
         )
         .await?;
@@ -310,7 +322,7 @@ impl Store for SqlStore {
     ) -> StoreResult<Option<(SessionRecord, StaffUser)>> {
         let sql = format!(
             "SELECT s.token_hash, s.user_id, s.created_at AS s_created_at, s.last_seen_at, \
-             s.expires_at, {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             s.expires_at, s.wrapped_inbox_key, {USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL"
         );
         let row = sqlx::query(AssertSqlSafe(sql))
@@ -370,6 +382,7 @@ impl Store for SqlStore {
             "DELETE FROM sessions WHERE expires_at <= $1",
             "DELETE FROM setup_tokens WHERE expires_at <= $1",
             "DELETE FROM api_tokens WHERE expires_at IS NOT NULL AND expires_at <= $1",
+            "DELETE FROM client_sessions WHERE expires_at <= $1",
         ] {
             total += self.exec(sql, vec![at(now)]).await?;
         }
@@ -378,8 +391,8 @@ impl Store for SqlStore {
 
     async fn create_api_token(&self, tok: ApiTokenRecord) -> StoreResult<()> {
         self.exec(
-            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, \
+             expires_at, wrapped_inbox_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             vec![
                 t(tok.id),
                 t(tok.user_id),
@@ -388,6 +401,7 @@ impl Store for SqlStore {
                 at(tok.created_at),
                 Bind::OptInt(tok.last_used_at.map(to_unix)),
                 Bind::OptInt(tok.expires_at.map(to_unix)),
+                Bind::OptBlob(tok.wrapped_inbox_key),
             ],
         )
         .await?;
@@ -401,7 +415,7 @@ impl Store for SqlStore {
     ) -> StoreResult<Option<(ApiTokenRecord, StaffUser)>> {
         let sql = format!(
             "SELECT t.id AS t_id, t.user_id, t.name, t.token_hash, t.created_at AS t_created_at, \
-             t.last_used_at, t.expires_at, {USER_COLUMNS} FROM api_tokens t \
+             t.last_used_at, t.expires_at, t.wrapped_inbox_key, {USER_COLUMNS} FROM api_tokens t \
              JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2) \
              AND u.disabled_at IS NULL"
@@ -424,7 +438,7 @@ impl Store for SqlStore {
     async fn list_api_tokens(&self, user_id: UserId) -> StoreResult<Vec<ApiTokenRecord>> {
         let rows = sqlx::query(
             "SELECT id AS t_id, user_id, name, token_hash, created_at AS t_created_at, \
-             last_used_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id",
+             last_used_at, expires_at, NULL AS wrapped_inbox_key FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id",
         )
         .bind(user_id.to_string())
         .fetch_all(&self.pool)
@@ -496,8 +510,8 @@ impl Store for SqlStore {
             return Ok(None);
         }
         sqlx::query(
-            "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at, \
+             public_key, wrapped_secret_key, key_salt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(admin.id.to_string())
         .bind(admin.username.to_string())
@@ -505,6 +519,9 @@ impl Store for SqlStore {
         .bind(admin.password_hash.clone())
         .bind(to_unix(admin.created_at))
         .bind(to_unix(admin.created_at))
+        .bind(admin.keys.as_ref().map(|k| k.public_key.clone()))
+        .bind(admin.keys.as_ref().map(|k| k.wrapped_secret_key.clone()))
+        .bind(admin.keys.as_ref().map(|k| k.key_salt.clone()))
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;

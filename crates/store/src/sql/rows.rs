@@ -1,7 +1,7 @@
 //! Turning `Any` rows into domain records. Every column is TEXT or BIGINT in both backends, which
 //! keeps decoding identical.
 
-use crate::model::{ApiTokenRecord, SessionRecord, StaffUser};
+use crate::model::{ApiTokenRecord, SessionRecord, StaffKeys, StaffUser};
 use crate::{StoreError, StoreResult};
 use netreach_core::clock::from_unix;
 use netreach_core::{Role, Username};
@@ -11,21 +11,30 @@ use std::str::FromStr;
 use time::OffsetDateTime;
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.role, u.password_hash, u.created_at, \
-     u.password_changed_at, u.disabled_at, u.failed_logins, u.locked_until";
+     u.password_changed_at, u.disabled_at, u.failed_logins, u.locked_until, u.public_key, \
+     u.wrapped_secret_key, u.key_salt";
 
-fn text(row: &AnyRow, col: &str) -> StoreResult<String> {
+pub(crate) fn text(row: &AnyRow, col: &str) -> StoreResult<String> {
     Ok(row.try_get::<String, _>(col)?)
 }
 
-fn time(row: &AnyRow, col: &str) -> StoreResult<OffsetDateTime> {
+pub(crate) fn time(row: &AnyRow, col: &str) -> StoreResult<OffsetDateTime> {
     Ok(from_unix(row.try_get::<i64, _>(col)?))
 }
 
-fn opt_time(row: &AnyRow, col: &str) -> StoreResult<Option<OffsetDateTime>> {
+pub(crate) fn opt_time(row: &AnyRow, col: &str) -> StoreResult<Option<OffsetDateTime>> {
     Ok(row.try_get::<Option<i64>, _>(col)?.map(from_unix))
 }
 
-fn parsed<T: FromStr>(row: &AnyRow, col: &str) -> StoreResult<T> {
+pub(crate) fn opt_blob(row: &AnyRow, col: &str) -> StoreResult<Option<Vec<u8>>> {
+    Ok(row.try_get::<Option<Vec<u8>>, _>(col)?)
+}
+
+pub(crate) fn blob(row: &AnyRow, col: &str) -> StoreResult<Vec<u8>> {
+    Ok(row.try_get::<Vec<u8>, _>(col)?)
+}
+
+pub(crate) fn parsed<T: FromStr>(row: &AnyRow, col: &str) -> StoreResult<T> {
     let value = text(row, col)?;
     value
         .parse()
@@ -45,6 +54,18 @@ pub(crate) fn user(row: &AnyRow) -> StoreResult<StaffUser> {
         disabled_at: opt_time(row, "disabled_at")?,
         failed_logins: u32::try_from(row.try_get::<i64, _>("failed_logins")?).unwrap_or(u32::MAX),
         locked_until: opt_time(row, "locked_until")?,
+        keys: match (
+            opt_blob(row, "public_key")?,
+            opt_blob(row, "wrapped_secret_key")?,
+            opt_blob(row, "key_salt")?,
+        ) {
+            (Some(public_key), Some(wrapped_secret_key), Some(key_salt)) => Some(StaffKeys {
+                public_key,
+                wrapped_secret_key,
+                key_salt,
+            }),
+            _ => None,
+        },
     })
 }
 
@@ -55,6 +76,7 @@ pub(crate) fn session(row: &AnyRow) -> StoreResult<SessionRecord> {
         created_at: time(row, "s_created_at")?,
         last_seen_at: time(row, "last_seen_at")?,
         expires_at: time(row, "expires_at")?,
+        wrapped_inbox_key: opt_blob(row, "wrapped_inbox_key")?,
     })
 }
 
@@ -67,5 +89,6 @@ pub(crate) fn api_token(row: &AnyRow) -> StoreResult<ApiTokenRecord> {
         created_at: time(row, "t_created_at")?,
         last_used_at: opt_time(row, "last_used_at")?,
         expires_at: opt_time(row, "expires_at")?,
+        wrapped_inbox_key: opt_blob(row, "wrapped_inbox_key")?,
     })
 }

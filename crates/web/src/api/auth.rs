@@ -49,7 +49,7 @@ pub async fn create_token(
     State(state): State<AppState>,
     Json(req): Json<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let user = match accounts::authenticate(&state, &req.username, req.password).await {
+    let user = match accounts::authenticate(&state, &req.username, req.password.clone()).await {
         Ok(user) => user,
         Err(LoginError::Invalid) => {
             return Err(ApiError::new(
@@ -79,9 +79,15 @@ pub async fn create_token(
         .map(|n| n.trim().chars().take(64).collect::<String>())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "api".into());
-    let (record, secret) =
-        accounts::issue_api_token(&state, &user, &name, Some(accounts::API_SIGNIN_TOKEN_TTL))
-            .await?;
+    let inbox = accounts::unlock_with_password(&state, &user, req.password).await?;
+    let (record, secret) = accounts::issue_api_token(
+        &state,
+        &user,
+        &name,
+        Some(accounts::API_SIGNIN_TOKEN_TTL),
+        inbox.as_ref(),
+    )
+    .await?;
     Ok(Json(TokenResponse {
         token: secret.expose().to_owned(),
         id: record.id.to_string(),

@@ -52,9 +52,9 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, "login-title", "/staff/login", None);
-    let error = match accounts::authenticate(&state, &form.username, form.password).await {
+    let error = match accounts::authenticate(&state, &form.username, form.password.clone()).await {
         Ok(user) => {
-            let token = accounts::start_session(&state, &user).await?;
+            let token = accounts::start_session(&state, &user, form.password).await?;
             let mut response = Redirect::to("/staff/").into_response();
             if let Ok(value) = session_cookie(&state, &token).parse() {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -111,6 +111,14 @@ struct SetupPage<'a> {
     error: Option<String>,
 }
 
+/// Shown once, right after setup: the recovery phrase that also opens the inbox key.
+#[derive(Template)]
+#[template(path = "staff/recovery.html")]
+struct RecoveryPage<'a> {
+    chrome: Chrome<'a>,
+    phrase: String,
+}
+
 #[derive(Deserialize)]
 pub struct SetupQuery {
     #[serde(default)]
@@ -161,9 +169,10 @@ pub async fn setup(
     )
     .await
     {
-        Ok(Some(user)) => {
+        Ok(Some((user, phrase))) => {
             tracing::info!(user_id = %user.id, "first admin created through the setup link");
-            Ok(Redirect::to("/staff/login?done=setup").into_response())
+            let chrome = Chrome::new(&state, lang, "recovery-title", "/staff/setup", None);
+            Ok(render(&RecoveryPage { chrome, phrase }))
         }
         Ok(None) => Err(PageError::NotFound),
         Err(accounts::AccountError::Store(e)) => Err(e.into()),

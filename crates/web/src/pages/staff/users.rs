@@ -114,7 +114,10 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let role: Option<Role> = form.role.parse().ok();
     let result = match role {
-        Some(role) => accounts::create_user(&state, &form.username, role, form.password).await,
+        Some(role) => {
+            let inbox = session.inbox_key();
+            accounts::create_user(&state, &form.username, role, form.password, inbox.as_ref()).await
+        }
         None => {
             let page = page(
                 &state,
@@ -252,7 +255,8 @@ pub async fn reset_password(
     let result = if id == session.user.id {
         Err(AccountError::OwnAccount)
     } else {
-        accounts::set_password(&state, id, form.password, &form.confirm).await
+        let inbox = session.inbox_key();
+        accounts::set_password(&state, id, form.password, &form.confirm, inbox.as_ref()).await
     };
     act(&state, lang, &session.user, result, "reset").await
 }

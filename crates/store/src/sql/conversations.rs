@@ -1,0 +1,515 @@
+//! [`ConversationStore`] on both backends: keys, conversations, messages, client sessions.
+
+use super::rows::{blob, opt_blob, opt_time, parsed, text, time};
+use super::{Bind, SqlStore, at, t};
+use crate::backend::Backend;
+use crate::model::{
+    AssignedFilter, ClientSessionRecord, Conversation, ConversationUpdate, Guarded, InboxFilter,
+    InstallKeys, MessageKind, NewConversation, NewMessage, SealedRecord, StaffKeys, StoredMessage,
+};
+use crate::{ConversationStore, StoreError, StoreResult};
+use async_trait::async_trait;
+use netreach_core::clock::to_unix;
+use netreach_core::{Author, ConversationId, Lang, RetentionPolicy, Status, UserId};
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+use time::{Duration, OffsetDateTime};
+
+const CONVERSATION_COLUMNS: &str = "id, channel, topic, lang, status, urgent, assigned_to, \
+     client_public_key, created_at, last_activity_at, last_client_at, first_response_at, closed_at, \
+     message_count, version, rating";
+
+fn conversation(row: &AnyRow) -> StoreResult<Conversation> {
+    let lang = text(row, "lang")?;
+    Ok(Conversation {
+        id: parsed(row, "id")?,
+        channel: text(row, "channel")?,
+        topic: parsed(row, "topic")?,
+        lang: Lang::parse(&lang).ok_or_else(|| StoreError::Corrupt("column lang".into()))?,
+        status: parsed(row, "status")?,
+        urgent: row.try_get::<i64, _>("urgent")? != 0,
+        assigned_to: row
+            .try_get::<Option<String>, _>("assigned_to")?
+            .map(|id| id.parse::<UserId>())
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("column assigned_to".into()))?,
+        client_public_key: opt_blob(row, "client_public_key")?,
+        created_at: time(row, "created_at")?,
+        last_activity_at: time(row, "last_activity_at")?,
+        last_client_at: opt_time(row, "last_client_at")?,
+        first_response_at: opt_time(row, "first_response_at")?,
+        closed_at: opt_time(row, "closed_at")?,
+        message_count: row.try_get::<i64, _>("message_count")?,
+        version: row.try_get::<i64, _>("version")?,
+        rating: row
+            .try_get::<Option<i64>, _>("rating")?
+            .and_then(|r| u8::try_from(r).ok()),
+    })
+}
+
+fn message(row: &AnyRow) -> StoreResult<StoredMessage> {
+    let kind = text(row, "kind")?;
+    Ok(StoredMessage {
+        id: parsed(row, "id")?,
+        seq: row.try_get::<i64, _>("seq")?,
+        kind: MessageKind::parse(&kind).ok_or_else(|| StoreError::Corrupt("column kind".into()))?,
+        author: parsed::<Author>(row, "author")?,
+        staff_id: row
+            .try_get::<Option<String>, _>("staff_id")?
+            .map(|id| id.parse::<UserId>())
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("column staff_id".into()))?,
+        created_at: time(row, "created_at")?,
+        sealed: SealedRecord {
+            body: blob(row, "body")?,
+            key_inbox: blob(row, "key_inbox")?,
+            key_client: opt_blob(row, "key_client")?,
+        },
+    })
+}
+
+/// Inserts a message inside a transaction, numbering it after the conversation's last one.
+async fn insert_message(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    conversation_id: ConversationId,
+    seq: i64,
+    m: &NewMessage,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO messages (id, conversation_id, seq, kind, author, staff_id, created_at, body, \
+         key_inbox, key_client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(m.id.to_string())
+    .bind(conversation_id.to_string())
+    .bind(seq)
+    .bind(m.kind.as_str())
+    .bind(m.author.as_str())
+    .bind(m.staff_id.map(|id| id.to_string()))
+    .bind(to_unix(m.created_at))
+    .bind(m.sealed.body.clone())
+    .bind(m.sealed.key_inbox.clone())
+    .bind(m.sealed.key_client.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl SqlStore {
+    async fn conversation_where(&self, column: &str, value: String) -> StoreResult<Option<Conversation>> {
+        let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE {column} = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(value)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(conversation).transpose()
+    }
+
+    /// Row-locking clause for read-modify-write in a transaction (SQLite serialises writers).
+    fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+}
+
+#[async_trait]
+impl ConversationStore for SqlStore {
+    async fn ensure_install(&self, salt: Vec<u8>) -> StoreResult<InstallKeys> {
+        sqlx::query("INSERT INTO install (id, codename_salt) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
+            .bind(salt)
+            .execute(self.pool())
+            .await?;
+        let row = sqlx::query(
+            "SELECT codename_salt, inbox_public_key, inbox_recovery_wrapped FROM install WHERE id = 1",
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(InstallKeys {
+            codename_salt: blob(&row, "codename_salt")?,
+            inbox_public_key: opt_blob(&row, "inbox_public_key")?,
+            inbox_recovery_wrapped: opt_blob(&row, "inbox_recovery_wrapped")?,
+        })
+    }
+
+    async fn set_inbox_key(
+        &self,
+        public_key: Vec<u8>,
+        recovery_wrapped: Vec<u8>,
+        when: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let n = self
+            .exec(
+                "UPDATE install SET inbox_public_key = $1, inbox_recovery_wrapped = $2, \
+                 inbox_created_at = $3 WHERE id = 1 AND inbox_public_key IS NULL",
+                vec![Bind::Blob(public_key), Bind::Blob(recovery_wrapped), at(when)],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn set_user_keys(&self, user_id: UserId, keys: StaffKeys) -> StoreResult<()> {
+        self.exec(
+            "UPDATE users SET public_key = $1, wrapped_secret_key = $2, key_salt = $3 WHERE id = $4",
+            vec![
+                Bind::Blob(keys.public_key),
+                Bind::Blob(keys.wrapped_secret_key),
+                Bind::Blob(keys.key_salt),
+                t(user_id),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn grant_inbox(&self, user_id: UserId, sealed: Vec<u8>, when: OffsetDateTime) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO inbox_grants (user_id, sealed_inbox_key, granted_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET sealed_inbox_key = excluded.sealed_inbox_key, \
+             granted_at = excluded.granted_at",
+            vec![t(user_id), Bind::Blob(sealed), at(when)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn inbox_grant(&self, user_id: UserId) -> StoreResult<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT sealed_inbox_key FROM inbox_grants WHERE user_id = $1")
+            .bind(user_id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(|r| blob(r, "sealed_inbox_key")).transpose()
+    }
+
+    async fn revoke_inbox_grant(&self, user_id: UserId) -> StoreResult<()> {
+        self.exec("DELETE FROM inbox_grants WHERE user_id = $1", vec![t(user_id)])
+            .await?;
+        Ok(())
+    }
+
+    async fn create_conversation(
+        &self,
+        c: NewConversation,
+        first: Vec<NewMessage>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query(
+            "INSERT INTO conversations (id, lookup_id, channel, topic, lang, status, urgent, \
+             client_public_key, created_at, last_activity_at, last_client_at, message_count) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(c.id.to_string())
+        .bind(c.lookup_id.clone())
+        .bind(c.channel.clone())
+        .bind(c.topic.as_str())
+        .bind(c.lang.code())
+        .bind(Status::New.as_str())
+        .bind(i64::from(c.urgent))
+        .bind(c.client_public_key.clone())
+        .bind(to_unix(c.created_at))
+        .bind(to_unix(c.created_at))
+        .bind(to_unix(c.created_at))
+        .bind(first.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+        for (i, m) in first.iter().enumerate() {
+            insert_message(&mut tx, c.id, i as i64 + 1, m).await?;
+        }
+        tx.commit().await?;
+        self.conversation(c.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("conversation vanished after insert".into()))
+    }
+
+    async fn conversation(&self, id: ConversationId) -> StoreResult<Option<Conversation>> {
+        self.conversation_where("id", id.to_string()).await
+    }
+
+    async fn conversation_by_lookup(&self, lookup_id: &str) -> StoreResult<Option<Conversation>> {
+        self.conversation_where("lookup_id", lookup_id.to_owned()).await
+    }
+
+    async fn messages(&self, id: ConversationId, staff_view: bool) -> StoreResult<Vec<StoredMessage>> {
+        let filter = if staff_view { "" } else { " AND kind IN ('message', 'intake')" };
+        let sql = format!(
+            "SELECT id, seq, kind, author, staff_id, created_at, body, key_inbox, key_client \
+             FROM messages WHERE conversation_id = $1{filter} ORDER BY seq"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(message).collect()
+    }
+
+    async fn add_message(
+        &self,
+        id: ConversationId,
+        m: NewMessage,
+        status_after: Status,
+        expected_version: Option<i64>,
+    ) -> StoreResult<Guarded<Conversation>> {
+        let mut tx = self.pool().begin().await?;
+        let sql = format!(
+            "SELECT message_count, version, first_response_at FROM conversations WHERE id = $1{}",
+            self.for_update()
+        );
+        let Some(row) = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(Guarded::Missing);
+        };
+        let version: i64 = row.try_get("version")?;
+        if expected_version.is_some_and(|v| v != version) {
+            return Ok(Guarded::Conflict);
+        }
+        let seq = row.try_get::<i64, _>("message_count")? + 1;
+        let now = to_unix(m.created_at);
+        let thread = m.kind == MessageKind::Message;
+        let first_response = thread
+            && m.author == Author::Staff
+            && row.try_get::<Option<i64>, _>("first_response_at")?.is_none();
+        insert_message(&mut tx, id, seq, &m).await?;
+        sqlx::query(
+            "UPDATE conversations SET message_count = $1, version = version + 1, \
+             status = CASE WHEN $2 = 1 THEN $3 ELSE status END, \
+             last_activity_at = CASE WHEN $4 = 1 THEN $5 ELSE last_activity_at END, \
+             last_client_at = CASE WHEN $6 = 1 THEN $7 ELSE last_client_at END, \
+             first_response_at = CASE WHEN $8 = 1 THEN $9 ELSE first_response_at END \
+             WHERE id = $10",
+        )
+        .bind(seq)
+        .bind(i64::from(thread))
+        .bind(status_after.as_str())
+        .bind(i64::from(thread))
+        .bind(now)
+        .bind(i64::from(thread && m.author == Author::Client))
+        .bind(now)
+        .bind(i64::from(first_response))
+        .bind(now)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(match self.conversation(id).await? {
+            Some(c) => Guarded::Done(c),
+            None => Guarded::Missing,
+        })
+    }
+
+    async fn update_conversation(
+        &self,
+        id: ConversationId,
+        expected_version: Option<i64>,
+        update: ConversationUpdate,
+        now: OffsetDateTime,
+    ) -> StoreResult<Guarded<Conversation>> {
+        let Some(current) = self.conversation(id).await? else {
+            return Ok(Guarded::Missing);
+        };
+        if expected_version.is_some_and(|v| v != current.version) {
+            return Ok(Guarded::Conflict);
+        }
+        let status = update.status.unwrap_or(current.status);
+        let closed_at = match status {
+            Status::Solved | Status::Archived => current.closed_at.or(Some(now)),
+            _ => None,
+        };
+        let assigned = update.assigned_to.unwrap_or(current.assigned_to);
+        let rating = update.rating.or(current.rating);
+        let n = sqlx::query(
+            "UPDATE conversations SET status = $1, closed_at = $2, assigned_to = $3, rating = $4, \
+             version = version + 1 WHERE id = $5 AND version = $6",
+        )
+        .bind(status.as_str())
+        .bind(closed_at.map(to_unix))
+        .bind(assigned.map(|u| u.to_string()))
+        .bind(rating.map(i64::from))
+        .bind(id.to_string())
+        .bind(current.version)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if n == 0 {
+            return Ok(Guarded::Conflict);
+        }
+        Ok(match self.conversation(id).await? {
+            Some(c) => Guarded::Done(c),
+            None => Guarded::Missing,
+        })
+    }
+
+    async fn list_conversations(&self, f: &InboxFilter) -> StoreResult<Vec<Conversation>> {
+        let mut clauses: Vec<String> = Vec::new();
+        let mut binds: Vec<Bind> = Vec::new();
+        let param = |binds: &mut Vec<Bind>, b: Bind| {
+            binds.push(b);
+            format!("${}", binds.len())
+        };
+        if let Some(status) = f.status {
+            clauses.push(format!("status = {}", param(&mut binds, t(status))));
+        }
+        if f.urgent_only {
+            clauses.push("urgent = 1".into());
+        }
+        match f.assigned {
+            AssignedFilter::All => {}
+            AssignedFilter::Unassigned => clauses.push("assigned_to IS NULL".into()),
+            AssignedFilter::Mine(user) => {
+                clauses.push(format!("assigned_to = {}", param(&mut binds, t(user))));
+            }
+        }
+        if let Some(topic) = f.topic {
+            clauses.push(format!("topic = {}", param(&mut binds, t(topic))));
+        }
+        if let Some(lang) = f.lang {
+            clauses.push(format!("lang = {}", param(&mut binds, t(lang.code()))));
+        }
+        if let Some(channel) = &f.channel {
+            clauses.push(format!("channel = {}", param(&mut binds, t(channel))));
+        }
+        if let Some(after) = &f.after {
+            // (urgent, last_activity_at, id) strictly after the cursor in descending order.
+            let u = param(&mut binds, Bind::Int(i64::from(after.urgent)));
+            let u2 = param(&mut binds, Bind::Int(i64::from(after.urgent)));
+            let a = param(&mut binds, Bind::Int(after.last_activity_at));
+            let u3 = param(&mut binds, Bind::Int(i64::from(after.urgent)));
+            let a2 = param(&mut binds, Bind::Int(after.last_activity_at));
+            let i = param(&mut binds, t(&after.id));
+            clauses.push(format!(
+                "(urgent < {u} OR (urgent = {u2} AND last_activity_at < {a}) OR \
+                 (urgent = {u3} AND last_activity_at = {a2} AND id < {i}))"
+            ));
+        }
+        let limit = param(&mut binds, Bind::Int(i64::from(f.limit.clamp(1, 200))));
+        let condition = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {CONVERSATION_COLUMNS} FROM conversations{condition} \
+             ORDER BY urgent DESC, last_activity_at DESC, id DESC LIMIT {limit}"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for bind in binds {
+            query = match bind {
+                Bind::Text(v) => query.bind(v),
+                Bind::Int(v) => query.bind(v),
+                Bind::OptInt(v) => query.bind(v),
+                Bind::Blob(v) => query.bind(v),
+                Bind::OptBlob(v) => query.bind(v),
+            };
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter().map(conversation).collect()
+    }
+
+    async fn status_counts(&self) -> StoreResult<Vec<(Status, u64)>> {
+        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM conversations GROUP BY status")
+            .fetch_all(self.pool())
+            .await?;
+        let mut counts: Vec<(Status, u64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
+        for row in &rows {
+            let status: Status = parsed(row, "status")?;
+            let n: i64 = row.try_get("n")?;
+            if let Some(slot) = counts.iter_mut().find(|(s, _)| *s == status) {
+                slot.1 = u64::try_from(n).unwrap_or(0);
+            }
+        }
+        Ok(counts)
+    }
+
+    async fn open_caseload(&self, user_id: UserId) -> StoreResult<u64> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM conversations WHERE assigned_to = $1 \
+             AND status NOT IN ('solved', 'archived')",
+        )
+        .bind(user_id.to_string())
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn delete_conversation(&self, id: ConversationId) -> StoreResult<bool> {
+        let n = self
+            .exec("DELETE FROM conversations WHERE id = $1", vec![t(id)])
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn purge_conversations(
+        &self,
+        now: OffsetDateTime,
+        policy: RetentionPolicy,
+        batch: u32,
+    ) -> StoreResult<u64> {
+        let solved_before = to_unix(now - Duration::days(policy.solved_days));
+        let idle_before = to_unix(now - Duration::days(policy.idle_days));
+        // Several nodes may run this at once: on PostgreSQL each claims its own rows.
+        let skip_locked = match self.backend {
+            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations WHERE \
+             (status IN ('solved', 'archived') AND closed_at IS NOT NULL AND closed_at <= $1 \
+             AND last_activity_at <= $2) OR last_activity_at <= $3 LIMIT $4{skip_locked})"
+        );
+        let n = sqlx::query(AssertSqlSafe(sql))
+            .bind(solved_before)
+            .bind(solved_before)
+            .bind(idle_before)
+            .bind(i64::from(batch))
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(n)
+    }
+
+    async fn create_client_session(&self, s: ClientSessionRecord) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO client_sessions (token_hash, conversation_id, wrapped_client_key, expires_at) \
+             VALUES ($1, $2, $3, $4)",
+            vec![
+                t(&s.token_hash),
+                t(s.conversation_id),
+                Bind::Blob(s.wrapped_client_key),
+                at(s.expires_at),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn client_session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<ClientSessionRecord>> {
+        let row = sqlx::query(
+            "SELECT token_hash, conversation_id, wrapped_client_key, expires_at FROM client_sessions \
+             WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash.to_owned())
+        .bind(to_unix(now))
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(ClientSessionRecord {
+            token_hash: text(&row, "token_hash")?,
+            conversation_id: parsed(&row, "conversation_id")?,
+            wrapped_client_key: blob(&row, "wrapped_client_key")?,
+            expires_at: time(&row, "expires_at")?,
+        }))
+    }
+
+    async fn delete_client_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.exec("DELETE FROM client_sessions WHERE token_hash = $1", vec![t(token_hash)])
+            .await?;
+        Ok(())
+    }
+}
