@@ -5,8 +5,8 @@ use crate::{open, say};
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use netreach_core::{Role, Username};
-use netreach_web::accounts;
 use netreach_web::settings::Settings;
+use netreach_web::{accounts, keys};
 use std::io::Read;
 
 #[derive(Debug, Subcommand)]
@@ -32,6 +32,12 @@ pub enum AdminCommand {
     },
     /// List staff accounts
     ListUsers,
+    /// Grant an account access to conversations with the recovery key (read from standard
+    /// input), when no admin who has access can sign in any more
+    Recover {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -51,10 +57,13 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
             password_stdin: _,
         } => {
             let password = read_password()?;
-            let user = accounts::create_user(&state, &username, role, password)
+            let user = accounts::create_user(&state, &username, role, password, None)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             say(&format!("created {} ({})", user.username, user.role));
+            if keys::inbox_public(&state).await.ok().flatten().is_some() {
+                say("an admin signed in to the console must grant them access to conversations");
+            }
             Ok(())
         }
         AdminCommand::ResetPassword {
@@ -70,7 +79,7 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
             } else {
                 (netreach_crypto::random_password(), true)
             };
-            accounts::set_password(&state, user.id, password.clone(), &password)
+            accounts::set_password(&state, user.id, password.clone(), &password, None)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             if generated {
@@ -80,6 +89,23 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
                     "password of {name} changed; their sessions were ended"
                 ));
             }
+            Ok(())
+        }
+        AdminCommand::Recover { username } => {
+            let name = Username::parse(&username).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let Some(user) = state.store.user_by_username(&name).await? else {
+                bail!("no staff account named {name}");
+            };
+            let phrase = read_password()?;
+            let inbox = keys::recover_inbox(&state, &phrase)
+                .await
+                .map_err(|_| anyhow::anyhow!("the recovery key does not open the inbox key"))?;
+            accounts::grant_access(&state, &inbox, &user)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            say(&format!(
+                "{name} can read conversations again after signing in"
+            ));
             Ok(())
         }
         AdminCommand::ListUsers => {

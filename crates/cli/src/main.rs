@@ -2,6 +2,7 @@
 //! accounts and checks the configuration. See `netreach --help`.
 
 mod admin;
+mod demo;
 mod serve;
 
 use anyhow::Context;

@@ -5,7 +5,8 @@ use crate::{open, say};
 use anyhow::Context;
 use netreach_core::Role;
 use netreach_web::settings::Settings;
-use netreach_web::{AppState, accounts};
+
+use netreach_web::{AppState, accounts, conversations};
 use std::time::Duration;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
@@ -60,11 +61,18 @@ async fn first_access(state: &AppState, demo: bool) -> anyhow::Result<()> {
     }
     if demo {
         let password = netreach_crypto::random_password();
-        accounts::create_user(state, "admin", Role::Admin, password.clone())
+        let admin = accounts::create_user(state, "admin", Role::Admin, password.clone(), None)
             .await
             .map_err(|e| anyhow::anyhow!("cannot create the demo admin: {e}"))?;
+        let phrase = accounts::first_inbox(state, &admin)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot create the inbox key: {e}"))?;
         say(&format!("admin password: {password}"));
-        say("(shown once: sign in at /staff/login as admin)");
+        say(&format!("recovery key: {phrase}"));
+        say("(shown once: sign in at /staff/login as admin; keep the recovery key offline)");
+        crate::demo::load(state)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot load the demo content: {e}"))?;
         return Ok(());
     }
     if let Some(link) = accounts::new_setup_link(state).await? {
@@ -79,7 +87,8 @@ async fn first_access(state: &AppState, demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Deletes expired sessions, setup links and tokens every ten minutes.
+/// Every ten minutes: deletes expired sessions, setup links and tokens, and the conversations
+/// the retention policy says are due. Each run is isolated: an error is logged, the loop goes on.
 async fn purge_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut interval = tokio::time::interval(Duration::from_secs(600));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -90,6 +99,11 @@ async fn purge_loop(state: AppState, mut stop: watch::Receiver<bool>) {
                     Ok(n) if n > 0 => tracing::info!(rows = n, "expired sessions and links purged"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "purging expired sessions failed"),
+                }
+                match conversations::purge_due(&state).await {
+                    Ok(n) if n > 0 => tracing::info!(conversations = n, "conversations deleted by the retention policy"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "retention run failed"),
                 }
             }
             _ = stop.changed() => break,

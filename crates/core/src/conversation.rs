@@ -261,7 +261,10 @@ mod tests {
     #[test]
     fn status_machine() {
         assert_eq!(Status::New.after_client_message(), Status::New);
-        assert_eq!(Status::WaitingForClient.after_client_message(), Status::Open);
+        assert_eq!(
+            Status::WaitingForClient.after_client_message(),
+            Status::Open
+        );
         assert_eq!(Status::Solved.after_client_message(), Status::Open);
         assert_eq!(Status::New.after_staff_reply(), Status::WaitingForClient);
         assert_eq!(Status::Open.after_staff_reply(), Status::WaitingForClient);
@@ -272,9 +275,18 @@ mod tests {
     #[test]
     fn message_text_limits() {
         assert_eq!(MessageText::parse("   \n ", 10), Err(MessageError::Empty));
-        assert_eq!(MessageText::parse("ёёёёёёёёёёё", 10), Err(MessageError::TooLong { max: 10 }));
-        assert_eq!(MessageText::parse("  привет\r\n ", 10).unwrap().as_str(), "привет");
-        assert_eq!(format!("{:?}", MessageText::parse("secret", 10).unwrap()), "MessageText(6 chars)");
+        assert_eq!(
+            MessageText::parse("ёёёёёёёёёёё", 10),
+            Err(MessageError::TooLong { max: 10 })
+        );
+        assert_eq!(
+            MessageText::parse("  привет\r\n ", 10).unwrap().as_str(),
+            "привет"
+        );
+        assert_eq!(
+            format!("{:?}", MessageText::parse("secret", 10).unwrap()),
+            "MessageText(6 chars)"
+        );
     }
 
     #[test]
@@ -282,8 +294,17 @@ mod tests {
         let policy = RetentionPolicy::default();
         let t = from_unix(1_780_000_000);
         assert_eq!(policy.due_at(Status::Open, t, None), t + Duration::days(90));
-        assert_eq!(policy.due_at(Status::Solved, t, Some(t + Duration::days(2))), t + Duration::days(32));
-        assert_eq!(policy.due_at(Status::Archived, t, Some(t)), t + Duration::days(30));
-        assert_eq!(policy.due_at(Status::Solved, t, None), t + Duration::days(90));
+        assert_eq!(
+            policy.due_at(Status::Solved, t, Some(t + Duration::days(2))),
+            t + Duration::days(32)
+        );
+        assert_eq!(
+            policy.due_at(Status::Archived, t, Some(t)),
+            t + Duration::days(30)
+        );
+        assert_eq!(
+            policy.due_at(Status::Solved, t, None),
+            t + Duration::days(90)
+        );
     }
 }

@@ -93,7 +93,10 @@ impl Codename {
                 }
             })
             .collect();
-        Codename { text: words.join(" "), lang }
+        Codename {
+            text: words.join(" "),
+            lang,
+        }
     }
 
     /// Parses what a person typed, tolerating case, extra spaces and punctuation.
@@ -105,7 +108,10 @@ impl Codename {
         for lang in Lang::ALL {
             let list = wordlist(lang);
             if words.iter().all(|w| list.contains(&w.as_str())) {
-                return Ok(Codename { text: words.join(" "), lang });
+                return Ok(Codename {
+                    text: words.join(" "),
+                    lang,
+                });
             }
         }
         Err(CodenameError::UnknownWord)
@@ -129,8 +135,11 @@ impl Codename {
     pub fn derive(&self, install_salt: &[u8], secret: &ServerSecret) -> ClientKeys {
         let mut out = Zeroizing::new([0u8; 64]);
         let params = Params::new(19 * 1024, 2, 1, Some(64)).unwrap_or_default();
-        let derived = Argon2::new_with_secret(secret.bytes(), Algorithm::Argon2id, Version::V0x13, params)
-            .and_then(|argon| argon.hash_password_into(self.text.as_bytes(), install_salt, &mut out[..]));
+        let derived =
+            Argon2::new_with_secret(secret.bytes(), Algorithm::Argon2id, Version::V0x13, params)
+                .and_then(|argon| {
+                    argon.hash_password_into(self.text.as_bytes(), install_salt, &mut out[..])
+                });
         if derived.is_err() {
             // Only reachable with an empty salt; callers always pass the 16-byte install salt.
             out.fill(0);
@@ -188,12 +197,25 @@ mod tests {
         sorted.dedup();
         assert_eq!(sorted.len(), list.len(), "{lang}: duplicates");
         for pair in sorted.windows(2) {
-            assert!(!pair[1].starts_with(pair[0]), "{lang}: {} is a prefix of {}", pair[0], pair[1]);
+            assert!(
+                !pair[1].starts_with(pair[0]),
+                "{lang}: {} is a prefix of {}",
+                pair[0],
+                pair[1]
+            );
         }
         for word in list {
-            assert_eq!(normalise(word), vec![word.to_string()], "{lang}: {word} does not survive normalisation");
+            assert_eq!(
+                normalise(word),
+                vec![word.to_string()],
+                "{lang}: {word} does not survive normalisation"
+            );
         }
-        assert!(entropy_bits(lang) >= 80.0, "{lang}: {} bits", entropy_bits(lang));
+        assert!(
+            entropy_bits(lang) >= 80.0,
+            "{lang}: {} bits",
+            entropy_bits(lang)
+        );
     }
 
     #[test]
@@ -207,7 +229,10 @@ mod tests {
         for lang in Lang::ALL {
             let codename = Codename::generate(lang);
             assert_eq!(codename.words().len(), WORDS);
-            let typed = format!("  {}  ", codename.expose().to_uppercase().replace(' ', ",  "));
+            let typed = format!(
+                "  {}  ",
+                codename.expose().to_uppercase().replace(' ', ",  ")
+            );
             let parsed = Codename::parse(&typed).unwrap();
             assert_eq!(parsed, codename);
             assert_eq!(parsed.lang(), lang);
@@ -216,17 +241,24 @@ mod tests {
 
     #[test]
     fn malformed_codenames_are_refused() {
-        assert_eq!(Codename::parse("one two three").err(), Some(CodenameError::WrongLength));
+        assert_eq!(
+            Codename::parse("one two three").err(),
+            Some(CodenameError::WrongLength)
+        );
         assert_eq!(
             Codename::parse("abacus abacus abacus abacus abacus abacus zzzzzz").err(),
             Some(CodenameError::UnknownWord)
         );
-        assert_eq!(format!("{:?}", Codename::generate(Lang::En)), "Codename(<redacted>)");
+        assert_eq!(
+            format!("{:?}", Codename::generate(Lang::En)),
+            "Codename(<redacted>)"
+        );
     }
 
     #[test]
     fn derivation_is_deterministic_and_depends_on_salt_and_secret() {
-        let codename = Codename::parse("abacus abdomen abdominal abide abiding ability ablaze").unwrap();
+        let codename =
+            Codename::parse("abacus abdomen abdominal abide abiding ability ablaze").unwrap();
         let a = codename.derive(b"install-salt-16b", &secret());
         let b = codename.derive(b"install-salt-16b", &secret());
         assert_eq!(a.lookup_id, b.lookup_id);

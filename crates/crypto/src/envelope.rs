@@ -34,7 +34,10 @@ pub struct PublicKeyBytes(pub [u8; 32]);
 
 impl PublicKeyBytes {
     pub fn from_slice(bytes: &[u8]) -> Result<Self, CryptoError> {
-        bytes.try_into().map(PublicKeyBytes).map_err(|_| CryptoError::Malformed)
+        bytes
+            .try_into()
+            .map(PublicKeyBytes)
+            .map_err(|_| CryptoError::Malformed)
     }
     fn key(&self) -> PublicKey {
         PublicKey::from(self.0)
@@ -157,7 +160,13 @@ impl WrapKey {
         rand::rng().fill_bytes(&mut nonce);
         let ciphertext = self
             .cipher()
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: aad.as_bytes() })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .unwrap_or_default();
         let mut out = nonce.to_vec();
         out.extend(ciphertext);
@@ -170,7 +179,13 @@ impl WrapKey {
         }
         let (nonce, ciphertext) = data.split_at(24);
         self.cipher()
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: aad.as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| CryptoError::Decrypt)
     }
 }
@@ -181,7 +196,10 @@ fn unreachable_hmac() -> ! {
 }
 
 fn seal_bytes(plaintext: &[u8], recipient: &PublicKeyBytes) -> Vec<u8> {
-    recipient.key().seal(&mut OsRng, plaintext).unwrap_or_default()
+    recipient
+        .key()
+        .seal(&mut OsRng, plaintext)
+        .unwrap_or_default()
 }
 
 fn open_bytes(sealed: &[u8], recipient: &SecretKeyBytes) -> Result<Vec<u8>, CryptoError> {
@@ -198,7 +216,12 @@ pub struct Sealed {
 
 impl Sealed {
     /// Seals `text` to the inbox and optionally a client, bound to `aad` (e.g. the row id).
-    pub fn seal(text: &str, aad: &str, inbox: &PublicKeyBytes, client: Option<&PublicKeyBytes>) -> Sealed {
+    pub fn seal(
+        text: &str,
+        aad: &str,
+        inbox: &PublicKeyBytes,
+        client: Option<&PublicKeyBytes>,
+    ) -> Sealed {
         let mut data_key = Zeroizing::new([0u8; 32]);
         rand::rng().fill_bytes(&mut data_key[..]);
         let ciphertext = WrapKey::from_bytes(*data_key).encrypt(text.as_bytes(), aad);
@@ -215,14 +238,25 @@ impl Sealed {
     }
 
     /// Opens with a client's secret.
-    pub fn open_as_client(&self, client: &SecretKeyBytes, aad: &str) -> Result<String, CryptoError> {
+    pub fn open_as_client(
+        &self,
+        client: &SecretKeyBytes,
+        aad: &str,
+    ) -> Result<String, CryptoError> {
         let sealed_key = self.for_client.as_deref().ok_or(CryptoError::Decrypt)?;
         self.open_with(sealed_key, client, aad)
     }
 
-    fn open_with(&self, sealed_key: &[u8], secret: &SecretKeyBytes, aad: &str) -> Result<String, CryptoError> {
+    fn open_with(
+        &self,
+        sealed_key: &[u8],
+        secret: &SecretKeyBytes,
+        aad: &str,
+    ) -> Result<String, CryptoError> {
         let key_bytes = Zeroizing::new(open_bytes(sealed_key, secret)?);
-        let key: [u8; 32] = key_bytes[..].try_into().map_err(|_| CryptoError::Malformed)?;
+        let key: [u8; 32] = key_bytes[..]
+            .try_into()
+            .map_err(|_| CryptoError::Malformed)?;
         let plain = WrapKey::from_bytes(key).decrypt(&self.ciphertext, aad)?;
         String::from_utf8(plain).map_err(|_| CryptoError::Malformed)
     }
@@ -243,11 +277,26 @@ mod tests {
     fn sealed_bodies_open_for_each_recipient_and_only_with_the_right_row() {
         let inbox = SecretKeyBytes::generate();
         let client = SecretKeyBytes::generate();
-        let sealed = Sealed::seal("hello, is this safe?", "msg:1", &inbox.public(), Some(&client.public()));
+        let sealed = Sealed::seal(
+            "hello, is this safe?",
+            "msg:1",
+            &inbox.public(),
+            Some(&client.public()),
+        );
         assert!(!sealed.ciphertext.windows(5).any(|w| w == b"hello"));
-        assert_eq!(sealed.open_as_inbox(&inbox, "msg:1").unwrap(), "hello, is this safe?");
-        assert_eq!(sealed.open_as_client(&client, "msg:1").unwrap(), "hello, is this safe?");
-        assert_eq!(sealed.open_as_inbox(&inbox, "msg:2"), Err(CryptoError::Decrypt), "moved to another row");
+        assert_eq!(
+            sealed.open_as_inbox(&inbox, "msg:1").unwrap(),
+            "hello, is this safe?"
+        );
+        assert_eq!(
+            sealed.open_as_client(&client, "msg:1").unwrap(),
+            "hello, is this safe?"
+        );
+        assert_eq!(
+            sealed.open_as_inbox(&inbox, "msg:2"),
+            Err(CryptoError::Decrypt),
+            "moved to another row"
+        );
         let stranger = SecretKeyBytes::generate();
         assert!(sealed.open_as_inbox(&stranger, "msg:1").is_err());
         assert!(sealed.open_as_client(&stranger, "msg:1").is_err());
@@ -279,18 +328,39 @@ mod tests {
 
         let token_key = WrapKey::from_token("nr_abc", "session");
         let in_session = inbox.wrap(&token_key, "s");
-        assert!(SecretKeyBytes::unwrap_from(&in_session, &WrapKey::from_token("nr_abc", "api"), "s").is_err());
-        assert!(SecretKeyBytes::unwrap_from(&in_session, &WrapKey::from_token("nr_abc", "session"), "s").is_ok());
+        assert!(
+            SecretKeyBytes::unwrap_from(&in_session, &WrapKey::from_token("nr_abc", "api"), "s")
+                .is_err()
+        );
+        assert!(
+            SecretKeyBytes::unwrap_from(
+                &in_session,
+                &WrapKey::from_token("nr_abc", "session"),
+                "s"
+            )
+            .is_ok()
+        );
 
         let staff = SecretKeyBytes::generate();
         let grant = inbox.seal_to(&staff.public());
-        assert_eq!(SecretKeyBytes::open_sealed(&grant, &staff).unwrap().public(), inbox.public());
+        assert_eq!(
+            SecretKeyBytes::open_sealed(&grant, &staff)
+                .unwrap()
+                .public(),
+            inbox.public()
+        );
         assert!(SecretKeyBytes::open_sealed(&grant, &SecretKeyBytes::generate()).is_err());
     }
 
     #[test]
     fn keys_never_show_in_debug() {
-        assert_eq!(format!("{:?}", SecretKeyBytes::generate()), "SecretKey(<redacted>)");
-        assert_eq!(format!("{:?}", WrapKey::from_bytes([7; 32])), "WrapKey(<redacted>)");
+        assert_eq!(
+            format!("{:?}", SecretKeyBytes::generate()),
+            "SecretKey(<redacted>)"
+        );
+        assert_eq!(
+            format!("{:?}", WrapKey::from_bytes([7; 32])),
+            "WrapKey(<redacted>)"
+        );
     }
 }

@@ -11,7 +11,7 @@ pub mod envelope;
 pub mod password;
 pub mod token;
 
+pub use codename::{ClientKeys, Codename, CodenameError};
+pub use envelope::{CryptoError, PublicKeyBytes, Sealed, SecretKeyBytes, WrapKey};
 pub use password::{PasswordHash, hash_password, verify_password};
 pub use token::{SecretToken, ServerSecret, ServerSecretError, TokenHash, random_password};
-pub use envelope::{CryptoError, PublicKeyBytes, Sealed, SecretKeyBytes, WrapKey};
-pub use codename::{ClientKeys, Codename, CodenameError};

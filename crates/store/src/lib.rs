@@ -134,7 +134,12 @@ pub trait ConversationStore: Send + Sync {
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
     async fn set_user_keys(&self, user_id: UserId, keys: StaffKeys) -> StoreResult<()>;
-    async fn grant_inbox(&self, user_id: UserId, sealed: Vec<u8>, at: OffsetDateTime) -> StoreResult<()>;
+    async fn grant_inbox(
+        &self,
+        user_id: UserId,
+        sealed: Vec<u8>,
+        at: OffsetDateTime,
+    ) -> StoreResult<()>;
     async fn inbox_grant(&self, user_id: UserId) -> StoreResult<Option<Vec<u8>>>;
     async fn revoke_inbox_grant(&self, user_id: UserId) -> StoreResult<()>;
 
@@ -148,7 +153,11 @@ pub trait ConversationStore: Send + Sync {
     async fn conversation(&self, id: ConversationId) -> StoreResult<Option<Conversation>>;
     async fn conversation_by_lookup(&self, lookup_id: &str) -> StoreResult<Option<Conversation>>;
     /// The messages in order; internal notes and feedback only when `staff_view`.
-    async fn messages(&self, id: ConversationId, staff_view: bool) -> StoreResult<Vec<StoredMessage>>;
+    async fn messages(
+        &self,
+        id: ConversationId,
+        staff_view: bool,
+    ) -> StoreResult<Vec<StoredMessage>>;
     /// Adds a message. A thread message moves the status to `status_after` and the activity
     /// time; a staff message records the first response time. With `expected_version`, refuses
     /// if the conversation changed since.

@@ -1,7 +1,9 @@
 //! The records the store speaks, in domain types. Hashes are plain strings here: the store never
 //! sees a secret, and does not depend on the crypto crate.
 
-use netreach_core::{Author, ConversationId, Lang, MessageId, Role, Status, TokenId, Topic, UserId, Username};
+use netreach_core::{
+    Author, ConversationId, Lang, MessageId, Role, Status, TokenId, Topic, UserId, Username,
+};
 use time::OffsetDateTime;
 
 /// A staff account as stored.
@@ -113,9 +115,14 @@ impl MessageKind {
     }
 
     pub fn parse(value: &str) -> Option<MessageKind> {
-        [MessageKind::Message, MessageKind::Note, MessageKind::Intake, MessageKind::Feedback]
-            .into_iter()
-            .find(|k| k.as_str() == value)
+        [
+            MessageKind::Message,
+            MessageKind::Note,
+            MessageKind::Intake,
+            MessageKind::Feedback,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == value)
     }
 
     /// Whether the client may see this kind.

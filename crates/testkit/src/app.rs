@@ -18,6 +18,7 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     /// A browser session (cookie jar) for the test's main user.
     pub browser: Browser,
+    recovery: std::sync::OnceLock<String>,
     _data: tempfile::TempDir,
 }
 
@@ -57,6 +58,7 @@ impl TestApp {
             state,
             db,
             clock,
+            recovery: std::sync::OnceLock::new(),
             _data: data,
         }
     }
@@ -70,11 +72,56 @@ impl TestApp {
         Browser::new(&self.base)
     }
 
-    /// Creates a staff account directly through the accounts service.
+    /// Creates a staff account directly through the accounts service. The first account also
+    /// gets the inbox key (as setup does); later ones are granted access, as an admin would.
     pub async fn create_user(&self, username: &str, role: Role, password: &str) -> StaffUser {
-        netreach_web::accounts::create_user(&self.state, username, role, password.to_owned())
+        let inbox = match self.recovery.get() {
+            Some(phrase) => Some(
+                netreach_web::keys::recover_inbox(&self.state, phrase)
+                    .await
+                    .expect("inbox key"),
+            ),
+            None => None,
+        };
+        let user = netreach_web::accounts::create_user(
+            &self.state,
+            username,
+            role,
+            password.to_owned(),
+            inbox.as_ref(),
+        )
+        .await
+        .expect("create user");
+        if inbox.is_none() {
+            let phrase = netreach_web::accounts::first_inbox(&self.state, &user)
+                .await
+                .expect("create the inbox key");
+            let _ = self.recovery.set(phrase);
+        }
+        user
+    }
+
+    /// Creates a staff account that has not been granted inbox access.
+    pub async fn create_user_without_access(
+        &self,
+        username: &str,
+        role: Role,
+        password: &str,
+    ) -> StaffUser {
+        netreach_web::accounts::create_user(&self.state, username, role, password.to_owned(), None)
             .await
             .expect("create user")
+    }
+
+    /// The inbox secret (as the recovery key opens it), for tests that check encryption.
+    pub async fn inbox_key(&self) -> netreach_crypto::SecretKeyBytes {
+        let phrase = self
+            .recovery
+            .get()
+            .expect("the inbox exists once a user was created");
+        netreach_web::keys::recover_inbox(&self.state, phrase)
+            .await
+            .expect("inbox key")
     }
 
     /// Creates a user and signs in as them in a new browser.

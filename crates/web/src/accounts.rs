@@ -4,15 +4,13 @@
 
 use crate::keys;
 use crate::state::AppState;
-use netreach_crypto::SecretKeyBytes;
 use netreach_core::{
     NewPassword, PasswordError, Role, TokenId, UserId, Username, UsernameError, throttle,
 };
 use netreach_crypto::PasswordHash;
+use netreach_crypto::SecretKeyBytes;
 use netreach_crypto::{SecretToken, hash_password, password::dummy_hash, verify_password};
 use netreach_store::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser, StoreError};
-#[allow(unused_imports)]
-use netreach_store::{AccountStore, ConversationStore};
 use time::{Duration, OffsetDateTime};
 
 /// Purposes that separate the keyed hashes of different kinds of token.
@@ -300,7 +298,11 @@ pub async fn create_user(
 }
 
 /// Grants a member access to the inbox with the granting admin's inbox key.
-pub async fn grant_access(state: &AppState, inbox: &SecretKeyBytes, user: &StaffUser) -> Result<(), AccountError> {
+pub async fn grant_access(
+    state: &AppState,
+    inbox: &SecretKeyBytes,
+    user: &StaffUser,
+) -> Result<(), AccountError> {
     match keys::grant(state, inbox, user).await {
         Ok(()) => Ok(()),
         Err(keys::KeyError::Store(e)) => Err(AccountError::Store(e)),
@@ -334,7 +336,11 @@ pub async fn set_password(
     Ok(())
 }
 
-async fn store_password(state: &AppState, user_id: UserId, password: NewPassword) -> Result<(), AccountError> {
+async fn store_password(
+    state: &AppState,
+    user_id: UserId,
+    password: NewPassword,
+) -> Result<(), AccountError> {
     let hash = hash_off_runtime(password.expose().to_owned()).await;
     if !state
         .store
@@ -457,7 +463,11 @@ pub async fn complete_setup(
         created_at: now,
         keys: Some(staff_keys),
     };
-    let Some(admin) = state.store.complete_setup(token_hash.as_str(), now, admin).await? else {
+    let Some(admin) = state
+        .store
+        .complete_setup(token_hash.as_str(), now, admin)
+        .await?
+    else {
         return Ok(None);
     };
     let phrase = first_inbox(state, &admin).await?;

@@ -4,6 +4,7 @@
 
 use crate::accounts;
 use crate::error::{ApiError, PageError};
+use crate::keys;
 use crate::middleware::cookie;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
@@ -11,7 +12,6 @@ use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use netreach_core::Role;
-use crate::keys;
 use netreach_crypto::{SecretKeyBytes, SecretToken};
 use netreach_store::StaffUser;
 use std::marker::PhantomData;

@@ -36,7 +36,10 @@ pub enum KeyError {
 
 /// A fresh keypair for a staff member, its secret wrapped under their password. Slow (Argon2id):
 /// runs off the async runtime.
-pub async fn new_staff_keys(user: netreach_core::UserId, password: String) -> (StaffKeys, SecretKeyBytes) {
+pub async fn new_staff_keys(
+    user: netreach_core::UserId,
+    password: String,
+) -> (StaffKeys, SecretKeyBytes) {
     tokio::task::spawn_blocking(move || {
         let secret = SecretKeyBytes::generate();
         let salt = random_salt();
@@ -97,7 +100,8 @@ pub async fn unlock_inbox(
     user: &StaffUser,
     password: String,
 ) -> Result<Option<SecretKeyBytes>, KeyError> {
-    let (Some(keys), Some(grant)) = (user.keys.clone(), state.store.inbox_grant(user.id).await?) else {
+    let (Some(keys), Some(grant)) = (user.keys.clone(), state.store.inbox_grant(user.id).await?)
+    else {
         return Ok(None);
     };
     let id = user.id;
@@ -139,7 +143,11 @@ pub async fn create_inbox(state: &AppState, admin: &StaffUser) -> Result<String,
     let recovery_wrapped = inbox.wrap(&recovery_key(&phrase), "inbox-recovery");
     let created = state
         .store
-        .set_inbox_key(inbox.public().0.to_vec(), recovery_wrapped, state.clock.now())
+        .set_inbox_key(
+            inbox.public().0.to_vec(),
+            recovery_wrapped,
+            state.clock.now(),
+        )
         .await?;
     if !created {
         return Err(KeyError::InboxExists);
@@ -150,7 +158,11 @@ pub async fn create_inbox(state: &AppState, admin: &StaffUser) -> Result<String,
 }
 
 /// Seals the inbox secret to a member's public key.
-pub async fn grant(state: &AppState, inbox: &SecretKeyBytes, user: &StaffUser) -> Result<(), KeyError> {
+pub async fn grant(
+    state: &AppState,
+    inbox: &SecretKeyBytes,
+    user: &StaffUser,
+) -> Result<(), KeyError> {
     let keys = user.keys.as_ref().ok_or(KeyError::NoStaffKeys)?;
     let public = PublicKeyBytes::from_slice(&keys.public_key)?;
     state
@@ -165,7 +177,11 @@ pub async fn grant(state: &AppState, inbox: &SecretKeyBytes, user: &StaffUser) -
 pub async fn recover_inbox(state: &AppState, phrase: &str) -> Result<SecretKeyBytes, KeyError> {
     let install = install(state).await?;
     let wrapped = install.inbox_recovery_wrapped.ok_or(KeyError::NoInbox)?;
-    Ok(SecretKeyBytes::unwrap_from(&wrapped, &recovery_key(phrase), "inbox-recovery")?)
+    Ok(SecretKeyBytes::unwrap_from(
+        &wrapped,
+        &recovery_key(phrase),
+        "inbox-recovery",
+    )?)
 }
 
 /// Wraps the inbox secret under a bearer token, for a session or API token row.

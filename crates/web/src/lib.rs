@@ -9,10 +9,12 @@
 pub mod accounts;
 pub mod api;
 mod auth;
+pub mod conversations;
 mod error;
 mod i18n;
 pub mod keys;
 pub mod middleware;
+mod notify;
 mod pages;
 pub mod settings;
 mod state;
@@ -32,7 +34,11 @@ pub fn state(
 ) -> Result<AppState, StartError> {
     let secret = settings.server_secret()?;
     let i18n = netreach_i18n::I18n::load()?;
+    let codenames = std::sync::Arc::new(conversations::CodenameGate::new(
+        settings.conversations.codename_attempts_per_minute,
+    ));
     Ok(AppState {
+        codenames,
         store,
         settings: std::sync::Arc::new(settings),
         secret: std::sync::Arc::new(secret),

@@ -244,7 +244,10 @@ impl Settings {
             ));
         }
         let c = &self.conversations;
-        if c.max_message_chars == 0 || c.client_session_minutes == 0 || c.codename_attempts_per_minute == 0 {
+        if c.max_message_chars == 0
+            || c.client_session_minutes == 0
+            || c.codename_attempts_per_minute == 0
+        {
             return Err(SettingsError::Value(
                 "conversations.max_message_chars, client_session_minutes and \
                  codename_attempts_per_minute must be above 0"
@@ -252,7 +255,9 @@ impl Settings {
             ));
         }
         if c.solved_retention_days == 0 || c.idle_retention_days == 0 {
-            return Err(SettingsError::Value("retention periods must be at least 1 day".into()));
+            return Err(SettingsError::Value(
+                "retention periods must be at least 1 day".into(),
+            ));
         }
         if self.max_body_bytes < 1024 {
             return Err(SettingsError::Value(

@@ -14,4 +14,6 @@ pub struct AppState {
     pub secret: Arc<ServerSecret>,
     pub i18n: Arc<I18n>,
     pub clock: Arc<dyn Clock>,
+    /// Budget, concurrency limit and cache for codename derivations (shared by all requests).
+    pub codenames: Arc<crate::conversations::CodenameGate>,
 }

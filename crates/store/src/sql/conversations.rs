@@ -95,7 +95,11 @@ async fn insert_message(
 }
 
 impl SqlStore {
-    async fn conversation_where(&self, column: &str, value: String) -> StoreResult<Option<Conversation>> {
+    async fn conversation_where(
+        &self,
+        column: &str,
+        value: String,
+    ) -> StoreResult<Option<Conversation>> {
         let sql = format!("SELECT {CONVERSATION_COLUMNS} FROM conversations WHERE {column} = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(value)
@@ -116,10 +120,12 @@ impl SqlStore {
 #[async_trait]
 impl ConversationStore for SqlStore {
     async fn ensure_install(&self, salt: Vec<u8>) -> StoreResult<InstallKeys> {
-        sqlx::query("INSERT INTO install (id, codename_salt) VALUES (1, $1) ON CONFLICT (id) DO NOTHING")
-            .bind(salt)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "INSERT INTO install (id, codename_salt) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(salt)
+        .execute(self.pool())
+        .await?;
         let row = sqlx::query(
             "SELECT codename_salt, inbox_public_key, inbox_recovery_wrapped FROM install WHERE id = 1",
         )
@@ -142,7 +148,11 @@ impl ConversationStore for SqlStore {
             .exec(
                 "UPDATE install SET inbox_public_key = $1, inbox_recovery_wrapped = $2, \
                  inbox_created_at = $3 WHERE id = 1 AND inbox_public_key IS NULL",
-                vec![Bind::Blob(public_key), Bind::Blob(recovery_wrapped), at(when)],
+                vec![
+                    Bind::Blob(public_key),
+                    Bind::Blob(recovery_wrapped),
+                    at(when),
+                ],
             )
             .await?;
         Ok(n > 0)
@@ -162,7 +172,12 @@ impl ConversationStore for SqlStore {
         Ok(())
     }
 
-    async fn grant_inbox(&self, user_id: UserId, sealed: Vec<u8>, when: OffsetDateTime) -> StoreResult<()> {
+    async fn grant_inbox(
+        &self,
+        user_id: UserId,
+        sealed: Vec<u8>,
+        when: OffsetDateTime,
+    ) -> StoreResult<()> {
         self.exec(
             "INSERT INTO inbox_grants (user_id, sealed_inbox_key, granted_at) VALUES ($1, $2, $3) \
              ON CONFLICT (user_id) DO UPDATE SET sealed_inbox_key = excluded.sealed_inbox_key, \
@@ -178,12 +193,17 @@ impl ConversationStore for SqlStore {
             .bind(user_id.to_string())
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(|r| blob(r, "sealed_inbox_key")).transpose()
+        row.as_ref()
+            .map(|r| blob(r, "sealed_inbox_key"))
+            .transpose()
     }
 
     async fn revoke_inbox_grant(&self, user_id: UserId) -> StoreResult<()> {
-        self.exec("DELETE FROM inbox_grants WHERE user_id = $1", vec![t(user_id)])
-            .await?;
+        self.exec(
+            "DELETE FROM inbox_grants WHERE user_id = $1",
+            vec![t(user_id)],
+        )
+        .await?;
         Ok(())
     }
 
@@ -226,11 +246,20 @@ impl ConversationStore for SqlStore {
     }
 
     async fn conversation_by_lookup(&self, lookup_id: &str) -> StoreResult<Option<Conversation>> {
-        self.conversation_where("lookup_id", lookup_id.to_owned()).await
+        self.conversation_where("lookup_id", lookup_id.to_owned())
+            .await
     }
 
-    async fn messages(&self, id: ConversationId, staff_view: bool) -> StoreResult<Vec<StoredMessage>> {
-        let filter = if staff_view { "" } else { " AND kind IN ('message', 'intake')" };
+    async fn messages(
+        &self,
+        id: ConversationId,
+        staff_view: bool,
+    ) -> StoreResult<Vec<StoredMessage>> {
+        let filter = if staff_view {
+            ""
+        } else {
+            " AND kind IN ('message', 'intake')"
+        };
         let sql = format!(
             "SELECT id, seq, kind, author, staff_id, created_at, body, key_inbox, key_client \
              FROM messages WHERE conversation_id = $1{filter} ORDER BY seq"
@@ -270,7 +299,9 @@ impl ConversationStore for SqlStore {
         let thread = m.kind == MessageKind::Message;
         let first_response = thread
             && m.author == Author::Staff
-            && row.try_get::<Option<i64>, _>("first_response_at")?.is_none();
+            && row
+                .try_get::<Option<i64>, _>("first_response_at")?
+                .is_none();
         insert_message(&mut tx, id, seq, &m).await?;
         sqlx::query(
             "UPDATE conversations SET message_count = $1, version = version + 1, \
@@ -508,8 +539,11 @@ impl ConversationStore for SqlStore {
     }
 
     async fn delete_client_session(&self, token_hash: &str) -> StoreResult<()> {
-        self.exec("DELETE FROM client_sessions WHERE token_hash = $1", vec![t(token_hash)])
-            .await?;
+        self.exec(
+            "DELETE FROM client_sessions WHERE token_hash = $1",
+            vec![t(token_hash)],
+        )
+        .await?;
         Ok(())
     }
 }

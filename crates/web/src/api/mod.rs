@@ -3,6 +3,7 @@
 //! The API authenticates with bearer tokens only, never cookies, so it needs no CSRF check.
 
 mod auth;
+pub mod conversations;
 
 use crate::state::AppState;
 use axum::{Extension, Json, Router};
@@ -33,6 +34,15 @@ impl Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+        components.add_security_scheme(
+            "codename",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Header(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "Authorization",
+                    "`Codename <seven words>`: the codename returned when the conversation started",
+                ),
+            )),
+        );
     }
 }
 
@@ -57,6 +67,15 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(auth::list_tokens))
         .routes(routes!(auth::revoke_token))
         .routes(routes!(auth::me))
+        .routes(routes!(conversations::start))
+        .routes(routes!(conversations::me, conversations::delete_me))
+        .routes(routes!(conversations::post_message))
+        .routes(routes!(conversations::list))
+        .routes(routes!(conversations::show))
+        .routes(routes!(conversations::reply))
+        .routes(routes!(conversations::note))
+        .routes(routes!(conversations::assign))
+        .routes(routes!(conversations::status))
         .routes(routes!(openapi_json))
         .split_for_parts();
     let doc = Arc::new(doc);

@@ -186,15 +186,14 @@ pub async fn create_token(
         }
         None => (Some(chrome.t.get("tokens-error-days")), None),
         Some(days) => {
-            let (_, secret) =
-                accounts::issue_api_token(
-                    &state,
-                    &session.user,
-                    &name,
-                    Some(Duration::days(days)),
-                    session.inbox_key().as_ref(),
-                )
-                .await?;
+            let (_, secret) = accounts::issue_api_token(
+                &state,
+                &session.user,
+                &name,
+                Some(Duration::days(days)),
+                session.inbox_key().as_ref(),
+            )
+            .await?;
             (None, Some(secret.expose().to_owned()))
         }
     };

@@ -1,0 +1,577 @@
+//! Conversations over the JSON API: the anonymous client side (`Authorization: Codename ...`)
+//! and the staff inbox (`Authorization: Bearer ...`).
+
+use super::ErrorBody;
+use crate::auth::ApiStaff;
+use crate::conversations::{
+    self as service, ClientAccess, ConversationError, Entry, IntakeAnswers, NewRequest,
+};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use netreach_core::{Author, ConversationId, Lang, Status, Topic, UserId};
+use netreach_store::{AssignedFilter, Conversation, InboxCursor, InboxFilter, MessageKind};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+impl From<ConversationError> for ApiError {
+    fn from(e: ConversationError) -> Self {
+        let (status, code) = match &e {
+            ConversationError::Message(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_message"),
+            ConversationError::MessageIsCodename => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "message_is_codename")
+            }
+            ConversationError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            ConversationError::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
+            ConversationError::Busy => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ConversationError::Conflict => (StatusCode::CONFLICT, "conflict"),
+            ConversationError::CaseloadFull => (StatusCode::CONFLICT, "caseload_full"),
+            ConversationError::NoInboxAccess => (StatusCode::FORBIDDEN, "no_inbox_access"),
+            ConversationError::BadStatus => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_status"),
+            ConversationError::Store(inner) => {
+                let mut api = ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "error-body-500",
+                );
+                api.cause = Some(inner.to_string());
+                return api;
+            }
+        };
+        ApiError::new(status, code, e.message_id())
+    }
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- client side
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StartRequest {
+    /// One of overdose, injection, substances, checking, infections, mental_health, legal,
+    /// supplies, other.
+    #[schema(value_type = String, example = "substances")]
+    topic: String,
+    message: String,
+    /// `en` or `ru`: the language of the codename and of the answers.
+    #[serde(default)]
+    lang: Option<String>,
+    /// Optional intake answers.
+    #[serde(default)]
+    substances: Option<String>,
+    #[serde(default)]
+    amount: Option<String>,
+    #[serde(default)]
+    when: Option<String>,
+    #[serde(default)]
+    happening: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StartResponse {
+    /// Seven words: the only key to this conversation. Shown once; keep it safe.
+    codename: String,
+    conversation_id: String,
+}
+
+/// Start an anonymous conversation. No account; nothing identifying is kept.
+#[utoipa::path(post, path = "/api/v1/conversations", tag = "client", request_body = StartRequest,
+    responses(
+        (status = 201, body = StartResponse),
+        (status = 422, description = "Empty or too long message, or unknown topic", body = ErrorBody),
+        (status = 503, description = "The organisation has not finished setting up", body = ErrorBody),
+    ))]
+pub async fn start(
+    State(state): State<AppState>,
+    Json(req): Json<StartRequest>,
+) -> Result<(StatusCode, Json<StartResponse>), ApiError> {
+    let topic: Topic = req.topic.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_topic",
+            "error-topic",
+        )
+    })?;
+    let lang = req
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_default();
+    let started = service::start(
+        &state,
+        NewRequest {
+            topic,
+            lang,
+            message: req.message,
+            intake: IntakeAnswers {
+                substances: req.substances.unwrap_or_default(),
+                amount: req.amount.unwrap_or_default(),
+                when: req.when.unwrap_or_default(),
+                happening: req.happening.unwrap_or_default(),
+            },
+            channel: "api",
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(StartResponse {
+            codename: started.codename.expose().to_owned(),
+            conversation_id: started.conversation.id.to_string(),
+        }),
+    ))
+}
+
+/// A client identified by `Authorization: Codename <seven words>`.
+#[derive(Debug)]
+pub struct CodenameClient {
+    access: ClientAccess,
+    codename: Option<netreach_crypto::Codename>,
+}
+
+impl FromRequestParts<AppState> for CodenameClient {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let typed = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Codename "))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "codename_required",
+                    "error-codename-required",
+                )
+            })?;
+        let access = service::open(state, typed).await?;
+        Ok(CodenameClient {
+            access,
+            codename: netreach_crypto::Codename::parse(typed).ok(),
+        })
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientMessage {
+    /// `client` or `staff`.
+    from: String,
+    body: String,
+    /// RFC 3339.
+    at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClientThread {
+    /// new, open, waiting_for_client, solved or archived.
+    status: String,
+    messages: Vec<ClientMessage>,
+}
+
+fn client_messages(entries: Vec<Entry>) -> Vec<ClientMessage> {
+    entries
+        .into_iter()
+        .filter(|e| e.kind == MessageKind::Message)
+        .map(|e| ClientMessage {
+            from: e.author.as_str().to_owned(),
+            body: e.body.unwrap_or_default(),
+            at: rfc3339(e.at),
+        })
+        .collect()
+}
+
+/// Read your conversation.
+#[utoipa::path(get, path = "/api/v1/conversations/me", tag = "client",
+    security(("codename" = [])),
+    responses((status = 200, body = ClientThread), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn me(
+    State(state): State<AppState>,
+    client: CodenameClient,
+) -> Result<Json<ClientThread>, ApiError> {
+    let entries = service::client_thread(&state, &client.access).await?;
+    Ok(Json(ClientThread {
+        status: client.access.conversation.status.as_str().to_owned(),
+        messages: client_messages(entries),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PostMessage {
+    message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Posted {
+    status: String,
+}
+
+/// Write to your conversation.
+#[utoipa::path(post, path = "/api/v1/conversations/me/messages", tag = "client",
+    security(("codename" = [])), request_body = PostMessage,
+    responses((status = 201, body = Posted), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn post_message(
+    State(state): State<AppState>,
+    client: CodenameClient,
+    Json(req): Json<PostMessage>,
+) -> Result<(StatusCode, Json<Posted>), ApiError> {
+    let conversation = service::client_post(
+        &state,
+        &client.access,
+        &req.message,
+        client.codename.as_ref(),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Posted {
+            status: conversation.status.as_str().to_owned(),
+        }),
+    ))
+}
+
+/// Delete your conversation now (real deletion of every message).
+#[utoipa::path(delete, path = "/api/v1/conversations/me", tag = "client",
+    security(("codename" = [])),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn delete_me(
+    State(state): State<AppState>,
+    client: CodenameClient,
+) -> Result<StatusCode, ApiError> {
+    service::client_delete(&state, &client.access).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------- staff side
+
+#[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]
+pub struct InboxQuery {
+    /// new, open, waiting_for_client, solved, archived
+    pub status: Option<String>,
+    /// `true`: urgent only
+    pub urgent: Option<bool>,
+    /// `mine`, `unassigned` or `all`
+    pub assigned: Option<String>,
+    pub topic: Option<String>,
+    pub lang: Option<String>,
+    pub channel: Option<String>,
+    /// `next_cursor` of the previous page
+    pub cursor: Option<String>,
+    /// 1 to 200, default 50
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationSummary {
+    id: String,
+    channel: String,
+    topic: String,
+    lang: String,
+    status: String,
+    urgent: bool,
+    assigned_to: Option<String>,
+    created_at: String,
+    last_activity_at: String,
+    first_response_at: Option<String>,
+    closed_at: Option<String>,
+    /// When retention will delete it, under the current policy.
+    deletion_due_at: String,
+    rating: Option<u8>,
+    /// Send it back with changes to detect concurrent edits.
+    version: i64,
+}
+
+fn summary(state: &AppState, c: &Conversation) -> ConversationSummary {
+    ConversationSummary {
+        id: c.id.to_string(),
+        channel: c.channel.clone(),
+        topic: c.topic.as_str().to_owned(),
+        lang: c.lang.code().to_owned(),
+        status: c.status.as_str().to_owned(),
+        urgent: c.urgent,
+        assigned_to: c.assigned_to.map(|u| u.to_string()),
+        created_at: rfc3339(c.created_at),
+        last_activity_at: rfc3339(c.last_activity_at),
+        first_response_at: c.first_response_at.map(rfc3339),
+        closed_at: c.closed_at.map(rfc3339),
+        deletion_due_at: rfc3339(service::deletion_due(state, c)),
+        rating: c.rating,
+        version: c.version,
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConversationPage {
+    items: Vec<ConversationSummary>,
+    next_cursor: Option<String>,
+}
+
+fn invalid(code: &'static str) -> ApiError {
+    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, "error-body-400")
+}
+
+fn nonempty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|s| !s.is_empty())
+}
+
+impl InboxQuery {
+    /// The store filter this query asks for (shared with the console's inbox page).
+    pub fn filter(&self, staff: UserId) -> Result<InboxFilter, &'static str> {
+        Ok(InboxFilter {
+            status: nonempty(&self.status)
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| "invalid_status")?,
+            urgent_only: self.urgent.unwrap_or(false),
+            assigned: match nonempty(&self.assigned) {
+                None | Some("all") => AssignedFilter::All,
+                Some("mine") => AssignedFilter::Mine(staff),
+                Some("unassigned") => AssignedFilter::Unassigned,
+                Some(_) => return Err("invalid_assigned"),
+            },
+            topic: nonempty(&self.topic)
+                .map(str::parse)
+                .transpose()
+                .map_err(|_| "invalid_topic")?,
+            lang: match nonempty(&self.lang) {
+                None => None,
+                Some(l) => Some(Lang::parse(l).ok_or("invalid_lang")?),
+            },
+            channel: nonempty(&self.channel).map(str::to_owned),
+            after: nonempty(&self.cursor).map(parse_cursor).transpose()?,
+            limit: self.limit.unwrap_or(50).clamp(1, 200),
+        })
+    }
+}
+
+fn parse_cursor(raw: &str) -> Result<InboxCursor, &'static str> {
+    let mut parts = raw.splitn(3, '.');
+    let (Some(u), Some(a), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err("invalid_cursor");
+    };
+    let id: ConversationId = id.parse().map_err(|_| "invalid_cursor")?;
+    Ok(InboxCursor {
+        urgent: u == "1",
+        last_activity_at: a.parse().map_err(|_| "invalid_cursor")?,
+        id: id.to_string(),
+    })
+}
+
+/// The cursor that continues after this conversation.
+pub fn cursor_after(c: &Conversation) -> String {
+    format!(
+        "{}.{}.{}",
+        u8::from(c.urgent),
+        c.last_activity_at.unix_timestamp(),
+        c.id
+    )
+}
+
+/// The shared inbox: filters, urgent first, newest activity first, keyset-paged.
+#[utoipa::path(get, path = "/api/v1/staff/conversations", tag = "staff", security(("bearer" = [])),
+    params(InboxQuery),
+    responses((status = 200, body = ConversationPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Query(q): Query<InboxQuery>,
+) -> Result<Json<ConversationPage>, ApiError> {
+    let filter = q.filter(staff.user.id).map_err(invalid)?;
+    let items = state.store.list_conversations(&filter).await?;
+    let next_cursor = (items.len() as u32 == filter.limit)
+        .then(|| items.last().map(cursor_after))
+        .flatten();
+    Ok(Json(ConversationPage {
+        items: items.iter().map(|c| summary(&state, c)).collect(),
+        next_cursor,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffMessage {
+    id: String,
+    /// message, note, intake or feedback
+    kind: String,
+    from: String,
+    staff_id: Option<String>,
+    /// `null` when the caller has no access to the inbox key.
+    body: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    intake: Option<IntakeAnswers>,
+    at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffThread {
+    conversation: ConversationSummary,
+    messages: Vec<StaffMessage>,
+    /// Whether the caller could open the content.
+    readable: bool,
+}
+
+fn conversation_id(raw: &str) -> Result<ConversationId, ApiError> {
+    raw.parse().map_err(|_| ApiError::not_found())
+}
+
+/// One conversation, decrypted for the caller (when they have inbox access).
+#[utoipa::path(get, path = "/api/v1/staff/conversations/{id}", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = StaffThread), (status = 404, body = ErrorBody)))]
+pub async fn show(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Path(id): Path<String>,
+) -> Result<Json<StaffThread>, ApiError> {
+    let inbox = staff.inbox_key();
+    let view = service::staff_view(&state, conversation_id(&id)?, inbox.as_ref()).await?;
+    Ok(Json(StaffThread {
+        conversation: summary(&state, &view.conversation),
+        readable: inbox.is_some(),
+        messages: view
+            .entries
+            .into_iter()
+            .map(|e| StaffMessage {
+                id: e.id.to_string(),
+                kind: e.kind.as_str().to_owned(),
+                from: match e.author {
+                    Author::Client => "client".into(),
+                    Author::Staff => "staff".into(),
+                },
+                staff_id: e.staff_id.map(|u| u.to_string()),
+                body: e.body,
+                intake: e.intake,
+                at: rfc3339(e.at),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StaffPost {
+    message: String,
+    /// The version you saw; the reply is refused with 409 if it changed.
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Changed {
+    conversation: ConversationSummary,
+}
+
+/// Reply to the client; the status becomes waiting_for_client.
+#[utoipa::path(post, path = "/api/v1/staff/conversations/{id}/messages", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = StaffPost,
+    responses((status = 201, body = Changed), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reply(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Path(id): Path<String>,
+    Json(req): Json<StaffPost>,
+) -> Result<(StatusCode, Json<Changed>), ApiError> {
+    let c = service::staff_reply(
+        &state,
+        &staff.user,
+        conversation_id(&id)?,
+        &req.message,
+        req.version,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Changed {
+            conversation: summary(&state, &c),
+        }),
+    ))
+}
+
+/// Add an internal note (never shown to the client).
+#[utoipa::path(post, path = "/api/v1/staff/conversations/{id}/notes", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = StaffPost,
+    responses((status = 201, body = Changed), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn note(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Path(id): Path<String>,
+    Json(req): Json<StaffPost>,
+) -> Result<(StatusCode, Json<Changed>), ApiError> {
+    let c = service::staff_note(&state, &staff.user, conversation_id(&id)?, &req.message).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Changed {
+            conversation: summary(&state, &c),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AssignRequest {
+    /// A staff user id, `"me"`, or `null` to unassign.
+    user_id: Option<String>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// Assign, claim (`"me"`) or unassign a conversation; refused past the caseload cap.
+#[utoipa::path(post, path = "/api/v1/staff/conversations/{id}/assign", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = AssignRequest,
+    responses((status = 200, body = Changed), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn assign(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Path(id): Path<String>,
+    Json(req): Json<AssignRequest>,
+) -> Result<Json<Changed>, ApiError> {
+    let target = match req.user_id.as_deref() {
+        None => None,
+        Some("me") => Some(staff.user.clone()),
+        Some(raw) => {
+            let user_id: UserId = raw.parse().map_err(|_| invalid("invalid_user"))?;
+            let user = state
+                .store
+                .user_by_id(user_id)
+                .await?
+                .filter(|u| u.is_active());
+            Some(user.ok_or_else(|| invalid("invalid_user"))?)
+        }
+    };
+    let c = service::assign(&state, conversation_id(&id)?, target.as_ref(), req.version).await?;
+    Ok(Json(Changed {
+        conversation: summary(&state, &c),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StatusRequest {
+    /// open, waiting_for_client, solved or archived
+    status: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// Change the status.
+#[utoipa::path(post, path = "/api/v1/staff/conversations/{id}/status", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = StatusRequest,
+    responses((status = 200, body = Changed), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn status(
+    State(state): State<AppState>,
+    _staff: ApiStaff,
+    Path(id): Path<String>,
+    Json(req): Json<StatusRequest>,
+) -> Result<Json<Changed>, ApiError> {
+    let status: Status = req.status.parse().map_err(|_| invalid("invalid_status"))?;
+    let c = service::set_status(&state, conversation_id(&id)?, status, req.version).await?;
+    Ok(Json(Changed {
+        conversation: summary(&state, &c),
+    }))
+}

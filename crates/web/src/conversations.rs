@@ -1,0 +1,782 @@
+//! Anonymous client conversations as a service: starting one, coming back with a codename,
+//! the thread for the client and for staff, replies, notes, assignment, status, deletion and
+//! retention. Pages and the JSON API both call these functions.
+//!
+//! Message text is sealed before it reaches the store and opened only for the request that shows
+//! it; nothing here logs content, codenames or rejected input.
+
+use crate::keys;
+use crate::state::AppState;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use netreach_core::{
+    Author, ConversationId, Lang, MessageError, MessageId, MessageText, Status, Topic, UserId,
+};
+use netreach_crypto::{
+    ClientKeys, Codename, PublicKeyBytes, Sealed, SecretKeyBytes, SecretToken, WrapKey,
+};
+use netreach_store::{
+    ClientSessionRecord, Conversation, ConversationUpdate, Guarded, MessageKind, NewConversation,
+    NewMessage, SealedRecord, StaffUser, StoreError, StoredMessage,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::{Duration as StdDuration, Instant};
+use time::{Duration, OffsetDateTime};
+
+/// Purpose of the keyed hash of client session cookies.
+pub const CLIENT_SESSION_PURPOSE: &str = "client-session";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConversationError {
+    #[error("invalid message: {0}")]
+    Message(#[from] MessageError),
+    #[error("the message is the codename")]
+    MessageIsCodename,
+    #[error("no such conversation")]
+    NotFound,
+    #[error("the inbox is not set up yet")]
+    NotReady,
+    #[error("too many codename attempts right now")]
+    Busy,
+    #[error("someone else changed the conversation")]
+    Conflict,
+    #[error("the caseload cap is reached")]
+    CaseloadFull,
+    #[error("no access to the inbox key")]
+    NoInboxAccess,
+    #[error("this status cannot be set by hand")]
+    BadStatus,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ConversationError {
+    /// The Fluent id that tells the person what happened or what to fix.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            ConversationError::Message(MessageError::Empty) => "error-message-empty",
+            ConversationError::Message(MessageError::TooLong { .. }) => "error-message-too-long",
+            ConversationError::MessageIsCodename => "error-message-is-codename",
+            ConversationError::NotFound => "error-codename-not-found",
+            ConversationError::NotReady => "error-not-ready",
+            ConversationError::Busy => "error-body-429",
+            ConversationError::Conflict => "error-conflict",
+            ConversationError::CaseloadFull => "error-caseload-full",
+            ConversationError::NoInboxAccess => "error-no-inbox-access",
+            ConversationError::BadStatus => "error-body-400",
+            ConversationError::Store(_) => "error-body-500",
+        }
+    }
+}
+
+/// Guards codename derivations: a global rate (guessing budget, never per IP), at most two
+/// derivations at once, and a short-lived cache keyed by a keyed hash of the codename so API
+/// clients that send it with every request do not pay the slow derivation each time.
+#[derive(Debug)]
+pub struct CodenameGate {
+    limiter: DefaultDirectRateLimiter,
+    running: tokio::sync::Semaphore,
+    cache: Mutex<HashMap<String, (Instant, ClientKeys)>>,
+}
+
+const CACHE_TTL: StdDuration = StdDuration::from_secs(600);
+const CACHE_MAX: usize = 10_000;
+
+impl CodenameGate {
+    pub fn new(per_minute: u32) -> CodenameGate {
+        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+        CodenameGate {
+            limiter: RateLimiter::direct(Quota::per_minute(per_minute)),
+            running: tokio::sync::Semaphore::new(2),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// What a client holds once their codename (or session) checked out.
+#[derive(Debug, Clone)]
+pub struct ClientAccess {
+    pub conversation: Conversation,
+    secret: SecretKeyBytes,
+}
+
+/// The intake form's answers. Topic and language stay plaintext metadata; the rest is sealed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IntakeAnswers {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub substances: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub amount: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub when: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub happening: String,
+}
+
+impl IntakeAnswers {
+    fn is_empty(&self) -> bool {
+        self.substances.is_empty()
+            && self.amount.is_empty()
+            && self.when.is_empty()
+            && self.happening.is_empty()
+    }
+
+    fn trimmed(self, max: usize) -> IntakeAnswers {
+        let cut = |s: String| s.trim().chars().take(max).collect::<String>();
+        IntakeAnswers {
+            substances: cut(self.substances),
+            amount: cut(self.amount),
+            when: cut(self.when),
+            happening: cut(self.happening),
+        }
+    }
+}
+
+/// A new conversation, as a client starts it.
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub topic: Topic,
+    pub lang: Lang,
+    pub message: String,
+    pub intake: IntakeAnswers,
+    pub channel: &'static str,
+}
+
+#[derive(Debug)]
+pub struct Started {
+    pub codename: Codename,
+    pub conversation: Conversation,
+    pub secret: SecretKeyBytes,
+}
+
+/// One entry of a thread, opened for whoever is reading.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: MessageId,
+    pub kind: MessageKind,
+    pub author: Author,
+    pub staff_id: Option<UserId>,
+    pub at: OffsetDateTime,
+    /// `None` when the reader cannot open it (staff without inbox access).
+    pub body: Option<String>,
+    /// For intake entries, the answers.
+    pub intake: Option<IntakeAnswers>,
+}
+
+fn aad(conversation: ConversationId, message: MessageId) -> String {
+    format!("message:{conversation}:{message}")
+}
+
+fn sealed(record: &StoredMessage) -> Sealed {
+    Sealed {
+        ciphertext: record.sealed.body.clone(),
+        for_inbox: record.sealed.key_inbox.clone(),
+        for_client: record.sealed.key_client.clone(),
+    }
+}
+
+fn seal_message(
+    conversation: &Conversation,
+    kind: MessageKind,
+    author: Author,
+    staff_id: Option<UserId>,
+    text: &str,
+    inbox: &PublicKeyBytes,
+    now: OffsetDateTime,
+) -> NewMessage {
+    let id = MessageId::new_random();
+    let client = conversation
+        .client_public_key
+        .as_deref()
+        .and_then(|k| PublicKeyBytes::from_slice(k).ok());
+    // Internal notes are sealed to the inbox only: clients can never open them.
+    let client = if kind == MessageKind::Note {
+        None
+    } else {
+        client
+    };
+    let s = Sealed::seal(text, &aad(conversation.id, id), inbox, client.as_ref());
+    NewMessage {
+        id,
+        kind,
+        author,
+        staff_id,
+        created_at: now,
+        sealed: SealedRecord {
+            body: s.ciphertext,
+            key_inbox: s.for_inbox,
+            key_client: s.for_client,
+        },
+    }
+}
+
+async fn inbox_public(state: &AppState) -> Result<PublicKeyBytes, ConversationError> {
+    match keys::inbox_public(state).await {
+        Ok(Some(key)) => Ok(key),
+        Ok(None) => Err(ConversationError::NotReady),
+        Err(keys::KeyError::Store(e)) => Err(e.into()),
+        Err(_) => Err(ConversationError::NotReady),
+    }
+}
+
+/// Derives a codename's keys under the gate (rate, concurrency, cache).
+async fn derive(
+    state: &AppState,
+    codename: &Codename,
+    count_attempt: bool,
+) -> Result<ClientKeys, ConversationError> {
+    let gate = &state.codenames;
+    let cache_key = SecretToken::from_presented(codename.expose())
+        .hash(&state.secret, "codename-cache")
+        .as_str()
+        .to_owned();
+    if let Ok(cache) = gate.cache.lock()
+        && let Some((at, keys)) = cache.get(&cache_key)
+        && at.elapsed() < CACHE_TTL
+    {
+        return Ok(keys.clone());
+    }
+    if count_attempt && gate.limiter.check().is_err() {
+        tracing::warn!("codename look-up budget exhausted");
+        return Err(ConversationError::Busy);
+    }
+    let _permit = tokio::time::timeout(StdDuration::from_secs(10), gate.running.acquire())
+        .await
+        .map_err(|_| ConversationError::Busy)?
+        .map_err(|_| ConversationError::Busy)?;
+    let salt = keys::install(state).await?.codename_salt;
+    let secret = state.secret.clone();
+    let owned = codename.clone();
+    let derived = tokio::task::spawn_blocking(move || owned.derive(&salt, &secret))
+        .await
+        .map_err(|_| ConversationError::Busy)?;
+    if let Ok(mut cache) = gate.cache.lock() {
+        if cache.len() >= CACHE_MAX {
+            cache.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
+            if cache.len() >= CACHE_MAX {
+                cache.clear();
+            }
+        }
+        cache.insert(cache_key, (Instant::now(), derived.clone()));
+    }
+    Ok(derived)
+}
+
+/// Starts a conversation: a fresh codename, the first message and intake sealed to the inbox
+/// and to the client's key. An emergency topic flags it urgent.
+pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, ConversationError> {
+    let max = state.settings.conversations.max_message_chars;
+    let text = MessageText::parse(&request.message, max)?;
+    let inbox = inbox_public(state).await?;
+    let codename = Codename::generate(request.lang);
+    let client = derive(state, &codename, false).await?;
+    let now = state.clock.now();
+    let pending = Conversation {
+        id: ConversationId::new_random(),
+        channel: request.channel.to_owned(),
+        topic: request.topic,
+        lang: request.lang,
+        status: Status::New,
+        urgent: request.topic.is_emergency(),
+        assigned_to: None,
+        client_public_key: Some(client.secret.public().0.to_vec()),
+        created_at: now,
+        last_activity_at: now,
+        last_client_at: Some(now),
+        first_response_at: None,
+        closed_at: None,
+        message_count: 0,
+        version: 1,
+        rating: None,
+    };
+    let mut first = Vec::new();
+    let intake = request.intake.trimmed(500);
+    if !intake.is_empty() {
+        let json = serde_json::to_string(&intake).unwrap_or_default();
+        first.push(seal_message(
+            &pending,
+            MessageKind::Intake,
+            Author::Client,
+            None,
+            &json,
+            &inbox,
+            now,
+        ));
+    }
+    first.push(seal_message(
+        &pending,
+        MessageKind::Message,
+        Author::Client,
+        None,
+        text.as_str(),
+        &inbox,
+        now,
+    ));
+    let conversation = state
+        .store
+        .create_conversation(
+            NewConversation {
+                id: pending.id,
+                lookup_id: Some(client.lookup_id.clone()),
+                channel: pending.channel.clone(),
+                topic: pending.topic,
+                lang: pending.lang,
+                urgent: pending.urgent,
+                client_public_key: pending.client_public_key.clone(),
+                created_at: now,
+            },
+            first,
+        )
+        .await?;
+    tracing::info!(
+        conversation_id = %conversation.id,
+        topic = %conversation.topic,
+        urgent = conversation.urgent,
+        "conversation started"
+    );
+    if conversation.urgent {
+        crate::notify::urgent(state, &conversation);
+    }
+    Ok(Started {
+        codename,
+        conversation,
+        secret: client.secret,
+    })
+}
+
+/// Finds the conversation a typed codename opens. Wrong, unknown and malformed codenames get the
+/// same answer after the same slow derivation.
+pub async fn open(state: &AppState, typed: &str) -> Result<ClientAccess, ConversationError> {
+    let parsed = Codename::parse(typed);
+    let codename = match &parsed {
+        Ok(codename) => codename.clone(),
+        Err(_) => Codename::generate(Lang::En),
+    };
+    let keys = derive(state, &codename, true).await?;
+    if parsed.is_err() {
+        return Err(ConversationError::NotFound);
+    }
+    match state.store.conversation_by_lookup(&keys.lookup_id).await? {
+        Some(conversation) => Ok(ClientAccess {
+            conversation,
+            secret: keys.secret,
+        }),
+        None => Err(ConversationError::NotFound),
+    }
+}
+
+/// Starts a client's browser session (fixed lifetime); the cookie holds the only copy of the
+/// key that unwraps the client key.
+pub async fn start_client_session(
+    state: &AppState,
+    access: &ClientAccess,
+) -> Result<SecretToken, StoreError> {
+    let token = SecretToken::generate();
+    let minutes = i64::from(state.settings.conversations.client_session_minutes);
+    let wrapped = access.secret.wrap(
+        &WrapKey::from_token(token.expose(), keys::CLIENT_WRAP),
+        keys::CLIENT_WRAP,
+    );
+    state
+        .store
+        .create_client_session(ClientSessionRecord {
+            token_hash: token
+                .hash(&state.secret, CLIENT_SESSION_PURPOSE)
+                .as_str()
+                .to_owned(),
+            conversation_id: access.conversation.id,
+            wrapped_client_key: wrapped,
+            expires_at: state.clock.now() + Duration::minutes(minutes),
+        })
+        .await?;
+    Ok(token)
+}
+
+/// The conversation behind a client session cookie, while it lasts.
+pub async fn resume_client_session(
+    state: &AppState,
+    token: &SecretToken,
+) -> Result<Option<ClientAccess>, StoreError> {
+    let hash = token.hash(&state.secret, CLIENT_SESSION_PURPOSE);
+    let Some(session) = state
+        .store
+        .client_session(hash.as_str(), state.clock.now())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Ok(secret) = SecretKeyBytes::unwrap_from(
+        &session.wrapped_client_key,
+        &WrapKey::from_token(token.expose(), keys::CLIENT_WRAP),
+        keys::CLIENT_WRAP,
+    ) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .conversation(session.conversation_id)
+        .await?
+        .map(|conversation| ClientAccess {
+            conversation,
+            secret,
+        }))
+}
+
+pub async fn end_client_session(state: &AppState, token: &SecretToken) -> Result<(), StoreError> {
+    let hash = token.hash(&state.secret, CLIENT_SESSION_PURPOSE);
+    state.store.delete_client_session(hash.as_str()).await
+}
+
+fn open_entry(record: &StoredMessage, conversation: ConversationId, reader: Reader<'_>) -> Entry {
+    let s = sealed(record);
+    let a = aad(conversation, record.id);
+    let body = match reader {
+        Reader::Client(secret) => s.open_as_client(secret, &a).ok(),
+        Reader::Inbox(Some(secret)) => s.open_as_inbox(secret, &a).ok(),
+        Reader::Inbox(None) => None,
+    };
+    let intake = match (record.kind, &body) {
+        (MessageKind::Intake, Some(json)) => serde_json::from_str(json).ok(),
+        _ => None,
+    };
+    Entry {
+        id: record.id,
+        kind: record.kind,
+        author: record.author,
+        staff_id: record.staff_id,
+        at: record.created_at,
+        body: if record.kind == MessageKind::Intake {
+            None
+        } else {
+            body
+        },
+        intake,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Reader<'a> {
+    Client(&'a SecretKeyBytes),
+    Inbox(Option<&'a SecretKeyBytes>),
+}
+
+/// The thread as the client sees it (no notes), opened with the client's key.
+pub async fn client_thread(
+    state: &AppState,
+    access: &ClientAccess,
+) -> Result<Vec<Entry>, StoreError> {
+    let records = state.store.messages(access.conversation.id, false).await?;
+    Ok(records
+        .iter()
+        .map(|r| open_entry(r, access.conversation.id, Reader::Client(&access.secret)))
+        .collect())
+}
+
+/// The client writes. Pasting the codename as a message is refused (a common slip).
+pub async fn client_post(
+    state: &AppState,
+    access: &ClientAccess,
+    typed: &str,
+    codename: Option<&Codename>,
+) -> Result<Conversation, ConversationError> {
+    let max = state.settings.conversations.max_message_chars;
+    let text = MessageText::parse(typed, max)?;
+    if let Ok(as_codename) = Codename::parse(text.as_str())
+        && (codename == Some(&as_codename) || is_own_codename(state, access, &as_codename).await)
+    {
+        return Err(ConversationError::MessageIsCodename);
+    }
+    let inbox = inbox_public(state).await?;
+    let current = &access.conversation;
+    let message = seal_message(
+        current,
+        MessageKind::Message,
+        Author::Client,
+        None,
+        text.as_str(),
+        &inbox,
+        state.clock.now(),
+    );
+    match state
+        .store
+        .add_message(
+            current.id,
+            message,
+            current.status.after_client_message(),
+            None,
+        )
+        .await?
+    {
+        Guarded::Done(c) => Ok(c),
+        Guarded::Conflict | Guarded::Missing => Err(ConversationError::NotFound),
+    }
+}
+
+async fn is_own_codename(state: &AppState, access: &ClientAccess, candidate: &Codename) -> bool {
+    match derive(state, candidate, false).await {
+        Ok(keys) => {
+            keys.secret.public().0.to_vec()
+                == access
+                    .conversation
+                    .client_public_key
+                    .clone()
+                    .unwrap_or_default()
+        }
+        Err(_) => false,
+    }
+}
+
+/// The client marks the conversation solved.
+pub async fn client_solve(
+    state: &AppState,
+    access: &ClientAccess,
+) -> Result<(), ConversationError> {
+    let update = ConversationUpdate {
+        status: Some(Status::Solved),
+        ..ConversationUpdate::default()
+    };
+    guarded(
+        state
+            .store
+            .update_conversation(access.conversation.id, None, update, state.clock.now())
+            .await?,
+    )?;
+    Ok(())
+}
+
+/// The client rates the help (1–5) with an optional comment, sealed like a message.
+pub async fn client_rate(
+    state: &AppState,
+    access: &ClientAccess,
+    rating: u8,
+    comment: &str,
+) -> Result<(), ConversationError> {
+    let rating = rating.clamp(1, 5);
+    let update = ConversationUpdate {
+        rating: Some(rating),
+        ..ConversationUpdate::default()
+    };
+    let conversation = guarded(
+        state
+            .store
+            .update_conversation(access.conversation.id, None, update, state.clock.now())
+            .await?,
+    )?;
+    let comment = comment.trim();
+    if !comment.is_empty() {
+        let text = MessageText::parse(comment, state.settings.conversations.max_message_chars)?;
+        let inbox = inbox_public(state).await?;
+        let feedback = seal_message(
+            &conversation,
+            MessageKind::Feedback,
+            Author::Client,
+            None,
+            text.as_str(),
+            &inbox,
+            state.clock.now(),
+        );
+        guarded(
+            state
+                .store
+                .add_message(conversation.id, feedback, conversation.status, None)
+                .await?,
+        )?;
+    }
+    Ok(())
+}
+
+/// The client deletes the conversation now: every message, note and session goes.
+pub async fn client_delete(state: &AppState, access: &ClientAccess) -> Result<(), StoreError> {
+    state
+        .store
+        .delete_conversation(access.conversation.id)
+        .await?;
+    tracing::info!(conversation_id = %access.conversation.id, "conversation deleted by the client");
+    Ok(())
+}
+
+fn guarded(result: Guarded<Conversation>) -> Result<Conversation, ConversationError> {
+    match result {
+        Guarded::Done(c) => Ok(c),
+        Guarded::Conflict => Err(ConversationError::Conflict),
+        Guarded::Missing => Err(ConversationError::NotFound),
+    }
+}
+
+/// A conversation as staff see it.
+#[derive(Debug)]
+pub struct StaffView {
+    pub conversation: Conversation,
+    pub entries: Vec<Entry>,
+}
+
+pub async fn staff_view(
+    state: &AppState,
+    id: ConversationId,
+    inbox: Option<&SecretKeyBytes>,
+) -> Result<StaffView, ConversationError> {
+    let conversation = state
+        .store
+        .conversation(id)
+        .await?
+        .ok_or(ConversationError::NotFound)?;
+    let records = state.store.messages(id, true).await?;
+    let entries = records
+        .iter()
+        .map(|r| open_entry(r, id, Reader::Inbox(inbox)))
+        .collect();
+    Ok(StaffView {
+        conversation,
+        entries,
+    })
+}
+
+/// A staff reply (sealed to the inbox and the client); the status becomes "waiting for client".
+/// With `expected_version`, refused if someone changed the conversation meanwhile.
+pub async fn staff_reply(
+    state: &AppState,
+    staff: &StaffUser,
+    id: ConversationId,
+    typed: &str,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    let text = MessageText::parse(typed, state.settings.conversations.max_message_chars)?;
+    let inbox = inbox_public(state).await?;
+    let current = state
+        .store
+        .conversation(id)
+        .await?
+        .ok_or(ConversationError::NotFound)?;
+    let message = seal_message(
+        &current,
+        MessageKind::Message,
+        Author::Staff,
+        Some(staff.id),
+        text.as_str(),
+        &inbox,
+        state.clock.now(),
+    );
+    let status = current.status.after_staff_reply();
+    let done = guarded(
+        state
+            .store
+            .add_message(id, message, status, expected_version)
+            .await?,
+    )?;
+    tracing::info!(conversation_id = %id, user_id = %staff.id, "staff replied");
+    Ok(done)
+}
+
+/// An internal note: sealed to the inbox only, never shown to the client.
+pub async fn staff_note(
+    state: &AppState,
+    staff: &StaffUser,
+    id: ConversationId,
+    typed: &str,
+) -> Result<Conversation, ConversationError> {
+    let text = MessageText::parse(typed, state.settings.conversations.max_message_chars)?;
+    let inbox = inbox_public(state).await?;
+    let current = state
+        .store
+        .conversation(id)
+        .await?
+        .ok_or(ConversationError::NotFound)?;
+    let note = seal_message(
+        &current,
+        MessageKind::Note,
+        Author::Staff,
+        Some(staff.id),
+        text.as_str(),
+        &inbox,
+        state.clock.now(),
+    );
+    guarded(
+        state
+            .store
+            .add_message(id, note, current.status, None)
+            .await?,
+    )
+}
+
+/// Assigns (or unassigns, with `None`) a conversation, respecting the caseload cap.
+pub async fn assign(
+    state: &AppState,
+    id: ConversationId,
+    to: Option<&StaffUser>,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    let cap = u64::from(state.settings.conversations.caseload_cap);
+    if let Some(user) = to {
+        let current = state
+            .store
+            .conversation(id)
+            .await?
+            .ok_or(ConversationError::NotFound)?;
+        if cap > 0
+            && current.assigned_to != Some(user.id)
+            && state.store.open_caseload(user.id).await? >= cap
+        {
+            return Err(ConversationError::CaseloadFull);
+        }
+    }
+    let update = ConversationUpdate {
+        assigned_to: Some(to.map(|u| u.id)),
+        ..ConversationUpdate::default()
+    };
+    let done = guarded(
+        state
+            .store
+            .update_conversation(id, expected_version, update, state.clock.now())
+            .await?,
+    )?;
+    tracing::info!(conversation_id = %id, assigned = to.is_some(), "conversation assignment changed");
+    Ok(done)
+}
+
+pub async fn set_status(
+    state: &AppState,
+    id: ConversationId,
+    status: Status,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    if !status.settable_by_staff() {
+        return Err(ConversationError::BadStatus);
+    }
+    let update = ConversationUpdate {
+        status: Some(status),
+        ..ConversationUpdate::default()
+    };
+    guarded(
+        state
+            .store
+            .update_conversation(id, expected_version, update, state.clock.now())
+            .await?,
+    )
+}
+
+/// One run of the retention job: deletes what the policy says is due, in batches.
+pub async fn purge_due(state: &AppState) -> Result<u64, StoreError> {
+    let policy = state.settings.conversations.retention();
+    let mut total = 0;
+    loop {
+        let n = state
+            .store
+            .purge_conversations(state.clock.now(), policy, 500)
+            .await?;
+        total += n;
+        if n < 500 {
+            return Ok(total);
+        }
+    }
+}
+
+/// When a conversation will be deleted under the current policy.
+pub fn deletion_due(state: &AppState, c: &Conversation) -> OffsetDateTime {
+    state
+        .settings
+        .conversations
+        .retention()
+        .due_at(c.status, c.last_activity_at, c.closed_at)
+}
