@@ -99,3 +99,6 @@ recovery-intro = The admin account and the organisation's inbox key were created
 recovery-warning = They are shown only this once. Anyone who has them and a copy of the database can read conversations.
 recovery-continue = I have written them down: sign in
 error-no-keys = This account has no key pair yet: ask the person to sign in once, then try again.
+error-conflict = Someone else changed this conversation while you were working on it. Reload to see their change; your text is kept below.
+error-caseload-full = This worker already has the most open conversations allowed. Finish or hand over one first.
+error-no-inbox-access = You have no access to conversation content yet. Ask an admin to grant it.

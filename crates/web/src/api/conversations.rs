@@ -146,7 +146,8 @@ impl FromRequestParts<AppState> for CodenameClient {
         let typed = parts
             .headers
             .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
+            // Russian codenames arrive as raw UTF-8, which `to_str` (visible ASCII only) refuses.
+            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
             .and_then(|v| v.strip_prefix("Codename "))
             .ok_or_else(|| {
                 ApiError::new(

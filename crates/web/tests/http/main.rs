@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod conversations;
 mod privacy;
 mod security;
 mod signin;

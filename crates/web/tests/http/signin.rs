@@ -344,7 +344,14 @@ async fn the_setup_link_creates_the_first_admin_once() {
             ],
         )
         .await;
-    assert_eq!(done.headers()["location"], "/staff/login?done=setup");
+    assert_eq!(done.status(), 200);
+    let recovery = done.text().await.unwrap();
+    assert!(recovery.contains("Your recovery key"), "{recovery}");
+    let start = recovery.find("<code class=\"secret\">").unwrap() + "<code class=\"secret\">".len();
+    let phrase = &recovery[start..start + recovery[start..].find('<').unwrap()];
+    assert_eq!(phrase.split(' ').count(), 24);
+    // The recovery phrase opens the inbox key that was created for this first admin.
+    netreach_web::keys::recover_inbox(&app.state, phrase).await.unwrap();
     assert_eq!(
         app.browser.get(&link).await.status(),
         404,
