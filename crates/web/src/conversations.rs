@@ -102,6 +102,15 @@ pub struct ClientAccess {
     secret: SecretKeyBytes,
 }
 
+impl ClientAccess {
+    pub fn new(conversation: Conversation, secret: SecretKeyBytes) -> ClientAccess {
+        ClientAccess {
+            conversation,
+            secret,
+        }
+    }
+}
+
 /// The intake form's answers. Topic and language stay plaintext metadata; the rest is sealed.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct IntakeAnswers {

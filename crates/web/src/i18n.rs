@@ -25,8 +25,8 @@ impl<'a> Tr<'a> {
     }
 
     /// A message with one number argument (plural forms follow the language's rules).
-    pub fn count(&self, id: &str, name: &str, value: i64) -> String {
+    pub fn count(&self, id: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
         self.i18n
-            .get_with(self.lang, id, &[(name, Value::from(value))])
+            .get_with(self.lang, id, &[(name, Value::from(*value.borrow()))])
     }
 }

@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
     let (api_router, _openapi) = api::router();
     Router::new()
         .merge(pages::public::router())
+        .merge(pages::client::router(state.clone()))
         .merge(pages::staff::router(state.clone()))
         .merge(api_router)
         .route_layer(axum::middleware::from_fn(middleware::record_route))

@@ -63,6 +63,8 @@ pub struct ConversationSettings {
     pub codename_attempts_per_minute: u32,
     /// Most open conversations one worker may have assigned; 0 means no cap.
     pub caseload_cap: u32,
+    /// The emergency number shown with first aid (for the region the organisation serves).
+    pub emergency_number: String,
 }
 
 impl Default for ConversationSettings {
@@ -74,6 +76,7 @@ impl Default for ConversationSettings {
             idle_retention_days: 90,
             codename_attempts_per_minute: 120,
             caseload_cap: 0,
+            emergency_number: "112".into(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Server-rendered pages: the public site ([`public`]) and the staff console ([`staff`]).
 //! Templates are askama files under `templates/`; every string comes from Fluent via `t`.
 
+pub mod client;
 pub mod public;
 pub mod staff;
 

@@ -165,7 +165,12 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/conversations/{id}/status", "post"),
     ];
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
-    assert_eq!(documented, expected.len(), "unexpected operations: {:?}", paths.keys());
+    assert_eq!(
+        documented,
+        expected.len(),
+        "unexpected operations: {:?}",
+        paths.keys()
+    );
     for (path, method) in expected {
         assert!(
             paths[path][method].is_object(),

@@ -11,10 +11,18 @@ pub async fn start(app: &TestApp, topic: &str, message: &str, lang: &str) -> (St
         .unwrap();
     assert_eq!(response.status(), 201);
     let body: Value = response.json().await.unwrap();
-    (body["codename"].as_str().unwrap().to_owned(), body["conversation_id"].as_str().unwrap().to_owned())
+    (
+        body["codename"].as_str().unwrap().to_owned(),
+        body["conversation_id"].as_str().unwrap().to_owned(),
+    )
 }
 
-pub fn as_client(app: &TestApp, method: reqwest::Method, path: &str, codename: &str) -> reqwest::RequestBuilder {
+pub fn as_client(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    codename: &str,
+) -> reqwest::RequestBuilder {
     reqwest::Client::new()
         .request(method, app.url(path))
         .header("authorization", format!("Codename {codename}"))
@@ -58,14 +66,33 @@ async fn an_anonymous_conversation_is_encrypted_at_rest_and_readable_by_both_sid
         assert_eq!(codename.split(' ').count(), 7);
 
         let staff = reqwest::Client::new();
-        let list: Value = staff.get(app.url("/api/v1/staff/conversations")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        let list: Value = staff
+            .get(app.url("/api/v1/staff/conversations"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(list["items"][0]["id"], id.as_str());
         assert_eq!(list["items"][0]["status"], "new");
-        let thread: Value = staff.get(app.url(&format!("/api/v1/staff/conversations/{id}"))).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        let thread: Value = staff
+            .get(app.url(&format!("/api/v1/staff/conversations/{id}")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(thread["readable"], true);
         assert!(thread.to_string().contains(&client_canary), "{thread}");
         assert_eq!(thread["messages"][0]["kind"], "intake");
-        assert_eq!(thread["messages"][0]["intake"]["substances"], intake_canary.as_str());
+        assert_eq!(
+            thread["messages"][0]["intake"]["substances"],
+            intake_canary.as_str()
+        );
         let version = thread["conversation"]["version"].as_i64().unwrap();
         let reply = staff
             .post(app.url(&format!("/api/v1/staff/conversations/{id}/messages")))
@@ -84,23 +111,57 @@ async fn an_anonymous_conversation_is_encrypted_at_rest_and_readable_by_both_sid
             .unwrap();
         assert_eq!(note.status(), 201);
 
-        let mine: Value = as_client(&app, reqwest::Method::GET, "/api/v1/conversations/me", &codename).send().await.unwrap().json().await.unwrap();
+        let mine: Value = as_client(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/conversations/me",
+            &codename,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
         assert_eq!(mine["status"], "waiting_for_client");
         let messages = mine["messages"].as_array().unwrap();
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0]["from"], "client");
         assert_eq!(messages[1]["from"], "staff");
-        assert!(messages[1]["body"].as_str().unwrap().contains(&staff_canary));
-        assert!(!mine.to_string().contains(&note_canary), "the client saw an internal note");
+        assert!(
+            messages[1]["body"]
+                .as_str()
+                .unwrap()
+                .contains(&staff_canary)
+        );
+        assert!(
+            !mine.to_string().contains(&note_canary),
+            "the client saw an internal note"
+        );
 
         let contents = app.db.raw_contents().await;
-        assert!(contents.contains(&id), "{backend:?}: the scan did not see the conversation row");
+        assert!(
+            contents.contains(&id),
+            "{backend:?}: the scan did not see the conversation row"
+        );
         for canary in [&client_canary, &intake_canary, &staff_canary, &note_canary] {
-            assert!(!contents.contains(canary.as_str()), "{backend:?}: {canary} stored in plaintext");
+            assert!(
+                !contents.contains(canary.as_str()),
+                "{backend:?}: {canary} stored in plaintext"
+            );
         }
-        assert!(!contents.contains(&codename), "{backend:?}: codename stored");
+        assert!(
+            !contents.contains(&codename),
+            "{backend:?}: codename stored"
+        );
         let logs = netreach_testkit::captured_logs();
-        for canary in [&client_canary, &intake_canary, &staff_canary, &note_canary, &codename] {
+        for canary in [
+            &client_canary,
+            &intake_canary,
+            &staff_canary,
+            &note_canary,
+            &codename,
+        ] {
             assert!(!logs.contains(canary.as_str()), "{canary} logged");
         }
     }
@@ -112,21 +173,60 @@ async fn clients_reply_and_delete_and_cannot_reach_other_conversations() {
     let token = staff_token(&app, "anna", Role::Worker).await;
     let (alice, alice_id) = start(&app, "injection", "alice's question", "en").await;
     let (bob, _) = start(&app, "legal", "вопрос Бориса", "ru").await;
-    assert!(bob.chars().any(|c| ('а'..='я').contains(&c)), "a Russian codename for a Russian client: {bob}");
+    assert!(
+        bob.chars().any(|c| ('а'..='я').contains(&c)),
+        "a Russian codename for a Russian client: {bob}"
+    );
     // Case and spacing do not matter.
     let sloppy = format!("  {}  ", alice.to_uppercase().replace(' ', "   "));
-    let mine: Value = as_client(&app, reqwest::Method::GET, "/api/v1/conversations/me", &sloppy).send().await.unwrap().json().await.unwrap();
+    let mine: Value = as_client(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/conversations/me",
+        &sloppy,
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
     assert_eq!(mine["messages"][0]["body"], "alice's question");
-    let bobs: Value = as_client(&app, reqwest::Method::GET, "/api/v1/conversations/me", &bob).send().await.unwrap().json().await.unwrap();
+    let bobs: Value = as_client(&app, reqwest::Method::GET, "/api/v1/conversations/me", &bob)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(bobs["messages"][0]["body"], "вопрос Бориса", "{bobs}");
-    assert!(!bobs.to_string().contains("alice"), "bob read alice's conversation");
+    assert!(
+        !bobs.to_string().contains("alice"),
+        "bob read alice's conversation"
+    );
 
     let post = |codename: &str, message: &str| {
-        as_client(&app, reqwest::Method::POST, "/api/v1/conversations/me/messages", codename).json(&json!({"message": message}))
+        as_client(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/conversations/me/messages",
+            codename,
+        )
+        .json(&json!({"message": message}))
     };
-    assert_eq!(post(&alice, "more details").send().await.unwrap().status(), 201);
+    assert_eq!(
+        post(&alice, "more details").send().await.unwrap().status(),
+        201
+    );
     assert_eq!(post(&alice, "   ").send().await.unwrap().status(), 422);
-    assert_eq!(post(&alice, &"x".repeat(5001)).send().await.unwrap().status(), 422);
+    assert_eq!(
+        post(&alice, &"x".repeat(5001))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        422
+    );
     let pasted = post(&alice, &alice).send().await.unwrap();
     assert_eq!(pasted.status(), 422);
     let body: Value = pasted.json().await.unwrap();
@@ -135,21 +235,73 @@ async fn clients_reply_and_delete_and_cannot_reach_other_conversations() {
     // Wrong, unknown and malformed codenames: the same 404.
     let mut wrong_words: Vec<&str> = alice.split(' ').collect();
     wrong_words.swap(0, 1);
-    for codename in [wrong_words.join(" "), "abacus abacus abacus abacus abacus abacus abacus".into(), "not a codename".into()] {
-        let response = as_client(&app, reqwest::Method::GET, "/api/v1/conversations/me", &codename).send().await.unwrap();
+    for codename in [
+        wrong_words.join(" "),
+        "abacus abacus abacus abacus abacus abacus abacus".into(),
+        "not a codename".into(),
+    ] {
+        let response = as_client(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/conversations/me",
+            &codename,
+        )
+        .send()
+        .await
+        .unwrap();
         assert_eq!(response.status(), 404, "{codename}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "not_found");
     }
-    let missing = reqwest::Client::new().get(app.url("/api/v1/conversations/me")).send().await.unwrap();
+    let missing = reqwest::Client::new()
+        .get(app.url("/api/v1/conversations/me"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 401);
 
-    assert_eq!(as_client(&app, reqwest::Method::DELETE, "/api/v1/conversations/me", &alice).send().await.unwrap().status(), 204);
-    assert_eq!(as_client(&app, reqwest::Method::GET, "/api/v1/conversations/me", &alice).send().await.unwrap().status(), 404);
-    let staff_view = reqwest::Client::new().get(app.url(&format!("/api/v1/staff/conversations/{alice_id}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(
+        as_client(
+            &app,
+            reqwest::Method::DELETE,
+            "/api/v1/conversations/me",
+            &alice
+        )
+        .send()
+        .await
+        .unwrap()
+        .status(),
+        204
+    );
+    assert_eq!(
+        as_client(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/conversations/me",
+            &alice
+        )
+        .send()
+        .await
+        .unwrap()
+        .status(),
+        404
+    );
+    let staff_view = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/staff/conversations/{alice_id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(staff_view.status(), 404);
     // Bob's conversation is untouched.
-    assert_eq!(as_client(&app, reqwest::Method::GET, "/api/v1/conversations/me", &bob).send().await.unwrap().status(), 200);
+    assert_eq!(
+        as_client(&app, reqwest::Method::GET, "/api/v1/conversations/me", &bob)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -161,37 +313,124 @@ async fn staff_assign_change_status_and_are_told_when_someone_else_changed_it_fi
     let (_, first) = start(&app, "overdose", "he is not waking up", "en").await;
     let (_, second) = start(&app, "other", "a question", "en").await;
     let client = reqwest::Client::new();
-    let get = |token: &str, id: &str| client.get(app.url(&format!("/api/v1/staff/conversations/{id}"))).bearer_auth(token.to_owned()).send();
-    let version = get(&anna, &first).await.unwrap().json::<Value>().await.unwrap()["conversation"]["version"].as_i64().unwrap();
+    let get = |token: &str, id: &str| {
+        client
+            .get(app.url(&format!("/api/v1/staff/conversations/{id}")))
+            .bearer_auth(token.to_owned())
+            .send()
+    };
+    let version = get(&anna, &first)
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["conversation"]["version"]
+        .as_i64()
+        .unwrap();
 
-    let list: Value = client.get(app.url("/api/v1/staff/conversations")).bearer_auth(&anna).send().await.unwrap().json().await.unwrap();
-    assert_eq!(list["items"][0]["id"], first.as_str(), "urgent conversations come first");
+    let list: Value = client
+        .get(app.url("/api/v1/staff/conversations"))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["items"][0]["id"],
+        first.as_str(),
+        "urgent conversations come first"
+    );
     assert_eq!(list["items"][0]["urgent"], true);
 
-    let claim = client.post(app.url(&format!("/api/v1/staff/conversations/{first}/assign"))).bearer_auth(&anna).json(&json!({"user_id": "me", "version": version})).send().await.unwrap();
+    let claim = client
+        .post(app.url(&format!("/api/v1/staff/conversations/{first}/assign")))
+        .bearer_auth(&anna)
+        .json(&json!({"user_id": "me", "version": version}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(claim.status(), 200);
-    let stale = client.post(app.url(&format!("/api/v1/staff/conversations/{first}/status"))).bearer_auth(&boris).json(&json!({"status": "solved", "version": version})).send().await.unwrap();
+    let stale = client
+        .post(app.url(&format!("/api/v1/staff/conversations/{first}/status")))
+        .bearer_auth(&boris)
+        .json(&json!({"status": "solved", "version": version}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stale.status(), 409);
     let body: Value = stale.json().await.unwrap();
     assert_eq!(body["error"]["code"], "conflict");
-    assert!(body["error"]["message"].as_str().unwrap().contains("Someone else"));
-    let stale_reply = client.post(app.url(&format!("/api/v1/staff/conversations/{first}/messages"))).bearer_auth(&boris).json(&json!({"message": "hello", "version": version})).send().await.unwrap();
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Someone else")
+    );
+    let stale_reply = client
+        .post(app.url(&format!("/api/v1/staff/conversations/{first}/messages")))
+        .bearer_auth(&boris)
+        .json(&json!({"message": "hello", "version": version}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stale_reply.status(), 409);
 
-    let over_cap = client.post(app.url(&format!("/api/v1/staff/conversations/{second}/assign"))).bearer_auth(&anna).json(&json!({"user_id": "me"})).send().await.unwrap();
+    let over_cap = client
+        .post(app.url(&format!("/api/v1/staff/conversations/{second}/assign")))
+        .bearer_auth(&anna)
+        .json(&json!({"user_id": "me"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(over_cap.status(), 409);
-    assert_eq!(over_cap.json::<Value>().await.unwrap()["error"]["code"], "caseload_full");
+    assert_eq!(
+        over_cap.json::<Value>().await.unwrap()["error"]["code"],
+        "caseload_full"
+    );
 
-    let mine: Value = client.get(app.url("/api/v1/staff/conversations?assigned=mine")).bearer_auth(&anna).send().await.unwrap().json().await.unwrap();
+    let mine: Value = client
+        .get(app.url("/api/v1/staff/conversations?assigned=mine"))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine["items"].as_array().unwrap().len(), 1);
-    let solved = client.post(app.url(&format!("/api/v1/staff/conversations/{first}/status"))).bearer_auth(&anna).json(&json!({"status": "solved"})).send().await.unwrap();
+    let solved = client
+        .post(app.url(&format!("/api/v1/staff/conversations/{first}/status")))
+        .bearer_auth(&anna)
+        .json(&json!({"status": "solved"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(solved.status(), 200);
     let summary: Value = solved.json().await.unwrap();
     assert_eq!(summary["conversation"]["status"], "solved");
-    assert!(summary["conversation"]["deletion_due_at"].as_str().unwrap().starts_with("2026-04-01"), "{summary}");
-    let bad = client.post(app.url(&format!("/api/v1/staff/conversations/{first}/status"))).bearer_auth(&anna).json(&json!({"status": "new"})).send().await.unwrap();
+    assert!(
+        summary["conversation"]["deletion_due_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-04-01"),
+        "{summary}"
+    );
+    let bad = client
+        .post(app.url(&format!("/api/v1/staff/conversations/{first}/status")))
+        .bearer_auth(&anna)
+        .json(&json!({"status": "new"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad.status(), 422);
-    let filter = client.get(app.url("/api/v1/staff/conversations?status=bogus")).bearer_auth(&anna).send().await.unwrap();
+    let filter = client
+        .get(app.url("/api/v1/staff/conversations?status=bogus"))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(filter.status(), 422);
 }
 
@@ -199,7 +438,8 @@ async fn staff_assign_change_status_and_are_told_when_someone_else_changed_it_fi
 async fn staff_without_inbox_access_see_metadata_but_no_content() {
     let app = TestApp::spawn().await;
     staff_token(&app, "root", Role::Admin).await;
-    app.create_user_without_access("newbie", Role::Worker, "newbie-long-password").await;
+    app.create_user_without_access("newbie", Role::Worker, "newbie-long-password")
+        .await;
     let body: Value = reqwest::Client::new()
         .post(app.url("/api/v1/auth/token"))
         .json(&json!({"username": "newbie", "password": "newbie-long-password"}))
@@ -211,7 +451,15 @@ async fn staff_without_inbox_access_see_metadata_but_no_content() {
         .unwrap();
     let token = body["token"].as_str().unwrap();
     let (_, id) = start(&app, "other", "secret question text", "en").await;
-    let thread: Value = reqwest::Client::new().get(app.url(&format!("/api/v1/staff/conversations/{id}"))).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let thread: Value = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/staff/conversations/{id}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(thread["readable"], false);
     assert!(!thread.to_string().contains("secret question text"));
     assert_eq!(thread["conversation"]["topic"], "other");
@@ -233,8 +481,22 @@ async fn paging_through_the_inbox_with_next_cursor() {
         if let Some(c) = &cursor {
             url.push_str(&format!("&cursor={c}"));
         }
-        let page: Value = reqwest::Client::new().get(url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-        seen.extend(page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_owned()));
+        let page: Value = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_str().unwrap().to_owned()),
+        );
         match page["next_cursor"].as_str() {
             Some(next) => cursor = Some(next.to_owned()),
             None => break,

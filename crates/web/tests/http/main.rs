@@ -3,6 +3,7 @@
 
 mod accounts;
 mod api;
+mod client_pages;
 mod conversations;
 mod privacy;
 mod security;

@@ -351,7 +351,9 @@ async fn the_setup_link_creates_the_first_admin_once() {
     let phrase = &recovery[start..start + recovery[start..].find('<').unwrap()];
     assert_eq!(phrase.split(' ').count(), 24);
     // The recovery phrase opens the inbox key that was created for this first admin.
-    netreach_web::keys::recover_inbox(&app.state, phrase).await.unwrap();
+    netreach_web::keys::recover_inbox(&app.state, phrase)
+        .await
+        .unwrap();
     assert_eq!(
         app.browser.get(&link).await.status(),
         404,

@@ -1,0 +1,562 @@
+//! The anonymous client's pages: asking (`/ask`), the codename shown once with its confirmation,
+//! and the thread (`/c`): reply, mark solved, rate, delete now, leave. No JavaScript; every form
+//! is POST + redirect, and bad input comes back with everything typed kept.
+
+use super::{Chrome, render, render_invalid};
+use crate::conversations::{
+    self as service, ClientAccess, ConversationError, Entry, IntakeAnswers, NewRequest,
+};
+use crate::error::PageError;
+use crate::middleware::cookie;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Form, Router};
+use netreach_core::{Author, Lang, Status, Topic};
+use netreach_crypto::{Codename, SecretToken};
+use netreach_store::MessageKind;
+use serde::Deserialize;
+
+/// The client's session cookie: scoped to `/c`, `HttpOnly`, `SameSite=Strict`, fixed lifetime.
+pub const CLIENT_COOKIE: &str = "nr_client";
+
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/ask", get(ask_form).post(ask))
+        .route("/ask/confirm", post(confirm))
+        .route("/c", get(thread).post(enter))
+        .route("/c/reply", post(reply))
+        .route("/c/solve", post(solve))
+        .route("/c/rate", post(rate))
+        .route("/c/delete", post(delete))
+        .route("/c/leave", post(leave))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::middleware::csrf,
+        ))
+}
+
+struct TopicOption {
+    value: &'static str,
+    label: String,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "client/ask.html")]
+struct AskPage<'a> {
+    chrome: Chrome<'a>,
+    topics: Vec<TopicOption>,
+    form: AskForm,
+    error: Option<String>,
+    max_chars: usize,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AskForm {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    substances: String,
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    when: String,
+    #[serde(default)]
+    happening: String,
+    #[serde(default)]
+    lang: String,
+    /// The honeypot: hidden from people, filled by bots.
+    #[serde(default)]
+    website: String,
+}
+
+fn ask_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    form: AskForm,
+    error: Option<&str>,
+) -> AskPage<'a> {
+    let chrome = Chrome::new(state, lang, "ask-title", "/ask", None);
+    let topics = Topic::ALL
+        .iter()
+        .map(|t| TopicOption {
+            value: t.as_str(),
+            label: chrome.t.get(&format!("topic-{}", t.as_str())),
+            checked: form.topic == t.as_str(),
+        })
+        .collect();
+    AskPage {
+        error: error.map(|id| chrome.t.get(id)),
+        chrome,
+        topics,
+        form,
+        max_chars: state.settings.conversations.max_message_chars,
+    }
+}
+
+async fn ask_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+    let form = AskForm {
+        lang: lang.code().into(),
+        ..AskForm::default()
+    };
+    render(&ask_page(&state, lang, form, None))
+}
+
+#[derive(Template)]
+#[template(path = "client/codename.html")]
+struct CodenamePage<'a> {
+    chrome: Chrome<'a>,
+    codename: String,
+    /// 1-based position of the word to re-type.
+    position: usize,
+    emergency: bool,
+    emergency_number: &'a str,
+    error: Option<String>,
+}
+
+fn codename_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    codename: &Codename,
+    position: usize,
+    emergency: bool,
+    error: Option<&str>,
+) -> CodenamePage<'a> {
+    let chrome = Chrome::new(state, lang, "codename-title", "/ask", None);
+    CodenamePage {
+        error: error.map(|id| chrome.t.get(id)),
+        chrome,
+        codename: codename.expose().to_owned(),
+        position,
+        emergency,
+        emergency_number: &state.settings.conversations.emergency_number,
+    }
+}
+
+fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+fn client_cookie(state: &AppState, token: &SecretToken) -> String {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = u64::from(state.settings.conversations.client_session_minutes) * 60;
+    format!(
+        "{CLIENT_COOKIE}={}; Path=/c; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}",
+        token.expose()
+    )
+}
+
+fn clear_client_cookie(state: &AppState) -> String {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!("{CLIENT_COOKIE}=; Path=/c; Max-Age=0; HttpOnly; SameSite=Strict{secure}")
+}
+
+fn with_cookie(mut response: Response, value: &str) -> Response {
+    if let Ok(value) = value.parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// Which word the client must re-type: a different one each time, never the first.
+fn confirm_position() -> usize {
+    2 + (rand_index() % (netreach_crypto::codename::WORDS - 1))
+}
+
+fn rand_index() -> usize {
+    uuid::Uuid::new_v4().as_bytes()[0] as usize
+}
+
+async fn ask(
+    State(state): State<AppState>,
+    Extension(ui_lang): Extension<Lang>,
+    Form(form): Form<AskForm>,
+) -> Result<Response, PageError> {
+    if !form.website.is_empty() {
+        // A bot filled the hidden field: answer like a success, store nothing.
+        let chrome = Chrome::new(&state, ui_lang, "ask-title", "/ask", None);
+        return Ok(render(&ThanksPage { chrome }));
+    }
+    let Ok(topic) = form.topic.parse::<Topic>() else {
+        return Ok(render_invalid(&ask_page(
+            &state,
+            ui_lang,
+            form,
+            Some("error-topic"),
+        )));
+    };
+    let lang = Lang::parse(&form.lang).unwrap_or(ui_lang);
+    let request = NewRequest {
+        topic,
+        lang,
+        message: form.message.clone(),
+        intake: IntakeAnswers {
+            substances: form.substances.clone(),
+            amount: form.amount.clone(),
+            when: form.when.clone(),
+            happening: form.happening.clone(),
+        },
+        channel: "web",
+    };
+    let started = match service::start(&state, request).await {
+        Ok(started) => started,
+        Err(ConversationError::Store(e)) => return Err(e.into()),
+        Err(e) => {
+            return Ok(render_invalid(&ask_page(
+                &state,
+                ui_lang,
+                form,
+                Some(e.message_id()),
+            )));
+        }
+    };
+    let access = ClientAccess::new(started.conversation.clone(), started.secret.clone());
+    let token = service::start_client_session(&state, &access).await?;
+    let page = codename_page(
+        &state,
+        ui_lang,
+        &started.codename,
+        confirm_position(),
+        topic.is_emergency(),
+        None,
+    );
+    Ok(with_cookie(
+        no_store(render(&page)),
+        &client_cookie(&state, &token),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "client/thanks.html")]
+struct ThanksPage<'a> {
+    chrome: Chrome<'a>,
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    codename: String,
+    #[serde(default)]
+    position: usize,
+    #[serde(default)]
+    word: String,
+    #[serde(default)]
+    emergency: String,
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Form(form): Form<ConfirmForm>,
+) -> Result<Response, PageError> {
+    let Ok(codename) = Codename::parse(&form.codename) else {
+        return Ok(Redirect::to("/c").into_response());
+    };
+    let words = codename.words();
+    let position = form.position.clamp(1, words.len());
+    let typed = form.word.trim().to_lowercase().replace('ё', "е");
+    if words.get(position - 1).is_some_and(|w| *w == typed) {
+        return Ok(Redirect::to("/c").into_response());
+    }
+    let page = codename_page(
+        &state,
+        lang,
+        &codename,
+        position,
+        form.emergency == "1",
+        Some("error-confirm-word"),
+    );
+    Ok(no_store(render_invalid(&page)))
+}
+
+#[derive(Template)]
+#[template(path = "client/enter.html")]
+struct EnterPage<'a> {
+    chrome: Chrome<'a>,
+    codename: String,
+    error: Option<String>,
+    /// A message typed after the session ended, shown so it is not lost.
+    unsent: String,
+}
+
+struct ThreadItem {
+    mine: bool,
+    body: String,
+    at: String,
+}
+
+#[derive(Template)]
+#[template(path = "client/thread.html")]
+struct ThreadPage<'a> {
+    chrome: Chrome<'a>,
+    status_label: String,
+    solved: bool,
+    items: Vec<ThreadItem>,
+    intake: Option<IntakeAnswers>,
+    message: String,
+    error: Option<String>,
+    rated: bool,
+    max_chars: usize,
+}
+
+fn at(t: time::OffsetDateTime) -> String {
+    format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
+}
+
+async fn current_access(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+) -> Result<Option<ClientAccess>, PageError> {
+    let Some(value) = cookie(headers, CLIENT_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(service::resume_client_session(state, &SecretToken::from_presented(&value)).await?)
+}
+
+async fn thread_page(
+    state: &AppState,
+    lang: Lang,
+    access: &ClientAccess,
+    message: String,
+    error: Option<&str>,
+) -> Result<Response, PageError> {
+    let entries: Vec<Entry> = service::client_thread(state, access).await?;
+    let chrome = Chrome::new(state, lang, "thread-title", "/c", None);
+    let intake = entries.iter().find_map(|e| e.intake.clone());
+    let items = entries
+        .into_iter()
+        .filter(|e| e.kind == MessageKind::Message)
+        .map(|e| ThreadItem {
+            mine: e.author == Author::Client,
+            body: e.body.unwrap_or_default(),
+            at: at(e.at),
+        })
+        .collect();
+    let status = access.conversation.status;
+    let page = ThreadPage {
+        status_label: chrome.t.get(&format!("status-{}", status.as_str())),
+        solved: matches!(status, Status::Solved | Status::Archived),
+        error: error.map(|id| chrome.t.get(id)),
+        chrome,
+        items,
+        intake,
+        message,
+        rated: access.conversation.rating.is_some(),
+        max_chars: state.settings.conversations.max_message_chars,
+    };
+    Ok(no_store(if page.error.is_some() {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    }))
+}
+
+async fn thread(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    match current_access(&state, &headers).await? {
+        Some(access) => thread_page(&state, lang, &access, String::new(), None).await,
+        None => {
+            let chrome = Chrome::new(&state, lang, "enter-title", "/c", None);
+            Ok(no_store(render(&EnterPage {
+                chrome,
+                codename: String::new(),
+                error: None,
+                unsent: String::new(),
+            })))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct EnterForm {
+    #[serde(default)]
+    codename: String,
+}
+
+async fn enter(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Form(form): Form<EnterForm>,
+) -> Result<Response, PageError> {
+    match service::open(&state, &form.codename).await {
+        Ok(access) => {
+            let token = service::start_client_session(&state, &access).await?;
+            Ok(with_cookie(
+                Redirect::to("/c").into_response(),
+                &client_cookie(&state, &token),
+            ))
+        }
+        Err(ConversationError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            let chrome = Chrome::new(&state, lang, "enter-title", "/c", None);
+            let status = if matches!(e, ConversationError::Busy) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let mut response = render(&EnterPage {
+                error: Some(chrome.t.get(e.message_id())),
+                chrome,
+                codename: form.codename,
+                unsent: String::new(),
+            });
+            *response.status_mut() = status;
+            Ok(no_store(response))
+        }
+    }
+}
+
+/// The session expired or never existed: back to the codename form, with a word about why.
+fn session_ended(state: &AppState, lang: Lang, unsent: String) -> Response {
+    let chrome = Chrome::new(state, lang, "enter-title", "/c", None);
+    let mut response = render(&EnterPage {
+        error: Some(chrome.t.get("error-session-ended")),
+        chrome,
+        codename: String::new(),
+        unsent,
+    });
+    *response.status_mut() = StatusCode::UNAUTHORIZED;
+    no_store(response)
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    message: String,
+}
+
+async fn reply(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<ReplyForm>,
+) -> Result<Response, PageError> {
+    let Some(access) = current_access(&state, &headers).await? else {
+        return Ok(session_ended(&state, lang, form.message));
+    };
+    match service::client_post(&state, &access, &form.message, None).await {
+        Ok(_) => Ok(Redirect::to("/c").into_response()),
+        Err(ConversationError::Store(e)) => Err(e.into()),
+        Err(e) => thread_page(&state, lang, &access, form.message, Some(e.message_id())).await,
+    }
+}
+
+async fn solve(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    let Some(access) = current_access(&state, &headers).await? else {
+        return Ok(session_ended(&state, lang, String::new()));
+    };
+    match service::client_solve(&state, &access).await {
+        Ok(()) => Ok(Redirect::to("/c").into_response()),
+        Err(ConversationError::Store(e)) => Err(e.into()),
+        Err(e) => thread_page(&state, lang, &access, String::new(), Some(e.message_id())).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RateForm {
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+async fn rate(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<RateForm>,
+) -> Result<Response, PageError> {
+    let Some(access) = current_access(&state, &headers).await? else {
+        return Ok(session_ended(&state, lang, String::new()));
+    };
+    let Some(rating) = form
+        .rating
+        .parse::<u8>()
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+    else {
+        return thread_page(&state, lang, &access, String::new(), Some("error-rating")).await;
+    };
+    match service::client_rate(&state, &access, rating, &form.comment).await {
+        Ok(()) => Ok(Redirect::to("/c").into_response()),
+        Err(ConversationError::Store(e)) => Err(e.into()),
+        Err(e) => thread_page(&state, lang, &access, String::new(), Some(e.message_id())).await,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "client/deleted.html")]
+struct DeletedPage<'a> {
+    chrome: Chrome<'a>,
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, PageError> {
+    let Some(access) = current_access(&state, &headers).await? else {
+        return Ok(session_ended(&state, lang, String::new()));
+    };
+    if form.confirm != "yes" {
+        return thread_page(
+            &state,
+            lang,
+            &access,
+            String::new(),
+            Some("error-delete-confirm"),
+        )
+        .await;
+    }
+    service::client_delete(&state, &access).await?;
+    let chrome = Chrome::new(&state, lang, "deleted-title", "/c", None);
+    Ok(with_cookie(
+        no_store(render(&DeletedPage { chrome })),
+        &clear_client_cookie(&state),
+    ))
+}
+
+async fn leave(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    if let Some(value) = cookie(&headers, CLIENT_COOKIE) {
+        service::end_client_session(&state, &SecretToken::from_presented(&value)).await?;
+    }
+    Ok(with_cookie(
+        Redirect::to("/").into_response(),
+        &clear_client_cookie(&state),
+    ))
+}

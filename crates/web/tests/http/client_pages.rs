@@ -1,0 +1,380 @@
+use crate::input_value;
+use netreach_core::Role;
+use netreach_testkit::{Browser, TestApp};
+use time::Duration;
+
+fn codename_on(page: &str) -> String {
+    let start = page.find("<p class=\"codename\"").unwrap();
+    let start = start + page[start..].find('>').unwrap() + 1;
+    page[start..start + page[start..].find('<').unwrap()].to_owned()
+}
+
+fn position_on(page: &str) -> usize {
+    input_value(page, "position").unwrap().parse().unwrap()
+}
+
+async fn ask(browser: &Browser, topic: &str, message: &str) -> reqwest::Response {
+    browser
+        .post_form(
+            "/ask",
+            &[
+                ("topic", topic),
+                ("message", message),
+                ("lang", "en"),
+                ("substances", "ketamine"),
+                ("website", ""),
+            ],
+        )
+        .await
+}
+
+/// Asks, confirms the codename and returns it.
+async fn asked(app: &TestApp, browser: &Browser, message: &str) -> String {
+    let response = ask(browser, "substances", message).await;
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    for attribute in [
+        "nr_client=",
+        "Path=/c",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Max-Age=7200",
+    ] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let page = response.text().await.unwrap();
+    let codename = codename_on(&page);
+    let position = position_on(&page);
+    let word = codename
+        .split(' ')
+        .nth(position - 1)
+        .unwrap()
+        .to_uppercase();
+    let confirmed = browser
+        .post_form(
+            "/ask/confirm",
+            &[
+                ("codename", &codename),
+                ("position", &position.to_string()),
+                ("word", &word),
+            ],
+        )
+        .await;
+    assert_eq!(confirmed.headers()["location"], "/c");
+    let _ = app;
+    codename
+}
+
+#[tokio::test]
+async fn a_client_asks_without_javascript_and_lands_on_their_thread() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let form = app.browser.get_text("/ask").await;
+    assert!(form.contains("name=\"topic\"") && form.contains("class=\"hp\""));
+    assert!(!form.to_lowercase().contains("<script"));
+    let codename = asked(&app, &app.browser, "Is it safe to mix these two?").await;
+    assert_eq!(codename.split(' ').count(), 7);
+    let thread = app.browser.get_text("/c").await;
+    assert!(thread.contains("Is it safe to mix these two?"), "{thread}");
+    assert!(
+        thread.contains("ketamine"),
+        "intake answers shown to their author"
+    );
+    assert!(thread.contains("sent, waiting for the first answer"));
+
+    let reply = app
+        .browser
+        .post_form("/c/reply", &[("message", "Also: I weigh 60 kg")])
+        .await;
+    assert_eq!(reply.headers()["location"], "/c");
+    assert!(
+        app.browser
+            .get_text("/c")
+            .await
+            .contains("Also: I weigh 60 kg")
+    );
+    let empty = app
+        .browser
+        .post_form("/c/reply", &[("message", "   ")])
+        .await;
+    assert_eq!(empty.status(), 422);
+    assert!(
+        empty
+            .text()
+            .await
+            .unwrap()
+            .contains("Write a message first.")
+    );
+    let long = "a".repeat(5001);
+    let too_long = app
+        .browser
+        .post_form("/c/reply", &[("message", &long)])
+        .await;
+    assert_eq!(too_long.status(), 422);
+    let page = too_long.text().await.unwrap();
+    assert!(
+        page.contains("too long") && page.contains(&long),
+        "typed text not kept"
+    );
+    let pasted = app
+        .browser
+        .post_form("/c/reply", &[("message", &codename)])
+        .await;
+    assert_eq!(pasted.status(), 422);
+    assert!(
+        pasted
+            .text()
+            .await
+            .unwrap()
+            .contains("looks like your codename")
+    );
+
+    assert_eq!(
+        app.browser.post_form("/c/solve", &[]).await.headers()["location"],
+        "/c"
+    );
+    assert!(app.browser.get_text("/c").await.contains("solved"));
+    assert_eq!(
+        app.browser
+            .post_form("/c/rate", &[("rating", "9")])
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(
+        app.browser
+            .post_form("/c/rate", &[("rating", "5"), ("comment", "thanks a lot")])
+            .await
+            .status(),
+        303
+    );
+    assert!(!app.browser.get_text("/c").await.contains("Rate the help"));
+
+    let leave = app.browser.post_form("/c/leave", &[]).await;
+    assert!(
+        leave.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert!(
+        app.browser
+            .get_text("/c")
+            .await
+            .contains("Enter the seven words")
+    );
+}
+
+#[tokio::test]
+async fn the_codename_must_be_confirmed_and_brings_the_client_back() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let page = ask(&app.browser, "legal", "can they search my phone?")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let codename = codename_on(&page);
+    let wrong = app
+        .browser
+        .post_form(
+            "/ask/confirm",
+            &[
+                ("codename", &codename),
+                ("position", &position_on(&page).to_string()),
+                ("word", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 422);
+    let again = wrong.text().await.unwrap();
+    assert!(
+        again.contains("does not match") && again.contains(&codename),
+        "codename must be shown again"
+    );
+
+    let other = app.new_browser();
+    let typed = format!("  {} ", codename.to_uppercase().replace(' ', "  "));
+    let enter = other.post_form("/c", &[("codename", &typed)]).await;
+    assert_eq!(enter.headers()["location"], "/c");
+    assert!(
+        other
+            .get_text("/c")
+            .await
+            .contains("can they search my phone?")
+    );
+
+    let stranger = app.new_browser();
+    let mut words: Vec<&str> = codename.split(' ').collect();
+    words.reverse();
+    for attempt in [words.join(" "), "nothing like a codename".to_owned()] {
+        let response = stranger.post_form("/c", &[("codename", &attempt)]).await;
+        assert_eq!(response.status(), 422);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("No conversation was found for this codename."));
+        assert_eq!(
+            input_value(&page, "codename").as_deref(),
+            Some(attempt.as_str()),
+            "typed codename not kept"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_overdose_question_shows_first_aid_at_once_and_is_urgent() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let page = ask(&app.browser, "overdose", "my friend is not waking up")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let main = &page[page.find("<main>").unwrap()..];
+    let first_aid = main
+        .find("Possible overdose: do this now")
+        .expect("first aid shown");
+    assert!(
+        first_aid < main.find("Your codename").unwrap(),
+        "first aid must come before anything else"
+    );
+    assert!(page.contains("Call an ambulance: 112."));
+    let urgent = app
+        .state
+        .store
+        .list_conversations(&netreach_store::InboxFilter {
+            urgent_only: true,
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(urgent.len(), 1);
+}
+
+#[tokio::test]
+async fn bad_questions_come_back_with_everything_typed() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let no_topic = app
+        .browser
+        .post_form(
+            "/ask",
+            &[("message", "hello there"), ("amount", "two pills")],
+        )
+        .await;
+    assert_eq!(no_topic.status(), 422);
+    let page = no_topic.text().await.unwrap();
+    assert!(page.contains("Choose what your question is about."));
+    assert!(
+        page.contains("hello there")
+            && input_value(&page, "amount").as_deref() == Some("two pills")
+    );
+    let empty = app
+        .browser
+        .post_form(
+            "/ask",
+            &[("topic", "other"), ("message", " "), ("when", "tonight")],
+        )
+        .await;
+    assert_eq!(empty.status(), 422);
+    let page = empty.text().await.unwrap();
+    assert!(page.contains("Write a message first.") && page.contains("value=\"other\" checked"));
+    let ru = app.new_browser();
+    ru.get("/ask?lang=ru").await;
+    let page = ru
+        .post_form("/ask", &[("message", "привет")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Выберите, о чём ваш вопрос."), "{page}");
+}
+
+#[tokio::test]
+async fn bots_that_fill_the_honeypot_get_nothing_stored() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let response = app
+        .browser
+        .post_form(
+            "/ask",
+            &[
+                ("topic", "other"),
+                ("message", "buy cheap stuff"),
+                ("website", "http://spam.example"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().get("set-cookie").is_none());
+    assert!(
+        app.state
+            .store
+            .list_conversations(&netreach_store::InboxFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn client_sessions_end_after_two_hours_whatever_the_activity_and_keep_the_unsent_text() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    asked(&app, &app.browser, "first question").await;
+    app.clock.advance(Duration::minutes(119));
+    assert!(app.browser.get_text("/c").await.contains("first question"));
+    app.clock.advance(Duration::minutes(2));
+    let late = app
+        .browser
+        .post_form("/c/reply", &[("message", "typed after the session ended")])
+        .await;
+    assert_eq!(late.status(), 401);
+    let page = late.text().await.unwrap();
+    assert!(page.contains("Your session ended") && page.contains("typed after the session ended"));
+}
+
+#[tokio::test]
+async fn deleting_needs_confirmation_and_really_deletes() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let codename = asked(&app, &app.browser, "please forget me").await;
+    let unconfirmed = app.browser.post_form("/c/delete", &[]).await;
+    assert_eq!(unconfirmed.status(), 422);
+    let deleted = app
+        .browser
+        .post_form("/c/delete", &[("confirm", "yes")])
+        .await;
+    assert_eq!(deleted.status(), 200);
+    assert!(deleted.text().await.unwrap().contains("were deleted"));
+    let back = app
+        .new_browser()
+        .post_form("/c", &[("codename", &codename)])
+        .await;
+    assert_eq!(back.status(), 422);
+    assert!(
+        app.state
+            .store
+            .list_conversations(&netreach_store::InboxFilter {
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(!app.db.raw_contents().await.contains("please forget me"));
+}
