@@ -53,6 +53,8 @@ pub enum AccountError {
     OwnAccount,
     #[error("the account has no key pair to grant access to")]
     NoKeys,
+    #[error("you have no access to the inbox key yourself")]
+    NoInboxAccess,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -82,6 +84,7 @@ impl AccountError {
             AccountError::NoSuchUser => "error-body-404",
             AccountError::OwnAccount => "error-own-account",
             AccountError::NoKeys => "error-no-keys",
+            AccountError::NoInboxAccess => "error-no-inbox-access",
             AccountError::Store(_) => "error-body-500",
         }
     }

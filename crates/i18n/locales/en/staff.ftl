@@ -102,3 +102,73 @@ error-no-keys = This account has no key pair yet: ask the person to sign in once
 error-conflict = Someone else changed this conversation while you were working on it. Reload to see their change; your text is kept below.
 error-caseload-full = This worker already has the most open conversations allowed. Finish or hand over one first.
 error-no-inbox-access = You have no access to conversation content yet. Ask an admin to grant it.
+
+nav-inbox = Inbox
+inbox-title = Inbox
+inbox-all = All
+inbox-filter-status = Filter by status
+inbox-filter-assigned = Filter by assignment
+inbox-assigned-all = Everyone's
+inbox-assigned-mine = Mine
+inbox-assigned-none = Unassigned
+inbox-urgent-only = Urgent only
+inbox-urgent = urgent
+inbox-topic = Topic
+inbox-lang = Language
+inbox-channel = Channel
+inbox-assigned = Assigned to
+inbox-last-activity = Last activity
+inbox-apply = Filter
+inbox-empty = No conversations match.
+inbox-next = Older conversations →
+staff-status-new = new
+staff-status-open = open
+staff-status-waiting_for_client = waiting for client
+staff-status-solved = solved
+staff-status-archived = archived
+
+conversation-title = Conversation
+conversation-back = ← Inbox
+conversation-created = Started
+conversation-first-response = First response
+conversation-rating = Client's rating
+conversation-retention = Retention
+conversation-deletion = { $days ->
+    [one] Deleted automatically in { $days } day unless there is new activity.
+   *[other] Deleted automatically in { $days } days unless there is new activity.
+}
+conversation-intake = Intake answers
+conversation-note = Internal note
+conversation-feedback = Client's comment on the rating
+conversation-client = Client
+conversation-locked = (encrypted: no inbox access)
+conversation-reply = Reply to the client
+conversation-send = Send reply
+conversation-add-note = Internal note
+conversation-note-hint = Notes are for the team only; the client never sees them.
+conversation-save-note = Save note
+conversation-manage = Assignment and status
+conversation-claim = Claim
+conversation-unassign = Unassign
+conversation-assign-to = Assign to
+conversation-assign = Assign
+conversation-set-status = Set status
+
+users-col-access = Conversations
+users-access-yes = can read
+users-access-no = no access
+users-grant = Grant access
+
+flash-replied = Your reply was sent.
+flash-noted = The note was saved.
+flash-assigned = The assignment was changed.
+flash-status = The status was changed.
+flash-granted = Access to conversations was granted.
+dashboard-waiting = { $count ->
+    [one] { $count } conversation waits for an answer.
+   *[other] { $count } conversations wait for an answer.
+}
+dashboard-urgent = { $count ->
+    [one] { $count } of them is urgent.
+   *[other] { $count } of them are urgent.
+}

@@ -103,3 +103,76 @@ error-no-keys = У этой учётной записи ещё нет пары �
 error-conflict = Пока вы работали, кто-то другой изменил этот разговор. Обновите страницу, чтобы увидеть изменения; ваш текст сохранён ниже.
 error-caseload-full = У этого сотрудника уже максимальное число открытых разговоров. Сначала завершите или передайте один из них.
 error-no-inbox-access = У вас пока нет доступа к содержанию разговоров. Попросите администратора его выдать.
+
+nav-inbox = Входящие
+inbox-title = Входящие
+inbox-all = Все
+inbox-filter-status = Фильтр по состоянию
+inbox-filter-assigned = Фильтр по назначению
+inbox-assigned-all = Все сотрудники
+inbox-assigned-mine = Мои
+inbox-assigned-none = Не назначены
+inbox-urgent-only = Только срочные
+inbox-urgent = срочно
+inbox-topic = Тема
+inbox-lang = Язык
+inbox-channel = Канал
+inbox-assigned = Назначен
+inbox-last-activity = Последняя активность
+inbox-apply = Показать
+inbox-empty = Подходящих разговоров нет.
+inbox-next = Более ранние разговоры →
+staff-status-new = новый
+staff-status-open = открыт
+staff-status-waiting_for_client = ждём клиента
+staff-status-solved = решён
+staff-status-archived = в архиве
+
+conversation-title = Разговор
+conversation-back = ← Входящие
+conversation-created = Начат
+conversation-first-response = Первый ответ
+conversation-rating = Оценка клиента
+conversation-retention = Хранение
+conversation-deletion = { $days ->
+    [one] Будет удалён автоматически через { $days } день, если не будет новой активности.
+    [few] Будет удалён автоматически через { $days } дня, если не будет новой активности.
+   *[many] Будет удалён автоматически через { $days } дней, если не будет новой активности.
+}
+conversation-intake = Ответы при обращении
+conversation-note = Внутренняя заметка
+conversation-feedback = Комментарий клиента к оценке
+conversation-client = Клиент
+conversation-locked = (зашифровано: нет доступа к входящим)
+conversation-reply = Ответ клиенту
+conversation-send = Отправить ответ
+conversation-add-note = Внутренняя заметка
+conversation-note-hint = Заметки видит только команда; клиент их никогда не видит.
+conversation-save-note = Сохранить заметку
+conversation-manage = Назначение и состояние
+conversation-claim = Взять себе
+conversation-unassign = Снять назначение
+conversation-assign-to = Назначить
+conversation-assign = Назначить
+conversation-set-status = Изменить состояние
+
+users-col-access = Разговоры
+users-access-yes = может читать
+users-access-no = нет доступа
+users-grant = Выдать доступ
+
+flash-replied = Ваш ответ отправлен.
+flash-noted = Заметка сохранена.
+flash-assigned = Назначение изменено.
+flash-status = Состояние изменено.
+flash-granted = Доступ к разговорам выдан.
+dashboard-waiting = { $count ->
+    [one] { $count } разговор ждёт ответа.
+    [few] { $count } разговора ждут ответа.
+   *[many] { $count } разговоров ждут ответа.
+}
+dashboard-urgent = { $count ->
+    [one] { $count } из них срочный.
+    [few] { $count } из них срочные.
+   *[many] { $count } из них срочных.
+}

@@ -181,7 +181,7 @@ async fn workers_and_supervisors_get_a_403_page_on_every_admin_route() {
         assert_eq!(get.status(), 403, "{role} GET /staff/users");
         let page = get.text().await.unwrap();
         assert!(page.contains("Not allowed"), "{page}");
-        for action in ["disable", "enable", "role", "password"] {
+        for action in ["disable", "enable", "role", "password", "grant"] {
             let path = format!("/staff/users/{}/{action}", target.id);
             let response = browser
                 .post_form(
@@ -203,7 +203,7 @@ async fn workers_and_supervisors_get_a_403_page_on_every_admin_route() {
             .await;
         assert_eq!(create.status(), 403);
         // Their own pages work.
-        for path in ["/staff/", "/staff/account", "/staff/tokens"] {
+        for path in ["/staff/", "/staff/account", "/staff/tokens", "/staff/inbox"] {
             assert_eq!(browser.get(path).await.status(), 200, "{role} {path}");
         }
         // The admin link is not shown to them.
@@ -226,7 +226,14 @@ async fn every_console_route_sends_strangers_to_the_sign_in_page() {
     let app = TestApp::spawn().await;
     let id = uuid_like();
     let stranger = app.new_browser();
-    for path in ["/staff/", "/staff/account", "/staff/tokens", "/staff/users"] {
+    for path in [
+        "/staff/",
+        "/staff/account",
+        "/staff/tokens",
+        "/staff/users",
+        "/staff/inbox",
+        &format!("/staff/conversations/{id}"),
+    ] {
         let response = stranger.get(path).await;
         assert_eq!(response.status(), 303, "GET {path}");
         assert_eq!(response.headers()["location"], "/staff/login");
@@ -242,6 +249,11 @@ async fn every_console_route_sends_strangers_to_the_sign_in_page() {
         format!("/staff/users/{id}/enable"),
         format!("/staff/users/{id}/role"),
         format!("/staff/users/{id}/password"),
+        format!("/staff/users/{id}/grant"),
+        format!("/staff/conversations/{id}/reply"),
+        format!("/staff/conversations/{id}/note"),
+        format!("/staff/conversations/{id}/assign"),
+        format!("/staff/conversations/{id}/status"),
     ];
     for path in posts {
         let response = stranger.post_form(&path, &[]).await;

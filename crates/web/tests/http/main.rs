@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod client_pages;
 mod conversations;
+mod inbox_pages;
 mod privacy;
 mod security;
 mod signin;

@@ -2,6 +2,7 @@
 //! that need a role use the `RequireRole` extractor, so a worker gets a 403 page, never a crash.
 
 mod account;
+mod inbox;
 mod session;
 mod users;
 
@@ -37,6 +38,13 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(account::tokens).post(account::create_token),
         )
         .route("/staff/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/staff/inbox", get(inbox::inbox))
+        .route("/staff/conversations/{id}", get(inbox::show))
+        .route("/staff/conversations/{id}/reply", post(inbox::reply))
+        .route("/staff/conversations/{id}/note", post(inbox::note))
+        .route("/staff/conversations/{id}/assign", post(inbox::assign))
+        .route("/staff/conversations/{id}/status", post(inbox::status))
+        .route("/staff/users/{id}/grant", post(users::grant))
         .route("/staff/users", get(users::list).post(users::create))
         .route("/staff/users/{id}/disable", post(users::disable))
         .route("/staff/users/{id}/enable", post(users::enable))
@@ -66,6 +74,11 @@ impl Done {
             "revoked" => "flash-token-revoked",
             "everywhere" => "flash-logged-out-everywhere",
             "setup" => "flash-setup-done",
+            "replied" => "flash-replied",
+            "noted" => "flash-noted",
+            "assigned" => "flash-assigned",
+            "status" => "flash-status",
+            "granted" => "flash-granted",
             _ => return None,
         })
     }
@@ -77,6 +90,9 @@ struct DashboardPage<'a> {
     chrome: Chrome<'a>,
     role_label: String,
     sessions: String,
+    waiting: String,
+    urgent: String,
+    readable: bool,
 }
 
 async fn dashboard(
@@ -98,7 +114,35 @@ async fn dashboard(
         .await?;
     let role_label = chrome.t.get(&format!("role-{}", session.user.role));
     let sessions = chrome.t.count("dashboard-sessions", "count", count as i64);
+    let waiting: u64 = state
+        .store
+        .status_counts()
+        .await?
+        .into_iter()
+        .filter(|(s, _)| matches!(s, netreach_core::Status::New | netreach_core::Status::Open))
+        .map(|(_, n)| n)
+        .sum();
+    let urgent_filter = netreach_store::InboxFilter {
+        urgent_only: true,
+        limit: 200,
+        ..Default::default()
+    };
+    let urgent = state
+        .store
+        .list_conversations(&urgent_filter)
+        .await?
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.status,
+                netreach_core::Status::New | netreach_core::Status::Open
+            )
+        })
+        .count();
     Ok(render(&DashboardPage {
+        waiting: chrome.t.count("dashboard-waiting", "count", waiting as i64),
+        urgent: chrome.t.count("dashboard-urgent", "count", urgent as i64),
+        readable: session.inbox_key().is_some(),
         chrome,
         role_label,
         sessions,

@@ -22,6 +22,7 @@ struct UserRow {
     active: bool,
     is_self: bool,
     created: String,
+    has_access: bool,
 }
 
 #[derive(Template)]
@@ -47,12 +48,10 @@ async fn page<'a>(
     form_role: Role,
 ) -> Result<UsersPage<'a>, PageError> {
     let chrome = Chrome::new(state, lang, "users-title", "/staff/users", Some(actor));
-    let users = state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| UserRow {
+    let mut users = Vec::new();
+    for u in state.store.list_users().await? {
+        let has_access = state.store.inbox_grant(u.id).await?.is_some();
+        users.push(UserRow {
             id: u.id.to_string(),
             username: u.username.to_string(),
             role: u.role,
@@ -60,8 +59,9 @@ async fn page<'a>(
             active: u.is_active(),
             is_self: u.id == actor.id,
             created: u.created_at.date().to_string(),
-        })
-        .collect();
+            has_access,
+        });
+    }
     let roles = Role::ALL
         .iter()
         .map(|r| (*r, chrome.t.get(&format!("role-{r}"))))
@@ -259,4 +259,22 @@ pub async fn reset_password(
         accounts::set_password(&state, id, form.password, &form.confirm, inbox.as_ref()).await
     };
     act(&state, lang, &session.user, result, "reset").await
+}
+
+/// Grants a member access to conversations with the signed-in admin's inbox key.
+pub async fn grant(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    RequireRole(session, _): RequireRole<AdminRole>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = user_id(&id)?;
+    let Some(target) = state.store.user_by_id(id).await?.filter(|u| u.is_active()) else {
+        return Err(PageError::NotFound);
+    };
+    let result = match session.inbox_key() {
+        Some(inbox) => accounts::grant_access(&state, &inbox, &target).await,
+        None => Err(AccountError::NoInboxAccess),
+    };
+    act(&state, lang, &session.user, result, "granted").await
 }

@@ -1,0 +1,520 @@
+//! The shared inbox in the console: the filtered list and one conversation with its thread,
+//! reply box, internal notes, assignment and status. Content is opened with the inbox key the
+//! session holds; without access, staff see metadata only.
+
+use super::Done;
+use crate::api::conversations::{InboxQuery, cursor_after};
+use crate::auth::StaffSession;
+use crate::conversations::{self as service, ConversationError, IntakeAnswers};
+use crate::error::PageError;
+use crate::pages::{Chrome, render, render_invalid};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use netreach_core::{Author, ConversationId, Lang, Status, Topic, UserId};
+use netreach_store::{Conversation, MessageKind, StaffUser};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+struct Row {
+    id: String,
+    topic: String,
+    lang: &'static str,
+    status: String,
+    urgent: bool,
+    assigned: String,
+    last_activity: String,
+    waiting_for_staff: bool,
+}
+
+struct FilterLink {
+    label: String,
+    href: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/inbox.html")]
+struct InboxPage<'a> {
+    chrome: Chrome<'a>,
+    rows: Vec<Row>,
+    status_links: Vec<FilterLink>,
+    assigned_links: Vec<FilterLink>,
+    topics: Vec<(&'static str, String)>,
+    query: InboxQuery,
+    next: Option<String>,
+    readable: bool,
+    error: Option<String>,
+}
+
+fn when(t: time::OffsetDateTime) -> String {
+    format!("{} {:02}:{:02}", t.date(), t.hour(), t.minute())
+}
+
+fn query_string(q: &InboxQuery) -> String {
+    let mut parts = Vec::new();
+    let mut push = |k: &str, v: &Option<String>| {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            parts.push(format!("{k}={v}"));
+        }
+    };
+    push("status", &q.status);
+    push("assigned", &q.assigned);
+    push("topic", &q.topic);
+    push("client_lang", &q.lang);
+    push("channel", &q.channel);
+    if q.urgent == Some(true) {
+        parts.push("urgent=true".into());
+    }
+    parts.join("&")
+}
+
+async fn usernames(state: &AppState) -> Result<HashMap<UserId, String>, PageError> {
+    Ok(state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username.to_string()))
+        .collect())
+}
+
+/// The console's inbox query: as the API's, but the conversation language is `client_lang`,
+/// because `lang` switches the console's own language.
+#[derive(Debug, Default, Deserialize)]
+pub struct ConsoleQuery {
+    status: Option<String>,
+    urgent: Option<bool>,
+    assigned: Option<String>,
+    topic: Option<String>,
+    client_lang: Option<String>,
+    channel: Option<String>,
+    cursor: Option<String>,
+}
+
+impl From<ConsoleQuery> for InboxQuery {
+    fn from(q: ConsoleQuery) -> InboxQuery {
+        InboxQuery {
+            status: q.status,
+            urgent: q.urgent,
+            assigned: q.assigned,
+            topic: q.topic,
+            lang: q.client_lang,
+            channel: q.channel,
+            cursor: q.cursor,
+            limit: Some(50),
+        }
+    }
+}
+
+pub async fn inbox(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(console): Query<ConsoleQuery>,
+) -> Result<Response, PageError> {
+    let query: InboxQuery = console.into();
+    let chrome = Chrome::new(
+        &state,
+        lang,
+        "inbox-title",
+        "/staff/inbox",
+        Some(&session.user),
+    );
+    let (filter, error) = match query.filter(session.user.id) {
+        Ok(filter) => (filter, None),
+        Err(_) => (
+            InboxQuery::default()
+                .filter(session.user.id)
+                .map_err(|e| PageError::Internal(e.into()))?,
+            Some(chrome.t.get("error-body-400")),
+        ),
+    };
+    let items = state.store.list_conversations(&filter).await?;
+    let names = usernames(&state).await?;
+    let counts = state.store.status_counts().await?;
+    let next = (items.len() as u32 == filter.limit)
+        .then(|| {
+            items.last().map(|c| {
+                let base = query_string(&query);
+                let sep = if base.is_empty() { "" } else { "&" };
+                format!("/staff/inbox?{base}{sep}cursor={}", cursor_after(c))
+            })
+        })
+        .flatten();
+    let rows = items
+        .iter()
+        .map(|c| Row {
+            id: c.id.to_string(),
+            topic: chrome.t.get(&format!("topic-{}", c.topic.as_str())),
+            lang: c.lang.code(),
+            status: chrome.t.get(&format!("staff-status-{}", c.status.as_str())),
+            urgent: c.urgent,
+            assigned: c
+                .assigned_to
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_default(),
+            last_activity: when(c.last_activity_at),
+            waiting_for_staff: matches!(c.status, Status::New | Status::Open),
+        })
+        .collect();
+    let mut status_links = vec![FilterLink {
+        label: chrome.t.get("inbox-all"),
+        href: "/staff/inbox".into(),
+        active: query.status.as_deref().unwrap_or("").is_empty(),
+    }];
+    for (status, n) in counts {
+        status_links.push(FilterLink {
+            label: format!(
+                "{} ({n})",
+                chrome.t.get(&format!("staff-status-{}", status.as_str()))
+            ),
+            href: format!("/staff/inbox?status={}", status.as_str()),
+            active: query.status.as_deref() == Some(status.as_str()),
+        });
+    }
+    let assigned_links = [
+        ("all", "inbox-assigned-all"),
+        ("mine", "inbox-assigned-mine"),
+        ("unassigned", "inbox-assigned-none"),
+    ]
+    .into_iter()
+    .map(|(value, id)| FilterLink {
+        label: chrome.t.get(id),
+        href: format!("/staff/inbox?assigned={value}"),
+        active: query.assigned.as_deref().unwrap_or("all") == value,
+    })
+    .collect();
+    let topics = Topic::ALL
+        .iter()
+        .map(|t| (t.as_str(), chrome.t.get(&format!("topic-{}", t.as_str()))))
+        .collect();
+    Ok(render(&InboxPage {
+        readable: session.inbox_key().is_some(),
+        chrome,
+        rows,
+        status_links,
+        assigned_links,
+        topics,
+        query,
+        next,
+        error,
+    }))
+}
+
+struct EntryView {
+    kind_label: String,
+    css: &'static str,
+    who: String,
+    at: String,
+    body: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/conversation.html")]
+struct ConversationPage<'a> {
+    chrome: Chrome<'a>,
+    id: String,
+    version: i64,
+    topic: String,
+    lang: &'static str,
+    status: Status,
+    status_label: String,
+    urgent: bool,
+    channel: String,
+    assigned: Option<String>,
+    assigned_to_me: bool,
+    created: String,
+    first_response: Option<String>,
+    deletion: String,
+    rating: Option<u8>,
+    intake: Option<IntakeAnswers>,
+    entries: Vec<EntryView>,
+    readable: bool,
+    statuses: Vec<(&'static str, String)>,
+    staff: Vec<(String, String)>,
+    reply: String,
+    note: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+struct Draft<'a> {
+    reply: String,
+    note: String,
+    error: Option<&'a str>,
+    notice: Option<&'a str>,
+}
+
+async fn conversation_page(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    id: ConversationId,
+    draft: Draft<'_>,
+) -> Result<Response, PageError> {
+    let inbox = session.inbox_key();
+    let view = match service::staff_view(state, id, inbox.as_ref()).await {
+        Ok(view) => view,
+        Err(ConversationError::NotFound) => return Err(PageError::NotFound),
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
+    let c: &Conversation = &view.conversation;
+    let path = format!("/staff/conversations/{id}");
+    let chrome = Chrome::new(
+        state,
+        lang,
+        "conversation-title",
+        &path,
+        Some(&session.user),
+    );
+    let users = state.store.list_users().await?;
+    let names: HashMap<UserId, String> = users
+        .iter()
+        .map(|u| (u.id, u.username.to_string()))
+        .collect();
+    let intake = view.entries.iter().find_map(|e| e.intake.clone());
+    let entries = view
+        .entries
+        .iter()
+        .filter(|e| e.kind != MessageKind::Intake)
+        .map(|e| EntryView {
+            kind_label: match e.kind {
+                MessageKind::Note => chrome.t.get("conversation-note"),
+                MessageKind::Feedback => chrome.t.get("conversation-feedback"),
+                _ => String::new(),
+            },
+            css: match (e.kind, e.author) {
+                (MessageKind::Note, _) => "note",
+                (_, Author::Client) => "theirs",
+                (_, Author::Staff) => "mine",
+            },
+            who: match e.author {
+                Author::Client => chrome.t.get("conversation-client"),
+                Author::Staff => e
+                    .staff_id
+                    .and_then(|u| names.get(&u).cloned())
+                    .unwrap_or_default(),
+            },
+            at: when(e.at),
+            body: e.body.clone(),
+        })
+        .collect();
+    let days = (service::deletion_due(state, c) - state.clock.now())
+        .whole_days()
+        .max(0);
+    let page = ConversationPage {
+        id: c.id.to_string(),
+        version: c.version,
+        topic: chrome.t.get(&format!("topic-{}", c.topic.as_str())),
+        lang: c.lang.code(),
+        status: c.status,
+        status_label: chrome.t.get(&format!("staff-status-{}", c.status.as_str())),
+        urgent: c.urgent,
+        channel: c.channel.clone(),
+        assigned: c.assigned_to.and_then(|u| names.get(&u).cloned()),
+        assigned_to_me: c.assigned_to == Some(session.user.id),
+        created: when(c.created_at),
+        first_response: c.first_response_at.map(when),
+        deletion: chrome.t.count("conversation-deletion", "days", days),
+        rating: c.rating,
+        intake,
+        entries,
+        readable: inbox.is_some(),
+        statuses: Status::ALL
+            .iter()
+            .filter(|s| s.settable_by_staff())
+            .map(|s| {
+                (
+                    s.as_str(),
+                    chrome.t.get(&format!("staff-status-{}", s.as_str())),
+                )
+            })
+            .collect(),
+        staff: users
+            .iter()
+            .filter(|u| u.is_active())
+            .map(|u| (u.id.to_string(), u.username.to_string()))
+            .collect(),
+        reply: draft.reply,
+        note: draft.note,
+        notice: draft.notice.map(|id| chrome.t.get(id)),
+        error: draft.error.map(|id| chrome.t.get(id)),
+        chrome,
+    };
+    Ok(if page.error.is_some() {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    })
+}
+
+fn parse_id(raw: &str) -> Result<ConversationId, PageError> {
+    raw.parse().map_err(|_| PageError::NotFound)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, PageError> {
+    let draft = Draft {
+        reply: String::new(),
+        note: String::new(),
+        error: None,
+        notice: done.message_id(),
+    };
+    conversation_page(&state, lang, &session, parse_id(&id)?, draft).await
+}
+
+#[derive(Deserialize)]
+pub struct TextForm {
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// After a change: back to the conversation with a confirmation, or the page again with the
+/// reason and the typed text.
+async fn after(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    id: ConversationId,
+    result: Result<Conversation, ConversationError>,
+    done: &str,
+    kept: Draft<'_>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/staff/conversations/{id}?done={done}")).into_response())
+        }
+        Err(ConversationError::NotFound) => Err(PageError::NotFound),
+        Err(ConversationError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            conversation_page(
+                state,
+                lang,
+                session,
+                id,
+                Draft {
+                    error: Some(e.message_id()),
+                    ..kept
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<TextForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = service::staff_reply(&state, &session.user, id, &form.message, form.version).await;
+    let kept = Draft {
+        reply: form.message,
+        note: String::new(),
+        error: None,
+        notice: None,
+    };
+    after(&state, lang, &session, id, result, "replied", kept).await
+}
+
+pub async fn note(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<TextForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = service::staff_note(&state, &session.user, id, &form.message).await;
+    let kept = Draft {
+        reply: String::new(),
+        note: form.message,
+        error: None,
+        notice: None,
+    };
+    after(&state, lang, &session, id, result, "noted", kept).await
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    /// A user id, `me`, or empty to unassign.
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<AssignForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let target: Option<StaffUser> = match form.to.as_str() {
+        "" => None,
+        "me" => Some(session.user.clone()),
+        raw => {
+            let user_id: UserId = raw.parse().map_err(|_| PageError::NotFound)?;
+            Some(
+                state
+                    .store
+                    .user_by_id(user_id)
+                    .await?
+                    .filter(|u| u.is_active())
+                    .ok_or(PageError::NotFound)?,
+            )
+        }
+    };
+    let result = service::assign(&state, id, target.as_ref(), form.version).await;
+    let kept = Draft {
+        reply: String::new(),
+        note: String::new(),
+        error: None,
+        notice: None,
+    };
+    after(&state, lang, &session, id, result, "assigned", kept).await
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = match form.status.parse::<Status>() {
+        Ok(status) => service::set_status(&state, id, status, form.version).await,
+        Err(_) => Err(ConversationError::BadStatus),
+    };
+    let kept = Draft {
+        reply: String::new(),
+        note: String::new(),
+        error: None,
+        notice: None,
+    };
+    after(&state, lang, &session, id, result, "status", kept).await
+}

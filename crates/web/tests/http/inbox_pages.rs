@@ -1,0 +1,197 @@
+use crate::conversations::{as_client, start};
+use crate::input_value;
+use netreach_core::Role;
+use netreach_testkit::TestApp;
+use serde_json::Value;
+
+#[tokio::test]
+async fn a_worker_answers_from_the_console_and_the_client_reads_it() {
+    let app = TestApp::spawn().await;
+    let (worker, _) = app.signed_in("anna", Role::Worker).await;
+    let (codename, id) = start(&app, "overdose", "he is breathing slowly", "en").await;
+    let (_, calm) = start(&app, "legal", "a calm question", "ru").await;
+
+    let inbox = worker.get_text("/staff/inbox").await;
+    let urgent_at = inbox.find(&id).expect("conversation listed");
+    assert!(urgent_at < inbox.find(&calm).unwrap(), "urgent first");
+    assert!(inbox.contains("class=\"badge\""));
+    assert!(
+        worker
+            .get_text("/staff/")
+            .await
+            .contains("2 conversations wait for an answer.")
+    );
+    let ru_only = worker
+        .get_text("/staff/inbox?client_lang=ru&topic=legal")
+        .await;
+    assert!(ru_only.contains(&calm) && !ru_only.contains(&id));
+
+    let page = worker.get_text(&format!("/staff/conversations/{id}")).await;
+    assert!(page.contains("he is breathing slowly"), "{page}");
+    assert!(page.contains("Deleted automatically in 90 days"), "{page}");
+    let version = input_value(&page, "version").unwrap();
+    let sent = worker
+        .post_form(
+            &format!("/staff/conversations/{id}/reply"),
+            &[
+                ("message", "Call 112 now and give naloxone."),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(
+        sent.headers()["location"],
+        format!("/staff/conversations/{id}?done=replied")
+    );
+    let noted = worker
+        .post_form(
+            &format!("/staff/conversations/{id}/note"),
+            &[("message", "Followed up by phone-free channel")],
+        )
+        .await;
+    assert_eq!(noted.status(), 303);
+    let claimed = worker
+        .post_form(
+            &format!("/staff/conversations/{id}/assign"),
+            &[("to", "me")],
+        )
+        .await;
+    assert_eq!(claimed.status(), 303);
+    assert!(
+        worker
+            .get_text("/staff/inbox?assigned=mine")
+            .await
+            .contains(&id)
+    );
+    let page = worker.get_text(&format!("/staff/conversations/{id}")).await;
+    assert!(page.contains("Internal note") && page.contains("waiting for client"));
+
+    let mine: Value = as_client(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/conversations/me",
+        &codename,
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert!(mine.to_string().contains("Call 112 now"));
+    assert!(
+        !mine.to_string().contains("phone-free"),
+        "note leaked to the client"
+    );
+
+    let stale = worker
+        .post_form(
+            &format!("/staff/conversations/{id}/reply"),
+            &[("message", "my second thought"), ("version", &version)],
+        )
+        .await;
+    assert_eq!(stale.status(), 422);
+    let page = stale.text().await.unwrap();
+    assert!(
+        page.contains("Someone else changed this conversation")
+            && page.contains("my second thought")
+    );
+    let empty = worker
+        .post_form(
+            &format!("/staff/conversations/{id}/reply"),
+            &[("message", "")],
+        )
+        .await;
+    assert_eq!(empty.status(), 422);
+    let solved = worker
+        .post_form(
+            &format!("/staff/conversations/{id}/status"),
+            &[("status", "solved")],
+        )
+        .await;
+    assert_eq!(solved.status(), 303);
+    assert!(
+        worker
+            .get_text(&format!("/staff/conversations/{id}"))
+            .await
+            .contains("Deleted automatically in 30 days")
+    );
+    assert_eq!(
+        worker.get("/staff/conversations/not-an-id").await.status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn staff_without_access_see_a_notice_until_an_admin_grants_it() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.signed_in("root", Role::Admin).await;
+    let newbie = app
+        .create_user_without_access("newbie", Role::Worker, "newbie-long-password")
+        .await;
+    let browser = app.new_browser();
+    browser.login("newbie", "newbie-long-password").await;
+    let (_, id) = start(&app, "other", "private words here", "en").await;
+    let locked = browser
+        .get_text(&format!("/staff/conversations/{id}"))
+        .await;
+    assert!(
+        locked.contains("no access to conversation content")
+            && !locked.contains("private words here")
+    );
+    assert!(admin.get_text("/staff/users").await.contains("no access"));
+    let granted = admin
+        .post_form(&format!("/staff/users/{}/grant", newbie.id), &[])
+        .await;
+    assert_eq!(granted.headers()["location"], "/staff/users?done=granted");
+    // The grant is opened at the next sign-in.
+    browser.post_form("/staff/logout", &[]).await;
+    browser.login("newbie", "newbie-long-password").await;
+    assert!(
+        browser
+            .get_text(&format!("/staff/conversations/{id}"))
+            .await
+            .contains("private words here")
+    );
+}
+
+#[tokio::test]
+async fn changing_ones_password_keeps_inbox_access_and_an_admin_reset_regrants_it() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.signed_in("root", Role::Admin).await;
+    let (worker, anna) = app.signed_in("anna", Role::Worker).await;
+    let (_, id) = start(&app, "other", "readable after password changes", "en").await;
+    worker
+        .post_form(
+            "/staff/account/password",
+            &[
+                ("current", "anna-long-password-123"),
+                ("password", "anna new password"),
+                ("confirm", "anna new password"),
+            ],
+        )
+        .await;
+    worker.login("anna", "anna new password").await;
+    assert!(
+        worker
+            .get_text(&format!("/staff/conversations/{id}"))
+            .await
+            .contains("readable after password changes")
+    );
+    admin
+        .post_form(
+            &format!("/staff/users/{}/password", anna.id),
+            &[
+                ("password", "reset by the admin"),
+                ("confirm", "reset by the admin"),
+            ],
+        )
+        .await;
+    worker.login("anna", "reset by the admin").await;
+    assert!(
+        worker
+            .get_text(&format!("/staff/conversations/{id}"))
+            .await
+            .contains("readable after password changes")
+    );
+}
