@@ -58,6 +58,10 @@ typed_id!(
     /// One message in a conversation.
     MessageId
 );
+typed_id!(
+    /// A canned reply.
+    CannedId
+);
 
 #[cfg(test)]
 mod tests {

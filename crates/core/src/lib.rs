@@ -1,6 +1,7 @@
 //! Domain types and rules of Netreach. No IO and no async: everything here is a plain value or a
 //! plain function, tested with plain unit tests. Time comes in through the [`Clock`] trait.
 
+pub mod availability;
 pub mod clock;
 pub mod conversation;
 pub mod ids;
@@ -12,7 +13,7 @@ pub mod username;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use conversation::{Author, MessageError, MessageText, RetentionPolicy, Status, Topic};
-pub use ids::{ConversationId, MessageId, TokenId, UserId};
+pub use ids::{CannedId, ConversationId, MessageId, TokenId, UserId};
 pub use lang::Lang;
 pub use password::{NewPassword, PasswordError};
 pub use role::Role;

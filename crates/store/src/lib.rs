@@ -14,14 +14,17 @@ mod sql;
 pub use backend::{Backend, BackendError};
 pub use error::StoreError;
 pub use model::{
-    ApiTokenRecord, AssignedFilter, ClientSessionRecord, Conversation, ConversationUpdate, Guarded,
-    InboxCursor, InboxFilter, InstallKeys, MessageKind, NewConversation, NewMessage, NewStaffUser,
-    SealedRecord, SessionRecord, StaffKeys, StaffUser, StoredMessage,
+    ApiTokenRecord, AssignedFilter, AvailabilityRecord, CannedReply, ClientSessionRecord,
+    Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
+    NewConversation, NewMessage, NewStaffUser, SealedRecord, SessionRecord, StaffKeys, StaffUser,
+    StoredMessage,
 };
 pub use sql::{AppliedMigration, SqlStore};
 
 use async_trait::async_trait;
-use netreach_core::{ConversationId, RetentionPolicy, Role, TokenId, UserId, Username};
+use netreach_core::{
+    CannedId, ConversationId, Lang, RetentionPolicy, Role, TokenId, UserId, Username,
+};
 use time::OffsetDateTime;
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -29,7 +32,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything the application keeps. Implementations must be safe to share between requests and
 /// between app nodes: all state lives in the database.
 #[async_trait]
-pub trait Store: AccountStore + ConversationStore + Send + Sync + std::fmt::Debug {
+pub trait Store:
+    AccountStore + ConversationStore + TeamStore + Send + Sync + std::fmt::Debug
+{
     /// Which backend answers.
     fn backend(&self) -> Backend;
     /// Answers when the database does.
@@ -201,4 +206,27 @@ pub trait ConversationStore: Send + Sync {
         now: OffsetDateTime,
     ) -> StoreResult<Option<ClientSessionRecord>>;
     async fn delete_client_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    // --- tags ---
+    async fn add_tag(&self, id: ConversationId, tag: &str) -> StoreResult<()>;
+    async fn remove_tag(&self, id: ConversationId, tag: &str) -> StoreResult<()>;
+    async fn tags(&self, id: ConversationId) -> StoreResult<Vec<String>>;
+    /// Every tag in use, with how many conversations carry it.
+    async fn all_tags(&self) -> StoreResult<Vec<(String, u64)>>;
+    /// Seconds from start to first staff response, for conversations started since `since`.
+    async fn first_response_seconds(&self, since: OffsetDateTime) -> StoreResult<Vec<i64>>;
+}
+
+/// The team's working hours and canned replies.
+#[async_trait]
+pub trait TeamStore: Send + Sync {
+    async fn availability(&self) -> StoreResult<Option<AvailabilityRecord>>;
+    async fn put_availability(&self, record: AvailabilityRecord) -> StoreResult<()>;
+    /// The manual "away" switch; false when no schedule exists yet.
+    async fn set_away(&self, away: bool, at: OffsetDateTime) -> StoreResult<bool>;
+    async fn canned_replies(&self, lang: Option<Lang>) -> StoreResult<Vec<CannedReply>>;
+    async fn canned_reply(&self, id: CannedId) -> StoreResult<Option<CannedReply>>;
+    /// Creates or replaces a canned reply.
+    async fn put_canned_reply(&self, reply: CannedReply) -> StoreResult<()>;
+    async fn delete_canned_reply(&self, id: CannedId) -> StoreResult<bool>;
 }

@@ -2,7 +2,8 @@
 //! sees a secret, and does not depend on the crypto crate.
 
 use netreach_core::{
-    Author, ConversationId, Lang, MessageId, Role, Status, TokenId, Topic, UserId, Username,
+    Author, CannedId, ConversationId, Lang, MessageId, Role, Status, TokenId, Topic, UserId,
+    Username,
 };
 use time::OffsetDateTime;
 
@@ -211,6 +212,7 @@ pub struct InboxFilter {
     pub topic: Option<Topic>,
     pub lang: Option<Lang>,
     pub channel: Option<String>,
+    pub tag: Option<String>,
     pub after: Option<InboxCursor>,
     pub limit: u32,
 }
@@ -239,4 +241,27 @@ pub struct ClientSessionRecord {
     pub conversation_id: ConversationId,
     pub wrapped_client_key: Vec<u8>,
     pub expires_at: OffsetDateTime,
+}
+
+/// The team's schedule as stored (parsed by `netreach_core::availability`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AvailabilityRecord {
+    /// IANA time zone name, e.g. `Europe/Moscow`.
+    pub timezone: String,
+    /// Seven `HH:MM-HH:MM` or empty entries, Monday first, separated by `;`.
+    pub hours: String,
+    /// `YYYY-MM-DD` dates separated by spaces.
+    pub holidays: String,
+    pub away: bool,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A prepared answer staff insert into replies; `{worker}` and `{org}` are filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CannedReply {
+    pub id: CannedId,
+    pub lang: Lang,
+    pub title: String,
+    pub body: String,
+    pub updated_at: OffsetDateTime,
 }

@@ -87,6 +87,12 @@ impl RequiredRole for AdminRole {
     const ROLE: Role = Role::Admin;
 }
 
+#[derive(Debug)]
+pub struct SupervisorRole;
+impl RequiredRole for SupervisorRole {
+    const ROLE: Role = Role::Supervisor;
+}
+
 /// A signed-in staff member whose role includes `R`; others get the 403 page.
 #[derive(Debug)]
 pub struct RequireRole<R>(pub StaffSession, pub PhantomData<R>);

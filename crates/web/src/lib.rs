@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod api;
 mod auth;
+pub mod availability;
 pub mod conversations;
 mod error;
 mod i18n;

@@ -10,6 +10,10 @@ duration-minutes = { $count ->
     [one] { $count } minute
    *[other] { $count } minutes
 }
+duration-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
 duration-days = { $count ->
     [one] { $count } day
    *[other] { $count } days

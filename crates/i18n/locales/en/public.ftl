@@ -103,3 +103,10 @@ error-confirm-word = That word does not match. Check the codename above and try 
 error-session-ended = Your session ended (it lasts two hours at most). Enter your codename again.
 error-rating = Choose a rating from 1 to 5.
 error-delete-confirm = Tick the box to confirm you want to delete everything.
+
+home-online = The team is online now.
+home-offline = The team is offline now.
+home-away = The team is away for a while. You can still write: we will answer as soon as we are back.
+home-back-at = Someone will answer from { $when }. You can write now.
+home-typical-response = We usually send a first answer within { $time }.
+home-emergency-number = Emergency number: { $number }.

@@ -11,6 +11,11 @@ duration-minutes = { $count ->
     [few] { $count } минуты
    *[many] { $count } минут
 }
+duration-hours = { $count ->
+    [one] { $count } час
+    [few] { $count } часа
+   *[many] { $count } часов
+}
 duration-days = { $count ->
     [one] { $count } день
     [few] { $count } дня

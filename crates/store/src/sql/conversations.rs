@@ -401,6 +401,12 @@ impl ConversationStore for SqlStore {
         if let Some(channel) = &f.channel {
             clauses.push(format!("channel = {}", param(&mut binds, t(channel))));
         }
+        if let Some(tag) = &f.tag {
+            clauses.push(format!(
+                "id IN (SELECT conversation_id FROM conversation_tags WHERE tag = {})",
+                param(&mut binds, t(tag))
+            ));
+        }
         if let Some(after) = &f.after {
             // (urgent, last_activity_at, id) strictly after the cursor in descending order.
             let u = param(&mut binds, Bind::Int(i64::from(after.urgent)));
@@ -545,5 +551,61 @@ impl ConversationStore for SqlStore {
         )
         .await?;
         Ok(())
+    }
+
+    async fn add_tag(&self, id: ConversationId, tag: &str) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO conversation_tags (conversation_id, tag) VALUES ($1, $2) \
+             ON CONFLICT (conversation_id, tag) DO NOTHING",
+            vec![t(id), t(tag)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_tag(&self, id: ConversationId, tag: &str) -> StoreResult<()> {
+        self.exec(
+            "DELETE FROM conversation_tags WHERE conversation_id = $1 AND tag = $2",
+            vec![t(id), t(tag)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn tags(&self, id: ConversationId) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT tag FROM conversation_tags WHERE conversation_id = $1 ORDER BY tag",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| text(r, "tag")).collect()
+    }
+
+    async fn all_tags(&self) -> StoreResult<Vec<(String, u64)>> {
+        let rows = sqlx::query(
+            "SELECT tag, COUNT(*) AS n FROM conversation_tags GROUP BY tag ORDER BY tag",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    text(r, "tag")?,
+                    u64::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0),
+                ))
+            })
+            .collect()
+    }
+
+    async fn first_response_seconds(&self, since: OffsetDateTime) -> StoreResult<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT first_response_at - created_at AS s FROM conversations \
+             WHERE created_at >= $1 AND first_response_at IS NOT NULL",
+        )
+        .bind(to_unix(since))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get::<i64, _>("s")?)).collect()
     }
 }

@@ -4,6 +4,7 @@
 
 mod conversations;
 mod rows;
+mod team;
 
 use crate::backend::{Backend, BackendError};
 use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser};

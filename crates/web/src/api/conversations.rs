@@ -266,6 +266,8 @@ pub struct InboxQuery {
     pub topic: Option<String>,
     pub lang: Option<String>,
     pub channel: Option<String>,
+    /// Only conversations with this tag
+    pub tag: Option<String>,
     /// `next_cursor` of the previous page
     pub cursor: Option<String>,
     /// 1 to 200, default 50
@@ -349,6 +351,7 @@ impl InboxQuery {
                 Some(l) => Some(Lang::parse(l).ok_or("invalid_lang")?),
             },
             channel: nonempty(&self.channel).map(str::to_owned),
+            tag: nonempty(&self.tag).map(str::to_owned),
             after: nonempty(&self.cursor).map(parse_cursor).transpose()?,
             limit: self.limit.unwrap_or(50).clamp(1, 200),
         })

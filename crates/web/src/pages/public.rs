@@ -2,6 +2,7 @@
 //! "Safest".
 
 use super::{Chrome, render};
+use crate::availability;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -10,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use netreach_core::Lang;
+use netreach_core::availability::Availability;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,11 +24,35 @@ pub fn router() -> Router<AppState> {
 #[template(path = "home.html")]
 struct HomePage<'a> {
     chrome: Chrome<'a>,
+    /// `online`, `offline`, `away`, or empty when no hours are set.
+    status: &'static str,
+    back_at: Option<String>,
+    typical: Option<String>,
+    emergency_number: &'a str,
 }
 
-async fn home(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+async fn home(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+) -> Result<Response, crate::error::PageError> {
     let chrome = Chrome::new(&state, lang, "home-title", "/", None);
-    render(&HomePage { chrome })
+    let team = availability::team_status(&state).await?;
+    let status = match team.availability {
+        Some(Availability::Online) => "online",
+        Some(Availability::Offline { .. }) => "offline",
+        Some(Availability::Away) => "away",
+        None => "",
+    };
+    let typical = team
+        .typical_response
+        .map(|s| availability::describe(s, &chrome.t));
+    Ok(render(&HomePage {
+        chrome,
+        status,
+        back_at: team.back_at,
+        typical,
+        emergency_number: &state.settings.conversations.emergency_number,
+    }))
 }
 
 const STYLESHEET: &str = include_str!("../../assets/style.css");

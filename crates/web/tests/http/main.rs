@@ -9,6 +9,7 @@ mod inbox_pages;
 mod privacy;
 mod security;
 mod signin;
+mod team;
 
 use netreach_testkit::TestApp;
 

@@ -43,6 +43,7 @@ struct InboxPage<'a> {
     status_links: Vec<FilterLink>,
     assigned_links: Vec<FilterLink>,
     topics: Vec<(&'static str, String)>,
+    tags: Vec<FilterLink>,
     query: InboxQuery,
     next: Option<String>,
     readable: bool,
@@ -65,6 +66,7 @@ fn query_string(q: &InboxQuery) -> String {
     push("topic", &q.topic);
     push("client_lang", &q.lang);
     push("channel", &q.channel);
+    push("tag", &q.tag);
     if q.urgent == Some(true) {
         parts.push("urgent=true".into());
     }
@@ -91,6 +93,7 @@ pub struct ConsoleQuery {
     topic: Option<String>,
     client_lang: Option<String>,
     channel: Option<String>,
+    tag: Option<String>,
     cursor: Option<String>,
 }
 
@@ -103,6 +106,7 @@ impl From<ConsoleQuery> for InboxQuery {
             topic: q.topic,
             lang: q.client_lang,
             channel: q.channel,
+            tag: q.tag,
             cursor: q.cursor,
             limit: Some(50),
         }
@@ -191,7 +195,19 @@ pub async fn inbox(
         .iter()
         .map(|t| (t.as_str(), chrome.t.get(&format!("topic-{}", t.as_str()))))
         .collect();
+    let tags = state
+        .store
+        .all_tags()
+        .await?
+        .into_iter()
+        .map(|(tag, n)| FilterLink {
+            active: query.tag.as_deref() == Some(tag.as_str()),
+            href: format!("/staff/inbox?tag={tag}"),
+            label: format!("#{tag} ({n})"),
+        })
+        .collect();
     Ok(render(&InboxPage {
+        tags,
         readable: session.inbox_key().is_some(),
         chrome,
         rows,
@@ -239,6 +255,8 @@ struct ConversationPage<'a> {
     note: String,
     notice: Option<String>,
     error: Option<String>,
+    tags: Vec<String>,
+    canned: Vec<(String, String)>,
 }
 
 struct Draft<'a> {
@@ -305,6 +323,14 @@ async fn conversation_page(
     let days = (service::deletion_due(state, c) - state.clock.now())
         .whole_days()
         .max(0);
+    let tags = state.store.tags(id).await?;
+    let canned = state
+        .store
+        .canned_replies(Some(c.lang))
+        .await?
+        .into_iter()
+        .map(|r| (r.id.to_string(), r.title))
+        .collect();
     let page = ConversationPage {
         id: c.id.to_string(),
         version: c.version,
@@ -340,6 +366,8 @@ async fn conversation_page(
             .collect(),
         reply: draft.reply,
         note: draft.note,
+        tags,
+        canned,
         notice: draft.notice.map(|id| chrome.t.get(id)),
         error: draft.error.map(|id| chrome.t.get(id)),
         chrome,
@@ -355,15 +383,46 @@ fn parse_id(raw: &str) -> Result<ConversationId, PageError> {
     raw.parse().map_err(|_| PageError::NotFound)
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+    /// A canned reply to put into the reply box.
+    canned: Option<String>,
+}
+
+/// A canned reply with its placeholders filled in.
+async fn canned_text(
+    state: &AppState,
+    session: &StaffSession,
+    id: Option<&str>,
+) -> Result<String, PageError> {
+    let Some(id) = id.and_then(|raw| raw.parse::<netreach_core::CannedId>().ok()) else {
+        return Ok(String::new());
+    };
+    Ok(state
+        .store
+        .canned_reply(id)
+        .await?
+        .map(|r| {
+            r.body
+                .replace("{worker}", session.user.username.as_str())
+                .replace("{org}", &state.settings.org_name)
+        })
+        .unwrap_or_default())
+}
+
 pub async fn show(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     session: StaffSession,
     Path(id): Path<String>,
-    Query(done): Query<Done>,
+    Query(query): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
+    let done = Done {
+        done: query.done.clone(),
+    };
     let draft = Draft {
-        reply: String::new(),
+        reply: canned_text(&state, &session, query.canned.as_deref()).await?,
         note: String::new(),
         error: None,
         notice: done.message_id(),
@@ -517,4 +576,56 @@ pub async fn status(
         notice: None,
     };
     after(&state, lang, &session, id, result, "status", kept).await
+}
+
+#[derive(Deserialize)]
+pub struct TagForm {
+    #[serde(default)]
+    tag: String,
+}
+
+/// A tag: 1 to 32 lower-case letters (any script), digits or dashes. Short labels from a small
+/// alphabet keep tags from turning into free-text notes about a client.
+fn tag(input: &str) -> Option<String> {
+    let tag = input.trim().to_lowercase().replace(' ', "-");
+    let ok = (1..=32).contains(&tag.chars().count())
+        && tag.chars().all(|c| c.is_alphanumeric() || c == '-');
+    ok.then_some(tag)
+}
+
+pub async fn add_tag(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<TagForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    state
+        .store
+        .conversation(id)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let Some(tag) = tag(&form.tag) else {
+        let kept = Draft {
+            reply: String::new(),
+            note: String::new(),
+            error: Some("error-tag"),
+            notice: None,
+        };
+        return conversation_page(&state, lang, &session, id, kept).await;
+    };
+    state.store.add_tag(id, &tag).await?;
+    Ok(Redirect::to(&format!("/staff/conversations/{id}?done=tagged")).into_response())
+}
+
+pub async fn remove_tag(
+    State(state): State<AppState>,
+    _session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<TagForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    state.store.remove_tag(id, form.tag.trim()).await?;
+    Ok(Redirect::to(&format!("/staff/conversations/{id}?done=tagged")).into_response())
 }

@@ -4,6 +4,7 @@
 mod account;
 mod inbox;
 mod session;
+mod team;
 mod users;
 
 use super::{Chrome, render};
@@ -45,6 +46,25 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/conversations/{id}/assign", post(inbox::assign))
         .route("/staff/conversations/{id}/status", post(inbox::status))
         .route("/staff/users/{id}/grant", post(users::grant))
+        .route("/staff/conversations/{id}/tags", post(inbox::add_tag))
+        .route(
+            "/staff/conversations/{id}/tags/remove",
+            post(inbox::remove_tag),
+        )
+        .route(
+            "/staff/availability",
+            get(team::availability_form).post(team::save_availability),
+        )
+        .route("/staff/away", post(team::set_away))
+        .route(
+            "/staff/canned",
+            get(team::canned_list).post(team::canned_create),
+        )
+        .route(
+            "/staff/canned/{id}",
+            get(team::canned_edit).post(team::canned_update),
+        )
+        .route("/staff/canned/{id}/delete", post(team::canned_delete))
         .route("/staff/users", get(users::list).post(users::create))
         .route("/staff/users/{id}/disable", post(users::disable))
         .route("/staff/users/{id}/enable", post(users::enable))
@@ -59,7 +79,7 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// A confirmation shown after a redirect (`?done=...`): only known keys map to messages.
 #[derive(Debug, Deserialize, Default)]
 pub struct Done {
-    done: Option<String>,
+    pub done: Option<String>,
 }
 
 impl Done {
@@ -79,6 +99,11 @@ impl Done {
             "assigned" => "flash-assigned",
             "status" => "flash-status",
             "granted" => "flash-granted",
+            "saved" => "flash-saved",
+            "away" => "flash-away",
+            "canned" => "flash-canned",
+            "canned-deleted" => "flash-canned-deleted",
+            "tagged" => "flash-tagged",
             _ => return None,
         })
     }
@@ -93,13 +118,16 @@ struct DashboardPage<'a> {
     waiting: String,
     urgent: String,
     readable: bool,
+    away: bool,
+    supervisor: bool,
+    notice: Option<String>,
 }
 
 async fn dashboard(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     session: StaffSession,
-    Query(_done): Query<Done>,
+    Query(done): Query<Done>,
 ) -> Result<Response, crate::error::PageError> {
     let chrome = Chrome::new(
         &state,
@@ -139,7 +167,11 @@ async fn dashboard(
             )
         })
         .count();
+    let away = state.store.availability().await?.is_some_and(|a| a.away);
     Ok(render(&DashboardPage {
+        away,
+        supervisor: session.user.role.includes(netreach_core::Role::Supervisor),
+        notice: done.message_id().map(|id| chrome.t.get(id)),
         waiting: chrome.t.count("dashboard-waiting", "count", waiting as i64),
         urgent: chrome.t.count("dashboard-urgent", "count", urgent as i64),
         readable: session.inbox_key().is_some(),

@@ -1,0 +1,114 @@
+//! [`TeamStore`] on both backends: working hours and canned replies.
+
+use super::rows::{parsed, text, time};
+use super::{Bind, SqlStore, at, t};
+use crate::model::{AvailabilityRecord, CannedReply};
+use crate::{StoreError, StoreResult, TeamStore};
+use async_trait::async_trait;
+use netreach_core::{CannedId, Lang};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use time::OffsetDateTime;
+
+fn canned(row: &AnyRow) -> StoreResult<CannedReply> {
+    let lang = text(row, "lang")?;
+    Ok(CannedReply {
+        id: parsed(row, "id")?,
+        lang: Lang::parse(&lang).ok_or_else(|| StoreError::Corrupt("column lang".into()))?,
+        title: text(row, "title")?,
+        body: text(row, "body")?,
+        updated_at: time(row, "updated_at")?,
+    })
+}
+
+#[async_trait]
+impl TeamStore for SqlStore {
+    async fn availability(&self) -> StoreResult<Option<AvailabilityRecord>> {
+        let row = sqlx::query(
+            "SELECT timezone, hours, holidays, away, updated_at FROM availability WHERE id = 1",
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(AvailabilityRecord {
+            timezone: text(&row, "timezone")?,
+            hours: text(&row, "hours")?,
+            holidays: text(&row, "holidays")?,
+            away: row.try_get::<i64, _>("away")? != 0,
+            updated_at: time(&row, "updated_at")?,
+        }))
+    }
+
+    async fn put_availability(&self, r: AvailabilityRecord) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO availability (id, timezone, hours, holidays, away, updated_at) \
+             VALUES (1, $1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET \
+             timezone = excluded.timezone, hours = excluded.hours, holidays = excluded.holidays, \
+             away = excluded.away, updated_at = excluded.updated_at",
+            vec![
+                t(&r.timezone),
+                t(&r.hours),
+                t(&r.holidays),
+                Bind::Int(i64::from(r.away)),
+                at(r.updated_at),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn set_away(&self, away: bool, when: OffsetDateTime) -> StoreResult<bool> {
+        let n = self
+            .exec(
+                "UPDATE availability SET away = $1, updated_at = $2 WHERE id = 1",
+                vec![Bind::Int(i64::from(away)), at(when)],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn canned_replies(&self, lang: Option<Lang>) -> StoreResult<Vec<CannedReply>> {
+        let rows = match lang {
+            Some(lang) => {
+                sqlx::query("SELECT id, lang, title, body, updated_at FROM canned_replies WHERE lang = $1 ORDER BY title")
+                    .bind(lang.code())
+                    .fetch_all(self.pool())
+                    .await?
+            }
+            None => {
+                sqlx::query("SELECT id, lang, title, body, updated_at FROM canned_replies ORDER BY lang, title")
+                    .fetch_all(self.pool())
+                    .await?
+            }
+        };
+        rows.iter().map(canned).collect()
+    }
+
+    async fn canned_reply(&self, id: CannedId) -> StoreResult<Option<CannedReply>> {
+        let row = sqlx::query(
+            "SELECT id, lang, title, body, updated_at FROM canned_replies WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(canned).transpose()
+    }
+
+    async fn put_canned_reply(&self, r: CannedReply) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO canned_replies (id, lang, title, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, title = excluded.title, \
+             body = excluded.body, updated_at = excluded.updated_at",
+            vec![t(r.id), t(r.lang.code()), t(&r.title), t(&r.body), at(r.updated_at)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_canned_reply(&self, id: CannedId) -> StoreResult<bool> {
+        Ok(self
+            .exec("DELETE FROM canned_replies WHERE id = $1", vec![t(id)])
+            .await?
+            > 0)
+    }
+}

@@ -1,0 +1,166 @@
+//! Whether the team is online now, when it will be back, and how fast it usually answers:
+//! the schedule from the store read in the organisation's time zone.
+
+use crate::state::AppState;
+use netreach_core::availability::{Availability, Hours, HoursError, Schedule, median_seconds};
+use netreach_store::{AvailabilityRecord, StoreError};
+use time::{Date, Duration};
+
+/// What the home page says about the team.
+#[derive(Debug, Clone)]
+pub struct TeamStatus {
+    /// `None` when no working hours are set.
+    pub availability: Option<Availability>,
+    /// When `Offline`, the local time they will be back, e.g. `2026-01-12 09:00 (Europe/Moscow)`.
+    pub back_at: Option<String>,
+    /// Median seconds to a first response over the last 30 days.
+    pub typical_response: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleError {
+    #[error("unknown time zone")]
+    TimeZone,
+    #[error("{0}")]
+    Hours(#[from] HoursError),
+    #[error("holidays are dates like 2026-01-07, separated by spaces or new lines")]
+    Holiday,
+}
+
+impl ScheduleError {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            ScheduleError::TimeZone => "error-timezone",
+            ScheduleError::Hours(HoursError::Format) => "error-hours-format",
+            ScheduleError::Hours(HoursError::Order) => "error-hours-order",
+            ScheduleError::Holiday => "error-holiday",
+        }
+    }
+}
+
+pub fn parse_holidays(text: &str) -> Result<Vec<Date>, ScheduleError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    text.split_whitespace()
+        .map(|d| Date::parse(d, &format).map_err(|_| ScheduleError::Holiday))
+        .collect()
+}
+
+/// Checks a schedule as typed in the console and returns the record to store.
+pub fn validate(
+    timezone: &str,
+    days: &[String; 7],
+    holidays: &str,
+    away: bool,
+    now: time::OffsetDateTime,
+) -> Result<AvailabilityRecord, ScheduleError> {
+    let timezone = timezone.trim();
+    jiff::tz::TimeZone::get(timezone).map_err(|_| ScheduleError::TimeZone)?;
+    let mut parsed = [None; 7];
+    for (i, day) in days.iter().enumerate() {
+        parsed[i] = Hours::parse(day)?;
+    }
+    let holiday_dates = parse_holidays(holidays)?;
+    let schedule = Schedule {
+        days: parsed,
+        holidays: holiday_dates.clone(),
+        away,
+    };
+    Ok(AvailabilityRecord {
+        timezone: timezone.to_owned(),
+        hours: schedule.days_to_text(),
+        holidays: holiday_dates
+            .iter()
+            .map(Date::to_string)
+            .collect::<Vec<_>>()
+            .join(" "),
+        away,
+        updated_at: now,
+    })
+}
+
+fn schedule(record: &AvailabilityRecord) -> Option<Schedule> {
+    Some(Schedule {
+        days: Schedule::days_from_text(&record.hours).ok()?,
+        holidays: parse_holidays(&record.holidays).ok()?,
+        away: record.away,
+    })
+}
+
+/// The local date and minute of the day in a time zone.
+fn local_now(timezone: &str, now: time::OffsetDateTime) -> Option<(Date, u16)> {
+    let tz = jiff::tz::TimeZone::get(timezone).ok()?;
+    let zoned = tz.to_datetime(jiff::Timestamp::from_second(now.unix_timestamp()).ok()?);
+    let date = Date::from_calendar_date(
+        i32::from(zoned.year()),
+        time::Month::try_from(zoned.month() as u8).ok()?,
+        zoned.day() as u8,
+    )
+    .ok()?;
+    let minute = (zoned.hour() as u16) * 60 + zoned.minute() as u16;
+    Some((date, minute))
+}
+
+pub async fn team_status(state: &AppState) -> Result<TeamStatus, StoreError> {
+    let now = state.clock.now();
+    let typical_response = median_seconds(
+        state
+            .store
+            .first_response_seconds(now - Duration::days(30))
+            .await?,
+    );
+    let record = state.store.availability().await?;
+    let Some((record, schedule)) = record.and_then(|r| schedule(&r).map(|s| (r, s))) else {
+        return Ok(TeamStatus {
+            availability: None,
+            back_at: None,
+            typical_response,
+        });
+    };
+    if !schedule.is_configured() && !schedule.away {
+        return Ok(TeamStatus {
+            availability: None,
+            back_at: None,
+            typical_response,
+        });
+    }
+    let Some((date, minute)) = local_now(&record.timezone, now) else {
+        return Ok(TeamStatus {
+            availability: None,
+            back_at: None,
+            typical_response,
+        });
+    };
+    let availability = schedule.at(date, minute);
+    let back_at = match &availability {
+        Availability::Offline {
+            back: Some((day, minute)),
+        } => Some(format!(
+            "{day} {:02}:{:02} ({})",
+            minute / 60,
+            minute % 60,
+            record.timezone
+        )),
+        _ => None,
+    };
+    Ok(TeamStatus {
+        availability: Some(availability),
+        back_at,
+        typical_response,
+    })
+}
+
+/// A response time for people: minutes under two hours, then hours, then days.
+pub fn describe(seconds: i64, t: &crate::i18n::Tr<'_>) -> String {
+    let minutes = (seconds + 59) / 60;
+    if minutes < 120 {
+        t.count("duration-minutes", "count", minutes.max(1))
+    } else if minutes < 48 * 60 {
+        t.count("duration-hours", "count", (minutes + 59) / 60)
+    } else {
+        t.count(
+            "duration-days",
+            "count",
+            (minutes + 24 * 60 - 1) / (24 * 60),
+        )
+    }
+}
