@@ -73,7 +73,11 @@ async fn migrations_apply_once_and_report_what_they_applied() {
         let store = SqlStore::connect(&db.url).await.unwrap();
         let first = store.migrate().await.unwrap();
         let names: Vec<_> = first.iter().map(|m| m.description.as_str()).collect();
-        assert_eq!(names, ["foundation", "conversations"], "{backend:?}");
+        assert_eq!(
+            names,
+            ["foundation", "conversations", "team"],
+            "{backend:?}"
+        );
         assert!(
             store.migrate().await.unwrap().is_empty(),
             "{backend:?}: second run applied again"
@@ -1022,6 +1026,166 @@ async fn retention_deletes_solved_after_30_days_and_idle_after_90() {
         );
         assert!(store.conversation(idle.id).await.unwrap().is_none());
         assert!(store.conversation(fresh.id).await.unwrap().is_some());
+    })
+    .await;
+}
+
+use netreach_core::CannedId;
+use netreach_store::{AvailabilityRecord, CannedReply, TeamStore};
+
+#[tokio::test]
+async fn tags_label_conversations_and_filter_the_inbox() {
+    on_each_backend(|store| async move {
+        let a = store
+            .create_conversation(new_conversation("a", Topic::Other, t0()), vec![])
+            .await
+            .unwrap();
+        let b = store
+            .create_conversation(new_conversation("b", Topic::Other, t0()), vec![])
+            .await
+            .unwrap();
+        store.add_tag(a.id, "follow-up").await.unwrap();
+        store.add_tag(a.id, "follow-up").await.unwrap();
+        store.add_tag(a.id, "нужен-врач").await.unwrap();
+        store.add_tag(b.id, "follow-up").await.unwrap();
+        assert_eq!(store.tags(a.id).await.unwrap().len(), 2);
+        assert_eq!(
+            store.all_tags().await.unwrap()[0],
+            ("follow-up".to_owned(), 2)
+        );
+        let filtered = store
+            .list_conversations(&InboxFilter {
+                limit: 10,
+                tag: Some("нужен-врач".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            filtered.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![a.id]
+        );
+        store.remove_tag(a.id, "follow-up").await.unwrap();
+        assert_eq!(
+            store.tags(a.id).await.unwrap(),
+            vec!["нужен-врач".to_owned()]
+        );
+        store.delete_conversation(a.id).await.unwrap();
+        assert_eq!(
+            store.all_tags().await.unwrap(),
+            vec![("follow-up".to_owned(), 1)],
+            "tags outlived their conversation"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn first_response_times_cover_the_requested_period() {
+    on_each_backend(|store| async move {
+        let worker = store
+            .create_user(new_user("vera", Role::Worker))
+            .await
+            .unwrap();
+        for (i, (start, wait)) in [(0, 5), (10, 20), (-40 * 24 * 60, 1)].iter().enumerate() {
+            let created = t0() + Duration::minutes(*start);
+            let c = store
+                .create_conversation(
+                    new_conversation(&format!("r{i}"), Topic::Other, created),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let reply = msg(
+                MessageKind::Message,
+                Author::Staff,
+                Some(worker.id),
+                created + Duration::minutes(*wait),
+                b"r",
+            );
+            store
+                .add_message(c.id, reply, Status::WaitingForClient, None)
+                .await
+                .unwrap();
+        }
+        store
+            .create_conversation(new_conversation("unanswered", Topic::Other, t0()), vec![])
+            .await
+            .unwrap();
+        let mut times = store
+            .first_response_seconds(t0() - Duration::days(30))
+            .await
+            .unwrap();
+        times.sort_unstable();
+        assert_eq!(times, vec![300, 1200]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn availability_and_canned_replies_are_stored_and_replaced() {
+    on_each_backend(|store| async move {
+        assert_eq!(store.availability().await.unwrap(), None);
+        assert!(
+            !store.set_away(true, t0()).await.unwrap(),
+            "away switch without a schedule"
+        );
+        let record = AvailabilityRecord {
+            timezone: "Europe/Moscow".into(),
+            hours: "09:00-18:00;;;;;;".into(),
+            holidays: "2026-01-07".into(),
+            away: false,
+            updated_at: t0(),
+        };
+        store.put_availability(record.clone()).await.unwrap();
+        assert_eq!(store.availability().await.unwrap(), Some(record.clone()));
+        assert!(store.set_away(true, t0()).await.unwrap());
+        assert!(store.availability().await.unwrap().unwrap().away);
+        let replaced = AvailabilityRecord {
+            timezone: "UTC".into(),
+            ..record
+        };
+        store.put_availability(replaced).await.unwrap();
+        assert_eq!(store.availability().await.unwrap().unwrap().timezone, "UTC");
+
+        let id = CannedId::new_random();
+        let reply = CannedReply {
+            id,
+            lang: Lang::Ru,
+            title: "Привет".into(),
+            body: "Здравствуйте, {worker}".into(),
+            updated_at: t0(),
+        };
+        store.put_canned_reply(reply.clone()).await.unwrap();
+        store
+            .put_canned_reply(CannedReply {
+                id: CannedId::new_random(),
+                lang: Lang::En,
+                title: "Hi".into(),
+                body: "Hello".into(),
+                updated_at: t0(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.canned_replies(Some(Lang::Ru)).await.unwrap(),
+            vec![reply.clone()]
+        );
+        assert_eq!(store.canned_replies(None).await.unwrap().len(), 2);
+        store
+            .put_canned_reply(CannedReply {
+                title: "Привет!".into(),
+                ..reply
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.canned_reply(id).await.unwrap().unwrap().title,
+            "Привет!"
+        );
+        assert!(store.delete_canned_reply(id).await.unwrap());
+        assert!(!store.delete_canned_reply(id).await.unwrap());
+        assert_eq!(store.canned_reply(id).await.unwrap(), None);
     })
     .await;
 }
