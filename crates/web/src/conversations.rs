@@ -79,7 +79,13 @@ pub struct CodenameGate {
     limiter: DefaultDirectRateLimiter,
     running: tokio::sync::Semaphore,
     cache: Mutex<HashMap<String, (Instant, ClientKeys)>>,
+    /// Attempts per browser session (a random cookie, kept in memory only).
+    sessions: Mutex<HashMap<String, (Instant, u32)>>,
 }
+
+/// Codename attempts one browser session may make per window.
+pub const SESSION_ATTEMPTS: u32 = 10;
+const SESSION_WINDOW: StdDuration = StdDuration::from_secs(15 * 60);
 
 const CACHE_TTL: StdDuration = StdDuration::from_secs(600);
 const CACHE_MAX: usize = 10_000;
@@ -91,7 +97,24 @@ impl CodenameGate {
             limiter: RateLimiter::direct(Quota::per_minute(per_minute)),
             running: tokio::sync::Semaphore::new(2),
             cache: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Counts one codename attempt for a browser session; false once its budget is spent.
+    pub fn charge_session(&self, session: &str) -> bool {
+        let Ok(mut sessions) = self.sessions.lock() else {
+            return false;
+        };
+        if sessions.len() >= CACHE_MAX {
+            sessions.retain(|_, (start, _)| start.elapsed() < SESSION_WINDOW);
+        }
+        let entry = sessions.entry(session.to_owned()).or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= SESSION_WINDOW {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 += 1;
+        entry.1 <= SESSION_ATTEMPTS
     }
 }
 

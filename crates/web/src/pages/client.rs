@@ -394,12 +394,44 @@ pub struct EnterForm {
     codename: String,
 }
 
+/// The cookie that counts codename attempts from one browser (per-session guessing budget).
+const ATTEMPTS_COOKIE: &str = "nr_try";
+
 async fn enter(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
+    headers: axum::http::HeaderMap,
     Form(form): Form<EnterForm>,
 ) -> Result<Response, PageError> {
-    match service::open(&state, &form.codename).await {
+    let (attempts_id, new_cookie) = match cookie(&headers, ATTEMPTS_COOKIE) {
+        Some(id) if id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()) => (id, None),
+        _ => {
+            let id = uuid::Uuid::new_v4().simple().to_string();
+            let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+            let cookie = format!("{ATTEMPTS_COOKIE}={id}; Path=/c; Max-Age=900; HttpOnly; SameSite=Strict{secure}");
+            (id, Some(cookie))
+        }
+    };
+    let result = if state.codenames.charge_session(&attempts_id) {
+        service::open(&state, &form.codename).await
+    } else {
+        Err(ConversationError::Busy)
+    };
+    let response = enter_result(&state, lang, form, result).await?;
+    Ok(match new_cookie {
+        Some(cookie) => with_cookie(response, &cookie),
+        None => response,
+    })
+}
+
+async fn enter_result(
+    state: &AppState,
+    lang: Lang,
+    form: EnterForm,
+    result: Result<ClientAccess, ConversationError>,
+) -> Result<Response, PageError> {
+    let state = state.clone();
+    match result {
         Ok(access) => {
             let token = service::start_client_session(&state, &access).await?;
             Ok(with_cookie(
