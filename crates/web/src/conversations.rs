@@ -109,7 +109,9 @@ impl CodenameGate {
         if sessions.len() >= CACHE_MAX {
             sessions.retain(|_, (start, _)| start.elapsed() < SESSION_WINDOW);
         }
-        let entry = sessions.entry(session.to_owned()).or_insert((Instant::now(), 0));
+        let entry = sessions
+            .entry(session.to_owned())
+            .or_insert((Instant::now(), 0));
         if entry.0.elapsed() >= SESSION_WINDOW {
             *entry = (Instant::now(), 0);
         }

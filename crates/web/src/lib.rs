@@ -15,7 +15,7 @@ mod error;
 mod i18n;
 pub mod keys;
 pub mod middleware;
-mod notify;
+pub mod notify;
 mod pages;
 pub mod settings;
 mod state;
@@ -38,7 +38,14 @@ pub fn state(
     let codenames = std::sync::Arc::new(conversations::CodenameGate::new(
         settings.conversations.codename_attempts_per_minute,
     ));
+    // One TLS provider for the whole process: ring.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .map_err(|e| StartError::Http(e.to_string()))?;
     Ok(AppState {
+        http,
         codenames,
         store,
         settings: std::sync::Arc::new(settings),
@@ -55,6 +62,8 @@ pub enum StartError {
     Settings(#[from] settings::SettingsError),
     #[error(transparent)]
     I18n(#[from] netreach_i18n::I18nError),
+    #[error("cannot set up the HTTP client: {0}")]
+    Http(String),
 }
 
 /// The whole application as one router, ready to serve.

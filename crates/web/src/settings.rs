@@ -45,7 +45,49 @@ pub struct Settings {
     pub max_body_bytes: usize,
     pub session: SessionSettings,
     pub conversations: ConversationSettings,
+    pub notify: NotifySettings,
     pub log: LogSettings,
+}
+
+/// Telling on-call staff that an urgent conversation arrived. Notifications never carry content
+/// or anything about the client: only that one is waiting and where in the console.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifySettings {
+    /// A URL that receives `POST {"event": "urgent_conversation", "console_path", "at"}`.
+    pub webhook_url: Option<SecretString>,
+    /// A Telegram bot token, for a message to the staff chat below.
+    pub telegram_bot_token: Option<SecretString>,
+    pub telegram_bot_token_file: Option<PathBuf>,
+    /// The staff chat's id (a private group of the team, never a client).
+    pub telegram_chat_id: Option<String>,
+    /// The Bot API base URL (changed only for tests).
+    pub telegram_api_base: String,
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        NotifySettings {
+            webhook_url: None,
+            telegram_bot_token: None,
+            telegram_bot_token_file: None,
+            telegram_chat_id: None,
+            telegram_api_base: "https://api.telegram.org".into(),
+        }
+    }
+}
+
+impl NotifySettings {
+    /// The bot token in force, from the value or its file.
+    pub fn telegram_token(&self) -> Result<Option<SecretString>, SettingsError> {
+        if let Some(token) = &self.telegram_bot_token {
+            return Ok(Some(token.clone()));
+        }
+        match &self.telegram_bot_token_file {
+            Some(path) => Ok(Some(SecretString::from(read(path)?.trim().to_owned()))),
+            None => Ok(None),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -124,6 +166,7 @@ impl Default for Settings {
             max_body_bytes: 64 * 1024,
             session: SessionSettings::default(),
             conversations: ConversationSettings::default(),
+            notify: NotifySettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -352,6 +395,17 @@ impl Settings {
             max_body_bytes: self.max_body_bytes,
             session: self.session.clone(),
             conversations: self.conversations.clone(),
+            notify: MaskedNotify {
+                webhook_url: masked(&self.notify.webhook_url),
+                telegram_bot_token: masked(&self.notify.telegram_bot_token),
+                telegram_bot_token_file: self
+                    .notify
+                    .telegram_bot_token_file
+                    .as_ref()
+                    .map(|p| p.display().to_string()),
+                telegram_chat_id: self.notify.telegram_chat_id.clone(),
+                telegram_api_base: self.notify.telegram_api_base.clone(),
+            },
             log: self.log.clone(),
         };
         toml::to_string_pretty(&view).unwrap_or_default()
@@ -384,7 +438,17 @@ struct MaskedView {
     max_body_bytes: usize,
     session: SessionSettings,
     conversations: ConversationSettings,
+    notify: MaskedNotify,
     log: LogSettings,
+}
+
+#[derive(Serialize)]
+struct MaskedNotify {
+    webhook_url: Option<String>,
+    telegram_bot_token: Option<String>,
+    telegram_bot_token_file: Option<String>,
+    telegram_chat_id: Option<String>,
+    telegram_api_base: String,
 }
 
 /// `scheme://host[:port]` of a URL.

@@ -16,4 +16,6 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Budget, concurrency limit and cache for codename derivations (shared by all requests).
     pub codenames: Arc<crate::conversations::CodenameGate>,
+    /// For outgoing notifications (rustls with the ring provider).
+    pub http: reqwest::Client,
 }

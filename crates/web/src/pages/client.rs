@@ -407,8 +407,14 @@ async fn enter(
         Some(id) if id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()) => (id, None),
         _ => {
             let id = uuid::Uuid::new_v4().simple().to_string();
-            let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-            let cookie = format!("{ATTEMPTS_COOKIE}={id}; Path=/c; Max-Age=900; HttpOnly; SameSite=Strict{secure}");
+            let secure = if state.settings.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
+            let cookie = format!(
+                "{ATTEMPTS_COOKIE}={id}; Path=/c; Max-Age=900; HttpOnly; SameSite=Strict{secure}"
+            );
             (id, Some(cookie))
         }
     };

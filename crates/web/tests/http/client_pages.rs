@@ -382,24 +382,54 @@ async fn deleting_needs_confirmation_and_really_deletes() {
 #[tokio::test]
 async fn guessing_codenames_is_throttled_per_browser_session_and_globally() {
     let app = TestApp::spawn().await;
-    app.create_user("anna", Role::Worker, "anna-long-password").await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
     let codename = asked(&app, &app.browser, "mine").await;
     let guesser = app.new_browser();
     for _ in 0..10 {
-        assert_eq!(guesser.post_form("/c", &[("codename", "wrong words are wrong words here")]).await.status(), 422);
+        assert_eq!(
+            guesser
+                .post_form("/c", &[("codename", "wrong words are wrong words here")])
+                .await
+                .status(),
+            422
+        );
     }
     let blocked = guesser.post_form("/c", &[("codename", &codename)]).await;
-    assert_eq!(blocked.status(), 429, "the right codename after the budget is spent must still wait");
+    assert_eq!(
+        blocked.status(),
+        429,
+        "the right codename after the budget is spent must still wait"
+    );
     assert!(blocked.text().await.unwrap().contains("Too many attempts"));
     // Another browser is not affected by this one's budget.
-    assert_eq!(app.new_browser().post_form("/c", &[("codename", &codename)]).await.status(), 303);
+    assert_eq!(
+        app.new_browser()
+            .post_form("/c", &[("codename", &codename)])
+            .await
+            .status(),
+        303
+    );
 
     let db = netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await;
     let tight = TestApp::spawn_on(db, |s| s.conversations.codename_attempts_per_minute = 3).await;
-    tight.create_user("anna", Role::Worker, "anna-long-password").await;
+    tight
+        .create_user("anna", Role::Worker, "anna-long-password")
+        .await;
     let mut statuses = Vec::new();
     for _ in 0..5 {
-        statuses.push(tight.new_browser().post_form("/c", &[("codename", "one two three four five six seven")]).await.status().as_u16());
+        statuses.push(
+            tight
+                .new_browser()
+                .post_form("/c", &[("codename", "one two three four five six seven")])
+                .await
+                .status()
+                .as_u16(),
+        );
     }
-    assert_eq!(statuses, vec![422, 422, 422, 429, 429], "the global budget holds across sessions");
+    assert_eq!(
+        statuses,
+        vec![422, 422, 422, 429, 429],
+        "the global budget holds across sessions"
+    );
 }

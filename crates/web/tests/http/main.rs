@@ -6,6 +6,7 @@ mod api;
 mod client_pages;
 mod conversations;
 mod inbox_pages;
+mod notify;
 mod privacy;
 mod security;
 mod signin;

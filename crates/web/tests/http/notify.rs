@@ -1,0 +1,76 @@
+use crate::conversations::start;
+use netreach_core::Role;
+use netreach_testkit::{TestApp, TestBackend, TestDb};
+use std::sync::{Arc, Mutex};
+
+/// A local stand-in for the webhook receiver and the Telegram Bot API.
+async fn fake_receiver() -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let record = seen.clone();
+    let app = axum::Router::new().fallback(move |uri: axum::http::Uri, body: String| {
+        let record = record.clone();
+        async move {
+            record.lock().unwrap().push((uri.path().to_owned(), body));
+            axum::Json(serde_json::json!({"ok": true}))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (format!("http://{addr}"), seen)
+}
+
+#[tokio::test]
+async fn urgent_conversations_notify_on_call_staff_without_any_content() {
+    let (base, seen) = fake_receiver().await;
+    let db = TestDb::new(TestBackend::Sqlite).await;
+    let hook = format!("{base}/hook");
+    let api = base.clone();
+    let app = TestApp::spawn_on(db, move |s| {
+        s.notify.webhook_url = Some(hook.into());
+        s.notify.telegram_bot_token = Some("123456:SECRET-token".to_owned().into());
+        s.notify.telegram_chat_id = Some("-1001".into());
+        s.notify.telegram_api_base = api;
+    })
+    .await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    start(&app, "other", "not urgent at all", "en").await;
+    let (_, id) = start(&app, "overdose", "SECRETCANARY he is blue", "en").await;
+    for _ in 0..100 {
+        if seen.lock().unwrap().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen.len(),
+        2,
+        "exactly one webhook and one Telegram message: {seen:?}"
+    );
+    let hook = seen
+        .iter()
+        .find(|(path, _)| path == "/hook")
+        .expect("webhook");
+    let body: serde_json::Value = serde_json::from_str(&hook.1).unwrap();
+    assert_eq!(body["event"], "urgent_conversation");
+    assert_eq!(body["console_path"], format!("/staff/conversations/{id}"));
+    let telegram = seen
+        .iter()
+        .find(|(path, _)| path == "/bot123456:SECRET-token/sendMessage")
+        .expect("telegram");
+    assert!(telegram.1.contains("-1001"));
+    for (_, body) in &seen {
+        assert!(
+            !body.contains("SECRETCANARY") && !body.contains("blue"),
+            "content sent out: {body}"
+        );
+    }
+    assert!(
+        !netreach_testkit::captured_logs().contains("SECRET-token"),
+        "bot token logged"
+    );
+}
