@@ -91,7 +91,7 @@ impl Server {
 }
 
 async fn token(base: &str, username: &str, password: &str) -> reqwest::Response {
-    reqwest::Client::new()
+    netreach_testkit::http_client()
         .post(format!("{base}/api/v1/auth/token"))
         .json(&json!({"username": username, "password": password}))
         .send()
@@ -111,7 +111,9 @@ async fn demo_serve_prints_the_admin_password_once_and_keeps_the_data() {
         "SQLite database not in the data dir"
     );
     assert_eq!(
-        reqwest::get(format!("{}/healthz", server.base))
+        netreach_testkit::http_client()
+            .get(format!("{}/healthz", server.base))
+            .send()
             .await
             .unwrap()
             .text()
@@ -119,9 +121,15 @@ async fn demo_serve_prints_the_admin_password_once_and_keeps_the_data() {
             .unwrap(),
         "ok"
     );
-    let home = reqwest::get(format!("{}/", server.base)).await.unwrap();
+    let home = netreach_testkit::http_client()
+        .get(format!("{}/", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(home.status(), 200);
-    let login = reqwest::get(format!("{}/staff/login", server.base))
+    let login = netreach_testkit::http_client()
+        .get(format!("{}/staff/login", server.base))
+        .send()
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
@@ -153,7 +161,9 @@ async fn plain_serve_on_an_empty_data_dir_prints_a_one_time_setup_link() {
         .expect("setup link printed")
         .clone();
     let path = &link[link.find("/staff/setup").unwrap()..];
-    let page = reqwest::get(format!("{}{path}", server.base))
+    let page = netreach_testkit::http_client()
+        .get(format!("{}{path}", server.base))
+        .send()
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
@@ -210,7 +220,9 @@ async fn serve_runs_the_same_product_on_postgresql() {
     let server = serve(dir.path(), &["--demo", "--database-url", &db.url]).await;
     let password = server.admin_password().expect("admin password");
     assert_eq!(
-        reqwest::get(format!("{}/healthz", server.base))
+        netreach_testkit::http_client()
+            .get(format!("{}/healthz", server.base))
+            .send()
             .await
             .unwrap()
             .text()
@@ -420,4 +432,95 @@ async fn every_subcommand_has_help() {
             assert!(text.contains(global), "{args:?} lacks {global}");
         }
     }
+}
+
+/// `kill -9` in the middle of a bounded loopback load: every message whose POST was acknowledged
+/// is there after a restart, and decrypts.
+#[tokio::test]
+async fn acknowledged_messages_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = serve(&data, &["--demo"]).await;
+    let base = server.base.clone();
+    let client = netreach_testkit::http_client();
+    let started: Value = client
+        .post(format!("{base}/api/v1/conversations"))
+        .json(&json!({"topic": "other", "message": "durability run", "lang": "en"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let codename = started["codename"].as_str().unwrap().to_owned();
+    let auth = format!("Codename {codename}");
+    // Four writers post until the server dies; each remembers what was acknowledged.
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (client, base, auth) = (client.clone(), base.clone(), auth.clone());
+        writers.push(tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            for i in 0..400 {
+                let text = format!("writer {w} message {i}");
+                let response = client
+                    .post(format!("{base}/api/v1/conversations/me/messages"))
+                    .header("authorization", &auth)
+                    .json(&json!({"message": text}))
+                    .send()
+                    .await;
+                match response {
+                    Ok(r) if r.status() == 201 => acknowledged.push(text),
+                    _ => break,
+                }
+            }
+            acknowledged
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let pid = server.child.id().unwrap().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .await
+            .unwrap()
+            .success()
+    );
+    let mut acknowledged = Vec::new();
+    for writer in writers {
+        acknowledged.extend(writer.await.unwrap());
+    }
+    drop(server);
+    assert!(
+        acknowledged.len() > 10,
+        "the load run acknowledged too little to prove anything"
+    );
+
+    let again = serve(&data, &["--demo"]).await;
+    let thread: Value = client
+        .get(format!("{}/api/v1/conversations/me", again.base))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bodies: std::collections::HashSet<String> = thread["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap().to_owned())
+        .collect();
+    let lost: Vec<_> = acknowledged
+        .iter()
+        .filter(|t| !bodies.contains(*t))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} acknowledged messages lost: {lost:?}",
+        lost.len(),
+        acknowledged.len()
+    );
+    again.stop().await;
 }

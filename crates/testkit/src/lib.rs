@@ -16,3 +16,15 @@ mod logs;
 pub use app::{Browser, TestApp};
 pub use db::{TestBackend, TestDb};
 pub use logs::captured_logs;
+
+/// Installs the process-wide TLS provider (ring) that HTTP clients need; call before building
+/// one outside a [`TestApp`].
+pub fn install_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A plain HTTP client for tests, with the TLS provider installed.
+pub fn http_client() -> reqwest::Client {
+    install_tls();
+    reqwest::Client::new()
+}
