@@ -2,6 +2,7 @@
 //! accounts and checks the configuration. See `netreach --help`.
 
 mod admin;
+mod bench;
 mod demo;
 mod serve;
 
@@ -60,6 +61,8 @@ enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Measure message throughput, inbox latency and size per message (empty database only)
+    Bench(bench::BenchArgs),
     /// Check the configuration
     Config {
         #[command(subcommand)]
@@ -140,6 +143,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => admin::run(settings, command).await,
+        Command::Bench(args) => {
+            let explicit = cli.global.database_url.is_some()
+                || std::env::var_os("NETREACH_DATABASE_URL").is_some();
+            bench::run(settings, args, explicit).await
+        }
         Command::Config {
             command: ConfigCommand::Check,
         } => {

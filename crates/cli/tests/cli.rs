@@ -470,7 +470,10 @@ async fn acknowledged_messages_survive_kill_9() {
                     .await;
                 match response {
                     Ok(r) if r.status() == 201 => acknowledged.push(text),
-                    _ => break,
+                    // While the server lives, every post must succeed: a refusal is a bug.
+                    Ok(r) => panic!("post refused with {} before the crash", r.status()),
+                    // The crash itself: the connection breaks.
+                    Err(_) => break,
                 }
             }
             acknowledged

@@ -19,7 +19,7 @@ pub use model::{
     NewConversation, NewMessage, NewStaffUser, SealedRecord, SessionRecord, StaffKeys, StaffUser,
     StoredMessage,
 };
-pub use sql::{AppliedMigration, SqlStore};
+pub use sql::{AppliedMigration, SqlStore, bench};
 
 use async_trait::async_trait;
 use netreach_core::{

@@ -212,7 +212,7 @@ impl ConversationStore for SqlStore {
         c: NewConversation,
         first: Vec<NewMessage>,
     ) -> StoreResult<Conversation> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query(
             "INSERT INTO conversations (id, lookup_id, channel, topic, lang, status, urgent, \
              client_public_key, created_at, last_activity_at, last_client_at, message_count) \
@@ -278,7 +278,7 @@ impl ConversationStore for SqlStore {
         status_after: Status,
         expected_version: Option<i64>,
     ) -> StoreResult<Guarded<Conversation>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_tx().await?;
         let sql = format!(
             "SELECT message_count, version, first_response_at FROM conversations WHERE id = $1{}",
             self.for_update()

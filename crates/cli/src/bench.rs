@@ -1,0 +1,260 @@
+//! `netreach bench`: measures, in one run, what the conversations issue asks to be measured:
+//! client message posts per second (sealed and committed durably), inbox list and conversation
+//! open latency (p50/p95) at a given size, and the database size per message. Runs only on an
+//! empty database (a temporary SQLite one unless `--database-url` names another).
+
+use crate::say;
+use anyhow::{Context, bail};
+use netreach_core::{Lang, Role, Topic};
+use netreach_store::{AccountStore, InboxFilter, SqlStore, Store, bench};
+use netreach_web::conversations::{self, IntakeAnswers, NewRequest};
+use netreach_web::settings::Settings;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Synthetic conversations to load before measuring the inbox
+    #[arg(long, default_value_t = 100_000)]
+    conversations: u32,
+    /// Messages per synthetic conversation
+    #[arg(long, default_value_t = 10)]
+    messages_per: u32,
+    /// Client message posts to time
+    #[arg(long, default_value_t = 2_000)]
+    posts: u32,
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort_unstable();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[i.min(samples.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> anyhow::Result<()> {
+    let scratch = tempdir()?;
+    if !explicit_db {
+        settings.data = scratch.clone();
+        settings.database_url = None;
+    }
+    let store = crate::connect(&settings).await?;
+    store.migrate().await?;
+    if store.count_users().await? > 0 {
+        bail!("netreach bench runs only on an empty database: it writes synthetic data");
+    }
+    let backend = store.backend().name();
+    let raw: SqlStore = store.clone();
+    let store: Arc<dyn Store> = Arc::new(store);
+    let state = netreach_web::state(
+        store,
+        settings.clone(),
+        Arc::new(netreach_core::SystemClock),
+    )?;
+    let admin = netreach_web::accounts::create_user(
+        &state,
+        "bench-admin",
+        Role::Admin,
+        "bench password 1234".into(),
+        None,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let phrase = netreach_web::accounts::first_inbox(&state, &admin)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let inbox = netreach_web::keys::recover_inbox(&state, &phrase)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    say(&format!("netreach bench on {backend}"));
+
+    // 1. Client posts: sealed to two keys and committed (SQLite: WAL, synchronous=FULL).
+    let started = conversations::start(
+        &state,
+        NewRequest {
+            topic: Topic::Substances,
+            lang: Lang::En,
+            message: "bench".into(),
+            intake: IntakeAnswers::default(),
+            channel: "web",
+        },
+    )
+    .await?;
+    let access =
+        conversations::ClientAccess::new(started.conversation.clone(), started.secret.clone());
+    let clock = Instant::now();
+    let mut tasks = Vec::new();
+    for w in 0..4u32 {
+        let (state, access) = (state.clone(), access.clone());
+        let n = args.posts / 4;
+        tasks.push(tokio::spawn(async move {
+            for i in 0..n {
+                let text = format!(
+                    "Bench message {w}-{i}: is it safe to combine these two substances tonight?"
+                );
+                conversations::client_post(&state, &access, &text, None).await?;
+            }
+            Ok::<_, conversations::ConversationError>(())
+        }));
+    }
+    for t in tasks {
+        t.await.context("writer")??;
+    }
+    let elapsed = clock.elapsed();
+    let posts = f64::from(args.posts / 4 * 4);
+    say(&format!(
+        "client posts: {posts} in {:.2} s = {:.0} posts/s (4 writers)",
+        elapsed.as_secs_f64(),
+        posts / elapsed.as_secs_f64()
+    ));
+
+    // 2. Load the inbox to size.
+    let clock = Instant::now();
+    let loaded = bench::seed(
+        &raw,
+        args.conversations,
+        args.messages_per,
+        state.clock.now(),
+    )
+    .await?;
+    say(&format!(
+        "loaded {} conversations / {loaded} messages in {:.1} s",
+        args.conversations,
+        clock.elapsed().as_secs_f64()
+    ));
+    // A few real conversations to open (10 sealed messages each).
+    let mut real = Vec::new();
+    for i in 0..20 {
+        let s = conversations::start(
+            &state,
+            NewRequest {
+                topic: Topic::Other,
+                lang: Lang::Ru,
+                message: format!("Вопрос {i}"),
+                intake: IntakeAnswers {
+                    substances: "мефедрон".into(),
+                    ..IntakeAnswers::default()
+                },
+                channel: "web",
+            },
+        )
+        .await?;
+        let a = conversations::ClientAccess::new(s.conversation.clone(), s.secret.clone());
+        for j in 0..4 {
+            conversations::client_post(&state, &a, &format!("ещё сообщение {j}"), None).await?;
+            conversations::staff_reply(
+                &state,
+                &admin,
+                s.conversation.id,
+                &format!("ответ {j}"),
+                None,
+            )
+            .await?;
+        }
+        real.push(s.conversation.id);
+    }
+
+    // 3. Latencies.
+    let runs = 300;
+    let filters = [
+        (
+            "inbox, all (first page of 50)",
+            InboxFilter {
+                limit: 50,
+                ..Default::default()
+            },
+        ),
+        (
+            "inbox, status=open",
+            InboxFilter {
+                limit: 50,
+                status: Some(netreach_core::Status::Open),
+                ..Default::default()
+            },
+        ),
+        (
+            "inbox, urgent only",
+            InboxFilter {
+                limit: 50,
+                urgent_only: true,
+                ..Default::default()
+            },
+        ),
+    ];
+    let target = Duration::from_millis(20);
+    for (name, filter) in filters {
+        let mut samples = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let t = Instant::now();
+            state.store.list_conversations(&filter).await?;
+            samples.push(t.elapsed());
+        }
+        let (p50, p95) = (
+            percentile(&mut samples, 0.5),
+            percentile(&mut samples, 0.95),
+        );
+        say(&format!(
+            "{name}: p50 {} p95 {} (p95 / 20 ms target = {:.2})",
+            ms(p50),
+            ms(p95),
+            p95.as_secs_f64() / target.as_secs_f64()
+        ));
+    }
+    let mut samples = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let t = Instant::now();
+        conversations::staff_view(&state, real[i % real.len()], Some(&inbox)).await?;
+        samples.push(t.elapsed());
+    }
+    let (p50, p95) = (
+        percentile(&mut samples, 0.5),
+        percentile(&mut samples, 0.95),
+    );
+    say(&format!(
+        "open conversation (9 sealed messages + intake, decrypted): p50 {} p95 {} (p95 / 20 ms target = {:.2})",
+        ms(p50),
+        ms(p95),
+        p95.as_secs_f64() / target.as_secs_f64()
+    ));
+
+    // 4. Size per message.
+    let messages = loaded + u64::from(args.posts) + 20 * 10;
+    let bytes = match bench::database_bytes(&raw).await? {
+        Some(n) => u64::try_from(n).unwrap_or(0),
+        None => {
+            let _ = sqlx_checkpoint(&raw).await;
+            std::fs::read_dir(&settings.data)?
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_name().to_string_lossy().starts_with("netreach.db"))
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        }
+    };
+    say(&format!(
+        "database size: {:.1} MiB for {messages} messages = {} bytes per message (all tables and indexes)",
+        bytes as f64 / 1048576.0,
+        bytes / messages.max(1)
+    ));
+    state.store.close().await;
+    if !explicit_db {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    Ok(())
+}
+
+async fn sqlx_checkpoint(store: &SqlStore) -> anyhow::Result<()> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+fn tempdir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("netreach-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
