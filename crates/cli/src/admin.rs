@@ -61,8 +61,20 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             say(&format!("created {} ({})", user.username, user.role));
-            if keys::inbox_public(&state).await.ok().flatten().is_some() {
+            let inbox_exists = keys::inbox_public(&state).await.ok().flatten().is_some();
+            if !inbox_exists && user.role == Role::Admin {
+                // The first admin made here (instead of the setup link) gets the inbox key.
+                let phrase = accounts::first_inbox(&state, &user)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                say(&format!("recovery key: {phrase}"));
+                say(
+                    "(shown once: it opens the inbox key if every admin password is lost; keep it offline)",
+                );
+            } else if inbox_exists {
                 say("an admin signed in to the console must grant them access to conversations");
+            } else {
+                say("no inbox key exists yet: create an admin first (it gets the inbox key)");
             }
             Ok(())
         }

@@ -106,6 +106,13 @@ async fn demo_serve_prints_the_admin_password_once_and_keeps_the_data() {
     let server = serve(&data, &["--demo"]).await;
     let password = server.admin_password().expect("admin password printed");
     assert_eq!(password.len(), 20);
+    let recovery = server
+        .printed
+        .iter()
+        .find_map(|l| l.strip_prefix("recovery key: "))
+        .expect("recovery key printed")
+        .to_owned();
+    assert_eq!(recovery.split(' ').count(), 24);
     assert!(
         data.join("netreach.db").exists(),
         "SQLite database not in the data dir"
@@ -133,11 +140,51 @@ async fn demo_serve_prints_the_admin_password_once_and_keeps_the_data() {
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
-    assert_eq!(token(&server.base, "admin", &password).await.status(), 200);
+    let body: Value = token(&server.base, "admin", &password)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bearer = body["token"].as_str().unwrap().to_owned();
+    let inbox: Value = netreach_testkit::http_client()
+        .get(format!("{}/api/v1/staff/conversations", server.base))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        inbox["items"].as_array().unwrap().len(),
+        3,
+        "demo conversations loaded"
+    );
+    let first = inbox["items"][0]["id"].as_str().unwrap();
+    let thread: Value = netreach_testkit::http_client()
+        .get(format!(
+            "{}/api/v1/staff/conversations/{first}",
+            server.base
+        ))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        thread["readable"], true,
+        "the demo admin reads the demo conversations"
+    );
     let (status, logs) = server.stop().await;
     assert!(status.success(), "exit {status:?}: {logs}");
     assert!(logs.contains("shutting down"), "{logs}");
     assert!(!logs.contains(&password), "the password reached the log");
+    assert!(
+        !logs.contains(&recovery),
+        "the recovery key reached the log"
+    );
 
     let again = serve(&data, &["--demo"]).await;
     assert_eq!(
@@ -271,10 +318,9 @@ async fn admins_manage_accounts_from_the_command_line() {
         "{}",
         String::from_utf8_lossy(&created.stderr)
     );
-    assert_eq!(
-        String::from_utf8_lossy(&created.stdout).trim(),
-        "created olga (supervisor)"
-    );
+    let out = String::from_utf8_lossy(&created.stdout).to_string();
+    assert!(out.starts_with("created olga (supervisor)\n"), "{out}");
+    assert!(out.contains("no inbox key exists yet"), "{out}");
 
     let weak = admin(
         data,
@@ -526,4 +572,99 @@ async fn acknowledged_messages_survive_kill_9() {
         acknowledged.len()
     );
     again.stop().await;
+}
+
+#[tokio::test]
+async fn the_first_admin_made_on_the_command_line_gets_the_inbox_key_and_recover_regrants_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let created = admin(
+        data,
+        &[
+            "create-user",
+            "--username",
+            "boss",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("boss long password\n"),
+    )
+    .await;
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let out = String::from_utf8_lossy(&created.stdout).to_string();
+    let phrase = out
+        .lines()
+        .find_map(|l| l.strip_prefix("recovery key: "))
+        .expect("recovery key printed for the first admin")
+        .to_owned();
+    let worker = admin(
+        data,
+        &[
+            "create-user",
+            "--username",
+            "wanda",
+            "--role",
+            "worker",
+            "--password-stdin",
+        ],
+        Some("wanda long password\n"),
+    )
+    .await;
+    assert!(String::from_utf8_lossy(&worker.stdout).contains("must grant them access"));
+
+    let wrong = admin(
+        data,
+        &["recover", "--username", "wanda"],
+        Some("not the words\n"),
+    )
+    .await;
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("does not open"));
+    let recovered = admin(
+        data,
+        &["recover", "--username", "wanda"],
+        Some(&format!("{phrase}\n")),
+    )
+    .await;
+    assert!(
+        recovered.status.success(),
+        "{}",
+        String::from_utf8_lossy(&recovered.stderr)
+    );
+
+    let server = serve(data, &[]).await;
+    let started: Value = netreach_testkit::http_client()
+        .post(format!("{}/api/v1/conversations", server.base))
+        .json(&json!({"topic": "other", "message": "hello after recovery", "lang": "en"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = started["conversation_id"].as_str().unwrap();
+    let body: Value = token(&server.base, "wanda", "wanda long password")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let thread: Value = netreach_testkit::http_client()
+        .get(format!("{}/api/v1/staff/conversations/{id}", server.base))
+        .bearer_auth(body["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        thread.to_string().contains("hello after recovery"),
+        "{thread}"
+    );
+    server.stop().await;
 }

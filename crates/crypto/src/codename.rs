@@ -132,24 +132,26 @@ impl Codename {
 
     /// Derives the lookup id and the client key. Slow by design (Argon2id, 19 MiB): run it off
     /// the async runtime and under a global budget.
-    pub fn derive(&self, install_salt: &[u8], secret: &ServerSecret) -> ClientKeys {
+    pub fn derive(
+        &self,
+        install_salt: &[u8],
+        secret: &ServerSecret,
+    ) -> Result<ClientKeys, crate::CryptoError> {
         let mut out = Zeroizing::new([0u8; 64]);
-        let params = Params::new(19 * 1024, 2, 1, Some(64)).unwrap_or_default();
-        let derived =
-            Argon2::new_with_secret(secret.bytes(), Algorithm::Argon2id, Version::V0x13, params)
-                .and_then(|argon| {
-                    argon.hash_password_into(self.text.as_bytes(), install_salt, &mut out[..])
-                });
-        if derived.is_err() {
-            // Only reachable with an empty salt; callers always pass the 16-byte install salt.
-            out.fill(0);
-        }
+        let params =
+            Params::new(19 * 1024, 2, 1, Some(64)).map_err(|_| crate::CryptoError::Malformed)?;
+        // Fail closed: an error must never yield a fixed key that every codename would share.
+        Argon2::new_with_secret(secret.bytes(), Algorithm::Argon2id, Version::V0x13, params)
+            .and_then(|argon| {
+                argon.hash_password_into(self.text.as_bytes(), install_salt, &mut out[..])
+            })
+            .map_err(|_| crate::CryptoError::Malformed)?;
         let lookup_id = out[..32].iter().map(|b| format!("{b:02x}")).collect();
         let mut seed = [0u8; 32];
         seed.copy_from_slice(&out[32..]);
         let secret = SecretKeyBytes::from_seed(seed);
         seed.zeroize();
-        ClientKeys { lookup_id, secret }
+        Ok(ClientKeys { lookup_id, secret })
     }
 }
 
@@ -259,19 +261,30 @@ mod tests {
     fn derivation_is_deterministic_and_depends_on_salt_and_secret() {
         let codename =
             Codename::parse("abacus abdomen abdominal abide abiding ability ablaze").unwrap();
-        let a = codename.derive(b"install-salt-16b", &secret());
-        let b = codename.derive(b"install-salt-16b", &secret());
+        let a = codename.derive(b"install-salt-16b", &secret()).unwrap();
+        let b = codename.derive(b"install-salt-16b", &secret()).unwrap();
         assert_eq!(a.lookup_id, b.lookup_id);
         assert_eq!(a.secret.public(), b.secret.public());
         assert_eq!(a.lookup_id.len(), 64);
-        let other_salt = codename.derive(b"another-salt-16b", &secret());
+        let other_salt = codename.derive(b"another-salt-16b", &secret()).unwrap();
         assert_ne!(a.lookup_id, other_salt.lookup_id);
-        let other_secret = codename.derive(
-            b"install-salt-16b",
-            &ServerSecret::parse("ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxw").unwrap(),
-        );
+        let other_secret = codename
+            .derive(
+                b"install-salt-16b",
+                &ServerSecret::parse("ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxw").unwrap(),
+            )
+            .unwrap();
         assert_ne!(a.lookup_id, other_secret.lookup_id);
         assert_ne!(a.secret.public(), other_secret.secret.public());
+    }
+
+    #[test]
+    fn derivation_fails_closed_on_a_bad_salt() {
+        let codename = Codename::generate(Lang::En);
+        assert!(
+            codename.derive(b"", &secret()).is_err(),
+            "an empty salt must not derive a key"
+        );
     }
 
     #[test]

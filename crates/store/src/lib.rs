@@ -67,6 +67,24 @@ pub trait AccountStore: Send + Sync {
         hash: &str,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
+    /// A reset for someone who lost their password: new hash and key pair in one transaction;
+    /// their sessions, API tokens and inbox grant end (the old key pair cannot be opened).
+    async fn reset_credentials(
+        &self,
+        id: UserId,
+        hash: &str,
+        keys: StaffKeys,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// A password change by the member: new hash and re-wrapped key in one transaction; their
+    /// sessions end, API tokens and inbox grant stay.
+    async fn change_credentials(
+        &self,
+        id: UserId,
+        hash: &str,
+        keys: Option<StaffKeys>,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
     /// Counts one more consecutive failed login; returns the new count.
     async fn record_failed_login(&self, id: UserId) -> StoreResult<u32>;
     /// Locks the account until the given time (the throttle rule decides how long).

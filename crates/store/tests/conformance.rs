@@ -716,7 +716,11 @@ async fn conversations_keep_messages_in_order_and_track_status_and_times() {
             .into_iter()
             .map(|m| m.seq)
             .collect();
-        assert_eq!(client_view, vec![1, 2, 3, 5], "client sees the note");
+        assert_eq!(
+            client_view,
+            vec![1, 2, 3, 5],
+            "the client view must leave out the note"
+        );
 
         let update = ConversationUpdate {
             status: Some(Status::Solved),

@@ -115,20 +115,36 @@ impl TestDb {
                 let base = self.base_url.as_deref().expect("postgres url");
                 let schema = self.schema.as_deref().expect("schema");
                 let mut conn = sqlx::PgConnection::connect(base).await.expect("connect");
-                let tables: Vec<String> = sqlx::query(
-                    "SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = $1",
+                // Every column as text; bytes through encode(..., 'escape'), so printable
+                // plaintext hidden in a BYTEA column shows up verbatim (hex would hide it).
+                let columns = sqlx::query(
+                    "SELECT table_name::text AS t, column_name::text AS c, data_type::text AS d \
+                     FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position",
                 )
                 .bind(schema)
                 .fetch_all(&mut conn)
                 .await
-                .expect("list tables")
-                .iter()
-                .map(|r| r.get::<String, _>("t"))
-                .collect();
+                .expect("list columns");
+                let mut tables: std::collections::BTreeMap<String, Vec<String>> =
+                    Default::default();
+                for row in &columns {
+                    let (t, c, d) = (
+                        row.get::<String, _>("t"),
+                        row.get::<String, _>("c"),
+                        row.get::<String, _>("d"),
+                    );
+                    let expr = if d == "bytea" {
+                        format!("COALESCE(encode(\"{c}\", 'escape'), '')")
+                    } else {
+                        format!("COALESCE(CAST(\"{c}\" AS TEXT), '')")
+                    };
+                    tables.entry(t).or_default().push(expr);
+                }
                 let mut out = String::new();
-                for table in tables {
+                for (table, exprs) in tables {
                     let sql = format!(
-                        "SELECT CAST(row_to_json(x) AS TEXT) AS j FROM {schema}.\"{table}\" x"
+                        "SELECT {} AS j FROM {schema}.\"{table}\"",
+                        exprs.join(" || ' ' || ")
                     );
                     for row in sqlx::query(sqlx::AssertSqlSafe(sql))
                         .fetch_all(&mut conn)

@@ -328,31 +328,20 @@ pub async fn set_password(
     }
     let password = NewPassword::parse(new_password)?;
     let (staff_keys, _) = keys::new_staff_keys(user_id, password.expose().to_owned()).await;
-    state.store.revoke_inbox_grant(user_id).await?;
-    state.store.set_user_keys(user_id, staff_keys).await?;
-    store_password(state, user_id, password).await?;
+    let hash = hash_off_runtime(password.expose().to_owned()).await;
+    if !state
+        .store
+        .reset_credentials(user_id, hash.as_str(), staff_keys, state.clock.now())
+        .await?
+    {
+        return Err(AccountError::NoSuchUser);
+    }
+    tracing::info!(%user_id, "staff password reset: sessions, tokens and inbox access ended");
     if let Some(inbox) = inbox
         && let Some(user) = state.store.user_by_id(user_id).await?
     {
         grant_access(state, inbox, &user).await?;
     }
-    Ok(())
-}
-
-async fn store_password(
-    state: &AppState,
-    user_id: UserId,
-    password: NewPassword,
-) -> Result<(), AccountError> {
-    let hash = hash_off_runtime(password.expose().to_owned()).await;
-    if !state
-        .store
-        .set_password_hash(user_id, hash.as_str(), state.clock.now())
-        .await?
-    {
-        return Err(AccountError::NoSuchUser);
-    }
-    tracing::info!(%user_id, "staff password changed");
     Ok(())
 }
 
@@ -373,13 +362,22 @@ pub async fn change_own_password(
     }
     let password = NewPassword::parse(new_password)?;
     // Keep the key pair (and so inbox access): re-wrap it under the new password.
-    match keys::rewrap_staff_keys(user, current, password.expose().to_owned()).await {
-        Ok(Some(rewrapped)) => state.store.set_user_keys(user.id, rewrapped).await?,
-        Ok(None) => {}
+    let rewrapped = match keys::rewrap_staff_keys(user, current, password.expose().to_owned()).await
+    {
+        Ok(rewrapped) => rewrapped,
         Err(keys::KeyError::Store(e)) => return Err(AccountError::Store(e)),
         Err(_) => return Err(AccountError::NoKeys),
+    };
+    let hash = hash_off_runtime(password.expose().to_owned()).await;
+    if !state
+        .store
+        .change_credentials(user.id, hash.as_str(), rewrapped, state.clock.now())
+        .await?
+    {
+        return Err(AccountError::NoSuchUser);
     }
-    store_password(state, user.id, password).await
+    tracing::info!(user_id = %user.id, "staff password changed");
+    Ok(())
 }
 
 /// Disables or re-enables someone else's account. Disabling ends their sessions and tokens.

@@ -285,7 +285,10 @@ async fn derive(
     let owned = codename.clone();
     let derived = tokio::task::spawn_blocking(move || owned.derive(&salt, &secret))
         .await
-        .map_err(|_| ConversationError::Busy)?;
+        .map_err(|_| ConversationError::Busy)?
+        .map_err(|e| {
+            ConversationError::Store(StoreError::Corrupt(format!("codename derivation: {e}")))
+        })?;
     if let Ok(mut cache) = gate.cache.lock() {
         if cache.len() >= CACHE_MAX {
             cache.retain(|_, (at, _)| at.elapsed() < CACHE_TTL);
@@ -709,6 +712,7 @@ pub async fn staff_note(
     staff: &StaffUser,
     id: ConversationId,
     typed: &str,
+    expected_version: Option<i64>,
 ) -> Result<Conversation, ConversationError> {
     let text = MessageText::parse(typed, state.settings.conversations.max_message_chars)?;
     let inbox = inbox_public(state).await?;
@@ -729,7 +733,7 @@ pub async fn staff_note(
     guarded(
         state
             .store
-            .add_message(id, note, current.status, None)
+            .add_message(id, note, current.status, expected_version)
             .await?,
     )
 }

@@ -110,3 +110,4 @@ home-away = The team is away for a while. You can still write: we will answer as
 home-back-at = Someone will answer from { $when }. You can write now.
 home-typical-response = We usually send a first answer within { $time }.
 home-emergency-number = Emergency number: { $number }.
+error-lang = Choose a language: en or ru.

@@ -110,3 +110,4 @@ home-away = Команда ненадолго отошла. Вы всё равн
 home-back-at = Ответим начиная с { $when }. Написать можно уже сейчас.
 home-typical-response = Обычно мы отвечаем в течение { $time }.
 home-emergency-number = Номер экстренной помощи: { $number }.
+error-lang = Выберите язык: en или ru.

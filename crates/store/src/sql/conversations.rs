@@ -308,8 +308,9 @@ impl ConversationStore for SqlStore {
              status = CASE WHEN $2 = 1 THEN $3 ELSE status END, \
              last_activity_at = CASE WHEN $4 = 1 THEN $5 ELSE last_activity_at END, \
              last_client_at = CASE WHEN $6 = 1 THEN $7 ELSE last_client_at END, \
-             first_response_at = CASE WHEN $8 = 1 THEN $9 ELSE first_response_at END \
-             WHERE id = $10",
+             first_response_at = CASE WHEN $8 = 1 THEN $9 ELSE first_response_at END, \
+             closed_at = CASE WHEN $10 = 1 THEN NULL ELSE closed_at END \
+             WHERE id = $11",
         )
         .bind(seq)
         .bind(i64::from(thread))
@@ -320,6 +321,9 @@ impl ConversationStore for SqlStore {
         .bind(now)
         .bind(i64::from(first_response))
         .bind(now)
+        .bind(i64::from(
+            thread && !matches!(status_after, Status::Solved | Status::Archived),
+        ))
         .bind(id.to_string())
         .execute(&mut *tx)
         .await?;

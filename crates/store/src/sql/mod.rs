@@ -7,7 +7,7 @@ mod rows;
 mod team;
 
 use crate::backend::{Backend, BackendError};
-use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser};
+use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffKeys, StaffUser};
 use crate::{AccountStore, Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use netreach_core::clock::to_unix;
@@ -121,6 +121,36 @@ impl SqlStore {
         }
         Ok(query.execute(&self.pool).await?.rows_affected())
     }
+}
+
+/// New password hash (and key pair, if given) for a user, clearing the login throttle.
+async fn update_credentials(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: UserId,
+    hash: &str,
+    keys: Option<StaffKeys>,
+    when: OffsetDateTime,
+) -> StoreResult<bool> {
+    let changed = sqlx::query(
+        "UPDATE users SET password_hash = $1, password_changed_at = $2, failed_logins = 0, \
+         locked_until = NULL WHERE id = $3",
+    )
+    .bind(hash.to_owned())
+    .bind(to_unix(when))
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if let Some(keys) = keys {
+        sqlx::query("UPDATE users SET public_key = $1, wrapped_secret_key = $2, key_salt = $3 WHERE id = $4")
+            .bind(keys.public_key)
+            .bind(keys.wrapped_secret_key)
+            .bind(keys.key_salt)
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(changed > 0)
 }
 
 /// A bound value for [`SqlStore::exec`].
@@ -277,6 +307,44 @@ impl AccountStore for SqlStore {
             .await?;
         tx.commit().await?;
         Ok(changed > 0)
+    }
+
+    async fn reset_credentials(
+        &self,
+        id: UserId,
+        hash: &str,
+        keys: StaffKeys,
+        when: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let mut tx = self.write_tx().await?;
+        let changed = update_credentials(&mut tx, id, hash, Some(keys), when).await?;
+        for table in ["sessions", "api_tokens", "inbox_grants"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE user_id = $1"
+            )))
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    async fn change_credentials(
+        &self,
+        id: UserId,
+        hash: &str,
+        keys: Option<StaffKeys>,
+        when: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let mut tx = self.write_tx().await?;
+        let changed = update_credentials(&mut tx, id, hash, keys, when).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(changed)
     }
 
     async fn record_failed_login(&self, id: UserId) -> StoreResult<u32> {

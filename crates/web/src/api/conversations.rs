@@ -509,7 +509,17 @@ pub async fn note(
     Path(id): Path<String>,
     Json(req): Json<StaffPost>,
 ) -> Result<(StatusCode, Json<Changed>), ApiError> {
-    let c = service::staff_note(&state, &staff.user, conversation_id(&id)?, &req.message).await?;
+    if staff.inbox_key().is_none() {
+        return Err(ConversationError::NoInboxAccess.into());
+    }
+    let c = service::staff_note(
+        &state,
+        &staff.user,
+        conversation_id(&id)?,
+        &req.message,
+        req.version,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(Changed {

@@ -55,10 +55,10 @@ fn when(t: time::OffsetDateTime) -> String {
 }
 
 fn query_string(q: &InboxQuery) -> String {
-    let mut parts = Vec::new();
+    let mut out = form_urlencoded::Serializer::new(String::new());
     let mut push = |k: &str, v: &Option<String>| {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            parts.push(format!("{k}={v}"));
+            out.append_pair(k, v);
         }
     };
     push("status", &q.status);
@@ -68,9 +68,9 @@ fn query_string(q: &InboxQuery) -> String {
     push("channel", &q.channel);
     push("tag", &q.tag);
     if q.urgent == Some(true) {
-        parts.push("urgent=true".into());
+        out.append_pair("urgent", "true");
     }
-    parts.join("&")
+    out.finish()
 }
 
 async fn usernames(state: &AppState) -> Result<HashMap<UserId, String>, PageError> {
@@ -202,7 +202,12 @@ pub async fn inbox(
         .into_iter()
         .map(|(tag, n)| FilterLink {
             active: query.tag.as_deref() == Some(tag.as_str()),
-            href: format!("/staff/inbox?tag={tag}"),
+            href: format!(
+                "/staff/inbox?{}",
+                form_urlencoded::Serializer::new(String::new())
+                    .append_pair("tag", &tag)
+                    .finish()
+            ),
             label: format!("#{tag} ({n})"),
         })
         .collect();
@@ -479,7 +484,11 @@ pub async fn reply(
     Form(form): Form<TextForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let result = service::staff_reply(&state, &session.user, id, &form.message, form.version).await;
+    let result = if session.inbox_key().is_none() {
+        Err(ConversationError::NoInboxAccess)
+    } else {
+        service::staff_reply(&state, &session.user, id, &form.message, form.version).await
+    };
     let kept = Draft {
         reply: form.message,
         note: String::new(),
@@ -497,7 +506,11 @@ pub async fn note(
     Form(form): Form<TextForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let result = service::staff_note(&state, &session.user, id, &form.message).await;
+    let result = if session.inbox_key().is_none() {
+        Err(ConversationError::NoInboxAccess)
+    } else {
+        service::staff_note(&state, &session.user, id, &form.message, form.version).await
+    };
     let kept = Draft {
         reply: String::new(),
         note: form.message,
