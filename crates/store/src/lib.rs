@@ -247,4 +247,13 @@ pub trait TeamStore: Send + Sync {
     /// Creates or replaces a canned reply.
     async fn put_canned_reply(&self, reply: CannedReply) -> StoreResult<()>;
     async fn delete_canned_reply(&self, id: CannedId) -> StoreResult<bool>;
+    /// Counts one use of a named budget in a fixed window and returns the uses so far in the
+    /// current window (a new window starts when the old one is `window` old). Atomic, so every
+    /// app node shares the budget.
+    async fn charge_budget(
+        &self,
+        name: &str,
+        now: OffsetDateTime,
+        window: time::Duration,
+    ) -> StoreResult<u64>;
 }

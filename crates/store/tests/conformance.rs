@@ -75,7 +75,7 @@ async fn migrations_apply_once_and_report_what_they_applied() {
         let names: Vec<_> = first.iter().map(|m| m.description.as_str()).collect();
         assert_eq!(
             names,
-            ["foundation", "conversations", "team"],
+            ["foundation", "conversations", "team", "budgets"],
             "{backend:?}"
         );
         assert!(
@@ -1190,6 +1190,52 @@ async fn availability_and_canned_replies_are_stored_and_replaced() {
         assert!(store.delete_canned_reply(id).await.unwrap());
         assert!(!store.delete_canned_reply(id).await.unwrap());
         assert_eq!(store.canned_reply(id).await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn budgets_count_uses_per_window_for_every_node() {
+    on_each_backend(|store| async move {
+        let minute = Duration::minutes(1);
+        assert_eq!(
+            store.charge_budget("lookups", t0(), minute).await.unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .charge_budget("lookups", t0() + Duration::seconds(10), minute)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            store.charge_budget("starts", t0(), minute).await.unwrap(),
+            1,
+            "budgets are separate"
+        );
+        assert_eq!(
+            store
+                .charge_budget("lookups", t0() + Duration::seconds(59), minute)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            store
+                .charge_budget("lookups", t0() + Duration::seconds(61), minute)
+                .await
+                .unwrap(),
+            1,
+            "a new window starts"
+        );
+        assert_eq!(
+            store
+                .charge_budget("lookups", t0() + Duration::seconds(62), minute)
+                .await
+                .unwrap(),
+            2
+        );
     })
     .await;
 }

@@ -7,7 +7,6 @@
 
 use crate::keys;
 use crate::state::AppState;
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use netreach_core::{
     Author, ConversationId, Lang, MessageError, MessageId, MessageText, Status, Topic, UserId,
 };
@@ -20,7 +19,6 @@ use netreach_store::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration as StdDuration, Instant};
 use time::{Duration, OffsetDateTime};
@@ -76,8 +74,12 @@ impl ConversationError {
 /// clients that send it with every request do not pay the slow derivation each time.
 #[derive(Debug)]
 pub struct CodenameGate {
-    limiter: DefaultDirectRateLimiter,
+    /// Codename look-ups allowed per minute on all nodes together.
+    lookups_per_minute: u64,
+    /// Conversations that may be started per minute on all nodes together.
+    starts_per_minute: u64,
     running: tokio::sync::Semaphore,
+    starting: tokio::sync::Semaphore,
     cache: Mutex<HashMap<String, (Instant, ClientKeys)>>,
     /// Attempts per browser session (a random cookie, kept in memory only).
     sessions: Mutex<HashMap<String, (Instant, u32)>>,
@@ -91,11 +93,12 @@ const CACHE_TTL: StdDuration = StdDuration::from_secs(600);
 const CACHE_MAX: usize = 10_000;
 
 impl CodenameGate {
-    pub fn new(per_minute: u32) -> CodenameGate {
-        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+    pub fn new(lookups_per_minute: u32, starts_per_minute: u32) -> CodenameGate {
         CodenameGate {
-            limiter: RateLimiter::direct(Quota::per_minute(per_minute)),
+            lookups_per_minute: u64::from(lookups_per_minute.max(1)),
+            starts_per_minute: u64::from(starts_per_minute.max(1)),
             running: tokio::sync::Semaphore::new(2),
+            starting: tokio::sync::Semaphore::new(2),
             cache: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
         }
@@ -255,11 +258,30 @@ async fn inbox_public(state: &AppState) -> Result<PublicKeyBytes, ConversationEr
     }
 }
 
+/// Which work a derivation is for: each has its own budget and its own concurrency slots, so a
+/// flood of new conversations cannot lock returning clients out (or the other way round).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Start,
+    Lookup,
+    /// Checking a pasted message against the client's own codename: no budget.
+    Check,
+}
+
+/// Charges a shared budget; false once the current minute's allowance is spent.
+async fn within_budget(state: &AppState, name: &str, per_minute: u64) -> Result<bool, StoreError> {
+    let used = state
+        .store
+        .charge_budget(name, state.clock.now(), Duration::minutes(1))
+        .await?;
+    Ok(used <= per_minute)
+}
+
 /// Derives a codename's keys under the gate (rate, concurrency, cache).
 async fn derive(
     state: &AppState,
     codename: &Codename,
-    count_attempt: bool,
+    purpose: Purpose,
 ) -> Result<ClientKeys, ConversationError> {
     let gate = &state.codenames;
     let cache_key = SecretToken::from_presented(codename.expose())
@@ -272,11 +294,25 @@ async fn derive(
     {
         return Ok(keys.clone());
     }
-    if count_attempt && gate.limiter.check().is_err() {
-        tracing::warn!("codename look-up budget exhausted");
+    let allowed = match purpose {
+        Purpose::Lookup => {
+            within_budget(state, "codename-lookups", gate.lookups_per_minute).await?
+        }
+        Purpose::Start => {
+            within_budget(state, "conversation-starts", gate.starts_per_minute).await?
+        }
+        Purpose::Check => true,
+    };
+    if !allowed {
+        tracing::warn!(?purpose, "codename budget exhausted");
         return Err(ConversationError::Busy);
     }
-    let _permit = tokio::time::timeout(StdDuration::from_secs(10), gate.running.acquire())
+    let slots = if purpose == Purpose::Start {
+        &gate.starting
+    } else {
+        &gate.running
+    };
+    let _permit = tokio::time::timeout(StdDuration::from_secs(10), slots.acquire())
         .await
         .map_err(|_| ConversationError::Busy)?
         .map_err(|_| ConversationError::Busy)?;
@@ -308,7 +344,7 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
     let text = MessageText::parse(&request.message, max)?;
     let inbox = inbox_public(state).await?;
     let codename = Codename::generate(request.lang);
-    let client = derive(state, &codename, false).await?;
+    let client = derive(state, &codename, Purpose::Start).await?;
     let now = state.clock.now();
     let pending = Conversation {
         id: ConversationId::new_random(),
@@ -391,7 +427,7 @@ pub async fn open(state: &AppState, typed: &str) -> Result<ClientAccess, Convers
         Ok(codename) => codename.clone(),
         Err(_) => Codename::generate(Lang::En),
     };
-    let keys = derive(state, &codename, true).await?;
+    let keys = derive(state, &codename, Purpose::Lookup).await?;
     if parsed.is_err() {
         return Err(ConversationError::NotFound);
     }
@@ -552,7 +588,7 @@ pub async fn client_post(
 }
 
 async fn is_own_codename(state: &AppState, access: &ClientAccess, candidate: &Codename) -> bool {
-    match derive(state, candidate, false).await {
+    match derive(state, candidate, Purpose::Check).await {
         Ok(keys) => {
             keys.secret.public().0.to_vec()
                 == access

@@ -37,6 +37,7 @@ pub fn state(
     let i18n = netreach_i18n::I18n::load()?;
     let codenames = std::sync::Arc::new(conversations::CodenameGate::new(
         settings.conversations.codename_attempts_per_minute,
+        settings.conversations.starts_per_minute,
     ));
     // One TLS provider for the whole process: ring.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -45,6 +46,7 @@ pub fn state(
         .build()
         .map_err(|e| StartError::Http(e.to_string()))?;
     Ok(AppState {
+        typical_response: Default::default(),
         http,
         codenames,
         store,

@@ -101,8 +101,10 @@ pub struct ConversationSettings {
     pub solved_retention_days: u32,
     /// Conversations without any activity are deleted after this many days.
     pub idle_retention_days: u32,
-    /// Codename look-ups allowed per minute across the whole server (guessing budget).
+    /// Codename look-ups allowed per minute across all app nodes (guessing budget).
     pub codename_attempts_per_minute: u32,
+    /// New conversations allowed per minute across all app nodes (flood budget).
+    pub starts_per_minute: u32,
     /// Most open conversations one worker may have assigned; 0 means no cap.
     pub caseload_cap: u32,
     /// The emergency number shown with first aid (for the region the organisation serves).
@@ -117,6 +119,7 @@ impl Default for ConversationSettings {
             solved_retention_days: 30,
             idle_retention_days: 90,
             codename_attempts_per_minute: 120,
+            starts_per_minute: 60,
             caseload_cap: 0,
             emergency_number: "112".into(),
         }

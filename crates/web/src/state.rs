@@ -18,4 +18,6 @@ pub struct AppState {
     pub codenames: Arc<crate::conversations::CodenameGate>,
     /// For outgoing notifications (rustls with the ring provider).
     pub http: reqwest::Client,
+    /// The home page's typical response time and when it was computed.
+    pub typical_response: Arc<std::sync::Mutex<Option<(time::OffsetDateTime, Option<i64>)>>>,
 }

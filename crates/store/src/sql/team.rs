@@ -111,4 +111,29 @@ impl TeamStore for SqlStore {
             .await?
             > 0)
     }
+
+    async fn charge_budget(
+        &self,
+        name: &str,
+        now: OffsetDateTime,
+        window: time::Duration,
+    ) -> StoreResult<u64> {
+        let now_s = netreach_core::clock::to_unix(now);
+        let expired = netreach_core::clock::to_unix(now - window);
+        let row = sqlx::query(
+            "INSERT INTO budgets (name, window_start, used) VALUES ($1, $2, 1) \
+             ON CONFLICT (name) DO UPDATE SET \
+             used = CASE WHEN budgets.window_start <= $3 THEN 1 ELSE budgets.used + 1 END, \
+             window_start = CASE WHEN budgets.window_start <= $4 THEN $5 ELSE budgets.window_start END \
+             RETURNING used",
+        )
+        .bind(name.to_owned())
+        .bind(now_s)
+        .bind(expired)
+        .bind(expired)
+        .bind(now_s)
+        .fetch_one(self.pool())
+        .await?;
+        Ok(u64::try_from(row.try_get::<i64, _>("used")?).unwrap_or(0))
+    }
 }

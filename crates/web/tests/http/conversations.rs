@@ -505,3 +505,31 @@ async fn paging_through_the_inbox_with_next_cursor() {
     ids.reverse();
     assert_eq!(seen, ids);
 }
+
+#[tokio::test]
+async fn a_flood_of_new_conversations_is_held_by_a_shared_budget() {
+    let db = TestDb::new(TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| s.conversations.starts_per_minute = 2).await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let post = || {
+        reqwest::Client::new()
+            .post(app.url("/api/v1/conversations"))
+            .json(&json!({"topic": "other", "message": "flood", "lang": "en"}))
+            .send()
+    };
+    assert_eq!(post().await.unwrap().status(), 201);
+    assert_eq!(post().await.unwrap().status(), 201);
+    let third = post().await.unwrap();
+    assert_eq!(third.status(), 429);
+    assert_eq!(
+        third.json::<Value>().await.unwrap()["error"]["code"],
+        "too_many_requests"
+    );
+    app.clock.advance(time::Duration::seconds(61));
+    assert_eq!(
+        post().await.unwrap().status(),
+        201,
+        "the budget refills each minute"
+    );
+}
