@@ -247,7 +247,13 @@ async fn migrate_says_what_it_applied() {
         } else {
             "postgres"
         };
-        for migration in ["1 foundation", "2 conversations", "3 team"] {
+        for migration in [
+            "1 foundation",
+            "2 conversations",
+            "3 team",
+            "4 budgets",
+            "5 inbox indexes",
+        ] {
             assert!(
                 first.contains(&format!("{name}: applied {migration}")),
                 "{first}"

@@ -75,7 +75,13 @@ async fn migrations_apply_once_and_report_what_they_applied() {
         let names: Vec<_> = first.iter().map(|m| m.description.as_str()).collect();
         assert_eq!(
             names,
-            ["foundation", "conversations", "team", "budgets"],
+            [
+                "foundation",
+                "conversations",
+                "team",
+                "budgets",
+                "inbox indexes"
+            ],
             "{backend:?}"
         );
         assert!(

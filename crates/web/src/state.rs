@@ -19,5 +19,8 @@ pub struct AppState {
     /// For outgoing notifications (rustls with the ring provider).
     pub http: reqwest::Client,
     /// The home page's typical response time and when it was computed.
-    pub typical_response: Arc<std::sync::Mutex<Option<(time::OffsetDateTime, Option<i64>)>>>,
+    pub typical_response: Arc<std::sync::Mutex<Option<CachedResponseTime>>>,
 }
+
+/// When the typical response time was computed, and its value in seconds.
+pub type CachedResponseTime = (time::OffsetDateTime, Option<i64>);
