@@ -5,6 +5,7 @@ mod accounts;
 mod api;
 mod client_pages;
 mod conversations;
+mod i18n_keys;
 mod inbox_pages;
 mod notify;
 mod privacy;
