@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod clock;
+pub mod combination;
 pub mod conversation;
 pub mod ids;
 pub mod lang;

@@ -45,7 +45,17 @@ pub fn state(
         .timeout(std::time::Duration::from_secs(10))
         .build()
         .map_err(|e| StartError::Http(e.to_string()))?;
+    let content = netreach_content::Pack::bundled().map_err(|errors| {
+        StartError::Content(
+            errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
     Ok(AppState {
+        content: std::sync::Arc::new(content),
         typical_response: Default::default(),
         http,
         codenames,
@@ -66,6 +76,8 @@ pub enum StartError {
     I18n(#[from] netreach_i18n::I18nError),
     #[error("cannot set up the HTTP client: {0}")]
     Http(String),
+    #[error("the bundled content pack is invalid: {0}")]
+    Content(String),
 }
 
 /// The whole application as one router, ready to serve.
@@ -75,6 +87,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::public::router())
         .merge(pages::client::router(state.clone()))
+        .merge(pages::content::router())
         .merge(pages::staff::router(state.clone()))
         .merge(api_router)
         .route_layer(axum::middleware::from_fn(middleware::record_route))

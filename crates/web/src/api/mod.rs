@@ -3,6 +3,7 @@
 //! The API authenticates with bearer tokens only, never cookies, so it needs no CSRF check.
 
 mod auth;
+mod content;
 pub mod conversations;
 
 use crate::state::AppState;
@@ -76,6 +77,8 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(conversations::note))
         .routes(routes!(conversations::assign))
         .routes(routes!(conversations::status))
+        .routes(routes!(content::check))
+        .routes(routes!(content::search))
         .routes(routes!(openapi_json))
         .split_for_parts();
     let doc = Arc::new(doc);

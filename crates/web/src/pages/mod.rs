@@ -2,6 +2,7 @@
 //! Templates are askama files under `templates/`; every string comes from Fluent via `t`.
 
 pub mod client;
+pub mod content;
 pub mod public;
 pub mod staff;
 

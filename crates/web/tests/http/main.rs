@@ -4,6 +4,7 @@
 mod accounts;
 mod api;
 mod client_pages;
+mod content;
 mod conversations;
 mod i18n_keys;
 mod inbox_pages;

@@ -1,0 +1,298 @@
+//! Loading and validating a pack: from the copy compiled into the binary or from a directory.
+
+use crate::model::{Article, FrontMatter, RuleFile, RuleMap, Substance};
+use include_dir::{Dir, include_dir};
+use netreach_core::Lang;
+use netreach_core::combination::pair_key;
+use std::fmt;
+use std::path::Path;
+
+static BUNDLED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../content");
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackError {
+    pub file: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for PackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+/// A loaded, validated pack.
+#[derive(Debug, Clone, Default)]
+pub struct Pack {
+    pub substances: Vec<Substance>,
+    pub class_rules: RuleMap,
+    pub pair_rules: RuleMap,
+    pub articles: Vec<Article>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn toml_error(file: &str, text: &str, e: &toml::de::Error, line_offset: usize) -> PackError {
+    PackError {
+        file: file.to_owned(),
+        line: e.span().map(|s| line_of(text, s.start) + line_offset),
+        message: e.message().to_owned(),
+    }
+}
+
+impl Pack {
+    /// The pack compiled into the binary.
+    pub fn bundled() -> Result<Pack, Vec<PackError>> {
+        let mut files = Vec::new();
+        collect(&BUNDLED, &mut files);
+        Pack::from_files(files)
+    }
+
+    /// A pack in a directory with the same layout (`substances/`, `combinations/`, `kb/`).
+    pub fn load(dir: &Path) -> Result<Pack, Vec<PackError>> {
+        let mut files = Vec::new();
+        read_dir(dir, dir, &mut files).map_err(|e| {
+            vec![PackError {
+                file: dir.display().to_string(),
+                line: None,
+                message: e.to_string(),
+            }]
+        })?;
+        Pack::from_files(files)
+    }
+
+    /// Parses and validates files given as (path relative to the pack root, text).
+    pub fn from_files(mut files: Vec<(String, String)>) -> Result<Pack, Vec<PackError>> {
+        files.sort();
+        let mut pack = Pack::default();
+        let mut errors = Vec::new();
+        for (path, text) in &files {
+            if path.starts_with("substances/") && path.ends_with(".toml") {
+                match toml::from_str::<Substance>(text) {
+                    Ok(s) => {
+                        let expected = path
+                            .trim_start_matches("substances/")
+                            .trim_end_matches(".toml");
+                        if s.slug != expected {
+                            errors.push(err(
+                                path,
+                                format!("slug {:?} does not match the file name", s.slug),
+                            ));
+                        }
+                        check_common(path, s.reused_text, s.sources.is_empty(), &mut errors);
+                        pack.substances.push(s);
+                    }
+                    Err(e) => errors.push(toml_error(path, text, &e, 0)),
+                }
+            } else if path.starts_with("combinations/") && path.ends_with(".toml") {
+                let target = if path.ends_with("pairs.toml") {
+                    &mut pack.pair_rules
+                } else {
+                    &mut pack.class_rules
+                };
+                match toml::from_str::<RuleFile>(text) {
+                    Ok(file) => {
+                        for rule in file.rule {
+                            if rule.sources.is_empty() {
+                                errors.push(err(
+                                    path,
+                                    format!("rule {} + {} has no source", rule.a, rule.b),
+                                ));
+                            }
+                            let key = pair_key(&rule.a, &rule.b);
+                            if target.insert(key, rule).is_some() {
+                                errors.push(err(path, "two rules for the same pair".into()));
+                            }
+                        }
+                    }
+                    Err(e) => errors.push(toml_error(path, text, &e, 0)),
+                }
+            } else if path.starts_with("kb/") && path.ends_with(".md") {
+                match article(path, text) {
+                    Ok(a) => pack.articles.push(a),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        validate_references(&pack, &mut errors);
+        if errors.is_empty() {
+            Ok(pack)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn substance(&self, slug: &str) -> Option<&Substance> {
+        self.substances.iter().find(|s| s.slug == slug)
+    }
+
+    pub fn article(&self, slug: &str, lang: Lang) -> Option<&Article> {
+        self.articles
+            .iter()
+            .find(|a| a.slug == slug && a.lang == lang)
+    }
+
+    /// The same article in the other language, if it exists.
+    pub fn translation(&self, article: &Article) -> Option<&Article> {
+        self.articles
+            .iter()
+            .find(|a| a.translation_key == article.translation_key && a.lang != article.lang)
+    }
+}
+
+fn err(file: &str, message: String) -> PackError {
+    PackError {
+        file: file.to_owned(),
+        line: None,
+        message,
+    }
+}
+
+fn check_common(path: &str, reused_text: bool, no_sources: bool, errors: &mut Vec<PackError>) {
+    if reused_text {
+        errors.push(err(
+            path,
+            "reused_text must be false: the pack's text is our own".into(),
+        ));
+    }
+    if no_sources {
+        errors.push(err(
+            path,
+            "no sources: every profile, rule and article cites its facts".into(),
+        ));
+    }
+}
+
+fn article(path: &str, text: &str) -> Result<Article, PackError> {
+    let rest = text
+        .strip_prefix("+++\n")
+        .ok_or_else(|| err(path, "the file must start with +++ front matter".into()))?;
+    let end = rest
+        .find("\n+++")
+        .ok_or_else(|| err(path, "the front matter has no closing +++".into()))?;
+    let front: FrontMatter =
+        toml::from_str(&rest[..end]).map_err(|e| toml_error(path, &rest[..end], &e, 1))?;
+    let lang = Lang::parse(&front.lang)
+        .ok_or_else(|| err(path, format!("unknown lang {:?}", front.lang)))?;
+    let mut errors = Vec::new();
+    check_common(
+        path,
+        front.reused_text,
+        front.sources.is_empty(),
+        &mut errors,
+    );
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e);
+    }
+    let body = rest[end + 4..].trim_start_matches('\n').to_owned();
+    Ok(Article {
+        slug: front.slug,
+        lang,
+        translation_key: front.translation_key,
+        title: front.title,
+        summary: front.summary,
+        topic: front.topic,
+        tags: front.tags,
+        confidence: front.confidence,
+        reviewed_by: front.reviewed_by,
+        reviewed_at: front.reviewed_at,
+        sources: front.sources,
+        body,
+    })
+}
+
+fn validate_references(pack: &Pack, errors: &mut Vec<PackError>) {
+    let classes: std::collections::BTreeSet<&str> =
+        pack.substances.iter().map(|s| s.class.as_str()).collect();
+    for rule in pack.class_rules.values() {
+        for class in [&rule.a, &rule.b] {
+            if !classes.contains(class.as_str()) {
+                errors.push(err(
+                    "combinations/classes.toml",
+                    format!("unknown class {class:?}"),
+                ));
+            }
+        }
+    }
+    for rule in pack.pair_rules.values() {
+        for slug in [&rule.a, &rule.b] {
+            if pack.substance(slug).is_none() {
+                errors.push(err(
+                    "combinations/pairs.toml",
+                    format!("unknown substance {slug:?}"),
+                ));
+            }
+        }
+    }
+}
+
+fn collect(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
+    for file in dir.files() {
+        if let Some(text) = file.contents_utf8() {
+            out.push((
+                file.path().to_string_lossy().replace('\\', "/"),
+                text.to_owned(),
+            ));
+        }
+    }
+    for sub in dir.dirs() {
+        collect(sub, out);
+    }
+}
+
+fn read_dir(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            read_dir(root, &path, out)?;
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, text));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_is_reported_with_its_file_and_line() {
+        let files = vec![
+            ("substances/bad.toml".to_owned(), "slug = \"bad\"\nclass = 3\n".to_owned()),
+            ("kb/x.en.md".to_owned(), "no front matter".to_owned()),
+            (
+                "combinations/pairs.toml".to_owned(),
+                "[[rule]]\na = \"x\"\nb = \"y\"\ncategory = \"fine\"\nconfidence = \"low\"\nen = \"\"\nru = \"\"\nsources = []\n".to_owned(),
+            ),
+        ];
+        let errors = Pack::from_files(files).unwrap_err();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|e| e.starts_with("substances/bad.toml:2:")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("kb/x.en.md: the file must start")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.starts_with("combinations/pairs.toml:4:")),
+            "{text:?}"
+        );
+    }
+}

@@ -1,0 +1,394 @@
+//! Public content pages: the knowledge base, substance profiles, the combination checker and
+//! search. No JavaScript: the checker is a plain form. Every page says the content is
+//! harm-reduction information, not medical advice, and names its sources.
+
+use super::{Chrome, render};
+use crate::error::PageError;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Router};
+use netreach_content::search::{Kind, search};
+use netreach_content::{Article, Source, Substance, check, render::markdown};
+use netreach_core::Lang;
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/kb", get(kb_index))
+        .route("/kb/{slug}", get(kb_article))
+        .route("/substances", get(substances_index))
+        .route("/substances/{slug}", get(substance_page))
+        .route("/check", get(checker))
+        .route("/search", get(search_page))
+}
+
+struct ArticleLink {
+    slug: String,
+    title: String,
+    summary: String,
+}
+
+struct TopicGroup {
+    label: String,
+    articles: Vec<ArticleLink>,
+}
+
+#[derive(Template)]
+#[template(path = "content/kb_index.html")]
+struct KbIndex<'a> {
+    chrome: Chrome<'a>,
+    groups: Vec<TopicGroup>,
+}
+
+async fn kb_index(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+    let chrome = Chrome::new(&state, lang, "kb-title", "/kb", None);
+    let mut groups: Vec<TopicGroup> = Vec::new();
+    for topic in netreach_core::Topic::ALL {
+        let mut articles: Vec<ArticleLink> = state
+            .content
+            .articles
+            .iter()
+            .filter(|a| a.lang == lang && a.topic == topic.as_str())
+            .map(|a| ArticleLink {
+                slug: a.slug.clone(),
+                title: a.title.clone(),
+                summary: a.summary.clone(),
+            })
+            .collect();
+        articles.sort_by(|a, b| a.title.cmp(&b.title));
+        if !articles.is_empty() {
+            groups.push(TopicGroup {
+                label: chrome.t.get(&format!("topic-{}", topic.as_str())),
+                articles,
+            });
+        }
+    }
+    render(&KbIndex { chrome, groups })
+}
+
+struct SourceView {
+    id: String,
+    text: String,
+    link: Option<String>,
+}
+
+fn sources(list: &[Source]) -> Vec<SourceView> {
+    list.iter()
+        .map(|s| SourceView {
+            id: s.id.clone(),
+            text: format!("{}. {}, {}.", s.title, s.publisher, s.year),
+            link: s.link(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "content/article.html")]
+struct ArticlePage<'a> {
+    chrome: Chrome<'a>,
+    body: String,
+    sources: Vec<SourceView>,
+    other: Option<String>,
+    reviewed: bool,
+}
+
+fn find_article<'p>(state: &'p AppState, slug: &str, lang: Lang) -> Option<&'p Article> {
+    state
+        .content
+        .article(slug, lang)
+        .or_else(|| state.content.article(slug, lang.other()))
+}
+
+async fn kb_article(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let article = find_article(&state, &slug, lang).ok_or(PageError::NotFound)?;
+    let mut chrome = Chrome::new(&state, lang, "kb-title", &format!("/kb/{slug}"), None);
+    chrome.title = article.title.clone();
+    let other = state
+        .content
+        .translation(article)
+        .map(|t| format!("/kb/{}?lang={}", t.slug, t.lang.code()));
+    Ok(render(&ArticlePage {
+        chrome,
+        body: markdown(&article.body),
+        sources: sources(&article.sources),
+        other,
+        reviewed: !article.reviewed_by.is_empty(),
+    }))
+}
+
+struct SubstanceLink {
+    slug: String,
+    name: String,
+    class: String,
+}
+
+#[derive(Template)]
+#[template(path = "content/substances.html")]
+struct SubstancesIndex<'a> {
+    chrome: Chrome<'a>,
+    substances: Vec<SubstanceLink>,
+}
+
+fn class_label(chrome: &Chrome<'_>, class: &str) -> String {
+    chrome.t.get(&format!("class-{}", class.replace('_', "-")))
+}
+
+async fn substances_index(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+) -> Response {
+    let chrome = Chrome::new(&state, lang, "substances-title", "/substances", None);
+    let mut substances: Vec<SubstanceLink> = state
+        .content
+        .substances
+        .iter()
+        .map(|s| SubstanceLink {
+            slug: s.slug.clone(),
+            name: s.name(lang).to_owned(),
+            class: class_label(&chrome, &s.class),
+        })
+        .collect();
+    substances.sort_by_key(|s| s.name.to_lowercase());
+    render(&SubstancesIndex { chrome, substances })
+}
+
+#[derive(Template)]
+#[template(path = "content/substance.html")]
+struct SubstancePage<'a> {
+    chrome: Chrome<'a>,
+    slug: String,
+    name: String,
+    class: String,
+    street_names: String,
+    routes: String,
+    onset: Option<String>,
+    duration: Option<String>,
+    summary: String,
+    effects: String,
+    risks: String,
+    advice: String,
+    sources: Vec<SourceView>,
+}
+
+async fn substance_page(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let s: &Substance = state.content.substance(&slug).ok_or(PageError::NotFound)?;
+    let mut chrome = Chrome::new(
+        &state,
+        lang,
+        "substances-title",
+        &format!("/substances/{slug}"),
+        None,
+    );
+    chrome.title = s.name(lang).to_owned();
+    let texts = s.texts(lang);
+    let timed = |t: &netreach_content::Timed| match lang {
+        Lang::En => format!("{} [{}]", t.en, t.source),
+        Lang::Ru => format!("{} [{}]", t.ru, t.source),
+    };
+    let timing = s.timing.clone().unwrap_or_default();
+    Ok(render(&SubstancePage {
+        class: class_label(&chrome, &s.class),
+        slug: s.slug.clone(),
+        name: s.name(lang).to_owned(),
+        street_names: s.street_names(lang).join(", "),
+        routes: s.routes.list.join(", "),
+        onset: timing.onset.as_ref().map(timed),
+        duration: timing.duration.as_ref().map(timed),
+        summary: markdown(&texts.summary),
+        effects: markdown(&texts.effects),
+        risks: markdown(&texts.risks),
+        advice: markdown(&texts.advice),
+        sources: sources(&s.sources),
+        chrome,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CheckQuery {
+    /// Chosen substance slugs (`s=heroin&s=alcohol`).
+    #[serde(default)]
+    s: Vec<String>,
+    /// Narrows the list of substances to choose from, in either language.
+    #[serde(default)]
+    q: String,
+}
+
+struct Choice {
+    slug: String,
+    name: String,
+    checked: bool,
+}
+
+struct PairView {
+    a: String,
+    b: String,
+    category: &'static str,
+    label: String,
+    note: String,
+    sources: Vec<SourceView>,
+}
+
+#[derive(Template)]
+#[template(path = "content/check.html")]
+struct CheckPage<'a> {
+    chrome: Chrome<'a>,
+    choices: Vec<Choice>,
+    q: String,
+    pairs: Vec<PairView>,
+    error: Option<String>,
+}
+
+async fn checker(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    axum_extra_query: axum::extract::RawQuery,
+) -> Response {
+    let query: CheckQuery = axum_extra_query
+        .0
+        .as_deref()
+        .map(parse_check_query)
+        .unwrap_or_default();
+    let chrome = Chrome::new(&state, lang, "check-title", "/check", None);
+    let needle = query.q.trim().to_lowercase();
+    let mut choices: Vec<Choice> = state
+        .content
+        .substances
+        .iter()
+        .filter(|s| {
+            needle.is_empty()
+                || query.s.contains(&s.slug)
+                || Lang::ALL.iter().any(|l| {
+                    s.name(*l).to_lowercase().contains(&needle)
+                        || s.street_names(*l)
+                            .iter()
+                            .any(|n| n.to_lowercase().contains(&needle))
+                })
+        })
+        .map(|s| Choice {
+            slug: s.slug.clone(),
+            name: s.name(lang).to_owned(),
+            checked: query.s.contains(&s.slug),
+        })
+        .collect();
+    choices.sort_by_key(|c| c.name.to_lowercase());
+    let chosen: Vec<&Substance> = query
+        .s
+        .iter()
+        .filter_map(|slug| state.content.substance(slug))
+        .collect();
+    let error = match chosen.len() {
+        0 => None,
+        1 => Some(chrome.t.get("check-error-too-few")),
+        n if n > 6 => Some(chrome.t.get("check-error-too-many")),
+        _ => None,
+    };
+    let pairs = if error.is_none() {
+        check(&state.content, &chosen)
+            .into_iter()
+            .map(|p| PairView {
+                a: p.a.name(lang).to_owned(),
+                b: p.b.name(lang).to_owned(),
+                category: p.category.as_str(),
+                label: chrome.t.get(&format!(
+                    "category-{}",
+                    p.category.as_str().replace('_', "-")
+                )),
+                note: p
+                    .note(lang)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| chrome.t.get("check-no-rule")),
+                sources: p.rule.map(|r| sources(&r.sources)).unwrap_or_default(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    render(&CheckPage {
+        chrome,
+        choices,
+        q: query.q,
+        pairs,
+        error,
+    })
+}
+
+/// `s` repeats, which a plain struct query extractor does not collect.
+fn parse_check_query(raw: &str) -> CheckQuery {
+    let mut query = CheckQuery::default();
+    for (k, v) in form_urlencoded::parse(raw.as_bytes()) {
+        match k.as_ref() {
+            "s" if query.s.len() < 20 && !query.s.contains(&v.to_string()) => {
+                query.s.push(v.into_owned())
+            }
+            "q" => query.q = v.chars().take(100).collect(),
+            _ => {}
+        }
+    }
+    query
+}
+
+pub fn parse_slugs(raw: Option<&str>) -> Vec<String> {
+    raw.map(parse_check_query).unwrap_or_default().s
+}
+
+struct HitView {
+    url: String,
+    title: String,
+    kind_label: String,
+    lang: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "content/search.html")]
+struct SearchPage<'a> {
+    chrome: Chrome<'a>,
+    q: String,
+    hits: Vec<HitView>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn search_page(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Query(query): Query<SearchQuery>,
+) -> Response {
+    let chrome = Chrome::new(&state, lang, "search-title", "/search", None);
+    let q: String = query.q.chars().take(100).collect();
+    let hits = search(&state.content, &q, lang, 20)
+        .into_iter()
+        .map(|h| HitView {
+            url: hit_url(&h),
+            kind_label: chrome.t.get(match h.kind {
+                Kind::Article => "search-kind-article",
+                Kind::Substance => "search-kind-substance",
+            }),
+            title: h.title,
+            lang: h.lang.code(),
+        })
+        .collect();
+    render(&SearchPage { chrome, q, hits })
+}
+
+/// Where a search hit lives on the public site.
+pub fn hit_url(hit: &netreach_content::search::Hit) -> String {
+    match hit.kind {
+        Kind::Article => format!("/kb/{}?lang={}", hit.slug, hit.lang.code()),
+        Kind::Substance => format!("/substances/{}?lang={}", hit.slug, hit.lang.code()),
+    }
+}

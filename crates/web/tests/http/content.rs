@@ -1,0 +1,194 @@
+use netreach_testkit::TestApp;
+use serde_json::Value;
+
+const CATEGORIES: [&str; 7] = [
+    "dangerous",
+    "unsafe",
+    "caution",
+    "low_risk_synergy",
+    "low_risk_no_synergy",
+    "low_risk_decrease",
+    "unknown",
+];
+
+#[tokio::test]
+async fn the_knowledge_base_is_public_in_both_languages_with_sources() {
+    let app = TestApp::spawn().await;
+    let index = app.browser.get_text("/kb").await;
+    assert!(index.contains("/kb/naloxone") && index.contains("Overdose or emergency"));
+    let article = app.browser.get("/kb/naloxone").await;
+    assert_eq!(article.status(), 200);
+    let html = article.text().await.unwrap();
+    assert!(html.contains("<h2>Sources</h2>") && html.contains("World Health Organization"));
+    assert!(html.contains("not medical advice"));
+    assert!(
+        html.contains("/kb/naloxone?lang=ru"),
+        "link to the Russian version"
+    );
+    assert!(!html.to_lowercase().contains("<script"));
+    assert!(
+        html.len() < 16 * 1024,
+        "article page is {} bytes",
+        html.len()
+    );
+    let ru = app.new_browser().get_text("/kb/naloxone?lang=ru").await;
+    assert!(
+        ru.contains("<html lang=\"ru\">") && ru.contains("Источники") && ru.contains("Налоксон"),
+        "{ru}"
+    );
+    assert_eq!(app.browser.get("/kb/no-such-article").await.status(), 404);
+}
+
+#[tokio::test]
+async fn substance_profiles_show_effects_risks_advice_and_sources() {
+    let app = TestApp::spawn().await;
+    let list = app.browser.get_text("/substances").await;
+    assert!(list.contains("/substances/heroin") && list.contains("/substances/alpha-pvp"));
+    let heroin = app.browser.get_text("/substances/heroin").await;
+    for part in [
+        "Effects",
+        "Risks",
+        "Safer use",
+        "Sources",
+        "opioid",
+        "not medical advice",
+    ] {
+        assert!(heroin.contains(part), "{part} missing");
+    }
+    let ru = app
+        .new_browser()
+        .get_text("/substances/heroin?lang=ru")
+        .await;
+    assert!(ru.contains("Героин") && ru.contains("Как снизить риски"));
+    assert_eq!(
+        app.browser.get("/substances/unobtainium").await.status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_checker_works_without_javascript_and_ranks_danger_first() {
+    let app = TestApp::spawn().await;
+    let form = app.browser.get_text("/check").await;
+    assert!(form.contains("type=\"checkbox\" name=\"s\" value=\"heroin\""));
+    let result = app
+        .browser
+        .get_text("/check?s=cannabis&s=heroin&s=alcohol")
+        .await;
+    let first = result.find("risk-").unwrap();
+    assert!(
+        result[first..].starts_with("risk-dangerous"),
+        "most dangerous first"
+    );
+    assert!(
+        result.contains("Heroin + Alcohol")
+            || result.contains("Alcohol + Heroin")
+            || result.contains("heroin"),
+        "{result}"
+    );
+    assert!(result.contains("Ask a worker about this"));
+    assert!(
+        app.browser
+            .get_text("/check?s=heroin")
+            .await
+            .contains("Choose at least two substances.")
+    );
+    let seven = "/check?s=heroin&s=alcohol&s=cocaine&s=mdma&s=ketamine&s=lsd&s=ghb";
+    assert!(
+        app.browser
+            .get_text(seven)
+            .await
+            .contains("Choose at most six substances.")
+    );
+    let filtered = app.browser.get_text("/check?q=мефедрон").await;
+    assert!(
+        filtered.contains("value=\"mephedrone\"") && !filtered.contains("value=\"heroin\""),
+        "filter by a Russian name"
+    );
+    assert!(!result.to_lowercase().contains("<script"));
+}
+
+#[tokio::test]
+async fn the_check_api_answers_with_categories_notes_and_sources() {
+    let app = TestApp::spawn().await;
+    let body: Value = reqwest::get(app.url("/api/v1/check?s=heroin&s=alcohol"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pair = &body["pairs"][0];
+    assert_eq!(pair["category"], "dangerous", "{body}");
+    assert!(pair["note"].as_str().unwrap().len() > 20);
+    assert!(!pair["sources"].as_array().unwrap().is_empty());
+    let ru: Value = reqwest::get(app.url("/api/v1/check?s=tramadol&s=ssris&s=mdma&lang=ru"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let pairs = ru["pairs"].as_array().unwrap();
+    assert_eq!(pairs.len(), 3);
+    for p in pairs {
+        assert!(CATEGORIES.contains(&p["category"].as_str().unwrap()));
+    }
+    assert!(
+        pairs[0]["note"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('а'..='я').contains(&c))
+    );
+    for bad in [
+        "/api/v1/check?s=heroin",
+        "/api/v1/check?s=heroin&s=unobtainium",
+        "/api/v1/check",
+    ] {
+        let response = reqwest::get(app.url(bad)).await.unwrap();
+        assert_eq!(response.status(), 422, "{bad}");
+        let body: Value = response.json().await.unwrap();
+        assert!(body["error"]["code"].is_string());
+    }
+}
+
+#[tokio::test]
+async fn search_finds_articles_and_substances_in_either_language() {
+    let app = TestApp::spawn().await;
+    let body: Value = reqwest::get(app.url("/api/v1/search?q=naloxone&lang=en"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let results = body["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["kind"] == "article" && r["url"] == "/kb/naloxone?lang=en"),
+        "{body}"
+    );
+    let typo: Value = reqwest::get(app.url("/api/v1/search?q=haroin"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        typo["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["slug"] == "heroin")
+    );
+    let page = app
+        .browser
+        .get_text("/search?q=%D0%B3%D0%B5%D1%80%D0%BE%D0%B8%D0%BD&lang=ru")
+        .await;
+    assert!(page.contains("/substances/heroin?lang=ru"), "{page}");
+    assert!(
+        app.new_browser()
+            .get_text("/search?q=zzzzqqq")
+            .await
+            .contains("Nothing found")
+    );
+}
