@@ -63,11 +63,25 @@ enum Command {
     },
     /// Measure message throughput, inbox latency and size per message (empty database only)
     Bench(bench::BenchArgs),
+    /// Import or export the content pack (knowledge base, substances, combination rules)
+    Content {
+        #[command(subcommand)]
+        command: ContentCommand,
+    },
     /// Check the configuration
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ContentCommand {
+    /// Validate every file of a pack directory and, only if all are valid, make it the
+    /// published pack (running servers reload it within a minute)
+    Import { dir: PathBuf },
+    /// Write the published pack (or the bundled one, before any import) as files
+    Export { dir: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +157,39 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin { command } => admin::run(settings, command).await,
+        Command::Content { command } => {
+            let (state, _) = open(settings).await?;
+            let result = match command {
+                ContentCommand::Import { dir } => {
+                    match netreach_web::published::import(&state, &dir).await {
+                        Ok(r) => {
+                            say(&format!(
+                                "imported {} files: {} substances, {} combination rules, {} articles (version {})",
+                                r.files, r.substances, r.rules, r.articles, r.version
+                            ));
+                            Ok(())
+                        }
+                        Err(netreach_web::published::ContentError::Invalid(errors)) => {
+                            for e in &errors {
+                                say(&format!("{e}"));
+                            }
+                            Err(anyhow::anyhow!(
+                                "{} problem(s) found; nothing was imported",
+                                errors.len()
+                            ))
+                        }
+                        Err(e) => Err(e.into()),
+                    }
+                }
+                ContentCommand::Export { dir } => {
+                    let n = netreach_web::published::export(&state, &dir).await?;
+                    say(&format!("exported {n} files to {}", dir.display()));
+                    Ok(())
+                }
+            };
+            state.store.close().await;
+            result
+        }
         Command::Bench(args) => {
             let explicit = cli.global.database_url.is_some()
                 || std::env::var_os("NETREACH_DATABASE_URL").is_some();

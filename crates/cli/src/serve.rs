@@ -19,12 +19,16 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
         tracing::info!(version = m.version, description = %m.description, "migration applied");
     }
     first_access(&state, demo).await?;
+    if let Err(e) = netreach_web::published::refresh(&state).await {
+        tracing::error!(error = %e, "the imported content pack does not load; serving the bundled one");
+    }
 
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let (stop_tx, stop_rx) = watch::channel(false);
-    let jobs = tokio::spawn(purge_loop(state.clone(), stop_rx));
+    let jobs = tokio::spawn(purge_loop(state.clone(), stop_rx.clone()));
+    let content_job = tokio::spawn(content_loop(state.clone(), stop_rx));
     let bound = listener.local_addr().unwrap_or(listen);
     tracing::info!(address = %bound, backend = state.store.backend().name(), "netreach is listening");
     say(&format!("listening on http://{bound}"));
@@ -34,6 +38,7 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!("shutting down: requests finished");
     let _ = stop_tx.send(true);
     let _ = jobs.await;
+    let _ = content_job.await;
     state.store.close().await;
     Ok(())
 }
@@ -104,6 +109,22 @@ async fn purge_loop(state: AppState, mut stop: watch::Receiver<bool>) {
                     Ok(n) if n > 0 => tracing::info!(conversations = n, "conversations deleted by the retention policy"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "retention run failed"),
+                }
+            }
+            _ = stop.changed() => break,
+        }
+    }
+}
+
+/// Every 30 seconds: reloads the content pack when another node (or the CLI) imported a new one.
+async fn content_loop(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(Duration::from_secs(30));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                if let Err(e) = netreach_web::published::refresh(&state).await {
+                    tracing::error!(error = %e, "content reload failed");
                 }
             }
             _ = stop.changed() => break,

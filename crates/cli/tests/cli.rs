@@ -675,3 +675,103 @@ async fn the_first_admin_made_on_the_command_line_gets_the_inbox_key_and_recover
     );
     server.stop().await;
 }
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn content(data: &Path, args: &[&str]) -> std::process::Output {
+    netreach(data)
+        .arg("content")
+        .args(args)
+        .output()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn content_export_import_export_is_byte_identical_and_invalid_packs_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (first, second) = (dir.path().join("first"), dir.path().join("second"));
+    let out = content(&data, &["export", first.to_str().unwrap()]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(first.join("substances/heroin.toml").exists());
+
+    // A broken copy: every problem is reported with file and line, and nothing is imported.
+    let broken = dir.path().join("broken");
+    netreach_content::write_files(&broken, &netreach_content::read_files(&first).unwrap()).unwrap();
+    let heroin = std::fs::read_to_string(broken.join("substances/heroin.toml")).unwrap();
+    std::fs::write(
+        broken.join("substances/heroin.toml"),
+        heroin.replace("class = \"opioid\"", "class = 7"),
+    )
+    .unwrap();
+    std::fs::write(broken.join("kb/naloxone.en.md"), "no front matter here").unwrap();
+    let refused = content(&data, &["import", broken.to_str().unwrap()]).await;
+    assert!(!refused.status.success());
+    let report = String::from_utf8_lossy(&refused.stdout);
+    assert!(
+        report.contains("substances/heroin.toml:") && report.contains("kb/naloxone.en.md"),
+        "{report}"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("nothing was imported"));
+
+    // An edited copy imports, and the public site shows the edit.
+    let edited = dir.path().join("edited");
+    netreach_content::write_files(&edited, &netreach_content::read_files(&first).unwrap()).unwrap();
+    let article = std::fs::read_to_string(edited.join("kb/naloxone.en.md")).unwrap();
+    std::fs::write(
+        edited.join("kb/naloxone.en.md"),
+        article.replacen("title = \"", "title = \"Edited: ", 1),
+    )
+    .unwrap();
+    let imported = content(&data, &["import", edited.to_str().unwrap()]).await;
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(String::from_utf8_lossy(&imported.stdout).contains("substances"));
+    let out = content(&data, &["export", second.to_str().unwrap()]).await;
+    assert!(out.status.success());
+    assert_eq!(
+        snapshot(&edited),
+        snapshot(&second),
+        "export -> import -> export changed bytes"
+    );
+
+    let server = serve(&data, &[]).await;
+    let page = netreach_testkit::http_client()
+        .get(format!("{}/kb/naloxone", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Edited: "), "the imported pack is not served");
+    server.stop().await;
+}

@@ -12,7 +12,7 @@ pub mod render;
 pub mod search;
 
 pub use model::{Article, Rule, Source, Substance, Texts, Timed, Timing};
-pub use pack::{Pack, PackError};
+pub use pack::{Pack, PackError, bundled_files, read_files, write_files};
 
 use netreach_core::Lang;
 use netreach_core::combination::{Category, pairs, resolve};

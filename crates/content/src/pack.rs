@@ -47,18 +47,49 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error, line_offset: usize) -
     }
 }
 
+/// The files of the pack compiled into the binary: (path relative to the pack root, text).
+pub fn bundled_files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    collect(&BUNDLED, &mut files);
+    files.sort();
+    files
+}
+
+/// Every text file under a directory: (path relative to it, text exactly as read), sorted.
+pub fn read_files(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
+    let mut files = Vec::new();
+    read_dir(dir, dir, &mut files)?;
+    files.sort();
+    Ok(files)
+}
+
+/// Writes files under a directory, creating folders; the bytes are exactly the texts given.
+pub fn write_files(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
+    for (path, text) in files {
+        if path.split('/').any(|part| part == ".." || part.is_empty()) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("unsafe path {path}"),
+            ));
+        }
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(target, text)?;
+    }
+    Ok(())
+}
+
 impl Pack {
     /// The pack compiled into the binary.
     pub fn bundled() -> Result<Pack, Vec<PackError>> {
-        let mut files = Vec::new();
-        collect(&BUNDLED, &mut files);
-        Pack::from_files(files)
+        Pack::from_files(bundled_files())
     }
 
     /// A pack in a directory with the same layout (`substances/`, `combinations/`, `kb/`).
     pub fn load(dir: &Path) -> Result<Pack, Vec<PackError>> {
-        let mut files = Vec::new();
-        read_dir(dir, dir, &mut files).map_err(|e| {
+        let files = read_files(dir).map_err(|e| {
             vec![PackError {
                 file: dir.display().to_string(),
                 line: None,

@@ -256,4 +256,16 @@ pub trait TeamStore: Send + Sync {
         now: OffsetDateTime,
         window: time::Duration,
     ) -> StoreResult<u64>;
+
+    // --- content pack ---
+    /// The imported pack's files (path, text), sorted by path; empty when none was imported.
+    async fn content_files(&self) -> StoreResult<Vec<(String, String)>>;
+    /// Replaces the whole pack in one transaction and returns the new version.
+    async fn replace_content(
+        &self,
+        files: Vec<(String, String)>,
+        at: OffsetDateTime,
+    ) -> StoreResult<i64>;
+    /// The pack's version; 0 before the first import.
+    async fn content_version(&self) -> StoreResult<i64>;
 }

@@ -80,7 +80,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "conversations",
                 "team",
                 "budgets",
-                "inbox indexes"
+                "inbox indexes",
+                "content"
             ],
             "{backend:?}"
         );
@@ -1242,6 +1243,32 @@ async fn budgets_count_uses_per_window_for_every_node() {
                 .unwrap(),
             2
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_content_pack_is_replaced_whole_and_versioned() {
+    on_each_backend(|store| async move {
+        assert_eq!(store.content_version().await.unwrap(), 0);
+        assert!(store.content_files().await.unwrap().is_empty());
+        let first = vec![
+            ("kb/a.en.md".to_owned(), "+++\nÀ é ё\n".to_owned()),
+            ("substances/x.toml".to_owned(), "slug = \"x\"\n".to_owned()),
+        ];
+        assert_eq!(store.replace_content(first.clone(), t0()).await.unwrap(), 1);
+        assert_eq!(store.content_files().await.unwrap(), first);
+        let second = vec![("kb/b.ru.md".to_owned(), "текст".to_owned())];
+        assert_eq!(
+            store.replace_content(second.clone(), t0()).await.unwrap(),
+            2
+        );
+        assert_eq!(
+            store.content_files().await.unwrap(),
+            second,
+            "old files must go"
+        );
+        assert_eq!(store.content_version().await.unwrap(), 2);
     })
     .await;
 }

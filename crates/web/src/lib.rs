@@ -17,6 +17,7 @@ pub mod keys;
 pub mod middleware;
 pub mod notify;
 mod pages;
+pub mod published;
 pub mod settings;
 mod state;
 
@@ -55,7 +56,7 @@ pub fn state(
         )
     })?;
     Ok(AppState {
-        content: std::sync::Arc::new(content),
+        content: std::sync::Arc::new(published::Published::new(content)),
         typical_response: Default::default(),
         http,
         codenames,

@@ -18,8 +18,8 @@ pub struct AppState {
     pub codenames: Arc<crate::conversations::CodenameGate>,
     /// For outgoing notifications (rustls with the ring provider).
     pub http: reqwest::Client,
-    /// The published content (the bundled pack).
-    pub content: Arc<netreach_content::Pack>,
+    /// The published content pack (imported, or the bundled one).
+    pub content: Arc<crate::published::Published>,
     /// The home page's typical response time and when it was computed.
     pub typical_response: Arc<std::sync::Mutex<Option<CachedResponseTime>>>,
 }

@@ -136,4 +136,51 @@ impl TeamStore for SqlStore {
         .await?;
         Ok(u64::try_from(row.try_get::<i64, _>("used")?).unwrap_or(0))
     }
+
+    async fn content_files(&self) -> StoreResult<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT path, body FROM content_files ORDER BY path")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((text(r, "path")?, text(r, "body")?)))
+            .collect()
+    }
+
+    async fn replace_content(
+        &self,
+        files: Vec<(String, String)>,
+        when: OffsetDateTime,
+    ) -> StoreResult<i64> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM content_files")
+            .execute(&mut *tx)
+            .await?;
+        for (path, body) in files {
+            sqlx::query("INSERT INTO content_files (path, body, updated_at) VALUES ($1, $2, $3)")
+                .bind(path)
+                .bind(body)
+                .bind(netreach_core::clock::to_unix(when))
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row = sqlx::query(
+            "INSERT INTO content_meta (id, version) VALUES (1, 1) \
+             ON CONFLICT (id) DO UPDATE SET version = content_meta.version + 1 RETURNING version",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        let version: i64 = row.try_get("version")?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn content_version(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT version FROM content_meta WHERE id = 1")
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get("version")?,
+            None => 0,
+        })
+    }
 }

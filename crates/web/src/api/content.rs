@@ -66,11 +66,12 @@ pub async fn check(
     axum::Extension(ui_lang): axum::Extension<Lang>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<CheckResult>, ApiError> {
+    let pack = state.content.pack();
     let lang = lang_of(raw.as_deref(), ui_lang);
     let slugs = parse_slugs(raw.as_deref());
     let mut chosen: Vec<&Substance> = Vec::new();
     for slug in &slugs {
-        let substance = state.content.substance(slug).ok_or_else(|| {
+        let substance = pack.substance(slug).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unknown_substance",
@@ -86,7 +87,7 @@ pub async fn check(
             "error-choose-2-to-6",
         ));
     }
-    let pairs = check_pairs(&state.content, &chosen)
+    let pairs = check_pairs(&pack, &chosen)
         .into_iter()
         .map(|p| Pair {
             a: p.a.slug.clone(),
@@ -142,13 +143,14 @@ pub async fn search(
     axum::Extension(ui_lang): axum::Extension<Lang>,
     Query(params): Query<SearchParams>,
 ) -> Json<SearchResults> {
+    let pack = state.content.pack();
     let lang = params
         .lang
         .as_deref()
         .and_then(Lang::parse)
         .unwrap_or(ui_lang);
     let q: String = params.q.unwrap_or_default().chars().take(100).collect();
-    let results = find(&state.content, &q, lang, 20)
+    let results = find(&pack, &q, lang, 20)
         .into_iter()
         .map(|h| SearchHit {
             kind: match h.kind {

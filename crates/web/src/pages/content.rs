@@ -44,11 +44,11 @@ struct KbIndex<'a> {
 }
 
 async fn kb_index(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
+    let pack = state.content.pack();
     let chrome = Chrome::new(&state, lang, "kb-title", "/kb", None);
     let mut groups: Vec<TopicGroup> = Vec::new();
     for topic in netreach_core::Topic::ALL {
-        let mut articles: Vec<ArticleLink> = state
-            .content
+        let mut articles: Vec<ArticleLink> = pack
             .articles
             .iter()
             .filter(|a| a.lang == lang && a.topic == topic.as_str())
@@ -95,11 +95,13 @@ struct ArticlePage<'a> {
     reviewed: bool,
 }
 
-fn find_article<'p>(state: &'p AppState, slug: &str, lang: Lang) -> Option<&'p Article> {
-    state
-        .content
-        .article(slug, lang)
-        .or_else(|| state.content.article(slug, lang.other()))
+fn find_article<'p>(
+    pack: &'p netreach_content::Pack,
+    slug: &str,
+    lang: Lang,
+) -> Option<&'p Article> {
+    pack.article(slug, lang)
+        .or_else(|| pack.article(slug, lang.other()))
 }
 
 async fn kb_article(
@@ -107,11 +109,11 @@ async fn kb_article(
     Extension(lang): Extension<Lang>,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
-    let article = find_article(&state, &slug, lang).ok_or(PageError::NotFound)?;
+    let pack = state.content.pack();
+    let article = find_article(&pack, &slug, lang).ok_or(PageError::NotFound)?;
     let mut chrome = Chrome::new(&state, lang, "kb-title", &format!("/kb/{slug}"), None);
     chrome.title = article.title.clone();
-    let other = state
-        .content
+    let other = pack
         .translation(article)
         .map(|t| format!("/kb/{}?lang={}", t.slug, t.lang.code()));
     Ok(render(&ArticlePage {
@@ -144,9 +146,9 @@ async fn substances_index(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
 ) -> Response {
+    let pack = state.content.pack();
     let chrome = Chrome::new(&state, lang, "substances-title", "/substances", None);
-    let mut substances: Vec<SubstanceLink> = state
-        .content
+    let mut substances: Vec<SubstanceLink> = pack
         .substances
         .iter()
         .map(|s| SubstanceLink {
@@ -182,7 +184,8 @@ async fn substance_page(
     Extension(lang): Extension<Lang>,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
-    let s: &Substance = state.content.substance(&slug).ok_or(PageError::NotFound)?;
+    let pack = state.content.pack();
+    let s: &Substance = pack.substance(&slug).ok_or(PageError::NotFound)?;
     let mut chrome = Chrome::new(
         &state,
         lang,
@@ -254,6 +257,7 @@ async fn checker(
     Extension(lang): Extension<Lang>,
     axum_extra_query: axum::extract::RawQuery,
 ) -> Response {
+    let pack = state.content.pack();
     let query: CheckQuery = axum_extra_query
         .0
         .as_deref()
@@ -261,8 +265,7 @@ async fn checker(
         .unwrap_or_default();
     let chrome = Chrome::new(&state, lang, "check-title", "/check", None);
     let needle = query.q.trim().to_lowercase();
-    let mut choices: Vec<Choice> = state
-        .content
+    let mut choices: Vec<Choice> = pack
         .substances
         .iter()
         .filter(|s| {
@@ -285,7 +288,7 @@ async fn checker(
     let chosen: Vec<&Substance> = query
         .s
         .iter()
-        .filter_map(|slug| state.content.substance(slug))
+        .filter_map(|slug| pack.substance(slug))
         .collect();
     let error = match chosen.len() {
         0 => None,
@@ -294,7 +297,7 @@ async fn checker(
         _ => None,
     };
     let pairs = if error.is_none() {
-        check(&state.content, &chosen)
+        check(&pack, &chosen)
             .into_iter()
             .map(|p| PairView {
                 a: p.a.name(lang).to_owned(),
@@ -368,9 +371,10 @@ async fn search_page(
     Extension(lang): Extension<Lang>,
     Query(query): Query<SearchQuery>,
 ) -> Response {
+    let pack = state.content.pack();
     let chrome = Chrome::new(&state, lang, "search-title", "/search", None);
     let q: String = query.q.chars().take(100).collect();
-    let hits = search(&state.content, &q, lang, 20)
+    let hits = search(&pack, &q, lang, 20)
         .into_iter()
         .map(|h| HitView {
             url: hit_url(&h),
