@@ -142,3 +142,105 @@ mod tests {
         assert!(within_one_edit("heroin", "haroin") && !within_one_edit("heroin", "harain"));
     }
 }
+
+/// Suggestions for a client's question, computed in memory only: up to `limit` articles and
+/// substances in the client's language that share the most meaningful words with it. The
+/// question is never indexed, stored or logged.
+pub fn suggest(pack: &Pack, question: &str, lang: Lang, limit: usize) -> Vec<Hit> {
+    let query: Vec<String> = words(question)
+        .into_iter()
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    if query.is_empty() {
+        return Vec::new();
+    }
+    let count = |title: &[String], body: &[String]| -> u32 {
+        query
+            .iter()
+            .map(|q| {
+                let hit = |w: &String| {
+                    w.starts_with(q.as_str()) || (q.chars().count() >= 5 && within_one_edit(q, w))
+                };
+                if title.iter().any(hit) {
+                    3
+                } else if body.iter().any(hit) {
+                    1
+                } else {
+                    0
+                }
+            })
+            .sum()
+    };
+    let mut hits = Vec::new();
+    for a in pack.articles.iter().filter(|a| a.lang == lang) {
+        let score = count(
+            &words(&a.title),
+            &words(&format!("{} {}", a.summary, a.tags.join(" "))),
+        );
+        if score >= 3 {
+            hits.push(Hit {
+                kind: Kind::Article,
+                slug: a.slug.clone(),
+                title: a.title.clone(),
+                lang,
+                score,
+            });
+        }
+    }
+    for s in &pack.substances {
+        let names = words(&format!(
+            "{} {} {}",
+            s.name(lang),
+            s.street_names(lang).join(" "),
+            s.slug
+        ));
+        let score = count(&names, &[]);
+        if score >= 3 {
+            hits.push(Hit {
+                kind: Kind::Substance,
+                slug: s.slug.clone(),
+                title: s.name(lang).to_owned(),
+                lang,
+                score,
+            });
+        }
+    }
+    hits.sort_by_key(|h| (std::cmp::Reverse(h.score), h.title.clone()));
+    hits.truncate(limit);
+    hits
+}
+
+#[cfg(test)]
+mod suggest_tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_match_the_question_in_its_language() {
+        let pack = Pack::bundled().unwrap_or_else(|e| panic!("{e:?}"));
+        let en = suggest(
+            &pack,
+            "My friend took heroin and now he is not breathing well, do we need naloxone?",
+            Lang::En,
+            3,
+        );
+        assert!(!en.is_empty() && en.len() <= 3);
+        assert!(en.iter().all(|h| h.lang == Lang::En));
+        assert!(
+            en.iter()
+                .any(|h| h.slug == "heroin" || h.slug == "naloxone"),
+            "{en:?}"
+        );
+        let ru = suggest(
+            &pack,
+            "Можно ли смешивать мефедрон и алкоголь?",
+            Lang::Ru,
+            3,
+        );
+        assert!(
+            ru.iter()
+                .any(|h| h.slug == "mephedrone" || h.slug == "alcohol"),
+            "{ru:?}"
+        );
+        assert!(suggest(&pack, "hi", Lang::En, 3).is_empty());
+    }
+}

@@ -175,3 +175,5 @@ class-alpha2-agonist = alpha-2 agonist (xylazine)
 class-other = other
 error-unknown-substance = Unknown substance. Use the slugs listed at /substances, e.g. heroin or alcohol.
 error-choose-2-to-6 = Choose two to six substances.
+thread-while-you-wait = While you wait, this may help
+check-reply-heading = What is known about mixing these:

@@ -221,3 +221,5 @@ error-canned-title = Give the canned reply a title of 1 to 100 characters.
 error-canned-body = Write the text of the canned reply (not longer than a message).
 error-canned-lang = Choose the language of the canned reply.
 error-tag = A tag has 1 to 32 letters, digits or dashes.
+conversation-insert-check = Insert a mixing check (substances, comma-separated)
+conversation-insert = Insert

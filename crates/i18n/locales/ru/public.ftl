@@ -175,3 +175,5 @@ class-alpha2-agonist = альфа-2-агонист (ксилазин)
 class-other = другое
 error-unknown-substance = Неизвестное вещество. Используйте обозначения со страницы /substances, например heroin или alcohol.
 error-choose-2-to-6 = Выберите от двух до шести веществ.
+thread-while-you-wait = Пока вы ждёте, это может помочь
+check-reply-heading = Что известно о сочетании этих веществ:

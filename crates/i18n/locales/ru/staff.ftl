@@ -225,3 +225,5 @@ error-canned-title = Дайте шаблону название длиной о�
 error-canned-body = Напишите текст шаблона (не длиннее сообщения).
 error-canned-lang = Выберите язык шаблона.
 error-tag = Метка — это от 1 до 32 букв, цифр или дефисов.
+conversation-insert-check = Вставить проверку сочетания (вещества через запятую)
+conversation-insert = Вставить

@@ -315,10 +315,22 @@ struct ThreadPage<'a> {
     error: Option<String>,
     rated: bool,
     max_chars: usize,
+    /// Articles and substances matching the question ("while you wait").
+    suggestions: Vec<(String, String)>,
+    /// When the team is offline: when it will answer.
+    offline: Option<String>,
 }
 
 fn at(t: time::OffsetDateTime) -> String {
     format!("{} {:02}:{:02} UTC", t.date(), t.hour(), t.minute())
+}
+
+fn items_first_question(items: &[ThreadItem]) -> String {
+    items
+        .iter()
+        .find(|i| i.mine)
+        .map(|i| i.body.clone())
+        .unwrap_or_default()
 }
 
 async fn current_access(
@@ -341,7 +353,7 @@ async fn thread_page(
     let entries: Vec<Entry> = service::client_thread(state, access).await?;
     let chrome = Chrome::new(state, lang, "thread-title", "/c", None);
     let intake = entries.iter().find_map(|e| e.intake.clone());
-    let items = entries
+    let items: Vec<ThreadItem> = entries
         .into_iter()
         .filter(|e| e.kind == MessageKind::Message)
         .map(|e| ThreadItem {
@@ -351,7 +363,31 @@ async fn thread_page(
         })
         .collect();
     let status = access.conversation.status;
+    // "While you wait": matched in memory against the first question; never stored or logged.
+    let suggestions = if matches!(status, Status::New) {
+        let first = items_first_question(&items);
+        let pack = state.content.pack();
+        netreach_content::search::suggest(&pack, &first, access.conversation.lang, 3)
+            .into_iter()
+            .map(|h| (crate::pages::content::hit_url(&h), h.title))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let team = crate::availability::team_status(state).await?;
+    let offline = match team.availability {
+        Some(
+            netreach_core::availability::Availability::Offline { .. }
+            | netreach_core::availability::Availability::Away,
+        ) => Some(match team.back_at {
+            Some(when) => chrome.t.with("home-back-at", "when", &when),
+            None => chrome.t.get("home-away"),
+        }),
+        _ => None,
+    };
     let page = ThreadPage {
+        suggestions,
+        offline,
         status_label: chrome.t.get(&format!("status-{}", status.as_str())),
         solved: matches!(status, Status::Solved | Status::Archived),
         error: error.map(|id| chrome.t.get(id)),

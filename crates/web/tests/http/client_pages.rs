@@ -433,3 +433,28 @@ async fn guessing_codenames_is_throttled_per_browser_session_and_globally() {
         "the global budget holds across sessions"
     );
 }
+
+#[tokio::test]
+async fn while_waiting_the_client_sees_matching_articles_and_the_question_is_not_logged() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let question = "my friend took heroin and is hardly breathing, should I use naloxone";
+    let response = app
+        .browser
+        .post_form(
+            "/ask",
+            &[("topic", "overdose"), ("message", question), ("lang", "en")],
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let thread = app.browser.get_text("/c").await;
+    assert!(thread.contains("While you wait, this may help"), "{thread}");
+    assert!(
+        thread.contains("/kb/naloxone?lang=en") || thread.contains("/substances/heroin?lang=en")
+    );
+    assert!(
+        !netreach_testkit::captured_logs().contains("hardly breathing"),
+        "the question reached the log"
+    );
+}

@@ -195,3 +195,31 @@ async fn changing_ones_password_keeps_inbox_access_and_an_admin_reset_regrants_i
             .contains("readable after password changes")
     );
 }
+
+#[tokio::test]
+async fn staff_insert_a_mixing_check_into_a_reply_in_the_clients_language() {
+    let app = TestApp::spawn().await;
+    let (worker, _) = app.signed_in("anna", Role::Worker).await;
+    let (_, id) = start(&app, "substances", "можно ли смешивать?", "ru").await;
+    let page = worker
+        .get_text(&format!(
+            "/staff/conversations/{id}?check=heroin,%20Alcohol"
+        ))
+        .await;
+    assert!(
+        page.contains("Что известно о сочетании этих веществ:"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Героин + Алкоголь") || page.contains("Алкоголь + Героин"),
+        "{page}"
+    );
+    assert!(
+        page.contains("/check?s=heroin") && page.contains("s=alcohol") && page.contains("lang=ru"),
+        "{page}"
+    );
+    let one = worker
+        .get(&format!("/staff/conversations/{id}?check=heroin"))
+        .await;
+    assert_eq!(one.status(), 422);
+}

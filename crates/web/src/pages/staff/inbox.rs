@@ -393,6 +393,51 @@ pub struct ShowQuery {
     done: Option<String>,
     /// A canned reply to put into the reply box.
     canned: Option<String>,
+    /// Substances (slugs or names, comma-separated) whose combination check goes into the reply.
+    check: Option<String>,
+}
+
+/// A combination check written out for a reply, in the conversation's language.
+fn check_text(state: &AppState, wanted: &str, lang: Lang) -> String {
+    let pack = state.content.pack();
+    let t = crate::i18n::Tr::new(&state.i18n, lang);
+    let chosen: Vec<&netreach_content::Substance> = wanted
+        .split(',')
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .filter_map(|w| {
+            pack.substances
+                .iter()
+                .find(|s| s.slug == w || Lang::ALL.iter().any(|l| s.name(*l).to_lowercase() == w))
+        })
+        .take(6)
+        .collect();
+    if chosen.len() < 2 {
+        return String::new();
+    }
+    let mut out = vec![t.get("check-reply-heading")];
+    for pair in netreach_content::check(&pack, &chosen) {
+        let label = t.get(&format!(
+            "category-{}",
+            pair.category.as_str().replace('_', "-")
+        ));
+        let note = pair
+            .note(lang)
+            .map(str::to_owned)
+            .unwrap_or_else(|| t.get("check-no-rule"));
+        out.push(format!(
+            "• {} + {}: {label}. {note}",
+            pair.a.name(lang),
+            pair.b.name(lang)
+        ));
+    }
+    let slugs: Vec<&str> = chosen.iter().map(|s| s.slug.as_str()).collect();
+    out.push(format!(
+        "/check?s={}&lang={}",
+        slugs.join("&s="),
+        lang.code()
+    ));
+    out.join("\n")
 }
 
 /// A canned reply with its placeholders filled in.
@@ -426,13 +471,36 @@ pub async fn show(
     let done = Done {
         done: query.done.clone(),
     };
+    let id = parse_id(&id)?;
+    let mut reply = canned_text(&state, &session, query.canned.as_deref()).await?;
+    if let Some(wanted) = query.check.as_deref()
+        && let Some(c) = state.store.conversation(id).await?
+    {
+        let text = check_text(&state, wanted, c.lang);
+        if text.is_empty() {
+            return conversation_page(
+                &state,
+                lang,
+                &session,
+                id,
+                Draft {
+                    reply: String::new(),
+                    note: String::new(),
+                    error: Some("check-error-too-few"),
+                    notice: None,
+                },
+            )
+            .await;
+        }
+        reply = text;
+    }
     let draft = Draft {
-        reply: canned_text(&state, &session, query.canned.as_deref()).await?,
+        reply,
         note: String::new(),
         error: None,
         notice: done.message_id(),
     };
-    conversation_page(&state, lang, &session, parse_id(&id)?, draft).await
+    conversation_page(&state, lang, &session, id, draft).await
 }
 
 #[derive(Deserialize)]
