@@ -715,39 +715,36 @@ pub async fn staff_reply(
     typed: &str,
     expected_version: Option<i64>,
 ) -> Result<Conversation, ConversationError> {
-    let text = MessageText::parse(typed, state.settings.conversations.max_message_chars)?;
-    let inbox = inbox_public(state).await?;
-    let current = state
-        .store
-        .conversation(id)
-        .await?
-        .ok_or(ConversationError::NotFound)?;
-    let message = seal_message(
-        &current,
+    let done = staff_write(
+        state,
+        staff,
+        id,
+        typed,
         MessageKind::Message,
-        Author::Staff,
-        Some(staff.id),
-        text.as_str(),
-        &inbox,
-        state.clock.now(),
-    );
-    let status = current.status.after_staff_reply();
-    let done = guarded(
-        state
-            .store
-            .add_message(id, message, status, expected_version)
-            .await?,
-    )?;
+        expected_version,
+    )
+    .await?;
     tracing::info!(conversation_id = %id, user_id = %staff.id, "staff replied");
     Ok(done)
 }
 
-/// An internal note: sealed to the inbox only, never shown to the client.
+/// An internal note: sealed to the inbox only, never shown to the client; the status stays.
 pub async fn staff_note(
     state: &AppState,
     staff: &StaffUser,
     id: ConversationId,
     typed: &str,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    staff_write(state, staff, id, typed, MessageKind::Note, expected_version).await
+}
+
+async fn staff_write(
+    state: &AppState,
+    staff: &StaffUser,
+    id: ConversationId,
+    typed: &str,
+    kind: MessageKind,
     expected_version: Option<i64>,
 ) -> Result<Conversation, ConversationError> {
     let text = MessageText::parse(typed, state.settings.conversations.max_message_chars)?;
@@ -757,19 +754,24 @@ pub async fn staff_note(
         .conversation(id)
         .await?
         .ok_or(ConversationError::NotFound)?;
-    let note = seal_message(
+    let sealed = seal_message(
         &current,
-        MessageKind::Note,
+        kind,
         Author::Staff,
         Some(staff.id),
         text.as_str(),
         &inbox,
         state.clock.now(),
     );
+    let status = if kind == MessageKind::Message {
+        current.status.after_staff_reply()
+    } else {
+        current.status
+    };
     guarded(
         state
             .store
-            .add_message(id, note, current.status, expected_version)
+            .add_message(id, sealed, status, expected_version)
             .await?,
     )
 }

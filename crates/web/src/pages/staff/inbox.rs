@@ -271,6 +271,17 @@ struct Draft<'a> {
     notice: Option<&'a str>,
 }
 
+impl Draft<'_> {
+    fn empty() -> Self {
+        Draft {
+            reply: String::new(),
+            note: String::new(),
+            error: None,
+            notice: None,
+        }
+    }
+}
+
 async fn conversation_page(
     state: &AppState,
     lang: Lang,
@@ -621,12 +632,7 @@ pub async fn assign(
         }
     };
     let result = service::assign(&state, id, target.as_ref(), form.version).await;
-    let kept = Draft {
-        reply: String::new(),
-        note: String::new(),
-        error: None,
-        notice: None,
-    };
+    let kept = Draft::empty();
     after(&state, lang, &session, id, result, "assigned", kept).await
 }
 
@@ -650,12 +656,7 @@ pub async fn status(
         Ok(status) => service::set_status(&state, id, status, form.version).await,
         Err(_) => Err(ConversationError::BadStatus),
     };
-    let kept = Draft {
-        reply: String::new(),
-        note: String::new(),
-        error: None,
-        notice: None,
-    };
+    let kept = Draft::empty();
     after(&state, lang, &session, id, result, "status", kept).await
 }
 
