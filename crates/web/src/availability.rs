@@ -100,14 +100,34 @@ fn local_now(timezone: &str, now: time::OffsetDateTime) -> Option<(Date, u16)> {
     Some((date, minute))
 }
 
-pub async fn team_status(state: &AppState) -> Result<TeamStatus, StoreError> {
-    let now = state.clock.now();
-    let typical_response = median_seconds(
+/// The median first-response time, recomputed at most once a minute (the home page and client
+/// threads ask on every view).
+async fn typical_response(
+    state: &AppState,
+    now: time::OffsetDateTime,
+) -> Result<Option<i64>, StoreError> {
+    if let Ok(cache) = state.typical_response.lock()
+        && let Some((at, value)) = *cache
+        && now >= at
+        && now - at < Duration::minutes(1)
+    {
+        return Ok(value);
+    }
+    let value = median_seconds(
         state
             .store
             .first_response_seconds(now - Duration::days(30))
             .await?,
     );
+    if let Ok(mut cache) = state.typical_response.lock() {
+        *cache = Some((now, value));
+    }
+    Ok(value)
+}
+
+pub async fn team_status(state: &AppState) -> Result<TeamStatus, StoreError> {
+    let now = state.clock.now();
+    let typical_response = typical_response(state, now).await?;
     let record = state.store.availability().await?;
     let Some((record, schedule)) = record.and_then(|r| schedule(&r).map(|s| (r, s))) else {
         return Ok(TeamStatus {

@@ -296,10 +296,11 @@ impl Settings {
         if c.max_message_chars == 0
             || c.client_session_minutes == 0
             || c.codename_attempts_per_minute == 0
+            || c.starts_per_minute == 0
         {
             return Err(SettingsError::Value(
-                "conversations.max_message_chars, client_session_minutes and \
-                 codename_attempts_per_minute must be above 0"
+                "conversations.max_message_chars, client_session_minutes, \
+                 codename_attempts_per_minute and starts_per_minute must be above 0"
                     .into(),
             ));
         }

@@ -99,11 +99,16 @@ pub async fn start(
             "error-topic",
         )
     })?;
-    let lang = req
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or_default();
+    let lang = match req.lang.as_deref() {
+        None | Some("") => Lang::default(),
+        Some(code) => Lang::parse(code).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_lang",
+                "error-lang",
+            )
+        })?,
+    };
     let started = service::start(
         &state,
         NewRequest {
@@ -483,6 +488,9 @@ pub async fn reply(
     Path(id): Path<String>,
     Json(req): Json<StaffPost>,
 ) -> Result<(StatusCode, Json<Changed>), ApiError> {
+    if staff.inbox_key().is_none() {
+        return Err(ConversationError::NoInboxAccess.into());
+    }
     let c = service::staff_reply(
         &state,
         &staff.user,

@@ -53,6 +53,9 @@ struct AskPage<'a> {
     form: AskForm,
     error: Option<String>,
     max_chars: usize,
+    /// An emergency question came back with an error: first aid is shown first regardless.
+    emergency: bool,
+    emergency_number: &'a str,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -92,6 +95,8 @@ fn ask_page<'a>(
         })
         .collect();
     AskPage {
+        emergency: error.is_some() && form.topic == Topic::Overdose.as_str(),
+        emergency_number: &state.settings.conversations.emergency_number,
         error: error.map(|id| chrome.t.get(id)),
         chrome,
         topics,

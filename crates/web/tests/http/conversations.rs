@@ -533,3 +533,74 @@ async fn a_flood_of_new_conversations_is_held_by_a_shared_budget() {
         "the budget refills each minute"
     );
 }
+
+#[tokio::test]
+async fn api_replies_need_inbox_access_and_unknown_languages_are_refused() {
+    let app = TestApp::spawn().await;
+    staff_token(&app, "root", Role::Admin).await;
+    app.create_user_without_access("newbie", Role::Worker, "newbie-long-password")
+        .await;
+    let body: Value = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/token"))
+        .json(&json!({"username": "newbie", "password": "newbie-long-password"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = body["token"].as_str().unwrap();
+    let (_, id) = start(&app, "other", "question", "en").await;
+    for path in ["messages", "notes"] {
+        let response = reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/staff/conversations/{id}/{path}")))
+            .bearer_auth(token)
+            .json(&json!({"message": "blind reply"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{path}");
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["error"]["code"],
+            "no_inbox_access"
+        );
+    }
+    let bad_lang = reqwest::Client::new()
+        .post(app.url("/api/v1/conversations"))
+        .json(&json!({"topic": "other", "message": "hi", "lang": "de"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_lang.status(), 422);
+    assert_eq!(
+        bad_lang.json::<Value>().await.unwrap()["error"]["code"],
+        "invalid_lang"
+    );
+}
+
+#[tokio::test]
+async fn an_overdose_question_shows_first_aid_even_when_it_cannot_be_taken() {
+    let db = TestDb::new(TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| s.conversations.starts_per_minute = 1).await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    start(&app, "other", "uses the only start this minute", "en").await;
+    let response = app
+        .browser
+        .post_form(
+            "/ask",
+            &[
+                ("topic", "overdose"),
+                ("message", "he is not breathing"),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(
+        page.contains("Possible overdose: do this now") && page.contains("Call an ambulance"),
+        "{page}"
+    );
+    assert!(page.contains("he is not breathing"), "typed text kept");
+}
