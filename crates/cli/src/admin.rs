@@ -22,7 +22,8 @@ pub enum AdminCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
-    /// Set a new password for a staff account, unlock it and end its sessions. Without
+    /// Set a new password for a staff account that lost theirs: unlocks it and ends its sessions,
+    /// API tokens and access to conversations (an admin grants access again). Without
     /// --password-stdin a random password is generated and printed once.
     ResetPassword {
         #[arg(long)]

@@ -40,6 +40,7 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
     if !explicit_db {
         settings.data = scratch.clone();
         settings.database_url = None;
+        settings.database_url_file = None;
     }
     let store = crate::connect(&settings).await?;
     store.migrate().await?;

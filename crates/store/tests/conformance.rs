@@ -1272,3 +1272,142 @@ async fn the_content_pack_is_replaced_whole_and_versioned() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_reset_ends_sessions_tokens_and_access_while_a_change_keeps_tokens_and_access() {
+    on_each_backend(|store| async move {
+        let user = store
+            .create_user(new_user("olga", Role::Worker))
+            .await
+            .unwrap();
+        let keys = StaffKeys {
+            public_key: vec![1; 32],
+            wrapped_secret_key: vec![2; 72],
+            key_salt: vec![3; 16],
+        };
+        store
+            .create_session(session("s1", user.id, Duration::hours(1)))
+            .await
+            .unwrap();
+        store
+            .create_api_token(token(user.id, "t1", None))
+            .await
+            .unwrap();
+        store.grant_inbox(user.id, vec![9], t0()).await.unwrap();
+        assert!(
+            store
+                .change_credentials(user.id, "changed", Some(keys.clone()), t0())
+                .await
+                .unwrap()
+        );
+        assert!(
+            store.session("s1", t0()).await.unwrap().is_none(),
+            "a password change ends sessions"
+        );
+        assert!(
+            store.use_api_token("t1", t0()).await.unwrap().is_some(),
+            "own change keeps tokens"
+        );
+        assert!(
+            store.inbox_grant(user.id).await.unwrap().is_some(),
+            "own change keeps access"
+        );
+        let changed = store.user_by_id(user.id).await.unwrap().unwrap();
+        assert_eq!(
+            (changed.password_hash.as_str(), changed.keys),
+            ("changed", Some(keys))
+        );
+
+        store
+            .create_session(session("s2", user.id, Duration::hours(1)))
+            .await
+            .unwrap();
+        let new_keys = StaffKeys {
+            public_key: vec![4; 32],
+            wrapped_secret_key: vec![5; 72],
+            key_salt: vec![6; 16],
+        };
+        assert!(
+            store
+                .reset_credentials(user.id, "reset", new_keys.clone(), t0())
+                .await
+                .unwrap()
+        );
+        assert!(store.session("s2", t0()).await.unwrap().is_none());
+        assert!(
+            store.use_api_token("t1", t0()).await.unwrap().is_none(),
+            "a reset must revoke API tokens"
+        );
+        assert!(
+            store.inbox_grant(user.id).await.unwrap().is_none(),
+            "a reset ends access"
+        );
+        assert_eq!(
+            store.user_by_id(user.id).await.unwrap().unwrap().keys,
+            Some(new_keys)
+        );
+        assert!(
+            !store
+                .reset_credentials(
+                    UserId::new_random(),
+                    "x",
+                    StaffKeys {
+                        public_key: vec![],
+                        wrapped_secret_key: vec![],
+                        key_salt: vec![]
+                    },
+                    t0()
+                )
+                .await
+                .unwrap()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_new_message_reopens_a_solved_conversation_and_clears_its_closing_time() {
+    on_each_backend(|store| async move {
+        let c = store
+            .create_conversation(new_conversation("reopen", Topic::Other, t0()), vec![])
+            .await
+            .unwrap();
+        let solve = ConversationUpdate {
+            status: Some(Status::Solved),
+            ..Default::default()
+        };
+        let Guarded::Done(solved) = store
+            .update_conversation(c.id, None, solve, t0())
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(solved.closed_at, Some(t0()));
+        let later = t0() + Duration::days(20);
+        let message = msg(
+            MessageKind::Message,
+            Author::Client,
+            None,
+            later,
+            b"one more thing",
+        );
+        let Guarded::Done(reopened) = store
+            .add_message(c.id, message, Status::Open, None)
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((reopened.status, reopened.closed_at), (Status::Open, None));
+        assert_eq!(
+            store
+                .purge_conversations(t0() + Duration::days(31), RetentionPolicy::default(), 10)
+                .await
+                .unwrap(),
+            0,
+            "deleted on its old closing time"
+        );
+    })
+    .await;
+}
