@@ -14,8 +14,41 @@ use zeroize::{Zeroize, Zeroizing};
 /// Words in a codename.
 pub const WORDS: usize = 7;
 
-static ENGLISH: LazyLock<Vec<&'static str>> =
-    LazyLock::new(|| eff_wordlist::large::LIST.iter().map(|(_, w)| *w).collect());
+/// EFF words a client should never have to carry in a codename: police, prison, drugs, crime,
+/// weapons, religion and similar. Dropping them keeps well over 80 bits.
+const ENGLISH_EXCLUDED: &[&str] = &[
+    "arrest",
+    "backstab",
+    "constable",
+    "dealer",
+    "enslave",
+    "handgun",
+    "imprison",
+    "islamic",
+    "islamist",
+    "jailbird",
+    "jailbreak",
+    "jailer",
+    "jailhouse",
+    "junkie",
+    "opium",
+    "overkill",
+    "police",
+    "prison",
+    "racism",
+    "smuggler",
+    "smuggling",
+    "unisexual",
+    "undead",
+];
+
+static ENGLISH: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    eff_wordlist::large::LIST
+        .iter()
+        .map(|(_, w)| *w)
+        .filter(|w| !ENGLISH_EXCLUDED.contains(w))
+        .collect()
+});
 
 static RUSSIAN: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     include_str!("../wordlists/ru.txt")
@@ -222,7 +255,10 @@ mod tests {
 
     #[test]
     fn word_lists_are_large_distinct_and_prefix_free() {
-        check_list(Lang::En, 7776);
+        check_list(Lang::En, 7700);
+        for word in ENGLISH_EXCLUDED {
+            assert!(!wordlist(Lang::En).contains(word), "{word} is excluded");
+        }
         check_list(Lang::Ru, 2800);
     }
 
