@@ -223,3 +223,4 @@ error-canned-lang = Choose the language of the canned reply.
 error-tag = A tag has 1 to 32 letters, digits or dashes.
 conversation-insert-check = Insert a mixing check (substances, comma-separated)
 conversation-insert = Insert
+error-markup = Choose a markup: bbcode, markdown, telegram_html or plain.

@@ -227,3 +227,4 @@ error-canned-lang = Выберите язык шаблона.
 error-tag = Метка — это от 1 до 32 букв, цифр или дефисов.
 conversation-insert-check = Вставить проверку сочетания (вещества через запятую)
 conversation-insert = Вставить
+error-markup = Выберите разметку: bbcode, markdown, telegram_html или plain.

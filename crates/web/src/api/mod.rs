@@ -5,6 +5,7 @@
 mod auth;
 mod content;
 pub mod conversations;
+mod publishing;
 
 use crate::state::AppState;
 use axum::{Extension, Json, Router};
@@ -79,6 +80,7 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(conversations::status))
         .routes(routes!(content::check))
         .routes(routes!(content::search))
+        .routes(routes!(publishing::render))
         .routes(routes!(openapi_json))
         .split_for_parts();
     let doc = Arc::new(doc);

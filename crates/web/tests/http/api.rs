@@ -165,6 +165,7 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/conversations/{id}/status", "post"),
         ("/api/v1/check", "get"),
         ("/api/v1/search", "get"),
+        ("/api/v1/staff/render", "post"),
     ];
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(
@@ -196,4 +197,62 @@ async fn the_openapi_document_describes_every_api_route() {
             assert_ne!(response.status(), 404, "{method} {path}");
         }
     }
+}
+
+#[tokio::test]
+async fn posts_render_for_each_venue_markup_with_hostile_input_escaped() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let body: Value = sign_in(&app, "anna", "anna-long-password")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = body["token"].as_str().unwrap().to_owned();
+    let render = |markdown: &str, markup: &str| {
+        reqwest::Client::new()
+            .post(app.url("/api/v1/staff/render"))
+            .bearer_auth(&token)
+            .json(&json!({"markdown": markdown, "markup": markup}))
+            .send()
+    };
+    let bb: Value = render(
+        "**Naloxone** saves lives: [guide](http://example.org/n) [b]raw[/b]",
+        "bbcode",
+    )
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let text = bb["text"].as_str().unwrap();
+    assert!(
+        text.contains("[b]Naloxone[/b]")
+            && text.contains("[url=\"http://example.org/n\"]guide[/url]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[noparse]"),
+        "raw BBCode typed by the author must not stay live: {text}"
+    );
+    assert_eq!(
+        bb["length"].as_u64().unwrap() as usize,
+        text.chars().count()
+    );
+    let tg: Value = render("a < b & c **bold**", "telegram_html")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tg["text"], "a &lt; b &amp; c <b>bold</b>");
+    assert_eq!(render("x", "html").await.unwrap().status(), 422);
+    let anonymous = reqwest::Client::new()
+        .post(app.url("/api/v1/staff/render"))
+        .json(&json!({"markdown": "x", "markup": "plain"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
 }
