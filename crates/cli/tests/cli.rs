@@ -253,6 +253,8 @@ async fn migrate_says_what_it_applied() {
             "3 team",
             "4 budgets",
             "5 inbox indexes",
+            "6 content",
+            "7 alerts",
         ] {
             assert!(
                 first.contains(&format!("{name}: applied {migration}")),

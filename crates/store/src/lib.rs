@@ -14,10 +14,10 @@ mod sql;
 pub use backend::{Backend, BackendError};
 pub use error::StoreError;
 pub use model::{
-    ApiTokenRecord, AssignedFilter, AvailabilityRecord, CannedReply, ClientSessionRecord,
-    Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
-    NewConversation, NewMessage, NewStaffUser, SealedRecord, SessionRecord, StaffKeys, StaffUser,
-    StoredMessage,
+    AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AvailabilityRecord,
+    CannedReply, ClientSessionRecord, Conversation, ConversationUpdate, Guarded, InboxCursor,
+    InboxFilter, InstallKeys, MessageKind, NewConversation, NewMessage, NewStaffUser, SealedRecord,
+    SessionRecord, StaffKeys, StaffUser, StoredMessage,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
 
@@ -33,7 +33,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// between app nodes: all state lives in the database.
 #[async_trait]
 pub trait Store:
-    AccountStore + ConversationStore + TeamStore + Send + Sync + std::fmt::Debug
+    AccountStore + ConversationStore + TeamStore + AlertStore + Send + Sync + std::fmt::Debug
 {
     /// Which backend answers.
     fn backend(&self) -> Backend;
@@ -268,4 +268,26 @@ pub trait TeamStore: Send + Sync {
     ) -> StoreResult<i64>;
     /// The pack's version; 0 before the first import.
     async fn content_version(&self) -> StoreResult<i64>;
+}
+
+/// Drug alerts and the anonymous reports behind them.
+#[async_trait]
+pub trait AlertStore: Send + Sync {
+    async fn create_alert_report(&self, report: AlertReportRecord) -> StoreResult<()>;
+    async fn alert_reports(&self, limit: u32) -> StoreResult<Vec<AlertReportRecord>>;
+    async fn alert_report_exists(&self, id: &str) -> StoreResult<bool>;
+    async fn create_alert(&self, alert: AlertRecord) -> StoreResult<()>;
+    async fn alert(&self, id: &str) -> StoreResult<Option<AlertRecord>>;
+    /// Newest first, optionally only one status.
+    async fn alerts(&self, status: Option<&str>) -> StoreResult<Vec<AlertRecord>>;
+    /// Records one staff member's verification; returns how many different members verified.
+    async fn verify_alert(&self, id: &str, user: UserId, now: OffsetDateTime) -> StoreResult<u64>;
+    /// Moves an alert from one of `from` to `to`, stamping the time; false if it was elsewhere.
+    async fn set_alert_status(
+        &self,
+        id: &str,
+        from: &[&str],
+        to: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
 }

@@ -265,3 +265,37 @@ pub struct CannedReply {
     pub body: String,
     pub updated_at: OffsetDateTime,
 }
+
+/// An anonymous drug-alert report: the region stays plaintext (for staff triage, no finer than
+/// a city), the rest is sealed to the inbox. `flagged` when the text looked like contact details.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertReportRecord {
+    pub id: String,
+    pub created_at: OffsetDateTime,
+    pub region: String,
+    pub body: Vec<u8>,
+    pub key_inbox: Vec<u8>,
+    pub flagged: bool,
+}
+
+/// A drug alert. Lists (regions, substances) are stored comma-separated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertRecord {
+    pub id: String,
+    pub report_id: Option<String>,
+    pub severity: String,
+    pub regions: String,
+    pub substances: String,
+    pub title_en: String,
+    pub body_en: String,
+    pub title_ru: String,
+    pub body_ru: String,
+    /// reported, verified, published, withdrawn
+    pub status: String,
+    pub expires_at: OffsetDateTime,
+    pub created_by: Option<UserId>,
+    pub created_at: OffsetDateTime,
+    pub verified_at: Option<OffsetDateTime>,
+    pub published_at: Option<OffsetDateTime>,
+    pub withdrawn_at: Option<OffsetDateTime>,
+}

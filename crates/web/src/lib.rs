@@ -7,6 +7,7 @@
 //! error pages.
 
 pub mod accounts;
+pub mod alerts;
 pub mod api;
 mod auth;
 pub mod availability;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::public::router())
         .merge(pages::client::router(state.clone()))
         .merge(pages::content::router())
+        .merge(pages::alerts::router(state.clone()))
         .merge(pages::staff::router(state.clone()))
         .merge(api_router)
         .route_layer(axum::middleware::from_fn(middleware::record_route))

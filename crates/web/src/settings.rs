@@ -46,7 +46,16 @@ pub struct Settings {
     pub session: SessionSettings,
     pub conversations: ConversationSettings,
     pub notify: NotifySettings,
+    pub alerts: AlertSettings,
     pub log: LogSettings,
+}
+
+/// Drug alerts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertSettings {
+    /// The regions a report may name (no finer than a city); empty: any short place name.
+    pub regions: Vec<String>,
 }
 
 /// Telling on-call staff that an urgent conversation arrived. Notifications never carry content
@@ -170,6 +179,7 @@ impl Default for Settings {
             session: SessionSettings::default(),
             conversations: ConversationSettings::default(),
             notify: NotifySettings::default(),
+            alerts: AlertSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -410,6 +420,7 @@ impl Settings {
                 telegram_chat_id: self.notify.telegram_chat_id.clone(),
                 telegram_api_base: self.notify.telegram_api_base.clone(),
             },
+            alerts: self.alerts.clone(),
             log: self.log.clone(),
         };
         toml::to_string_pretty(&view).unwrap_or_default()
@@ -443,6 +454,7 @@ struct MaskedView {
     session: SessionSettings,
     conversations: ConversationSettings,
     notify: MaskedNotify,
+    alerts: AlertSettings,
     log: LogSettings,
 }
 

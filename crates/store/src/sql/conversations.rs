@@ -442,6 +442,7 @@ impl ConversationStore for SqlStore {
                 Bind::OptInt(v) => query.bind(v),
                 Bind::Blob(v) => query.bind(v),
                 Bind::OptBlob(v) => query.bind(v),
+                Bind::OptText(v) => query.bind(v),
             };
         }
         let rows = query.fetch_all(self.pool()).await?;

@@ -2,6 +2,7 @@
 //! SQL is written once with `$n` placeholders (both engines accept them); where the engines
 //! differ, the branch is on [`Backend`].
 
+mod alerts;
 mod conversations;
 mod rows;
 mod team;
@@ -117,6 +118,7 @@ impl SqlStore {
                 Bind::OptInt(v) => query.bind(v),
                 Bind::Blob(v) => query.bind(v),
                 Bind::OptBlob(v) => query.bind(v),
+                Bind::OptText(v) => query.bind(v),
             };
         }
         Ok(query.execute(&self.pool).await?.rows_affected())
@@ -160,6 +162,7 @@ enum Bind {
     OptInt(Option<i64>),
     Blob(Vec<u8>),
     OptBlob(Option<Vec<u8>>),
+    OptText(Option<String>),
 }
 
 fn t(value: impl ToString) -> Bind {

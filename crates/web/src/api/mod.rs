@@ -2,6 +2,7 @@
 //! (`/api/v1/openapi.json`). Errors are `{"error": {"code", "message"}}`; field names snake_case.
 //! The API authenticates with bearer tokens only, never cookies, so it needs no CSRF check.
 
+mod alerts;
 mod auth;
 mod content;
 pub mod conversations;
@@ -81,6 +82,11 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(content::check))
         .routes(routes!(content::search))
         .routes(routes!(publishing::render))
+        .routes(routes!(alerts::report))
+        .routes(routes!(alerts::create, alerts::index))
+        .routes(routes!(alerts::verify))
+        .routes(routes!(alerts::publish))
+        .routes(routes!(alerts::withdraw))
         .routes(routes!(openapi_json))
         .split_for_parts();
     let doc = Arc::new(doc);

@@ -1,6 +1,7 @@
 //! Server-rendered pages: the public site ([`public`]) and the staff console ([`staff`]).
 //! Templates are askama files under `templates/`; every string comes from Fluent via `t`.
 
+pub mod alerts;
 pub mod client;
 pub mod content;
 pub mod public;

@@ -29,6 +29,7 @@ struct HomePage<'a> {
     back_at: Option<String>,
     typical: Option<String>,
     emergency_number: &'a str,
+    alerts: Vec<super::alerts::AlertItem>,
 }
 
 async fn home(
@@ -46,12 +47,20 @@ async fn home(
     let typical = team
         .typical_response
         .map(|s| availability::describe(s, &chrome.t));
+    let alerts = crate::alerts::published(&state)
+        .await
+        .map_err(|e| crate::error::PageError::Internal(e.to_string()))?
+        .iter()
+        .filter(|a| crate::alerts::is_active(&state, a))
+        .map(|a| super::alerts::item(&state, a, lang))
+        .collect();
     Ok(render(&HomePage {
         chrome,
         status,
         back_at: team.back_at,
         typical,
         emergency_number: &state.settings.conversations.emergency_number,
+        alerts,
     }))
 }
 

@@ -166,6 +166,12 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/check", "get"),
         ("/api/v1/search", "get"),
         ("/api/v1/staff/render", "post"),
+        ("/api/v1/alerts/reports", "post"),
+        ("/api/v1/staff/alerts", "post"),
+        ("/api/v1/staff/alerts", "get"),
+        ("/api/v1/staff/alerts/{id}/verify", "post"),
+        ("/api/v1/staff/alerts/{id}/publish", "post"),
+        ("/api/v1/staff/alerts/{id}/withdraw", "post"),
     ];
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(

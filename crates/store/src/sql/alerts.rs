@@ -1,0 +1,183 @@
+//! [`AlertStore`] on both backends.
+
+use super::rows::{blob, opt_time, text, time};
+use super::{Bind, SqlStore, at, t};
+use crate::model::{AlertRecord, AlertReportRecord};
+use crate::{AlertStore, StoreError, StoreResult};
+use async_trait::async_trait;
+use netreach_core::UserId;
+use netreach_core::clock::to_unix;
+use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
+use time::OffsetDateTime;
+
+const ALERT_COLUMNS: &str = "id, report_id, severity, regions, substances, title_en, body_en, title_ru, \
+     body_ru, status, expires_at, created_by, created_at, verified_at, published_at, withdrawn_at";
+
+fn alert(row: &AnyRow) -> StoreResult<AlertRecord> {
+    Ok(AlertRecord {
+        id: text(row, "id")?,
+        report_id: row.try_get::<Option<String>, _>("report_id")?,
+        severity: text(row, "severity")?,
+        regions: text(row, "regions")?,
+        substances: text(row, "substances")?,
+        title_en: text(row, "title_en")?,
+        body_en: text(row, "body_en")?,
+        title_ru: text(row, "title_ru")?,
+        body_ru: text(row, "body_ru")?,
+        status: text(row, "status")?,
+        expires_at: time(row, "expires_at")?,
+        created_by: row
+            .try_get::<Option<String>, _>("created_by")?
+            .map(|u| u.parse::<UserId>())
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("column created_by".into()))?,
+        created_at: time(row, "created_at")?,
+        verified_at: opt_time(row, "verified_at")?,
+        published_at: opt_time(row, "published_at")?,
+        withdrawn_at: opt_time(row, "withdrawn_at")?,
+    })
+}
+
+#[async_trait]
+impl AlertStore for SqlStore {
+    async fn create_alert_report(&self, r: AlertReportRecord) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO alert_reports (id, created_at, region, body, key_inbox, flagged) VALUES ($1, $2, $3, $4, $5, $6)",
+            vec![t(&r.id), at(r.created_at), t(&r.region), Bind::Blob(r.body), Bind::Blob(r.key_inbox), Bind::Int(i64::from(r.flagged))],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn alert_reports(&self, limit: u32) -> StoreResult<Vec<AlertReportRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, created_at, region, body, key_inbox, flagged FROM alert_reports ORDER BY created_at DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AlertReportRecord {
+                    id: text(r, "id")?,
+                    created_at: time(r, "created_at")?,
+                    region: text(r, "region")?,
+                    body: blob(r, "body")?,
+                    key_inbox: blob(r, "key_inbox")?,
+                    flagged: r.try_get::<i64, _>("flagged")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    async fn alert_report_exists(&self, id: &str) -> StoreResult<bool> {
+        Ok(
+            sqlx::query("SELECT 1 AS one FROM alert_reports WHERE id = $1")
+                .bind(id.to_owned())
+                .fetch_optional(self.pool())
+                .await?
+                .is_some(),
+        )
+    }
+
+    async fn create_alert(&self, a: AlertRecord) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO alerts (id, report_id, severity, regions, substances, title_en, body_en, title_ru, body_ru, \
+             status, expires_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+            vec![
+                t(&a.id),
+                Bind::OptText(a.report_id.clone()),
+                t(&a.severity),
+                t(&a.regions),
+                t(&a.substances),
+                t(&a.title_en),
+                t(&a.body_en),
+                t(&a.title_ru),
+                t(&a.body_ru),
+                t(&a.status),
+                at(a.expires_at),
+                Bind::OptText(a.created_by.map(|u| u.to_string())),
+                at(a.created_at),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn alert(&self, id: &str) -> StoreResult<Option<AlertRecord>> {
+        let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_owned())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(alert).transpose()
+    }
+
+    async fn alerts(&self, status: Option<&str>) -> StoreResult<Vec<AlertRecord>> {
+        let rows = match status {
+            Some(status) => {
+                let sql = format!(
+                    "SELECT {ALERT_COLUMNS} FROM alerts WHERE status = $1 ORDER BY created_at DESC"
+                );
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(status.to_owned())
+                    .fetch_all(self.pool())
+                    .await?
+            }
+            None => {
+                let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts ORDER BY created_at DESC");
+                sqlx::query(AssertSqlSafe(sql))
+                    .fetch_all(self.pool())
+                    .await?
+            }
+        };
+        rows.iter().map(alert).collect()
+    }
+
+    async fn verify_alert(&self, id: &str, user: UserId, now: OffsetDateTime) -> StoreResult<u64> {
+        self.exec(
+            "INSERT INTO alert_verifications (alert_id, user_id, at) VALUES ($1, $2, $3) \
+             ON CONFLICT (alert_id, user_id) DO NOTHING",
+            vec![t(id), t(user), at(now)],
+        )
+        .await?;
+        let n: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM alert_verifications WHERE alert_id = $1")
+                .bind(id.to_owned())
+                .fetch_one(self.pool())
+                .await?
+                .try_get("n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn set_alert_status(
+        &self,
+        id: &str,
+        from: &[&str],
+        to: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let column = match to {
+            "verified" => "verified_at",
+            "published" => "published_at",
+            _ => "withdrawn_at",
+        };
+        let allowed = from
+            .iter()
+            .map(|s| format!("'{}'", s.replace('\'', "")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE alerts SET status = $1, {column} = $2 WHERE id = $3 AND status IN ({allowed})"
+        );
+        let n = sqlx::query(AssertSqlSafe(sql))
+            .bind(to.to_owned())
+            .bind(to_unix(now))
+            .bind(id.to_owned())
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(n > 0)
+    }
+}

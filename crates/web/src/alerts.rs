@@ -1,0 +1,304 @@
+//! Drug alerts as a service: anonymous reports (sealed to the inbox, contact details flagged for
+//! staff), alerts written in both languages, verification by two staff members or one
+//! supervisor, publication until an expiry date, withdrawal.
+
+use crate::keys;
+use crate::state::AppState;
+use netreach_core::Role;
+use netreach_crypto::{Sealed, SecretKeyBytes};
+use netreach_store::{AlertRecord, AlertReportRecord, StaffUser, StoreError};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AlertError {
+    #[error("a required field is empty or too long: {0}")]
+    Invalid(&'static str),
+    #[error("the region is not one of the organisation's regions")]
+    Region,
+    #[error("no such alert or report")]
+    NotFound,
+    #[error("the alert is not in a state that allows this")]
+    WrongState,
+    #[error("the inbox is not set up yet")]
+    NotReady,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl AlertError {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            AlertError::Invalid(_) => "error-alert-invalid",
+            AlertError::Region => "error-alert-region",
+            AlertError::NotFound => "error-body-404",
+            AlertError::WrongState => "error-alert-state",
+            AlertError::NotReady => "error-not-ready",
+            AlertError::Store(_) => "error-body-500",
+        }
+    }
+}
+
+/// What a member of the public reports.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReportInput {
+    #[serde(default)]
+    pub sold_as: String,
+    #[serde(default)]
+    pub appearance: String,
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    pub what_happened: String,
+    #[serde(default)]
+    pub test_result: Option<String>,
+}
+
+fn field(
+    value: &str,
+    max: usize,
+    name: &'static str,
+    required: bool,
+) -> Result<String, AlertError> {
+    let value = value.trim();
+    if (required && value.is_empty()) || value.chars().count() > max {
+        return Err(AlertError::Invalid(name));
+    }
+    Ok(value.to_owned())
+}
+
+/// Whether free text looks like it carries contact details (an e-mail, a handle, a link, a
+/// phone number): staff are warned before anything from it is used.
+pub fn looks_like_contact(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let digits_run = lower
+        .split(|c: char| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '+')))
+        .any(|run| run.chars().filter(char::is_ascii_digit).count() >= 7);
+    digits_run
+        || lower.contains("http")
+        || lower.contains("t.me")
+        || lower.contains("www.")
+        || lower
+            .split_whitespace()
+            .any(|w| w.starts_with('@') && w.len() > 2)
+        || (lower.contains('@') && lower.contains('.'))
+}
+
+/// Stores an anonymous report; returns its id. Nothing identifying is asked or kept.
+pub async fn report(state: &AppState, input: ReportInput) -> Result<String, AlertError> {
+    let clean = ReportInput {
+        sold_as: field(&input.sold_as, 100, "sold_as", true)?,
+        appearance: field(&input.appearance, 300, "appearance", false)?,
+        region: field(&input.region, 60, "region", true)?,
+        what_happened: field(&input.what_happened, 2000, "what_happened", true)?,
+        test_result: match input.test_result.as_deref() {
+            Some(t) if !t.trim().is_empty() => Some(field(t, 300, "test_result", false)?),
+            _ => None,
+        },
+    };
+    let regions = &state.settings.alerts.regions;
+    if !regions.is_empty()
+        && !regions
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&clean.region))
+    {
+        return Err(AlertError::Region);
+    }
+    let inbox = match keys::inbox_public(state).await {
+        Ok(Some(key)) => key,
+        _ => return Err(AlertError::NotReady),
+    };
+    let flagged = [&clean.sold_as, &clean.appearance, &clean.what_happened]
+        .iter()
+        .any(|t| looks_like_contact(t))
+        || clean.test_result.as_deref().is_some_and(looks_like_contact);
+    let id = uuid::Uuid::new_v4().to_string();
+    let json = serde_json::to_string(&clean).unwrap_or_default();
+    let sealed = Sealed::seal(&json, &format!("alert-report:{id}"), &inbox, None);
+    state
+        .store
+        .create_alert_report(AlertReportRecord {
+            id: id.clone(),
+            created_at: state.clock.now(),
+            region: clean.region,
+            body: sealed.ciphertext,
+            key_inbox: sealed.for_inbox,
+            flagged,
+        })
+        .await?;
+    tracing::info!(report_id = %id, flagged, "alert report received");
+    Ok(id)
+}
+
+/// A report opened for staff with inbox access.
+#[derive(Debug, Clone)]
+pub struct OpenedReport {
+    pub id: String,
+    pub created_at: OffsetDateTime,
+    pub region: String,
+    pub flagged: bool,
+    pub content: Option<ReportInput>,
+}
+
+pub async fn reports(
+    state: &AppState,
+    inbox: Option<&SecretKeyBytes>,
+) -> Result<Vec<OpenedReport>, AlertError> {
+    Ok(state
+        .store
+        .alert_reports(200)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let content = inbox.and_then(|k| {
+                Sealed {
+                    ciphertext: r.body.clone(),
+                    for_inbox: r.key_inbox.clone(),
+                    for_client: None,
+                }
+                .open_as_inbox(k, &format!("alert-report:{}", r.id))
+                .ok()
+                .and_then(|json| serde_json::from_str(&json).ok())
+            });
+            OpenedReport {
+                id: r.id,
+                created_at: r.created_at,
+                region: r.region,
+                flagged: r.flagged,
+                content,
+            }
+        })
+        .collect())
+}
+
+/// An alert as staff write it.
+#[derive(Debug, Clone)]
+pub struct NewAlert {
+    pub report_id: Option<String>,
+    pub severity: String,
+    pub regions: Vec<String>,
+    pub substances: Vec<String>,
+    pub title_en: String,
+    pub body_en: String,
+    pub title_ru: String,
+    pub body_ru: String,
+    pub expires_at: OffsetDateTime,
+}
+
+pub async fn create(
+    state: &AppState,
+    staff: &StaffUser,
+    a: NewAlert,
+) -> Result<String, AlertError> {
+    if !["info", "warning", "danger"].contains(&a.severity.as_str()) {
+        return Err(AlertError::Invalid("severity"));
+    }
+    let title_en = field(&a.title_en, 120, "text.en.title", true)?;
+    let body_en = field(&a.body_en, 3000, "text.en.body", true)?;
+    let title_ru = field(&a.title_ru, 120, "text.ru.title", true)?;
+    let body_ru = field(&a.body_ru, 3000, "text.ru.body", true)?;
+    if a.expires_at <= state.clock.now() {
+        return Err(AlertError::Invalid("expires_at"));
+    }
+    let pack = state.content.pack();
+    if a.substances.iter().any(|s| pack.substance(s).is_none()) {
+        return Err(AlertError::Invalid("substances"));
+    }
+    if let Some(report) = &a.report_id
+        && !state.store.alert_report_exists(report).await?
+    {
+        return Err(AlertError::Invalid("report_id"));
+    }
+    let regions: Vec<String> = a
+        .regions
+        .iter()
+        .map(|r| r.trim().replace(',', " "))
+        .filter(|r| !r.is_empty())
+        .collect();
+    let id = uuid::Uuid::new_v4().to_string();
+    state
+        .store
+        .create_alert(AlertRecord {
+            id: id.clone(),
+            report_id: a.report_id,
+            severity: a.severity,
+            regions: regions.join(","),
+            substances: a.substances.join(","),
+            title_en,
+            body_en,
+            title_ru,
+            body_ru,
+            status: "reported".into(),
+            expires_at: a.expires_at,
+            created_by: Some(staff.id),
+            created_at: state.clock.now(),
+            verified_at: None,
+            published_at: None,
+            withdrawn_at: None,
+        })
+        .await?;
+    tracing::info!(alert_id = %id, user_id = %staff.id, "alert drafted");
+    Ok(id)
+}
+
+/// Verification: one supervisor, or two different staff members.
+pub async fn verify(state: &AppState, staff: &StaffUser, id: &str) -> Result<bool, AlertError> {
+    let alert = state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
+    if alert.status != "reported" {
+        return Err(AlertError::WrongState);
+    }
+    let now = state.clock.now();
+    let verifiers = state.store.verify_alert(id, staff.id, now).await?;
+    let done = staff.role.includes(Role::Supervisor) || verifiers >= 2;
+    if done {
+        state
+            .store
+            .set_alert_status(id, &["reported"], "verified", now)
+            .await?;
+    }
+    tracing::info!(alert_id = %id, user_id = %staff.id, verified = done, "alert verification");
+    Ok(done)
+}
+
+pub async fn publish(state: &AppState, id: &str) -> Result<(), AlertError> {
+    let alert = state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
+    if alert.expires_at <= state.clock.now() {
+        return Err(AlertError::WrongState);
+    }
+    if !state
+        .store
+        .set_alert_status(id, &["verified"], "published", state.clock.now())
+        .await?
+    {
+        return Err(AlertError::WrongState);
+    }
+    tracing::info!(alert_id = %id, "alert published");
+    Ok(())
+}
+
+pub async fn withdraw(state: &AppState, id: &str) -> Result<(), AlertError> {
+    state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
+    if !state
+        .store
+        .set_alert_status(
+            id,
+            &["reported", "verified", "published"],
+            "withdrawn",
+            state.clock.now(),
+        )
+        .await?
+    {
+        return Err(AlertError::WrongState);
+    }
+    tracing::info!(alert_id = %id, "alert withdrawn");
+    Ok(())
+}
+
+/// Published alerts, newest first; the active ones have not expired.
+pub async fn published(state: &AppState) -> Result<Vec<AlertRecord>, AlertError> {
+    Ok(state.store.alerts(Some("published")).await?)
+}
+
+pub fn is_active(state: &AppState, a: &AlertRecord) -> bool {
+    a.status == "published" && a.expires_at > state.clock.now()
+}

@@ -1,0 +1,312 @@
+use crate::conversations::staff_token;
+use netreach_core::Role;
+use netreach_testkit::TestApp;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn an_anonymous_report_becomes_a_verified_published_then_withdrawn_alert() {
+    let app = TestApp::spawn().await;
+    let sup = staff_token(&app, "sveta", Role::Supervisor).await;
+    let client = reqwest::Client::new();
+    let canary = format!("ReportCanary{}", uuid::Uuid::new_v4().simple());
+    let report = client
+        .post(app.url("/api/v1/alerts/reports"))
+        .json(&json!({"sold_as": "heroin", "appearance": "grey powder", "region": "St Petersburg", "what_happened": format!("two overdoses {canary}")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), 202);
+    let report_id = report.json::<Value>().await.unwrap()["report_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !app.db.raw_contents().await.contains(&canary),
+        "report stored in plaintext"
+    );
+
+    let body = json!({"report_id": report_id, "severity": "danger", "regions": ["St Petersburg"], "substances": ["heroin"],
+        "text": {"en": {"title": "Strong batch of heroin", "body": "Start with a small amount & carry naloxone."},
+                 "ru": {"title": "Сильная партия героина", "body": "Начинайте с малой дозы и имейте налоксон."}},
+        "expires_at": "2026-03-09T09:00:00Z"});
+    let created = client
+        .post(app.url("/api/v1/staff/alerts"))
+        .bearer_auth(&sup)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let feed = client
+        .get(app.url("/alerts.atom?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!feed.contains("Strong batch"), "public before publication");
+    let early = client
+        .post(app.url(&format!("/api/v1/staff/alerts/{id}/publish")))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(early.status(), 409, "published before verification");
+    let verified: Value = client
+        .post(app.url(&format!("/api/v1/staff/alerts/{id}/verify")))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verified["verified"], true, "a supervisor verifies alone");
+    assert_eq!(
+        client
+            .post(app.url(&format!("/api/v1/staff/alerts/{id}/publish")))
+            .bearer_auth(&sup)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+
+    let en = client
+        .get(app.url("/alerts.atom?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        en.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let en = en.text().await.unwrap();
+    assert!(en.starts_with("<?xml") && en.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+    assert!(
+        en.contains("Strong batch of heroin")
+            && en.contains("Start with a small amount &amp; carry naloxone.")
+    );
+    let ru = client
+        .get(app.url("/alerts.atom?lang=ru"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(ru.contains("Сильная партия героина"));
+    assert!(
+        app.browser
+            .get_text("/alerts")
+            .await
+            .contains("Strong batch of heroin")
+    );
+    assert!(
+        app.browser
+            .get_text("/")
+            .await
+            .contains("Strong batch of heroin"),
+        "active alerts on the home page"
+    );
+    let list: Value = client
+        .get(app.url("/api/v1/staff/alerts?status=published"))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"][0]["id"], id.as_str());
+
+    app.clock.advance(time::Duration::days(8));
+    assert!(
+        !app.browser
+            .get_text("/")
+            .await
+            .contains("Strong batch of heroin"),
+        "expired alert still on the home page"
+    );
+    let expired = client
+        .get(app.url("/alerts.atom?lang=en"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        expired.contains("[expired] Strong batch of heroin"),
+        "{expired}"
+    );
+    assert_eq!(
+        client
+            .post(app.url(&format!("/api/v1/staff/alerts/{id}/withdraw")))
+            .bearer_auth(&sup)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert!(
+        !client
+            .get(app.url("/alerts.atom?lang=en"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .contains("Strong batch")
+    );
+    assert_eq!(
+        app.browser.get(&format!("/alerts/{id}")).await.status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn workers_need_a_second_verifier_and_bad_alerts_are_refused() {
+    let app = TestApp::spawn().await;
+    let anna = staff_token(&app, "anna", Role::Worker).await;
+    let boris = staff_token(&app, "boris", Role::Worker).await;
+    let client = reqwest::Client::new();
+    let good = json!({"severity": "warning", "substances": ["mdma"],
+        "text": {"en": {"title": "Strong pills", "body": "Half a pill first."}, "ru": {"title": "Сильные таблетки", "body": "Сначала половину."}},
+        "expires_at": "2026-03-05T00:00:00Z"});
+    let id = client
+        .post(app.url("/api/v1/staff/alerts"))
+        .bearer_auth(&anna)
+        .json(&good)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let first: Value = client
+        .post(app.url(&format!("/api/v1/staff/alerts/{id}/verify")))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(first["verified"], false);
+    let again: Value = client
+        .post(app.url(&format!("/api/v1/staff/alerts/{id}/verify")))
+        .bearer_auth(&anna)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again["verified"], false,
+        "the same person twice is not two people"
+    );
+    let second: Value = client
+        .post(app.url(&format!("/api/v1/staff/alerts/{id}/verify")))
+        .bearer_auth(&boris)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(second["verified"], true);
+    for (field, value) in [
+        ("severity", json!("apocalyptic")),
+        ("expires_at", json!("2020-01-01T00:00:00Z")),
+        ("substances", json!(["unobtainium"])),
+    ] {
+        let mut bad = good.clone();
+        bad[field] = value;
+        let response = client
+            .post(app.url("/api/v1/staff/alerts"))
+            .bearer_auth(&anna)
+            .json(&bad)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status() == 422 || response.status() == 400,
+            "{field}: {}",
+            response.status()
+        );
+    }
+    let anonymous = client
+        .post(app.url("/api/v1/staff/alerts"))
+        .json(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}
+
+#[tokio::test]
+async fn the_report_form_works_without_javascript_and_flags_contact_details() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Admin, "anna-long-password")
+        .await;
+    let form = app.browser.get_text("/alerts/report").await;
+    assert!(form.contains("name=\"sold_as\"") && !form.to_lowercase().contains("<script"));
+    let missing = app
+        .browser
+        .post_form(
+            "/alerts/report",
+            &[("sold_as", "cocaine"), ("region", "Tallinn")],
+        )
+        .await;
+    assert_eq!(missing.status(), 422);
+    let page = missing.text().await.unwrap();
+    assert!(page.contains("Fill in what it was sold as") && page.contains("value=\"Tallinn\""));
+    let sent = app
+        .browser
+        .post_form(
+            "/alerts/report",
+            &[
+                ("sold_as", "cocaine"),
+                ("region", "Tallinn"),
+                ("what_happened", "call me on +372 5555 1234"),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status(), 200);
+    assert!(
+        sent.text()
+            .await
+            .unwrap()
+            .contains("The team will look at your report.")
+    );
+    let reports = netreach_web::alerts::reports(&app.state, Some(&app.inbox_key().await))
+        .await
+        .unwrap();
+    assert_eq!(reports.len(), 1);
+    assert!(
+        reports[0].flagged,
+        "contact details must be flagged for staff"
+    );
+    assert_eq!(reports[0].content.as_ref().unwrap().sold_as, "cocaine");
+    assert!(netreach_web::alerts::looks_like_contact(
+        "write to me at someone@example.org"
+    ));
+    assert!(!netreach_web::alerts::looks_like_contact(
+        "grey powder, two overdoses"
+    ));
+}
