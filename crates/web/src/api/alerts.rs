@@ -243,3 +243,50 @@ pub async fn withdraw(
     service::withdraw(&state, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportView {
+    id: String,
+    created_at: String,
+    region: String,
+    /// The report's text looked like it carries contact details: never publish it as is.
+    flagged: bool,
+    /// `null` when the caller has no access to the inbox key.
+    sold_as: Option<String>,
+    appearance: Option<String>,
+    what_happened: Option<String>,
+    test_result: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportList {
+    items: Vec<ReportView>,
+}
+
+/// The anonymous reports, newest first, opened for callers with inbox access.
+#[utoipa::path(get, path = "/api/v1/staff/alerts/reports", tag = "alerts", security(("bearer" = [])),
+    responses((status = 200, body = ReportList), (status = 401, body = ErrorBody)))]
+pub async fn reports(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+) -> Result<Json<ReportList>, ApiError> {
+    let inbox = staff.inbox_key();
+    let items = service::reports(&state, inbox.as_ref())
+        .await?
+        .into_iter()
+        .map(|r| ReportView {
+            id: r.id,
+            created_at: r
+                .created_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            region: r.region,
+            flagged: r.flagged,
+            sold_as: r.content.as_ref().map(|c| c.sold_as.clone()),
+            appearance: r.content.as_ref().map(|c| c.appearance.clone()),
+            what_happened: r.content.as_ref().map(|c| c.what_happened.clone()),
+            test_result: r.content.as_ref().and_then(|c| c.test_result.clone()),
+        })
+        .collect();
+    Ok(Json(ReportList { items }))
+}

@@ -83,6 +83,7 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(content::search))
         .routes(routes!(publishing::render))
         .routes(routes!(alerts::report))
+        .routes(routes!(alerts::reports))
         .routes(routes!(alerts::create, alerts::index))
         .routes(routes!(alerts::verify))
         .routes(routes!(alerts::publish))

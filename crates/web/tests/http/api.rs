@@ -167,6 +167,7 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/search", "get"),
         ("/api/v1/staff/render", "post"),
         ("/api/v1/alerts/reports", "post"),
+        ("/api/v1/staff/alerts/reports", "get"),
         ("/api/v1/staff/alerts", "post"),
         ("/api/v1/staff/alerts", "get"),
         ("/api/v1/staff/alerts/{id}/verify", "post"),
