@@ -105,6 +105,11 @@ async fn purge_loop(state: AppState, mut stop: watch::Receiver<bool>) {
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "purging expired sessions failed"),
                 }
+                match netreach_web::alerts::purge_reports(&state).await {
+                    Ok(n) if n > 0 => tracing::info!(reports = n, "old alert reports deleted"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "deleting old alert reports failed"),
+                }
                 match conversations::purge_due(&state).await {
                     Ok(n) if n > 0 => tracing::info!(conversations = n, "conversations deleted by the retention policy"),
                     Ok(_) => {}

@@ -276,6 +276,8 @@ pub trait AlertStore: Send + Sync {
     async fn create_alert_report(&self, report: AlertReportRecord) -> StoreResult<()>;
     async fn alert_reports(&self, limit: u32) -> StoreResult<Vec<AlertReportRecord>>;
     async fn alert_report_exists(&self, id: &str) -> StoreResult<bool>;
+    /// Deletes reports received before `before`; returns how many.
+    async fn purge_alert_reports(&self, before: OffsetDateTime) -> StoreResult<u64>;
     async fn create_alert(&self, alert: AlertRecord) -> StoreResult<()>;
     async fn alert(&self, id: &str) -> StoreResult<Option<AlertRecord>>;
     /// Newest first, optionally only one status.

@@ -22,6 +22,8 @@ pub enum AlertError {
     WrongState,
     #[error("the inbox is not set up yet")]
     NotReady,
+    #[error("too many reports right now")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -34,6 +36,7 @@ impl AlertError {
             AlertError::NotFound => "error-body-404",
             AlertError::WrongState => "error-alert-state",
             AlertError::NotReady => "error-not-ready",
+            AlertError::Busy => "error-body-429",
             AlertError::Store(_) => "error-body-500",
         }
     }
@@ -96,6 +99,17 @@ pub async fn report(state: &AppState, input: ReportInput) -> Result<String, Aler
             _ => None,
         },
     };
+    let used = state
+        .store
+        .charge_budget(
+            "alert-reports",
+            state.clock.now(),
+            time::Duration::minutes(1),
+        )
+        .await?;
+    if used > u64::from(state.settings.alerts.reports_per_minute) {
+        return Err(AlertError::Busy);
+    }
     let regions = &state.settings.alerts.regions;
     if !regions.is_empty()
         && !regions
@@ -301,4 +315,13 @@ pub async fn published(state: &AppState) -> Result<Vec<AlertRecord>, AlertError>
 
 pub fn is_active(state: &AppState, a: &AlertRecord) -> bool {
     a.status == "published" && a.expires_at > state.clock.now()
+}
+
+/// Deletes reports older than the retention period (they are raw material, not a record).
+pub async fn purge_reports(state: &AppState) -> Result<u64, StoreError> {
+    let days = i64::from(state.settings.alerts.report_retention_days);
+    state
+        .store
+        .purge_alert_reports(state.clock.now() - time::Duration::days(days))
+        .await
 }

@@ -51,11 +51,25 @@ pub struct Settings {
 }
 
 /// Drug alerts.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct AlertSettings {
     /// The regions a report may name (no finer than a city); empty: any short place name.
     pub regions: Vec<String>,
+    /// Anonymous reports accepted per minute across all app nodes.
+    pub reports_per_minute: u32,
+    /// Reports are deleted after this many days.
+    pub report_retention_days: u32,
+}
+
+impl Default for AlertSettings {
+    fn default() -> Self {
+        AlertSettings {
+            regions: Vec::new(),
+            reports_per_minute: 30,
+            report_retention_days: 90,
+        }
+    }
 }
 
 /// Telling on-call staff that an urgent conversation arrived. Notifications never carry content
@@ -317,6 +331,11 @@ impl Settings {
         if c.solved_retention_days == 0 || c.idle_retention_days == 0 {
             return Err(SettingsError::Value(
                 "retention periods must be at least 1 day".into(),
+            ));
+        }
+        if self.alerts.reports_per_minute == 0 || self.alerts.report_retention_days == 0 {
+            return Err(SettingsError::Value(
+                "alerts.reports_per_minute and alerts.report_retention_days must be above 0".into(),
             ));
         }
         if self.max_body_bytes < 1024 {

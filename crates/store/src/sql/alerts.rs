@@ -81,6 +81,14 @@ impl AlertStore for SqlStore {
         )
     }
 
+    async fn purge_alert_reports(&self, before: OffsetDateTime) -> StoreResult<u64> {
+        self.exec(
+            "DELETE FROM alert_reports WHERE created_at < $1",
+            vec![at(before)],
+        )
+        .await
+    }
+
     async fn create_alert(&self, a: AlertRecord) -> StoreResult<()> {
         self.exec(
             "INSERT INTO alerts (id, report_id, severity, regions, substances, title_en, body_en, title_ru, body_ru, \

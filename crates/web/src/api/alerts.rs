@@ -21,6 +21,7 @@ impl From<AlertError> for ApiError {
             AlertError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AlertError::WrongState => (StatusCode::CONFLICT, "wrong_state"),
             AlertError::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
+            AlertError::Busy => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             AlertError::Store(inner) => {
                 let mut api = ApiError::new(
                     StatusCode::INTERNAL_SERVER_ERROR,

@@ -310,3 +310,33 @@ async fn the_report_form_works_without_javascript_and_flags_contact_details() {
         "grey powder, two overdoses"
     ));
 }
+
+#[tokio::test]
+async fn reports_are_rate_limited_and_deleted_after_their_retention() {
+    let db = netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| s.alerts.reports_per_minute = 2).await;
+    app.create_user("anna", Role::Admin, "anna-long-password")
+        .await;
+    let send = || {
+        reqwest::Client::new()
+            .post(app.url("/api/v1/alerts/reports"))
+            .json(&json!({"sold_as": "mdma", "region": "Riga", "what_happened": "very strong"}))
+            .send()
+    };
+    assert_eq!(send().await.unwrap().status(), 202);
+    assert_eq!(send().await.unwrap().status(), 202);
+    assert_eq!(send().await.unwrap().status(), 429);
+    app.clock.advance(time::Duration::days(91));
+    assert_eq!(
+        netreach_web::alerts::purge_reports(&app.state)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(
+        netreach_web::alerts::reports(&app.state, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
