@@ -340,3 +340,88 @@ async fn reports_are_rate_limited_and_deleted_after_their_retention() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn the_console_runs_the_whole_alert_workflow_without_javascript() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.signed_in("root", Role::Admin).await;
+    reqwest::Client::new()
+        .post(app.url("/api/v1/alerts/reports"))
+        .json(&json!({"sold_as": "ketamine", "region": "Vilnius", "what_happened": "blue crystals, strong", "test_result": "reagent: unclear"}))
+        .send()
+        .await
+        .unwrap();
+    let page = admin.get_text("/staff/alerts").await;
+    assert!(
+        page.contains("blue crystals, strong") && page.contains("Vilnius"),
+        "reports readable in the console"
+    );
+    let bad = admin
+        .post_form(
+            "/staff/alerts",
+            &[
+                ("severity", "danger"),
+                ("title_en", "Strong ketamine"),
+                ("body_en", "Go slow."),
+                ("title_ru", ""),
+                ("body_ru", ""),
+                ("expires", "someday"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let kept = bad.text().await.unwrap();
+    assert!(
+        kept.contains("Check the alert") && kept.contains("Strong ketamine"),
+        "input kept"
+    );
+    let saved = admin
+        .post_form(
+            "/staff/alerts",
+            &[
+                ("severity", "danger"),
+                ("regions", "Vilnius"),
+                ("substances", "ketamine"),
+                ("title_en", "Strong ketamine"),
+                ("body_en", "Go slow."),
+                ("title_ru", "Сильный кетамин"),
+                ("body_ru", "Не спешите."),
+                ("expires", "2026-03-20"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        saved.headers()["location"],
+        "/staff/alerts?done=alert-saved"
+    );
+    let id = app.state.store.alerts(None).await.unwrap()[0].id.clone();
+    for action in ["verify", "publish"] {
+        let response = admin
+            .post_form(&format!("/staff/alerts/{id}/{action}"), &[])
+            .await;
+        assert_eq!(
+            response.headers()["location"],
+            format!("/staff/alerts?done=alert-{action}")
+        );
+    }
+    assert!(
+        app.browser
+            .get_text("/alerts")
+            .await
+            .contains("Strong ketamine")
+    );
+    admin
+        .post_form(&format!("/staff/alerts/{id}/withdraw"), &[])
+        .await;
+    assert!(
+        !app.browser
+            .get_text("/alerts")
+            .await
+            .contains("Strong ketamine")
+    );
+    assert_eq!(
+        app.new_browser().get("/staff/alerts").await.status(),
+        303,
+        "strangers go to sign-in"
+    );
+}

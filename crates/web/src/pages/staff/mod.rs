@@ -2,6 +2,7 @@
 //! that need a role use the `RequireRole` extractor, so a worker gets a 403 page, never a crash.
 
 mod account;
+mod alerts;
 mod inbox;
 mod session;
 mod team;
@@ -40,6 +41,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/staff/tokens/{id}/revoke", post(account::revoke_token))
         .route("/staff/inbox", get(inbox::inbox))
+        .route("/staff/alerts", get(alerts::index).post(alerts::create))
+        .route("/staff/alerts/{id}/{action}", post(alerts::act))
         .route("/staff/conversations/{id}", get(inbox::show))
         .route("/staff/conversations/{id}/reply", post(inbox::reply))
         .route("/staff/conversations/{id}/note", post(inbox::note))
@@ -104,6 +107,10 @@ impl Done {
             "canned" => "flash-canned",
             "canned-deleted" => "flash-canned-deleted",
             "tagged" => "flash-tagged",
+            "alert-saved" => "flash-alert-saved",
+            "alert-verify" => "flash-alert-verify",
+            "alert-publish" => "flash-alert-publish",
+            "alert-withdraw" => "flash-alert-withdraw",
             _ => return None,
         })
     }

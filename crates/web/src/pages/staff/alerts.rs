@@ -1,0 +1,184 @@
+//! Drug alerts in the console: reports received, alerts drafted, verified, published and
+//! withdrawn (the same service as the API).
+
+use super::Done;
+use crate::alerts::{self as service, AlertError, NewAlert, OpenedReport};
+use crate::auth::StaffSession;
+use crate::error::PageError;
+use crate::pages::{Chrome, render, render_invalid};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use netreach_core::Lang;
+use netreach_store::AlertRecord;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AlertForm {
+    #[serde(default)]
+    report_id: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    regions: String,
+    #[serde(default)]
+    substances: String,
+    #[serde(default)]
+    title_en: String,
+    #[serde(default)]
+    body_en: String,
+    #[serde(default)]
+    title_ru: String,
+    #[serde(default)]
+    body_ru: String,
+    /// `YYYY-MM-DD`: the alert expires at the end of that day (UTC).
+    #[serde(default)]
+    expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/alerts.html")]
+struct AlertsPage<'a> {
+    chrome: Chrome<'a>,
+    alerts: Vec<AlertRecord>,
+    reports: Vec<OpenedReport>,
+    form: AlertForm,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    session: &StaffSession,
+    form: AlertForm,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Result<AlertsPage<'a>, PageError> {
+    let chrome = Chrome::new(
+        state,
+        lang,
+        "alerts-console-title",
+        "/staff/alerts",
+        Some(&session.user),
+    );
+    let alerts = state.store.alerts(None).await?;
+    let reports = service::reports(state, session.inbox_key().as_ref())
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok(AlertsPage {
+        notice: notice.map(|id| chrome.t.get(id)),
+        error: error.map(|id| chrome.t.get(id)),
+        chrome,
+        alerts,
+        reports,
+        form,
+    })
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(done): Query<Done>,
+) -> Result<Response, PageError> {
+    Ok(render(
+        &page(
+            &state,
+            lang,
+            &session,
+            AlertForm::default(),
+            done.message_id(),
+            None,
+        )
+        .await?,
+    ))
+}
+
+fn split(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Form(form): Form<AlertForm>,
+) -> Result<Response, PageError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let expires = time::Date::parse(form.expires.trim(), &format)
+        .ok()
+        .and_then(|d| d.with_hms(23, 59, 59).ok())
+        .map(|dt| dt.assume_utc());
+    let result = match expires {
+        None => Err(AlertError::Invalid("expires_at")),
+        Some(expires_at) => {
+            service::create(
+                &state,
+                &session.user,
+                NewAlert {
+                    report_id: Some(form.report_id.trim().to_owned()).filter(|r| !r.is_empty()),
+                    severity: form.severity.clone(),
+                    regions: split(&form.regions),
+                    substances: split(&form.substances),
+                    title_en: form.title_en.clone(),
+                    body_en: form.body_en.clone(),
+                    title_ru: form.title_ru.clone(),
+                    body_ru: form.body_ru.clone(),
+                    expires_at,
+                },
+            )
+            .await
+        }
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/staff/alerts?done=alert-saved").into_response()),
+        Err(AlertError::Store(e)) => Err(e.into()),
+        Err(e) => {
+            let id = match e {
+                AlertError::Invalid(_) => "error-alert-form",
+                other => other.message_id(),
+            };
+            Ok(render_invalid(
+                &page(&state, lang, &session, form, None, Some(id)).await?,
+            ))
+        }
+    }
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path((id, action)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let result = match action.as_str() {
+        "verify" => service::verify(&state, &session.user, &id)
+            .await
+            .map(|_| ()),
+        "publish" => service::publish(&state, &id).await,
+        "withdraw" => service::withdraw(&state, &id).await,
+        _ => return Err(PageError::NotFound),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/alerts?done=alert-{action}")).into_response()),
+        Err(AlertError::NotFound) => Err(PageError::NotFound),
+        Err(AlertError::Store(e)) => Err(e.into()),
+        Err(e) => Ok(render_invalid(
+            &page(
+                &state,
+                lang,
+                &session,
+                AlertForm::default(),
+                None,
+                Some(e.message_id()),
+            )
+            .await?,
+        )),
+    }
+}
