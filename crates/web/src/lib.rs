@@ -57,7 +57,9 @@ pub fn state(
         )
     })?;
     Ok(AppState {
-        content: std::sync::Arc::new(published::Published::new(content)),
+        content: std::sync::Arc::new(
+            published::Published::new(content).map_err(|e| StartError::Content(e.to_string()))?,
+        ),
         typical_response: Default::default(),
         http,
         codenames,

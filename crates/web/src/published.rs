@@ -3,39 +3,68 @@
 //! database changes (the database stays the source of truth).
 
 use crate::state::AppState;
+use netreach_content::index::SearchIndex;
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
 use netreach_store::StoreError;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-/// The parsed pack in use and the database version it came from (0: the bundled pack).
+/// The parsed pack in use, its search index, and the database version it came from (0: the
+/// bundled pack).
 #[derive(Debug)]
 pub struct Published {
-    inner: RwLock<(i64, Arc<Pack>)>,
+    inner: RwLock<Current>,
+}
+
+#[derive(Debug, Clone)]
+struct Current {
+    version: i64,
+    pack: Arc<Pack>,
+    index: Arc<SearchIndex>,
+}
+
+fn current(version: i64, pack: Pack) -> Result<Current, ContentError> {
+    let index = SearchIndex::build(&pack).map_err(|e| ContentError::Index(e.to_string()))?;
+    Ok(Current {
+        version,
+        pack: Arc::new(pack),
+        index: Arc::new(index),
+    })
 }
 
 impl Published {
-    pub fn new(pack: Pack) -> Published {
-        Published {
-            inner: RwLock::new((0, Arc::new(pack))),
-        }
+    pub fn new(pack: Pack) -> Result<Published, ContentError> {
+        Ok(Published {
+            inner: RwLock::new(current(0, pack)?),
+        })
+    }
+
+    fn get(&self) -> Current {
+        self.inner
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
     }
 
     pub fn pack(&self) -> Arc<Pack> {
-        self.inner
-            .read()
-            .map(|g| g.1.clone())
-            .unwrap_or_else(|p| p.into_inner().1.clone())
+        self.get().pack
+    }
+
+    /// The search index of the pack in use (rebuilt whenever the pack changes).
+    pub fn index(&self) -> Arc<SearchIndex> {
+        self.get().index
     }
 
     pub fn version(&self) -> i64 {
-        self.inner.read().map(|g| g.0).unwrap_or(0)
+        self.get().version
     }
 
-    fn set(&self, version: i64, pack: Pack) {
+    fn set(&self, version: i64, pack: Pack) -> Result<(), ContentError> {
+        let next = current(version, pack)?;
         if let Ok(mut g) = self.inner.write() {
-            *g = (version, Arc::new(pack));
+            *g = next;
         }
+        Ok(())
     }
 }
 
@@ -47,6 +76,8 @@ pub enum ContentError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot build the search index: {0}")]
+    Index(String),
 }
 
 /// Reloads the pack if the database holds a newer one; returns whether it changed.
@@ -57,7 +88,7 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
     }
     let files = state.store.content_files().await?;
     let pack = Pack::from_files(files).map_err(ContentError::Invalid)?;
-    state.content.set(version, pack);
+    state.content.set(version, pack)?;
     tracing::info!(version, "content pack reloaded");
     Ok(true)
 }
@@ -88,7 +119,7 @@ pub async fn import(state: &AppState, dir: &Path) -> Result<ImportReport, Conten
         .store
         .replace_content(files, state.clock.now())
         .await?;
-    state.content.set(version, pack);
+    state.content.set(version, pack)?;
     Ok(ImportReport { version, ..report })
 }
 

@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Query, RawQuery, State};
 use axum::http::StatusCode;
-use netreach_content::search::{Kind, search as find};
+use netreach_content::search::Kind;
 use netreach_content::{Substance, check as check_pairs};
 use netreach_core::Lang;
 use serde::{Deserialize, Serialize};
@@ -143,14 +143,16 @@ pub async fn search(
     axum::Extension(ui_lang): axum::Extension<Lang>,
     Query(params): Query<SearchParams>,
 ) -> Json<SearchResults> {
-    let pack = state.content.pack();
     let lang = params
         .lang
         .as_deref()
         .and_then(Lang::parse)
         .unwrap_or(ui_lang);
     let q: String = params.q.unwrap_or_default().chars().take(100).collect();
-    let results = find(&pack, &q, lang, 20)
+    let results = state
+        .content
+        .index()
+        .search(&q, lang, 20)
         .into_iter()
         .map(|h| SearchHit {
             kind: match h.kind {

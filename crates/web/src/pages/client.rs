@@ -371,9 +371,14 @@ async fn thread_page(
     // "While you wait": matched in memory against the first question; never stored or logged.
     let suggestions = if matches!(status, Status::New) {
         let first = items_first_question(&items);
-        let pack = state.content.pack();
-        netreach_content::search::suggest(&pack, &first, access.conversation.lang, 3)
+        let lang = access.conversation.lang;
+        state
+            .content
+            .index()
+            .search(&first, lang, 10)
             .into_iter()
+            .filter(|h| h.lang == lang)
+            .take(3)
             .map(|h| (crate::pages::content::hit_url(&h), h.title))
             .collect()
     } else {

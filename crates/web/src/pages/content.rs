@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Router};
-use netreach_content::search::{Kind, search};
+use netreach_content::search::Kind;
 use netreach_content::{Article, Source, Substance, check, render::markdown};
 use netreach_core::Lang;
 use serde::Deserialize;
@@ -371,10 +371,12 @@ async fn search_page(
     Extension(lang): Extension<Lang>,
     Query(query): Query<SearchQuery>,
 ) -> Response {
-    let pack = state.content.pack();
     let chrome = Chrome::new(&state, lang, "search-title", "/search", None);
     let q: String = query.q.chars().take(100).collect();
-    let hits = search(&pack, &q, lang, 20)
+    let hits = state
+        .content
+        .index()
+        .search(&q, lang, 20)
         .into_iter()
         .map(|h| HitView {
             url: hit_url(&h),
