@@ -248,3 +248,4 @@ flash-alert-saved = The alert was saved. It needs verification before publishing
 flash-alert-verify = Your verification was recorded.
 flash-alert-publish = The alert is published.
 flash-alert-withdraw = The alert was withdrawn.
+conversation-resolved = Resolved

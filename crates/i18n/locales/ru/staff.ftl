@@ -252,3 +252,4 @@ flash-alert-saved = Предупреждение сохранено. Перед 
 flash-alert-verify = Ваше подтверждение записано.
 flash-alert-publish = Предупреждение опубликовано.
 flash-alert-withdraw = Предупреждение отозвано.
+conversation-resolved = Решён

@@ -110,11 +110,11 @@ async fn a_worker_answers_from_the_console_and_the_client_reads_it() {
         )
         .await;
     assert_eq!(solved.status(), 303);
+    let solved_page = worker.get_text(&format!("/staff/conversations/{id}")).await;
+    assert!(solved_page.contains("Deleted automatically in 30 days"));
     assert!(
-        worker
-            .get_text(&format!("/staff/conversations/{id}"))
-            .await
-            .contains("Deleted automatically in 30 days")
+        solved_page.contains("<dt>Resolved</dt>"),
+        "resolution time shown"
     );
     assert_eq!(
         worker.get("/staff/conversations/not-an-id").await.status(),

@@ -249,6 +249,8 @@ struct ConversationPage<'a> {
     assigned_to_me: bool,
     created: String,
     first_response: Option<String>,
+    /// When it was solved or archived, and how long that took from the start.
+    resolved: Option<String>,
     deletion: String,
     rating: Option<u8>,
     intake: Option<IntakeAnswers>,
@@ -360,6 +362,14 @@ async fn conversation_page(
         assigned_to_me: c.assigned_to == Some(session.user.id),
         created: when(c.created_at),
         first_response: c.first_response_at.map(when),
+        resolved: c.closed_at.map(|at| {
+            let hours = (at - c.created_at).whole_hours();
+            format!(
+                "{} ({})",
+                when(at),
+                chrome.t.count("duration-hours", "count", hours.max(1))
+            )
+        }),
         deletion: chrome.t.count("conversation-deletion", "days", days),
         rating: c.rating,
         intake,
