@@ -149,6 +149,7 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
             conversations::staff_reply(
                 &state,
                 &admin,
+                Some(&inbox),
                 s.conversation.id,
                 &format!("ответ {j}"),
                 None,

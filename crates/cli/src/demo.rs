@@ -26,7 +26,8 @@ const SAMPLES: &[(Topic, Lang, &str, &str)] = &[
     ),
 ];
 
-pub async fn load(state: &AppState) -> anyhow::Result<()> {
+/// `inbox` is the inbox key the demo admin was just given (the reply is sealed like any other).
+pub async fn load(state: &AppState, inbox: &netreach_crypto::SecretKeyBytes) -> anyhow::Result<()> {
     let Some(admin) = state.store.list_users().await?.into_iter().next() else {
         return Ok(());
     };
@@ -49,6 +50,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<()> {
             conversations::staff_reply(
                 state,
                 &admin,
+                Some(inbox),
                 started.conversation.id,
                 "Taking both together raises the risk of slowed breathing. If you do, use less of each, \
                  do not use alone, and keep naloxone nearby. (demo reply)",

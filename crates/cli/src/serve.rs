@@ -75,7 +75,10 @@ async fn first_access(state: &AppState, demo: bool) -> anyhow::Result<()> {
         say(&format!("admin password: {password}"));
         say(&format!("recovery key: {phrase}"));
         say("(shown once: sign in at /staff/login as admin; keep the recovery key offline)");
-        crate::demo::load(state)
+        let inbox = netreach_web::keys::recover_inbox(state, &phrase)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the new inbox key: {e}"))?;
+        crate::demo::load(state, &inbox)
             .await
             .map_err(|e| anyhow::anyhow!("cannot load the demo content: {e}"))?;
         return Ok(());

@@ -711,6 +711,7 @@ pub async fn staff_view(
 pub async fn staff_reply(
     state: &AppState,
     staff: &StaffUser,
+    inbox: Option<&SecretKeyBytes>,
     id: ConversationId,
     typed: &str,
     expected_version: Option<i64>,
@@ -718,6 +719,7 @@ pub async fn staff_reply(
     let done = staff_write(
         state,
         staff,
+        inbox,
         id,
         typed,
         MessageKind::Message,
@@ -732,21 +734,36 @@ pub async fn staff_reply(
 pub async fn staff_note(
     state: &AppState,
     staff: &StaffUser,
+    inbox: Option<&SecretKeyBytes>,
     id: ConversationId,
     typed: &str,
     expected_version: Option<i64>,
 ) -> Result<Conversation, ConversationError> {
-    staff_write(state, staff, id, typed, MessageKind::Note, expected_version).await
+    staff_write(
+        state,
+        staff,
+        inbox,
+        id,
+        typed,
+        MessageKind::Note,
+        expected_version,
+    )
+    .await
 }
 
+/// Writing needs the inbox key: staff who cannot read a thread do not answer into it.
 async fn staff_write(
     state: &AppState,
     staff: &StaffUser,
+    inbox_key: Option<&SecretKeyBytes>,
     id: ConversationId,
     typed: &str,
     kind: MessageKind,
     expected_version: Option<i64>,
 ) -> Result<Conversation, ConversationError> {
+    if inbox_key.is_none() {
+        return Err(ConversationError::NoInboxAccess);
+    }
     let text = MessageText::parse(typed, state.settings.conversations.max_message_chars)?;
     let inbox = inbox_public(state).await?;
     let current = state

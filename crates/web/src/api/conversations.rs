@@ -488,12 +488,10 @@ pub async fn reply(
     Path(id): Path<String>,
     Json(req): Json<StaffPost>,
 ) -> Result<(StatusCode, Json<Changed>), ApiError> {
-    if staff.inbox_key().is_none() {
-        return Err(ConversationError::NoInboxAccess.into());
-    }
     let c = service::staff_reply(
         &state,
         &staff.user,
+        staff.inbox_key().as_ref(),
         conversation_id(&id)?,
         &req.message,
         req.version,
@@ -517,12 +515,10 @@ pub async fn note(
     Path(id): Path<String>,
     Json(req): Json<StaffPost>,
 ) -> Result<(StatusCode, Json<Changed>), ApiError> {
-    if staff.inbox_key().is_none() {
-        return Err(ConversationError::NoInboxAccess.into());
-    }
     let c = service::staff_note(
         &state,
         &staff.user,
+        staff.inbox_key().as_ref(),
         conversation_id(&id)?,
         &req.message,
         req.version,

@@ -573,11 +573,16 @@ pub async fn reply(
     Form(form): Form<TextForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let result = if session.inbox_key().is_none() {
-        Err(ConversationError::NoInboxAccess)
-    } else {
-        service::staff_reply(&state, &session.user, id, &form.message, form.version).await
-    };
+    let inbox = session.inbox_key();
+    let result = service::staff_reply(
+        &state,
+        &session.user,
+        inbox.as_ref(),
+        id,
+        &form.message,
+        form.version,
+    )
+    .await;
     let kept = Draft {
         reply: form.message,
         note: String::new(),
@@ -595,11 +600,16 @@ pub async fn note(
     Form(form): Form<TextForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let result = if session.inbox_key().is_none() {
-        Err(ConversationError::NoInboxAccess)
-    } else {
-        service::staff_note(&state, &session.user, id, &form.message, form.version).await
-    };
+    let inbox = session.inbox_key();
+    let result = service::staff_note(
+        &state,
+        &session.user,
+        inbox.as_ref(),
+        id,
+        &form.message,
+        form.version,
+    )
+    .await;
     let kept = Draft {
         reply: String::new(),
         note: form.message,
