@@ -1,7 +1,7 @@
 //! [`ConversationStore`] on both backends: keys, conversations, messages, client sessions.
 
 use super::rows::{blob, opt_blob, opt_time, parsed, text, time};
-use super::{Bind, SqlStore, at, t};
+use super::{Bind, SqlStore, at, bind_all, t};
 use crate::backend::Backend;
 use crate::model::{
     AssignedFilter, ClientSessionRecord, Conversation, ConversationUpdate, Guarded, InboxFilter,
@@ -434,17 +434,7 @@ impl ConversationStore for SqlStore {
             "SELECT {CONVERSATION_COLUMNS} FROM conversations{condition} \
              ORDER BY urgent DESC, last_activity_at DESC, id DESC LIMIT {limit}"
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for bind in binds {
-            query = match bind {
-                Bind::Text(v) => query.bind(v),
-                Bind::Int(v) => query.bind(v),
-                Bind::OptInt(v) => query.bind(v),
-                Bind::Blob(v) => query.bind(v),
-                Bind::OptBlob(v) => query.bind(v),
-                Bind::OptText(v) => query.bind(v),
-            };
-        }
+        let query = bind_all(sqlx::query(AssertSqlSafe(sql)), binds);
         let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(conversation).collect()
     }

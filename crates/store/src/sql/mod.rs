@@ -110,17 +110,7 @@ impl SqlStore {
     }
 
     async fn exec(&self, sql: &'static str, binds: Vec<Bind>) -> StoreResult<u64> {
-        let mut query = sqlx::query(sql);
-        for bind in binds {
-            query = match bind {
-                Bind::Text(v) => query.bind(v),
-                Bind::Int(v) => query.bind(v),
-                Bind::OptInt(v) => query.bind(v),
-                Bind::Blob(v) => query.bind(v),
-                Bind::OptBlob(v) => query.bind(v),
-                Bind::OptText(v) => query.bind(v),
-            };
-        }
+        let query = bind_all(sqlx::query(sql), binds);
         Ok(query.execute(&self.pool).await?.rows_affected())
     }
 }
@@ -153,6 +143,24 @@ async fn update_credentials(
             .await?;
     }
     Ok(changed > 0)
+}
+
+/// Binds the values in order.
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    binds: Vec<Bind>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    for bind in binds {
+        query = match bind {
+            Bind::Text(v) => query.bind(v),
+            Bind::Int(v) => query.bind(v),
+            Bind::OptInt(v) => query.bind(v),
+            Bind::Blob(v) => query.bind(v),
+            Bind::OptBlob(v) => query.bind(v),
+            Bind::OptText(v) => query.bind(v),
+        };
+    }
+    query
 }
 
 /// A bound value for [`SqlStore::exec`].
