@@ -255,6 +255,7 @@ async fn migrate_says_what_it_applied() {
             "5 inbox indexes",
             "6 content",
             "7 alerts",
+            "8 publishing",
         ] {
             assert!(
                 first.contains(&format!("{name}: applied {migration}")),

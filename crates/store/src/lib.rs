@@ -16,8 +16,9 @@ pub use error::StoreError;
 pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AvailabilityRecord,
     CannedReply, ClientSessionRecord, Conversation, ConversationUpdate, Guarded, InboxCursor,
-    InboxFilter, InstallKeys, MessageKind, NewConversation, NewMessage, NewStaffUser, SealedRecord,
-    SessionRecord, StaffKeys, StaffUser, StoredMessage,
+    InboxFilter, InstallKeys, MessageKind, NewConversation, NewMessage, NewStaffUser, PostRecord,
+    PostVersionRecord, PublicationFilter, PublicationRecord, SealedRecord, SendOutcome,
+    SessionRecord, StaffKeys, StaffUser, StoredMessage, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
 
@@ -33,7 +34,14 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// between app nodes: all state lives in the database.
 #[async_trait]
 pub trait Store:
-    AccountStore + ConversationStore + TeamStore + AlertStore + Send + Sync + std::fmt::Debug
+    AccountStore
+    + ConversationStore
+    + TeamStore
+    + AlertStore
+    + PublishingStore
+    + Send
+    + Sync
+    + std::fmt::Debug
 {
     /// Which backend answers.
     fn backend(&self) -> Backend;
@@ -292,4 +300,77 @@ pub trait AlertStore: Send + Sync {
         to: &str,
         now: OffsetDateTime,
     ) -> StoreResult<bool>;
+}
+
+/// The venue register, posts with versions and approvals, and the publication log (which is also
+/// the queue of Telegram sends).
+#[async_trait]
+pub trait PublishingStore: Send + Sync {
+    async fn create_venue(&self, venue: VenueRecord) -> StoreResult<()>;
+    /// Replaces a venue's fields (not its bot token); false when there is no such venue.
+    async fn update_venue(&self, venue: VenueRecord) -> StoreResult<bool>;
+    async fn venue(&self, id: &str) -> StoreResult<Option<VenueRecord>>;
+    /// Every venue, by name.
+    async fn venues(&self) -> StoreResult<Vec<VenueRecord>>;
+    /// Stores (or with `None` removes) the encrypted bot token of a venue.
+    async fn set_venue_bot_token(&self, id: &str, sealed: Option<Vec<u8>>) -> StoreResult<bool>;
+    async fn venue_bot_token(&self, id: &str) -> StoreResult<Option<Vec<u8>>>;
+
+    /// Creates a post with its first version.
+    async fn create_post(&self, post: PostRecord) -> StoreResult<()>;
+    /// Saves a new version if the post is still at `expected_version`; returns the new version.
+    async fn update_post(
+        &self,
+        id: &str,
+        expected_version: i64,
+        title: &str,
+        body: &str,
+        by: UserId,
+        at: OffsetDateTime,
+    ) -> StoreResult<Guarded<i64>>;
+    async fn post(&self, id: &str) -> StoreResult<Option<PostRecord>>;
+    /// Every post, most recently changed first.
+    async fn posts(&self) -> StoreResult<Vec<PostRecord>>;
+    /// The versions of a post, newest first.
+    async fn post_versions(&self, id: &str) -> StoreResult<Vec<PostVersionRecord>>;
+    /// Records an approval of one version, once; false when it is missing or already approved.
+    async fn approve_post_version(
+        &self,
+        id: &str,
+        version: i64,
+        by: UserId,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+
+    async fn create_publication(&self, publication: PublicationRecord) -> StoreResult<()>;
+    async fn publication(&self, id: &str) -> StoreResult<Option<PublicationRecord>>;
+    /// Newest first.
+    async fn publications(&self, filter: &PublicationFilter)
+    -> StoreResult<Vec<PublicationRecord>>;
+    /// What staff record after the fact: the URL, the status, what to follow up on.
+    async fn update_publication(
+        &self,
+        id: &str,
+        url: &str,
+        status: &str,
+        followup: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Claims up to `limit` queued sends that are due, at most one per venue and only for venues
+    /// that sent nothing in the last `spacing`; each is leased (status `sending`) until
+    /// `lease_until`, after which an unfinished claim is due again. Safe on several nodes.
+    async fn claim_due_publications(
+        &self,
+        now: OffsetDateTime,
+        spacing: time::Duration,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<PublicationRecord>>;
+    /// Records how a claimed send ended.
+    async fn finish_send(
+        &self,
+        id: &str,
+        outcome: SendOutcome,
+        now: OffsetDateTime,
+    ) -> StoreResult<()>;
 }

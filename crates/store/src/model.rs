@@ -299,3 +299,105 @@ pub struct AlertRecord {
     pub published_at: Option<OffsetDateTime>,
     pub withdrawn_at: Option<OffsetDateTime>,
 }
+
+/// A place the organisation publishes to: a forum, a Telegram channel or group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VenueRecord {
+    pub id: String,
+    pub name: String,
+    /// darknet_forum, clearnet_forum, telegram_channel, telegram_group, other
+    pub kind: String,
+    pub address: String,
+    pub lang: String,
+    /// bbcode, markdown, telegram_html, plain
+    pub markup: String,
+    pub rules: String,
+    /// not_asked, asked, granted, refused
+    pub permission: String,
+    pub permission_at: Option<OffsetDateTime>,
+    pub permission_contact: String,
+    pub notes: String,
+    pub needs_approval: bool,
+    pub char_limit: Option<i64>,
+    /// `@channel` or a numeric chat id, for sending through the Bot API.
+    pub telegram_chat: Option<String>,
+    /// Whether a bot token is stored (the token itself is only read by [`crate::PublishingStore::venue_bot_token`]).
+    pub has_bot_token: bool,
+    pub push_alerts: bool,
+    pub last_sent_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A post as it stands now (its latest version).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostRecord {
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub version: i64,
+    pub created_by: Option<UserId>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// One saved version of a post, with its approval if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostVersionRecord {
+    pub post_id: String,
+    pub version: i64,
+    pub title: String,
+    pub body: String,
+    pub edited_by: Option<UserId>,
+    pub edited_at: OffsetDateTime,
+    pub approved_by: Option<UserId>,
+    pub approved_at: Option<OffsetDateTime>,
+}
+
+/// One entry of the publication log: a post version (or an alert) put on a venue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicationRecord {
+    pub id: String,
+    pub venue_id: String,
+    pub post_id: Option<String>,
+    pub post_version: Option<i64>,
+    pub alert_id: Option<String>,
+    /// The text as rendered for the venue.
+    pub body: String,
+    pub created_by: Option<UserId>,
+    pub created_at: OffsetDateTime,
+    /// scheduled, sending, live, failed, removed, deleted
+    pub status: String,
+    pub url: String,
+    pub followup: String,
+    pub attempts: i64,
+    pub next_attempt_at: Option<OffsetDateTime>,
+    pub last_error: String,
+    pub published_at: Option<OffsetDateTime>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Which log entries to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicationFilter {
+    pub venue_id: Option<String>,
+    pub post_id: Option<String>,
+    pub status: Option<String>,
+    pub limit: u32,
+}
+
+/// How one attempt to send a queued publication ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendOutcome {
+    Sent {
+        url: String,
+    },
+    /// Try again at this time (rate limit or a temporary failure).
+    Retry {
+        at: OffsetDateTime,
+        error: String,
+    },
+    Failed {
+        error: String,
+    },
+}

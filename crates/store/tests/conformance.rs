@@ -12,6 +12,9 @@ use netreach_testkit::{TestBackend, TestDb};
 use sqlx::Row;
 use time::{Duration, OffsetDateTime};
 
+#[path = "conformance/publishing.rs"]
+mod publishing;
+
 fn t0() -> OffsetDateTime {
     from_unix(1_780_000_000)
 }
@@ -82,7 +85,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "budgets",
                 "inbox indexes",
                 "content",
-                "alerts"
+                "alerts",
+                "publishing"
             ],
             "{backend:?}"
         );

@@ -4,6 +4,7 @@
 
 mod alerts;
 mod conversations;
+mod publishing;
 mod rows;
 mod team;
 
