@@ -1,7 +1,9 @@
-//! Outreach channels. For now: rendering a post written once in Markdown for each venue's markup
+//! Outreach channels: rendering a post written once in Markdown for each venue's markup
 //! (BBCode forums, Markdown forums, Telegram HTML, plain text), escaping everything the author
-//! typed so that no markup can be smuggled through.
+//! typed so that no markup can be smuggled through ([`render`]); and sending to Telegram channels
+//! and groups through the Bot API ([`telegram`]).
 
 pub mod render;
+pub mod telegram;
 
-pub use render::{Markup, render};
+pub use render::{Markup, render, visible_length};

@@ -14,6 +14,28 @@ pub enum Markup {
     Plain,
 }
 
+impl Markup {
+    pub const ALL: [Markup; 4] = [
+        Markup::Bbcode,
+        Markup::Markdown,
+        Markup::TelegramHtml,
+        Markup::Plain,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Markup::Bbcode => "bbcode",
+            Markup::Markdown => "markdown",
+            Markup::TelegramHtml => "telegram_html",
+            Markup::Plain => "plain",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Markup> {
+        Markup::ALL.into_iter().find(|m| m.as_str() == value)
+    }
+}
+
 fn safe_url(url: &str) -> Option<&str> {
     let lower = url.trim().to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://"))
@@ -321,6 +343,21 @@ pub fn render(markdown: &str, markup: Markup) -> String {
     w.out.trim_end().to_owned()
 }
 
+/// The characters a venue counts against its limit: Telegram counts the text after parsing its
+/// HTML (tags gone, entities decoded); forums count what is pasted.
+pub fn visible_length(text: &str, markup: Markup) -> usize {
+    match markup {
+        Markup::TelegramHtml => strip_tags(text)
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&amp;", "&")
+            .chars()
+            .count(),
+        _ => text.chars().count(),
+    }
+}
+
 fn strip_tags(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
@@ -338,6 +375,16 @@ fn strip_tags(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn telegram_counts_the_text_without_tags_and_entities() {
+        let out = render("a < b **bold**", Markup::TelegramHtml);
+        assert_eq!(
+            visible_length(&out, Markup::TelegramHtml),
+            "a < b bold".len()
+        );
+        assert_eq!(visible_length("[b]x[/b]", Markup::Bbcode), 8);
+    }
 
     const POST: &str = "## Strong batch\n\n**Naloxone** saves lives: [guide](http://example.org/n) [b]raw[/b]\n\n- start low\n- do not use alone\n";
 

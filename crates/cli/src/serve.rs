@@ -28,7 +28,8 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let jobs = tokio::spawn(purge_loop(state.clone(), stop_rx.clone()));
-    let content_job = tokio::spawn(content_loop(state.clone(), stop_rx));
+    let content_job = tokio::spawn(content_loop(state.clone(), stop_rx.clone()));
+    let send_job = tokio::spawn(send_loop(state.clone(), stop_rx));
     let bound = listener.local_addr().unwrap_or(listen);
     tracing::info!(address = %bound, backend = state.store.backend().name(), "netreach is listening");
     say(&format!("listening on http://{bound}"));
@@ -39,6 +40,7 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let _ = stop_tx.send(true);
     let _ = jobs.await;
     let _ = content_job.await;
+    let _ = send_job.await;
     state.store.close().await;
     Ok(())
 }
@@ -133,6 +135,23 @@ async fn content_loop(state: AppState, mut stop: watch::Receiver<bool>) {
             _ = interval.tick() => {
                 if let Err(e) = netreach_web::published::refresh(&state).await {
                     tracing::error!(error = %e, "content reload failed");
+                }
+            }
+            _ = stop.changed() => break,
+        }
+    }
+}
+
+/// Every 2 seconds: sends the queued Telegram posts and alerts that are due (the queue, its
+/// leases and the per-chat spacing live in the database, so several nodes can run this).
+async fn send_loop(state: AppState, mut stop: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(Duration::from_secs(2));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {
+                if let Err(e) = netreach_web::publishing::send_due(&state).await {
+                    tracing::error!(error = %e, "telegram send run failed");
                 }
             }
             _ = stop.changed() => break,

@@ -71,6 +71,12 @@ impl ServerSecret {
         text
     }
 
+    /// A key for encrypting small secrets the server itself must read without anyone signed in
+    /// (e.g. a Telegram bot token): a copy of the database alone cannot open them.
+    pub fn wrap_key(&self, purpose: &str) -> crate::WrapKey {
+        crate::WrapKey::from_bytes(self.mac("netreach server wrap key v1", purpose.as_bytes()))
+    }
+
     fn mac(&self, purpose: &str, data: &[u8]) -> [u8; 32] {
         // HMAC accepts keys of any length, so this cannot fail.
         let mut mac = match Hmac::<Sha256>::new_from_slice(&self.0) {

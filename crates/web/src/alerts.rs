@@ -287,6 +287,7 @@ pub async fn publish(state: &AppState, id: &str) -> Result<(), AlertError> {
         return Err(AlertError::WrongState);
     }
     tracing::info!(alert_id = %id, "alert published");
+    crate::publishing::queue_alert(state, &alert).await?;
     Ok(())
 }
 

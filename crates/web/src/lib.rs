@@ -19,6 +19,7 @@ pub mod middleware;
 pub mod notify;
 mod pages;
 pub mod published;
+pub mod publishing;
 pub mod settings;
 mod state;
 

@@ -132,3 +132,65 @@ pub async fn export(state: &AppState, dir: &Path) -> Result<usize, ContentError>
     write_files(dir, &files)?;
     Ok(files.len())
 }
+
+/// A combination check written out for a message or a post, in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckSummary {
+    pub heading: String,
+    /// One line per pair, most dangerous first: "A + B: category. What to know."
+    pub pairs: Vec<String>,
+    /// The public checker with these substances (`/check?s=..&lang=..`).
+    pub path: String,
+}
+
+/// Checks the substances named (slugs or names in either language, comma-separated; at most
+/// six); `None` when fewer than two are recognised.
+pub fn check_summary(
+    state: &AppState,
+    wanted: &str,
+    lang: netreach_core::Lang,
+) -> Option<CheckSummary> {
+    let pack = state.content.pack();
+    let t = crate::i18n::Tr::new(&state.i18n, lang);
+    let chosen: Vec<&netreach_content::Substance> = wanted
+        .split(',')
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .filter_map(|w| {
+            pack.substances.iter().find(|s| {
+                s.slug == w
+                    || netreach_core::Lang::ALL
+                        .iter()
+                        .any(|l| s.name(*l).to_lowercase() == w)
+            })
+        })
+        .take(6)
+        .collect();
+    if chosen.len() < 2 {
+        return None;
+    }
+    let pairs = netreach_content::check(&pack, &chosen)
+        .into_iter()
+        .map(|pair| {
+            let label = t.get(&format!(
+                "category-{}",
+                pair.category.as_str().replace('_', "-")
+            ));
+            let note = pair
+                .note(lang)
+                .map(str::to_owned)
+                .unwrap_or_else(|| t.get("check-no-rule"));
+            format!(
+                "{} + {}: {label}. {note}",
+                pair.a.name(lang),
+                pair.b.name(lang)
+            )
+        })
+        .collect();
+    let slugs: Vec<&str> = chosen.iter().map(|s| s.slug.as_str()).collect();
+    Some(CheckSummary {
+        heading: t.get("check-reply-heading"),
+        pairs,
+        path: format!("/check?s={}&lang={}", slugs.join("&s="), lang.code()),
+    })
+}

@@ -47,7 +47,30 @@ pub struct Settings {
     pub conversations: ConversationSettings,
     pub notify: NotifySettings,
     pub alerts: AlertSettings,
+    pub publishing: PublishingSettings,
     pub log: LogSettings,
+}
+
+/// Sending posts and alerts to Telegram channels.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishingSettings {
+    /// The Bot API's base URL (a local fake in tests, or a self-hosted Bot API server).
+    pub telegram_api_base: String,
+    /// Attempts before a send is marked failed (429 answers wait as Telegram asks).
+    pub max_attempts: u32,
+    /// Seconds between two messages to the same chat (Telegram allows about 20 a minute).
+    pub chat_spacing_seconds: u32,
+}
+
+impl Default for PublishingSettings {
+    fn default() -> Self {
+        PublishingSettings {
+            telegram_api_base: "https://api.telegram.org".into(),
+            max_attempts: 8,
+            chat_spacing_seconds: 3,
+        }
+    }
 }
 
 /// Drug alerts.
@@ -194,6 +217,7 @@ impl Default for Settings {
             conversations: ConversationSettings::default(),
             notify: NotifySettings::default(),
             alerts: AlertSettings::default(),
+            publishing: PublishingSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -440,6 +464,7 @@ impl Settings {
                 telegram_api_base: self.notify.telegram_api_base.clone(),
             },
             alerts: self.alerts.clone(),
+            publishing: self.publishing.clone(),
             log: self.log.clone(),
         };
         toml::to_string_pretty(&view).unwrap_or_default()
@@ -474,6 +499,7 @@ struct MaskedView {
     conversations: ConversationSettings,
     notify: MaskedNotify,
     alerts: AlertSettings,
+    publishing: PublishingSettings,
     log: LogSettings,
 }
 

@@ -6,7 +6,7 @@ mod alerts;
 mod auth;
 mod content;
 pub mod conversations;
-mod publishing;
+pub mod publishing;
 
 use crate::state::AppState;
 use axum::{Extension, Json, Router};
@@ -82,6 +82,16 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(content::check))
         .routes(routes!(content::search))
         .routes(routes!(publishing::render))
+        .routes(routes!(publishing::venues, publishing::create_venue))
+        .routes(routes!(publishing::venue, publishing::update_venue))
+        .routes(routes!(publishing::set_bot_token))
+        .routes(routes!(publishing::posts, publishing::create_post))
+        .routes(routes!(publishing::post, publishing::update_post))
+        .routes(routes!(publishing::approve))
+        .routes(routes!(publishing::publish))
+        .routes(routes!(publishing::publications))
+        .routes(routes!(publishing::publications_csv))
+        .routes(routes!(publishing::record))
         .routes(routes!(alerts::report))
         .routes(routes!(alerts::reports))
         .routes(routes!(alerts::create, alerts::index))

@@ -173,6 +173,20 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/alerts/{id}/verify", "post"),
         ("/api/v1/staff/alerts/{id}/publish", "post"),
         ("/api/v1/staff/alerts/{id}/withdraw", "post"),
+        ("/api/v1/staff/venues", "get"),
+        ("/api/v1/staff/venues", "post"),
+        ("/api/v1/staff/venues/{id}", "get"),
+        ("/api/v1/staff/venues/{id}", "put"),
+        ("/api/v1/staff/venues/{id}/bot_token", "put"),
+        ("/api/v1/staff/posts", "get"),
+        ("/api/v1/staff/posts", "post"),
+        ("/api/v1/staff/posts/{id}", "get"),
+        ("/api/v1/staff/posts/{id}", "put"),
+        ("/api/v1/staff/posts/{id}/approve", "post"),
+        ("/api/v1/staff/posts/{id}/publications", "post"),
+        ("/api/v1/staff/publications", "get"),
+        ("/api/v1/staff/publications.csv", "get"),
+        ("/api/v1/staff/publications/{id}", "post"),
     ];
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(

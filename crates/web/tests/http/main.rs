@@ -11,6 +11,7 @@ mod i18n_keys;
 mod inbox_pages;
 mod notify;
 mod privacy;
+mod publishing;
 mod security;
 mod signin;
 mod team;

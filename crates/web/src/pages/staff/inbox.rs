@@ -420,45 +420,15 @@ pub struct ShowQuery {
 
 /// A combination check written out for a reply, in the conversation's language.
 fn check_text(state: &AppState, wanted: &str, lang: Lang) -> String {
-    let pack = state.content.pack();
-    let t = crate::i18n::Tr::new(&state.i18n, lang);
-    let chosen: Vec<&netreach_content::Substance> = wanted
-        .split(',')
-        .map(|w| w.trim().to_lowercase())
-        .filter(|w| !w.is_empty())
-        .filter_map(|w| {
-            pack.substances
-                .iter()
-                .find(|s| s.slug == w || Lang::ALL.iter().any(|l| s.name(*l).to_lowercase() == w))
-        })
-        .take(6)
-        .collect();
-    if chosen.len() < 2 {
-        return String::new();
+    match crate::published::check_summary(state, wanted, lang) {
+        Some(summary) => {
+            let mut out = vec![summary.heading];
+            out.extend(summary.pairs.iter().map(|p| format!("• {p}")));
+            out.push(summary.path);
+            out.join("\n")
+        }
+        None => String::new(),
     }
-    let mut out = vec![t.get("check-reply-heading")];
-    for pair in netreach_content::check(&pack, &chosen) {
-        let label = t.get(&format!(
-            "category-{}",
-            pair.category.as_str().replace('_', "-")
-        ));
-        let note = pair
-            .note(lang)
-            .map(str::to_owned)
-            .unwrap_or_else(|| t.get("check-no-rule"));
-        out.push(format!(
-            "• {} + {}: {label}. {note}",
-            pair.a.name(lang),
-            pair.b.name(lang)
-        ));
-    }
-    let slugs: Vec<&str> = chosen.iter().map(|s| s.slug.as_str()).collect();
-    out.push(format!(
-        "/check?s={}&lang={}",
-        slugs.join("&s="),
-        lang.code()
-    ));
-    out.join("\n")
 }
 
 /// A canned reply with its placeholders filled in.

@@ -1,0 +1,770 @@
+//! Outreach publishing as a service: the venue register, posts written once in Markdown (every
+//! save a version, a second staff member approves a version), per-venue previews with character
+//! counts, the publication log, and sending to Telegram channels through the Bot API from a queue
+//! in the database (rate-limited per chat, retried with backoff, failures kept in the log).
+//! Published alerts are queued for every Telegram venue that takes alerts.
+
+use crate::state::AppState;
+use netreach_channels::telegram::{self, BotApi, SendError};
+use netreach_channels::{Markup, render, visible_length};
+use netreach_core::Lang;
+use netreach_store::{
+    AlertRecord, Guarded, PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord,
+    SendOutcome, StaffUser, StoreError, VenueRecord,
+};
+use secrecy::SecretString;
+use time::OffsetDateTime;
+
+pub const VENUE_KINDS: [&str; 5] = [
+    "darknet_forum",
+    "clearnet_forum",
+    "telegram_channel",
+    "telegram_group",
+    "other",
+];
+pub const PERMISSIONS: [&str; 4] = ["not_asked", "asked", "granted", "refused"];
+/// Statuses staff can record; `scheduled`, `sending` and `failed` belong to the sender.
+pub const RECORDED_STATUSES: [&str; 3] = ["live", "removed", "deleted"];
+pub const ALL_STATUSES: [&str; 6] = [
+    "scheduled",
+    "sending",
+    "live",
+    "failed",
+    "removed",
+    "deleted",
+];
+/// Telegram's limit for one text message.
+pub const TELEGRAM_LIMIT: i64 = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("a field is empty, too long or not one of the allowed values: {0}")]
+    Invalid(&'static str),
+    #[error("no such venue, post or publication")]
+    NotFound,
+    #[error("the post changed since it was opened")]
+    Conflict,
+    #[error("this venue needs a second staff member's approval of the current version")]
+    ApprovalRequired,
+    #[error("the last editor of a version cannot approve it")]
+    OwnVersion,
+    #[error("the version is already approved or is not the current one")]
+    AlreadyApproved,
+    #[error("the organisation has no granted permission to post there")]
+    PermissionNotGranted,
+    #[error("the text is {length} characters; the venue allows {limit}")]
+    TooLong { length: usize, limit: i64 },
+    #[error("this venue cannot send by itself (no Telegram chat or bot token)")]
+    NoSender,
+    #[error("only a supervisor can do this")]
+    Forbidden,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl PublishError {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            PublishError::Invalid(_) => "error-publish-invalid",
+            PublishError::NotFound => "error-body-404",
+            PublishError::Conflict => "error-post-conflict",
+            PublishError::ApprovalRequired => "error-post-approval-required",
+            PublishError::OwnVersion => "error-post-own-version",
+            PublishError::AlreadyApproved => "error-post-already-approved",
+            PublishError::PermissionNotGranted => "error-venue-permission",
+            PublishError::TooLong { .. } => "error-post-too-long",
+            PublishError::NoSender => "error-venue-no-sender",
+            PublishError::Forbidden => "error-body-403",
+            PublishError::Store(_) => "error-body-500",
+        }
+    }
+}
+
+fn text(
+    value: &str,
+    max: usize,
+    name: &'static str,
+    required: bool,
+) -> Result<String, PublishError> {
+    let value = value.trim();
+    if (required && value.is_empty()) || value.chars().count() > max {
+        return Err(PublishError::Invalid(name));
+    }
+    Ok(value.to_owned())
+}
+
+fn is_telegram(kind: &str) -> bool {
+    kind.starts_with("telegram_")
+}
+
+/// A venue as staff describe it.
+#[derive(Debug, Clone, Default)]
+pub struct VenueInput {
+    pub name: String,
+    pub kind: String,
+    pub address: String,
+    pub lang: String,
+    pub markup: String,
+    pub rules: String,
+    pub permission: String,
+    pub permission_at: Option<OffsetDateTime>,
+    pub permission_contact: String,
+    pub notes: String,
+    pub needs_approval: bool,
+    pub char_limit: Option<i64>,
+    pub telegram_chat: Option<String>,
+    pub push_alerts: bool,
+}
+
+fn venue_record(
+    id: String,
+    input: VenueInput,
+    created_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<VenueRecord, PublishError> {
+    let name = text(&input.name, 100, "name", true)?;
+    if !VENUE_KINDS.contains(&input.kind.as_str()) {
+        return Err(PublishError::Invalid("kind"));
+    }
+    let address = text(&input.address, 300, "address", true)?;
+    let lower = address.to_ascii_lowercase();
+    if !(lower.starts_with("http://") || lower.starts_with("https://"))
+        || address.chars().any(char::is_whitespace)
+    {
+        return Err(PublishError::Invalid("address"));
+    }
+    let lang = Lang::parse(&input.lang).ok_or(PublishError::Invalid("lang"))?;
+    let markup = Markup::parse(&input.markup).ok_or(PublishError::Invalid("markup"))?;
+    if !PERMISSIONS.contains(&input.permission.as_str()) {
+        return Err(PublishError::Invalid("permission"));
+    }
+    let telegram_chat = match input.telegram_chat.as_deref().map(str::trim) {
+        Some(chat) if !chat.is_empty() => {
+            if !is_telegram(&input.kind) || !telegram::valid_chat(chat) {
+                return Err(PublishError::Invalid("telegram_chat"));
+            }
+            Some(chat.to_owned())
+        }
+        _ => None,
+    };
+    let char_limit = match input.char_limit {
+        Some(limit) if !(1..=100_000).contains(&limit) => {
+            return Err(PublishError::Invalid("char_limit"));
+        }
+        Some(limit) => Some(limit),
+        None if is_telegram(&input.kind) => Some(TELEGRAM_LIMIT),
+        None => None,
+    };
+    let push_alerts = input.push_alerts && is_telegram(&input.kind);
+    Ok(VenueRecord {
+        id,
+        name,
+        kind: input.kind,
+        address,
+        lang: lang.code().to_owned(),
+        markup: markup.as_str().to_owned(),
+        rules: text(&input.rules, 4000, "rules", false)?,
+        permission: input.permission,
+        permission_at: input.permission_at,
+        permission_contact: text(&input.permission_contact, 300, "permission_contact", false)?,
+        notes: text(&input.notes, 4000, "notes", false)?,
+        needs_approval: input.needs_approval,
+        char_limit,
+        telegram_chat,
+        has_bot_token: false,
+        push_alerts,
+        last_sent_at: None,
+        created_at,
+        updated_at: now,
+    })
+}
+
+pub async fn create_venue(state: &AppState, input: VenueInput) -> Result<String, PublishError> {
+    let now = state.clock.now();
+    let id = uuid::Uuid::new_v4().to_string();
+    state
+        .store
+        .create_venue(venue_record(id.clone(), input, now, now)?)
+        .await?;
+    tracing::info!(venue_id = %id, "venue registered");
+    Ok(id)
+}
+
+pub async fn update_venue(
+    state: &AppState,
+    id: &str,
+    input: VenueInput,
+) -> Result<(), PublishError> {
+    let old = venue(state, id).await?;
+    let record = venue_record(id.to_owned(), input, old.created_at, state.clock.now())?;
+    state.store.update_venue(record).await?;
+    Ok(())
+}
+
+pub async fn venue(state: &AppState, id: &str) -> Result<VenueRecord, PublishError> {
+    state.store.venue(id).await?.ok_or(PublishError::NotFound)
+}
+
+fn token_aad(venue_id: &str) -> String {
+    format!("venue-bot-token:{venue_id}")
+}
+
+/// Stores a venue's bot token encrypted (never shown again), or removes it with an empty one.
+/// A secret: supervisors only.
+pub async fn set_bot_token(
+    state: &AppState,
+    staff: &StaffUser,
+    id: &str,
+    token: &str,
+) -> Result<(), PublishError> {
+    if !staff.role.includes(netreach_core::Role::Supervisor) {
+        return Err(PublishError::Forbidden);
+    }
+    let venue = venue(state, id).await?;
+    let token = token.trim();
+    let sealed = if token.is_empty() {
+        None
+    } else {
+        if !is_telegram(&venue.kind) || !telegram::valid_token(token) {
+            return Err(PublishError::Invalid("bot_token"));
+        }
+        let key = state.secret.wrap_key("venue-bot-token");
+        Some(key.encrypt(token.as_bytes(), &token_aad(id)))
+    };
+    state.store.set_venue_bot_token(id, sealed).await?;
+    tracing::info!(venue_id = %id, user_id = %staff.id, "venue bot token changed");
+    Ok(())
+}
+
+async fn bot_token(state: &AppState, venue_id: &str) -> Result<Option<SecretString>, StoreError> {
+    let Some(sealed) = state.store.venue_bot_token(venue_id).await? else {
+        return Ok(None);
+    };
+    let key = state.secret.wrap_key("venue-bot-token");
+    Ok(key
+        .decrypt(&sealed, &token_aad(venue_id))
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .map(SecretString::from))
+}
+
+fn can_send(venue: &VenueRecord) -> bool {
+    is_telegram(&venue.kind) && venue.telegram_chat.is_some() && venue.has_bot_token
+}
+
+// --- posts ---
+
+fn post_fields(title: &str, body: &str) -> Result<(String, String), PublishError> {
+    Ok((
+        text(title, 200, "title", true)?,
+        text(body, 20_000, "markdown", true)?,
+    ))
+}
+
+pub async fn create_post(
+    state: &AppState,
+    staff: &StaffUser,
+    title: &str,
+    body: &str,
+) -> Result<String, PublishError> {
+    let (title, body) = post_fields(title, body)?;
+    let now = state.clock.now();
+    let id = uuid::Uuid::new_v4().to_string();
+    state
+        .store
+        .create_post(PostRecord {
+            id: id.clone(),
+            title,
+            body,
+            version: 1,
+            created_by: Some(staff.id),
+            created_at: now,
+            updated_at: now,
+        })
+        .await?;
+    tracing::info!(post_id = %id, user_id = %staff.id, "post written");
+    Ok(id)
+}
+
+/// Saves a new version; `expected_version` is the one the editor opened.
+pub async fn update_post(
+    state: &AppState,
+    staff: &StaffUser,
+    id: &str,
+    expected_version: i64,
+    title: &str,
+    body: &str,
+) -> Result<i64, PublishError> {
+    let (title, body) = post_fields(title, body)?;
+    match state
+        .store
+        .update_post(
+            id,
+            expected_version,
+            &title,
+            &body,
+            staff.id,
+            state.clock.now(),
+        )
+        .await?
+    {
+        Guarded::Done(version) => Ok(version),
+        Guarded::Conflict => Err(PublishError::Conflict),
+        Guarded::Missing => Err(PublishError::NotFound),
+    }
+}
+
+pub async fn post(
+    state: &AppState,
+    id: &str,
+) -> Result<(PostRecord, Vec<PostVersionRecord>), PublishError> {
+    let post = state.store.post(id).await?.ok_or(PublishError::NotFound)?;
+    let versions = state.store.post_versions(id).await?;
+    Ok((post, versions))
+}
+
+/// Approves the current version; the approver must not be its last editor.
+pub async fn approve(
+    state: &AppState,
+    staff: &StaffUser,
+    id: &str,
+    version: i64,
+) -> Result<(), PublishError> {
+    let (post, versions) = post(state, id).await?;
+    let current = versions
+        .iter()
+        .find(|v| v.version == post.version)
+        .ok_or(PublishError::NotFound)?;
+    if version != post.version || current.approved_at.is_some() {
+        return Err(PublishError::AlreadyApproved);
+    }
+    if current.edited_by == Some(staff.id) {
+        return Err(PublishError::OwnVersion);
+    }
+    if !state
+        .store
+        .approve_post_version(id, version, staff.id, state.clock.now())
+        .await?
+    {
+        return Err(PublishError::AlreadyApproved);
+    }
+    tracing::info!(post_id = %id, version, user_id = %staff.id, "post version approved");
+    Ok(())
+}
+
+/// A post rendered for one venue.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub venue: VenueRecord,
+    pub text: String,
+    pub length: usize,
+    pub over_limit: bool,
+    pub permission_granted: bool,
+    pub can_send: bool,
+}
+
+pub fn preview(venue: &VenueRecord, markdown: &str) -> Preview {
+    let markup = Markup::parse(&venue.markup).unwrap_or(Markup::Plain);
+    let text = render(markdown, markup);
+    let length = visible_length(&text, markup);
+    Preview {
+        over_limit: venue.char_limit.is_some_and(|limit| length as i64 > limit),
+        permission_granted: venue.permission == "granted",
+        can_send: can_send(venue),
+        venue: venue.clone(),
+        text,
+        length,
+    }
+}
+
+/// The post rendered for every venue in the register.
+pub async fn previews(state: &AppState, markdown: &str) -> Result<Vec<Preview>, PublishError> {
+    Ok(state
+        .store
+        .venues()
+        .await?
+        .iter()
+        .map(|v| preview(v, markdown))
+        .collect())
+}
+
+/// Putting the current version of a post on a venue.
+#[derive(Debug, Clone, Default)]
+pub struct PublishRequest {
+    pub venue_id: String,
+    /// The address of a post made by hand; records it as live.
+    pub url: Option<String>,
+    /// For venues that send by themselves: when (default now).
+    pub send_at: Option<OffsetDateTime>,
+    /// The worker saw the warning that permission is not granted and goes ahead.
+    pub acknowledge_permission: bool,
+}
+
+fn clean_url(url: &str) -> Result<String, PublishError> {
+    let url = text(url, 500, "url", false)?;
+    let lower = url.to_ascii_lowercase();
+    if !url.is_empty()
+        && (!(lower.starts_with("http://") || lower.starts_with("https://"))
+            || url.chars().any(char::is_whitespace))
+    {
+        return Err(PublishError::Invalid("url"));
+    }
+    Ok(url)
+}
+
+/// Records a hand-made publication, or queues a Telegram send. Returns the log entry.
+pub async fn publish(
+    state: &AppState,
+    staff: &StaffUser,
+    post_id: &str,
+    request: PublishRequest,
+) -> Result<PublicationRecord, PublishError> {
+    let (post, versions) = post(state, post_id).await?;
+    let venue = venue(state, &request.venue_id).await?;
+    let approved = versions
+        .iter()
+        .any(|v| v.version == post.version && v.approved_at.is_some());
+    if venue.needs_approval && !approved {
+        return Err(PublishError::ApprovalRequired);
+    }
+    if venue.permission != "granted" && !request.acknowledge_permission {
+        return Err(PublishError::PermissionNotGranted);
+    }
+    let rendered = preview(&venue, &post.body);
+    if rendered.over_limit {
+        return Err(PublishError::TooLong {
+            length: rendered.length,
+            limit: venue.char_limit.unwrap_or_default(),
+        });
+    }
+    let now = state.clock.now();
+    let manual_url = request.url.as_deref().map(clean_url).transpose()?;
+    let queued = manual_url.is_none();
+    if queued && !rendered.can_send {
+        return Err(PublishError::NoSender);
+    }
+    if request
+        .send_at
+        .is_some_and(|at| at > now + time::Duration::days(90))
+    {
+        return Err(PublishError::Invalid("send_at"));
+    }
+    let record = PublicationRecord {
+        id: uuid::Uuid::new_v4().to_string(),
+        venue_id: venue.id.clone(),
+        post_id: Some(post.id.clone()),
+        post_version: Some(post.version),
+        alert_id: None,
+        body: rendered.text,
+        created_by: Some(staff.id),
+        created_at: now,
+        status: if queued { "scheduled" } else { "live" }.into(),
+        url: manual_url.unwrap_or_default(),
+        followup: String::new(),
+        attempts: 0,
+        next_attempt_at: queued.then(|| request.send_at.unwrap_or(now).max(now)),
+        last_error: String::new(),
+        published_at: (!queued).then_some(now),
+        updated_at: now,
+    };
+    state.store.create_publication(record.clone()).await?;
+    tracing::info!(publication_id = %record.id, post_id = %post.id, venue_id = %venue.id,
+        user_id = %staff.id, queued, "post published");
+    Ok(record)
+}
+
+// --- the publication log ---
+
+pub async fn log(
+    state: &AppState,
+    filter: PublicationFilter,
+) -> Result<Vec<PublicationRecord>, PublishError> {
+    if filter
+        .status
+        .as_deref()
+        .is_some_and(|s| !ALL_STATUSES.contains(&s))
+    {
+        return Err(PublishError::Invalid("status"));
+    }
+    Ok(state.store.publications(&filter).await?)
+}
+
+/// What staff record after the fact: the URL, whether it is still up, what to follow up on.
+pub async fn record(
+    state: &AppState,
+    id: &str,
+    url: &str,
+    status: &str,
+    followup: &str,
+) -> Result<PublicationRecord, PublishError> {
+    let existing = state
+        .store
+        .publication(id)
+        .await?
+        .ok_or(PublishError::NotFound)?;
+    let url = clean_url(url)?;
+    let followup = text(followup, 2000, "followup", false)?;
+    // Setting a queued send to "deleted" cancels it; other sender states stay the sender's.
+    let status = status.trim();
+    let allowed = RECORDED_STATUSES.contains(&status) || status == existing.status;
+    if !allowed || (existing.status == "scheduled" && status == "live") {
+        return Err(PublishError::Invalid("status"));
+    }
+    state
+        .store
+        .update_publication(id, &url, status, &followup, state.clock.now())
+        .await?;
+    state
+        .store
+        .publication(id)
+        .await?
+        .ok_or(PublishError::NotFound)
+}
+
+/// The log as CSV, one row per publication, with cells that a spreadsheet would run as a formula
+/// made inert.
+pub async fn log_csv(state: &AppState, filter: PublicationFilter) -> Result<String, PublishError> {
+    let entries = log(state, filter).await?;
+    let venues = state.store.venues().await?;
+    let users = state.store.list_users().await?;
+    let mut posts = std::collections::HashMap::new();
+    for id in entries.iter().filter_map(|e| e.post_id.clone()) {
+        if !posts.contains_key(&id)
+            && let Some(post) = state.store.post(&id).await?
+        {
+            posts.insert(id, post.title);
+        }
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "created_at",
+        "venue",
+        "venue_kind",
+        "post",
+        "post_version",
+        "alert_id",
+        "by",
+        "status",
+        "url",
+        "published_at",
+        "attempts",
+        "last_error",
+        "followup",
+    ];
+    let _ = writer.write_record(header);
+    let rfc = |t: Option<OffsetDateTime>| {
+        t.and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+    };
+    for e in &entries {
+        let venue = venues.iter().find(|v| v.id == e.venue_id);
+        let by = e
+            .created_by
+            .and_then(|id| users.iter().find(|u| u.id == id))
+            .map(|u| u.username.to_string())
+            .unwrap_or_default();
+        let row = [
+            rfc(Some(e.created_at)),
+            venue.map(|v| v.name.clone()).unwrap_or_default(),
+            venue.map(|v| v.kind.clone()).unwrap_or_default(),
+            e.post_id
+                .as_ref()
+                .and_then(|id| posts.get(id).cloned())
+                .unwrap_or_default(),
+            e.post_version.map(|v| v.to_string()).unwrap_or_default(),
+            e.alert_id.clone().unwrap_or_default(),
+            by,
+            e.status.clone(),
+            e.url.clone(),
+            rfc(e.published_at),
+            e.attempts.to_string(),
+            e.last_error.clone(),
+            e.followup.clone(),
+        ];
+        let _ = writer.write_record(row.iter().map(|cell| inert(cell)));
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    Ok(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// Spreadsheets run cells starting with these as formulas ("CSV injection"); a leading
+/// apostrophe keeps them text.
+fn inert(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_owned()
+    }
+}
+
+// --- alerts to Telegram ---
+
+/// Queues a published alert for every Telegram venue that takes alerts; returns how many.
+pub async fn queue_alert(state: &AppState, alert: &AlertRecord) -> Result<usize, StoreError> {
+    let now = state.clock.now();
+    let mut queued = 0;
+    for venue in state.store.venues().await? {
+        if !venue.push_alerts || !can_send(&venue) {
+            continue;
+        }
+        let lang = Lang::parse(&venue.lang).unwrap_or(Lang::En);
+        let t = crate::i18n::Tr::new(&state.i18n, lang);
+        let (title, body) = match lang {
+            Lang::Ru => (&alert.title_ru, &alert.body_ru),
+            Lang::En => (&alert.title_en, &alert.body_en),
+        };
+        let mut markdown = format!(
+            "**{}: {}**\n\n{}",
+            t.get(&format!("alerts-severity-{}", alert.severity)),
+            escape_markdown_line(title),
+            body
+        );
+        if let Some(base) = &state.settings.public_url {
+            markdown.push_str(&format!(
+                "\n\n[{}]({}/alerts/{}?lang={})",
+                t.get("alerts-read-more"),
+                base.trim_end_matches('/'),
+                alert.id,
+                lang.code()
+            ));
+        }
+        let text = render(&markdown, Markup::TelegramHtml);
+        state
+            .store
+            .create_publication(PublicationRecord {
+                id: uuid::Uuid::new_v4().to_string(),
+                venue_id: venue.id.clone(),
+                post_id: None,
+                post_version: None,
+                alert_id: Some(alert.id.clone()),
+                body: text,
+                created_by: None,
+                created_at: now,
+                status: "scheduled".into(),
+                url: String::new(),
+                followup: String::new(),
+                attempts: 0,
+                next_attempt_at: Some(now),
+                last_error: String::new(),
+                published_at: None,
+                updated_at: now,
+            })
+            .await?;
+        queued += 1;
+    }
+    if queued > 0 {
+        tracing::info!(alert_id = %alert.id, venues = queued, "alert queued for Telegram");
+    }
+    Ok(queued)
+}
+
+fn escape_markdown_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escape = c.is_ascii_punctuation();
+            escape.then_some('\\').into_iter().chain(std::iter::once(c))
+        })
+        .collect()
+}
+
+/// What one run of the sender did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SendReport {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+/// One run of the Telegram sender: claims what is due (one per chat, spaced per chat) and sends
+/// it. Safe to run on several nodes at once. Tests call it directly.
+pub async fn send_due(state: &AppState) -> Result<SendReport, StoreError> {
+    let settings = &state.settings.publishing;
+    let now = state.clock.now();
+    let spacing = time::Duration::seconds(i64::from(settings.chat_spacing_seconds));
+    let claimed = state
+        .store
+        .claim_due_publications(now, spacing, now + time::Duration::minutes(2), 20)
+        .await?;
+    let api = BotApi::new(state.http.clone(), &settings.telegram_api_base);
+    let mut report = SendReport::default();
+    for publication in claimed {
+        let outcome = attempt(state, &api, &publication).await?;
+        let now = state.clock.now();
+        let outcome = match outcome {
+            Ok(url) => {
+                report.sent += 1;
+                SendOutcome::Sent { url }
+            }
+            Err(SendError::Refused(error)) => {
+                report.failed += 1;
+                SendOutcome::Failed { error }
+            }
+            Err(e) => {
+                let attempts = u32::try_from(publication.attempts).unwrap_or(u32::MAX);
+                let wait = match &e {
+                    SendError::RetryAfter(seconds)
+                        if attempts < settings.max_attempts.max(1) * 2 =>
+                    {
+                        Some(time::Duration::seconds(
+                            i64::try_from(*seconds).unwrap_or(60),
+                        ))
+                    }
+                    _ => telegram::backoff(attempts, settings.max_attempts),
+                };
+                match wait {
+                    Some(wait) => {
+                        report.retrying += 1;
+                        SendOutcome::Retry {
+                            at: now + wait,
+                            error: e.to_string(),
+                        }
+                    }
+                    None => {
+                        report.failed += 1;
+                        SendOutcome::Failed {
+                            error: e.to_string(),
+                        }
+                    }
+                }
+            }
+        };
+        match &outcome {
+            SendOutcome::Failed { .. } => tracing::error!(publication_id = %publication.id,
+                venue_id = %publication.venue_id, "telegram send failed for good"),
+            SendOutcome::Retry { .. } => tracing::warn!(publication_id = %publication.id,
+                venue_id = %publication.venue_id, "telegram send will be retried"),
+            SendOutcome::Sent { .. } => tracing::info!(publication_id = %publication.id,
+                venue_id = %publication.venue_id, "sent to telegram"),
+        }
+        state
+            .store
+            .finish_send(&publication.id, outcome, now)
+            .await?;
+    }
+    Ok(report)
+}
+
+async fn attempt(
+    state: &AppState,
+    api: &BotApi,
+    publication: &PublicationRecord,
+) -> Result<Result<String, SendError>, StoreError> {
+    let Some(venue) = state.store.venue(&publication.venue_id).await? else {
+        return Ok(Err(SendError::Refused("the venue is gone".into())));
+    };
+    let (Some(chat), Some(token)) = (
+        venue.telegram_chat.as_deref(),
+        bot_token(state, &venue.id).await?,
+    ) else {
+        return Ok(Err(SendError::Refused(
+            "the venue has no Telegram chat or bot token".into(),
+        )));
+    };
+    Ok(api
+        .send_message(&token, chat, &publication.body)
+        .await
+        .map(|sent| sent.url))
+}
