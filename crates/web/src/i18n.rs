@@ -24,6 +24,22 @@ impl<'a> Tr<'a> {
             .get_with(self.lang, id, &[(name, Value::from(value.to_owned()))])
     }
 
+    /// A message with two number arguments.
+    pub fn counts(
+        &self,
+        id: &str,
+        a: &str,
+        a_value: impl std::borrow::Borrow<i64>,
+        b: &str,
+        b_value: impl std::borrow::Borrow<i64>,
+    ) -> String {
+        let args = [
+            (a, Value::from(*a_value.borrow())),
+            (b, Value::from(*b_value.borrow())),
+        ];
+        self.i18n.get_with(self.lang, id, &args)
+    }
+
     /// A message with one number argument (plural forms follow the language's rules).
     pub fn count(&self, id: &str, name: &str, value: impl std::borrow::Borrow<i64>) -> String {
         self.i18n

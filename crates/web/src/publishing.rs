@@ -65,7 +65,18 @@ pub enum PublishError {
 impl PublishError {
     pub fn message_id(&self) -> &'static str {
         match self {
-            PublishError::Invalid(_) => "error-publish-invalid",
+            PublishError::Invalid(field) => match *field {
+                "address" => "error-venue-address",
+                "telegram_chat" => "error-venue-chat",
+                "char_limit" => "error-venue-limit",
+                "permission_at" => "error-venue-date",
+                "bot_token" => "error-venue-token",
+                "title" | "markdown" | "version" => "error-post-invalid",
+                "url" => "error-publish-url",
+                "send_at" => "error-publish-send-at",
+                "status" | "followup" => "error-log-invalid",
+                _ => "error-venue-invalid",
+            },
             PublishError::NotFound => "error-body-404",
             PublishError::Conflict => "error-post-conflict",
             PublishError::ApprovalRequired => "error-post-approval-required",

@@ -200,3 +200,7 @@ alerts-report-thanks = Thank you. The team will look at your report.
 error-alert-invalid = Fill in what it was sold as, where and what happened (each within its length limit).
 error-alert-region = Choose one of the listed regions.
 error-alert-state = This alert cannot do that in its current state.
+alerts-severity-info = Information
+alerts-severity-warning = Warning
+alerts-severity-danger = Danger
+alerts-read-more = Read the alert

@@ -200,3 +200,7 @@ alerts-report-thanks = Спасибо. Команда рассмотрит ва�
 error-alert-invalid = Укажите, как это продавали, где и что случилось (в пределах допустимой длины).
 error-alert-region = Выберите один из перечисленных регионов.
 error-alert-state = В текущем состоянии предупреждения это сделать нельзя.
+alerts-severity-info = Информация
+alerts-severity-warning = Внимание
+alerts-severity-danger = Опасно
+alerts-read-more = Подробнее о предупреждении

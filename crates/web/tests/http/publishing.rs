@@ -542,3 +542,242 @@ async fn a_published_alert_goes_to_every_telegram_venue_that_takes_alerts_in_its
     assert_eq!(log["items"][0]["alert_id"], id);
     assert_eq!(log["items"][0]["status"], "live");
 }
+
+/// The whole flow in the console, without JavaScript: register a venue (a mistake keeps what was
+/// typed), write a post, preview it for the venue, insert a mixing check, have it approved by a
+/// second person, record a hand-made post after the permission warning, follow it up in the log
+/// and download the log as CSV.
+#[tokio::test]
+async fn the_console_registers_venues_composes_posts_and_keeps_the_log() {
+    let app = TestApp::spawn().await;
+    let (anna, _) = app.signed_in("anna", Role::Worker).await;
+    let (boris, _) = app.signed_in("boris", Role::Worker).await;
+    let venue_form = |address: &'static str| {
+        vec![
+            ("name", "Harm reduction board"),
+            ("kind", "clearnet_forum"),
+            ("address", address),
+            ("lang", "en"),
+            ("markup", "markdown"),
+            ("rules", "No sourcing talk"),
+            ("permission", "asked"),
+            ("permission_date", "2026-02-20"),
+            ("permission_contact", "forum admin"),
+            ("needs_approval", "on"),
+            ("char_limit", "5000"),
+        ]
+    };
+    let bad = anna
+        .post_form("/staff/venues", &venue_form("forum.example.org"))
+        .await;
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.unwrap();
+    assert!(page.contains("full http:// or https:// URL"), "{page}");
+    assert_eq!(
+        crate::input_value(&page, "name").as_deref(),
+        Some("Harm reduction board"),
+        "typed input kept"
+    );
+    let saved = anna
+        .post_form("/staff/venues", &venue_form("https://forum.example.org/hr"))
+        .await;
+    assert_eq!(
+        saved.headers()["location"],
+        "/staff/venues?done=venue-saved"
+    );
+    let venue = app.state.store.venues().await.unwrap().remove(0);
+    let list = anna.get_text("/staff/venues").await;
+    assert!(list.contains("Harm reduction board") && list.contains("asked"));
+
+    let created = anna
+        .post_form(
+            "/staff/posts",
+            &[
+                ("title", "Naloxone"),
+                ("markdown", "Carry **naloxone** *always*."),
+            ],
+        )
+        .await;
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let post_path = location.split('?').next().unwrap().to_owned();
+    let page = anna.get_text(&post_path).await;
+    assert!(
+        page.contains("Carry \\*\\*naloxone") || page.contains("Carry **naloxone**"),
+        "{page}"
+    );
+    assert!(
+        page.contains("of 5000 characters"),
+        "count against the limit: {page}"
+    );
+    assert!(page.contains("Permission to post here: asked"), "{page}");
+    assert!(
+        page.contains("another staff member must approve it"),
+        "{page}"
+    );
+
+    // Insert a mixing check (preview only), then save it as version 2.
+    let inserted = anna
+        .post_form(
+            &post_path,
+            &[
+                ("title", "Naloxone"),
+                ("markdown", "Carry **naloxone** *always*."),
+                ("version", "1"),
+                ("action", "insert"),
+                ("kb", ""),
+                ("check", "heroin, alcohol"),
+            ],
+        )
+        .await;
+    assert_eq!(inserted.status(), 200);
+    let page = inserted.text().await.unwrap();
+    assert!(page.contains("not saved"), "{page}");
+    let markdown = page
+        .split("name=\"markdown\" rows=\"12\" required>")
+        .nth(1)
+        .and_then(|rest| rest.split("</textarea>").next())
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'");
+    assert!(
+        markdown.contains("- Heroin + Alcohol") || markdown.contains("- Alcohol + Heroin"),
+        "{markdown}"
+    );
+    let saved = anna
+        .post_form(
+            &post_path,
+            &[
+                ("title", "Naloxone"),
+                ("markdown", &markdown),
+                ("version", "1"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let stale = anna
+        .post_form(
+            &post_path,
+            &[
+                ("title", "Naloxone"),
+                ("markdown", "my stale edit"),
+                ("version", "1"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status(), 422);
+    let page = stale.text().await.unwrap();
+    assert!(page.contains("Someone saved this post") && page.contains("my stale edit"));
+
+    let publish = [
+        ("venue_id", venue.id.as_str()),
+        ("mode", "record"),
+        ("url", "https://forum.example.org/hr/t/55"),
+    ];
+    let refused = anna
+        .post_form(&format!("{post_path}/publish"), &publish)
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("approved by a second staff member")
+    );
+    let own = anna
+        .post_form(&format!("{post_path}/approve"), &[("version", "2")])
+        .await;
+    assert_eq!(own.status(), 422);
+    let approved = boris
+        .post_form(&format!("{post_path}/approve"), &[("version", "2")])
+        .await;
+    assert_eq!(approved.status(), 303);
+    let warned = anna
+        .post_form(&format!("{post_path}/publish"), &publish)
+        .await;
+    assert_eq!(warned.status(), 422);
+    let page = warned.text().await.unwrap();
+    assert!(page.contains("Tick the box"), "{page}");
+    assert!(
+        page.contains("https://forum.example.org/hr/t/55"),
+        "typed URL kept"
+    );
+    let mut acknowledged = publish.to_vec();
+    acknowledged.push(("acknowledge_permission", "on"));
+    let done = anna
+        .post_form(&format!("{post_path}/publish"), &acknowledged)
+        .await;
+    assert_eq!(
+        done.headers()["location"].to_str().unwrap(),
+        format!("{post_path}?done=post-recorded")
+    );
+
+    let log = anna.get_text("/staff/publications?status=live").await;
+    assert!(
+        log.contains("Harm reduction board")
+            && log.contains("Naloxone (v2)")
+            && log.contains("anna"),
+        "{log}"
+    );
+    let entry = app
+        .state
+        .store
+        .publications(&netreach_store::PublicationFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .remove(0);
+    let bad = anna
+        .post_form(
+            &format!("/staff/publications/{}", entry.id),
+            &[
+                ("url", "not a url"),
+                ("status", "removed"),
+                ("followup", "reply from user X"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.unwrap();
+    assert!(
+        page.contains("reply from user X") && page.contains("not a url"),
+        "typed input kept"
+    );
+    let ok = anna
+        .post_form(
+            &format!("/staff/publications/{}", entry.id),
+            &[
+                ("url", "https://forum.example.org/hr/t/55"),
+                ("status", "removed"),
+                ("followup", "reply from user X"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        ok.headers()["location"],
+        "/staff/publications?done=log-saved"
+    );
+    assert!(
+        anna.get_text("/staff/publications?status=live")
+            .await
+            .contains("Nothing published yet.")
+    );
+    let csv = anna
+        .get(&format!("/staff/publications.csv?venue={}", venue.id))
+        .await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    assert!(csv.contains("Harm reduction board,clearnet_forum,Naloxone,2,,anna,removed,https://forum.example.org/hr/t/55"), "{csv}");
+
+    // The same pages work in Russian.
+    let ru = anna.get_text(&format!("{post_path}?lang=ru")).await;
+    assert!(ru.contains("Предпросмотр для каждой площадки"), "{ru}");
+}

@@ -4,6 +4,7 @@
 mod account;
 mod alerts;
 mod inbox;
+mod publishing;
 mod session;
 mod team;
 mod users;
@@ -43,6 +44,28 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/inbox", get(inbox::inbox))
         .route("/staff/alerts", get(alerts::index).post(alerts::create))
         .route("/staff/alerts/{id}/{action}", post(alerts::act))
+        .route(
+            "/staff/venues",
+            get(publishing::venues).post(publishing::create_venue),
+        )
+        .route(
+            "/staff/venues/{id}",
+            get(publishing::venue).post(publishing::update_venue),
+        )
+        .route("/staff/venues/{id}/token", post(publishing::set_token))
+        .route(
+            "/staff/posts",
+            get(publishing::posts).post(publishing::create_post),
+        )
+        .route(
+            "/staff/posts/{id}",
+            get(publishing::post).post(publishing::save_post),
+        )
+        .route("/staff/posts/{id}/approve", post(publishing::approve))
+        .route("/staff/posts/{id}/publish", post(publishing::publish))
+        .route("/staff/publications", get(publishing::log))
+        .route("/staff/publications.csv", get(publishing::log_csv))
+        .route("/staff/publications/{id}", post(publishing::record))
         .route("/staff/conversations/{id}", get(inbox::show))
         .route("/staff/conversations/{id}/reply", post(inbox::reply))
         .route("/staff/conversations/{id}/note", post(inbox::note))
@@ -111,6 +134,13 @@ impl Done {
             "alert-verify" => "flash-alert-verify",
             "alert-publish" => "flash-alert-publish",
             "alert-withdraw" => "flash-alert-withdraw",
+            "venue-saved" => "flash-venue-saved",
+            "token-saved" => "flash-token-saved",
+            "post-saved" => "flash-post-saved",
+            "post-approved" => "flash-post-approved",
+            "post-queued" => "flash-post-queued",
+            "post-recorded" => "flash-post-recorded",
+            "log-saved" => "flash-log-saved",
             _ => return None,
         })
     }

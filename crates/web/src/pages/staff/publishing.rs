@@ -1,0 +1,949 @@
+//! Publishing in the console: the venue register, the post composer (write once in Markdown,
+//! preview for every venue with its count and warnings, approve, publish or record), and the
+//! publication log with filters and CSV. The same service as the API.
+
+use super::Done;
+use crate::auth::StaffSession;
+use crate::error::PageError;
+use crate::pages::{Chrome, render, render_invalid};
+use crate::publishing::{self as service, Preview, PublishError, PublishRequest, VenueInput};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use netreach_core::Lang;
+use netreach_store::{
+    PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, VenueRecord,
+};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+fn date(t: Option<OffsetDateTime>) -> String {
+    t.map(|t| t.date().to_string()).unwrap_or_default()
+}
+
+fn minute(t: Option<OffsetDateTime>) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    t.and_then(|t| t.format(&format).ok()).unwrap_or_default()
+}
+
+/// A failure shown on the form; store failures become the error page.
+fn shown(e: PublishError) -> Result<&'static str, PageError> {
+    match e {
+        PublishError::Store(e) => Err(e.into()),
+        PublishError::NotFound => Err(PageError::NotFound),
+        PublishError::Forbidden => Err(PageError::Forbidden),
+        other => Ok(other.message_id()),
+    }
+}
+
+// --- venues ---
+
+#[derive(Debug, Default, Deserialize)]
+pub struct VenueForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    markup: String,
+    #[serde(default)]
+    rules: String,
+    #[serde(default)]
+    permission: String,
+    /// `YYYY-MM-DD`
+    #[serde(default)]
+    permission_date: String,
+    #[serde(default)]
+    permission_contact: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    needs_approval: Option<String>,
+    #[serde(default)]
+    char_limit: String,
+    #[serde(default)]
+    telegram_chat: String,
+    #[serde(default)]
+    push_alerts: Option<String>,
+}
+
+impl VenueForm {
+    fn blank() -> VenueForm {
+        VenueForm {
+            kind: "darknet_forum".into(),
+            lang: "ru".into(),
+            markup: "bbcode".into(),
+            permission: "not_asked".into(),
+            needs_approval: Some("on".into()),
+            ..Default::default()
+        }
+    }
+
+    fn of(v: &VenueRecord) -> VenueForm {
+        VenueForm {
+            name: v.name.clone(),
+            kind: v.kind.clone(),
+            address: v.address.clone(),
+            lang: v.lang.clone(),
+            markup: v.markup.clone(),
+            rules: v.rules.clone(),
+            permission: v.permission.clone(),
+            permission_date: date(v.permission_at),
+            permission_contact: v.permission_contact.clone(),
+            notes: v.notes.clone(),
+            needs_approval: v.needs_approval.then(|| "on".into()),
+            char_limit: v.char_limit.map(|l| l.to_string()).unwrap_or_default(),
+            telegram_chat: v.telegram_chat.clone().unwrap_or_default(),
+            push_alerts: v.push_alerts.then(|| "on".into()),
+        }
+    }
+
+    fn input(&self) -> Result<VenueInput, PublishError> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let permission_at = match self.permission_date.trim() {
+            "" => None,
+            raw => Some(
+                time::Date::parse(raw, &format)
+                    .map_err(|_| PublishError::Invalid("permission_at"))?
+                    .midnight()
+                    .assume_utc(),
+            ),
+        };
+        let char_limit = match self.char_limit.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .map_err(|_| PublishError::Invalid("char_limit"))?,
+            ),
+        };
+        Ok(VenueInput {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            address: self.address.clone(),
+            lang: self.lang.clone(),
+            markup: self.markup.clone(),
+            rules: self.rules.clone(),
+            permission: self.permission.clone(),
+            permission_at,
+            permission_contact: self.permission_contact.clone(),
+            notes: self.notes.clone(),
+            needs_approval: self.needs_approval.is_some(),
+            char_limit,
+            telegram_chat: Some(self.telegram_chat.clone()),
+            push_alerts: self.push_alerts.is_some(),
+        })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/venues.html")]
+struct VenuesPage<'a> {
+    chrome: Chrome<'a>,
+    venues: Vec<VenueRecord>,
+    /// The venue being edited, if any (else the form registers a new one).
+    editing: Option<VenueRecord>,
+    form: VenueForm,
+    kinds: &'static [&'static str],
+    permissions: &'static [&'static str],
+    markups: Vec<&'static str>,
+    supervisor: bool,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn venues_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    session: &StaffSession,
+    editing: Option<VenueRecord>,
+    form: VenueForm,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Result<VenuesPage<'a>, PageError> {
+    let path = match &editing {
+        Some(v) => format!("/staff/venues/{}", v.id),
+        None => "/staff/venues".to_owned(),
+    };
+    let chrome = Chrome::new(state, lang, "venues-title", &path, Some(&session.user));
+    Ok(VenuesPage {
+        notice: notice.map(|id| chrome.t.get(id)),
+        error: error.map(|id| chrome.t.get(id)),
+        chrome,
+        venues: state.store.venues().await?,
+        editing,
+        form,
+        kinds: &service::VENUE_KINDS,
+        permissions: &service::PERMISSIONS,
+        markups: netreach_channels::Markup::ALL
+            .iter()
+            .map(|m| m.as_str())
+            .collect(),
+        supervisor: session.user.role.includes(netreach_core::Role::Supervisor),
+    })
+}
+
+pub async fn venues(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(done): Query<Done>,
+) -> Result<Response, PageError> {
+    let page = venues_page(
+        &state,
+        lang,
+        &session,
+        None,
+        VenueForm::blank(),
+        done.message_id(),
+        None,
+    );
+    Ok(render(&page.await?))
+}
+
+pub async fn venue(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, PageError> {
+    let venue = service::venue(&state, &id)
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    let form = VenueForm::of(&venue);
+    let page = venues_page(
+        &state,
+        lang,
+        &session,
+        Some(venue),
+        form,
+        done.message_id(),
+        None,
+    );
+    Ok(render(&page.await?))
+}
+
+pub async fn create_venue(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Form(form): Form<VenueForm>,
+) -> Result<Response, PageError> {
+    let result = match form.input() {
+        Ok(input) => service::create_venue(&state, input).await.map(|_| ()),
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/staff/venues?done=venue-saved").into_response()),
+        Err(e) => {
+            let id = shown(e)?;
+            let page = venues_page(&state, lang, &session, None, form, None, Some(id));
+            Ok(render_invalid(&page.await?))
+        }
+    }
+}
+
+pub async fn update_venue(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<VenueForm>,
+) -> Result<Response, PageError> {
+    let venue = service::venue(&state, &id)
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    let result = match form.input() {
+        Ok(input) => service::update_venue(&state, &id, input).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/venues/{id}?done=venue-saved")).into_response()),
+        Err(e) => {
+            let message = shown(e)?;
+            let page = venues_page(
+                &state,
+                lang,
+                &session,
+                Some(venue),
+                form,
+                None,
+                Some(message),
+            );
+            Ok(render_invalid(&page.await?))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn set_token(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, PageError> {
+    match service::set_bot_token(&state, &session.user, &id, &form.token).await {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/venues/{id}?done=token-saved")).into_response()),
+        Err(e) => {
+            let message = shown(e)?;
+            let venue = service::venue(&state, &id)
+                .await
+                .map_err(|_| PageError::NotFound)?;
+            let form = VenueForm::of(&venue);
+            // The token typed is never sent back into the page.
+            let page = venues_page(
+                &state,
+                lang,
+                &session,
+                Some(venue),
+                form,
+                None,
+                Some(message),
+            );
+            Ok(render_invalid(&page.await?))
+        }
+    }
+}
+
+// --- posts ---
+
+#[derive(Template)]
+#[template(path = "staff/posts.html")]
+struct PostsPage<'a> {
+    chrome: Chrome<'a>,
+    posts: Vec<PostRecord>,
+    title: String,
+    markdown: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PostForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    markdown: String,
+    #[serde(default)]
+    version: i64,
+    /// `save`, `preview` or `insert`.
+    #[serde(default)]
+    action: String,
+    /// A knowledge-base article (slug) to link to.
+    #[serde(default)]
+    kb: String,
+    /// Substances (comma-separated) whose combination check goes into the post.
+    #[serde(default)]
+    check: String,
+}
+
+pub async fn posts(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(done): Query<Done>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(
+        &state,
+        lang,
+        "posts-title",
+        "/staff/posts",
+        Some(&session.user),
+    );
+    Ok(render(&PostsPage {
+        notice: done.message_id().map(|id| chrome.t.get(id)),
+        error: None,
+        chrome,
+        posts: state.store.posts().await?,
+        title: String::new(),
+        markdown: String::new(),
+    }))
+}
+
+pub async fn create_post(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Form(form): Form<PostForm>,
+) -> Result<Response, PageError> {
+    match service::create_post(&state, &session.user, &form.title, &form.markdown).await {
+        Ok(id) => Ok(Redirect::to(&format!("/staff/posts/{id}?done=post-saved")).into_response()),
+        Err(e) => {
+            let message = shown(e)?;
+            let chrome = Chrome::new(
+                &state,
+                lang,
+                "posts-title",
+                "/staff/posts",
+                Some(&session.user),
+            );
+            Ok(render_invalid(&PostsPage {
+                error: Some(chrome.t.get(message)),
+                notice: None,
+                chrome,
+                posts: state.store.posts().await?,
+                title: form.title,
+                markdown: form.markdown,
+            }))
+        }
+    }
+}
+
+/// A version in the history list, with who edited and approved it.
+#[derive(Debug)]
+struct VersionRow {
+    version: i64,
+    edited_by: String,
+    edited_at: String,
+    approved_by: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/post.html")]
+struct PostPage<'a> {
+    chrome: Chrome<'a>,
+    post: PostRecord,
+    /// What is in the editor (the saved text, a draft being previewed, or an older version).
+    title: String,
+    markdown: String,
+    /// The version the editor's text came from, when it is an older one.
+    restoring: Option<i64>,
+    /// The draft differs from the saved version (previews show the draft).
+    unsaved: bool,
+    approved: bool,
+    /// The current version was last edited by this user (who cannot approve it).
+    own_version: bool,
+    versions: Vec<VersionRow>,
+    previews: Vec<Preview>,
+    articles: Vec<(String, String)>,
+    log: Vec<PublicationRecord>,
+    /// What was typed into one venue's publish form, shown again after an error.
+    typed: PublishForm,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+struct Draft {
+    title: String,
+    markdown: String,
+    restoring: Option<i64>,
+    notice: Option<&'static str>,
+    error: Option<&'static str>,
+}
+
+async fn post_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    session: &StaffSession,
+    id: &str,
+    draft: Option<Draft>,
+) -> Result<PostPage<'a>, PageError> {
+    let (post, versions) = service::post(state, id)
+        .await
+        .map_err(|_| PageError::NotFound)?;
+    let chrome = Chrome::new(
+        state,
+        lang,
+        "post-title",
+        &format!("/staff/posts/{id}"),
+        Some(&session.user),
+    );
+    let draft = draft.unwrap_or(Draft {
+        title: post.title.clone(),
+        markdown: post.body.clone(),
+        restoring: None,
+        notice: None,
+        error: None,
+    });
+    let users = state.store.list_users().await?;
+    let name = |id: Option<netreach_core::UserId>| {
+        id.and_then(|id| users.iter().find(|u| u.id == id))
+            .map(|u| u.username.to_string())
+            .unwrap_or_else(|| "—".into())
+    };
+    let current = versions.iter().find(|v| v.version == post.version);
+    let approved = current.is_some_and(|v| v.approved_at.is_some());
+    let own_version =
+        current.is_some_and(|v: &PostVersionRecord| v.edited_by == Some(session.user.id));
+    let pack = state.content.pack();
+    let articles = pack
+        .articles
+        .iter()
+        .filter(|a| a.lang == lang)
+        .map(|a| (a.slug.clone(), a.title.clone()))
+        .collect();
+    Ok(PostPage {
+        unsaved: draft.markdown != post.body || draft.title != post.title,
+        previews: service::previews(state, &draft.markdown)
+            .await
+            .map_err(|e| PageError::Internal(e.to_string()))?,
+        versions: versions
+            .iter()
+            .map(|v| VersionRow {
+                version: v.version,
+                edited_by: name(v.edited_by),
+                edited_at: minute(Some(v.edited_at)),
+                approved_by: v.approved_at.map(|_| name(v.approved_by)),
+            })
+            .collect(),
+        log: state
+            .store
+            .publications(&PublicationFilter {
+                post_id: Some(post.id.clone()),
+                limit: 200,
+                ..Default::default()
+            })
+            .await?,
+        notice: draft.notice.map(|id| chrome.t.get(id)),
+        error: draft.error.map(|id| chrome.t.get(id)),
+        chrome,
+        title: draft.title,
+        markdown: draft.markdown,
+        restoring: draft.restoring,
+        typed: PublishForm::default(),
+        approved,
+        own_version,
+        articles,
+        post,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PostQuery {
+    done: Option<String>,
+    /// Load this older version into the editor (saving it restores it as a new version).
+    version: Option<i64>,
+}
+
+pub async fn post(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Query(query): Query<PostQuery>,
+) -> Result<Response, PageError> {
+    let notice = Done { done: query.done }.message_id();
+    let draft = match query.version {
+        Some(wanted) => {
+            let versions = state.store.post_versions(&id).await?;
+            let old = versions
+                .into_iter()
+                .find(|v| v.version == wanted)
+                .ok_or(PageError::NotFound)?;
+            Some(Draft {
+                title: old.title,
+                markdown: old.body,
+                restoring: Some(wanted),
+                notice,
+                error: None,
+            })
+        }
+        None => notice.map(|notice| Draft {
+            title: String::new(),
+            markdown: String::new(),
+            restoring: None,
+            notice: Some(notice),
+            error: None,
+        }),
+    };
+    // A notice alone keeps the saved text in the editor.
+    let draft = match draft {
+        Some(d) if d.restoring.is_none() => {
+            let post = state.store.post(&id).await?.ok_or(PageError::NotFound)?;
+            Some(Draft {
+                title: post.title,
+                markdown: post.body,
+                ..d
+            })
+        }
+        other => other,
+    };
+    Ok(render(
+        &post_page(&state, lang, &session, &id, draft).await?,
+    ))
+}
+
+/// A knowledge-base link or a combination check, in Markdown, added to the end of a post.
+fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
+    let base = state
+        .settings
+        .public_url
+        .as_deref()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_owned();
+    if !form.kb.trim().is_empty() {
+        let pack = state.content.pack();
+        let article = pack.article(form.kb.trim(), lang).or_else(|| {
+            Lang::ALL
+                .iter()
+                .find_map(|l| pack.article(form.kb.trim(), *l))
+        })?;
+        return Some(format!(
+            "[{}]({base}/kb/{}?lang={})",
+            article.title.replace(['[', ']'], ""),
+            article.slug,
+            article.lang.code()
+        ));
+    }
+    let summary = crate::published::check_summary(state, &form.check, lang)?;
+    let mut out = format!("**{}**\n\n", summary.heading);
+    for pair in &summary.pairs {
+        out.push_str(&format!("- {pair}\n"));
+    }
+    out.push_str(&format!("\n{base}{}", summary.path));
+    Some(out)
+}
+
+pub async fn save_post(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<PostForm>,
+) -> Result<Response, PageError> {
+    let draft = |markdown: String, notice, error| Draft {
+        title: form.title.clone(),
+        markdown,
+        restoring: None,
+        notice,
+        error,
+    };
+    let page = match form.action.as_str() {
+        "preview" => draft(form.markdown.clone(), None, None),
+        "insert" => match insertion(&state, lang, &form) {
+            Some(text) => {
+                let joined = format!("{}\n\n{text}", form.markdown.trim_end());
+                draft(joined.trim_start().to_owned(), None, None)
+            }
+            None => draft(form.markdown.clone(), None, Some("error-post-insert")),
+        },
+        _ => {
+            match service::update_post(
+                &state,
+                &session.user,
+                &id,
+                form.version,
+                &form.title,
+                &form.markdown,
+            )
+            .await
+            {
+                Ok(_) => {
+                    return Ok(
+                        Redirect::to(&format!("/staff/posts/{id}?done=post-saved")).into_response()
+                    );
+                }
+                Err(e) => {
+                    let message = shown(e)?;
+                    let page = post_page(
+                        &state,
+                        lang,
+                        &session,
+                        &id,
+                        Some(draft(form.markdown.clone(), None, Some(message))),
+                    );
+                    return Ok(render_invalid(&page.await?));
+                }
+            }
+        }
+    };
+    Ok(render(
+        &post_page(&state, lang, &session, &id, Some(page)).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    version: i64,
+}
+
+pub async fn approve(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<ApproveForm>,
+) -> Result<Response, PageError> {
+    match service::approve(&state, &session.user, &id, form.version).await {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/staff/posts/{id}?done=post-approved")).into_response())
+        }
+        Err(e) => {
+            let message = shown(e)?;
+            let page = post_page(&state, lang, &session, &id, None).await?;
+            let page = PostPage {
+                error: Some(page.chrome.t.get(message)),
+                ..page
+            };
+            Ok(render_invalid(&page))
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PublishForm {
+    #[serde(default)]
+    venue_id: String,
+    #[serde(default)]
+    url: String,
+    /// `send` (Telegram sends it) or `record` (posted by hand).
+    #[serde(default)]
+    mode: String,
+    /// `YYYY-MM-DD HH:MM`, UTC; empty: now.
+    #[serde(default)]
+    send_at: String,
+    #[serde(default)]
+    acknowledge_permission: Option<String>,
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<PublishForm>,
+) -> Result<Response, PageError> {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    let send_at = match form.send_at.trim() {
+        "" => Ok(None),
+        raw => time::PrimitiveDateTime::parse(raw, &format)
+            .map(|t| Some(t.assume_utc()))
+            .map_err(|_| PublishError::Invalid("send_at")),
+    };
+    let result = match send_at {
+        Ok(send_at) => {
+            service::publish(
+                &state,
+                &session.user,
+                &id,
+                PublishRequest {
+                    venue_id: form.venue_id.clone(),
+                    url: (form.mode != "send").then(|| form.url.clone()),
+                    send_at,
+                    acknowledge_permission: form.acknowledge_permission.is_some(),
+                },
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(p) => {
+            let done = if p.status == "scheduled" {
+                "post-queued"
+            } else {
+                "post-recorded"
+            };
+            Ok(Redirect::to(&format!("/staff/posts/{id}?done={done}")).into_response())
+        }
+        Err(e) => {
+            let message = shown(e)?;
+            let page = post_page(&state, lang, &session, &id, None).await?;
+            let page = PostPage {
+                error: Some(page.chrome.t.get(message)),
+                typed: form,
+                ..page
+            };
+            Ok(render_invalid(&page))
+        }
+    }
+}
+
+// --- the publication log ---
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LogQuery {
+    #[serde(default)]
+    venue: String,
+    #[serde(default)]
+    status: String,
+    done: Option<String>,
+}
+
+impl LogQuery {
+    fn filter(&self) -> PublicationFilter {
+        PublicationFilter {
+            venue_id: Some(self.venue.clone()).filter(|v| !v.is_empty()),
+            status: Some(self.status.clone()).filter(|s| !s.is_empty()),
+            post_id: None,
+            limit: 500,
+        }
+    }
+}
+
+/// A log row with the names it refers to.
+#[derive(Debug)]
+struct LogRow {
+    entry: PublicationRecord,
+    venue: String,
+    what: String,
+    by: String,
+    created: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/publications.html")]
+struct LogPage<'a> {
+    chrome: Chrome<'a>,
+    rows: Vec<LogRow>,
+    venues: Vec<VenueRecord>,
+    statuses: &'static [&'static str],
+    recorded: &'static [&'static str],
+    venue: String,
+    status: String,
+    csv_query: String,
+    /// What was typed into one row's form, shown again after an error.
+    typed_id: String,
+    typed: RecordForm,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn log_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    session: &StaffSession,
+    query: LogQuery,
+    error: Option<&str>,
+    typed: Option<(String, RecordForm)>,
+) -> Result<LogPage<'a>, PageError> {
+    let (typed_id, typed) = typed.unwrap_or_default();
+    let chrome = Chrome::new(
+        state,
+        lang,
+        "log-title",
+        "/staff/publications",
+        Some(&session.user),
+    );
+    let (entries, error) = match service::log(state, query.filter()).await {
+        Ok(entries) => (entries, error),
+        Err(PublishError::Store(e)) => return Err(e.into()),
+        Err(e) => (Vec::new(), Some(e.message_id())),
+    };
+    let venues = state.store.venues().await?;
+    let users = state.store.list_users().await?;
+    let mut rows = Vec::new();
+    for entry in entries {
+        let what = match (&entry.post_id, &entry.alert_id) {
+            (Some(post), _) => match state.store.post(post).await? {
+                Some(p) => format!("{} (v{})", p.title, entry.post_version.unwrap_or(1)),
+                None => String::new(),
+            },
+            (None, Some(_)) => chrome.t.get("log-alert"),
+            (None, None) => String::new(),
+        };
+        rows.push(LogRow {
+            venue: venues
+                .iter()
+                .find(|v| v.id == entry.venue_id)
+                .map(|v| v.name.clone())
+                .unwrap_or_default(),
+            by: entry
+                .created_by
+                .and_then(|id| users.iter().find(|u| u.id == id))
+                .map(|u| u.username.to_string())
+                .unwrap_or_else(|| "—".into()),
+            created: minute(Some(entry.created_at)),
+            what,
+            entry,
+        });
+    }
+    let csv_query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("venue", &query.venue)
+        .append_pair("status", &query.status)
+        .finish();
+    Ok(LogPage {
+        notice: Done {
+            done: query.done.clone(),
+        }
+        .message_id()
+        .map(|id| chrome.t.get(id)),
+        error: error.map(|id| chrome.t.get(id)),
+        chrome,
+        rows,
+        venues,
+        statuses: &service::ALL_STATUSES,
+        recorded: &service::RECORDED_STATUSES,
+        venue: query.venue,
+        status: query.status,
+        csv_query,
+        typed_id,
+        typed,
+    })
+}
+
+pub async fn log(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(query): Query<LogQuery>,
+) -> Result<Response, PageError> {
+    let page = log_page(&state, lang, &session, query, None, None).await?;
+    if page.error.is_some() {
+        return Ok(render_invalid(&page));
+    }
+    Ok(render(&page))
+}
+
+pub async fn log_csv(
+    State(state): State<AppState>,
+    _session: StaffSession,
+    Query(query): Query<LogQuery>,
+) -> Result<Response, PageError> {
+    match service::log_csv(&state, query.filter()).await {
+        Ok(csv) => Ok(crate::api::publishing::csv_response(csv)),
+        Err(PublishError::Store(e)) => Err(e.into()),
+        Err(_) => Err(PageError::NotFound),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RecordForm {
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    followup: String,
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Result<Response, PageError> {
+    // (On an error the row's form comes back with what was typed.)
+    match service::record(&state, &id, &form.url, &form.status, &form.followup).await {
+        Ok(_) => Ok(Redirect::to("/staff/publications?done=log-saved").into_response()),
+        Err(e) => {
+            let message = shown(e)?;
+            let typed = Some((id, form));
+            let page = log_page(
+                &state,
+                lang,
+                &session,
+                LogQuery::default(),
+                Some(message),
+                typed,
+            )
+            .await?;
+            Ok(render_invalid(&page))
+        }
+    }
+}
