@@ -410,6 +410,13 @@ async fn the_console_runs_the_whole_alert_workflow_without_javascript() {
             .await
             .contains("Strong ketamine")
     );
+    for (lang, title) in [("en", "Strong ketamine"), ("ru", "Сильный кетамин")] {
+        let feed = app
+            .browser
+            .get_text(&format!("/alerts.atom?lang={lang}"))
+            .await;
+        assert_well_formed_atom(&feed, title);
+    }
     admin
         .post_form(&format!("/staff/alerts/{id}/withdraw"), &[])
         .await;
@@ -423,5 +430,46 @@ async fn the_console_runs_the_whole_alert_workflow_without_javascript() {
         app.new_browser().get("/staff/alerts").await.status(),
         303,
         "strangers go to sign-in"
+    );
+}
+
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    node.children().find(|c| {
+        c.tag_name().name() == name
+            && c.tag_name().namespace() == Some("http://www.w3.org/2005/Atom")
+    })
+}
+
+/// Parses the feed as XML and checks what RFC 4287 requires of a feed and its entries.
+fn assert_well_formed_atom(feed: &str, title: &str) {
+    const ATOM: &str = "http://www.w3.org/2005/Atom";
+    let doc = roxmltree::Document::parse(feed).expect("the feed is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().namespace(), Some(ATOM));
+    assert_eq!(root.tag_name().name(), "feed");
+    for required in ["id", "title", "updated"] {
+        assert!(child(root, required).is_some(), "feed without <{required}>");
+    }
+    let entries: Vec<_> = root
+        .children()
+        .filter(|c| c.tag_name().name() == "entry")
+        .collect();
+    assert!(!entries.is_empty(), "no entries");
+    for entry in &entries {
+        for required in ["id", "title", "updated", "link"] {
+            assert!(
+                child(*entry, required).is_some(),
+                "entry without <{required}>"
+            );
+        }
+        let updated = child(*entry, "updated").unwrap().text().unwrap();
+        time::OffsetDateTime::parse(updated, &time::format_description::well_known::Rfc3339)
+            .expect("updated is RFC 3339");
+    }
+    assert!(
+        entries
+            .iter()
+            .any(|e| child(*e, "title").unwrap().text() == Some(title)),
+        "no entry titled {title}"
     );
 }
