@@ -256,6 +256,7 @@ async fn migrate_says_what_it_applied() {
             "6 content",
             "7 alerts",
             "8 publishing",
+            "9 qa",
         ] {
             assert!(
                 first.contains(&format!("{name}: applied {migration}")),

@@ -3,7 +3,7 @@
 //! matching on titles and names. The index holds published content only, never a client's text.
 
 use crate::Pack;
-use crate::search::{Hit, Kind};
+use crate::search::{ExtraDoc, Hit, Kind};
 use netreach_core::Lang;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
@@ -57,6 +57,11 @@ fn lang_index(lang: Lang) -> usize {
 impl SearchIndex {
     /// Indexes every article and substance of the pack.
     pub fn build(pack: &Pack) -> tantivy::Result<SearchIndex> {
+        Self::build_with(pack, &[])
+    }
+
+    /// Indexes the pack and published documents from outside it (Q&A entries).
+    pub fn build_with(pack: &Pack, extra: &[ExtraDoc]) -> tantivy::Result<SearchIndex> {
         let mut schema = Schema::builder();
         let kind = schema.add_text_field("kind", STRING | STORED);
         let slug = schema.add_text_field("slug", STRING | STORED);
@@ -100,6 +105,14 @@ impl SearchIndex {
                     b => format!("{} {} {}", texts.summary, texts.effects, texts.risks),
                 ))?;
             }
+        }
+        for e in extra {
+            let (t, b, _) = fields[lang_index(e.lang)];
+            writer.add_document(doc!(
+                kind => e.kind.as_str(), slug => e.slug.clone(), lang => e.lang.code(), title => e.title.clone(),
+                t => e.title.clone(),
+                b => e.body.clone(),
+            ))?;
         }
         writer.commit()?;
         let reader = index.reader()?;
@@ -176,10 +189,10 @@ impl SearchIndex {
                 Some((
                     score,
                     Hit {
-                        kind: if get(self.kind)? == "article" {
-                            Kind::Article
-                        } else {
-                            Kind::Substance
+                        kind: match get(self.kind)?.as_str() {
+                            "article" => Kind::Article,
+                            "qa" => Kind::Qa,
+                            _ => Kind::Substance,
                         },
                         slug: get(self.slug)?,
                         title: get(self.title)?,

@@ -6,6 +6,28 @@ use netreach_core::Lang;
 pub enum Kind {
     Article,
     Substance,
+    /// An entry of the public question-and-answer archive (kept in the database, not the pack).
+    Qa,
+}
+
+impl Kind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Kind::Article => "article",
+            Kind::Substance => "substance",
+            Kind::Qa => "qa",
+        }
+    }
+}
+
+/// A published document from outside the pack (a Q&A entry) to index alongside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraDoc {
+    pub kind: Kind,
+    pub slug: String,
+    pub lang: Lang,
+    pub title: String,
+    pub body: String,
 }
 
 #[derive(Debug, Clone)]

@@ -17,7 +17,7 @@ pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AvailabilityRecord,
     CannedReply, ClientSessionRecord, Conversation, ConversationUpdate, Guarded, InboxCursor,
     InboxFilter, InstallKeys, MessageKind, NewConversation, NewMessage, NewStaffUser, PostRecord,
-    PostVersionRecord, PublicationFilter, PublicationRecord, SealedRecord, SendOutcome,
+    PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord, SealedRecord, SendOutcome,
     SessionRecord, StaffKeys, StaffUser, StoredMessage, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
@@ -39,6 +39,7 @@ pub trait Store:
     + TeamStore
     + AlertStore
     + PublishingStore
+    + QaStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -373,4 +374,42 @@ pub trait PublishingStore: Send + Sync {
         outcome: SendOutcome,
         now: OffsetDateTime,
     ) -> StoreResult<()>;
+}
+
+/// The public question-and-answer archive and the clients' consent to it.
+#[async_trait]
+pub trait QaStore: Send + Sync {
+    /// Records (`Some`) or withdraws (`None`) a client's consent; withdrawing also deletes the
+    /// unpublished entries written from the conversation. False when there is no such conversation.
+    async fn set_qa_consent(
+        &self,
+        id: ConversationId,
+        at: Option<OffsetDateTime>,
+    ) -> StoreResult<bool>;
+    async fn qa_consent(&self, id: ConversationId) -> StoreResult<Option<OffsetDateTime>>;
+    async fn create_qa(&self, entry: QaRecord) -> StoreResult<()>;
+    /// Edits a draft; the editor becomes its last writer. False unless it is a draft.
+    async fn update_qa(
+        &self,
+        id: &str,
+        question: &str,
+        answer: &str,
+        by: UserId,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    async fn qa(&self, id: &str) -> StoreResult<Option<QaRecord>>;
+    /// Newest first; optionally one status and one language.
+    async fn qa_entries(
+        &self,
+        status: Option<&str>,
+        lang: Option<Lang>,
+    ) -> StoreResult<Vec<QaRecord>>;
+    /// Publishes a draft if its conversation still exists and still consents, in one
+    /// transaction, and cuts the link to the conversation. False otherwise.
+    async fn publish_qa(&self, id: &str, reviewer: UserId, at: OffsetDateTime)
+    -> StoreResult<bool>;
+    /// Takes a published entry off the site; false unless it was published.
+    async fn withdraw_qa(&self, id: &str, at: OffsetDateTime) -> StoreResult<bool>;
+    /// Changes whenever the public archive changes (for nodes to refresh their search index).
+    async fn qa_stamp(&self) -> StoreResult<i64>;
 }

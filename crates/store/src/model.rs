@@ -401,3 +401,23 @@ pub enum SendOutcome {
         error: String,
     },
 }
+
+/// An entry of the public question-and-answer archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QaRecord {
+    pub id: String,
+    /// The conversation it was written from, until it is published (then `None`).
+    pub conversation_id: Option<ConversationId>,
+    pub lang: Lang,
+    pub topic: String,
+    pub question: String,
+    pub answer: String,
+    /// draft, published, withdrawn
+    pub status: String,
+    /// The last person who wrote or edited it.
+    pub written_by: Option<UserId>,
+    pub written_at: OffsetDateTime,
+    pub reviewed_by: Option<UserId>,
+    pub published_at: Option<OffsetDateTime>,
+    pub updated_at: OffsetDateTime,
+}

@@ -14,6 +14,8 @@ use time::{Duration, OffsetDateTime};
 
 #[path = "conformance/publishing.rs"]
 mod publishing;
+#[path = "conformance/qa.rs"]
+mod qa;
 
 fn t0() -> OffsetDateTime {
     from_unix(1_780_000_000)
@@ -86,7 +88,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "inbox indexes",
                 "content",
                 "alerts",
-                "publishing"
+                "publishing",
+                "qa"
             ],
             "{backend:?}"
         );

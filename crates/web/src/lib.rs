@@ -20,6 +20,7 @@ pub mod notify;
 mod pages;
 pub mod published;
 pub mod publishing;
+pub mod qa;
 pub mod settings;
 mod state;
 
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::public::router())
         .merge(pages::client::router(state.clone()))
         .merge(pages::content::router())
+        .merge(pages::qa::router())
         .merge(pages::alerts::router(state.clone()))
         .merge(pages::staff::router(state.clone()))
         .merge(api_router)

@@ -4,6 +4,7 @@
 
 use crate::state::AppState;
 use netreach_content::index::SearchIndex;
+use netreach_content::search::ExtraDoc;
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
 use netreach_store::StoreError;
 use std::path::Path;
@@ -20,14 +21,25 @@ pub struct Published {
 struct Current {
     version: i64,
     pack: Arc<Pack>,
+    /// Published Q&A entries, indexed with the pack, and the archive's stamp they came from.
+    qa: Arc<Vec<ExtraDoc>>,
+    qa_stamp: i64,
     index: Arc<SearchIndex>,
 }
 
-fn current(version: i64, pack: Pack) -> Result<Current, ContentError> {
-    let index = SearchIndex::build(&pack).map_err(|e| ContentError::Index(e.to_string()))?;
+fn current(
+    version: i64,
+    pack: Arc<Pack>,
+    qa: Arc<Vec<ExtraDoc>>,
+    qa_stamp: i64,
+) -> Result<Current, ContentError> {
+    let index =
+        SearchIndex::build_with(&pack, &qa).map_err(|e| ContentError::Index(e.to_string()))?;
     Ok(Current {
         version,
-        pack: Arc::new(pack),
+        pack,
+        qa,
+        qa_stamp,
         index: Arc::new(index),
     })
 }
@@ -35,7 +47,7 @@ fn current(version: i64, pack: Pack) -> Result<Current, ContentError> {
 impl Published {
     pub fn new(pack: Pack) -> Result<Published, ContentError> {
         Ok(Published {
-            inner: RwLock::new(current(0, pack)?),
+            inner: RwLock::new(current(0, Arc::new(pack), Arc::default(), 0)?),
         })
     }
 
@@ -60,11 +72,15 @@ impl Published {
     }
 
     fn set(&self, version: i64, pack: Pack) -> Result<(), ContentError> {
-        let next = current(version, pack)?;
+        let now = self.get();
+        self.replace(current(version, Arc::new(pack), now.qa, now.qa_stamp)?);
+        Ok(())
+    }
+
+    fn replace(&self, next: Current) {
         if let Ok(mut g) = self.inner.write() {
             *g = next;
         }
-        Ok(())
     }
 }
 
@@ -80,16 +96,45 @@ pub enum ContentError {
     Index(String),
 }
 
-/// Reloads the pack if the database holds a newer one; returns whether it changed.
+/// Reloads the pack if the database holds a newer one, and re-indexes the Q&A archive if it
+/// changed; returns whether anything changed.
 pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
+    let now = state.content.get();
     let version = state.store.content_version().await?;
-    if version == 0 || version == state.content.version() {
+    let qa_stamp = state.store.qa_stamp().await?;
+    let pack_changed = version != 0 && version != now.version;
+    if !pack_changed && qa_stamp == now.qa_stamp {
         return Ok(false);
     }
-    let files = state.store.content_files().await?;
-    let pack = Pack::from_files(files).map_err(ContentError::Invalid)?;
-    state.content.set(version, pack)?;
-    tracing::info!(version, "content pack reloaded");
+    let pack = if pack_changed {
+        let files = state.store.content_files().await?;
+        Arc::new(Pack::from_files(files).map_err(ContentError::Invalid)?)
+    } else {
+        now.pack
+    };
+    let qa = if qa_stamp == now.qa_stamp {
+        now.qa
+    } else {
+        Arc::new(
+            state
+                .store
+                .qa_entries(Some("published"), None)
+                .await?
+                .into_iter()
+                .map(|e| ExtraDoc {
+                    kind: netreach_content::search::Kind::Qa,
+                    slug: e.id,
+                    lang: e.lang,
+                    title: e.question.chars().take(120).collect(),
+                    body: format!("{} {}", e.question, e.answer),
+                })
+                .collect(),
+        )
+    };
+    state
+        .content
+        .replace(current(version.max(now.version), pack, qa, qa_stamp)?);
+    tracing::info!(version, qa_stamp, "published content reloaded");
     Ok(true)
 }
 

@@ -5,6 +5,7 @@
 mod alerts;
 mod conversations;
 mod publishing;
+mod qa;
 mod rows;
 mod team;
 

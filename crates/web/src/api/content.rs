@@ -158,6 +158,7 @@ pub async fn search(
             kind: match h.kind {
                 Kind::Article => "article".into(),
                 Kind::Substance => "substance".into(),
+                Kind::Qa => "qa".into(),
             },
             url: hit_url(&h),
             slug: h.slug,

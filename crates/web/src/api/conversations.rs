@@ -258,6 +258,32 @@ pub async fn delete_me(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct QaConsentBody {
+    /// `true`: the team may publish an anonymised, rewritten version of this question and its
+    /// answer under `/qa` (after a second staff member reviews it). `false` withdraws consent
+    /// and deletes unpublished drafts; a published entry no longer links to the conversation.
+    consent: bool,
+}
+
+/// Give or withdraw consent to an anonymised public Q&A entry from your conversation.
+#[utoipa::path(post, path = "/api/v1/conversations/me/qa_consent", tag = "client",
+    security(("codename" = [])), request_body = QaConsentBody,
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn qa_consent(
+    State(state): State<AppState>,
+    client: CodenameClient,
+    Json(body): Json<QaConsentBody>,
+) -> Result<StatusCode, ApiError> {
+    crate::qa::set_consent(&state, client.access.conversation.id, body.consent)
+        .await
+        .map_err(|e| match e {
+            crate::qa::QaError::Store(inner) => ApiError::from(inner),
+            _ => ApiError::new(StatusCode::NOT_FOUND, "not_found", "error-body-404"),
+        })?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 // ---------------------------------------------------------------- staff side
 
 #[derive(Debug, Default, Clone, Deserialize, Serialize, IntoParams)]

@@ -73,6 +73,7 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(conversations::start))
         .routes(routes!(conversations::me, conversations::delete_me))
         .routes(routes!(conversations::post_message))
+        .routes(routes!(conversations::qa_consent))
         .routes(routes!(conversations::list))
         .routes(routes!(conversations::show))
         .routes(routes!(conversations::reply))

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/c/rate", post(rate))
         .route("/c/delete", post(delete))
         .route("/c/leave", post(leave))
+        .route("/c/qa", post(qa_consent))
         .layer(axum::middleware::from_fn_with_state(
             state,
             crate::middleware::csrf,
@@ -324,6 +325,8 @@ struct ThreadPage<'a> {
     suggestions: Vec<(String, String)>,
     /// When the team is offline: when it will answer.
     offline: Option<String>,
+    /// The client agreed to an anonymised public Q&A entry.
+    qa_consent: bool,
 }
 
 fn at(t: time::OffsetDateTime) -> String {
@@ -395,7 +398,11 @@ async fn thread_page(
         }),
         _ => None,
     };
+    let qa_consent = crate::qa::has_consent(state, access.conversation.id)
+        .await
+        .unwrap_or(false);
     let page = ThreadPage {
+        qa_consent,
         suggestions,
         offline,
         status_label: chrome.t.get(&format!("status-{}", status.as_str())),
@@ -643,4 +650,26 @@ async fn leave(
         Redirect::to("/").into_response(),
         &clear_client_cookie(&state),
     ))
+}
+
+#[derive(Deserialize)]
+pub struct QaConsentForm {
+    #[serde(default)]
+    consent: String,
+}
+
+async fn qa_consent(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<QaConsentForm>,
+) -> Result<Response, PageError> {
+    let Some(access) = current_access(&state, &headers).await? else {
+        return Ok(session_ended(&state, lang, String::new()));
+    };
+    match crate::qa::set_consent(&state, access.conversation.id, form.consent == "yes").await {
+        Ok(()) => Ok(Redirect::to("/c").into_response()),
+        Err(crate::qa::QaError::Store(e)) => Err(e.into()),
+        Err(e) => thread_page(&state, lang, &access, String::new(), Some(e.message_id())).await,
+    }
 }

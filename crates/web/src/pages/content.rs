@@ -383,6 +383,7 @@ async fn search_page(
             kind_label: chrome.t.get(match h.kind {
                 Kind::Article => "search-kind-article",
                 Kind::Substance => "search-kind-substance",
+                Kind::Qa => "search-kind-qa",
             }),
             title: h.title,
             lang: h.lang.code(),
@@ -396,5 +397,6 @@ pub fn hit_url(hit: &netreach_content::search::Hit) -> String {
     match hit.kind {
         Kind::Article => format!("/kb/{}?lang={}", hit.slug, hit.lang.code()),
         Kind::Substance => format!("/substances/{}?lang={}", hit.slug, hit.lang.code()),
+        Kind::Qa => format!("/qa/{}?lang={}", hit.slug, hit.lang.code()),
     }
 }

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod client;
 pub mod content;
 pub mod public;
+pub mod qa;
 pub mod staff;
 
 use crate::i18n::Tr;

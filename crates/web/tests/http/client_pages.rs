@@ -29,7 +29,7 @@ async fn ask(browser: &Browser, topic: &str, message: &str) -> reqwest::Response
 }
 
 /// Asks, confirms the codename and returns it.
-async fn asked(app: &TestApp, browser: &Browser, message: &str) -> String {
+pub async fn asked(app: &TestApp, browser: &Browser, message: &str) -> String {
     let response = ask(browser, "substances", message).await;
     assert_eq!(response.status(), 200);
     let cookie = response.headers()["set-cookie"]

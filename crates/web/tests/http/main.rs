@@ -12,6 +12,7 @@ mod inbox_pages;
 mod notify;
 mod privacy;
 mod publishing;
+mod qa;
 mod security;
 mod signin;
 mod team;

@@ -264,6 +264,8 @@ struct ConversationPage<'a> {
     error: Option<String>,
     tags: Vec<String>,
     canned: Vec<(String, String)>,
+    /// The client agreed to an anonymised public Q&A entry from this conversation.
+    qa_consent: bool,
 }
 
 struct Draft<'a> {
@@ -349,7 +351,9 @@ async fn conversation_page(
         .into_iter()
         .map(|r| (r.id.to_string(), r.title))
         .collect();
+    let qa_consent = state.store.qa_consent(c.id).await?.is_some();
     let page = ConversationPage {
+        qa_consent,
         id: c.id.to_string(),
         version: c.version,
         topic: chrome.t.get(&format!("topic-{}", c.topic.as_str())),

@@ -5,6 +5,7 @@ mod account;
 mod alerts;
 mod inbox;
 mod publishing;
+mod qa;
 mod session;
 mod team;
 mod users;
@@ -66,6 +67,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/publications", get(publishing::log))
         .route("/staff/publications.csv", get(publishing::log_csv))
         .route("/staff/publications/{id}", post(publishing::record))
+        .route("/staff/qa", get(qa::index).post(qa::create))
+        .route("/staff/qa/{id}", post(qa::edit))
+        .route("/staff/qa/{id}/{action}", post(qa::act))
         .route("/staff/conversations/{id}", get(inbox::show))
         .route("/staff/conversations/{id}/reply", post(inbox::reply))
         .route("/staff/conversations/{id}/note", post(inbox::note))
@@ -141,6 +145,9 @@ impl Done {
             "post-queued" => "flash-post-queued",
             "post-recorded" => "flash-post-recorded",
             "log-saved" => "flash-log-saved",
+            "qa-saved" => "flash-qa-saved",
+            "qa-publish" => "flash-qa-publish",
+            "qa-withdraw" => "flash-qa-withdraw",
             _ => return None,
         })
     }

@@ -1,0 +1,64 @@
+//! The public question-and-answer archive: `/qa` (entries in the visitor's language, newest
+//! first) and `/qa/{id}`.
+
+use crate::error::PageError;
+use crate::pages::{Chrome, render};
+use crate::qa as service;
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Extension, Router};
+use netreach_core::Lang;
+use netreach_store::QaRecord;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/qa", get(index))
+        .route("/qa/{id}", get(show))
+}
+
+#[derive(Template)]
+#[template(path = "content/qa_index.html")]
+struct IndexPage<'a> {
+    chrome: Chrome<'a>,
+    entries: Vec<QaRecord>,
+}
+
+async fn index(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(&state, lang, "qa-title", "/qa", None);
+    let entries = service::published(&state, Some(lang))
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok(render(&IndexPage { chrome, entries }))
+}
+
+#[derive(Template)]
+#[template(path = "content/qa_entry.html")]
+struct EntryPage<'a> {
+    chrome: Chrome<'a>,
+    entry: QaRecord,
+    topic: String,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let entry = match service::entry(&state, &id).await {
+        Ok(e) if e.status == "published" => e,
+        _ => return Err(PageError::NotFound),
+    };
+    let chrome = Chrome::new(&state, lang, "qa-title", &format!("/qa/{id}"), None);
+    let topic = chrome.t.get(&format!("topic-{}", entry.topic));
+    Ok(render(&EntryPage {
+        chrome,
+        entry,
+        topic,
+    }))
+}

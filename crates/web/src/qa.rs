@@ -1,0 +1,174 @@
+//! The public question-and-answer archive. A client consents in their thread (and can withdraw
+//! until an entry is published); a worker rewrites a solved conversation into a question and an
+//! answer with nothing identifying; a second staff member reviews and publishes it under `/qa`,
+//! where it is searchable. A published entry keeps no link to its conversation.
+
+use crate::state::AppState;
+use netreach_core::{ConversationId, Lang, Status};
+use netreach_store::{QaRecord, StaffUser, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum QaError {
+    #[error("the question or the answer is empty or too long")]
+    Invalid,
+    #[error("no such entry or conversation")]
+    NotFound,
+    #[error("the client has not consented, or withdrew consent")]
+    NoConsent,
+    #[error("only a solved conversation can become an entry")]
+    NotSolved,
+    #[error("the last writer of an entry cannot review it")]
+    OwnEntry,
+    #[error("the entry is not in a state that allows this")]
+    WrongState,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl QaError {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            QaError::Invalid => "error-qa-invalid",
+            QaError::NotFound => "error-body-404",
+            QaError::NoConsent => "error-qa-consent",
+            QaError::NotSolved => "error-qa-not-solved",
+            QaError::OwnEntry => "error-qa-own-entry",
+            QaError::WrongState => "error-qa-state",
+            QaError::Store(_) => "error-body-500",
+        }
+    }
+}
+
+/// The client's answer to "may we publish an anonymised version?"; withdrawing deletes drafts.
+pub async fn set_consent(
+    state: &AppState,
+    conversation: ConversationId,
+    consent: bool,
+) -> Result<(), QaError> {
+    let at = consent.then(|| state.clock.now());
+    if !state.store.set_qa_consent(conversation, at).await? {
+        return Err(QaError::NotFound);
+    }
+    tracing::info!(%conversation, consent, "q&a consent changed");
+    Ok(())
+}
+
+pub async fn has_consent(state: &AppState, conversation: ConversationId) -> Result<bool, QaError> {
+    Ok(state.store.qa_consent(conversation).await?.is_some())
+}
+
+fn texts(question: &str, answer: &str) -> Result<(String, String), QaError> {
+    let (q, a) = (question.trim(), answer.trim());
+    if q.is_empty() || a.is_empty() || q.chars().count() > 2000 || a.chars().count() > 8000 {
+        return Err(QaError::Invalid);
+    }
+    Ok((q.to_owned(), a.to_owned()))
+}
+
+/// A worker's rewrite of a solved, consenting conversation; returns the entry's id.
+pub async fn draft(
+    state: &AppState,
+    staff: &StaffUser,
+    conversation: ConversationId,
+    question: &str,
+    answer: &str,
+) -> Result<String, QaError> {
+    let c = state
+        .store
+        .conversation(conversation)
+        .await?
+        .ok_or(QaError::NotFound)?;
+    if !matches!(c.status, Status::Solved | Status::Archived) {
+        return Err(QaError::NotSolved);
+    }
+    if !has_consent(state, conversation).await? {
+        return Err(QaError::NoConsent);
+    }
+    let (question, answer) = texts(question, answer)?;
+    let now = state.clock.now();
+    let id = uuid::Uuid::new_v4().to_string();
+    state
+        .store
+        .create_qa(QaRecord {
+            id: id.clone(),
+            conversation_id: Some(conversation),
+            lang: c.lang,
+            topic: c.topic.as_str().to_owned(),
+            question,
+            answer,
+            status: "draft".into(),
+            written_by: Some(staff.id),
+            written_at: now,
+            reviewed_by: None,
+            published_at: None,
+            updated_at: now,
+        })
+        .await?;
+    tracing::info!(qa_id = %id, user_id = %staff.id, "q&a entry drafted");
+    Ok(id)
+}
+
+pub async fn edit(
+    state: &AppState,
+    staff: &StaffUser,
+    id: &str,
+    question: &str,
+    answer: &str,
+) -> Result<(), QaError> {
+    let (question, answer) = texts(question, answer)?;
+    entry(state, id).await?;
+    if !state
+        .store
+        .update_qa(id, &question, &answer, staff.id, state.clock.now())
+        .await?
+    {
+        return Err(QaError::WrongState);
+    }
+    Ok(())
+}
+
+pub async fn entry(state: &AppState, id: &str) -> Result<QaRecord, QaError> {
+    state.store.qa(id).await?.ok_or(QaError::NotFound)
+}
+
+/// Review and publication by someone other than the last writer, while consent holds.
+pub async fn publish(state: &AppState, staff: &StaffUser, id: &str) -> Result<(), QaError> {
+    let e = entry(state, id).await?;
+    if e.status != "draft" {
+        return Err(QaError::WrongState);
+    }
+    if e.written_by == Some(staff.id) {
+        return Err(QaError::OwnEntry);
+    }
+    if !state
+        .store
+        .publish_qa(id, staff.id, state.clock.now())
+        .await?
+    {
+        return Err(QaError::NoConsent);
+    }
+    tracing::info!(qa_id = %id, user_id = %staff.id, "q&a entry published");
+    refresh_index(state).await;
+    Ok(())
+}
+
+pub async fn withdraw(state: &AppState, id: &str) -> Result<(), QaError> {
+    entry(state, id).await?;
+    if !state.store.withdraw_qa(id, state.clock.now()).await? {
+        return Err(QaError::WrongState);
+    }
+    tracing::info!(qa_id = %id, "q&a entry withdrawn");
+    refresh_index(state).await;
+    Ok(())
+}
+
+/// The published entries in one language, newest first.
+pub async fn published(state: &AppState, lang: Option<Lang>) -> Result<Vec<QaRecord>, QaError> {
+    Ok(state.store.qa_entries(Some("published"), lang).await?)
+}
+
+async fn refresh_index(state: &AppState) {
+    if let Err(e) = crate::published::refresh(state).await {
+        tracing::error!(error = %e, "search index refresh failed");
+    }
+}
