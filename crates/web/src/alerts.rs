@@ -229,6 +229,14 @@ pub async fn create(
         .map(|r| r.trim().replace(',', " "))
         .filter(|r| !r.is_empty())
         .collect();
+    let allowed = &state.settings.alerts.regions;
+    if !allowed.is_empty()
+        && regions
+            .iter()
+            .any(|r| !allowed.iter().any(|a| a.eq_ignore_ascii_case(r)))
+    {
+        return Err(AlertError::Region);
+    }
     let id = uuid::Uuid::new_v4().to_string();
     state
         .store

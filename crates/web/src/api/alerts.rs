@@ -193,10 +193,11 @@ pub async fn index(
     _staff: ApiStaff,
     Query(p): Query<ListParams>,
 ) -> Result<Json<AlertList>, ApiError> {
-    let items = state
-        .store
-        .alerts(p.status.as_deref().filter(|s| !s.is_empty()))
-        .await?;
+    let status = p.status.as_deref().filter(|s| !s.is_empty());
+    if status.is_some_and(|s| !["reported", "verified", "published", "withdrawn"].contains(&s)) {
+        return Err(AlertError::Invalid("status").into());
+    }
+    let items = state.store.alerts(status).await?;
     Ok(Json(AlertList {
         items: items.into_iter().map(view).collect(),
     }))

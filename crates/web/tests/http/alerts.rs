@@ -473,3 +473,44 @@ fn assert_well_formed_atom(feed: &str, title: &str) {
         "no entry titled {title}"
     );
 }
+
+#[tokio::test]
+async fn staff_alerts_keep_to_the_configured_regions_and_unknown_filters_are_refused() {
+    let db = netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| {
+        s.alerts.regions = vec!["Tallinn".into(), "Narva".into()];
+    })
+    .await;
+    let sup = staff_token(&app, "sveta", Role::Supervisor).await;
+    let client = reqwest::Client::new();
+    let alert = |region: &str| {
+        json!({"severity": "warning", "regions": [region],
+            "text": {"en": {"title": "t", "body": "b"}, "ru": {"title": "т", "body": "б"}},
+            "expires_at": "2026-03-09T09:00:00Z"})
+    };
+    let outside = client
+        .post(app.url("/api/v1/staff/alerts"))
+        .bearer_auth(&sup)
+        .json(&alert("Moscow, Tverskaya 5"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(outside.status(), 422);
+    let body: Value = outside.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "invalid_region");
+    let inside = client
+        .post(app.url("/api/v1/staff/alerts"))
+        .bearer_auth(&sup)
+        .json(&alert("narva"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(inside.status(), 201);
+    let bogus = client
+        .get(app.url("/api/v1/staff/alerts?status=everything"))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bogus.status(), 422);
+}

@@ -347,6 +347,9 @@ pub struct PostForm {
     /// Substances (comma-separated) whose combination check goes into the post.
     #[serde(default)]
     check: String,
+    /// A published Q&A entry (id) to link to.
+    #[serde(default)]
+    qa: String,
 }
 
 pub async fn posts(
@@ -428,6 +431,8 @@ struct PostPage<'a> {
     versions: Vec<VersionRow>,
     previews: Vec<Preview>,
     articles: Vec<(String, String)>,
+    /// Published Q&A entries: (id, question).
+    qa_entries: Vec<(String, String)>,
     log: Vec<PublicationRecord>,
     /// What was typed into one venue's publish form, shown again after an error.
     typed: PublishForm,
@@ -484,7 +489,15 @@ async fn post_page<'a>(
         .filter(|a| a.lang == lang)
         .map(|a| (a.slug.clone(), a.title.clone()))
         .collect();
+    let qa_entries = state
+        .store
+        .qa_entries(Some("published"), None)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.question.chars().take(80).collect()))
+        .collect();
     Ok(PostPage {
+        qa_entries,
         unsaved: draft.markdown != post.body || draft.title != post.title,
         previews: service::previews(state, &draft.markdown)
             .await
@@ -575,8 +588,19 @@ pub async fn post(
     ))
 }
 
-/// A knowledge-base link or a combination check, in Markdown, added to the end of a post.
-fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
+/// A knowledge-base or Q&A link or a combination check, in Markdown, added to the end of a post.
+async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
+    if !form.qa.trim().is_empty()
+        && !state
+            .store
+            .qa(form.qa.trim())
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|e| e.status == "published")
+    {
+        return None;
+    }
     let base = state
         .settings
         .public_url
@@ -584,6 +608,15 @@ fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
         .unwrap_or("")
         .trim_end_matches('/')
         .to_owned();
+    if !form.qa.trim().is_empty() {
+        let t = crate::i18n::Tr::new(&state.i18n, lang);
+        return Some(format!(
+            "[{}]({base}/qa/{}?lang={})",
+            t.get("qa-title"),
+            form.qa.trim(),
+            lang.code()
+        ));
+    }
     if !form.kb.trim().is_empty() {
         let pack = state.content.pack();
         let article = pack.article(form.kb.trim(), lang).or_else(|| {
@@ -623,7 +656,7 @@ pub async fn save_post(
     };
     let page = match form.action.as_str() {
         "preview" => draft(form.markdown.clone(), None, None),
-        "insert" => match insertion(&state, lang, &form) {
+        "insert" => match insertion(&state, lang, &form).await {
             Some(text) => {
                 let joined = format!("{}\n\n{text}", form.markdown.trim_end());
                 draft(joined.trim_start().to_owned(), None, None)
