@@ -590,16 +590,11 @@ pub async fn post(
 
 /// A knowledge-base or Q&A link or a combination check, in Markdown, added to the end of a post.
 async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
-    if !form.qa.trim().is_empty()
-        && !state
-            .store
-            .qa(form.qa.trim())
-            .await
-            .ok()
-            .flatten()
-            .is_some_and(|e| e.status == "published")
-    {
-        return None;
+    if !form.qa.trim().is_empty() {
+        let entry = state.store.qa(form.qa.trim()).await.ok().flatten();
+        if entry.is_none_or(|e| e.status != "published") {
+            return None;
+        }
     }
     let base = state
         .settings
