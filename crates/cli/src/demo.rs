@@ -59,5 +59,64 @@ pub async fn load(state: &AppState, inbox: &netreach_crypto::SecretKeyBytes) -> 
             .await?;
         }
     }
+    // Two example services, so the directory and referrals can be tried; clearly marked as
+    // examples to be replaced with real ones (`netreach content export`, edit, `import`).
+    let mut files = netreach_content::bundled_files();
+    files.extend(
+        DEMO_SERVICES
+            .iter()
+            .map(|(p, t)| ((*p).to_owned(), (*t).to_owned())),
+    );
+    netreach_web::published::import_files(state, files)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot load the demo services: {e}"))?;
     Ok(())
 }
+
+const DEMO_SERVICES: [(&str, &str); 2] = [
+    (
+        "services/example-drop-in.toml",
+        r#"slug = "example-drop-in"
+kinds = ["needle_exchange", "naloxone", "hiv_hepatitis"]
+city = "Example City"
+address = "1 Example Street (demo data)"
+contact = "+000 000 0000 (demo data)"
+languages = ["en", "ru"]
+anonymous = true
+free = true
+checked_at = "2026-11-30"
+checked_by = "demo"
+
+[name]
+en = "Example drop-in centre (demo)"
+ru = "Пример: центр низкопорогового доступа (демо)"
+
+[hours]
+en = "Mon–Fri 10:00–18:00"
+ru = "Пн–Пт 10:00–18:00"
+
+[description]
+en = "An example entry shipped with the demo. Replace it with real services in your area."
+ru = "Пример записи из демонстрационных данных. Замените его реальными сервисами вашего региона."
+"#,
+    ),
+    (
+        "services/example-oat-clinic.toml",
+        r#"slug = "example-oat-clinic"
+kinds = ["opioid_agonist_treatment"]
+city = "Example City"
+address = "2 Example Avenue (demo data)"
+languages = ["en"]
+checked_at = "2026-11-30"
+checked_by = "demo"
+
+[name]
+en = "Example substitution treatment clinic (demo)"
+ru = "Пример: клиника заместительной терапии (демо)"
+
+[description]
+en = "An example entry shipped with the demo. Replace it with real services in your area."
+ru = "Пример записи из демонстрационных данных. Замените его реальными сервисами вашего региона."
+"#,
+    ),
+];

@@ -12,7 +12,9 @@ mod pack;
 pub mod render;
 pub mod search;
 
-pub use model::{Article, Rule, Source, Substance, Texts, Timed, Timing};
+pub use model::{
+    Article, Bilingual, Rule, SERVICE_KINDS, Service, Source, Substance, Texts, Timed, Timing,
+};
 pub use pack::{Pack, PackError, bundled_files, read_files, write_files};
 
 use netreach_core::Lang;

@@ -196,3 +196,72 @@ pub struct Article {
 }
 
 pub(crate) type RuleMap = BTreeMap<(String, String), Rule>;
+
+/// What a service in the directory offers.
+pub const SERVICE_KINDS: [&str; 10] = [
+    "needle_exchange",
+    "opioid_agonist_treatment",
+    "naloxone",
+    "drug_checking",
+    "hiv_hepatitis",
+    "sexual_health",
+    "mental_health",
+    "shelter",
+    "legal_aid",
+    "other",
+];
+
+/// A short text in both languages.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    #[serde(default)]
+    pub en: String,
+    #[serde(default)]
+    pub ru: String,
+}
+
+impl Bilingual {
+    /// The text in `lang`, or in the other language when that one is empty.
+    pub fn get(&self, lang: Lang) -> &str {
+        let (wanted, other) = match lang {
+            Lang::En => (&self.en, &self.ru),
+            Lang::Ru => (&self.ru, &self.en),
+        };
+        if wanted.is_empty() { other } else { wanted }
+    }
+}
+
+/// A real service people can be referred to: the organisation's own directory, kept as files in
+/// the pack (`services/<slug>.toml`) and checked by a person at `checked_at`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub slug: String,
+    pub name: Bilingual,
+    /// One of [`SERVICE_KINDS`].
+    pub kinds: Vec<String>,
+    pub city: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub hours: Bilingual,
+    /// Phone, messenger or e-mail of the service itself (never a client's).
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Languages spoken there, e.g. `["ru", "en"]`.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    pub description: Bilingual,
+    /// No identity document or registration needed.
+    #[serde(default)]
+    pub anonymous: bool,
+    #[serde(default)]
+    pub free: bool,
+    /// When someone last checked these details (YYYY-MM-DD), and who (a role, not a name).
+    pub checked_at: String,
+    #[serde(default)]
+    pub checked_by: String,
+}

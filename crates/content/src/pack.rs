@@ -1,6 +1,6 @@
 //! Loading and validating a pack: from the copy compiled into the binary or from a directory.
 
-use crate::model::{Article, FrontMatter, RuleFile, RuleMap, Substance};
+use crate::model::{Article, FrontMatter, RuleFile, RuleMap, SERVICE_KINDS, Service, Substance};
 use include_dir::{Dir, include_dir};
 use netreach_core::Lang;
 use netreach_core::combination::pair_key;
@@ -33,6 +33,8 @@ pub struct Pack {
     pub class_rules: RuleMap,
     pub pair_rules: RuleMap,
     pub articles: Vec<Article>,
+    /// The services directory, by city then name.
+    pub services: Vec<Service>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -145,6 +147,14 @@ impl Pack {
                     }
                     Err(e) => errors.push(toml_error(path, text, &e, 0)),
                 }
+            } else if path.starts_with("services/") && path.ends_with(".toml") {
+                match toml::from_str::<Service>(text) {
+                    Ok(s) => {
+                        check_service(path, &s, &mut errors);
+                        pack.services.push(s);
+                    }
+                    Err(e) => errors.push(toml_error(path, text, &e, 0)),
+                }
             } else if path.starts_with("kb/") && path.ends_with(".md") {
                 match article(path, text) {
                     Ok(a) => pack.articles.push(a),
@@ -153,6 +163,8 @@ impl Pack {
             }
         }
         validate_references(&pack, &mut errors);
+        pack.services
+            .sort_by(|a, b| (&a.city, &a.name.en).cmp(&(&b.city, &b.name.en)));
         if errors.is_empty() {
             Ok(pack)
         } else {
@@ -162,6 +174,10 @@ impl Pack {
 
     pub fn substance(&self, slug: &str) -> Option<&Substance> {
         self.substances.iter().find(|s| s.slug == slug)
+    }
+
+    pub fn service(&self, slug: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.slug == slug)
     }
 
     pub fn article(&self, slug: &str, lang: Lang) -> Option<&Article> {
@@ -198,6 +214,50 @@ fn check_common(path: &str, reused_text: bool, no_sources: bool, errors: &mut Ve
             path,
             "no sources: every profile, rule and article cites its facts".into(),
         ));
+    }
+}
+
+fn check_service(path: &str, s: &Service, errors: &mut Vec<PackError>) {
+    let expected = path
+        .trim_start_matches("services/")
+        .trim_end_matches(".toml");
+    if s.slug != expected {
+        errors.push(err(
+            path,
+            format!("slug {:?} does not match the file name", s.slug),
+        ));
+    }
+    if s.name.en.trim().is_empty() && s.name.ru.trim().is_empty() {
+        errors.push(err(path, "the service has no name".into()));
+    }
+    if s.city.trim().is_empty() {
+        errors.push(err(path, "the service has no city".into()));
+    }
+    if s.kinds.is_empty() {
+        errors.push(err(path, "the service has no kinds".into()));
+    }
+    for kind in &s.kinds {
+        if !SERVICE_KINDS.contains(&kind.as_str()) {
+            errors.push(err(
+                path,
+                format!(
+                    "unknown kind {kind:?}; use one of {}",
+                    SERVICE_KINDS.join(", ")
+                ),
+            ));
+        }
+    }
+    if let Some(url) = &s.url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        errors.push(err(
+            path,
+            format!("url {url:?} must start with http:// or https://"),
+        ));
+    }
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    if time::Date::parse(&s.checked_at, &date).is_err() {
+        errors.push(err(path, "checked_at must be a date, YYYY-MM-DD".into()));
     }
 }
 

@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::client::router(state.clone()))
         .merge(pages::content::router())
         .merge(pages::qa::router())
+        .merge(pages::services::router())
         .merge(pages::alerts::router(state.clone()))
         .merge(pages::staff::router(state.clone()))
         .merge(api_router)

@@ -151,7 +151,14 @@ pub struct ImportReport {
 /// Validates every file of a pack directory first; only if all are valid, replaces the stored
 /// pack with them (exact bytes) in one transaction. Nothing changes when any file is invalid.
 pub async fn import(state: &AppState, dir: &Path) -> Result<ImportReport, ContentError> {
-    let files = read_files(dir)?;
+    import_files(state, read_files(dir)?).await
+}
+
+/// [`import`] for files already read: (path relative to the pack root, text).
+pub async fn import_files(
+    state: &AppState,
+    files: Vec<(String, String)>,
+) -> Result<ImportReport, ContentError> {
     let pack = Pack::from_files(files.clone()).map_err(ContentError::Invalid)?;
     let report = ImportReport {
         files: files.len(),

@@ -398,3 +398,4 @@ error-qa-consent = The client has not agreed, or withdrew their consent: this en
 error-qa-not-solved = Only a solved conversation can become a Q&A entry.
 error-qa-own-entry = You wrote this entry last, so someone else must review it.
 error-qa-state = This entry cannot do that in its current state.
+conversation-refer = Refer to a service

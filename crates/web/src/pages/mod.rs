@@ -6,6 +6,7 @@ pub mod client;
 pub mod content;
 pub mod public;
 pub mod qa;
+pub mod services;
 pub mod staff;
 
 use crate::i18n::Tr;

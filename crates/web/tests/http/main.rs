@@ -14,6 +14,7 @@ mod privacy;
 mod publishing;
 mod qa;
 mod security;
+mod services;
 mod signin;
 mod team;
 

@@ -266,6 +266,8 @@ struct ConversationPage<'a> {
     canned: Vec<(String, String)>,
     /// The client agreed to an anonymised public Q&A entry from this conversation.
     qa_consent: bool,
+    /// The services directory, for referrals: (slug, "name — city").
+    services: Vec<(String, String)>,
 }
 
 struct Draft<'a> {
@@ -352,7 +354,15 @@ async fn conversation_page(
         .map(|r| (r.id.to_string(), r.title))
         .collect();
     let qa_consent = state.store.qa_consent(c.id).await?.is_some();
+    let services = state
+        .content
+        .pack()
+        .services
+        .iter()
+        .map(|s| (s.slug.clone(), format!("{} — {}", s.name.get(lang), s.city)))
+        .collect();
     let page = ConversationPage {
+        services,
         qa_consent,
         id: c.id.to_string(),
         version: c.version,
@@ -420,6 +430,8 @@ pub struct ShowQuery {
     canned: Option<String>,
     /// Substances (slugs or names, comma-separated) whose combination check goes into the reply.
     check: Option<String>,
+    /// A service from the directory to refer the client to.
+    service: Option<String>,
 }
 
 /// A combination check written out for a reply, in the conversation's language.
@@ -488,6 +500,13 @@ pub async fn show(
             .await;
         }
         reply = text;
+    }
+    if let Some(slug) = query.service.as_deref().filter(|s| !s.is_empty())
+        && let Some(c) = state.store.conversation(id).await?
+    {
+        let pack = state.content.pack();
+        let service = pack.service(slug).ok_or(PageError::NotFound)?;
+        reply = crate::pages::services::referral_text(&state, service, c.lang);
     }
     let draft = Draft {
         reply,
