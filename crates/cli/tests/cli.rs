@@ -257,6 +257,7 @@ async fn migrate_says_what_it_applied() {
             "7 alerts",
             "8 publishing",
             "9 qa",
+            "10 editorial",
         ] {
             assert!(
                 first.contains(&format!("{name}: applied {migration}")),

@@ -15,10 +15,11 @@ pub use backend::{Backend, BackendError};
 pub use error::StoreError;
 pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AvailabilityRecord,
-    CannedReply, ClientSessionRecord, Conversation, ConversationUpdate, Guarded, InboxCursor,
-    InboxFilter, InstallKeys, MessageKind, NewConversation, NewMessage, NewStaffUser, PostRecord,
-    PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord, SealedRecord, SendOutcome,
-    SessionRecord, StaffKeys, StaffUser, StoredMessage, VenueRecord,
+    CannedReply, ClientSessionRecord, ContentItem, ContentRevision, Conversation,
+    ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
+    NewConversation, NewMessage, NewStaffUser, PostRecord, PostVersionRecord, PublicationFilter,
+    PublicationRecord, QaRecord, SealedRecord, SendOutcome, SessionRecord, StaffKeys, StaffUser,
+    StoredMessage, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
 
@@ -40,6 +41,7 @@ pub trait Store:
     + AlertStore
     + PublishingStore
     + QaStore
+    + EditorialStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -367,6 +369,8 @@ pub trait PublishingStore: Send + Sync {
         lease_until: OffsetDateTime,
         limit: u32,
     ) -> StoreResult<Vec<PublicationRecord>>;
+    /// Cancels (status `deleted`) an alert's sends that have not gone out; returns how many.
+    async fn cancel_alert_sends(&self, alert_id: &str, at: OffsetDateTime) -> StoreResult<u64>;
     /// Records how a claimed send ended.
     async fn finish_send(
         &self,
@@ -412,4 +416,56 @@ pub trait QaStore: Send + Sync {
     async fn withdraw_qa(&self, id: &str, at: OffsetDateTime) -> StoreResult<bool>;
     /// Changes whenever the public archive changes (for nodes to refresh their search index).
     async fn qa_stamp(&self) -> StoreResult<i64>;
+}
+
+/// The editorial workflow over the content pack's files.
+#[async_trait]
+pub trait EditorialStore: Send + Sync {
+    async fn content_item(&self, path: &str) -> StoreResult<Option<ContentItem>>;
+    async fn content_items(&self) -> StoreResult<Vec<ContentItem>>;
+    /// Newest first.
+    async fn content_revisions(&self, path: &str) -> StoreResult<Vec<ContentRevision>>;
+    /// Saves a new revision as a draft. The first save of a file that is already published
+    /// records `published_text` as revision 1 (published) first, so every change can be
+    /// compared with what was live. `expected_head` is the revision the editor started from
+    /// (`None` for a file with no revisions yet).
+    async fn save_revision(
+        &self,
+        path: &str,
+        published_text: Option<&str>,
+        text: &str,
+        expected_head: Option<i64>,
+        by: UserId,
+        at: OffsetDateTime,
+    ) -> StoreResult<Guarded<i64>>;
+    /// Moves an item between states; false if it was in none of `from`.
+    async fn set_content_state(
+        &self,
+        path: &str,
+        from: &[&str],
+        to: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Publishes the head revision (which must be `version`, in review) and replaces the
+    /// published pack with `files`, in one transaction, if the pack is still at
+    /// `pack_version`; returns the new pack version.
+    async fn publish_revision(
+        &self,
+        path: &str,
+        version: i64,
+        reviewer: UserId,
+        files: Vec<(String, String)>,
+        pack_version: i64,
+        at: OffsetDateTime,
+    ) -> StoreResult<Guarded<i64>>;
+    /// Archives an item (it leaves the published pack, which becomes `files`) under the same
+    /// pack-version guard.
+    async fn archive_item(
+        &self,
+        path: &str,
+        published_text: Option<&str>,
+        files: Vec<(String, String)>,
+        pack_version: i64,
+        at: OffsetDateTime,
+    ) -> StoreResult<Guarded<i64>>;
 }

@@ -421,3 +421,28 @@ pub struct QaRecord {
     pub published_at: Option<OffsetDateTime>,
     pub updated_at: OffsetDateTime,
 }
+
+/// A pack file under the editorial workflow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentItem {
+    pub path: String,
+    /// draft, in_review, published, archived
+    pub state: String,
+    pub head_version: i64,
+    /// The revision the public pack carries, if any.
+    pub published_version: Option<i64>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// One saved version of a pack file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentRevision {
+    pub path: String,
+    pub version: i64,
+    pub body: String,
+    /// `None` for the text as it was imported.
+    pub edited_by: Option<UserId>,
+    pub edited_at: OffsetDateTime,
+    pub reviewed_by: Option<UserId>,
+    pub reviewed_at: Option<OffsetDateTime>,
+}

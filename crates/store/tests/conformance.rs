@@ -12,6 +12,8 @@ use netreach_testkit::{TestBackend, TestDb};
 use sqlx::Row;
 use time::{Duration, OffsetDateTime};
 
+#[path = "conformance/editorial.rs"]
+mod editorial;
 #[path = "conformance/publishing.rs"]
 mod publishing;
 #[path = "conformance/qa.rs"]
@@ -89,7 +91,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "content",
                 "alerts",
                 "publishing",
-                "qa"
+                "qa",
+                "editorial"
             ],
             "{backend:?}"
         );

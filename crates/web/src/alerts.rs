@@ -313,7 +313,11 @@ pub async fn withdraw(state: &AppState, id: &str) -> Result<(), AlertError> {
     {
         return Err(AlertError::WrongState);
     }
-    tracing::info!(alert_id = %id, "alert withdrawn");
+    let cancelled = state
+        .store
+        .cancel_alert_sends(id, state.clock.now())
+        .await?;
+    tracing::info!(alert_id = %id, cancelled, "alert withdrawn");
     Ok(())
 }
 

@@ -24,6 +24,15 @@ impl<'a> Tr<'a> {
             .get_with(self.lang, id, &[(name, Value::from(value.to_owned()))])
     }
 
+    /// A message with two text arguments.
+    pub fn with2(&self, id: &str, a: &str, a_value: &str, b: &str, b_value: &str) -> String {
+        let args = [
+            (a, Value::from(a_value.to_owned())),
+            (b, Value::from(b_value.to_owned())),
+        ];
+        self.i18n.get_with(self.lang, id, &args)
+    }
+
     /// A message with two number arguments.
     pub fn counts(
         &self,

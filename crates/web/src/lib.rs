@@ -12,6 +12,7 @@ pub mod api;
 mod auth;
 pub mod availability;
 pub mod conversations;
+pub mod editorial;
 mod error;
 mod i18n;
 pub mod keys;

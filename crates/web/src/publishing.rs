@@ -454,6 +454,12 @@ pub async fn publish(
     if queued && !rendered.can_send {
         return Err(PublishError::NoSender);
     }
+    // The bot sends in Telegram's HTML mode, whatever markup the venue lists for hand posting.
+    let body = if queued {
+        render(&post.body, Markup::TelegramHtml)
+    } else {
+        rendered.text
+    };
     if request
         .send_at
         .is_some_and(|at| at > now + time::Duration::days(90))
@@ -466,7 +472,7 @@ pub async fn publish(
         post_id: Some(post.id.clone()),
         post_version: Some(post.version),
         alert_id: None,
-        body: rendered.text,
+        body,
         created_by: Some(staff.id),
         created_at: now,
         status: if queued { "scheduled" } else { "live" }.into(),

@@ -4,6 +4,7 @@
 
 mod alerts;
 mod conversations;
+mod editorial;
 mod publishing;
 mod qa;
 mod rows;

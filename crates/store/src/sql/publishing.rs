@@ -453,6 +453,15 @@ impl PublishingStore for SqlStore {
         Ok(claimed)
     }
 
+    async fn cancel_alert_sends(&self, alert_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
+        self.exec(
+            "UPDATE publications SET status = 'deleted', next_attempt_at = NULL, updated_at = $1 \
+             WHERE alert_id = $2 AND status = 'scheduled'",
+            vec![at(now), t(alert_id)],
+        )
+        .await
+    }
+
     async fn finish_send(
         &self,
         id: &str,

@@ -152,24 +152,7 @@ impl TeamStore for SqlStore {
         when: OffsetDateTime,
     ) -> StoreResult<i64> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM content_files")
-            .execute(&mut *tx)
-            .await?;
-        for (path, body) in files {
-            sqlx::query("INSERT INTO content_files (path, body, updated_at) VALUES ($1, $2, $3)")
-                .bind(path)
-                .bind(body)
-                .bind(netreach_core::clock::to_unix(when))
-                .execute(&mut *tx)
-                .await?;
-        }
-        let row = sqlx::query(
-            "INSERT INTO content_meta (id, version) VALUES (1, 1) \
-             ON CONFLICT (id) DO UPDATE SET version = content_meta.version + 1 RETURNING version",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        let version: i64 = row.try_get("version")?;
+        let version = replace_files(&mut tx, files, when).await?;
         tx.commit().await?;
         Ok(version)
     }
@@ -183,4 +166,43 @@ impl TeamStore for SqlStore {
             None => 0,
         })
     }
+}
+
+/// Replaces the published pack inside a transaction and bumps its version; returns the version.
+pub(crate) async fn replace_files(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    files: Vec<(String, String)>,
+    when: OffsetDateTime,
+) -> StoreResult<i64> {
+    sqlx::query("DELETE FROM content_files")
+        .execute(&mut **tx)
+        .await?;
+    for (path, body) in files {
+        sqlx::query("INSERT INTO content_files (path, body, updated_at) VALUES ($1, $2, $3)")
+            .bind(path)
+            .bind(body)
+            .bind(netreach_core::clock::to_unix(when))
+            .execute(&mut **tx)
+            .await?;
+    }
+    let row = sqlx::query(
+        "INSERT INTO content_meta (id, version) VALUES (1, 1) \
+         ON CONFLICT (id) DO UPDATE SET version = content_meta.version + 1 RETURNING version",
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.try_get("version")?)
+}
+
+/// The published pack's version inside a transaction (0 before the first import).
+pub(crate) async fn pack_version_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT version FROM content_meta WHERE id = 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get("version")?,
+        None => 0,
+    })
 }

@@ -7,6 +7,7 @@ mod api;
 mod client_pages;
 mod content;
 mod conversations;
+mod editorial;
 mod i18n_keys;
 mod inbox_pages;
 mod notify;

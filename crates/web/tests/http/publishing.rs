@@ -541,6 +541,35 @@ async fn a_published_alert_goes_to_every_telegram_venue_that_takes_alerts_in_its
     let (_, log) = sveta.get("/api/v1/staff/publications").await;
     assert_eq!(log["items"][0]["alert_id"], id);
     assert_eq!(log["items"][0]["status"], "live");
+
+    // A second alert withdrawn before its send went out is not sent at all.
+    let (_, second) = sveta
+        .post(
+            "/api/v1/staff/alerts",
+            json!({"severity": "info", "text": {"en": {"title": "Second", "body": "b"},
+            "ru": {"title": "Второе", "body": "б"}}, "expires_at": "2026-03-09T09:00:00Z"}),
+        )
+        .await;
+    let second = second["id"].as_str().unwrap();
+    sveta
+        .post(&format!("/api/v1/staff/alerts/{second}/verify"), json!({}))
+        .await;
+    sveta
+        .post(&format!("/api/v1/staff/alerts/{second}/publish"), json!({}))
+        .await;
+    sveta
+        .post(
+            &format!("/api/v1/staff/alerts/{second}/withdraw"),
+            json!({}),
+        )
+        .await;
+    app.clock.advance(time::Duration::minutes(1));
+    let step = netreach_web::publishing::send_due(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(step, Default::default(), "a withdrawn alert was sent");
+    let (_, cancelled) = sveta.get("/api/v1/staff/publications?status=deleted").await;
+    assert_eq!(cancelled["items"][0]["alert_id"], second);
 }
 
 /// The whole flow in the console, without JavaScript: register a venue (a mistake keeps what was

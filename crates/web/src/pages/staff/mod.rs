@@ -3,6 +3,7 @@
 
 mod account;
 mod alerts;
+mod content;
 mod inbox;
 mod publishing;
 mod qa;
@@ -67,6 +68,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/publications", get(publishing::log))
         .route("/staff/publications.csv", get(publishing::log_csv))
         .route("/staff/publications/{id}", post(publishing::record))
+        .route("/staff/content", get(content::list))
+        .route(
+            "/staff/content/edit",
+            get(content::edit).post(content::save),
+        )
+        .route("/staff/content/step", post(content::step))
         .route("/staff/qa", get(qa::index).post(qa::create))
         .route("/staff/qa/{id}", post(qa::edit))
         .route("/staff/qa/{id}/{action}", post(qa::act))
@@ -146,6 +153,11 @@ impl Done {
             "post-recorded" => "flash-post-recorded",
             "log-saved" => "flash-log-saved",
             "qa-saved" => "flash-qa-saved",
+            "content-saved" => "flash-content-saved",
+            "content-submit" => "flash-content-submit",
+            "content-send-back" => "flash-content-send-back",
+            "content-publish" => "flash-content-publish",
+            "content-archive" => "flash-content-archive",
             "qa-publish" => "flash-qa-publish",
             "qa-withdraw" => "flash-qa-withdraw",
             _ => return None,

@@ -1,0 +1,350 @@
+//! The editorial workflow over the content pack: staff edit a pack file (an article in Markdown
+//! with front matter, a substance profile, a rule file or a service in TOML) in the console;
+//! every save is a revision, validated against the whole pack; a file goes draft -> in review ->
+//! published (by a supervisor who did not write the revision) -> archived. Publishing rewrites
+//! the published pack in the database, so every node reloads it; import and export keep working
+//! on the same files.
+
+use crate::published::ContentError;
+use crate::state::AppState;
+use netreach_content::{Pack, PackError, bundled_files};
+use netreach_store::{ContentItem, ContentRevision, Guarded, StaffUser, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditorialError {
+    #[error("not a pack file path")]
+    BadPath,
+    #[error("the pack would be invalid")]
+    Invalid(Vec<PackError>),
+    #[error("no such file or revision")]
+    NotFound,
+    #[error("someone changed the file or the pack since")]
+    Conflict,
+    #[error("the file is not in a state that allows this")]
+    WrongState,
+    #[error("the last editor cannot review their own revision")]
+    OwnRevision,
+    #[error("only a supervisor can publish or archive content")]
+    Forbidden,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl EditorialError {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            EditorialError::BadPath => "error-editor-path",
+            EditorialError::Invalid(_) => "error-editor-invalid",
+            EditorialError::NotFound => "error-body-404",
+            EditorialError::Conflict => "error-editor-conflict",
+            EditorialError::WrongState => "error-editor-state",
+            EditorialError::OwnRevision => "error-editor-own",
+            EditorialError::Forbidden => "error-body-403",
+            EditorialError::Store(_) => "error-body-500",
+        }
+    }
+}
+
+/// Whether a path names a file the pack reads: `kb/<slug>.<lang>.md`, `substances/<slug>.toml`,
+/// `services/<slug>.toml` or `combinations/<name>.toml`.
+pub fn valid_path(path: &str) -> bool {
+    let slug_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 80
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    match path.split_once('/') {
+        Some(("kb", rest)) => rest
+            .strip_suffix(".en.md")
+            .or_else(|| rest.strip_suffix(".ru.md"))
+            .is_some_and(slug_ok),
+        Some(("substances" | "services" | "combinations", rest)) => {
+            rest.strip_suffix(".toml").is_some_and(slug_ok)
+        }
+        _ => false,
+    }
+}
+
+/// The published pack's files and its version (0: the bundled pack, nothing imported yet).
+async fn published_files(state: &AppState) -> Result<(Vec<(String, String)>, i64), StoreError> {
+    let version = state.store.content_version().await?;
+    let mut files = state.store.content_files().await?;
+    if files.is_empty() {
+        files = bundled_files();
+    }
+    Ok((files, version))
+}
+
+fn with_file(files: &[(String, String)], path: &str, text: Option<&str>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = files.iter().filter(|(p, _)| p != path).cloned().collect();
+    if let Some(text) = text {
+        out.push((path.to_owned(), text.to_owned()));
+        out.sort();
+    }
+    out
+}
+
+fn validate(files: Vec<(String, String)>) -> Result<Pack, EditorialError> {
+    Pack::from_files(files).map_err(EditorialError::Invalid)
+}
+
+/// One file in the editor's list.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub path: String,
+    /// draft, in_review, published, archived (files never edited here are published).
+    pub state: String,
+    pub head_version: Option<i64>,
+}
+
+/// Every pack file, published or under edit, by path.
+pub async fn list(state: &AppState) -> Result<Vec<Listed>, EditorialError> {
+    let (files, _) = published_files(state).await?;
+    let items = state.store.content_items().await?;
+    let mut listed: Vec<Listed> = files
+        .iter()
+        .filter(|(p, _)| valid_path(p))
+        .map(|(path, _)| Listed {
+            path: path.clone(),
+            state: "published".into(),
+            head_version: None,
+        })
+        .collect();
+    for item in items {
+        match listed.iter_mut().find(|l| l.path == item.path) {
+            Some(l) => {
+                l.state = item.state;
+                l.head_version = Some(item.head_version);
+            }
+            None => listed.push(Listed {
+                path: item.path,
+                state: item.state,
+                head_version: Some(item.head_version),
+            }),
+        }
+    }
+    listed.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(listed)
+}
+
+/// A file as the editor opens it.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub path: String,
+    /// The latest text: the head revision, or the published file.
+    pub text: String,
+    pub item: Option<ContentItem>,
+    pub revisions: Vec<ContentRevision>,
+    /// The text the public pack carries now, if any.
+    pub published: Option<String>,
+}
+
+pub async fn open(state: &AppState, path: &str) -> Result<Opened, EditorialError> {
+    if !valid_path(path) {
+        return Err(EditorialError::BadPath);
+    }
+    let (files, _) = published_files(state).await?;
+    let published = files
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, t)| t.clone());
+    let item = state.store.content_item(path).await?;
+    let revisions = state.store.content_revisions(path).await?;
+    let text = match (&item, revisions.first()) {
+        (Some(_), Some(head)) => head.body.clone(),
+        _ => published.clone().unwrap_or_default(),
+    };
+    Ok(Opened {
+        path: path.to_owned(),
+        text,
+        item,
+        revisions,
+        published,
+    })
+}
+
+/// Checks the whole pack with this text in place of the file; the problems, if any.
+pub async fn check(state: &AppState, path: &str, text: &str) -> Result<Pack, EditorialError> {
+    if !valid_path(path) {
+        return Err(EditorialError::BadPath);
+    }
+    let (files, _) = published_files(state).await?;
+    validate(with_file(&files, path, Some(text)))
+}
+
+/// Saves a new revision (a draft) if the whole pack stays valid with it.
+pub async fn save(
+    state: &AppState,
+    staff: &StaffUser,
+    path: &str,
+    text: &str,
+    expected_head: Option<i64>,
+) -> Result<i64, EditorialError> {
+    check(state, path, text).await?;
+    let opened = open(state, path).await?;
+    let published = match &opened.item {
+        None => opened.published.as_deref(),
+        Some(_) => None,
+    };
+    match state
+        .store
+        .save_revision(
+            path,
+            published,
+            text,
+            expected_head,
+            staff.id,
+            state.clock.now(),
+        )
+        .await?
+    {
+        Guarded::Done(version) => {
+            tracing::info!(path, version, user_id = %staff.id, "content revision saved");
+            Ok(version)
+        }
+        _ => Err(EditorialError::Conflict),
+    }
+}
+
+/// Draft -> in review.
+pub async fn submit(state: &AppState, path: &str) -> Result<(), EditorialError> {
+    transition(state, path, &["draft"], "in_review").await
+}
+
+/// In review -> draft (the reviewer asks for changes).
+pub async fn send_back(state: &AppState, path: &str) -> Result<(), EditorialError> {
+    transition(state, path, &["in_review"], "draft").await
+}
+
+async fn transition(
+    state: &AppState,
+    path: &str,
+    from: &[&str],
+    to: &str,
+) -> Result<(), EditorialError> {
+    if !state
+        .store
+        .set_content_state(path, from, to, state.clock.now())
+        .await?
+    {
+        return Err(EditorialError::WrongState);
+    }
+    Ok(())
+}
+
+fn supervisor(staff: &StaffUser) -> Result<(), EditorialError> {
+    if staff.role.includes(netreach_core::Role::Supervisor) {
+        Ok(())
+    } else {
+        Err(EditorialError::Forbidden)
+    }
+}
+
+/// Publishes the revision in review: a supervisor who did not write it; the pack is validated
+/// with it and replaced in the same transaction; this node reloads at once, others within 30 s.
+pub async fn publish(
+    state: &AppState,
+    staff: &StaffUser,
+    path: &str,
+) -> Result<(), EditorialError> {
+    supervisor(staff)?;
+    let opened = open(state, path).await?;
+    let item = opened.item.ok_or(EditorialError::NotFound)?;
+    if item.state != "in_review" {
+        return Err(EditorialError::WrongState);
+    }
+    let head = opened.revisions.first().ok_or(EditorialError::NotFound)?;
+    if head.edited_by == Some(staff.id) {
+        return Err(EditorialError::OwnRevision);
+    }
+    let (files, pack_version) = published_files(state).await?;
+    let next = with_file(&files, path, Some(&head.body));
+    validate(next.clone())?;
+    match state
+        .store
+        .publish_revision(
+            path,
+            head.version,
+            staff.id,
+            next,
+            pack_version,
+            state.clock.now(),
+        )
+        .await?
+    {
+        Guarded::Done(_) => {
+            tracing::info!(path, version = head.version, user_id = %staff.id, "content published");
+            reload(state).await;
+            Ok(())
+        }
+        Guarded::Missing => Err(EditorialError::NotFound),
+        Guarded::Conflict => Err(EditorialError::Conflict),
+    }
+}
+
+/// Takes a file out of the published pack (if the pack stays valid without it).
+pub async fn archive(
+    state: &AppState,
+    staff: &StaffUser,
+    path: &str,
+) -> Result<(), EditorialError> {
+    supervisor(staff)?;
+    let opened = open(state, path).await?;
+    if opened.item.as_ref().is_some_and(|i| i.state == "archived") {
+        return Err(EditorialError::WrongState);
+    }
+    let (files, pack_version) = published_files(state).await?;
+    let next = with_file(&files, path, None);
+    validate(next.clone())?;
+    let published = match &opened.item {
+        None => opened.published.as_deref(),
+        Some(_) => None,
+    };
+    match state
+        .store
+        .archive_item(path, published, next, pack_version, state.clock.now())
+        .await?
+    {
+        Guarded::Done(_) => {
+            tracing::info!(path, user_id = %staff.id, "content archived");
+            reload(state).await;
+            Ok(())
+        }
+        Guarded::Missing => Err(EditorialError::NotFound),
+        Guarded::Conflict => Err(EditorialError::Conflict),
+    }
+}
+
+async fn reload(state: &AppState) {
+    if let Err(e) = crate::published::refresh(state).await {
+        let detail = match e {
+            ContentError::Invalid(errors) => format!("{} problem(s)", errors.len()),
+            other => other.to_string(),
+        };
+        tracing::error!(error = %detail, "reloading the published pack failed");
+    }
+}
+
+/// One line of a comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffLine {
+    /// `+` added, `-` removed, ` ` unchanged.
+    pub sign: char,
+    pub text: String,
+}
+
+/// Line-by-line differences from `old` to `new`.
+pub fn diff(old: &str, new: &str) -> Vec<DiffLine> {
+    similar::TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|change| DiffLine {
+            sign: match change.tag() {
+                similar::ChangeTag::Delete => '-',
+                similar::ChangeTag::Insert => '+',
+                similar::ChangeTag::Equal => ' ',
+            },
+            text: change.value().trim_end_matches('\n').to_owned(),
+        })
+        .collect()
+}

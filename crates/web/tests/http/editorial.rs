@@ -1,0 +1,219 @@
+use netreach_core::Role;
+use netreach_testkit::{Browser, TestApp};
+
+const PATH: &str = "kb%2Fnaloxone.en.md";
+
+fn textarea(page: &str) -> String {
+    let start = page.find("name=\"text\"").unwrap();
+    let start = start + page[start..].find('>').unwrap() + 1;
+    let end = start + page[start..].find("</textarea>").unwrap();
+    page[start..end]
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+async fn save(browser: &Browser, text: &str, head: &str, action: &str) -> reqwest::Response {
+    browser
+        .post_form(
+            "/staff/content/edit",
+            &[
+                ("path", "kb/naloxone.en.md"),
+                ("text", text),
+                ("head", head),
+                ("action", action),
+            ],
+        )
+        .await
+}
+
+async fn step(browser: &Browser, step: &str) -> reqwest::Response {
+    browser
+        .post_form(
+            "/staff/content/step",
+            &[("path", "kb/naloxone.en.md"), ("step", step)],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn an_article_is_edited_previewed_reviewed_by_another_supervisor_and_published() {
+    let app = TestApp::spawn().await;
+    let (anna, _) = app.signed_in("anna", Role::Worker).await;
+    let (sveta, _) = app.signed_in("sveta", Role::Supervisor).await;
+    let list = anna.get_text("/staff/content").await;
+    assert!(
+        list.contains("kb/naloxone.en.md") && list.contains("substances/heroin.toml"),
+        "{list}"
+    );
+
+    let page = anna
+        .get_text(&format!("/staff/content/edit?path={PATH}"))
+        .await;
+    let original = textarea(&page);
+    assert!(
+        original.starts_with("+++\nslug = \"naloxone\""),
+        "{original}"
+    );
+    let edited = original.replace(
+        "title = \"Naloxone: the opioid overdose antidote\"",
+        "title = \"Naloxone: reverses an opioid overdose\"",
+    );
+    assert_ne!(edited, original);
+
+    let preview = save(&anna, &edited, "", "preview").await;
+    assert_eq!(preview.status(), 200);
+    let preview = preview.text().await.unwrap();
+    assert!(
+        preview.contains("<h1>Naloxone: reverses an opioid overdose</h1>"),
+        "server-rendered preview"
+    );
+    assert!(!preview.contains("<script"));
+
+    let broken = edited.replace("confidence = \"high\"", "confidence = ");
+    let refused = save(&anna, &broken, "", "save").await;
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains("kb/naloxone.en.md:"),
+        "problem with file and line: {refused}"
+    );
+    assert!(
+        textarea(&refused).contains("confidence = \n"),
+        "typed text kept"
+    );
+
+    let saved = save(&anna, &edited, "", "save").await;
+    assert_eq!(saved.status(), 303);
+    let public = app.browser.get_text("/kb/naloxone?lang=en").await;
+    assert!(
+        public.contains("the opioid overdose antidote"),
+        "a draft is not public"
+    );
+    let stale = save(&anna, &edited, "", "save").await;
+    assert_eq!(stale.status(), 422, "saved over a newer revision");
+
+    assert_eq!(step(&anna, "submit").await.status(), 303);
+    let worker = step(&anna, "publish").await;
+    assert_eq!(worker.status(), 403, "workers do not publish");
+    let published = step(&sveta, "publish").await;
+    assert_eq!(published.status(), 303);
+    let public = app.browser.get_text("/kb/naloxone?lang=en").await;
+    assert!(
+        public.contains("Naloxone: reverses an opioid overdose"),
+        "{public}"
+    );
+    let stored = app.state.store.content_files().await.unwrap();
+    assert!(
+        stored
+            .iter()
+            .any(|(p, t)| p == "kb/naloxone.en.md" && *t == edited),
+        "export writes the new text"
+    );
+
+    // Compare what changed, then restore the original as a new revision.
+    let compare = sveta
+        .get_text(&format!("/staff/content/edit?path={PATH}&a=1&b=2"))
+        .await;
+    assert!(
+        compare.contains("- title = &quot;Naloxone: the opioid overdose antidote&quot;")
+            || compare.contains("- title = &#34;Naloxone: the opioid"),
+        "{compare}"
+    );
+    assert!(compare.contains("Naloxone: reverses an opioid overdose"));
+    let restoring = sveta
+        .get_text(&format!("/staff/content/edit?path={PATH}&version=1"))
+        .await;
+    assert_eq!(textarea(&restoring), original);
+    assert_eq!(save(&sveta, &original, "2", "save").await.status(), 303);
+    step(&sveta, "submit").await;
+    let own = step(&sveta, "publish").await;
+    assert_eq!(own.status(), 422);
+    assert!(
+        own.text()
+            .await
+            .unwrap()
+            .contains("another supervisor must review it")
+    );
+    let (root, _) = app.signed_in("root", Role::Admin).await;
+    assert_eq!(step(&root, "publish").await.status(), 303);
+    assert!(
+        app.browser
+            .get_text("/kb/naloxone?lang=en")
+            .await
+            .contains("the opioid overdose antidote")
+    );
+
+    // Archive takes it off the site.
+    assert_eq!(step(&root, "archive").await.status(), 303);
+    let after = app.browser.get_text("/kb/naloxone?lang=en").await;
+    assert!(
+        !after.contains("the opioid overdose antidote"),
+        "archived article still shown: {after}"
+    );
+    assert!(
+        anna.get_text("/staff/content?state=archived")
+            .await
+            .contains("kb/naloxone.en.md")
+    );
+}
+
+#[tokio::test]
+async fn archiving_what_others_depend_on_is_refused_and_new_files_are_checked() {
+    let app = TestApp::spawn().await;
+    let (sveta, _) = app.signed_in("sveta", Role::Supervisor).await;
+    let refused = sveta
+        .post_form(
+            "/staff/content/step",
+            &[("path", "substances/heroin.toml"), ("step", "archive")],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("unknown substance") && page.contains("heroin"),
+        "{page}"
+    );
+    assert!(
+        app.browser
+            .get_text("/substances/heroin")
+            .await
+            .contains("Heroin")
+    );
+
+    assert_eq!(
+        sveta
+            .get("/staff/content/edit?path=..%2Fetc%2Fpasswd")
+            .await
+            .status(),
+        404
+    );
+    let new = sveta
+        .get_text("/staff/content/edit?path=services%2Fnight-bus.toml")
+        .await;
+    assert!(new.contains("new file"), "{new}");
+    let service = "slug = \"night-bus\"\nkinds = [\"needle_exchange\"]\ncity = \"Tartu\"\nchecked_at = \"2026-11-01\"\n\n[name]\nen = \"Night bus\"\n\n[description]\nen = \"Outreach bus.\"\n";
+    let saved = sveta
+        .post_form(
+            "/staff/content/edit",
+            &[
+                ("path", "services/night-bus.toml"),
+                ("text", service),
+                ("head", ""),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert!(
+        !app.browser
+            .get_text("/services")
+            .await
+            .contains("Night bus"),
+        "drafts are not public"
+    );
+}
