@@ -23,6 +23,16 @@ pub struct BenchArgs {
     /// Client message posts to time
     #[arg(long, default_value_t = 2_000)]
     posts: u32,
+    /// Measure the content instead: search at 10,000 documents, a check of six substances, the
+    /// article page's size, and requests per second against nginx
+    #[arg(long)]
+    pub content: bool,
+    /// The nginx binary for the comparison (default: looked up in /usr/sbin and /usr/bin)
+    #[arg(long)]
+    pub nginx: Option<std::path::PathBuf>,
+    /// Seconds of load for each requests-per-second measurement
+    #[arg(long, default_value_t = 10)]
+    pub seconds: u64,
 }
 
 fn percentile(samples: &mut [Duration], p: f64) -> Duration {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod bench;
+mod bench_content;
 mod demo;
 mod serve;
 
@@ -160,27 +161,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Content { command } => {
             let (state, _) = open(settings).await?;
             let result = match command {
-                ContentCommand::Import { dir } => {
-                    match netreach_web::published::import(&state, &dir).await {
-                        Ok(r) => {
-                            say(&format!(
-                                "imported {} files: {} substances, {} combination rules, {} articles (version {})",
-                                r.files, r.substances, r.rules, r.articles, r.version
-                            ));
-                            Ok(())
-                        }
-                        Err(netreach_web::published::ContentError::Invalid(errors)) => {
-                            for e in &errors {
-                                say(&format!("{e}"));
-                            }
-                            Err(anyhow::anyhow!(
-                                "{} problem(s) found; nothing was imported",
-                                errors.len()
-                            ))
-                        }
-                        Err(e) => Err(e.into()),
+                ContentCommand::Import { dir } => match import_with_progress(&state, &dir).await {
+                    Ok(r) => {
+                        say(&format!(
+                            "imported {} files: {} substances, {} combination rules, {} articles (version {})",
+                            r.files, r.substances, r.rules, r.articles, r.version
+                        ));
+                        Ok(())
                     }
-                }
+                    Err(netreach_web::published::ContentError::Invalid(errors)) => {
+                        for e in &errors {
+                            say(&format!("{e}"));
+                        }
+                        Err(anyhow::anyhow!(
+                            "{} problem(s) found; nothing was imported",
+                            errors.len()
+                        ))
+                    }
+                    Err(e) => Err(e.into()),
+                },
                 ContentCommand::Export { dir } => {
                     let n = netreach_web::published::export(&state, &dir).await?;
                     say(&format!("exported {n} files to {}", dir.display()));
@@ -189,6 +188,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             state.store.close().await;
             result
+        }
+        Command::Bench(args) if args.content => {
+            bench_content::run(args.nginx.clone(), args.seconds.clamp(1, 60)).await
         }
         Command::Bench(args) => {
             let explicit = cli.global.database_url.is_some()
@@ -229,4 +231,27 @@ pub(crate) async fn open(
     let store: Arc<dyn Store> = Arc::new(store);
     let state = netreach_web::state(store, settings, Arc::new(netreach_core::SystemClock))?;
     Ok((state, applied))
+}
+
+/// `content import` with a progress bar on a terminal (nothing when the output is piped): files
+/// read, then validation, then the single transaction that saves them.
+async fn import_with_progress(
+    state: &netreach_web::AppState,
+    dir: &std::path::Path,
+) -> Result<netreach_web::published::ImportReport, netreach_web::published::ContentError> {
+    let total = netreach_content::count_files(dir)?;
+    let bar = indicatif::ProgressBar::new(total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:12} [{bar:40}] {pos}/{len} files")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message("reading");
+    let files = netreach_content::read_files_with(dir, &mut || bar.inc(1))?;
+    // Validation and the save are one step each: the bar says which is running.
+    bar.set_message("validating");
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let result = netreach_web::published::import_files(state, files).await;
+    bar.finish_and_clear();
+    result
 }

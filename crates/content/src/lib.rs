@@ -15,7 +15,9 @@ pub mod search;
 pub use model::{
     Article, Bilingual, Rule, SERVICE_KINDS, Service, Source, Substance, Texts, Timed, Timing,
 };
-pub use pack::{Pack, PackError, bundled_files, read_files, write_files};
+pub use pack::{
+    Pack, PackError, bundled_files, count_files, read_files, read_files_with, write_files,
+};
 
 use netreach_core::Lang;
 use netreach_core::combination::{Category, pairs, resolve};

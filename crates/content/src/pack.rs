@@ -59,10 +59,32 @@ pub fn bundled_files() -> Vec<(String, String)> {
 
 /// Every text file under a directory: (path relative to it, text exactly as read), sorted.
 pub fn read_files(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
+    read_files_with(dir, &mut || {})
+}
+
+/// [`read_files`], calling `on_file` after each file read (for a progress bar).
+pub fn read_files_with(
+    dir: &Path,
+    on_file: &mut dyn FnMut(),
+) -> std::io::Result<Vec<(String, String)>> {
     let mut files = Vec::new();
-    read_dir(dir, dir, &mut files)?;
+    read_dir(dir, dir, &mut files, on_file)?;
     files.sort();
     Ok(files)
+}
+
+/// How many files are under a directory (to size a progress bar before reading them).
+pub fn count_files(dir: &Path) -> std::io::Result<u64> {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        n += if path.is_dir() {
+            count_files(&path)?
+        } else {
+            1
+        };
+    }
+    Ok(n)
 }
 
 /// Writes files under a directory, creating folders; the bytes are exactly the texts given.
@@ -338,12 +360,20 @@ fn collect(dir: &Dir<'static>, out: &mut Vec<(String, String)>) {
     }
 }
 
-fn read_dir(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
+fn read_dir(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, String)>,
+    on_file: &mut dyn FnMut(),
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.is_dir() {
-            read_dir(root, &path, out)?;
-        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            read_dir(root, &path, out, on_file)?;
+            continue;
+        }
+        on_file();
+        if let Ok(text) = std::fs::read_to_string(&path) {
             let rel = path
                 .strip_prefix(root)
                 .unwrap_or(&path)

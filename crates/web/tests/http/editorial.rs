@@ -217,3 +217,36 @@ async fn archiving_what_others_depend_on_is_refused_and_new_files_are_checked() 
         "drafts are not public"
     );
 }
+
+#[tokio::test]
+async fn staff_search_finds_content_with_edit_links_and_the_teams_own_material() {
+    let app = TestApp::spawn().await;
+    let (anna, _) = app.signed_in("anna", Role::Worker).await;
+    anna.post_form(
+        "/staff/posts",
+        &[
+            ("title", "Xylazine wounds warning"),
+            ("markdown", "Tranq causes wounds."),
+        ],
+    )
+    .await;
+    let page = anna.get_text("/staff/search?q=haroin").await;
+    assert!(
+        page.contains("/substances/heroin?lang=en"),
+        "typo forgiven: {page}"
+    );
+    assert!(
+        page.contains("/staff/content/edit?path=substances%2Fheroin.toml"),
+        "{page}"
+    );
+    let page = anna.get_text("/staff/search?q=xylazine").await;
+    assert!(
+        page.contains("Xylazine wounds warning") && page.contains("post"),
+        "{page}"
+    );
+    assert_eq!(
+        app.new_browser().get("/staff/search?q=x").await.status(),
+        303,
+        "staff only"
+    );
+}

@@ -7,6 +7,7 @@ mod content;
 mod inbox;
 mod publishing;
 mod qa;
+mod search;
 mod session;
 mod team;
 mod users;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/staff/publications", get(publishing::log))
         .route("/staff/publications.csv", get(publishing::log_csv))
         .route("/staff/publications/{id}", post(publishing::record))
+        .route("/staff/search", get(search::search))
         .route("/staff/content", get(content::list))
         .route(
             "/staff/content/edit",
