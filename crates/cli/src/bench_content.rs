@@ -89,10 +89,17 @@ pub async fn run(nginx: Option<PathBuf>, seconds: u64) -> anyhow::Result<()> {
     // 2. A check of six substances.
     let pack =
         Pack::bundled().map_err(|e| anyhow::anyhow!("bundled pack: {} problems", e.len()))?;
-    let six: Vec<_> = ["heroin", "alcohol", "alprazolam", "cocaine", "mdma", "ghb"]
-        .iter()
-        .filter_map(|s| pack.substance(s))
-        .collect();
+    let six: Vec<_> = [
+        "heroin",
+        "alcohol",
+        "benzodiazepines",
+        "cocaine",
+        "mdma",
+        "ghb",
+    ]
+    .iter()
+    .filter_map(|s| pack.substance(s))
+    .collect();
     if six.len() < 6 {
         bail!("the bundled pack lacks one of the six benchmark substances");
     }

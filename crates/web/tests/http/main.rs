@@ -4,6 +4,7 @@
 mod accounts;
 mod alerts;
 mod api;
+mod browser;
 mod client_pages;
 mod content;
 mod conversations;

@@ -1,0 +1,262 @@
+//! The public site in a real browser: headless Chromium with JavaScript switched off (as Tor
+//! Browser at "Safest"), driven through chromedriver's W3C WebDriver API. CI installs both and
+//! sets `NETREACH_TEST_BROWSER=required`; elsewhere the test is skipped when they are missing.
+
+use netreach_testkit::TestApp;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    _process: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+fn find(binaries: &[&str]) -> Option<String> {
+    binaries
+        .iter()
+        .find(|b| std::path::Path::new(b).exists())
+        .map(|b| (*b).to_owned())
+}
+
+impl Driver {
+    /// Starts chromedriver and a headless Chromium session without JavaScript; `None` if the
+    /// browser is not installed (and not required).
+    async fn start() -> Option<Driver> {
+        let required = std::env::var("NETREACH_TEST_BROWSER").is_ok_and(|v| v == "required");
+        let (Some(driver), Some(chromium)) = (
+            find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]),
+            find(&["/usr/bin/chromium", "/usr/lib/chromium/chromium"]),
+        ) else {
+            assert!(
+                !required,
+                "chromium and chromedriver are required but not installed"
+            );
+            eprintln!("skipped: chromium or chromedriver not installed");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = tokio::process::Command::new(driver)
+            .arg(format!("--port={port}"))
+            .kill_on_drop(true)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        netreach_testkit::install_tls();
+        let http = reqwest::Client::new();
+        for _ in 0..100 {
+            if http.get(format!("{base}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let capabilities = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    format!("--user-data-dir={}", profile.path().display())],
+                "prefs": {"profile.managed_default_content_settings.javascript": 2}
+            }
+        }}});
+        let created: Value = http
+            .post(format!("{base}/session"))
+            .json(&capabilities)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = created["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {created}"))
+            .to_owned();
+        Some(Driver {
+            http,
+            base,
+            session,
+            _process: process,
+            _profile: profile,
+        })
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut request = self.http.request(method, url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let answer: Value = request.send().await.unwrap().json().await.unwrap();
+        assert!(answer["value"].get("error").is_none(), "{path}: {answer}");
+        answer["value"].clone()
+    }
+
+    async fn go(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+            .await;
+    }
+
+    async fn element(&self, css: &str) -> String {
+        let found = self
+            .call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        found[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("{css}: {found}"))
+            .to_owned()
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.element(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.element(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        )
+        .await;
+    }
+
+    async fn source(&self) -> String {
+        self.call(reqwest::Method::GET, "/source", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The page source once it contains `needle` (a form post navigates asynchronously).
+    async fn wait_for(&self, needle: &str) -> String {
+        for _ in 0..100 {
+            let source = self.source().await;
+            if source.contains(needle) {
+                return source;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{needle:?} never appeared in: {}", self.source().await)
+    }
+
+    async fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn title(&self) -> String {
+        self.call(reqwest::Method::GET, "/title", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let url = format!("{}/session/{}", self.base, self.session);
+        let http = self.http.clone();
+        // Best effort: chromedriver (killed on drop) takes the browser with it anyway.
+        tokio::spawn(async move {
+            let _ = http.delete(url).send().await;
+        });
+    }
+}
+
+#[tokio::test]
+async fn a_client_asks_returns_and_checks_a_mix_in_chromium_without_javascript() {
+    let Some(browser) = Driver::start().await else {
+        return;
+    };
+    // JavaScript really is off.
+    browser
+        .go("data:text/html,<title>js-off</title><script>document.title='js-on'</script>")
+        .await;
+    assert_eq!(browser.title().await, "js-off");
+
+    let app = TestApp::spawn().await;
+    // The inbox key exists once the first staff member does.
+    app.create_user("anna", netreach_core::Role::Admin, "anna-long-password-123")
+        .await;
+    browser.go(&app.url("/ask?lang=en")).await;
+    browser.click("input[name=topic][value=substances]").await;
+    browser
+        .type_into(
+            "#message",
+            "Is it risky to mix ketamine and alcohol tonight? Chromiumcanary",
+        )
+        .await;
+    browser
+        .click("form[action='/ask'] button[type=submit]")
+        .await;
+    let page = browser.wait_for("class=\"codename\"").await;
+    assert!(!page.contains("<script"), "no script on the codename page");
+    let start = page
+        .find("class=\"codename\"")
+        .unwrap_or_else(|| panic!("codename not shown: {page}"));
+    let start = start + page[start..].find('>').unwrap() + 1;
+    let codename = page[start..start + page[start..].find('<').unwrap()].to_owned();
+    let marker = "name=\"position\" value=\"";
+    let at = page.find(marker).unwrap() + marker.len();
+    let position: usize = page[at..at + page[at..].find('"').unwrap()]
+        .parse()
+        .unwrap();
+    let word = codename.split(' ').nth(position - 1).unwrap().to_owned();
+    browser.type_into("#word", &word).await;
+    browser
+        .click("form[action='/ask/confirm'] button[type=submit]")
+        .await;
+    let thread = browser.wait_for("Chromiumcanary").await;
+    assert!(
+        browser.url().await.ends_with("/c"),
+        "{}",
+        browser.url().await
+    );
+    assert!(
+        thread.contains("Chromiumcanary"),
+        "the question is on the thread page"
+    );
+
+    browser.go(&app.url("/check?lang=en")).await;
+    browser.click("input[name=s][value=heroin]").await;
+    browser.click("input[name=s][value=alcohol]").await;
+    browser.click("form.stack button[type=submit]").await;
+    let result = browser.wait_for("class=\"pairs\"").await;
+    assert!(
+        browser.url().await.contains("s=heroin"),
+        "{}",
+        browser.url().await
+    );
+    assert!(
+        result.contains("risk-dangerous"),
+        "heroin + alcohol shown as dangerous"
+    );
+}
