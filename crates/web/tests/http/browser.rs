@@ -36,7 +36,10 @@ impl Driver {
                 !required,
                 "chromium and chromedriver are required but not installed"
             );
-            eprintln!("skipped: chromium or chromedriver not installed");
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("skipped: chromium or chromedriver not installed");
+            }
             return None;
         };
         let port = std::net::TcpListener::bind("127.0.0.1:0")
