@@ -2,6 +2,7 @@
 //! accounts and checks the configuration. See `netreach --help`.
 
 mod admin;
+mod backup;
 mod bench;
 mod bench_content;
 mod demo;
@@ -68,6 +69,21 @@ enum Command {
     Content {
         #[command(subcommand)]
         command: ContentCommand,
+    },
+    /// Write a consistent copy of the database to a new file (SQLite: while running;
+    /// PostgreSQL: with pg_dump). Messages stay sealed; keep the server secret with it.
+    Backup {
+        /// The file to create (it must not exist)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup (stop the server first), then migrate
+    Restore {
+        /// A file written by `netreach backup`
+        file: PathBuf,
+        /// Replace a database that already exists or has staff accounts
+        #[arg(long)]
+        force: bool,
     },
     /// Check the configuration
     Config {
@@ -189,6 +205,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             state.store.close().await;
             result
         }
+        Command::Backup { out } => backup::backup(&settings, &out).await,
+        Command::Restore { file, force } => backup::restore(&settings, &file, force).await,
         Command::Bench(args) if args.content => {
             bench_content::run(args.nginx.clone(), args.seconds.clamp(1, 60)).await
         }

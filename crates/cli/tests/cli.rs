@@ -481,6 +481,8 @@ async fn every_subcommand_has_help() {
         vec!["admin", "create-user", "--help"],
         vec!["admin", "reset-password", "--help"],
         vec!["config", "check", "--help"],
+        vec!["backup", "--help"],
+        vec!["restore", "--help"],
     ] {
         let output = Command::new(BIN).args(&args).output().await.unwrap();
         assert!(output.status.success(), "{args:?}");
@@ -779,4 +781,81 @@ async fn content_export_import_export_is_byte_identical_and_invalid_packs_change
         .unwrap();
     assert!(page.contains("Edited: "), "the imported pack is not served");
     server.stop().await;
+}
+
+#[tokio::test]
+async fn a_backup_restores_into_an_empty_data_directory_and_a_wrong_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (live, fresh) = (dir.path().join("live"), dir.path().join("fresh"));
+    std::fs::create_dir_all(&live).unwrap();
+    std::fs::create_dir_all(&fresh).unwrap();
+    let created = admin(
+        &live,
+        &[
+            "create-user",
+            "--username",
+            "olga",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        Some("olga long password\n"),
+    )
+    .await;
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let file = dir.path().join("netreach.backup");
+    let run = |data: &Path, args: &[&str]| {
+        let mut command = netreach(data);
+        command.args(args);
+        async move { command.output().await.unwrap() }
+    };
+    let out = file.to_str().unwrap();
+    let made = run(&live, &["backup", "--out", out]).await;
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "readable by its owner only");
+    }
+    let again = run(&live, &["backup", "--out", out]).await;
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+
+    let restored = run(&fresh, &["restore", out]).await;
+    let said = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        restored.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(said.contains("1 staff account(s)"), "{said}");
+    let listed = admin(&fresh, &["list-users"], None).await;
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("olga"));
+
+    let refused = run(&fresh, &["restore", out]).await;
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+    let junk = dir.path().join("junk.backup");
+    std::fs::write(&junk, b"not a database at all").unwrap();
+    let wrong = run(&fresh, &["restore", junk.to_str().unwrap(), "--force"]).await;
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("not a Netreach database backup"));
+    let still = admin(&fresh, &["list-users"], None).await;
+    assert!(
+        String::from_utf8_lossy(&still.stdout).contains("olga"),
+        "the database was kept"
+    );
+    let forced = run(&fresh, &["restore", out, "--force"]).await;
+    assert!(forced.status.success());
 }

@@ -280,7 +280,7 @@ impl From<figment::Error> for SettingsError {
 }
 
 /// Environment variables with the prefix that are not settings (used by the test harness).
-const ENV_NOT_SETTINGS: &[&str] = &["test_postgres_url", "config"];
+const ENV_NOT_SETTINGS: &[&str] = &["test_postgres_url", "test_browser", "config"];
 
 impl Settings {
     /// Loads the layers from the real environment.
@@ -633,6 +633,7 @@ mod tests {
             jail.set_env("NETREACH_LISTEN", "127.0.0.1:9100");
             jail.set_env("NETREACH_SESSION__IDLE_MINUTES", "45");
             jail.set_env("NETREACH_TEST_POSTGRES_URL", "postgres://ignored");
+            jail.set_env("NETREACH_TEST_BROWSER", "required");
             let from_env = load_in_jail(&Overrides::default())?;
             assert_eq!(from_env.listen.to_string(), "127.0.0.1:9100");
             assert_eq!(from_env.session.idle_minutes, 45);

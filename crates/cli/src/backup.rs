@@ -1,0 +1,169 @@
+//! `netreach backup --out FILE` and `netreach restore FILE`.
+//!
+//! SQLite: a consistent copy made with `VACUUM INTO` while the server may keep running; restore
+//! checks the copy is a Netreach database, then puts it in place of the data directory's database
+//! (the server must be stopped) and applies any newer migrations. PostgreSQL: `pg_dump` in its
+//! custom format and `pg_restore --clean`, so the PostgreSQL client tools must be installed.
+//! A backup holds message bodies sealed as in the database: without a staff password or the
+//! recovery key it reveals no content. The server secret is not in it: keep that file too.
+
+use crate::say;
+use anyhow::{Context, bail};
+use netreach_store::{AccountStore, Backend, SqlStore, Store};
+use netreach_web::settings::Settings;
+use secrecy::ExposeSecret;
+use sqlx::Row;
+use std::path::{Path, PathBuf};
+
+fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .context("not a SQLite URL")?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path == ":memory:" {
+        bail!("an in-memory database cannot be backed up or restored");
+    }
+    Ok(PathBuf::from(path))
+}
+
+pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<()> {
+    if out.exists() {
+        bail!("{} exists already: choose a new file name", out.display());
+    }
+    let url = settings.database_url()?;
+    match Backend::from_url(url.expose_secret())? {
+        Backend::Sqlite => {
+            let store = crate::connect(settings).await?;
+            let target = std::path::absolute(out).unwrap_or_else(|_| out.to_owned());
+            sqlx::query("VACUUM INTO $1")
+                .bind(target.display().to_string())
+                .execute(store.pool())
+                .await
+                .with_context(|| format!("cannot write {}", target.display()))?;
+            store.close().await;
+        }
+        Backend::Postgres => {
+            let status = tokio::process::Command::new("pg_dump")
+                .arg("--format=custom")
+                .arg("--no-owner")
+                .arg("--file")
+                .arg(out)
+                .arg(format!("--dbname={}", url.expose_secret()))
+                .status()
+                .await
+                .context("cannot run pg_dump (install the PostgreSQL client tools)")?;
+            if !status.success() {
+                bail!("pg_dump failed ({status})");
+            }
+        }
+    }
+    restrict(out)?;
+    let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    say(&format!(
+        "backup written to {} ({size} bytes)",
+        out.display()
+    ));
+    say("keep the server secret (data directory: server-secret) with it: codenames need it");
+    Ok(())
+}
+
+/// Backups are readable by their owner only.
+fn restrict(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
+/// Whether a database holds Netreach's migrations table.
+async fn is_netreach(store: &SqlStore) -> bool {
+    sqlx::query("SELECT COUNT(*) AS n FROM _sqlx_migrations")
+        .fetch_one(store.pool())
+        .await
+        .and_then(|row| row.try_get::<i64, _>("n"))
+        .is_ok_and(|n| n > 0)
+}
+
+pub async fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::Result<()> {
+    if !file.is_file() {
+        bail!("{} is not a file", file.display());
+    }
+    let url = settings.database_url()?;
+    match Backend::from_url(url.expose_secret())? {
+        Backend::Sqlite => {
+            let target = sqlite_path(url.expose_secret())?;
+            if target.exists() && !force {
+                bail!(
+                    "{} exists: stop the server and pass --force to replace it with the backup",
+                    target.display()
+                );
+            }
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            // Check a copy first, so a wrong file never replaces the database.
+            let staged = target.with_extension("db.restoring");
+            std::fs::copy(file, &staged)
+                .with_context(|| format!("cannot copy {}", file.display()))?;
+            let check = SqlStore::connect(&format!("sqlite://{}", staged.display())).await;
+            let valid = match &check {
+                Ok(store) => is_netreach(store).await,
+                Err(_) => false,
+            };
+            if let Ok(store) = check {
+                store.close().await;
+            }
+            if !valid {
+                let _ = std::fs::remove_file(&staged);
+                for suffix in ["-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", staged.display()));
+                }
+                bail!("{} is not a Netreach database backup", file.display());
+            }
+            for suffix in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", target.display()));
+                let _ = std::fs::remove_file(format!("{}{suffix}", staged.display()));
+            }
+            std::fs::rename(&staged, &target)?;
+        }
+        Backend::Postgres => {
+            let store = crate::connect(settings).await?;
+            let used = is_netreach(&store).await && store.count_users().await.unwrap_or(0) > 0;
+            store.close().await;
+            if used && !force {
+                bail!(
+                    "the database already has staff accounts: stop the servers and pass --force to replace it"
+                );
+            }
+            let status = tokio::process::Command::new("pg_restore")
+                .arg("--clean")
+                .arg("--if-exists")
+                .arg("--no-owner")
+                .arg(format!("--dbname={}", url.expose_secret()))
+                .arg(file)
+                .status()
+                .await
+                .context("cannot run pg_restore (install the PostgreSQL client tools)")?;
+            if !status.success() {
+                bail!("pg_restore failed ({status})");
+            }
+        }
+    }
+    let store = crate::connect(settings).await?;
+    let applied = store
+        .migrate()
+        .await
+        .context("migration after restore failed")?;
+    let users = store.count_users().await?;
+    store.close().await;
+    say(&format!(
+        "restored from {}: {users} staff account(s); {} newer migration(s) applied",
+        file.display(),
+        applied.len()
+    ));
+    Ok(())
+}
