@@ -79,18 +79,23 @@ impl ApiError {
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", "error-body-404")
     }
+
+    /// A 500 whose cause is logged by the middleware, never shown.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError {
+            cause: Some(cause.to_string()),
+            ..Self::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "error-body-500",
+            )
+        }
+    }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            info: ErrorInfo {
-                code: "internal",
-                message_id: "error-body-500",
-            },
-            cause: Some(e.to_string()),
-        }
+        ApiError::internal(e)
     }
 }
 

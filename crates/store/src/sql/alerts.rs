@@ -1,9 +1,9 @@
 //! [`AlertStore`] on both backends.
 
-use super::rows::{blob, opt_time, text, time};
+use super::rows::{blob, opt_time, opt_user, text, time};
 use super::{Bind, SqlStore, at, t};
 use crate::model::{AlertRecord, AlertReportRecord};
-use crate::{AlertStore, StoreError, StoreResult};
+use crate::{AlertStore, StoreResult};
 use async_trait::async_trait;
 use netreach_core::UserId;
 use netreach_core::clock::to_unix;
@@ -27,11 +27,7 @@ fn alert(row: &AnyRow) -> StoreResult<AlertRecord> {
         body_ru: text(row, "body_ru")?,
         status: text(row, "status")?,
         expires_at: time(row, "expires_at")?,
-        created_by: row
-            .try_get::<Option<String>, _>("created_by")?
-            .map(|u| u.parse::<UserId>())
-            .transpose()
-            .map_err(|_| StoreError::Corrupt("column created_by".into()))?,
+        created_by: opt_user(row, "created_by")?,
         created_at: time(row, "created_at")?,
         verified_at: opt_time(row, "verified_at")?,
         published_at: opt_time(row, "published_at")?,

@@ -1,10 +1,10 @@
 //! [`EditorialStore`] on both backends.
 
 use super::SqlStore;
-use super::rows::{opt_time, text, time};
+use super::rows::{opt_time, opt_user, text, time};
 use super::team::{pack_version_in, replace_files};
 use crate::model::{ContentItem, ContentRevision, Guarded};
-use crate::{EditorialStore, StoreError, StoreResult};
+use crate::{EditorialStore, StoreResult};
 use async_trait::async_trait;
 use netreach_core::UserId;
 use netreach_core::clock::to_unix;
@@ -13,13 +13,6 @@ use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
-
-fn user(row: &AnyRow, col: &str) -> StoreResult<Option<UserId>> {
-    row.try_get::<Option<String>, _>(col)?
-        .map(|u| u.parse::<UserId>())
-        .transpose()
-        .map_err(|_| StoreError::Corrupt(format!("column {col}")))
-}
 
 fn item(row: &AnyRow) -> StoreResult<ContentItem> {
     Ok(ContentItem {
@@ -97,9 +90,9 @@ impl EditorialStore for SqlStore {
                     path: text(r, "path")?,
                     version: r.try_get::<i64, _>("version")?,
                     body: text(r, "body")?,
-                    edited_by: user(r, "edited_by")?,
+                    edited_by: opt_user(r, "edited_by")?,
                     edited_at: time(r, "edited_at")?,
-                    reviewed_by: user(r, "reviewed_by")?,
+                    reviewed_by: opt_user(r, "reviewed_by")?,
                     reviewed_at: opt_time(r, "reviewed_at")?,
                 })
             })

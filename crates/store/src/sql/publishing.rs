@@ -1,13 +1,13 @@
 //! [`PublishingStore`] on both backends.
 
-use super::rows::{opt_blob, opt_time, text, time};
+use super::rows::{opt_blob, opt_time, opt_user, text, time};
 use super::{Bind, SqlStore, at, bind_all, t};
 use crate::backend::Backend;
 use crate::model::{
     Guarded, PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, SendOutcome,
     VenueRecord,
 };
-use crate::{PublishingStore, StoreError, StoreResult};
+use crate::{PublishingStore, StoreResult};
 use async_trait::async_trait;
 use netreach_core::UserId;
 use netreach_core::clock::to_unix;
@@ -23,13 +23,6 @@ const VENUE_COLUMNS: &str = "id, name, kind, address, lang, markup, rules, permi
 
 const PUBLICATION_COLUMNS: &str = "id, venue_id, post_id, post_version, alert_id, body, created_by, \
      created_at, status, url, followup, attempts, next_attempt_at, last_error, published_at, updated_at";
-
-fn user(row: &AnyRow, col: &str) -> StoreResult<Option<UserId>> {
-    row.try_get::<Option<String>, _>(col)?
-        .map(|u| u.parse::<UserId>())
-        .transpose()
-        .map_err(|_| StoreError::Corrupt(format!("column {col}")))
-}
 
 fn flag(row: &AnyRow, col: &str) -> StoreResult<bool> {
     Ok(row.try_get::<i64, _>(col)? != 0)
@@ -65,7 +58,7 @@ fn post(row: &AnyRow) -> StoreResult<PostRecord> {
         title: text(row, "title")?,
         body: text(row, "body")?,
         version: row.try_get::<i64, _>("version")?,
-        created_by: user(row, "created_by")?,
+        created_by: opt_user(row, "created_by")?,
         created_at: time(row, "created_at")?,
         updated_at: time(row, "updated_at")?,
     })
@@ -79,7 +72,7 @@ fn publication(row: &AnyRow) -> StoreResult<PublicationRecord> {
         post_version: row.try_get::<Option<i64>, _>("post_version")?,
         alert_id: row.try_get::<Option<String>, _>("alert_id")?,
         body: text(row, "body")?,
-        created_by: user(row, "created_by")?,
+        created_by: opt_user(row, "created_by")?,
         created_at: time(row, "created_at")?,
         status: text(row, "status")?,
         url: text(row, "url")?,
@@ -285,9 +278,9 @@ impl PublishingStore for SqlStore {
                     version: r.try_get::<i64, _>("version")?,
                     title: text(r, "title")?,
                     body: text(r, "body")?,
-                    edited_by: user(r, "edited_by")?,
+                    edited_by: opt_user(r, "edited_by")?,
                     edited_at: time(r, "edited_at")?,
-                    approved_by: user(r, "approved_by")?,
+                    approved_by: opt_user(r, "approved_by")?,
                     approved_at: opt_time(r, "approved_at")?,
                 })
             })

@@ -1,6 +1,6 @@
 //! [`QaStore`] on both backends.
 
-use super::rows::{opt_time, text, time};
+use super::rows::{opt_time, opt_user, text, time};
 use super::{Bind, SqlStore, at, t};
 use crate::model::QaRecord;
 use crate::{QaStore, StoreError, StoreResult};
@@ -13,13 +13,6 @@ use time::OffsetDateTime;
 
 const QA_COLUMNS: &str = "id, conversation_id, lang, topic, question, answer, status, written_by, \
      written_at, reviewed_by, published_at, updated_at";
-
-fn user(row: &AnyRow, col: &str) -> StoreResult<Option<UserId>> {
-    row.try_get::<Option<String>, _>(col)?
-        .map(|u| u.parse::<UserId>())
-        .transpose()
-        .map_err(|_| StoreError::Corrupt(format!("column {col}")))
-}
 
 fn entry(row: &AnyRow) -> StoreResult<QaRecord> {
     Ok(QaRecord {
@@ -35,9 +28,9 @@ fn entry(row: &AnyRow) -> StoreResult<QaRecord> {
         question: text(row, "question")?,
         answer: text(row, "answer")?,
         status: text(row, "status")?,
-        written_by: user(row, "written_by")?,
+        written_by: opt_user(row, "written_by")?,
         written_at: time(row, "written_at")?,
-        reviewed_by: user(row, "reviewed_by")?,
+        reviewed_by: opt_user(row, "reviewed_by")?,
         published_at: opt_time(row, "published_at")?,
         updated_at: time(row, "updated_at")?,
     })

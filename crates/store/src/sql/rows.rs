@@ -26,6 +26,14 @@ pub(crate) fn opt_time(row: &AnyRow, col: &str) -> StoreResult<Option<OffsetDate
     Ok(row.try_get::<Option<i64>, _>(col)?.map(from_unix))
 }
 
+/// A nullable column holding a staff member's id.
+pub(crate) fn opt_user(row: &AnyRow, col: &str) -> StoreResult<Option<netreach_core::UserId>> {
+    row.try_get::<Option<String>, _>(col)?
+        .map(|u| u.parse())
+        .transpose()
+        .map_err(|_| StoreError::Corrupt(format!("column {col}")))
+}
+
 pub(crate) fn opt_blob(row: &AnyRow, col: &str) -> StoreResult<Option<Vec<u8>>> {
     Ok(row.try_get::<Option<Vec<u8>>, _>(col)?)
 }

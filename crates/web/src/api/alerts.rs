@@ -22,15 +22,7 @@ impl From<AlertError> for ApiError {
             AlertError::WrongState => (StatusCode::CONFLICT, "wrong_state"),
             AlertError::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             AlertError::Busy => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
-            AlertError::Store(inner) => {
-                let mut api = ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "error-body-500",
-                );
-                api.cause = Some(inner.to_string());
-                return api;
-            }
+            AlertError::Store(inner) => return ApiError::internal(inner),
         };
         ApiError::new(status, code, e.message_id())
     }

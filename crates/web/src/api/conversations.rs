@@ -32,15 +32,7 @@ impl From<ConversationError> for ApiError {
             ConversationError::CaseloadFull => (StatusCode::CONFLICT, "caseload_full"),
             ConversationError::NoInboxAccess => (StatusCode::FORBIDDEN, "no_inbox_access"),
             ConversationError::BadStatus => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_status"),
-            ConversationError::Store(inner) => {
-                let mut api = ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "error-body-500",
-                );
-                api.cause = Some(inner.to_string());
-                return api;
-            }
+            ConversationError::Store(inner) => return ApiError::internal(inner),
         };
         ApiError::new(status, code, e.message_id())
     }

@@ -77,15 +77,7 @@ impl From<PublishError> for ApiError {
             PublishError::TooLong { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "too_long"),
             PublishError::NoSender => (StatusCode::CONFLICT, "no_sender"),
             PublishError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-            PublishError::Store(inner) => {
-                let mut api = ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "error-body-500",
-                );
-                api.cause = Some(inner.to_string());
-                return api;
-            }
+            PublishError::Store(inner) => return ApiError::internal(inner),
         };
         ApiError::new(status, code, e.message_id())
     }
