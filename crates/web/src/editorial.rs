@@ -114,7 +114,10 @@ pub async fn list(state: &AppState) -> Result<Vec<Listed>, EditorialError> {
     for item in items {
         match listed.iter_mut().find(|l| l.path == item.path) {
             Some(l) => {
-                l.state = item.state;
+                // A file archived here but brought back by an import is live again.
+                if item.state != "archived" {
+                    l.state = item.state;
+                }
                 l.head_version = Some(item.head_version);
             }
             None => listed.push(Listed {
@@ -151,8 +154,13 @@ pub async fn open(state: &AppState, path: &str) -> Result<Opened, EditorialError
         .map(|(_, t)| t.clone());
     let item = state.store.content_item(path).await?;
     let revisions = state.store.content_revisions(path).await?;
+    // A draft or a revision in review is what the editor works on; otherwise what is live, which
+    // an import may have changed since the last revision saved here.
     let text = match (&item, revisions.first()) {
-        (Some(_), Some(head)) => head.body.clone(),
+        (Some(i), Some(head)) if matches!(i.state.as_str(), "draft" | "in_review") => {
+            head.body.clone()
+        }
+        (Some(_), Some(head)) => published.clone().unwrap_or_else(|| head.body.clone()),
         _ => published.clone().unwrap_or_default(),
     };
     Ok(Opened {

@@ -250,3 +250,35 @@ async fn staff_search_finds_content_with_edit_links_and_the_teams_own_material()
         "staff only"
     );
 }
+
+#[tokio::test]
+async fn after_an_import_the_editor_opens_what_is_live() {
+    let app = TestApp::spawn().await;
+    let (sveta, _) = app.signed_in("sveta", Role::Supervisor).await;
+    let original = textarea(
+        &sveta
+            .get_text(&format!("/staff/content/edit?path={PATH}"))
+            .await,
+    );
+    assert_eq!(step(&sveta, "archive").await.status(), 303);
+    // An import brings the file back with other text.
+    let mut files = netreach_content::bundled_files();
+    let imported = original.replace("the opioid overdose antidote", "what it does");
+    for (path, text) in &mut files {
+        if path == "kb/naloxone.en.md" {
+            *text = imported.clone();
+        }
+    }
+    netreach_web::published::import_files(&app.state, files)
+        .await
+        .unwrap();
+    let list = sveta.get_text("/staff/content?state=published").await;
+    assert!(
+        list.contains("kb/naloxone.en.md"),
+        "live again after the import"
+    );
+    let page = sveta
+        .get_text(&format!("/staff/content/edit?path={PATH}"))
+        .await;
+    assert_eq!(textarea(&page), imported);
+}
