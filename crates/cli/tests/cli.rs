@@ -859,3 +859,99 @@ async fn a_backup_restores_into_an_empty_data_directory_and_a_wrong_file_changes
     let forced = run(&fresh, &["restore", out, "--force"]).await;
     assert!(forced.status.success());
 }
+
+/// A fresh PostgreSQL database of its own (pg_dump and pg_restore work on whole databases, not
+/// on the per-test schemas the other tests use); dropped at the end of the test.
+async fn scratch_database(base: &str, name: &str) -> String {
+    let admin = sqlx::PgPool::connect(base).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name}"
+    )))
+    .execute(&admin)
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    format!("{prefix}/{name}")
+}
+
+#[tokio::test]
+async fn a_postgresql_backup_restores_into_an_empty_database() {
+    let Ok(base) = std::env::var("NETREACH_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let base = base.split('?').next().unwrap().to_owned();
+    let suffix = uuid_suffix();
+    let (from, to) = (format!("nr_bk_{suffix}"), format!("nr_rs_{suffix}"));
+    let (from_url, to_url) = (
+        scratch_database(&base, &from).await,
+        scratch_database(&base, &to).await,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let run = |url: &str, args: &[&str]| {
+        let mut command = netreach(dir.path());
+        command.args(["--database-url", url]).args(args);
+        async move { command.output().await.unwrap() }
+    };
+    let mut child = netreach(dir.path())
+        .args([
+            "--database-url",
+            &from_url,
+            "admin",
+            "create-user",
+            "--username",
+            "olga",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"olga long password\n")
+        .await
+        .unwrap();
+    assert!(child.wait().await.unwrap().success());
+    let file = dir.path().join("pg.backup");
+    let made = run(&from_url, &["backup", "--out", file.to_str().unwrap()]).await;
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let restored = run(&to_url, &["restore", file.to_str().unwrap()]).await;
+    let said = String::from_utf8_lossy(&restored.stdout);
+    assert!(
+        restored.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    assert!(said.contains("1 staff account(s)"), "{said}");
+    let again = run(&to_url, &["restore", file.to_str().unwrap()]).await;
+    assert!(
+        !again.status.success(),
+        "a database with staff is not replaced without --force"
+    );
+    let listed = run(&to_url, &["admin", "list-users"]).await;
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("olga"));
+    let admin = sqlx::PgPool::connect(&base).await.unwrap();
+    for name in [from, to] {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&admin)
+        .await;
+    }
+}
+
+/// Unique per test process (nextest runs each test in its own).
+fn uuid_suffix() -> String {
+    std::process::id().to_string()
+}
