@@ -1,7 +1,7 @@
 //! [`AlertStore`] on both backends.
 
 use super::rows::{blob, opt_time, opt_user, text, time};
-use super::{Bind, SqlStore, at, t};
+use super::{Bind, SqlStore, at, state_list, t};
 use crate::model::{AlertRecord, AlertReportRecord};
 use crate::{AlertStore, StoreResult};
 use async_trait::async_trait;
@@ -167,11 +167,7 @@ impl AlertStore for SqlStore {
             "published" => "published_at",
             _ => "withdrawn_at",
         };
-        let allowed = from
-            .iter()
-            .map(|s| format!("'{}'", s.replace('\'', "")))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let allowed = state_list(from);
         let sql = format!(
             "UPDATE alerts SET status = $1, {column} = $2 WHERE id = $3 AND status IN ({allowed})"
         );

@@ -1,8 +1,8 @@
 //! [`EditorialStore`] on both backends.
 
-use super::SqlStore;
 use super::rows::{opt_time, opt_user, text, time};
 use super::team::{pack_version_in, replace_files};
+use super::{SqlStore, state_list};
 use crate::model::{ContentItem, ContentRevision, Guarded};
 use crate::{EditorialStore, StoreResult};
 use async_trait::async_trait;
@@ -149,11 +149,7 @@ impl EditorialStore for SqlStore {
         to: &str,
         at: OffsetDateTime,
     ) -> StoreResult<bool> {
-        let allowed = from
-            .iter()
-            .map(|s| format!("'{}'", s.replace('\'', "")))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let allowed = state_list(from);
         let sql = format!(
             "UPDATE content_items SET state = $1, updated_at = $2 WHERE path = $3 AND state IN ({allowed})"
         );
