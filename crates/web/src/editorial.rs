@@ -263,7 +263,13 @@ pub async fn publish(
         return Err(EditorialError::WrongState);
     }
     let head = opened.revisions.first().ok_or(EditorialError::NotFound)?;
-    if head.edited_by == Some(staff.id) {
+    // The reviewer wrote none of what would go live: no revision since the published one.
+    let since = item.published_version.unwrap_or(0);
+    if opened
+        .revisions
+        .iter()
+        .any(|r| r.version > since && r.edited_by == Some(staff.id))
+    {
         return Err(EditorialError::OwnRevision);
     }
     let (files, pack_version) = published_files(state).await?;

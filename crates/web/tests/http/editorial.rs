@@ -148,6 +148,40 @@ async fn an_article_is_edited_previewed_reviewed_by_another_supervisor_and_publi
             .contains("the opioid overdose antidote")
     );
 
+    // Someone else's small edit on top does not make the supervisor's own change reviewable by them.
+    let text = textarea(
+        &root
+            .get_text(&format!("/staff/content/edit?path={PATH}"))
+            .await,
+    );
+    let first = save(
+        &root,
+        &text.replace("antidote", "antidote (1)"),
+        "3",
+        "save",
+    )
+    .await;
+    assert_eq!(first.status(), 303);
+    assert_eq!(
+        save(
+            &anna,
+            &text.replace("antidote", "antidote (2)"),
+            "4",
+            "save"
+        )
+        .await
+        .status(),
+        303
+    );
+    step(&anna, "submit").await;
+    let mixed = step(&root, "publish").await;
+    assert_eq!(
+        mixed.status(),
+        422,
+        "root wrote revision 4, which is not yet published"
+    );
+    assert_eq!(step(&sveta, "publish").await.status(), 303);
+
     // Archive takes it off the site.
     assert_eq!(step(&root, "archive").await.status(), 303);
     let after = app.browser.get_text("/kb/naloxone?lang=en").await;

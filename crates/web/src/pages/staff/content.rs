@@ -13,7 +13,6 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use netreach_core::Lang;
-use netreach_store::ContentRevision;
 use serde::Deserialize;
 
 fn encoded(path: &str) -> String {
@@ -100,7 +99,7 @@ struct EditPage<'a> {
     head: Option<i64>,
     published_version: Option<i64>,
     restoring: Option<i64>,
-    /// The head was written by the viewer (who cannot review it).
+    /// The viewer wrote a revision since the published one (and so cannot review it).
     own_head: bool,
     supervisor: bool,
     revisions: Vec<RevisionRow>,
@@ -187,7 +186,6 @@ async fn edit_page<'a>(
         }
         None => None,
     };
-    let head: Option<&ContentRevision> = opened.revisions.first();
     Ok(EditPage {
         path: path.to_owned(),
         link: encoded(path),
@@ -206,7 +204,17 @@ async fn edit_page<'a>(
         head: opened.item.as_ref().map(|i| i.head_version),
         published_version: opened.item.as_ref().and_then(|i| i.published_version),
         restoring: shown.restoring,
-        own_head: head.is_some_and(|h| h.edited_by == Some(session.user.id)),
+        own_head: {
+            let since = opened
+                .item
+                .as_ref()
+                .and_then(|i| i.published_version)
+                .unwrap_or(0);
+            opened
+                .revisions
+                .iter()
+                .any(|r| r.version > since && r.edited_by == Some(session.user.id))
+        },
         supervisor: session.user.role.includes(netreach_core::Role::Supervisor),
         revisions: opened
             .revisions
