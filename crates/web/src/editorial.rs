@@ -143,20 +143,63 @@ pub struct Opened {
     pub published: Option<String>,
 }
 
-pub async fn open(state: &AppState, path: &str) -> Result<Opened, EditorialError> {
+/// What every step works from, read once: the published pack with its version, and the file's
+/// item and revisions (newest first).
+struct Loaded {
+    files: Vec<(String, String)>,
+    pack_version: i64,
+    item: Option<ContentItem>,
+    revisions: Vec<ContentRevision>,
+}
+
+impl Loaded {
+    fn published(&self, path: &str) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.as_str())
+    }
+
+    /// The live text to record as revision 1 when the file has never been edited here.
+    fn baseline(&self, path: &str) -> Option<&str> {
+        match self.item {
+            None => self.published(path),
+            Some(_) => None,
+        }
+    }
+}
+
+async fn load(state: &AppState, path: &str) -> Result<Loaded, EditorialError> {
     if !valid_path(path) {
         return Err(EditorialError::BadPath);
     }
-    let (files, _) = published_files(state).await?;
-    let published = files
+    let (files, pack_version) = published_files(state).await?;
+    Ok(Loaded {
+        files,
+        pack_version,
+        item: state.store.content_item(path).await?,
+        revisions: state.store.content_revisions(path).await?,
+    })
+}
+
+/// Whether `user` wrote any revision that is not yet published: such a person may not review it.
+pub fn wrote_unpublished(
+    item: Option<&ContentItem>,
+    revisions: &[ContentRevision],
+    user: netreach_core::UserId,
+) -> bool {
+    let since = item.and_then(|i| i.published_version).unwrap_or(0);
+    revisions
         .iter()
-        .find(|(p, _)| p == path)
-        .map(|(_, t)| t.clone());
-    let item = state.store.content_item(path).await?;
-    let revisions = state.store.content_revisions(path).await?;
+        .any(|r| r.version > since && r.edited_by == Some(user))
+}
+
+pub async fn open(state: &AppState, path: &str) -> Result<Opened, EditorialError> {
+    let loaded = load(state, path).await?;
+    let published = loaded.published(path).map(str::to_owned);
     // A draft or a revision in review is what the editor works on; otherwise what is live, which
     // an import may have changed since the last revision saved here.
-    let text = match (&item, revisions.first()) {
+    let text = match (&loaded.item, loaded.revisions.first()) {
         (Some(i), Some(head)) if matches!(i.state.as_str(), "draft" | "in_review") => {
             head.body.clone()
         }
@@ -166,8 +209,8 @@ pub async fn open(state: &AppState, path: &str) -> Result<Opened, EditorialError
     Ok(Opened {
         path: path.to_owned(),
         text,
-        item,
-        revisions,
+        item: loaded.item,
+        revisions: loaded.revisions,
         published,
     })
 }
@@ -189,17 +232,13 @@ pub async fn save(
     text: &str,
     expected_head: Option<i64>,
 ) -> Result<i64, EditorialError> {
-    check(state, path, text).await?;
-    let opened = open(state, path).await?;
-    let published = match &opened.item {
-        None => opened.published.as_deref(),
-        Some(_) => None,
-    };
+    let loaded = load(state, path).await?;
+    validate(with_file(&loaded.files, path, Some(text)))?;
     match state
         .store
         .save_revision(
             path,
-            published,
+            loaded.baseline(path),
             text,
             expected_head,
             staff.id,
@@ -249,7 +288,7 @@ fn supervisor(staff: &StaffUser) -> Result<(), EditorialError> {
     }
 }
 
-/// Publishes the revision in review: a supervisor who did not write it; the pack is validated
+/// Publishes the revision in review: a supervisor who wrote none of the unpublished revisions; the pack is validated
 /// with it and replaced in the same transaction; this node reloads at once, others within 30 s.
 pub async fn publish(
     state: &AppState,
@@ -257,23 +296,17 @@ pub async fn publish(
     path: &str,
 ) -> Result<(), EditorialError> {
     supervisor(staff)?;
-    let opened = open(state, path).await?;
-    let item = opened.item.ok_or(EditorialError::NotFound)?;
+    let loaded = load(state, path).await?;
+    let item = loaded.item.as_ref().ok_or(EditorialError::NotFound)?;
     if item.state != "in_review" {
         return Err(EditorialError::WrongState);
     }
-    let head = opened.revisions.first().ok_or(EditorialError::NotFound)?;
-    // The reviewer wrote none of what would go live: no revision since the published one.
-    let since = item.published_version.unwrap_or(0);
-    if opened
-        .revisions
-        .iter()
-        .any(|r| r.version > since && r.edited_by == Some(staff.id))
-    {
+    let head = loaded.revisions.first().ok_or(EditorialError::NotFound)?;
+    // The reviewer wrote none of what would go live.
+    if wrote_unpublished(Some(item), &loaded.revisions, staff.id) {
         return Err(EditorialError::OwnRevision);
     }
-    let (files, pack_version) = published_files(state).await?;
-    let next = with_file(&files, path, Some(&head.body));
+    let next = with_file(&loaded.files, path, Some(&head.body));
     validate(next.clone())?;
     match state
         .store
@@ -282,7 +315,7 @@ pub async fn publish(
             head.version,
             staff.id,
             next,
-            pack_version,
+            loaded.pack_version,
             state.clock.now(),
         )
         .await?
@@ -304,20 +337,21 @@ pub async fn archive(
     path: &str,
 ) -> Result<(), EditorialError> {
     supervisor(staff)?;
-    let opened = open(state, path).await?;
-    if opened.item.as_ref().is_some_and(|i| i.state == "archived") {
+    let loaded = load(state, path).await?;
+    if loaded.item.as_ref().is_some_and(|i| i.state == "archived") {
         return Err(EditorialError::WrongState);
     }
-    let (files, pack_version) = published_files(state).await?;
-    let next = with_file(&files, path, None);
+    let next = with_file(&loaded.files, path, None);
     validate(next.clone())?;
-    let published = match &opened.item {
-        None => opened.published.as_deref(),
-        Some(_) => None,
-    };
     match state
         .store
-        .archive_item(path, published, next, pack_version, state.clock.now())
+        .archive_item(
+            path,
+            loaded.baseline(path),
+            next,
+            loaded.pack_version,
+            state.clock.now(),
+        )
         .await?
     {
         Guarded::Done(_) => {

@@ -204,17 +204,11 @@ async fn edit_page<'a>(
         head: opened.item.as_ref().map(|i| i.head_version),
         published_version: opened.item.as_ref().and_then(|i| i.published_version),
         restoring: shown.restoring,
-        own_head: {
-            let since = opened
-                .item
-                .as_ref()
-                .and_then(|i| i.published_version)
-                .unwrap_or(0);
-            opened
-                .revisions
-                .iter()
-                .any(|r| r.version > since && r.edited_by == Some(session.user.id))
-        },
+        own_head: service::wrote_unpublished(
+            opened.item.as_ref(),
+            &opened.revisions,
+            session.user.id,
+        ),
         supervisor: session.user.role.includes(netreach_core::Role::Supervisor),
         revisions: opened
             .revisions
