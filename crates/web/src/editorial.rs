@@ -288,8 +288,9 @@ fn supervisor(staff: &StaffUser) -> Result<(), EditorialError> {
     }
 }
 
-/// Publishes the revision in review: a supervisor who wrote none of the unpublished revisions; the pack is validated
-/// with it and replaced in the same transaction; this node reloads at once, others within 30 s.
+/// Publishes the revision in review: a supervisor who wrote none of the unpublished revisions;
+/// the pack is validated with it and replaced in the same transaction; this node reloads at once,
+/// others within 30 s.
 pub async fn publish(
     state: &AppState,
     staff: &StaffUser,
