@@ -91,6 +91,13 @@ impl AccountError {
 }
 
 /// Argon2id off the async runtime.
+/// The username of the account `id` among `users`; `None` without an id or when no such account
+/// is listed.
+pub fn username_of(users: &[StaffUser], id: Option<netreach_core::UserId>) -> Option<String> {
+    id.and_then(|id| users.iter().find(|u| u.id == id))
+        .map(|u| u.username.to_string())
+}
+
 pub async fn hash_off_runtime(password: String) -> PasswordHash {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await

@@ -578,11 +578,7 @@ pub async fn log_csv(state: &AppState, filter: PublicationFilter) -> Result<Stri
     };
     for e in &entries {
         let venue = venues.iter().find(|v| v.id == e.venue_id);
-        let by = e
-            .created_by
-            .and_then(|id| users.iter().find(|u| u.id == id))
-            .map(|u| u.username.to_string())
-            .unwrap_or_default();
+        let by = crate::accounts::username_of(&users, e.created_by).unwrap_or_default();
         let row = [
             rfc(Some(e.created_at)),
             venue.map(|v| v.name.clone()).unwrap_or_default(),

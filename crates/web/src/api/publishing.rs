@@ -401,10 +401,7 @@ pub async fn post(
 ) -> Result<Json<PostView>, ApiError> {
     let (post, versions) = service::post(&state, &id).await?;
     let users = state.store.list_users().await?;
-    let name = |id: Option<netreach_core::UserId>| {
-        id.and_then(|id| users.iter().find(|u| u.id == id))
-            .map(|u| u.username.to_string())
-    };
+    let name = |id| crate::accounts::username_of(&users, id);
     let previews = service::previews(&state, &post.body)
         .await?
         .into_iter()

@@ -137,9 +137,7 @@ impl Shown<'_> {
 }
 
 fn name(users: &[netreach_store::StaffUser], id: Option<netreach_core::UserId>) -> String {
-    id.and_then(|id| users.iter().find(|u| u.id == id))
-        .map(|u| u.username.to_string())
-        .unwrap_or_else(|| "—".into())
+    crate::accounts::username_of(users, id).unwrap_or_else(|| "—".into())
 }
 
 async fn edit_page<'a>(

@@ -473,11 +473,7 @@ async fn post_page<'a>(
         error: None,
     });
     let users = state.store.list_users().await?;
-    let name = |id: Option<netreach_core::UserId>| {
-        id.and_then(|id| users.iter().find(|u| u.id == id))
-            .map(|u| u.username.to_string())
-            .unwrap_or_else(|| "—".into())
-    };
+    let name = |id| crate::accounts::username_of(&users, id).unwrap_or_else(|| "—".into());
     let current = versions.iter().find(|v| v.version == post.version);
     let approved = current.is_some_and(|v| v.approved_at.is_some());
     let own_version =
@@ -880,10 +876,7 @@ async fn log_page<'a>(
                 .find(|v| v.id == entry.venue_id)
                 .map(|v| v.name.clone())
                 .unwrap_or_default(),
-            by: entry
-                .created_by
-                .and_then(|id| users.iter().find(|u| u.id == id))
-                .map(|u| u.username.to_string())
+            by: crate::accounts::username_of(&users, entry.created_by)
                 .unwrap_or_else(|| "—".into()),
             created: minute(Some(entry.created_at)),
             what,
