@@ -538,20 +538,26 @@ pub async fn record(
         .ok_or(PublishError::NotFound)
 }
 
+/// Every post's title by its id, in one query, to name the posts of log entries.
+pub async fn post_titles(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, String>, StoreError> {
+    Ok(state
+        .store
+        .posts()
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.title))
+        .collect())
+}
+
 /// The log as CSV, one row per publication, with cells that a spreadsheet would run as a formula
 /// made inert.
 pub async fn log_csv(state: &AppState, filter: PublicationFilter) -> Result<String, PublishError> {
     let entries = log(state, filter).await?;
     let venues = state.store.venues().await?;
     let users = state.store.list_users().await?;
-    let mut posts = std::collections::HashMap::new();
-    for id in entries.iter().filter_map(|e| e.post_id.clone()) {
-        if !posts.contains_key(&id)
-            && let Some(post) = state.store.post(&id).await?
-        {
-            posts.insert(id, post.title);
-        }
-    }
+    let posts = post_titles(state).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
         "created_at",

@@ -860,11 +860,12 @@ async fn log_page<'a>(
     };
     let venues = state.store.venues().await?;
     let users = state.store.list_users().await?;
+    let titles = service::post_titles(state).await?;
     let mut rows = Vec::new();
     for entry in entries {
         let what = match (&entry.post_id, &entry.alert_id) {
-            (Some(post), _) => match state.store.post(post).await? {
-                Some(p) => format!("{} (v{})", p.title, entry.post_version.unwrap_or(1)),
+            (Some(post), _) => match titles.get(post) {
+                Some(title) => format!("{title} (v{})", entry.post_version.unwrap_or(1)),
                 None => String::new(),
             },
             (None, Some(_)) => chrome.t.get("log-alert"),
