@@ -104,6 +104,13 @@ fn text(
     Ok(value.to_owned())
 }
 
+/// An http or https address (onion addresses too) without whitespace.
+fn web_url(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !value.chars().any(char::is_whitespace)
+}
+
 fn is_telegram(kind: &str) -> bool {
     kind.starts_with("telegram_")
 }
@@ -138,10 +145,7 @@ fn venue_record(
         return Err(PublishError::Invalid("kind"));
     }
     let address = text(&input.address, 300, "address", true)?;
-    let lower = address.to_ascii_lowercase();
-    if !(lower.starts_with("http://") || lower.starts_with("https://"))
-        || address.chars().any(char::is_whitespace)
-    {
+    if !web_url(&address) {
         return Err(PublishError::Invalid("address"));
     }
     let lang = Lang::parse(&input.lang).ok_or(PublishError::Invalid("lang"))?;
@@ -413,11 +417,7 @@ pub struct PublishRequest {
 
 fn clean_url(url: &str) -> Result<String, PublishError> {
     let url = text(url, 500, "url", false)?;
-    let lower = url.to_ascii_lowercase();
-    if !url.is_empty()
-        && (!(lower.starts_with("http://") || lower.starts_with("https://"))
-            || url.chars().any(char::is_whitespace))
-    {
+    if !url.is_empty() && !web_url(&url) {
         return Err(PublishError::Invalid("url"));
     }
     Ok(url)
