@@ -35,7 +35,7 @@ pub struct BenchArgs {
     pub seconds: u64,
 }
 
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+pub(crate) fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort_unstable();
     let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
     samples[i.min(samples.len() - 1)]
@@ -46,7 +46,7 @@ fn ms(d: Duration) -> String {
 }
 
 pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> anyhow::Result<()> {
-    let scratch = tempdir()?;
+    let scratch = tempdir("netreach-bench")?;
     if !explicit_db {
         settings.data = scratch.clone();
         settings.database_url = None;
@@ -265,8 +265,9 @@ async fn sqlx_checkpoint(store: &SqlStore) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn tempdir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("netreach-bench-{}", std::process::id()));
+/// A scratch directory `<tmp>/<prefix>-<pid>` for one benchmark run.
+pub(crate) fn tempdir(prefix: &str) -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }

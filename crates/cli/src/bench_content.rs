@@ -4,6 +4,7 @@
 //! and requests per second for `/kb/{slug}` against nginx serving the same page as a file.
 //! Load is generated in this process against 127.0.0.1 only, bounded in time.
 
+use crate::bench::{percentile, tempdir};
 use crate::say;
 use anyhow::{Context, bail};
 use netreach_content::index::SearchIndex;
@@ -13,12 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort_unstable();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i.min(samples.len() - 1)]
-}
-
+/// Milliseconds with three decimals: the check takes microseconds.
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
@@ -122,7 +118,7 @@ pub async fn run(nginx: Option<PathBuf>, seconds: u64) -> anyhow::Result<()> {
     ));
 
     // 3. The page, served by the real application on 127.0.0.1.
-    let data = tempdir()?;
+    let data = tempdir("netreach-bench-content")?;
     let settings = netreach_web::settings::Settings {
         data: data.clone(),
         server_secret: Some(netreach_crypto::ServerSecret::generate_text().into()),
@@ -283,10 +279,4 @@ async fn start_nginx(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     bail!("nginx did not start (see {}/error.log)", root.display())
-}
-
-fn tempdir() -> anyhow::Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("netreach-bench-content-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
 }
