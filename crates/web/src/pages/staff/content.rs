@@ -104,7 +104,7 @@ struct EditPage<'a> {
     supervisor: bool,
     revisions: Vec<RevisionRow>,
     /// Rendered preview (sanitised HTML) of an article, or a summary of another file.
-    preview_html: Option<String>,
+    preview_article: Option<ArticlePreview>,
     preview_lines: Vec<String>,
     problems: Vec<String>,
     diff: Option<(i64, i64, Vec<DiffLine>)>,
@@ -161,11 +161,11 @@ async fn edit_page<'a>(
     );
     let users = state.store.list_users().await?;
     let text = shown.text.clone().unwrap_or_else(|| opened.text.clone());
-    let (mut preview_html, mut preview_lines) = (None, Vec::new());
+    let (mut preview_article, mut preview_lines) = (None, Vec::new());
     let mut problems = shown.problems.clone();
     if shown.preview {
         match service::check(state, path, &text).await {
-            Ok(pack) => (preview_html, preview_lines) = preview(&pack, path),
+            Ok(pack) => (preview_article, preview_lines) = preview(&pack, path),
             Err(EditorialError::Invalid(errors)) => {
                 problems = errors.iter().map(ToString::to_string).collect();
             }
@@ -225,15 +225,24 @@ async fn edit_page<'a>(
         error: shown.error.map(|id| chrome.t.get(id)),
         chrome,
         text,
-        preview_html,
+        preview_article,
         preview_lines,
         problems,
         diff,
     })
 }
 
+/// An article as the preview shows it: the template escapes the title and summary; the body is
+/// the Markdown rendered and sanitised as on the public page.
+#[derive(Debug)]
+struct ArticlePreview {
+    title: String,
+    summary: String,
+    body_html: String,
+}
+
 /// What the preview shows for the file at `path` in a validated pack.
-fn preview(pack: &netreach_content::Pack, path: &str) -> (Option<String>, Vec<String>) {
+fn preview(pack: &netreach_content::Pack, path: &str) -> (Option<ArticlePreview>, Vec<String>) {
     let stem = path.rsplit('/').next().unwrap_or(path);
     if let Some(rest) = path.strip_prefix("kb/") {
         let (slug, lang) = match rest.strip_suffix(".md").and_then(|r| r.rsplit_once('.')) {
@@ -241,13 +250,12 @@ fn preview(pack: &netreach_content::Pack, path: &str) -> (Option<String>, Vec<St
             None => (rest, Lang::En),
         };
         if let Some(a) = pack.article(slug, lang) {
-            let html = format!(
-                "<h1>{}</h1>\n<p><em>{}</em></p>\n{}",
-                askama_escape(&a.title),
-                askama_escape(&a.summary),
-                netreach_content::render::markdown(&a.body)
-            );
-            return (Some(html), Vec::new());
+            let article = ArticlePreview {
+                title: a.title.clone(),
+                summary: a.summary.clone(),
+                body_html: netreach_content::render::markdown(&a.body),
+            };
+            return (Some(article), Vec::new());
         }
     }
     let slug = stem.trim_end_matches(".toml");
@@ -280,13 +288,6 @@ fn preview(pack: &netreach_content::Pack, path: &str) -> (Option<String>, Vec<St
             pack.pair_rules.len()
         )],
     )
-}
-
-fn askama_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 pub async fn edit(
