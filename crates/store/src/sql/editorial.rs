@@ -14,6 +14,9 @@ use time::OffsetDateTime;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+const ITEM_BY_PATH: &str = "SELECT path, state, head_version, published_version, updated_at \
+     FROM content_items WHERE path = $1";
+
 fn item(row: &AnyRow) -> StoreResult<ContentItem> {
     Ok(ContentItem {
         path: text(row, "path")?,
@@ -25,12 +28,10 @@ fn item(row: &AnyRow) -> StoreResult<ContentItem> {
 }
 
 async fn item_in(tx: &mut Tx, path: &str) -> StoreResult<Option<ContentItem>> {
-    let row = sqlx::query(
-        "SELECT path, state, head_version, published_version, updated_at FROM content_items WHERE path = $1",
-    )
-    .bind(path.to_owned())
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row = sqlx::query(ITEM_BY_PATH)
+        .bind(path.to_owned())
+        .fetch_optional(&mut **tx)
+        .await?;
     row.as_ref().map(item).transpose()
 }
 
@@ -58,18 +59,17 @@ async fn insert_revision(
 #[async_trait]
 impl EditorialStore for SqlStore {
     async fn content_item(&self, path: &str) -> StoreResult<Option<ContentItem>> {
-        let row = sqlx::query(
-            "SELECT path, state, head_version, published_version, updated_at FROM content_items WHERE path = $1",
-        )
-        .bind(path.to_owned())
-        .fetch_optional(self.pool())
-        .await?;
+        let row = sqlx::query(ITEM_BY_PATH)
+            .bind(path.to_owned())
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(item).transpose()
     }
 
     async fn content_items(&self) -> StoreResult<Vec<ContentItem>> {
         let rows = sqlx::query(
-            "SELECT path, state, head_version, published_version, updated_at FROM content_items ORDER BY path",
+            "SELECT path, state, head_version, published_version, updated_at FROM content_items \
+             ORDER BY path",
         )
         .fetch_all(self.pool())
         .await?;
