@@ -133,9 +133,7 @@ async fn content_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = interval.tick() => {
-                if let Err(e) = netreach_web::published::refresh(&state).await {
-                    tracing::error!(error = %e, "content reload failed");
-                }
+                netreach_web::published::refresh_logged(&state).await;
             }
             _ = stop.changed() => break,
         }

@@ -5,7 +5,6 @@
 //! the published pack in the database, so every node reloads it; import and export keep working
 //! on the same files.
 
-use crate::published::ContentError;
 use crate::state::AppState;
 use netreach_content::{Pack, PackError, bundled_files};
 use netreach_store::{ContentItem, ContentRevision, Guarded, StaffUser, StoreError};
@@ -323,7 +322,7 @@ pub async fn publish(
     {
         Guarded::Done(_) => {
             tracing::info!(path, version = head.version, user_id = %staff.id, "content published");
-            reload(state).await;
+            crate::published::refresh_logged(state).await;
             Ok(())
         }
         Guarded::Missing => Err(EditorialError::NotFound),
@@ -357,21 +356,11 @@ pub async fn archive(
     {
         Guarded::Done(_) => {
             tracing::info!(path, user_id = %staff.id, "content archived");
-            reload(state).await;
+            crate::published::refresh_logged(state).await;
             Ok(())
         }
         Guarded::Missing => Err(EditorialError::NotFound),
         Guarded::Conflict => Err(EditorialError::Conflict),
-    }
-}
-
-async fn reload(state: &AppState) {
-    if let Err(e) = crate::published::refresh(state).await {
-        let detail = match e {
-            ContentError::Invalid(errors) => format!("{} problem(s)", errors.len()),
-            other => other.to_string(),
-        };
-        tracing::error!(error = %detail, "reloading the published pack failed");
     }
 }
 

@@ -138,6 +138,14 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
     Ok(true)
 }
 
+/// [`refresh`] where a failure is only logged: after a change made on this node, and in the
+/// serve loop. The pack in use stays as it was.
+pub async fn refresh_logged(state: &AppState) {
+    if let Err(e) = refresh(state).await {
+        tracing::error!(error = %e, "reloading the published content failed");
+    }
+}
+
 /// What an import did.
 #[derive(Debug, Clone)]
 pub struct ImportReport {

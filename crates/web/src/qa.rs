@@ -148,7 +148,7 @@ pub async fn publish(state: &AppState, staff: &StaffUser, id: &str) -> Result<()
         return Err(QaError::NoConsent);
     }
     tracing::info!(qa_id = %id, user_id = %staff.id, "q&a entry published");
-    refresh_index(state).await;
+    crate::published::refresh_logged(state).await;
     Ok(())
 }
 
@@ -158,17 +158,11 @@ pub async fn withdraw(state: &AppState, id: &str) -> Result<(), QaError> {
         return Err(QaError::WrongState);
     }
     tracing::info!(qa_id = %id, "q&a entry withdrawn");
-    refresh_index(state).await;
+    crate::published::refresh_logged(state).await;
     Ok(())
 }
 
 /// The published entries in one language, newest first.
 pub async fn published(state: &AppState, lang: Option<Lang>) -> Result<Vec<QaRecord>, QaError> {
     Ok(state.store.qa_entries(Some("published"), lang).await?)
-}
-
-async fn refresh_index(state: &AppState) {
-    if let Err(e) = crate::published::refresh(state).await {
-        tracing::error!(error = %e, "search index refresh failed");
-    }
 }
