@@ -423,13 +423,21 @@ fn clean_url(url: &str) -> Result<String, PublishError> {
     Ok(url)
 }
 
-/// Records a hand-made publication, or queues a Telegram send. Returns the log entry.
+/// A new log entry and the warnings the worker went past.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub record: PublicationRecord,
+    /// `permission_not_granted` when posted after acknowledging that warning.
+    pub warnings: Vec<&'static str>,
+}
+
+/// Records a hand-made publication, or queues a Telegram send.
 pub async fn publish(
     state: &AppState,
     staff: &StaffUser,
     post_id: &str,
     request: PublishRequest,
-) -> Result<PublicationRecord, PublishError> {
+) -> Result<Published, PublishError> {
     let (post, versions) = post(state, post_id).await?;
     let venue = venue(state, &request.venue_id).await?;
     let approved = versions
@@ -487,7 +495,11 @@ pub async fn publish(
     state.store.create_publication(record.clone()).await?;
     tracing::info!(publication_id = %record.id, post_id = %post.id, venue_id = %venue.id,
         user_id = %staff.id, queued, "post published");
-    Ok(record)
+    let warnings = (venue.permission != "granted")
+        .then_some("permission_not_granted")
+        .into_iter()
+        .collect();
+    Ok(Published { record, warnings })
 }
 
 // --- the publication log ---

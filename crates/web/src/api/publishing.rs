@@ -555,8 +555,7 @@ pub async fn publish(
     Path(id): Path<String>,
     Json(body): Json<PublishBody>,
 ) -> Result<(StatusCode, Json<PublicationView>), ApiError> {
-    let venue = service::venue(&state, &body.venue_id).await?;
-    let record = service::publish(
+    let published = service::publish(
         &state,
         &staff.user,
         &id,
@@ -568,13 +567,10 @@ pub async fn publish(
         },
     )
     .await?;
-    let warnings = (venue.permission != "granted")
-        .then(|| "permission_not_granted".to_owned())
-        .into_iter()
-        .collect();
+    let warnings = published.warnings.iter().map(|w| (*w).to_owned()).collect();
     Ok((
         StatusCode::CREATED,
-        Json(publication_view(record, warnings)),
+        Json(publication_view(published.record, warnings)),
     ))
 }
 

@@ -767,7 +767,7 @@ pub async fn publish(
     };
     match result {
         Ok(p) => {
-            let done = if p.status == "scheduled" {
+            let done = if p.record.status == "scheduled" {
                 "post-queued"
             } else {
                 "post-recorded"
