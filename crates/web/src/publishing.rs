@@ -338,6 +338,13 @@ pub async fn post(
     Ok((post, versions))
 }
 
+/// Whether the post's current version is approved (an edit needs a new approval).
+pub fn current_approved(post: &PostRecord, versions: &[PostVersionRecord]) -> bool {
+    versions
+        .iter()
+        .any(|v| v.version == post.version && v.approved_at.is_some())
+}
+
 /// Approves the current version; the approver must not be its last editor.
 pub async fn approve(
     state: &AppState,
@@ -440,10 +447,7 @@ pub async fn publish(
 ) -> Result<Published, PublishError> {
     let (post, versions) = post(state, post_id).await?;
     let venue = venue(state, &request.venue_id).await?;
-    let approved = versions
-        .iter()
-        .any(|v| v.version == post.version && v.approved_at.is_some());
-    if venue.needs_approval && !approved {
+    if venue.needs_approval && !current_approved(&post, &versions) {
         return Err(PublishError::ApprovalRequired);
     }
     if venue.permission != "granted" && !request.acknowledge_permission {

@@ -326,9 +326,7 @@ pub async fn posts(
     for post in state.store.posts().await? {
         let versions = state.store.post_versions(&post.id).await?;
         items.push(PostSummary {
-            approved: versions
-                .iter()
-                .any(|v| v.version == post.version && v.approved_at.is_some()),
+            approved: service::current_approved(&post, &versions),
             id: post.id,
             title: post.title,
             version: post.version,
@@ -418,9 +416,7 @@ pub async fn post(
         })
         .collect();
     Ok(Json(PostView {
-        approved: versions
-            .iter()
-            .any(|v| v.version == post.version && v.approved_at.is_some()),
+        approved: service::current_approved(&post, &versions),
         versions: versions
             .into_iter()
             .map(|v| VersionView {

@@ -475,7 +475,7 @@ async fn post_page<'a>(
     let users = state.store.list_users().await?;
     let name = |id| crate::accounts::username_of(&users, id).unwrap_or_else(|| "—".into());
     let current = versions.iter().find(|v| v.version == post.version);
-    let approved = current.is_some_and(|v| v.approved_at.is_some());
+    let approved = service::current_approved(&post, &versions);
     let own_version =
         current.is_some_and(|v: &PostVersionRecord| v.edited_by == Some(session.user.id));
     let pack = state.content.pack();
