@@ -63,11 +63,7 @@ fn field(
     name: &'static str,
     required: bool,
 ) -> Result<String, AlertError> {
-    let value = value.trim();
-    if (required && value.is_empty()) || value.chars().count() > max {
-        return Err(AlertError::Invalid(name));
-    }
-    Ok(value.to_owned())
+    crate::input::bounded(value, max, required).ok_or(AlertError::Invalid(name))
 }
 
 /// Whether free text looks like it carries contact details (an e-mail, a handle, a link, a

@@ -15,6 +15,7 @@ pub mod conversations;
 pub mod editorial;
 mod error;
 mod i18n;
+mod input;
 pub mod keys;
 pub mod middleware;
 pub mod notify;

@@ -97,11 +97,7 @@ fn text(
     name: &'static str,
     required: bool,
 ) -> Result<String, PublishError> {
-    let value = value.trim();
-    if (required && value.is_empty()) || value.chars().count() > max {
-        return Err(PublishError::Invalid(name));
-    }
-    Ok(value.to_owned())
+    crate::input::bounded(value, max, required).ok_or(PublishError::Invalid(name))
 }
 
 /// An http or https address (onion addresses too) without whitespace.

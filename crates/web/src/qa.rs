@@ -58,11 +58,11 @@ pub async fn has_consent(state: &AppState, conversation: ConversationId) -> Resu
 }
 
 fn texts(question: &str, answer: &str) -> Result<(String, String), QaError> {
-    let (q, a) = (question.trim(), answer.trim());
-    if q.is_empty() || a.is_empty() || q.chars().count() > 2000 || a.chars().count() > 8000 {
-        return Err(QaError::Invalid);
+    let bounded = crate::input::bounded;
+    match (bounded(question, 2000, true), bounded(answer, 8000, true)) {
+        (Some(q), Some(a)) => Ok((q, a)),
+        _ => Err(QaError::Invalid),
     }
-    Ok((q.to_owned(), a.to_owned()))
 }
 
 /// A worker's rewrite of a solved, consenting conversation; returns the entry's id.
