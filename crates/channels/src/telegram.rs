@@ -187,8 +187,8 @@ pub fn valid_token(token: &str) -> bool {
     }
 }
 
-/// An HTTP error without its URL, which holds the bot token.
-fn without_url(error: &reqwest::Error) -> String {
+/// An HTTP error without its URL, which may hold a bot token or a webhook secret.
+pub fn without_url(error: &reqwest::Error) -> String {
     let mut text = error.to_string();
     if let Some(url) = error.url() {
         text = text.replace(url.as_str(), "<url>");

@@ -3,6 +3,7 @@
 //! carries content or anything about the client, and a failure never affects the client.
 
 use crate::state::AppState;
+use netreach_channels::telegram::without_url;
 use netreach_store::Conversation;
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -70,13 +71,4 @@ pub async fn send_all(state: &AppState, console_path: &str) -> usize {
         }
     }
     delivered
-}
-
-/// An HTTP error without its URL, which may hold a bot token.
-fn without_url(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
-    if let Some(url) = error.url() {
-        text = text.replace(url.as_str(), "<url>");
-    }
-    text
 }
