@@ -398,9 +398,11 @@ async fn thread_page(
         }),
         _ => None,
     };
-    let qa_consent = crate::qa::has_consent(state, access.conversation.id)
-        .await
-        .unwrap_or(false);
+    let qa_consent = state
+        .store
+        .qa_consent(access.conversation.id)
+        .await?
+        .is_some();
     let page = ThreadPage {
         qa_consent,
         suggestions,
