@@ -114,8 +114,7 @@ impl EditorialStore for SqlStore {
             (Some(item), Some(expected)) if item.head_version == expected => item.head_version,
             (None, None) => match published_text {
                 Some(text) => {
-                    insert_item(&mut tx, path, "published", 1, Some(1), at).await?;
-                    insert_revision(&mut tx, path, 1, text, None, at).await?;
+                    record_baseline(&mut tx, path, text, at).await?;
                     1
                 }
                 None => {
@@ -226,8 +225,7 @@ impl EditorialStore for SqlStore {
                     tx.rollback().await?;
                     return Ok(Guarded::Missing);
                 };
-                insert_item(&mut tx, path, "published", 1, Some(1), at).await?;
-                insert_revision(&mut tx, path, 1, text, None, at).await?;
+                record_baseline(&mut tx, path, text, at).await?;
             }
         }
         sqlx::query(
@@ -241,6 +239,17 @@ impl EditorialStore for SqlStore {
         tx.commit().await?;
         Ok(Guarded::Done(new_version))
     }
+}
+
+/// A file never edited here gets an item with its live text as revision 1, published.
+async fn record_baseline(
+    tx: &mut Tx,
+    path: &str,
+    text: &str,
+    at: OffsetDateTime,
+) -> StoreResult<()> {
+    insert_item(tx, path, "published", 1, Some(1), at).await?;
+    insert_revision(tx, path, 1, text, None, at).await
 }
 
 async fn insert_item(
