@@ -4,9 +4,9 @@
 use crate::{open, say};
 use anyhow::{Context, bail};
 use clap::Subcommand;
+use netreach_app::settings::Settings;
+use netreach_app::{accounts, keys};
 use netreach_core::{Role, Username};
-use netreach_web::settings::Settings;
-use netreach_web::{accounts, keys};
 use std::io::Read;
 
 #[derive(Debug, Subcommand)]

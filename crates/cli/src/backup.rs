@@ -9,8 +9,8 @@
 
 use crate::say;
 use anyhow::{Context, bail};
+use netreach_app::settings::Settings;
 use netreach_store::{AccountStore, Backend, SqlStore, Store};
-use netreach_web::settings::Settings;
 use secrecy::ExposeSecret;
 use sqlx::Row;
 use std::path::{Path, PathBuf};

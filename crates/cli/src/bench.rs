@@ -5,10 +5,10 @@
 
 use crate::say;
 use anyhow::{Context, bail};
+use netreach_app::conversations::{self, IntakeAnswers, NewRequest};
+use netreach_app::settings::Settings;
 use netreach_core::{Lang, Role, Topic};
 use netreach_store::{AccountStore, InboxFilter, SqlStore, Store, bench};
-use netreach_web::conversations::{self, IntakeAnswers, NewRequest};
-use netreach_web::settings::Settings;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -60,12 +60,12 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
     let backend = store.backend().name();
     let raw: SqlStore = store.clone();
     let store: Arc<dyn Store> = Arc::new(store);
-    let state = netreach_web::state(
+    let state = netreach_app::build(
         store,
         settings.clone(),
         Arc::new(netreach_core::SystemClock),
     )?;
-    let admin = netreach_web::accounts::create_user(
+    let admin = netreach_app::accounts::create_user(
         &state,
         "bench-admin",
         Role::Admin,
@@ -74,10 +74,10 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let phrase = netreach_web::accounts::first_inbox(&state, &admin)
+    let phrase = netreach_app::accounts::first_inbox(&state, &admin)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let inbox = netreach_web::keys::recover_inbox(&state, &phrase)
+    let inbox = netreach_app::keys::recover_inbox(&state, &phrase)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     say(&format!("netreach bench on {backend}"));

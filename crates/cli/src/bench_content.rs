@@ -119,14 +119,14 @@ pub async fn run(nginx: Option<PathBuf>, seconds: u64) -> anyhow::Result<()> {
 
     // 3. The page, served by the real application on 127.0.0.1.
     let data = tempdir("netreach-bench-content")?;
-    let settings = netreach_web::settings::Settings {
+    let settings = netreach_app::settings::Settings {
         data: data.clone(),
         server_secret: Some(netreach_crypto::ServerSecret::generate_text().into()),
         ..Default::default()
     };
     let store = crate::connect(&settings).await?;
     store.migrate().await?;
-    let state = netreach_web::state(
+    let state = netreach_app::build(
         Arc::new(store),
         settings,
         Arc::new(netreach_core::SystemClock),

@@ -1,9 +1,9 @@
 //! Demo content for `serve --demo`: a few sample conversations so the inbox is not empty.
 //! They are real conversations (sealed like any other), written by this file, not by clients.
 
+use netreach_app::AppState;
+use netreach_app::conversations::{self, IntakeAnswers, NewRequest};
 use netreach_core::{Lang, Topic};
-use netreach_web::AppState;
-use netreach_web::conversations::{self, IntakeAnswers, NewRequest};
 
 const SAMPLES: &[(Topic, Lang, &str, &str)] = &[
     (
@@ -67,7 +67,7 @@ pub async fn load(state: &AppState, inbox: &netreach_crypto::SecretKeyBytes) -> 
             .iter()
             .map(|(p, t)| ((*p).to_owned(), (*t).to_owned())),
     );
-    netreach_web::published::import_files(state, files)
+    netreach_app::published::import_files(state, files)
         .await
         .map_err(|e| anyhow::anyhow!("cannot load the demo services: {e}"))?;
     Ok(())

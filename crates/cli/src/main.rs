@@ -10,8 +10,8 @@ mod serve;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use netreach_app::settings::{Overrides, Settings};
 use netreach_store::{SqlStore, Store};
-use netreach_web::settings::{Overrides, Settings};
 use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -185,7 +185,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         ));
                         Ok(())
                     }
-                    Err(netreach_web::published::ContentError::Invalid(errors)) => {
+                    Err(netreach_app::published::ContentError::Invalid(errors)) => {
                         for e in &errors {
                             say(&format!("{e}"));
                         }
@@ -197,7 +197,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     Err(e) => Err(e.into()),
                 },
                 ContentCommand::Export { dir } => {
-                    let n = netreach_web::published::export(&state, &dir).await?;
+                    let n = netreach_app::published::export(&state, &dir).await?;
                     say(&format!("exported {n} files to {}", dir.display()));
                     Ok(())
                 }
@@ -241,22 +241,22 @@ pub(crate) async fn connect(settings: &Settings) -> anyhow::Result<SqlStore> {
 pub(crate) async fn open(
     settings: Settings,
 ) -> anyhow::Result<(
-    netreach_web::AppState,
+    netreach_app::AppState,
     Vec<netreach_store::AppliedMigration>,
 )> {
     let store = connect(&settings).await?;
     let applied = store.migrate().await.context("migration failed")?;
     let store: Arc<dyn Store> = Arc::new(store);
-    let state = netreach_web::state(store, settings, Arc::new(netreach_core::SystemClock))?;
+    let state = netreach_app::build(store, settings, Arc::new(netreach_core::SystemClock))?;
     Ok((state, applied))
 }
 
 /// `content import` with a progress bar on a terminal (nothing when the output is piped): files
 /// read, then validation, then the single transaction that saves them.
 async fn import_with_progress(
-    state: &netreach_web::AppState,
+    state: &netreach_app::AppState,
     dir: &std::path::Path,
-) -> Result<netreach_web::published::ImportReport, netreach_web::published::ContentError> {
+) -> Result<netreach_app::published::ImportReport, netreach_app::published::ContentError> {
     let total = netreach_content::count_files(dir)?;
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
@@ -269,7 +269,7 @@ async fn import_with_progress(
     // Validation and the save are one step each: the bar says which is running.
     bar.set_message("validating");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    let result = netreach_web::published::import_files(state, files).await;
+    let result = netreach_app::published::import_files(state, files).await;
     bar.finish_and_clear();
     result
 }

@@ -3,10 +3,10 @@
 
 use crate::{open, say};
 use anyhow::Context;
+use netreach_app::settings::Settings;
 use netreach_core::Role;
-use netreach_web::settings::Settings;
 
-use netreach_web::{AppState, accounts, conversations};
+use netreach_app::{AppState, accounts, conversations};
 use std::time::Duration;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
@@ -19,7 +19,7 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
         tracing::info!(version = m.version, description = %m.description, "migration applied");
     }
     first_access(&state, demo).await?;
-    if let Err(e) = netreach_web::published::refresh(&state).await {
+    if let Err(e) = netreach_app::published::refresh(&state).await {
         tracing::error!(error = %e, "the imported content pack does not load; serving the bundled one");
     }
 
@@ -77,7 +77,7 @@ async fn first_access(state: &AppState, demo: bool) -> anyhow::Result<()> {
         say(&format!("admin password: {password}"));
         say(&format!("recovery key: {phrase}"));
         say("(shown once: sign in at /staff/login as admin; keep the recovery key offline)");
-        let inbox = netreach_web::keys::recover_inbox(state, &phrase)
+        let inbox = netreach_app::keys::recover_inbox(state, &phrase)
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the new inbox key: {e}"))?;
         crate::demo::load(state, &inbox)
@@ -110,7 +110,7 @@ async fn purge_loop(state: AppState, mut stop: watch::Receiver<bool>) {
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "purging expired sessions failed"),
                 }
-                match netreach_web::alerts::purge_reports(&state).await {
+                match netreach_app::alerts::purge_reports(&state).await {
                     Ok(n) if n > 0 => tracing::info!(reports = n, "old alert reports deleted"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "deleting old alert reports failed"),
@@ -133,7 +133,7 @@ async fn content_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = interval.tick() => {
-                netreach_web::published::refresh_logged(&state).await;
+                netreach_app::published::refresh_logged(&state).await;
             }
             _ = stop.changed() => break,
         }
@@ -148,7 +148,7 @@ async fn send_loop(state: AppState, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = interval.tick() => {
-                if let Err(e) = netreach_web::publishing::send_due(&state).await {
+                if let Err(e) = netreach_app::publishing::send_due(&state).await {
                     tracing::error!(error = %e, "telegram send run failed");
                 }
             }

@@ -138,6 +138,9 @@ fn bundle(lang: Lang) -> Result<FluentBundle<FluentResource>, I18nError> {
 
 pub use fluent_bundle::FluentValue as Value;
 
+mod tr;
+pub use tr::Tr;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,10 @@
 //! The real application on `127.0.0.1:0`, and a browser-like client for it.
 
 use crate::db::TestDb;
+use netreach_app::AppState;
+use netreach_app::settings::Settings;
 use netreach_core::{FixedClock, Role};
 use netreach_store::{StaffUser, Store};
-use netreach_web::AppState;
-use netreach_web::settings::Settings;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -41,7 +41,7 @@ impl TestApp {
         let store: Arc<dyn Store> = Arc::new(db.store().await);
         let start = time::macros::datetime!(2026-03-02 09:00 UTC);
         let clock = Arc::new(FixedClock::new(start));
-        let state = netreach_web::state(store, settings, clock.clone()).expect("app state");
+        let state = netreach_app::build(store, settings, clock.clone()).expect("app state");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -77,13 +77,13 @@ impl TestApp {
     pub async fn create_user(&self, username: &str, role: Role, password: &str) -> StaffUser {
         let inbox = match self.recovery.get() {
             Some(phrase) => Some(
-                netreach_web::keys::recover_inbox(&self.state, phrase)
+                netreach_app::keys::recover_inbox(&self.state, phrase)
                     .await
                     .expect("inbox key"),
             ),
             None => None,
         };
-        let user = netreach_web::accounts::create_user(
+        let user = netreach_app::accounts::create_user(
             &self.state,
             username,
             role,
@@ -93,7 +93,7 @@ impl TestApp {
         .await
         .expect("create user");
         if inbox.is_none() {
-            let phrase = netreach_web::accounts::first_inbox(&self.state, &user)
+            let phrase = netreach_app::accounts::first_inbox(&self.state, &user)
                 .await
                 .expect("create the inbox key");
             let _ = self.recovery.set(phrase);
@@ -108,7 +108,7 @@ impl TestApp {
         role: Role,
         password: &str,
     ) -> StaffUser {
-        netreach_web::accounts::create_user(&self.state, username, role, password.to_owned(), None)
+        netreach_app::accounts::create_user(&self.state, username, role, password.to_owned(), None)
             .await
             .expect("create user")
     }
@@ -119,7 +119,7 @@ impl TestApp {
             .recovery
             .get()
             .expect("the inbox exists once a user was created");
-        netreach_web::keys::recover_inbox(&self.state, phrase)
+        netreach_app::keys::recover_inbox(&self.state, phrase)
             .await
             .expect("inbox key")
     }

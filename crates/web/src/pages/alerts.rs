@@ -128,7 +128,7 @@ async fn atom(
     let published = service::published(&state)
         .await
         .map_err(|e| PageError::Internal(e.to_string()))?;
-    let t = crate::i18n::Tr::new(&state.i18n, lang);
+    let t = netreach_i18n::Tr::new(&state.i18n, lang);
     let base = state.settings.public_url.clone().unwrap_or_default();
     let base = base.trim_end_matches('/');
     let rfc = |at: time::OffsetDateTime| {

@@ -9,12 +9,12 @@ pub mod qa;
 pub mod services;
 pub mod staff;
 
-use crate::i18n::Tr;
 use crate::state::AppState;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use netreach_core::Lang;
+use netreach_i18n::Tr;
 use netreach_store::StaffUser;
 
 /// What every page's frame needs: translator, title, language switch, the signed-in user.

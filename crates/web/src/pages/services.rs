@@ -105,7 +105,7 @@ async fn index(
 
 /// What a worker pastes to refer someone: name, where, when, how to reach them, the page.
 pub fn referral_text(state: &AppState, s: &Service, lang: Lang) -> String {
-    let t = crate::i18n::Tr::new(&state.i18n, lang);
+    let t = netreach_i18n::Tr::new(&state.i18n, lang);
     let mut lines = vec![format!("{} ({})", s.name.get(lang), s.city)];
     let description = s.description.get(lang);
     if !description.is_empty() {

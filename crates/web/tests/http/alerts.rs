@@ -294,7 +294,7 @@ async fn the_report_form_works_without_javascript_and_flags_contact_details() {
             .unwrap()
             .contains("The team will look at your report.")
     );
-    let reports = netreach_web::alerts::reports(&app.state, Some(&app.inbox_key().await))
+    let reports = netreach_app::alerts::reports(&app.state, Some(&app.inbox_key().await))
         .await
         .unwrap();
     assert_eq!(reports.len(), 1);
@@ -303,10 +303,10 @@ async fn the_report_form_works_without_javascript_and_flags_contact_details() {
         "contact details must be flagged for staff"
     );
     assert_eq!(reports[0].content.as_ref().unwrap().sold_as, "cocaine");
-    assert!(netreach_web::alerts::looks_like_contact(
+    assert!(netreach_app::alerts::looks_like_contact(
         "write to me at someone@example.org"
     ));
-    assert!(!netreach_web::alerts::looks_like_contact(
+    assert!(!netreach_app::alerts::looks_like_contact(
         "grey powder, two overdoses"
     ));
 }
@@ -328,13 +328,13 @@ async fn reports_are_rate_limited_and_deleted_after_their_retention() {
     assert_eq!(send().await.unwrap().status(), 429);
     app.clock.advance(time::Duration::days(91));
     assert_eq!(
-        netreach_web::alerts::purge_reports(&app.state)
+        netreach_app::alerts::purge_reports(&app.state)
             .await
             .unwrap(),
         2
     );
     assert!(
-        netreach_web::alerts::reports(&app.state, None)
+        netreach_app::alerts::reports(&app.state, None)
             .await
             .unwrap()
             .is_empty()

@@ -303,7 +303,7 @@ async fn after_an_import_the_editor_opens_what_is_live() {
             *text = imported.clone();
         }
     }
-    netreach_web::published::import_files(&app.state, files)
+    netreach_app::published::import_files(&app.state, files)
         .await
         .unwrap();
     let list = sveta.get_text("/staff/content?state=published").await;

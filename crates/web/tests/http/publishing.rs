@@ -336,7 +336,7 @@ async fn telegram_sends_wait_out_a_429_retry_a_500_and_record_the_message_link()
             "{queued}"
         );
         let id = queued["id"].as_str().unwrap().to_owned();
-        let step = netreach_web::publishing::send_due(&app.state)
+        let step = netreach_app::publishing::send_due(&app.state)
             .await
             .unwrap();
         assert_eq!(step.retrying, 1);
@@ -350,13 +350,13 @@ async fn telegram_sends_wait_out_a_429_retry_a_500_and_record_the_message_link()
             "{after_429}"
         );
         app.clock.advance(time::Duration::seconds(3));
-        let early = netreach_web::publishing::send_due(&app.state)
+        let early = netreach_app::publishing::send_due(&app.state)
             .await
             .unwrap();
         assert_eq!(early, Default::default(), "sent before retry_after elapsed");
 
         app.clock.advance(time::Duration::seconds(5));
-        let step = netreach_web::publishing::send_due(&app.state)
+        let step = netreach_app::publishing::send_due(&app.state)
             .await
             .unwrap();
         assert_eq!(step.retrying, 1, "a 500 is retried");
@@ -370,7 +370,7 @@ async fn telegram_sends_wait_out_a_429_retry_a_500_and_record_the_message_link()
         );
 
         app.clock.advance(time::Duration::seconds(31));
-        let step = netreach_web::publishing::send_due(&app.state)
+        let step = netreach_app::publishing::send_due(&app.state)
             .await
             .unwrap();
         assert_eq!(step.sent, 1);
@@ -418,7 +418,7 @@ async fn a_refused_send_fails_at_once_and_shows_why_in_the_log() {
             json!({"venue_id": venue}),
         )
         .await;
-    let step = netreach_web::publishing::send_due(&app.state)
+    let step = netreach_app::publishing::send_due(&app.state)
         .await
         .unwrap();
     assert_eq!(step.failed, 1);
@@ -428,7 +428,7 @@ async fn a_refused_send_fails_at_once_and_shows_why_in_the_log() {
         "Bad Request: chat not found"
     );
     app.clock.advance(time::Duration::hours(1));
-    netreach_web::publishing::send_due(&app.state)
+    netreach_app::publishing::send_due(&app.state)
         .await
         .unwrap();
     assert_eq!(
@@ -472,17 +472,17 @@ async fn a_scheduled_send_waits_for_its_time_and_can_be_cancelled() {
         )
         .await;
     assert_eq!(status, 200);
-    netreach_web::publishing::send_due(&app.state)
+    netreach_app::publishing::send_due(&app.state)
         .await
         .unwrap();
     assert!(seen.lock().unwrap().is_empty(), "sent before its time");
     app.clock.advance(time::Duration::hours(9));
-    let step = netreach_web::publishing::send_due(&app.state)
+    let step = netreach_app::publishing::send_due(&app.state)
         .await
         .unwrap();
     assert_eq!(step.sent, 1);
     app.clock.advance(time::Duration::minutes(5));
-    netreach_web::publishing::send_due(&app.state)
+    netreach_app::publishing::send_due(&app.state)
         .await
         .unwrap();
     assert_eq!(
@@ -524,7 +524,7 @@ async fn a_published_alert_goes_to_every_telegram_venue_that_takes_alerts_in_its
         .post(&format!("/api/v1/staff/alerts/{id}/publish"), json!({}))
         .await;
     assert_eq!(status, 204);
-    let step = netreach_web::publishing::send_due(&app.state)
+    let step = netreach_app::publishing::send_due(&app.state)
         .await
         .unwrap();
     assert_eq!(step.sent, 1, "only the venue that takes alerts");
@@ -564,7 +564,7 @@ async fn a_published_alert_goes_to_every_telegram_venue_that_takes_alerts_in_its
         )
         .await;
     app.clock.advance(time::Duration::minutes(1));
-    let step = netreach_web::publishing::send_due(&app.state)
+    let step = netreach_app::publishing::send_due(&app.state)
         .await
         .unwrap();
     assert_eq!(step, Default::default(), "a withdrawn alert was sent");

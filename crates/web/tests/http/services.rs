@@ -26,11 +26,11 @@ ru = "Иглы, шприцы и налоксон без лишних вопро�
 async fn with_service(app: &TestApp, text: &str) -> Result<(), String> {
     let mut files = netreach_content::bundled_files();
     files.push(("services/harbour-drop-in.toml".into(), text.into()));
-    netreach_web::published::import_files(&app.state, files)
+    netreach_app::published::import_files(&app.state, files)
         .await
         .map(|_| ())
         .map_err(|e| match e {
-            netreach_web::published::ContentError::Invalid(errors) => errors
+            netreach_app::published::ContentError::Invalid(errors) => errors
                 .iter()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()

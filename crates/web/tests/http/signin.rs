@@ -88,7 +88,7 @@ async fn a_disabled_account_cannot_sign_in() {
     let app = TestApp::spawn().await;
     let (_admin, admin) = app.signed_in("root", Role::Admin).await;
     let (worker_browser, worker) = app.signed_in("vera", Role::Worker).await;
-    netreach_web::accounts::set_disabled(&app.state, &admin, worker.id, true)
+    netreach_app::accounts::set_disabled(&app.state, &admin, worker.id, true)
         .await
         .unwrap();
     // The open session ended at once.
@@ -306,7 +306,7 @@ async fn changing_the_password_needs_the_current_one_and_signs_out_everywhere() 
 #[tokio::test]
 async fn the_setup_link_creates_the_first_admin_once() {
     let app = TestApp::spawn().await;
-    let link = netreach_web::accounts::new_setup_link(&app.state)
+    let link = netreach_app::accounts::new_setup_link(&app.state)
         .await
         .unwrap()
         .unwrap();
@@ -351,7 +351,7 @@ async fn the_setup_link_creates_the_first_admin_once() {
     let phrase = &recovery[start..start + recovery[start..].find('<').unwrap()];
     assert_eq!(phrase.split(' ').count(), 24);
     // The recovery phrase opens the inbox key that was created for this first admin.
-    netreach_web::keys::recover_inbox(&app.state, phrase)
+    netreach_app::keys::recover_inbox(&app.state, phrase)
         .await
         .unwrap();
     assert_eq!(
@@ -373,7 +373,7 @@ async fn the_setup_link_creates_the_first_admin_once() {
             .contains("director")
     );
     assert!(
-        netreach_web::accounts::new_setup_link(&app.state)
+        netreach_app::accounts::new_setup_link(&app.state)
             .await
             .unwrap()
             .is_none()

@@ -600,7 +600,7 @@ async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<Stri
         .trim_end_matches('/')
         .to_owned();
     if !form.qa.trim().is_empty() {
-        let t = crate::i18n::Tr::new(&state.i18n, lang);
+        let t = netreach_i18n::Tr::new(&state.i18n, lang);
         return Some(format!(
             "[{}]({base}/qa/{}?lang={})",
             t.get("qa-title"),

@@ -170,7 +170,7 @@ pub async fn team_status(state: &AppState) -> Result<TeamStatus, StoreError> {
 }
 
 /// A response time for people: minutes under two hours, then hours, then days.
-pub fn describe(seconds: i64, t: &crate::i18n::Tr<'_>) -> String {
+pub fn describe(seconds: i64, t: &netreach_i18n::Tr<'_>) -> String {
     let minutes = (seconds + 59) / 60;
     if minutes < 120 {
         t.count("duration-minutes", "count", minutes.max(1))

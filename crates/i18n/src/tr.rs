@@ -1,7 +1,7 @@
 //! The translator handed to templates: `{{ t.get("id") }}`.
 
+use crate::{I18n, Value};
 use netreach_core::Lang;
-use netreach_i18n::{I18n, Value};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Tr<'a> {

@@ -211,7 +211,7 @@ pub fn check_summary(
     lang: netreach_core::Lang,
 ) -> Option<CheckSummary> {
     let pack = state.content.pack();
-    let t = crate::i18n::Tr::new(&state.i18n, lang);
+    let t = netreach_i18n::Tr::new(&state.i18n, lang);
     let chosen: Vec<&netreach_content::Substance> = wanted
         .split(',')
         .map(|w| w.trim().to_lowercase())

@@ -642,7 +642,7 @@ pub async fn queue_alert(state: &AppState, alert: &AlertRecord) -> Result<usize,
             continue;
         }
         let lang = Lang::parse(&venue.lang).unwrap_or(Lang::En);
-        let t = crate::i18n::Tr::new(&state.i18n, lang);
+        let t = netreach_i18n::Tr::new(&state.i18n, lang);
         let (title, body) = match lang {
             Lang::Ru => (&alert.title_ru, &alert.body_ru),
             Lang::En => (&alert.title_en, &alert.body_en),

@@ -1,0 +1,305 @@
+//! Who may do what: the one authorization policy of Netreach.
+//!
+//! Every service call that acts for someone receives an [`Actor`] (or the [`Staff`] inside one) and
+//! asks [`Actor::may`] / [`Staff::may`] before it does anything. The HTTP skin authenticates (it
+//! turns a cookie, a bearer token or a codename into an `Actor`) and asks the same table before it
+//! parses a body, but it never decides on its own. The table in [`need`] is the whole policy; the
+//! rules that depend on the thing acted on (the second approver, assigning only oneself) live in the
+//! service beside the check and are written down in SECURITY.md.
+
+use crate::conversations::ClientAccess;
+use crate::keys;
+use netreach_core::Role;
+use netreach_crypto::{SecretKeyBytes, SecretToken};
+use netreach_store::StaffUser;
+
+/// Everything someone can ask Netreach to do, one variant per rule of the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    // Anyone, no account.
+    ReadPublic,
+    StartConversation,
+    EnterConversation,
+    ReportDrug,
+    SignIn,
+    SetUp,
+    // A client, holding their own conversation.
+    ClientRead,
+    ClientWrite,
+    ClientDelete,
+    // Any signed-in staff member, about themselves or what every role sees.
+    OwnAccount,
+    ViewDashboard,
+    ListConversations,
+    ReadConversation,
+    StaffSearch,
+    ListAlerts,
+    DraftAlert,
+    VerifyAlert,
+    ListVenues,
+    WritePost,
+    ApprovePost,
+    PublishPost,
+    ReadPublicationLog,
+    RecordPublication,
+    EditContent,
+    ListQa,
+    EditQa,
+    PublishQa,
+    // Staff who hold the inbox key: anything that reads or changes a conversation.
+    ReplyConversation,
+    NoteConversation,
+    AssignConversation,
+    SetConversationStatus,
+    TagConversation,
+    ReadAlertReports,
+    DraftQa,
+    // Supervisors.
+    AssignToOthers,
+    PublishAlert,
+    WithdrawAlert,
+    ManageVenues,
+    ReviewContent,
+    ManageTeam,
+    // Admins.
+    ManageUsers,
+    GrantInboxAccess,
+}
+
+/// What an action needs of the one acting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone, signed in or not.
+    Anyone,
+    /// A client holding their conversation (codename or client session).
+    Client,
+    /// A staff member whose role includes this one.
+    Staff(Role),
+    /// A staff member whose role includes this one and who holds the inbox key.
+    Inbox(Role),
+}
+
+/// The policy, as a table: what each action needs.
+pub const fn need(action: Action) -> Need {
+    use Action::*;
+    use Need::{Anyone, Client, Inbox, Staff};
+    use Role::{Admin, Supervisor, Worker};
+    match action {
+        ReadPublic | StartConversation | EnterConversation | ReportDrug | SignIn | SetUp => Anyone,
+
+        ClientRead | ClientWrite | ClientDelete => Client,
+
+        OwnAccount | ViewDashboard | ListConversations | ReadConversation | StaffSearch => {
+            Staff(Worker)
+        }
+        ListAlerts | DraftAlert | VerifyAlert => Staff(Worker),
+        ListVenues | WritePost | ApprovePost | PublishPost => Staff(Worker),
+        ReadPublicationLog | RecordPublication => Staff(Worker),
+        EditContent | ListQa | EditQa | PublishQa => Staff(Worker),
+
+        ReplyConversation
+        | NoteConversation
+        | AssignConversation
+        | SetConversationStatus
+        | TagConversation => Inbox(Worker),
+        ReadAlertReports | DraftQa => Inbox(Worker),
+
+        AssignToOthers => Inbox(Supervisor),
+        PublishAlert | WithdrawAlert | ManageVenues | ReviewContent | ManageTeam => {
+            Staff(Supervisor)
+        }
+
+        ManageUsers => Staff(Admin),
+        GrantInboxAccess => Inbox(Admin),
+    }
+}
+
+/// Why the policy said no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    /// Nobody (of the needed kind) is signed in: sign in, or enter the codename.
+    #[error("not signed in")]
+    NotSignedIn,
+    /// Signed in, but the role does not include what the action needs.
+    #[error("the role does not allow this")]
+    Forbidden,
+    /// The role would do, but this person does not hold the inbox key (yet).
+    #[error("no access to the inbox key")]
+    NoInboxKey,
+}
+
+/// Who is acting in a request or a job.
+#[derive(Debug)]
+pub enum Actor {
+    Anonymous,
+    Client(Box<ClientAccess>),
+    Staff(Staff),
+}
+
+impl Actor {
+    /// Whether this actor may do `action`, by the table in [`need`].
+    pub fn may(&self, action: Action) -> Result<(), Denied> {
+        match (self, need(action)) {
+            (_, Need::Anyone) => Ok(()),
+            (Actor::Client(_), Need::Client) => Ok(()),
+            (Actor::Staff(staff), Need::Staff(_) | Need::Inbox(_)) => staff.may(action),
+            _ => Err(Denied::NotSignedIn),
+        }
+    }
+}
+
+/// A signed-in staff member as the services see them: the account, and the inbox key as the
+/// session or API token holds it (opened only when a service needs it, for this request only).
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user: StaffUser,
+    key: Option<TokenWrappedKey>,
+}
+
+#[derive(Debug, Clone)]
+struct TokenWrappedKey {
+    wrapped: Vec<u8>,
+    token: SecretToken,
+    purpose: &'static str,
+}
+
+impl Staff {
+    /// A staff member signed in with `token`, whose session or token row holds `wrapped` (the
+    /// inbox key wrapped under the token for `purpose`), if they have inbox access.
+    pub fn new(
+        user: StaffUser,
+        token: SecretToken,
+        wrapped: Option<Vec<u8>>,
+        purpose: &'static str,
+    ) -> Staff {
+        Staff {
+            user,
+            key: wrapped.map(|wrapped| TokenWrappedKey {
+                wrapped,
+                token,
+                purpose,
+            }),
+        }
+    }
+
+    /// A staff member acting without a request (the CLI, a job), holding no inbox key.
+    pub fn without_key(user: StaffUser) -> Staff {
+        Staff { user, key: None }
+    }
+
+    /// Whether this staff member holds the inbox key.
+    pub fn has_inbox(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// The inbox secret, opened for this call only; `None` without inbox access.
+    pub fn inbox_key(&self) -> Option<SecretKeyBytes> {
+        let key = self.key.as_ref()?;
+        keys::unwrap_for_token(&key.wrapped, key.token.expose(), key.purpose)
+    }
+
+    /// Whether this staff member may do `action`, by the table in [`need`].
+    pub fn may(&self, action: Action) -> Result<(), Denied> {
+        let (role, inbox) = match need(action) {
+            Need::Anyone => return Ok(()),
+            Need::Client => return Err(Denied::NotSignedIn),
+            Need::Staff(role) => (role, false),
+            Need::Inbox(role) => (role, true),
+        };
+        if !self.user.role.includes(role) {
+            Err(Denied::Forbidden)
+        } else if inbox && !self.has_inbox() {
+            Err(Denied::NoInboxKey)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netreach_core::{UserId, Username};
+
+    fn staff(role: Role, inbox: bool) -> Staff {
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        let user = StaffUser {
+            id: UserId::new_random(),
+            username: Username::parse("someone").unwrap_or_else(|_| unreachable!()),
+            role,
+            password_hash: String::new(),
+            created_at: now,
+            password_changed_at: now,
+            disabled_at: None,
+            failed_logins: 0,
+            locked_until: None,
+            keys: None,
+        };
+        if inbox {
+            Staff::new(
+                user,
+                SecretToken::generate(),
+                Some(vec![0; 8]),
+                keys::SESSION_WRAP,
+            )
+        } else {
+            Staff::without_key(user)
+        }
+    }
+
+    #[test]
+    fn roles_nest_admin_over_supervisor_over_worker() {
+        for action in [
+            Action::ManageTeam,
+            Action::PublishAlert,
+            Action::ManageVenues,
+        ] {
+            assert_eq!(
+                staff(Role::Worker, true).may(action),
+                Err(Denied::Forbidden)
+            );
+            assert_eq!(staff(Role::Supervisor, true).may(action), Ok(()));
+            assert_eq!(staff(Role::Admin, true).may(action), Ok(()));
+        }
+        assert_eq!(
+            staff(Role::Supervisor, true).may(Action::ManageUsers),
+            Err(Denied::Forbidden)
+        );
+    }
+
+    #[test]
+    fn changing_a_conversation_needs_the_inbox_key_whatever_the_role() {
+        for action in [
+            Action::ReplyConversation,
+            Action::AssignConversation,
+            Action::SetConversationStatus,
+            Action::TagConversation,
+        ] {
+            assert_eq!(
+                staff(Role::Admin, false).may(action),
+                Err(Denied::NoInboxKey)
+            );
+            assert_eq!(staff(Role::Worker, true).may(action), Ok(()));
+        }
+    }
+
+    #[test]
+    fn anonymous_may_only_do_what_anyone_may() {
+        assert_eq!(Actor::Anonymous.may(Action::ReadPublic), Ok(()));
+        assert_eq!(Actor::Anonymous.may(Action::ReportDrug), Ok(()));
+        assert_eq!(
+            Actor::Anonymous.may(Action::ClientRead),
+            Err(Denied::NotSignedIn)
+        );
+        assert_eq!(
+            Actor::Anonymous.may(Action::OwnAccount),
+            Err(Denied::NotSignedIn)
+        );
+    }
+
+    #[test]
+    fn staff_are_not_clients() {
+        let actor = Actor::Staff(staff(Role::Admin, true));
+        assert_eq!(actor.may(Action::ClientWrite), Err(Denied::NotSignedIn));
+    }
+}
