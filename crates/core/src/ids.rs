@@ -62,6 +62,30 @@ typed_id!(
     /// A canned reply.
     CannedId
 );
+typed_id!(
+    /// An anonymous drug-alert report from the public.
+    AlertReportId
+);
+typed_id!(
+    /// A drug alert.
+    AlertId
+);
+typed_id!(
+    /// A place the organisation publishes to (a forum, a Telegram channel or group).
+    VenueId
+);
+typed_id!(
+    /// A post, across all its versions.
+    PostId
+);
+typed_id!(
+    /// One entry of the publication log (which is also the Telegram send queue).
+    PublicationId
+);
+typed_id!(
+    /// An entry of the public question-and-answer archive.
+    QaId
+);
 
 #[cfg(test)]
 mod tests {
@@ -73,5 +97,9 @@ mod tests {
         let parsed: UserId = id.to_string().parse().unwrap();
         assert_eq!(parsed, id);
         assert!("not-a-uuid".parse::<TokenId>().is_err());
+        // The text is what the database and the JSON API have always carried.
+        let alert = AlertId::new_random();
+        assert_eq!(alert.to_string(), alert.as_uuid().hyphenated().to_string());
+        assert!("a1".parse::<VenueId>().is_err());
     }
 }
