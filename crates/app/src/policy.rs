@@ -33,6 +33,7 @@ pub enum Action {
     ListConversations,
     ReadConversation,
     StaffSearch,
+    SetAway,
     ListAlerts,
     DraftAlert,
     VerifyAlert,
@@ -89,9 +90,8 @@ pub const fn need(action: Action) -> Need {
 
         ClientRead | ClientWrite | ClientDelete => Client,
 
-        OwnAccount | ViewDashboard | ListConversations | ReadConversation | StaffSearch => {
-            Staff(Worker)
-        }
+        OwnAccount | ViewDashboard | ListConversations | ReadConversation | StaffSearch
+        | SetAway => Staff(Worker),
         ListAlerts | DraftAlert | VerifyAlert => Staff(Worker),
         ListVenues | WritePost | ApprovePost | PublishPost => Staff(Worker),
         ReadPublicationLog | RecordPublication => Staff(Worker),

@@ -6,11 +6,14 @@ use crate::accounts;
 use crate::error::{ApiError, PageError};
 use crate::keys;
 use crate::middleware::cookie;
+use crate::routes::taken;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use netreach_app::conversations::{self, ClientAccess};
+use netreach_app::policy::Staff;
 use netreach_core::Role;
 use netreach_crypto::{SecretKeyBytes, SecretToken};
 use netreach_store::StaffUser;
@@ -34,6 +37,35 @@ impl StaffSession {
         let wrapped = self.wrapped_inbox_key.as_deref()?;
         keys::unwrap_for_token(wrapped, self.token.expose(), keys::SESSION_WRAP)
     }
+
+    /// This member as the services' policy sees them.
+    pub fn staff(&self) -> Staff {
+        Staff::new(
+            self.user.clone(),
+            self.token.clone(),
+            self.wrapped_inbox_key.clone(),
+            keys::SESSION_WRAP,
+        )
+    }
+}
+
+/// The console session the `nr_staff` cookie names, if it is alive.
+pub async fn staff_session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<StaffSession>, PageError> {
+    let Some(value) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let token = SecretToken::from_presented(&value);
+    Ok(accounts::resume_session(state, &token)
+        .await?
+        .map(|(session, user)| StaffSession {
+            user,
+            session_hash: session.token_hash,
+            token,
+            wrapped_inbox_key: session.wrapped_inbox_key,
+        }))
 }
 
 /// Not signed in: go to the sign-in page.
@@ -59,19 +91,13 @@ impl FromRequestParts<AppState> for StaffSession {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(value) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(SessionRejection::SignIn);
-        };
-        let token = SecretToken::from_presented(&value);
-        match accounts::resume_session(state, &token).await {
-            Ok(Some((session, user))) => Ok(StaffSession {
-                user,
-                session_hash: session.token_hash,
-                token,
-                wrapped_inbox_key: session.wrapped_inbox_key,
-            }),
+        if let Some(session) = taken::<StaffSession>(parts) {
+            return Ok(session);
+        }
+        match staff_session(state, &parts.headers).await {
+            Ok(Some(session)) => Ok(session),
             Ok(None) => Err(SessionRejection::SignIn),
-            Err(e) => Err(SessionRejection::Error(e.into())),
+            Err(e) => Err(SessionRejection::Error(e)),
         }
     }
 }
@@ -128,6 +154,86 @@ impl ApiStaff {
         let wrapped = self.wrapped_inbox_key.as_deref()?;
         keys::unwrap_for_token(wrapped, self.token.expose(), keys::API_WRAP)
     }
+
+    /// This member as the services' policy sees them.
+    pub fn staff(&self) -> Staff {
+        Staff::new(
+            self.user.clone(),
+            self.token.clone(),
+            self.wrapped_inbox_key.clone(),
+            keys::API_WRAP,
+        )
+    }
+}
+
+/// The staff member an `Authorization: Bearer` token names, if it is alive.
+pub async fn api_staff(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<ApiStaff>, ApiError> {
+    let Some(presented) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return Ok(None);
+    };
+    let token = SecretToken::from_presented(presented);
+    Ok(accounts::user_for_api_token(state, &token)
+        .await?
+        .map(|(record, user)| ApiStaff {
+            user,
+            token,
+            wrapped_inbox_key: record.wrapped_inbox_key,
+        }))
+}
+
+/// A client identified by `Authorization: Codename <seven words>`.
+#[derive(Debug)]
+pub struct CodenameClient {
+    pub access: ClientAccess,
+    pub codename: Option<netreach_crypto::Codename>,
+}
+
+/// Opens the conversation an `Authorization: Codename` header names (a slow derivation, budgeted
+/// by the service).
+pub async fn codename_client(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<CodenameClient, ApiError> {
+    let typed = headers
+        .get(header::AUTHORIZATION)
+        // Russian codenames arrive as raw UTF-8, which `to_str` (visible ASCII only) refuses.
+        .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
+        .and_then(|v| v.strip_prefix("Codename "))
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "codename_required",
+                "error-codename-required",
+            )
+        })?;
+    let access = conversations::open(state, typed).await?;
+    Ok(CodenameClient {
+        access,
+        codename: netreach_crypto::Codename::parse(typed).ok(),
+    })
+}
+
+impl FromRequestParts<AppState> for CodenameClient {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        // The guard has usually opened it already: take it rather than derive twice.
+        if let Some(client) = parts.extensions.remove::<std::sync::Arc<CodenameClient>>() {
+            return std::sync::Arc::try_unwrap(client)
+                .map_err(|_| ApiError::internal("codename client shared"));
+        }
+        codename_client(state, &parts.headers).await
+    }
 }
 
 impl FromRequestParts<AppState> for ApiStaff {
@@ -137,21 +243,12 @@ impl FromRequestParts<AppState> for ApiStaff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let presented = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(ApiError::unauthorized)?;
-        let token = SecretToken::from_presented(presented);
-        match accounts::user_for_api_token(state, &token).await? {
-            Some((record, user)) => Ok(ApiStaff {
-                user,
-                token,
-                wrapped_inbox_key: record.wrapped_inbox_key,
-            }),
-            None => Err(ApiError::unauthorized()),
+        if let Some(staff) = taken::<ApiStaff>(parts) {
+            return Ok(staff);
         }
+        api_staff(state, &parts.headers)
+            .await?
+            .ok_or_else(ApiError::unauthorized)
     }
 }
 

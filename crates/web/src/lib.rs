@@ -11,6 +11,7 @@ mod auth;
 mod error;
 pub mod middleware;
 mod pages;
+pub mod routes;
 
 pub use netreach_app::AppState;
 pub use netreach_app::{
@@ -25,17 +26,30 @@ use tokio::net::TcpListener;
 
 /// The whole application as one router, ready to serve.
 pub fn router(state: AppState) -> Router {
+    router_with_rules(state).0
+}
+
+/// The router, and every route it serves with the action the guard checks for it (what the
+/// authorization matrix test walks).
+pub fn router_with_rules(state: AppState) -> (Router, Vec<routes::RouteRule>) {
     let max_body = state.settings.max_body_bytes;
-    let (api_router, _openapi) = api::router();
-    Router::new()
-        .merge(pages::public::router())
-        .merge(pages::client::router(state.clone()))
-        .merge(pages::content::router())
-        .merge(pages::qa::router())
-        .merge(pages::services::router())
-        .merge(pages::alerts::router(state.clone()))
-        .merge(pages::staff::router(state.clone()))
+    let (api_router, openapi) = api::router();
+    let (pages, mut rules) = pages::public::routes()
+        .merge(pages::client::routes(state.clone()))
+        .merge(pages::content::routes())
+        .merge(pages::qa::routes())
+        .merge(pages::services::routes())
+        .merge(pages::alerts::routes(state.clone()))
+        .merge(pages::staff::routes(state.clone()))
+        .into_parts();
+    rules.extend(api::rules(&openapi));
+    let policy = std::sync::Arc::new(routes::RoutePolicy::new(&rules));
+    let router = pages
         .merge(api_router)
+        .route_layer(axum::middleware::from_fn_with_state(
+            (state.clone(), policy),
+            routes::guard,
+        ))
         .route_layer(axum::middleware::from_fn(middleware::record_route))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(max_body))
@@ -53,7 +67,8 @@ pub fn router(state: AppState) -> Router {
             middleware::security_headers,
         ))
         .layer(axum::middleware::from_fn(middleware::request_id))
-        .with_state(state)
+        .with_state(state);
+    (router, rules)
 }
 
 /// Serves the router on a bound listener until `shutdown` resolves; requests in flight finish.

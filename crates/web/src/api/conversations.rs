@@ -2,16 +2,13 @@
 //! and the staff inbox (`Authorization: Bearer ...`).
 
 use super::ErrorBody;
-use crate::auth::ApiStaff;
-use crate::conversations::{
-    self as service, ClientAccess, ConversationError, Entry, IntakeAnswers, NewRequest,
-};
+use crate::auth::{ApiStaff, CodenameClient};
+use crate::conversations::{self as service, ConversationError, Entry, IntakeAnswers, NewRequest};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use netreach_core::{Author, ConversationId, Lang, Status, Topic, UserId};
 use netreach_store::{AssignedFilter, Conversation, InboxCursor, InboxFilter, MessageKind};
 use serde::{Deserialize, Serialize};
@@ -124,41 +121,6 @@ pub async fn start(
             conversation_id: started.conversation.id.to_string(),
         }),
     ))
-}
-
-/// A client identified by `Authorization: Codename <seven words>`.
-#[derive(Debug)]
-pub struct CodenameClient {
-    access: ClientAccess,
-    codename: Option<netreach_crypto::Codename>,
-}
-
-impl FromRequestParts<AppState> for CodenameClient {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let typed = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            // Russian codenames arrive as raw UTF-8, which `to_str` (visible ASCII only) refuses.
-            .and_then(|v| std::str::from_utf8(v.as_bytes()).ok())
-            .and_then(|v| v.strip_prefix("Codename "))
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "codename_required",
-                    "error-codename-required",
-                )
-            })?;
-        let access = service::open(state, typed).await?;
-        Ok(CodenameClient {
-            access,
-            codename: netreach_crypto::Codename::parse(typed).ok(),
-        })
-    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]

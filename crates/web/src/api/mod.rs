@@ -8,8 +8,11 @@ mod content;
 pub mod conversations;
 pub mod publishing;
 
+use crate::routes::RouteRule;
 use crate::state::AppState;
+use axum::http::Method;
 use axum::{Extension, Json, Router};
+use netreach_app::policy::Action;
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -61,6 +64,153 @@ pub struct ErrorDetail {
     pub code: String,
     /// Human-readable message in the caller's language.
     pub message: String,
+}
+
+/// The action every API route performs, for the guard in front of it (see [`crate::routes`]).
+/// The authorization matrix test fails for a route of the OpenAPI document missing here.
+pub const POLICY: &[(&str, &str, Action)] = &[
+    ("GET", "/api/v1/openapi.json", Action::ReadPublic),
+    ("GET", "/api/v1/check", Action::ReadPublic),
+    ("GET", "/api/v1/search", Action::ReadPublic),
+    ("POST", "/api/v1/auth/token", Action::SignIn),
+    ("POST", "/api/v1/conversations", Action::StartConversation),
+    ("POST", "/api/v1/alerts/reports", Action::ReportDrug),
+    // A client, by codename.
+    ("GET", "/api/v1/conversations/me", Action::ClientRead),
+    (
+        "POST",
+        "/api/v1/conversations/me/messages",
+        Action::ClientWrite,
+    ),
+    (
+        "POST",
+        "/api/v1/conversations/me/qa_consent",
+        Action::ClientWrite,
+    ),
+    ("DELETE", "/api/v1/conversations/me", Action::ClientDelete),
+    // Staff, by bearer token.
+    ("GET", "/api/v1/auth/tokens", Action::OwnAccount),
+    ("DELETE", "/api/v1/auth/tokens/{id}", Action::OwnAccount),
+    ("GET", "/api/v1/staff/me", Action::OwnAccount),
+    (
+        "GET",
+        "/api/v1/staff/conversations",
+        Action::ListConversations,
+    ),
+    (
+        "GET",
+        "/api/v1/staff/conversations/{id}",
+        Action::ReadConversation,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/conversations/{id}/messages",
+        Action::ReplyConversation,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/conversations/{id}/notes",
+        Action::NoteConversation,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/conversations/{id}/assign",
+        Action::AssignConversation,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/conversations/{id}/status",
+        Action::SetConversationStatus,
+    ),
+    ("GET", "/api/v1/staff/alerts", Action::ListAlerts),
+    ("POST", "/api/v1/staff/alerts", Action::DraftAlert),
+    (
+        "GET",
+        "/api/v1/staff/alerts/reports",
+        Action::ReadAlertReports,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/alerts/{id}/verify",
+        Action::VerifyAlert,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/alerts/{id}/publish",
+        Action::PublishAlert,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/alerts/{id}/withdraw",
+        Action::WithdrawAlert,
+    ),
+    ("POST", "/api/v1/staff/render", Action::WritePost),
+    ("GET", "/api/v1/staff/venues", Action::ListVenues),
+    ("POST", "/api/v1/staff/venues", Action::ManageVenues),
+    ("GET", "/api/v1/staff/venues/{id}", Action::ListVenues),
+    ("PUT", "/api/v1/staff/venues/{id}", Action::ManageVenues),
+    (
+        "PUT",
+        "/api/v1/staff/venues/{id}/bot_token",
+        Action::ManageVenues,
+    ),
+    ("GET", "/api/v1/staff/posts", Action::WritePost),
+    ("POST", "/api/v1/staff/posts", Action::WritePost),
+    ("GET", "/api/v1/staff/posts/{id}", Action::WritePost),
+    ("PUT", "/api/v1/staff/posts/{id}", Action::WritePost),
+    (
+        "POST",
+        "/api/v1/staff/posts/{id}/approve",
+        Action::ApprovePost,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/posts/{id}/publications",
+        Action::PublishPost,
+    ),
+    (
+        "GET",
+        "/api/v1/staff/publications",
+        Action::ReadPublicationLog,
+    ),
+    (
+        "GET",
+        "/api/v1/staff/publications.csv",
+        Action::ReadPublicationLog,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/publications/{id}",
+        Action::RecordPublication,
+    ),
+];
+
+/// The API's routes as the OpenAPI document lists them, each with its action from [`POLICY`].
+pub fn rules(doc: &utoipa::openapi::OpenApi) -> Vec<RouteRule> {
+    let mut rules = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let methods = [
+            (Method::GET, item.get.is_some()),
+            (Method::POST, item.post.is_some()),
+            (Method::PUT, item.put.is_some()),
+            (Method::PATCH, item.patch.is_some()),
+            (Method::DELETE, item.delete.is_some()),
+        ];
+        for (method, present) in methods {
+            if present {
+                let action = POLICY
+                    .iter()
+                    .find(|(m, p, _)| *m == method.as_str() && p == path)
+                    .map(|(_, _, action)| *action);
+                rules.push(RouteRule {
+                    method,
+                    path: path.clone(),
+                    action,
+                });
+            }
+        }
+    }
+    rules
 }
 
 /// The API routes and the OpenAPI document that describes them.

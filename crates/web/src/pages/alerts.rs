@@ -4,27 +4,31 @@
 use super::{Chrome, render, render_invalid};
 use crate::alerts::{self as service, AlertError, ReportInput};
 use crate::error::PageError;
+use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Form, Router};
+use axum::{Extension, Form};
+use netreach_app::policy::Action;
 use netreach_core::Lang;
 use netreach_store::AlertRecord;
 use serde::Deserialize;
 
-pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/alerts", get(index))
-        .route("/alerts.atom", get(atom))
-        .route("/alerts/report", get(report_form).post(report))
-        .route("/alerts/{id}", get(show))
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            crate::middleware::csrf,
-        ))
+pub fn routes(state: AppState) -> Routes {
+    Routes::new()
+        .get("/alerts", Action::ReadPublic, index)
+        .get("/alerts.atom", Action::ReadPublic, atom)
+        .get("/alerts/report", Action::ReadPublic, report_form)
+        .post("/alerts/report", Action::ReportDrug, report)
+        .get("/alerts/{id}", Action::ReadPublic, show)
+        .wrap(|router| {
+            router.layer(axum::middleware::from_fn_with_state(
+                state,
+                crate::middleware::csrf,
+            ))
+        })
 }
 
 /// An alert as shown in one language.

@@ -8,13 +8,14 @@ use crate::conversations::{
 };
 use crate::error::PageError;
 use crate::middleware::cookie;
+use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Form, Router};
+use axum::{Extension, Form};
+use netreach_app::policy::Action;
 use netreach_core::{Author, Lang, Status, Topic};
 use netreach_crypto::{Codename, SecretToken};
 use netreach_store::MessageKind;
@@ -23,21 +24,27 @@ use serde::Deserialize;
 /// The client's session cookie: scoped to `/c`, `HttpOnly`, `SameSite=Strict`, fixed lifetime.
 pub const CLIENT_COOKIE: &str = "nr_client";
 
-pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/ask", get(ask_form).post(ask))
-        .route("/ask/confirm", post(confirm))
-        .route("/c", get(thread).post(enter))
-        .route("/c/reply", post(reply))
-        .route("/c/solve", post(solve))
-        .route("/c/rate", post(rate))
-        .route("/c/delete", post(delete))
-        .route("/c/leave", post(leave))
-        .route("/c/qa", post(qa_consent))
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            crate::middleware::csrf,
-        ))
+/// The `/c/...` pages answer anyone: without a client session they show the "session ended"
+/// page with what the person typed (nothing is lost), and only a live session reaches the thread.
+pub fn routes(state: AppState) -> Routes {
+    Routes::new()
+        .get("/ask", Action::ReadPublic, ask_form)
+        .post("/ask", Action::StartConversation, ask)
+        .post("/ask/confirm", Action::StartConversation, confirm)
+        .get("/c", Action::EnterConversation, thread)
+        .post("/c", Action::EnterConversation, enter)
+        .post("/c/reply", Action::EnterConversation, reply)
+        .post("/c/solve", Action::EnterConversation, solve)
+        .post("/c/rate", Action::EnterConversation, rate)
+        .post("/c/delete", Action::EnterConversation, delete)
+        .post("/c/leave", Action::EnterConversation, leave)
+        .post("/c/qa", Action::EnterConversation, qa_consent)
+        .wrap(|router| {
+            router.layer(axum::middleware::from_fn_with_state(
+                state,
+                crate::middleware::csrf,
+            ))
+        })
 }
 
 struct TopicOption {

@@ -4,25 +4,26 @@
 
 use super::{Chrome, render};
 use crate::error::PageError;
+use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Extension, Router};
+use netreach_app::policy::Action;
 use netreach_content::search::Kind;
 use netreach_content::{Article, Source, Substance, check, render::markdown};
 use netreach_core::Lang;
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/kb", get(kb_index))
-        .route("/kb/{slug}", get(kb_article))
-        .route("/substances", get(substances_index))
-        .route("/substances/{slug}", get(substance_page))
-        .route("/check", get(checker))
-        .route("/search", get(search_page))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/kb", Action::ReadPublic, kb_index)
+        .get("/kb/{slug}", Action::ReadPublic, kb_article)
+        .get("/substances", Action::ReadPublic, substances_index)
+        .get("/substances/{slug}", Action::ReadPublic, substance_page)
+        .get("/check", Action::ReadPublic, checker)
+        .get("/search", Action::ReadPublic, search_page)
 }
 
 struct ArticleLink {

@@ -3,21 +3,22 @@
 
 use super::{Chrome, render};
 use crate::availability;
+use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Extension, Router};
+use netreach_app::policy::Action;
 use netreach_core::Lang;
 use netreach_core::availability::Availability;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/static/style.css", get(stylesheet))
-        .route("/healthz", get(healthz))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", Action::ReadPublic, home)
+        .get("/static/style.css", Action::ReadPublic, stylesheet)
+        .get("/healthz", Action::ReadPublic, healthz)
 }
 
 #[derive(Template)]

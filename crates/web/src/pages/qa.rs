@@ -4,19 +4,20 @@
 use crate::error::PageError;
 use crate::pages::{Chrome, render};
 use crate::qa as service;
+use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Extension, Router};
+use netreach_app::policy::Action;
 use netreach_core::Lang;
 use netreach_store::QaRecord;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/qa", get(index))
-        .route("/qa/{id}", get(show))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/qa", Action::ReadPublic, index)
+        .get("/qa/{id}", Action::ReadPublic, show)
 }
 
 #[derive(Template)]

@@ -3,18 +3,19 @@
 //! into a reply.
 
 use crate::pages::{Chrome, render};
+use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Extension, Router};
+use netreach_app::policy::Action;
 use netreach_content::{SERVICE_KINDS, Service};
 use netreach_core::Lang;
 use serde::Deserialize;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/services", get(index))
+pub fn routes() -> Routes {
+    Routes::new().get("/services", Action::ReadPublic, index)
 }
 
 #[derive(Debug, Default, Deserialize)]

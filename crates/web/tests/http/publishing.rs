@@ -68,8 +68,9 @@ async fn a_post_needs_a_second_staff_members_approval_and_a_warning_is_acknowled
     let app = TestApp::spawn().await;
     let anna = api(&app, "anna", Role::Worker).await;
     let boris = api(&app, "boris", Role::Worker).await;
+    let sveta = api(&app, "sveta", Role::Supervisor).await;
 
-    let (status, body) = anna
+    let (status, body) = sveta
         .post("/api/v1/staff/venues", json!({"name": "x", "kind": "newspaper", "address": "http://x.org", "lang": "en", "markup": "plain"}))
         .await;
     assert_eq!(
@@ -77,6 +78,12 @@ async fn a_post_needs_a_second_staff_members_approval_and_a_warning_is_acknowled
         (422, Some("invalid_input"))
     );
     let (status, body) = anna.post("/api/v1/staff/venues", forum()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (403, Some("forbidden")),
+        "a worker cannot register a venue"
+    );
+    let (status, body) = sveta.post("/api/v1/staff/venues", forum()).await;
     assert_eq!(status, 201, "{body}");
     let venue = body["id"].as_str().unwrap().to_owned();
     let (_, listed) = anna.get("/api/v1/staff/venues").await;
@@ -581,6 +588,7 @@ async fn the_console_registers_venues_composes_posts_and_keeps_the_log() {
     let app = TestApp::spawn().await;
     let (anna, _) = app.signed_in("anna", Role::Worker).await;
     let (boris, _) = app.signed_in("boris", Role::Worker).await;
+    let (sveta, _) = app.signed_in("sveta", Role::Supervisor).await;
     let venue_form = |address: &'static str| {
         vec![
             ("name", "Harm reduction board"),
@@ -596,7 +604,11 @@ async fn the_console_registers_venues_composes_posts_and_keeps_the_log() {
             ("char_limit", "5000"),
         ]
     };
-    let bad = anna
+    let refused = anna
+        .post_form("/staff/venues", &venue_form("https://forum.example.org/hr"))
+        .await;
+    assert_eq!(refused.status(), 403, "venues are registered by supervisors");
+    let bad = sveta
         .post_form("/staff/venues", &venue_form("forum.example.org"))
         .await;
     assert_eq!(bad.status(), 422);
@@ -607,7 +619,7 @@ async fn the_console_registers_venues_composes_posts_and_keeps_the_log() {
         Some("Harm reduction board"),
         "typed input kept"
     );
-    let saved = anna
+    let saved = sveta
         .post_form("/staff/venues", &venue_form("https://forum.example.org/hr"))
         .await;
     assert_eq!(

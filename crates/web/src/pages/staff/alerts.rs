@@ -151,29 +151,55 @@ pub async fn create(
     }
 }
 
-pub async fn act(
+pub async fn verify(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     session: StaffSession,
-    Path((id, action)): Path<(String, String)>,
+    Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = match action.as_str() {
-        "verify" => service::verify(&state, &session.user, &id)
-            .await
-            .map(|_| ()),
-        "publish" => service::publish(&state, &id).await,
-        "withdraw" => service::withdraw(&state, &id).await,
-        _ => return Err(PageError::NotFound),
-    };
+    let result = service::verify(&state, &session.user, &id)
+        .await
+        .map(|_| ());
+    after_step(&state, lang, &session, "verify", result).await
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let result = service::publish(&state, &id).await;
+    after_step(&state, lang, &session, "publish", result).await
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let result = service::withdraw(&state, &id).await;
+    after_step(&state, lang, &session, "withdraw", result).await
+}
+
+/// Back to the list after a step, or the list with the reason the step was refused.
+async fn after_step(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    action: &str,
+    result: Result<(), AlertError>,
+) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/staff/alerts?done=alert-{action}")).into_response()),
         Err(AlertError::NotFound) => Err(PageError::NotFound),
         Err(AlertError::Store(e)) => Err(e.into()),
         Err(e) => Ok(render_invalid(
             &page(
-                &state,
+                state,
                 lang,
-                &session,
+                session,
                 AlertForm::default(),
                 None,
                 Some(e.message_id()),

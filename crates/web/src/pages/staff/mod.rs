@@ -14,105 +14,163 @@ mod users;
 
 use super::{Chrome, render};
 use crate::auth::StaffSession;
+use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{Redirect, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Router};
+use netreach_app::policy::Action;
 use netreach_core::Lang;
 use serde::Deserialize;
 
-pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/staff", get(|| async { Redirect::permanent("/staff/") }))
-        .route("/staff/", get(dashboard))
-        .route(
-            "/staff/login",
-            get(session::login_form).post(session::login),
+/// The console's routes, each with the action it performs (see `netreach_app::policy`).
+pub fn routes(state: AppState) -> Routes {
+    use Action::*;
+    Routes::new()
+        .get("/staff", SignIn, || async {
+            Redirect::permanent("/staff/")
+        })
+        .get("/staff/login", SignIn, session::login_form)
+        .post("/staff/login", SignIn, session::login)
+        .get("/staff/setup", SetUp, session::setup_form)
+        .post("/staff/setup", SetUp, session::setup)
+        .get("/staff/", ViewDashboard, dashboard)
+        .post("/staff/logout", OwnAccount, session::logout)
+        .post(
+            "/staff/logout-everywhere",
+            OwnAccount,
+            session::logout_everywhere,
         )
-        .route("/staff/logout", post(session::logout))
-        .route("/staff/logout-everywhere", post(session::logout_everywhere))
-        .route(
-            "/staff/setup",
-            get(session::setup_form).post(session::setup),
+        .get("/staff/account", OwnAccount, account::account)
+        .post(
+            "/staff/account/password",
+            OwnAccount,
+            account::change_password,
         )
-        .route("/staff/account", get(account::account))
-        .route("/staff/account/password", post(account::change_password))
-        .route(
-            "/staff/tokens",
-            get(account::tokens).post(account::create_token),
+        .get("/staff/tokens", OwnAccount, account::tokens)
+        .post("/staff/tokens", OwnAccount, account::create_token)
+        .post(
+            "/staff/tokens/{id}/revoke",
+            OwnAccount,
+            account::revoke_token,
         )
-        .route("/staff/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/staff/inbox", get(inbox::inbox))
-        .route("/staff/alerts", get(alerts::index).post(alerts::create))
-        .route("/staff/alerts/{id}/{action}", post(alerts::act))
-        .route(
-            "/staff/venues",
-            get(publishing::venues).post(publishing::create_venue),
+        .get("/staff/search", StaffSearch, search::search)
+        // Conversations.
+        .get("/staff/inbox", ListConversations, inbox::inbox)
+        .get("/staff/conversations/{id}", ReadConversation, inbox::show)
+        .post(
+            "/staff/conversations/{id}/reply",
+            ReplyConversation,
+            inbox::reply,
         )
-        .route(
-            "/staff/venues/{id}",
-            get(publishing::venue).post(publishing::update_venue),
+        .post(
+            "/staff/conversations/{id}/note",
+            NoteConversation,
+            inbox::note,
         )
-        .route("/staff/venues/{id}/token", post(publishing::set_token))
-        .route(
-            "/staff/posts",
-            get(publishing::posts).post(publishing::create_post),
+        .post(
+            "/staff/conversations/{id}/assign",
+            AssignConversation,
+            inbox::assign,
         )
-        .route(
-            "/staff/posts/{id}",
-            get(publishing::post).post(publishing::save_post),
+        .post(
+            "/staff/conversations/{id}/status",
+            SetConversationStatus,
+            inbox::status,
         )
-        .route("/staff/posts/{id}/approve", post(publishing::approve))
-        .route("/staff/posts/{id}/publish", post(publishing::publish))
-        .route("/staff/publications", get(publishing::log))
-        .route("/staff/publications.csv", get(publishing::log_csv))
-        .route("/staff/publications/{id}", post(publishing::record))
-        .route("/staff/search", get(search::search))
-        .route("/staff/content", get(content::list))
-        .route(
-            "/staff/content/edit",
-            get(content::edit).post(content::save),
+        .post(
+            "/staff/conversations/{id}/tags",
+            TagConversation,
+            inbox::add_tag,
         )
-        .route("/staff/content/step", post(content::step))
-        .route("/staff/qa", get(qa::index).post(qa::create))
-        .route("/staff/qa/{id}", post(qa::edit))
-        .route("/staff/qa/{id}/{action}", post(qa::act))
-        .route("/staff/conversations/{id}", get(inbox::show))
-        .route("/staff/conversations/{id}/reply", post(inbox::reply))
-        .route("/staff/conversations/{id}/note", post(inbox::note))
-        .route("/staff/conversations/{id}/assign", post(inbox::assign))
-        .route("/staff/conversations/{id}/status", post(inbox::status))
-        .route("/staff/users/{id}/grant", post(users::grant))
-        .route("/staff/conversations/{id}/tags", post(inbox::add_tag))
-        .route(
+        .post(
             "/staff/conversations/{id}/tags/remove",
-            post(inbox::remove_tag),
+            TagConversation,
+            inbox::remove_tag,
         )
-        .route(
-            "/staff/availability",
-            get(team::availability_form).post(team::save_availability),
+        // Alerts.
+        .get("/staff/alerts", ListAlerts, alerts::index)
+        .post("/staff/alerts", DraftAlert, alerts::create)
+        .post("/staff/alerts/{id}/verify", VerifyAlert, alerts::verify)
+        .post("/staff/alerts/{id}/publish", PublishAlert, alerts::publish)
+        .post(
+            "/staff/alerts/{id}/withdraw",
+            WithdrawAlert,
+            alerts::withdraw,
         )
-        .route("/staff/away", post(team::set_away))
-        .route(
-            "/staff/canned",
-            get(team::canned_list).post(team::canned_create),
+        // Publishing.
+        .get("/staff/venues", ListVenues, publishing::venues)
+        .post("/staff/venues", ManageVenues, publishing::create_venue)
+        .get("/staff/venues/{id}", ListVenues, publishing::venue)
+        .post("/staff/venues/{id}", ManageVenues, publishing::update_venue)
+        .post(
+            "/staff/venues/{id}/token",
+            ManageVenues,
+            publishing::set_token,
         )
-        .route(
-            "/staff/canned/{id}",
-            get(team::canned_edit).post(team::canned_update),
+        .get("/staff/posts", WritePost, publishing::posts)
+        .post("/staff/posts", WritePost, publishing::create_post)
+        .get("/staff/posts/{id}", WritePost, publishing::post)
+        .post("/staff/posts/{id}", WritePost, publishing::save_post)
+        .post(
+            "/staff/posts/{id}/approve",
+            ApprovePost,
+            publishing::approve,
         )
-        .route("/staff/canned/{id}/delete", post(team::canned_delete))
-        .route("/staff/users", get(users::list).post(users::create))
-        .route("/staff/users/{id}/disable", post(users::disable))
-        .route("/staff/users/{id}/enable", post(users::enable))
-        .route("/staff/users/{id}/role", post(users::change_role))
-        .route("/staff/users/{id}/password", post(users::reset_password))
-        .layer(axum::middleware::from_fn_with_state(
-            state,
-            crate::middleware::csrf,
-        ))
+        .post(
+            "/staff/posts/{id}/publish",
+            PublishPost,
+            publishing::publish,
+        )
+        .get("/staff/publications", ReadPublicationLog, publishing::log)
+        .get(
+            "/staff/publications.csv",
+            ReadPublicationLog,
+            publishing::log_csv,
+        )
+        .post(
+            "/staff/publications/{id}",
+            RecordPublication,
+            publishing::record,
+        )
+        // Content and the Q&A archive.
+        .get("/staff/content", EditContent, content::list)
+        .get("/staff/content/edit", EditContent, content::edit)
+        .post("/staff/content/edit", EditContent, content::save)
+        .post("/staff/content/step", EditContent, content::step)
+        .get("/staff/qa", ListQa, qa::index)
+        .post("/staff/qa", DraftQa, qa::create)
+        .post("/staff/qa/{id}", EditQa, qa::edit)
+        .post("/staff/qa/{id}/publish", PublishQa, qa::publish)
+        .post("/staff/qa/{id}/withdraw", PublishQa, qa::withdraw)
+        // The team.
+        .post("/staff/away", SetAway, team::set_away)
+        .get("/staff/availability", ManageTeam, team::availability_form)
+        .post("/staff/availability", ManageTeam, team::save_availability)
+        .get("/staff/canned", ManageTeam, team::canned_list)
+        .post("/staff/canned", ManageTeam, team::canned_create)
+        .get("/staff/canned/{id}", ManageTeam, team::canned_edit)
+        .post("/staff/canned/{id}", ManageTeam, team::canned_update)
+        .post("/staff/canned/{id}/delete", ManageTeam, team::canned_delete)
+        // Accounts.
+        .get("/staff/users", ManageUsers, users::list)
+        .post("/staff/users", ManageUsers, users::create)
+        .post("/staff/users/{id}/disable", ManageUsers, users::disable)
+        .post("/staff/users/{id}/enable", ManageUsers, users::enable)
+        .post("/staff/users/{id}/role", ManageUsers, users::change_role)
+        .post(
+            "/staff/users/{id}/password",
+            ManageUsers,
+            users::reset_password,
+        )
+        .post("/staff/users/{id}/grant", GrantInboxAccess, users::grant)
+        .wrap(|router| {
+            router.layer(axum::middleware::from_fn_with_state(
+                state,
+                crate::middleware::csrf,
+            ))
+        })
 }
 
 /// A confirmation shown after a redirect (`?done=...`): only known keys map to messages.

@@ -144,23 +144,40 @@ pub async fn edit(
     }
 }
 
-pub async fn act(
+pub async fn publish(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     session: StaffSession,
-    Path((id, action)): Path<(String, String)>,
+    Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = match action.as_str() {
-        "publish" => service::publish(&state, &session.user, &id).await,
-        "withdraw" => service::withdraw(&state, &id).await,
-        _ => return Err(PageError::NotFound),
-    };
+    let result = service::publish(&state, &session.user, &id).await;
+    after_step(&state, lang, &session, "publish", result).await
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let result = service::withdraw(&state, &id).await;
+    after_step(&state, lang, &session, "withdraw", result).await
+}
+
+/// Back to the archive after a step, or the archive with the reason it was refused.
+async fn after_step(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    action: &str,
+    result: Result<(), service::QaError>,
+) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/staff/qa?done=qa-{action}")).into_response()),
         Err(e) => {
             let message = shown(e)?;
             Ok(render_invalid(
-                &page(&state, lang, &session, None, Some(message)).await?,
+                &page(state, lang, session, None, Some(message)).await?,
             ))
         }
     }
