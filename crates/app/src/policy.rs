@@ -283,6 +283,28 @@ mod tests {
         }
     }
 
+    /// The rows the organisation's safety rests on. Lowering one needs a reason written here.
+    #[test]
+    fn the_rows_safety_rests_on_are_pinned() {
+        use Need::{Inbox, Staff};
+        let pinned = [
+            (Action::PublishAlert, Staff(Role::Supervisor)),
+            (Action::WithdrawAlert, Staff(Role::Supervisor)),
+            // Venues decide where the organisation's bot speaks and whether posts need approval.
+            (Action::ManageVenues, Staff(Role::Supervisor)),
+            (Action::AssignToOthers, Inbox(Role::Supervisor)),
+            (Action::AssignConversation, Inbox(Role::Worker)),
+            (Action::TagConversation, Inbox(Role::Worker)),
+            (Action::SetConversationStatus, Inbox(Role::Worker)),
+            (Action::ReadAlertReports, Inbox(Role::Worker)),
+            (Action::ManageUsers, Staff(Role::Admin)),
+            (Action::GrantInboxAccess, Inbox(Role::Admin)),
+        ];
+        for (action, expected) in pinned {
+            assert_eq!(need(action), expected, "{action:?}");
+        }
+    }
+
     #[test]
     fn anonymous_may_only_do_what_anyone_may() {
         assert_eq!(Actor::Anonymous.may(Action::ReadPublic), Ok(()));

@@ -152,13 +152,25 @@ pub async fn guard(
     let api = route.starts_with("/api/");
     let decision = match need(action) {
         Need::Anyone => Ok(()),
-        Need::Client => match auth::codename_client(&state, req.headers()).await {
+        Need::Client if api => match auth::codename_client(&state, req.headers()).await {
             Ok(client) => {
                 req.extensions_mut().insert(Arc::new(client));
                 Ok(())
             }
             Err(e) => return e.into_response(),
         },
+        // A client page without a live session answers "your session ended" itself, with what
+        // the person typed: refusing here would lose it.
+        Need::Client => {
+            match crate::pages::client::client_session(&state, req.headers()).await {
+                Ok(Some(access)) => {
+                    req.extensions_mut().insert(access);
+                }
+                Ok(None) => {}
+                Err(e) => return e.into_response(),
+            }
+            Ok(())
+        }
         Need::Staff(_) | Need::Inbox(_) if api => {
             match auth::api_staff(&state, req.headers()).await {
                 Ok(Some(staff)) => {

@@ -11,7 +11,8 @@ use crate::middleware::cookie;
 use crate::routes::Routes;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
@@ -24,8 +25,8 @@ use serde::Deserialize;
 /// The client's session cookie: scoped to `/c`, `HttpOnly`, `SameSite=Strict`, fixed lifetime.
 pub const CLIENT_COOKIE: &str = "nr_client";
 
-/// The `/c/...` pages answer anyone: without a client session they show the "session ended"
-/// page with what the person typed (nothing is lost), and only a live session reaches the thread.
+/// The client's own pages. Without a live client session the guard lets the request through and
+/// the page answers 401 "your session ended" with what the person typed, so nothing is lost.
 pub fn routes(state: AppState) -> Routes {
     Routes::new()
         .get("/ask", Action::ReadPublic, ask_form)
@@ -33,12 +34,12 @@ pub fn routes(state: AppState) -> Routes {
         .post("/ask/confirm", Action::StartConversation, confirm)
         .get("/c", Action::EnterConversation, thread)
         .post("/c", Action::EnterConversation, enter)
-        .post("/c/reply", Action::EnterConversation, reply)
-        .post("/c/solve", Action::EnterConversation, solve)
-        .post("/c/rate", Action::EnterConversation, rate)
-        .post("/c/delete", Action::EnterConversation, delete)
+        .post("/c/reply", Action::ClientWrite, reply)
+        .post("/c/solve", Action::ClientWrite, solve)
+        .post("/c/rate", Action::ClientWrite, rate)
+        .post("/c/qa", Action::ClientWrite, qa_consent)
+        .post("/c/delete", Action::ClientDelete, delete)
         .post("/c/leave", Action::EnterConversation, leave)
-        .post("/c/qa", Action::EnterConversation, qa_consent)
         .wrap(|router| {
             router.layer(axum::middleware::from_fn_with_state(
                 state,
@@ -348,7 +349,24 @@ fn items_first_question(items: &[ThreadItem]) -> String {
         .unwrap_or_default()
 }
 
-async fn current_access(
+/// The client's session on the `/c` pages, if the `nr_client` cookie names a live one (the guard
+/// has usually opened it already).
+#[derive(Debug)]
+pub struct ClientSession(pub Option<ClientAccess>);
+
+impl FromRequestParts<AppState> for ClientSession {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        if let Some(access) = crate::routes::taken::<ClientAccess>(parts) {
+            return Ok(ClientSession(Some(access)));
+        }
+        Ok(ClientSession(client_session(state, &parts.headers).await?))
+    }
+}
+
+/// Opens the conversation of the client session the `nr_client` cookie names.
+pub async fn client_session(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> Result<Option<ClientAccess>, PageError> {
@@ -434,9 +452,9 @@ async fn thread_page(
 async fn thread(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    headers: axum::http::HeaderMap,
+    ClientSession(access): ClientSession,
 ) -> Result<Response, PageError> {
-    match current_access(&state, &headers).await? {
+    match access {
         Some(access) => thread_page(&state, lang, &access, String::new(), None).await,
         None => {
             let chrome = Chrome::new(&state, lang, "enter-title", "/c", None);
@@ -549,10 +567,10 @@ pub struct ReplyForm {
 async fn reply(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    headers: axum::http::HeaderMap,
+    ClientSession(access): ClientSession,
     Form(form): Form<ReplyForm>,
 ) -> Result<Response, PageError> {
-    let Some(access) = current_access(&state, &headers).await? else {
+    let Some(access) = access else {
         return Ok(session_ended(&state, lang, form.message));
     };
     match service::client_post(&state, &access, &form.message, None).await {
@@ -565,9 +583,9 @@ async fn reply(
 async fn solve(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    headers: axum::http::HeaderMap,
+    ClientSession(access): ClientSession,
 ) -> Result<Response, PageError> {
-    let Some(access) = current_access(&state, &headers).await? else {
+    let Some(access) = access else {
         return Ok(session_ended(&state, lang, String::new()));
     };
     match service::client_solve(&state, &access).await {
@@ -588,10 +606,10 @@ pub struct RateForm {
 async fn rate(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    headers: axum::http::HeaderMap,
+    ClientSession(access): ClientSession,
     Form(form): Form<RateForm>,
 ) -> Result<Response, PageError> {
-    let Some(access) = current_access(&state, &headers).await? else {
+    let Some(access) = access else {
         return Ok(session_ended(&state, lang, String::new()));
     };
     let Some(rating) = form
@@ -624,10 +642,10 @@ struct DeletedPage<'a> {
 async fn delete(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    headers: axum::http::HeaderMap,
+    ClientSession(access): ClientSession,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response, PageError> {
-    let Some(access) = current_access(&state, &headers).await? else {
+    let Some(access) = access else {
         return Ok(session_ended(&state, lang, String::new()));
     };
     if form.confirm != "yes" {
@@ -670,10 +688,10 @@ pub struct QaConsentForm {
 async fn qa_consent(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    headers: axum::http::HeaderMap,
+    ClientSession(access): ClientSession,
     Form(form): Form<QaConsentForm>,
 ) -> Result<Response, PageError> {
-    let Some(access) = current_access(&state, &headers).await? else {
+    let Some(access) = access else {
         return Ok(session_ended(&state, lang, String::new()));
     };
     match crate::qa::set_consent(&state, access.conversation.id, form.consent == "yes").await {

@@ -607,7 +607,11 @@ async fn the_console_registers_venues_composes_posts_and_keeps_the_log() {
     let refused = anna
         .post_form("/staff/venues", &venue_form("https://forum.example.org/hr"))
         .await;
-    assert_eq!(refused.status(), 403, "venues are registered by supervisors");
+    assert_eq!(
+        refused.status(),
+        403,
+        "venues are registered by supervisors"
+    );
     let bad = sveta
         .post_form("/staff/venues", &venue_form("forum.example.org"))
         .await;
