@@ -5,6 +5,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use netreach_app::policy::Denied;
 use netreach_store::StoreError;
 
 /// The internal cause of a failure, for the log only.
@@ -31,6 +32,20 @@ pub enum PageError {
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
         PageError::Internal(e.to_string())
+    }
+}
+
+/// A refusal of the policy on a page: the 403 page (sign-in is the guard's business, so a service
+/// refusing "not signed in" is a 403 too).
+impl From<Denied> for PageError {
+    fn from(_: Denied) -> Self {
+        PageError::Forbidden
+    }
+}
+
+impl From<Denied> for ApiError {
+    fn from(denied: Denied) -> Self {
+        crate::routes::api_refusal(denied)
     }
 }
 
