@@ -46,6 +46,12 @@ pub enum ConversationError {
     NoInboxAccess,
     #[error("this status cannot be set by hand")]
     BadStatus,
+    #[error("no active staff member by that id")]
+    UnknownAssignee,
+    #[error("not a tag")]
+    BadTag,
+    #[error(transparent)]
+    Denied(#[from] crate::policy::Denied),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -64,6 +70,10 @@ impl ConversationError {
             ConversationError::CaseloadFull => "error-caseload-full",
             ConversationError::NoInboxAccess => "error-no-inbox-access",
             ConversationError::BadStatus => "error-body-400",
+            ConversationError::UnknownAssignee => "error-body-404",
+            ConversationError::BadTag => "error-tag",
+            ConversationError::Denied(crate::policy::Denied::NoInboxKey) => "error-no-inbox-access",
+            ConversationError::Denied(_) => "error-body-403",
             ConversationError::Store(_) => "error-body-500",
         }
     }

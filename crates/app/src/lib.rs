@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod availability;
 pub mod conversations;
 pub mod editorial;
+pub mod inbox;
 pub mod input;
 pub mod keys;
 pub mod notify;

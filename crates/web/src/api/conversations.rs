@@ -9,6 +9,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use netreach_app::inbox::{self, Assignee};
 use netreach_core::{Author, ConversationId, Lang, Status, Topic, UserId};
 use netreach_store::{AssignedFilter, Conversation, InboxCursor, InboxFilter, MessageKind};
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,11 @@ impl From<ConversationError> for ApiError {
             ConversationError::CaseloadFull => (StatusCode::CONFLICT, "caseload_full"),
             ConversationError::NoInboxAccess => (StatusCode::FORBIDDEN, "no_inbox_access"),
             ConversationError::BadStatus => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_status"),
+            ConversationError::UnknownAssignee => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_user")
+            }
+            ConversationError::BadTag => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_tag"),
+            ConversationError::Denied(denied) => return (*denied).into(),
             ConversationError::Store(inner) => return ApiError::internal(inner),
         };
         ApiError::new(status, code, e.message_id())
@@ -376,7 +382,7 @@ pub async fn list(
     Query(q): Query<InboxQuery>,
 ) -> Result<Json<ConversationPage>, ApiError> {
     let filter = q.filter(staff.user.id).map_err(invalid)?;
-    let items = state.store.list_conversations(&filter).await?;
+    let items = inbox::list(&state, &staff.staff(), &filter).await?;
     let next_cursor = (items.len() as u32 == filter.limit)
         .then(|| items.last().map(cursor_after))
         .flatten();
@@ -421,11 +427,11 @@ pub async fn show(
     staff: ApiStaff,
     Path(id): Path<String>,
 ) -> Result<Json<StaffThread>, ApiError> {
-    let inbox = staff.inbox_key();
-    let view = service::staff_view(&state, conversation_id(&id)?, inbox.as_ref()).await?;
+    let staff = staff.staff();
+    let view = inbox::thread(&state, &staff, conversation_id(&id)?).await?;
     Ok(Json(StaffThread {
         conversation: summary(&state, &view.conversation),
-        readable: inbox.is_some(),
+        readable: staff.has_inbox(),
         messages: view
             .entries
             .into_iter()
@@ -468,10 +474,9 @@ pub async fn reply(
     Path(id): Path<String>,
     Json(req): Json<StaffPost>,
 ) -> Result<(StatusCode, Json<Changed>), ApiError> {
-    let c = service::staff_reply(
+    let c = inbox::reply(
         &state,
-        &staff.user,
-        staff.inbox_key().as_ref(),
+        &staff.staff(),
         conversation_id(&id)?,
         &req.message,
         req.version,
@@ -495,10 +500,9 @@ pub async fn note(
     Path(id): Path<String>,
     Json(req): Json<StaffPost>,
 ) -> Result<(StatusCode, Json<Changed>), ApiError> {
-    let c = service::staff_note(
+    let c = inbox::note(
         &state,
-        &staff.user,
-        staff.inbox_key().as_ref(),
+        &staff.staff(),
         conversation_id(&id)?,
         &req.message,
         req.version,
@@ -530,20 +534,19 @@ pub async fn assign(
     Path(id): Path<String>,
     Json(req): Json<AssignRequest>,
 ) -> Result<Json<Changed>, ApiError> {
-    let target = match req.user_id.as_deref() {
-        None => None,
-        Some("me") => Some(staff.user.clone()),
-        Some(raw) => {
-            let user_id: UserId = raw.parse().map_err(|_| invalid("invalid_user"))?;
-            let user = state
-                .store
-                .user_by_id(user_id)
-                .await?
-                .filter(|u| u.is_active());
-            Some(user.ok_or_else(|| invalid("invalid_user"))?)
-        }
+    let to = match req.user_id.as_deref() {
+        None => Assignee::Nobody,
+        Some("me") => Assignee::Me,
+        Some(raw) => Assignee::User(raw.parse().map_err(|_| invalid("invalid_user"))?),
     };
-    let c = service::assign(&state, conversation_id(&id)?, target.as_ref(), req.version).await?;
+    let c = inbox::assign(
+        &state,
+        &staff.staff(),
+        conversation_id(&id)?,
+        to,
+        req.version,
+    )
+    .await?;
     Ok(Json(Changed {
         conversation: summary(&state, &c),
     }))
@@ -563,12 +566,13 @@ pub struct StatusRequest {
     responses((status = 200, body = Changed), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn status(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Path(id): Path<String>,
     Json(req): Json<StatusRequest>,
 ) -> Result<Json<Changed>, ApiError> {
     let status: Status = req.status.parse().map_err(|_| invalid("invalid_status"))?;
-    let c = service::set_status(&state, conversation_id(&id)?, status, req.version).await?;
+    let id = conversation_id(&id)?;
+    let c = inbox::set_status(&state, &staff.staff(), id, status, req.version).await?;
     Ok(Json(Changed {
         conversation: summary(&state, &c),
     }))

@@ -238,3 +238,61 @@ async fn every_route_answers_every_kind_of_caller_as_the_policy_says() {
         }
     }
 }
+
+/// Assignment is checked against the thing acted on: a worker claims a conversation or gives
+/// back their own; giving it to someone else or taking it from someone else is a supervisor's.
+#[tokio::test]
+async fn a_worker_claims_conversations_but_only_a_supervisor_assigns_them_to_others() {
+    use crate::conversations::staff_token;
+    let app = TestApp::spawn().await;
+    let anna = staff_token(&app, "anna", Role::Worker).await;
+    let boris = staff_token(&app, "boris", Role::Worker).await;
+    let sveta = staff_token(&app, "sveta", Role::Supervisor).await;
+    let started: Value = reqwest::Client::new()
+        .post(app.url("/api/v1/conversations"))
+        .json(&json!({"topic": "other", "message": "Who answers?", "lang": "en"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = started["conversation_id"].as_str().unwrap().to_owned();
+    let me: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/staff/me"))
+        .bearer_auth(&boris)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let boris_id = me["id"].as_str().unwrap().to_owned();
+    let assign = |token: &str, to: Value| {
+        reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/staff/conversations/{id}/assign")))
+            .bearer_auth(token)
+            .json(&json!({ "user_id": to }))
+            .send()
+    };
+    let status = |r: reqwest::Response| r.status().as_u16();
+
+    assert_eq!(status(assign(&anna, json!(boris_id)).await.unwrap()), 403);
+    assert_eq!(status(assign(&anna, json!("me")).await.unwrap()), 200);
+    assert_eq!(
+        status(assign(&boris, json!("me")).await.unwrap()),
+        403,
+        "a worker cannot take a conversation from a colleague"
+    );
+    assert_eq!(
+        status(assign(&boris, Value::Null).await.unwrap()),
+        403,
+        "nor unassign it"
+    );
+    assert_eq!(status(assign(&sveta, json!(boris_id)).await.unwrap()), 200);
+    assert_eq!(
+        status(assign(&boris, Value::Null).await.unwrap()),
+        200,
+        "a worker gives back their own"
+    );
+}

@@ -5,7 +5,7 @@
 use super::Done;
 use crate::api::conversations::{InboxQuery, cursor_after};
 use crate::auth::StaffSession;
-use crate::conversations::{self as service, ConversationError, IntakeAnswers};
+use crate::conversations::{ConversationError, IntakeAnswers};
 use crate::error::PageError;
 use crate::pages::{Chrome, render, render_invalid};
 use crate::state::AppState;
@@ -13,10 +13,10 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use netreach_core::{Author, ConversationId, Lang, Status, Topic, UserId};
-use netreach_store::{Conversation, MessageKind, StaffUser};
+use netreach_app::inbox::{self, Assignee};
+use netreach_core::{Author, CannedId, ConversationId, Lang, Status, Topic, UserId};
+use netreach_store::{Conversation, MessageKind};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 struct Row {
     id: String,
@@ -73,14 +73,13 @@ fn query_string(q: &InboxQuery) -> String {
     out.finish()
 }
 
-async fn usernames(state: &AppState) -> Result<HashMap<UserId, String>, PageError> {
-    Ok(state
-        .store
-        .list_users()
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.username.to_string()))
-        .collect())
+/// A service failure as a page: a refusal is the 403 page, the rest an internal error.
+fn shown(e: ConversationError) -> PageError {
+    match e {
+        ConversationError::NotFound | ConversationError::UnknownAssignee => PageError::NotFound,
+        ConversationError::Denied(denied) => denied.into(),
+        e => PageError::Internal(e.to_string()),
+    }
 }
 
 /// The console's inbox query: as the API's, but the conversation language is `client_lang`,
@@ -136,9 +135,9 @@ pub async fn inbox(
             Some(chrome.t.get("error-body-400")),
         ),
     };
-    let items = state.store.list_conversations(&filter).await?;
-    let names = usernames(&state).await?;
-    let counts = state.store.status_counts().await?;
+    let staff = session.staff();
+    let view = inbox::inbox(&state, &staff, &filter).await.map_err(shown)?;
+    let (items, names, counts) = (view.items, view.usernames, view.status_counts);
     let next = (items.len() as u32 == filter.limit)
         .then(|| {
             items.last().map(|c| {
@@ -195,10 +194,8 @@ pub async fn inbox(
         .iter()
         .map(|t| (t.as_str(), chrome.t.get(&format!("topic-{}", t.as_str()))))
         .collect();
-    let tags = state
-        .store
-        .all_tags()
-        .await?
+    let tags = view
+        .tag_counts
         .into_iter()
         .map(|(tag, n)| FilterLink {
             active: query.tag.as_deref() == Some(tag.as_str()),
@@ -213,7 +210,7 @@ pub async fn inbox(
         .collect();
     Ok(render(&InboxPage {
         tags,
-        readable: session.inbox_key().is_some(),
+        readable: staff.has_inbox(),
         chrome,
         rows,
         status_links,
@@ -293,15 +290,21 @@ async fn conversation_page(
     lang: Lang,
     session: &StaffSession,
     id: ConversationId,
-    draft: Draft<'_>,
+    mut draft: Draft<'_>,
+    fill: Option<&ShowQuery>,
 ) -> Result<Response, PageError> {
-    let inbox = session.inbox_key();
-    let view = match service::staff_view(state, id, inbox.as_ref()).await {
-        Ok(view) => view,
-        Err(ConversationError::NotFound) => return Err(PageError::NotFound),
-        Err(e) => return Err(PageError::Internal(e.to_string())),
-    };
+    let canned_id = fill.and_then(|f| f.canned.as_deref()?.parse::<CannedId>().ok());
+    let page = inbox::conversation(state, &session.staff(), id, canned_id)
+        .await
+        .map_err(shown)?;
+    let view = &page.thread;
     let c: &Conversation = &view.conversation;
+    if let Some(fill) = fill {
+        match prefill(state, fill, c.lang, page.canned_text.clone())? {
+            Ok(text) => draft.reply = text,
+            Err(error) => draft.error = Some(error),
+        }
+    }
     let path = format!("/staff/conversations/{id}");
     let chrome = Chrome::new(
         state,
@@ -310,11 +313,7 @@ async fn conversation_page(
         &path,
         Some(&session.user),
     );
-    let users = state.store.list_users().await?;
-    let names: HashMap<UserId, String> = users
-        .iter()
-        .map(|u| (u.id, u.username.to_string()))
-        .collect();
+    let names = &page.usernames;
     let intake = view.entries.iter().find_map(|e| e.intake.clone());
     let entries = view
         .entries
@@ -342,18 +341,14 @@ async fn conversation_page(
             body: e.body.clone(),
         })
         .collect();
-    let days = (service::deletion_due(state, c) - state.clock.now())
-        .whole_days()
-        .max(0);
-    let tags = state.store.tags(id).await?;
-    let canned = state
-        .store
-        .canned_replies(Some(c.lang))
-        .await?
-        .into_iter()
-        .map(|r| (r.id.to_string(), r.title))
+    let days = (page.deletion_due - state.clock.now()).whole_days().max(0);
+    let tags = page.tags.clone();
+    let canned = page
+        .canned
+        .iter()
+        .map(|(id, title)| (id.to_string(), title.clone()))
         .collect();
-    let qa_consent = state.store.qa_consent(c.id).await?.is_some();
+    let qa_consent = page.qa_consent;
     let services = state
         .content
         .pack()
@@ -388,7 +383,7 @@ async fn conversation_page(
         rating: c.rating,
         intake,
         entries,
-        readable: inbox.is_some(),
+        readable: page.readable,
         statuses: Status::ALL
             .iter()
             .filter(|s| s.settable_by_staff())
@@ -399,10 +394,10 @@ async fn conversation_page(
                 )
             })
             .collect(),
-        staff: users
+        staff: page
+            .assignable
             .iter()
-            .filter(|u| u.is_active())
-            .map(|u| (u.id.to_string(), u.username.to_string()))
+            .map(|(id, name)| (id.to_string(), name.clone()))
             .collect(),
         reply: draft.reply,
         note: draft.note,
@@ -447,25 +442,28 @@ fn check_text(state: &AppState, wanted: &str, lang: Lang) -> String {
     }
 }
 
-/// A canned reply with its placeholders filled in.
-async fn canned_text(
+/// What the reply box starts with: a canned reply, a mixing check or a referral, in the
+/// conversation's language; the inner `Err` is the message when a check names too few
+/// substances, and a service that does not exist is a 404.
+fn prefill(
     state: &AppState,
-    session: &StaffSession,
-    id: Option<&str>,
-) -> Result<String, PageError> {
-    let Some(id) = id.and_then(|raw| raw.parse::<netreach_core::CannedId>().ok()) else {
-        return Ok(String::new());
-    };
-    Ok(state
-        .store
-        .canned_reply(id)
-        .await?
-        .map(|r| {
-            r.body
-                .replace("{worker}", session.user.username.as_str())
-                .replace("{org}", &state.settings.org_name)
-        })
-        .unwrap_or_default())
+    fill: &ShowQuery,
+    lang: Lang,
+    canned: Option<String>,
+) -> Result<Result<String, &'static str>, PageError> {
+    let mut reply = canned.unwrap_or_default();
+    if let Some(wanted) = fill.check.as_deref() {
+        reply = check_text(state, wanted, lang);
+        if reply.is_empty() {
+            return Ok(Err("check-error-too-few"));
+        }
+    }
+    if let Some(slug) = fill.service.as_deref().filter(|s| !s.is_empty()) {
+        let pack = state.content.pack();
+        let service = pack.service(slug).ok_or(PageError::NotFound)?;
+        reply = crate::pages::services::referral_text(state, service, lang);
+    }
+    Ok(Ok(reply))
 }
 
 pub async fn show(
@@ -479,42 +477,13 @@ pub async fn show(
         done: query.done.clone(),
     };
     let id = parse_id(&id)?;
-    let mut reply = canned_text(&state, &session, query.canned.as_deref()).await?;
-    if let Some(wanted) = query.check.as_deref()
-        && let Some(c) = state.store.conversation(id).await?
-    {
-        let text = check_text(&state, wanted, c.lang);
-        if text.is_empty() {
-            return conversation_page(
-                &state,
-                lang,
-                &session,
-                id,
-                Draft {
-                    reply: String::new(),
-                    note: String::new(),
-                    error: Some("check-error-too-few"),
-                    notice: None,
-                },
-            )
-            .await;
-        }
-        reply = text;
-    }
-    if let Some(slug) = query.service.as_deref().filter(|s| !s.is_empty())
-        && let Some(c) = state.store.conversation(id).await?
-    {
-        let pack = state.content.pack();
-        let service = pack.service(slug).ok_or(PageError::NotFound)?;
-        reply = crate::pages::services::referral_text(&state, service, c.lang);
-    }
     let draft = Draft {
-        reply,
+        reply: String::new(),
         note: String::new(),
         error: None,
         notice: done.message_id(),
     };
-    conversation_page(&state, lang, &session, id, draft).await
+    conversation_page(&state, lang, &session, id, draft, Some(&query)).await
 }
 
 #[derive(Deserialize)]
@@ -552,6 +521,7 @@ async fn after(
                     error: Some(e.message_id()),
                     ..kept
                 },
+                None,
             )
             .await
         }
@@ -566,16 +536,7 @@ pub async fn reply(
     Form(form): Form<TextForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let inbox = session.inbox_key();
-    let result = service::staff_reply(
-        &state,
-        &session.user,
-        inbox.as_ref(),
-        id,
-        &form.message,
-        form.version,
-    )
-    .await;
+    let result = inbox::reply(&state, &session.staff(), id, &form.message, form.version).await;
     let kept = Draft {
         reply: form.message,
         note: String::new(),
@@ -593,16 +554,7 @@ pub async fn note(
     Form(form): Form<TextForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let inbox = session.inbox_key();
-    let result = service::staff_note(
-        &state,
-        &session.user,
-        inbox.as_ref(),
-        id,
-        &form.message,
-        form.version,
-    )
-    .await;
+    let result = inbox::note(&state, &session.staff(), id, &form.message, form.version).await;
     let kept = Draft {
         reply: String::new(),
         note: form.message,
@@ -629,22 +581,12 @@ pub async fn assign(
     Form(form): Form<AssignForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    let target: Option<StaffUser> = match form.to.as_str() {
-        "" => None,
-        "me" => Some(session.user.clone()),
-        raw => {
-            let user_id: UserId = raw.parse().map_err(|_| PageError::NotFound)?;
-            Some(
-                state
-                    .store
-                    .user_by_id(user_id)
-                    .await?
-                    .filter(|u| u.is_active())
-                    .ok_or(PageError::NotFound)?,
-            )
-        }
+    let to = match form.to.as_str() {
+        "" => Assignee::Nobody,
+        "me" => Assignee::Me,
+        raw => Assignee::User(raw.parse::<UserId>().map_err(|_| PageError::NotFound)?),
     };
-    let result = service::assign(&state, id, target.as_ref(), form.version).await;
+    let result = inbox::assign(&state, &session.staff(), id, to, form.version).await;
     let kept = Draft::empty();
     after(&state, lang, &session, id, result, "assigned", kept).await
 }
@@ -666,7 +608,7 @@ pub async fn status(
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
     let result = match form.status.parse::<Status>() {
-        Ok(status) => service::set_status(&state, id, status, form.version).await,
+        Ok(status) => inbox::set_status(&state, &session.staff(), id, status, form.version).await,
         Err(_) => Err(ConversationError::BadStatus),
     };
     let kept = Draft::empty();
@@ -679,15 +621,6 @@ pub struct TagForm {
     tag: String,
 }
 
-/// A tag: 1 to 32 lower-case letters (any script), digits or dashes. Short labels from a small
-/// alphabet keep tags from turning into free-text notes about a client.
-fn tag(input: &str) -> Option<String> {
-    let tag = input.trim().to_lowercase().replace(' ', "-");
-    let ok = (1..=32).contains(&tag.chars().count())
-        && tag.chars().all(|c| c.is_alphanumeric() || c == '-');
-    ok.then_some(tag)
-}
-
 pub async fn add_tag(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -696,31 +629,33 @@ pub async fn add_tag(
     Form(form): Form<TagForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    state
-        .store
-        .conversation(id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    let Some(tag) = tag(&form.tag) else {
-        let kept = Draft {
-            reply: String::new(),
-            note: String::new(),
-            error: Some("error-tag"),
-            notice: None,
-        };
-        return conversation_page(&state, lang, &session, id, kept).await;
-    };
-    state.store.add_tag(id, &tag).await?;
-    Ok(Redirect::to(&format!("/staff/conversations/{id}?done=tagged")).into_response())
+    let result = inbox::add_tag(&state, &session.staff(), id, &form.tag).await;
+    match result {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/staff/conversations/{id}?done=tagged")).into_response())
+        }
+        Err(ConversationError::BadTag) => {
+            let kept = Draft {
+                reply: String::new(),
+                note: String::new(),
+                error: Some("error-tag"),
+                notice: None,
+            };
+            conversation_page(&state, lang, &session, id, kept, None).await
+        }
+        Err(e) => Err(shown(e)),
+    }
 }
 
 pub async fn remove_tag(
     State(state): State<AppState>,
-    _session: StaffSession,
+    session: StaffSession,
     Path(id): Path<String>,
     Form(form): Form<TagForm>,
 ) -> Result<Response, PageError> {
     let id = parse_id(&id)?;
-    state.store.remove_tag(id, form.tag.trim()).await?;
+    inbox::remove_tag(&state, &session.staff(), id, &form.tag)
+        .await
+        .map_err(shown)?;
     Ok(Redirect::to(&format!("/staff/conversations/{id}?done=tagged")).into_response())
 }

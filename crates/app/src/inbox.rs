@@ -1,0 +1,297 @@
+//! The shared inbox as staff use it, through the console or the API: the list with its counts, a
+//! conversation with everything its page shows, replies, notes, assignment, status and tags.
+//!
+//! Every function takes the acting [`Staff`] member and asks the policy first. Reading the list
+//! needs only a staff role; anything that reads a thread's text or changes a conversation needs the
+//! inbox key as well (the policy's `Inbox` rows), and assigning to someone other than oneself, or
+//! taking a conversation away from someone else, needs a supervisor.
+
+use crate::conversations::{self, ConversationError, StaffView};
+use crate::policy::{Action, Staff};
+use crate::state::AppState;
+use netreach_core::{CannedId, ConversationId, Lang, Status, UserId};
+use netreach_store::{Conversation, InboxFilter};
+use std::collections::HashMap;
+use time::OffsetDateTime;
+
+/// One page of the inbox and what its filters show.
+#[derive(Debug)]
+pub struct InboxView {
+    pub items: Vec<Conversation>,
+    /// Who is who, for the "assigned to" column.
+    pub usernames: HashMap<UserId, String>,
+    /// Conversations per status, for the status filter.
+    pub status_counts: Vec<(Status, u64)>,
+    /// Conversations per tag, for the tag filter.
+    pub tag_counts: Vec<(String, u64)>,
+}
+
+/// A page of the inbox (console), with the names and counts its filters show.
+pub async fn inbox(
+    state: &AppState,
+    staff: &Staff,
+    filter: &InboxFilter,
+) -> Result<InboxView, ConversationError> {
+    staff.may(Action::ListConversations)?;
+    Ok(InboxView {
+        items: state.store.list_conversations(filter).await?,
+        usernames: usernames(state).await?,
+        status_counts: state.store.status_counts().await?,
+        tag_counts: state.store.all_tags().await?,
+    })
+}
+
+/// A page of the inbox (API): the conversations only.
+pub async fn list(
+    state: &AppState,
+    staff: &Staff,
+    filter: &InboxFilter,
+) -> Result<Vec<Conversation>, ConversationError> {
+    staff.may(Action::ListConversations)?;
+    Ok(state.store.list_conversations(filter).await?)
+}
+
+async fn usernames(state: &AppState) -> Result<HashMap<UserId, String>, ConversationError> {
+    Ok(state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username.to_string()))
+        .collect())
+}
+
+/// A conversation as its console page shows it.
+#[derive(Debug)]
+pub struct ConversationView {
+    /// The thread, opened when the caller holds the inbox key.
+    pub thread: StaffView,
+    pub readable: bool,
+    pub usernames: HashMap<UserId, String>,
+    /// Active staff who can be assigned, by name.
+    pub assignable: Vec<(UserId, String)>,
+    pub tags: Vec<String>,
+    /// The canned replies in the conversation's language: id and title.
+    pub canned: Vec<(CannedId, String)>,
+    pub qa_consent: bool,
+    pub deletion_due: OffsetDateTime,
+    /// The chosen canned reply's text with its placeholders filled in, for the reply box.
+    pub canned_text: Option<String>,
+}
+
+/// A conversation as staff see it (API): the thread, opened when the caller holds the key.
+pub async fn thread(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+) -> Result<StaffView, ConversationError> {
+    staff.may(Action::ReadConversation)?;
+    conversations::staff_view(state, id, staff.inbox_key().as_ref()).await
+}
+
+/// A conversation with everything its console page shows; `canned` fills the reply box.
+pub async fn conversation(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    canned: Option<CannedId>,
+) -> Result<ConversationView, ConversationError> {
+    let thread = thread(state, staff, id).await?;
+    let c = &thread.conversation;
+    let users = state.store.list_users().await?;
+    let canned_text = match canned {
+        Some(canned) => state.store.canned_reply(canned).await?.map(|r| {
+            r.body
+                .replace("{worker}", staff.user.username.as_str())
+                .replace("{org}", &state.settings.org_name)
+        }),
+        None => None,
+    };
+    Ok(ConversationView {
+        usernames: users
+            .iter()
+            .map(|u| (u.id, u.username.to_string()))
+            .collect(),
+        assignable: users
+            .iter()
+            .filter(|u| u.is_active())
+            .map(|u| (u.id, u.username.to_string()))
+            .collect(),
+        tags: state.store.tags(id).await?,
+        canned: state
+            .store
+            .canned_replies(Some(c.lang))
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r.title))
+            .collect(),
+        qa_consent: state.store.qa_consent(id).await?.is_some(),
+        deletion_due: conversations::deletion_due(state, c),
+        readable: staff.has_inbox(),
+        canned_text,
+        thread,
+    })
+}
+
+/// The language a conversation is held in, for text a worker inserts into a reply.
+pub async fn language(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+) -> Result<Lang, ConversationError> {
+    staff.may(Action::ReadConversation)?;
+    Ok(existing(state, id).await?.lang)
+}
+
+async fn existing(state: &AppState, id: ConversationId) -> Result<Conversation, ConversationError> {
+    state
+        .store
+        .conversation(id)
+        .await?
+        .ok_or(ConversationError::NotFound)
+}
+
+/// A reply to the client (sealed to the inbox and the client).
+pub async fn reply(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    typed: &str,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    staff.may(Action::ReplyConversation)?;
+    let key = staff.inbox_key();
+    conversations::staff_reply(
+        state,
+        &staff.user,
+        key.as_ref(),
+        id,
+        typed,
+        expected_version,
+    )
+    .await
+}
+
+/// An internal note, never shown to the client.
+pub async fn note(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    typed: &str,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    staff.may(Action::NoteConversation)?;
+    let key = staff.inbox_key();
+    conversations::staff_note(
+        state,
+        &staff.user,
+        key.as_ref(),
+        id,
+        typed,
+        expected_version,
+    )
+    .await
+}
+
+/// Whom a conversation is to be assigned to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    Nobody,
+    Me,
+    User(UserId),
+}
+
+/// Assigns a conversation: anyone with inbox access may claim it or give back their own; giving
+/// it to someone else, or taking it from someone else, is a supervisor's call.
+pub async fn assign(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    to: Assignee,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    staff.may(Action::AssignConversation)?;
+    let me = staff.user.id;
+    let target = match to {
+        Assignee::Nobody => None,
+        Assignee::Me => Some(me),
+        Assignee::User(user) => Some(user),
+    };
+    let current = existing(state, id).await?;
+    let takes_from_someone_else = current.assigned_to.is_some_and(|u| u != me);
+    if target.is_some_and(|u| u != me) || takes_from_someone_else {
+        staff.may(Action::AssignToOthers)?;
+    }
+    let user = match target {
+        Some(user) if user == me => Some(staff.user.clone()),
+        Some(user) => Some(
+            state
+                .store
+                .user_by_id(user)
+                .await?
+                .filter(|u| u.is_active())
+                .ok_or(ConversationError::UnknownAssignee)?,
+        ),
+        None => None,
+    };
+    conversations::assign(state, id, user.as_ref(), expected_version).await
+}
+
+/// Sets the status by hand (open, waiting for the client, solved, archived).
+pub async fn set_status(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    status: Status,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    staff.may(Action::SetConversationStatus)?;
+    conversations::set_status(state, id, status, expected_version).await
+}
+
+/// A tag: 1 to 32 lower-case letters (any script), digits or dashes. Short labels from a small
+/// alphabet keep tags from turning into free-text notes about a client.
+pub fn tag(input: &str) -> Option<String> {
+    let tag = input.trim().to_lowercase().replace(' ', "-");
+    let ok = (1..=32).contains(&tag.chars().count())
+        && tag.chars().all(|c| c.is_alphanumeric() || c == '-');
+    ok.then_some(tag)
+}
+
+/// Adds a tag to a conversation.
+pub async fn add_tag(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    typed: &str,
+) -> Result<(), ConversationError> {
+    staff.may(Action::TagConversation)?;
+    existing(state, id).await?;
+    let tag = tag(typed).ok_or(ConversationError::BadTag)?;
+    Ok(state.store.add_tag(id, &tag).await?)
+}
+
+/// Removes a tag from a conversation.
+pub async fn remove_tag(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    tag: &str,
+) -> Result<(), ConversationError> {
+    staff.may(Action::TagConversation)?;
+    Ok(state.store.remove_tag(id, tag.trim()).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag;
+
+    #[test]
+    fn tags_are_short_lowercase_labels_not_notes() {
+        assert_eq!(tag(" Needs Follow up ").as_deref(), Some("needs-follow-up"));
+        assert_eq!(tag("ВИЧ").as_deref(), Some("вич"));
+        assert_eq!(tag(""), None);
+        assert_eq!(tag("lives at 5 main st."), None);
+        assert_eq!(tag(&"a".repeat(33)), None);
+    }
+}
