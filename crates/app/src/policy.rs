@@ -133,7 +133,7 @@ pub enum Denied {
 pub enum Actor {
     Anonymous,
     Client(Box<ClientAccess>),
-    Staff(Staff),
+    Staff(Box<Staff>),
 }
 
 impl Actor {
@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn staff_are_not_clients() {
-        let actor = Actor::Staff(staff(Role::Admin, true));
+        let actor = Actor::Staff(Box::new(staff(Role::Admin, true)));
         assert_eq!(actor.may(Action::ClientWrite), Err(Denied::NotSignedIn));
     }
 }
