@@ -25,7 +25,8 @@ pub use sql::{AppliedMigration, SqlStore, bench};
 
 use async_trait::async_trait;
 use netreach_core::{
-    CannedId, ConversationId, Lang, RetentionPolicy, Role, TokenId, UserId, Username,
+    AlertId, AlertReportId, AlertStatus, CannedId, ConversationId, Lang, RetentionPolicy, Role,
+    TokenId, UserId, Username,
 };
 use time::OffsetDateTime;
 
@@ -286,21 +287,27 @@ pub trait TeamStore: Send + Sync {
 pub trait AlertStore: Send + Sync {
     async fn create_alert_report(&self, report: AlertReportRecord) -> StoreResult<()>;
     async fn alert_reports(&self, limit: u32) -> StoreResult<Vec<AlertReportRecord>>;
-    async fn alert_report_exists(&self, id: &str) -> StoreResult<bool>;
+    async fn alert_report_exists(&self, id: AlertReportId) -> StoreResult<bool>;
     /// Deletes reports received before `before`; returns how many.
     async fn purge_alert_reports(&self, before: OffsetDateTime) -> StoreResult<u64>;
     async fn create_alert(&self, alert: AlertRecord) -> StoreResult<()>;
-    async fn alert(&self, id: &str) -> StoreResult<Option<AlertRecord>>;
+    async fn alert(&self, id: AlertId) -> StoreResult<Option<AlertRecord>>;
     /// Newest first, optionally only one status.
-    async fn alerts(&self, status: Option<&str>) -> StoreResult<Vec<AlertRecord>>;
+    async fn alerts(&self, status: Option<AlertStatus>) -> StoreResult<Vec<AlertRecord>>;
     /// Records one staff member's verification; returns how many different members verified.
-    async fn verify_alert(&self, id: &str, user: UserId, now: OffsetDateTime) -> StoreResult<u64>;
-    /// Moves an alert from one of `from` to `to`, stamping the time; false if it was elsewhere.
+    async fn verify_alert(
+        &self,
+        id: AlertId,
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<u64>;
+    /// Moves an alert from `from` to `to` (a step the caller checked with the rules in
+    /// `netreach_core::alert`), stamping the time; false if it was no longer at `from`.
     async fn set_alert_status(
         &self,
-        id: &str,
-        from: &[&str],
-        to: &str,
+        id: AlertId,
+        from: AlertStatus,
+        to: AlertStatus,
         now: OffsetDateTime,
     ) -> StoreResult<bool>;
 }
@@ -370,7 +377,7 @@ pub trait PublishingStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<PublicationRecord>>;
     /// Cancels (status `deleted`) an alert's sends that have not gone out; returns how many.
-    async fn cancel_alert_sends(&self, alert_id: &str, at: OffsetDateTime) -> StoreResult<u64>;
+    async fn cancel_alert_sends(&self, alert_id: AlertId, at: OffsetDateTime) -> StoreResult<u64>;
     /// Records how a claimed send ended.
     async fn finish_send(
         &self,

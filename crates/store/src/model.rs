@@ -2,8 +2,8 @@
 //! sees a secret, and does not depend on the crypto crate.
 
 use netreach_core::{
-    Author, CannedId, ConversationId, Lang, MessageId, Role, Status, TokenId, Topic, UserId,
-    Username,
+    AlertId, AlertReportId, AlertStatus, Author, CannedId, ConversationId, Lang, MessageId, Role,
+    Severity, Status, TokenId, Topic, UserId, Username,
 };
 use time::OffsetDateTime;
 
@@ -270,7 +270,7 @@ pub struct CannedReply {
 /// a city), the rest is sealed to the inbox. `flagged` when the text looked like contact details.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertReportRecord {
-    pub id: String,
+    pub id: AlertReportId,
     pub created_at: OffsetDateTime,
     pub region: String,
     pub body: Vec<u8>,
@@ -281,17 +281,16 @@ pub struct AlertReportRecord {
 /// A drug alert. Lists (regions, substances) are stored comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertRecord {
-    pub id: String,
-    pub report_id: Option<String>,
-    pub severity: String,
+    pub id: AlertId,
+    pub report_id: Option<AlertReportId>,
+    pub severity: Severity,
     pub regions: String,
     pub substances: String,
     pub title_en: String,
     pub body_en: String,
     pub title_ru: String,
     pub body_ru: String,
-    /// reported, verified, published, withdrawn
-    pub status: String,
+    pub status: AlertStatus,
     pub expires_at: OffsetDateTime,
     pub created_by: Option<UserId>,
     pub created_at: OffsetDateTime,

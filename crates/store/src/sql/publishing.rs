@@ -9,8 +9,8 @@ use crate::model::{
 };
 use crate::{PublishingStore, StoreResult};
 use async_trait::async_trait;
-use netreach_core::UserId;
 use netreach_core::clock::to_unix;
+use netreach_core::{AlertId, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::BTreeSet;
@@ -446,7 +446,7 @@ impl PublishingStore for SqlStore {
         Ok(claimed)
     }
 
-    async fn cancel_alert_sends(&self, alert_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
+    async fn cancel_alert_sends(&self, alert_id: AlertId, now: OffsetDateTime) -> StoreResult<u64> {
         self.exec(
             "UPDATE publications SET status = 'deleted', next_attempt_at = NULL, updated_at = $1 \
              WHERE alert_id = $2 AND status = 'scheduled'",
