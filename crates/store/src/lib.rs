@@ -25,8 +25,8 @@ pub use sql::{AppliedMigration, SqlStore, bench};
 
 use async_trait::async_trait;
 use netreach_core::{
-    AlertId, AlertReportId, AlertStatus, CannedId, ConversationId, Lang, RetentionPolicy, Role,
-    TokenId, UserId, Username,
+    AlertId, AlertReportId, AlertStatus, CannedId, ConversationId, Lang, QaId, QaStatus,
+    RetentionPolicy, Role, TokenId, UserId, Username,
 };
 use time::OffsetDateTime;
 
@@ -402,26 +402,27 @@ pub trait QaStore: Send + Sync {
     /// Edits a draft; the editor becomes its last writer. False unless it is a draft.
     async fn update_qa(
         &self,
-        id: &str,
+        id: QaId,
         question: &str,
         answer: &str,
         by: UserId,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
-    async fn qa(&self, id: &str) -> StoreResult<Option<QaRecord>>;
+    async fn qa(&self, id: QaId) -> StoreResult<Option<QaRecord>>;
     /// Newest first; optionally one status and one language.
     async fn qa_entries(
         &self,
-        status: Option<&str>,
+        status: Option<QaStatus>,
         lang: Option<Lang>,
     ) -> StoreResult<Vec<QaRecord>>;
     /// Publishes a draft if its conversation still exists and still consents, in one
     /// transaction, and cuts the link to the conversation. False otherwise.
-    async fn publish_qa(&self, id: &str, reviewer: UserId, at: OffsetDateTime)
+    async fn publish_qa(&self, id: QaId, reviewer: UserId, at: OffsetDateTime)
     -> StoreResult<bool>;
     /// Takes a published entry off the site; false unless it was published.
-    async fn withdraw_qa(&self, id: &str, at: OffsetDateTime) -> StoreResult<bool>;
-    /// Changes whenever the public archive changes (for nodes to refresh their search index).
+    async fn withdraw_qa(&self, id: QaId, at: OffsetDateTime) -> StoreResult<bool>;
+    /// Changes whenever the public archive changes (for nodes to refresh their search index);
+    /// 0 while nothing was ever published. One row read, however large the archive.
     async fn qa_stamp(&self) -> StoreResult<i64>;
 }
 

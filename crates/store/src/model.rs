@@ -2,8 +2,8 @@
 //! sees a secret, and does not depend on the crypto crate.
 
 use netreach_core::{
-    AlertId, AlertReportId, AlertStatus, Author, CannedId, ConversationId, Lang, MessageId, Role,
-    Severity, Status, TokenId, Topic, UserId, Username,
+    AlertId, AlertReportId, AlertStatus, Author, CannedId, ConversationId, Lang, MessageId, QaId,
+    QaStatus, Role, Severity, Status, TokenId, Topic, UserId, Username,
 };
 use time::OffsetDateTime;
 
@@ -404,15 +404,14 @@ pub enum SendOutcome {
 /// An entry of the public question-and-answer archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QaRecord {
-    pub id: String,
+    pub id: QaId,
     /// The conversation it was written from, until it is published (then `None`).
     pub conversation_id: Option<ConversationId>,
     pub lang: Lang,
-    pub topic: String,
+    pub topic: Topic,
     pub question: String,
     pub answer: String,
-    /// draft, published, withdrawn
-    pub status: String,
+    pub status: QaStatus,
     /// The last person who wrote or edited it.
     pub written_by: Option<UserId>,
     pub written_at: OffsetDateTime,

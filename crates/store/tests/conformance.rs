@@ -94,7 +94,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "alerts",
                 "publishing",
                 "qa",
-                "editorial"
+                "editorial",
+                "qa stamp"
             ],
             "{backend:?}"
         );

@@ -487,10 +487,10 @@ async fn post_page<'a>(
         .collect();
     let qa_entries = state
         .store
-        .qa_entries(Some("published"), None)
+        .qa_entries(Some(netreach_core::QaStatus::Published), None)
         .await?
         .into_iter()
-        .map(|e| (e.id, e.question.chars().take(80).collect()))
+        .map(|e| (e.id.to_string(), e.question.chars().take(80).collect()))
         .collect();
     Ok(PostPage {
         qa_entries,
@@ -587,8 +587,9 @@ pub async fn post(
 /// A knowledge-base or Q&A link or a combination check, in Markdown, added to the end of a post.
 async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
     if !form.qa.trim().is_empty() {
-        let entry = state.store.qa(form.qa.trim()).await.ok().flatten();
-        if entry.is_none_or(|e| e.status != "published") {
+        let id = form.qa.trim().parse().ok()?;
+        let entry = state.store.qa(id).await.ok().flatten();
+        if entry.is_none_or(|e| !e.status.is_public()) {
             return None;
         }
     }
