@@ -25,8 +25,8 @@ pub use sql::{AppliedMigration, SqlStore, bench};
 
 use async_trait::async_trait;
 use netreach_core::{
-    AlertId, AlertReportId, AlertStatus, CannedId, ConversationId, Lang, QaId, QaStatus,
-    RetentionPolicy, Role, TokenId, UserId, Username,
+    AlertId, AlertReportId, AlertStatus, CannedId, ConversationId, Lang, PostId, PublicationId,
+    PublicationStatus, QaId, QaStatus, RetentionPolicy, Role, TokenId, UserId, Username, VenueId,
 };
 use time::OffsetDateTime;
 
@@ -319,56 +319,60 @@ pub trait PublishingStore: Send + Sync {
     async fn create_venue(&self, venue: VenueRecord) -> StoreResult<()>;
     /// Replaces a venue's fields (not its bot token); false when there is no such venue.
     async fn update_venue(&self, venue: VenueRecord) -> StoreResult<bool>;
-    async fn venue(&self, id: &str) -> StoreResult<Option<VenueRecord>>;
+    async fn venue(&self, id: VenueId) -> StoreResult<Option<VenueRecord>>;
     /// Every venue, by name.
     async fn venues(&self) -> StoreResult<Vec<VenueRecord>>;
     /// Stores (or with `None` removes) the encrypted bot token of a venue.
-    async fn set_venue_bot_token(&self, id: &str, sealed: Option<Vec<u8>>) -> StoreResult<bool>;
-    async fn venue_bot_token(&self, id: &str) -> StoreResult<Option<Vec<u8>>>;
+    async fn set_venue_bot_token(&self, id: VenueId, sealed: Option<Vec<u8>>) -> StoreResult<bool>;
+    async fn venue_bot_token(&self, id: VenueId) -> StoreResult<Option<Vec<u8>>>;
 
     /// Creates a post with its first version.
     async fn create_post(&self, post: PostRecord) -> StoreResult<()>;
     /// Saves a new version if the post is still at `expected_version`; returns the new version.
     async fn update_post(
         &self,
-        id: &str,
+        id: PostId,
         expected_version: i64,
         title: &str,
         body: &str,
         by: UserId,
         at: OffsetDateTime,
     ) -> StoreResult<Guarded<i64>>;
-    async fn post(&self, id: &str) -> StoreResult<Option<PostRecord>>;
+    async fn post(&self, id: PostId) -> StoreResult<Option<PostRecord>>;
     /// Every post, most recently changed first.
     async fn posts(&self) -> StoreResult<Vec<PostRecord>>;
+    /// The titles of these posts (those that exist), read by primary key: what a page of the
+    /// publication log needs, however many posts there are.
+    async fn post_titles(&self, ids: &[PostId]) -> StoreResult<Vec<(PostId, String)>>;
     /// The versions of a post, newest first.
-    async fn post_versions(&self, id: &str) -> StoreResult<Vec<PostVersionRecord>>;
+    async fn post_versions(&self, id: PostId) -> StoreResult<Vec<PostVersionRecord>>;
     /// Records an approval of one version, once; false when it is missing or already approved.
     async fn approve_post_version(
         &self,
-        id: &str,
+        id: PostId,
         version: i64,
         by: UserId,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
 
     async fn create_publication(&self, publication: PublicationRecord) -> StoreResult<()>;
-    async fn publication(&self, id: &str) -> StoreResult<Option<PublicationRecord>>;
+    async fn publication(&self, id: PublicationId) -> StoreResult<Option<PublicationRecord>>;
     /// Newest first.
     async fn publications(&self, filter: &PublicationFilter)
     -> StoreResult<Vec<PublicationRecord>>;
     /// What staff record after the fact: the URL, the status, what to follow up on.
     async fn update_publication(
         &self,
-        id: &str,
+        id: PublicationId,
         url: &str,
-        status: &str,
+        status: PublicationStatus,
         followup: &str,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
     /// Claims up to `limit` queued sends that are due, at most one per venue and only for venues
     /// that sent nothing in the last `spacing`; each is leased (status `sending`) until
     /// `lease_until`, after which an unfinished claim is due again. Safe on several nodes.
+    /// When nothing is due it only reads, so an idle sender never takes SQLite's write lock.
     async fn claim_due_publications(
         &self,
         now: OffsetDateTime,
@@ -381,7 +385,7 @@ pub trait PublishingStore: Send + Sync {
     /// Records how a claimed send ended.
     async fn finish_send(
         &self,
-        id: &str,
+        id: PublicationId,
         outcome: SendOutcome,
         now: OffsetDateTime,
     ) -> StoreResult<()>;
