@@ -4,7 +4,8 @@
 
 use crate::keys;
 use crate::state::AppState;
-use netreach_core::Role;
+use netreach_core::alert::{is_active as active_at, verification_complete};
+use netreach_core::{AlertId, AlertReportId, AlertStatus, Role, Severity};
 use netreach_crypto::{Sealed, SecretKeyBytes};
 use netreach_store::{AlertRecord, AlertReportRecord, StaffUser, StoreError};
 use serde::{Deserialize, Serialize};
@@ -84,7 +85,7 @@ pub fn looks_like_contact(text: &str) -> bool {
 }
 
 /// Stores an anonymous report; returns its id. Nothing identifying is asked or kept.
-pub async fn report(state: &AppState, input: ReportInput) -> Result<String, AlertError> {
+pub async fn report(state: &AppState, input: ReportInput) -> Result<AlertReportId, AlertError> {
     let clean = ReportInput {
         sold_as: field(&input.sold_as, 100, "sold_as", true)?,
         appearance: field(&input.appearance, 300, "appearance", false)?,
@@ -122,13 +123,13 @@ pub async fn report(state: &AppState, input: ReportInput) -> Result<String, Aler
         .iter()
         .any(|t| looks_like_contact(t))
         || clean.test_result.as_deref().is_some_and(looks_like_contact);
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = AlertReportId::new_random();
     let json = serde_json::to_string(&clean).unwrap_or_default();
     let sealed = Sealed::seal(&json, &format!("alert-report:{id}"), &inbox, None);
     state
         .store
         .create_alert_report(AlertReportRecord {
-            id: id.clone(),
+            id,
             created_at: state.clock.now(),
             region: clean.region,
             body: sealed.ciphertext,
@@ -143,7 +144,7 @@ pub async fn report(state: &AppState, input: ReportInput) -> Result<String, Aler
 /// A report opened for staff with inbox access.
 #[derive(Debug, Clone)]
 pub struct OpenedReport {
-    pub id: String,
+    pub id: AlertReportId,
     pub created_at: OffsetDateTime,
     pub region: String,
     pub flagged: bool,
@@ -184,8 +185,8 @@ pub async fn reports(
 /// An alert as staff write it.
 #[derive(Debug, Clone)]
 pub struct NewAlert {
-    pub report_id: Option<String>,
-    pub severity: String,
+    pub report_id: Option<AlertReportId>,
+    pub severity: Severity,
     pub regions: Vec<String>,
     pub substances: Vec<String>,
     pub title_en: String,
@@ -199,10 +200,7 @@ pub async fn create(
     state: &AppState,
     staff: &StaffUser,
     a: NewAlert,
-) -> Result<String, AlertError> {
-    if !["info", "warning", "danger"].contains(&a.severity.as_str()) {
-        return Err(AlertError::Invalid("severity"));
-    }
+) -> Result<AlertId, AlertError> {
     let title_en = field(&a.title_en, 120, "text.en.title", true)?;
     let body_en = field(&a.body_en, 3000, "text.en.body", true)?;
     let title_ru = field(&a.title_ru, 120, "text.ru.title", true)?;
@@ -214,7 +212,7 @@ pub async fn create(
     if a.substances.iter().any(|s| pack.substance(s).is_none()) {
         return Err(AlertError::Invalid("substances"));
     }
-    if let Some(report) = &a.report_id
+    if let Some(report) = a.report_id
         && !state.store.alert_report_exists(report).await?
     {
         return Err(AlertError::Invalid("report_id"));
@@ -233,11 +231,11 @@ pub async fn create(
     {
         return Err(AlertError::Region);
     }
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = AlertId::new_random();
     state
         .store
         .create_alert(AlertRecord {
-            id: id.clone(),
+            id,
             report_id: a.report_id,
             severity: a.severity,
             regions: regions.join(","),
@@ -246,7 +244,7 @@ pub async fn create(
             body_en,
             title_ru,
             body_ru,
-            status: "reported".into(),
+            status: AlertStatus::START,
             expires_at: a.expires_at,
             created_by: Some(staff.id),
             created_at: state.clock.now(),
@@ -260,32 +258,32 @@ pub async fn create(
 }
 
 /// Verification: one supervisor, or two different staff members.
-pub async fn verify(state: &AppState, staff: &StaffUser, id: &str) -> Result<bool, AlertError> {
+pub async fn verify(state: &AppState, staff: &StaffUser, id: AlertId) -> Result<bool, AlertError> {
     let alert = state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
-    if alert.status != "reported" {
-        return Err(AlertError::WrongState);
-    }
+    let verified = alert.status.verify().map_err(|_| AlertError::WrongState)?;
     let now = state.clock.now();
     let verifiers = state.store.verify_alert(id, staff.id, now).await?;
-    let done = staff.role.includes(Role::Supervisor) || verifiers >= 2;
+    let done = verification_complete(staff.role.includes(Role::Supervisor), verifiers);
     if done {
         state
             .store
-            .set_alert_status(id, &["reported"], "verified", now)
+            .set_alert_status(id, alert.status, verified, now)
             .await?;
     }
     tracing::info!(alert_id = %id, user_id = %staff.id, verified = done, "alert verification");
     Ok(done)
 }
 
-pub async fn publish(state: &AppState, id: &str) -> Result<(), AlertError> {
+pub async fn publish(state: &AppState, id: AlertId) -> Result<(), AlertError> {
     let alert = state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
-    if alert.expires_at <= state.clock.now() {
-        return Err(AlertError::WrongState);
-    }
+    let now = state.clock.now();
+    let published = alert
+        .status
+        .publish(alert.expires_at, now)
+        .map_err(|_| AlertError::WrongState)?;
     if !state
         .store
-        .set_alert_status(id, &["verified"], "published", state.clock.now())
+        .set_alert_status(id, alert.status, published, now)
         .await?
     {
         return Err(AlertError::WrongState);
@@ -295,35 +293,32 @@ pub async fn publish(state: &AppState, id: &str) -> Result<(), AlertError> {
     Ok(())
 }
 
-pub async fn withdraw(state: &AppState, id: &str) -> Result<(), AlertError> {
-    state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
+pub async fn withdraw(state: &AppState, id: AlertId) -> Result<(), AlertError> {
+    let alert = state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
+    let withdrawn = alert
+        .status
+        .withdraw()
+        .map_err(|_| AlertError::WrongState)?;
+    let now = state.clock.now();
     if !state
         .store
-        .set_alert_status(
-            id,
-            &["reported", "verified", "published"],
-            "withdrawn",
-            state.clock.now(),
-        )
+        .set_alert_status(id, alert.status, withdrawn, now)
         .await?
     {
         return Err(AlertError::WrongState);
     }
-    let cancelled = state
-        .store
-        .cancel_alert_sends(id, state.clock.now())
-        .await?;
+    let cancelled = state.store.cancel_alert_sends(id, now).await?;
     tracing::info!(alert_id = %id, cancelled, "alert withdrawn");
     Ok(())
 }
 
 /// Published alerts, newest first; the active ones have not expired.
 pub async fn published(state: &AppState) -> Result<Vec<AlertRecord>, AlertError> {
-    Ok(state.store.alerts(Some("published")).await?)
+    Ok(state.store.alerts(Some(AlertStatus::Published)).await?)
 }
 
 pub fn is_active(state: &AppState, a: &AlertRecord) -> bool {
-    a.status == "published" && a.expires_at > state.clock.now()
+    active_at(a.status, a.expires_at, state.clock.now())
 }
 
 /// Deletes reports older than the retention period (they are raw material, not a record).

@@ -118,12 +118,12 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
         Arc::new(
             state
                 .store
-                .qa_entries(Some("published"), None)
+                .qa_entries(Some(netreach_core::QaStatus::Published), None)
                 .await?
                 .into_iter()
                 .map(|e| ExtraDoc {
                     kind: netreach_content::search::Kind::Qa,
-                    slug: e.id,
+                    slug: e.id.to_string(),
                     lang: e.lang,
                     title: e.question.chars().take(120).collect(),
                     body: format!("{} {}", e.question, e.answer),

@@ -7,7 +7,10 @@
 use crate::state::AppState;
 use netreach_channels::telegram::{self, BotApi, SendError};
 use netreach_channels::{Markup, render, visible_length};
-use netreach_core::Lang;
+use netreach_core::publishing::{ApprovalRefused, CurrentVersion, PublishRefused, may_publish};
+use netreach_core::{
+    Lang, Permission, PostId, PublicationId, PublicationStatus, VenueId, VenueKind,
+};
 use netreach_store::{
     AlertRecord, Guarded, PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord,
     SendOutcome, StaffUser, StoreError, VenueRecord,
@@ -15,24 +18,6 @@ use netreach_store::{
 use secrecy::SecretString;
 use time::OffsetDateTime;
 
-pub const VENUE_KINDS: [&str; 5] = [
-    "darknet_forum",
-    "clearnet_forum",
-    "telegram_channel",
-    "telegram_group",
-    "other",
-];
-pub const PERMISSIONS: [&str; 4] = ["not_asked", "asked", "granted", "refused"];
-/// Statuses staff can record; `scheduled`, `sending` and `failed` belong to the sender.
-pub const RECORDED_STATUSES: [&str; 3] = ["live", "removed", "deleted"];
-pub const ALL_STATUSES: [&str; 6] = [
-    "scheduled",
-    "sending",
-    "live",
-    "failed",
-    "removed",
-    "deleted",
-];
 /// Telegram's limit for one text message.
 pub const TELEGRAM_LIMIT: i64 = 4096;
 
@@ -107,11 +92,7 @@ fn web_url(value: &str) -> bool {
         && !value.chars().any(char::is_whitespace)
 }
 
-fn is_telegram(kind: &str) -> bool {
-    kind.starts_with("telegram_")
-}
-
-/// A venue as staff describe it.
+/// A venue as staff describe it (the words typed or chosen; [`create_venue`] parses them).
 #[derive(Debug, Clone, Default)]
 pub struct VenueInput {
     pub name: String,
@@ -131,27 +112,29 @@ pub struct VenueInput {
 }
 
 fn venue_record(
-    id: String,
+    id: VenueId,
     input: VenueInput,
     created_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<VenueRecord, PublishError> {
     let name = text(&input.name, 100, "name", true)?;
-    if !VENUE_KINDS.contains(&input.kind.as_str()) {
-        return Err(PublishError::Invalid("kind"));
-    }
+    let kind: VenueKind = input
+        .kind
+        .parse()
+        .map_err(|_| PublishError::Invalid("kind"))?;
     let address = text(&input.address, 300, "address", true)?;
     if !web_url(&address) {
         return Err(PublishError::Invalid("address"));
     }
     let lang = Lang::parse(&input.lang).ok_or(PublishError::Invalid("lang"))?;
     let markup = Markup::parse(&input.markup).ok_or(PublishError::Invalid("markup"))?;
-    if !PERMISSIONS.contains(&input.permission.as_str()) {
-        return Err(PublishError::Invalid("permission"));
-    }
+    let permission: Permission = input
+        .permission
+        .parse()
+        .map_err(|_| PublishError::Invalid("permission"))?;
     let telegram_chat = match input.telegram_chat.as_deref().map(str::trim) {
         Some(chat) if !chat.is_empty() => {
-            if !is_telegram(&input.kind) || !telegram::valid_chat(chat) {
+            if !kind.is_telegram() || !telegram::valid_chat(chat) {
                 return Err(PublishError::Invalid("telegram_chat"));
             }
             Some(chat.to_owned())
@@ -163,19 +146,19 @@ fn venue_record(
             return Err(PublishError::Invalid("char_limit"));
         }
         Some(limit) => Some(limit),
-        None if is_telegram(&input.kind) => Some(TELEGRAM_LIMIT),
+        None if kind.is_telegram() => Some(TELEGRAM_LIMIT),
         None => None,
     };
-    let push_alerts = input.push_alerts && is_telegram(&input.kind);
+    let push_alerts = input.push_alerts && kind.is_telegram();
     Ok(VenueRecord {
         id,
         name,
-        kind: input.kind,
+        kind,
         address,
-        lang: lang.code().to_owned(),
+        lang,
         markup: markup.as_str().to_owned(),
         rules: text(&input.rules, 4000, "rules", false)?,
-        permission: input.permission,
+        permission,
         permission_at: input.permission_at,
         permission_contact: text(&input.permission_contact, 300, "permission_contact", false)?,
         notes: text(&input.notes, 4000, "notes", false)?,
@@ -190,12 +173,12 @@ fn venue_record(
     })
 }
 
-pub async fn create_venue(state: &AppState, input: VenueInput) -> Result<String, PublishError> {
+pub async fn create_venue(state: &AppState, input: VenueInput) -> Result<VenueId, PublishError> {
     let now = state.clock.now();
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = VenueId::new_random();
     state
         .store
-        .create_venue(venue_record(id.clone(), input, now, now)?)
+        .create_venue(venue_record(id, input, now, now)?)
         .await?;
     tracing::info!(venue_id = %id, "venue registered");
     Ok(id)
@@ -203,20 +186,20 @@ pub async fn create_venue(state: &AppState, input: VenueInput) -> Result<String,
 
 pub async fn update_venue(
     state: &AppState,
-    id: &str,
+    id: VenueId,
     input: VenueInput,
 ) -> Result<(), PublishError> {
     let old = venue(state, id).await?;
-    let record = venue_record(id.to_owned(), input, old.created_at, state.clock.now())?;
+    let record = venue_record(id, input, old.created_at, state.clock.now())?;
     state.store.update_venue(record).await?;
     Ok(())
 }
 
-pub async fn venue(state: &AppState, id: &str) -> Result<VenueRecord, PublishError> {
+pub async fn venue(state: &AppState, id: VenueId) -> Result<VenueRecord, PublishError> {
     state.store.venue(id).await?.ok_or(PublishError::NotFound)
 }
 
-fn token_aad(venue_id: &str) -> String {
+fn token_aad(venue_id: VenueId) -> String {
     format!("venue-bot-token:{venue_id}")
 }
 
@@ -225,7 +208,7 @@ fn token_aad(venue_id: &str) -> String {
 pub async fn set_bot_token(
     state: &AppState,
     staff: &StaffUser,
-    id: &str,
+    id: VenueId,
     token: &str,
 ) -> Result<(), PublishError> {
     if !staff.role.includes(netreach_core::Role::Supervisor) {
@@ -236,7 +219,7 @@ pub async fn set_bot_token(
     let sealed = if token.is_empty() {
         None
     } else {
-        if !is_telegram(&venue.kind) || !telegram::valid_token(token) {
+        if !venue.kind.is_telegram() || !telegram::valid_token(token) {
             return Err(PublishError::Invalid("bot_token"));
         }
         let key = state.secret.wrap_key("venue-bot-token");
@@ -247,7 +230,10 @@ pub async fn set_bot_token(
     Ok(())
 }
 
-async fn bot_token(state: &AppState, venue_id: &str) -> Result<Option<SecretString>, StoreError> {
+async fn bot_token(
+    state: &AppState,
+    venue_id: VenueId,
+) -> Result<Option<SecretString>, StoreError> {
     let Some(sealed) = state.store.venue_bot_token(venue_id).await? else {
         return Ok(None);
     };
@@ -260,7 +246,7 @@ async fn bot_token(state: &AppState, venue_id: &str) -> Result<Option<SecretStri
 }
 
 fn can_send(venue: &VenueRecord) -> bool {
-    is_telegram(&venue.kind) && venue.telegram_chat.is_some() && venue.has_bot_token
+    venue.kind.is_telegram() && venue.telegram_chat.is_some() && venue.has_bot_token
 }
 
 // --- posts ---
@@ -277,14 +263,14 @@ pub async fn create_post(
     staff: &StaffUser,
     title: &str,
     body: &str,
-) -> Result<String, PublishError> {
+) -> Result<PostId, PublishError> {
     let (title, body) = post_fields(title, body)?;
     let now = state.clock.now();
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = PostId::new_random();
     state
         .store
         .create_post(PostRecord {
-            id: id.clone(),
+            id,
             title,
             body,
             version: 1,
@@ -301,7 +287,7 @@ pub async fn create_post(
 pub async fn update_post(
     state: &AppState,
     staff: &StaffUser,
-    id: &str,
+    id: PostId,
     expected_version: i64,
     title: &str,
     body: &str,
@@ -327,7 +313,7 @@ pub async fn update_post(
 
 pub async fn post(
     state: &AppState,
-    id: &str,
+    id: PostId,
 ) -> Result<(PostRecord, Vec<PostVersionRecord>), PublishError> {
     let post = state.store.post(id).await?.ok_or(PublishError::NotFound)?;
     let versions = state.store.post_versions(id).await?;
@@ -345,7 +331,7 @@ pub fn current_approved(post: &PostRecord, versions: &[PostVersionRecord]) -> bo
 pub async fn approve(
     state: &AppState,
     staff: &StaffUser,
-    id: &str,
+    id: PostId,
     version: i64,
 ) -> Result<(), PublishError> {
     let (post, versions) = post(state, id).await?;
@@ -353,12 +339,16 @@ pub async fn approve(
         .iter()
         .find(|v| v.version == post.version)
         .ok_or(PublishError::NotFound)?;
-    if version != post.version || current.approved_at.is_some() {
-        return Err(PublishError::AlreadyApproved);
+    CurrentVersion {
+        version: post.version,
+        edited_by: current.edited_by,
+        approved: current.approved_at.is_some(),
     }
-    if current.edited_by == Some(staff.id) {
-        return Err(PublishError::OwnVersion);
-    }
+    .approve(version, staff.id)
+    .map_err(|refused| match refused {
+        ApprovalRefused::NotPending => PublishError::AlreadyApproved,
+        ApprovalRefused::OwnVersion => PublishError::OwnVersion,
+    })?;
     if !state
         .store
         .approve_post_version(id, version, staff.id, state.clock.now())
@@ -387,7 +377,7 @@ pub fn preview(venue: &VenueRecord, markdown: &str) -> Preview {
     let length = visible_length(&text, markup);
     Preview {
         over_limit: venue.char_limit.is_some_and(|limit| length as i64 > limit),
-        permission_granted: venue.permission == "granted",
+        permission_granted: venue.permission.is_granted(),
         can_send: can_send(venue),
         venue: venue.clone(),
         text,
@@ -407,9 +397,9 @@ pub async fn previews(state: &AppState, markdown: &str) -> Result<Vec<Preview>, 
 }
 
 /// Putting the current version of a post on a venue.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PublishRequest {
-    pub venue_id: String,
+    pub venue_id: VenueId,
     /// The address of a post made by hand; records it as live.
     pub url: Option<String>,
     /// For venues that send by themselves: when (default now).
@@ -438,17 +428,21 @@ pub struct Published {
 pub async fn publish(
     state: &AppState,
     staff: &StaffUser,
-    post_id: &str,
+    post_id: PostId,
     request: PublishRequest,
 ) -> Result<Published, PublishError> {
     let (post, versions) = post(state, post_id).await?;
-    let venue = venue(state, &request.venue_id).await?;
-    if venue.needs_approval && !current_approved(&post, &versions) {
-        return Err(PublishError::ApprovalRequired);
-    }
-    if venue.permission != "granted" && !request.acknowledge_permission {
-        return Err(PublishError::PermissionNotGranted);
-    }
+    let venue = venue(state, request.venue_id).await?;
+    may_publish(
+        venue.needs_approval,
+        current_approved(&post, &versions),
+        venue.permission,
+        request.acknowledge_permission,
+    )
+    .map_err(|refused| match refused {
+        PublishRefused::ApprovalRequired => PublishError::ApprovalRequired,
+        PublishRefused::PermissionNotGranted => PublishError::PermissionNotGranted,
+    })?;
     let rendered = preview(&venue, &post.body);
     if rendered.over_limit {
         return Err(PublishError::TooLong {
@@ -475,15 +469,15 @@ pub async fn publish(
         return Err(PublishError::Invalid("send_at"));
     }
     let record = PublicationRecord {
-        id: uuid::Uuid::new_v4().to_string(),
-        venue_id: venue.id.clone(),
-        post_id: Some(post.id.clone()),
+        id: PublicationId::new_random(),
+        venue_id: venue.id,
+        post_id: Some(post.id),
         post_version: Some(post.version),
         alert_id: None,
         body,
         created_by: Some(staff.id),
         created_at: now,
-        status: if queued { "scheduled" } else { "live" }.into(),
+        status: PublicationStatus::start(queued),
         url: manual_url.unwrap_or_default(),
         followup: String::new(),
         attempts: 0,
@@ -495,7 +489,7 @@ pub async fn publish(
     state.store.create_publication(record.clone()).await?;
     tracing::info!(publication_id = %record.id, post_id = %post.id, venue_id = %venue.id,
         user_id = %staff.id, queued, "post published");
-    let warnings = (venue.permission != "granted")
+    let warnings = (!venue.permission.is_granted())
         .then_some("permission_not_granted")
         .into_iter()
         .collect();
@@ -504,24 +498,44 @@ pub async fn publish(
 
 // --- the publication log ---
 
+/// The log's filter from what was typed: blank means any; text that is no id names nothing (the
+/// nil id, which nothing has); an unknown status is refused.
+pub fn log_filter(
+    venue_id: &str,
+    post_id: &str,
+    status: &str,
+    limit: u32,
+) -> Result<PublicationFilter, PublishError> {
+    fn id<T: std::str::FromStr + From<uuid::Uuid>>(text: &str) -> Option<T> {
+        let text = text.trim();
+        (!text.is_empty()).then(|| text.parse().unwrap_or_else(|_| T::from(uuid::Uuid::nil())))
+    }
+    let status = match status.trim() {
+        "" => None,
+        text => Some(
+            text.parse::<PublicationStatus>()
+                .map_err(|_| PublishError::Invalid("status"))?,
+        ),
+    };
+    Ok(PublicationFilter {
+        venue_id: id(venue_id),
+        post_id: id(post_id),
+        status,
+        limit,
+    })
+}
+
 pub async fn log(
     state: &AppState,
     filter: PublicationFilter,
 ) -> Result<Vec<PublicationRecord>, PublishError> {
-    if filter
-        .status
-        .as_deref()
-        .is_some_and(|s| !ALL_STATUSES.contains(&s))
-    {
-        return Err(PublishError::Invalid("status"));
-    }
     Ok(state.store.publications(&filter).await?)
 }
 
 /// What staff record after the fact: the URL, whether it is still up, what to follow up on.
 pub async fn record(
     state: &AppState,
-    id: &str,
+    id: PublicationId,
     url: &str,
     status: &str,
     followup: &str,
@@ -534,11 +548,12 @@ pub async fn record(
     let url = clean_url(url)?;
     let followup = text(followup, 2000, "followup", false)?;
     // Setting a queued send to "deleted" cancels it; other sender states stay the sender's.
-    let status = status.trim();
-    let allowed = RECORDED_STATUSES.contains(&status) || status == existing.status;
-    if !allowed || (existing.status == "scheduled" && status == "live") {
-        return Err(PublishError::Invalid("status"));
-    }
+    let status = status
+        .trim()
+        .parse::<PublicationStatus>()
+        .ok()
+        .and_then(|to| existing.status.record(to).ok())
+        .ok_or(PublishError::Invalid("status"))?;
     state
         .store
         .update_publication(id, &url, status, &followup, state.clock.now())
@@ -550,17 +565,14 @@ pub async fn record(
         .ok_or(PublishError::NotFound)
 }
 
-/// Every post's title by its id, in one query, to name the posts of log entries.
+/// The titles of the posts these log entries name, read by id: a page of the log costs the same
+/// however many posts there are.
 pub async fn post_titles(
     state: &AppState,
-) -> Result<std::collections::HashMap<String, String>, StoreError> {
-    Ok(state
-        .store
-        .posts()
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.title))
-        .collect())
+    entries: &[PublicationRecord],
+) -> Result<std::collections::HashMap<PostId, String>, StoreError> {
+    let ids: Vec<PostId> = entries.iter().filter_map(|e| e.post_id).collect();
+    Ok(state.store.post_titles(&ids).await?.into_iter().collect())
 }
 
 /// The log as CSV, one row per publication, with cells that a spreadsheet would run as a formula
@@ -569,7 +581,7 @@ pub async fn log_csv(state: &AppState, filter: PublicationFilter) -> Result<Stri
     let entries = log(state, filter).await?;
     let venues = state.store.venues().await?;
     let users = state.store.list_users().await?;
-    let posts = post_titles(state).await?;
+    let posts = post_titles(state, &entries).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
         "created_at",
@@ -600,15 +612,14 @@ pub async fn log_csv(state: &AppState, filter: PublicationFilter) -> Result<Stri
         let row = [
             rfc(Some(e.created_at)),
             venue.map(|v| v.name.clone()).unwrap_or_default(),
-            venue.map(|v| v.kind.clone()).unwrap_or_default(),
+            venue.map(|v| v.kind.to_string()).unwrap_or_default(),
             e.post_id
-                .as_ref()
-                .and_then(|id| posts.get(id).cloned())
+                .and_then(|id| posts.get(&id).cloned())
                 .unwrap_or_default(),
             e.post_version.map(|v| v.to_string()).unwrap_or_default(),
-            e.alert_id.clone().unwrap_or_default(),
+            e.alert_id.map(|id| id.to_string()).unwrap_or_default(),
             by,
-            e.status.clone(),
+            e.status.to_string(),
             e.url.clone(),
             rfc(e.published_at),
             e.attempts.to_string(),
@@ -641,7 +652,7 @@ pub async fn queue_alert(state: &AppState, alert: &AlertRecord) -> Result<usize,
         if !venue.push_alerts || !can_send(&venue) {
             continue;
         }
-        let lang = Lang::parse(&venue.lang).unwrap_or(Lang::En);
+        let lang = venue.lang;
         let t = netreach_i18n::Tr::new(&state.i18n, lang);
         let (title, body) = match lang {
             Lang::Ru => (&alert.title_ru, &alert.body_ru),
@@ -666,15 +677,15 @@ pub async fn queue_alert(state: &AppState, alert: &AlertRecord) -> Result<usize,
         state
             .store
             .create_publication(PublicationRecord {
-                id: uuid::Uuid::new_v4().to_string(),
-                venue_id: venue.id.clone(),
+                id: PublicationId::new_random(),
+                venue_id: venue.id,
                 post_id: None,
                 post_version: None,
-                alert_id: Some(alert.id.clone()),
+                alert_id: Some(alert.id),
                 body: text,
                 created_by: None,
                 created_at: now,
-                status: "scheduled".into(),
+                status: PublicationStatus::start(true),
                 url: String::new(),
                 followup: String::new(),
                 attempts: 0,
@@ -772,7 +783,7 @@ pub async fn send_due(state: &AppState) -> Result<SendReport, StoreError> {
         }
         state
             .store
-            .finish_send(&publication.id, outcome, now)
+            .finish_send(publication.id, outcome, now)
             .await?;
     }
     Ok(report)
@@ -783,12 +794,12 @@ async fn attempt(
     api: &BotApi,
     publication: &PublicationRecord,
 ) -> Result<Result<String, SendError>, StoreError> {
-    let Some(venue) = state.store.venue(&publication.venue_id).await? else {
+    let Some(venue) = state.store.venue(publication.venue_id).await? else {
         return Ok(Err(SendError::Refused("the venue is gone".into())));
     };
     let (Some(chat), Some(token)) = (
         venue.telegram_chat.as_deref(),
-        bot_token(state, &venue.id).await?,
+        bot_token(state, venue.id).await?,
     ) else {
         return Ok(Err(SendError::Refused(
             "the venue has no Telegram chat or bot token".into(),

@@ -4,7 +4,8 @@
 //! where it is searchable. A published entry keeps no link to its conversation.
 
 use crate::state::AppState;
-use netreach_core::{ConversationId, Lang, Status};
+use netreach_core::qa::{may_draft_from, review};
+use netreach_core::{ConversationId, Lang, QaId, QaStatus};
 use netreach_store::{QaRecord, StaffUser, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -72,13 +73,13 @@ pub async fn draft(
     conversation: ConversationId,
     question: &str,
     answer: &str,
-) -> Result<String, QaError> {
+) -> Result<QaId, QaError> {
     let c = state
         .store
         .conversation(conversation)
         .await?
         .ok_or(QaError::NotFound)?;
-    if !matches!(c.status, Status::Solved | Status::Archived) {
+    if !may_draft_from(c.status) {
         return Err(QaError::NotSolved);
     }
     if !has_consent(state, conversation).await? {
@@ -86,17 +87,17 @@ pub async fn draft(
     }
     let (question, answer) = texts(question, answer)?;
     let now = state.clock.now();
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = QaId::new_random();
     state
         .store
         .create_qa(QaRecord {
-            id: id.clone(),
+            id,
             conversation_id: Some(conversation),
             lang: c.lang,
-            topic: c.topic.as_str().to_owned(),
+            topic: c.topic,
             question,
             answer,
-            status: "draft".into(),
+            status: QaStatus::START,
             written_by: Some(staff.id),
             written_at: now,
             reviewed_by: None,
@@ -111,12 +112,13 @@ pub async fn draft(
 pub async fn edit(
     state: &AppState,
     staff: &StaffUser,
-    id: &str,
+    id: QaId,
     question: &str,
     answer: &str,
 ) -> Result<(), QaError> {
     let (question, answer) = texts(question, answer)?;
-    entry(state, id).await?;
+    let e = entry(state, id).await?;
+    e.status.edit().map_err(|_| QaError::WrongState)?;
     if !state
         .store
         .update_qa(id, &question, &answer, staff.id, state.clock.now())
@@ -127,19 +129,15 @@ pub async fn edit(
     Ok(())
 }
 
-pub async fn entry(state: &AppState, id: &str) -> Result<QaRecord, QaError> {
+pub async fn entry(state: &AppState, id: QaId) -> Result<QaRecord, QaError> {
     state.store.qa(id).await?.ok_or(QaError::NotFound)
 }
 
 /// Review and publication by someone other than the last writer, while consent holds.
-pub async fn publish(state: &AppState, staff: &StaffUser, id: &str) -> Result<(), QaError> {
+pub async fn publish(state: &AppState, staff: &StaffUser, id: QaId) -> Result<(), QaError> {
     let e = entry(state, id).await?;
-    if e.status != "draft" {
-        return Err(QaError::WrongState);
-    }
-    if e.written_by == Some(staff.id) {
-        return Err(QaError::OwnEntry);
-    }
+    e.status.publish().map_err(|_| QaError::WrongState)?;
+    review(e.written_by, staff.id).map_err(|_| QaError::OwnEntry)?;
     if !state
         .store
         .publish_qa(id, staff.id, state.clock.now())
@@ -152,8 +150,9 @@ pub async fn publish(state: &AppState, staff: &StaffUser, id: &str) -> Result<()
     Ok(())
 }
 
-pub async fn withdraw(state: &AppState, id: &str) -> Result<(), QaError> {
-    entry(state, id).await?;
+pub async fn withdraw(state: &AppState, id: QaId) -> Result<(), QaError> {
+    let e = entry(state, id).await?;
+    e.status.withdraw().map_err(|_| QaError::WrongState)?;
     if !state.store.withdraw_qa(id, state.clock.now()).await? {
         return Err(QaError::WrongState);
     }
@@ -164,5 +163,8 @@ pub async fn withdraw(state: &AppState, id: &str) -> Result<(), QaError> {
 
 /// The published entries in one language, newest first.
 pub async fn published(state: &AppState, lang: Option<Lang>) -> Result<Vec<QaRecord>, QaError> {
-    Ok(state.store.qa_entries(Some("published"), lang).await?)
+    Ok(state
+        .store
+        .qa_entries(Some(QaStatus::Published), lang)
+        .await?)
 }

@@ -25,7 +25,8 @@ pub use sql::{AppliedMigration, SqlStore, bench};
 
 use async_trait::async_trait;
 use netreach_core::{
-    CannedId, ConversationId, Lang, RetentionPolicy, Role, TokenId, UserId, Username,
+    AlertId, AlertReportId, AlertStatus, CannedId, ConversationId, Lang, PostId, PublicationId,
+    PublicationStatus, QaId, QaStatus, RetentionPolicy, Role, TokenId, UserId, Username, VenueId,
 };
 use time::OffsetDateTime;
 
@@ -286,21 +287,27 @@ pub trait TeamStore: Send + Sync {
 pub trait AlertStore: Send + Sync {
     async fn create_alert_report(&self, report: AlertReportRecord) -> StoreResult<()>;
     async fn alert_reports(&self, limit: u32) -> StoreResult<Vec<AlertReportRecord>>;
-    async fn alert_report_exists(&self, id: &str) -> StoreResult<bool>;
+    async fn alert_report_exists(&self, id: AlertReportId) -> StoreResult<bool>;
     /// Deletes reports received before `before`; returns how many.
     async fn purge_alert_reports(&self, before: OffsetDateTime) -> StoreResult<u64>;
     async fn create_alert(&self, alert: AlertRecord) -> StoreResult<()>;
-    async fn alert(&self, id: &str) -> StoreResult<Option<AlertRecord>>;
+    async fn alert(&self, id: AlertId) -> StoreResult<Option<AlertRecord>>;
     /// Newest first, optionally only one status.
-    async fn alerts(&self, status: Option<&str>) -> StoreResult<Vec<AlertRecord>>;
+    async fn alerts(&self, status: Option<AlertStatus>) -> StoreResult<Vec<AlertRecord>>;
     /// Records one staff member's verification; returns how many different members verified.
-    async fn verify_alert(&self, id: &str, user: UserId, now: OffsetDateTime) -> StoreResult<u64>;
-    /// Moves an alert from one of `from` to `to`, stamping the time; false if it was elsewhere.
+    async fn verify_alert(
+        &self,
+        id: AlertId,
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<u64>;
+    /// Moves an alert from `from` to `to` (a step the caller checked with the rules in
+    /// `netreach_core::alert`), stamping the time; false if it was no longer at `from`.
     async fn set_alert_status(
         &self,
-        id: &str,
-        from: &[&str],
-        to: &str,
+        id: AlertId,
+        from: AlertStatus,
+        to: AlertStatus,
         now: OffsetDateTime,
     ) -> StoreResult<bool>;
 }
@@ -312,56 +319,60 @@ pub trait PublishingStore: Send + Sync {
     async fn create_venue(&self, venue: VenueRecord) -> StoreResult<()>;
     /// Replaces a venue's fields (not its bot token); false when there is no such venue.
     async fn update_venue(&self, venue: VenueRecord) -> StoreResult<bool>;
-    async fn venue(&self, id: &str) -> StoreResult<Option<VenueRecord>>;
+    async fn venue(&self, id: VenueId) -> StoreResult<Option<VenueRecord>>;
     /// Every venue, by name.
     async fn venues(&self) -> StoreResult<Vec<VenueRecord>>;
     /// Stores (or with `None` removes) the encrypted bot token of a venue.
-    async fn set_venue_bot_token(&self, id: &str, sealed: Option<Vec<u8>>) -> StoreResult<bool>;
-    async fn venue_bot_token(&self, id: &str) -> StoreResult<Option<Vec<u8>>>;
+    async fn set_venue_bot_token(&self, id: VenueId, sealed: Option<Vec<u8>>) -> StoreResult<bool>;
+    async fn venue_bot_token(&self, id: VenueId) -> StoreResult<Option<Vec<u8>>>;
 
     /// Creates a post with its first version.
     async fn create_post(&self, post: PostRecord) -> StoreResult<()>;
     /// Saves a new version if the post is still at `expected_version`; returns the new version.
     async fn update_post(
         &self,
-        id: &str,
+        id: PostId,
         expected_version: i64,
         title: &str,
         body: &str,
         by: UserId,
         at: OffsetDateTime,
     ) -> StoreResult<Guarded<i64>>;
-    async fn post(&self, id: &str) -> StoreResult<Option<PostRecord>>;
+    async fn post(&self, id: PostId) -> StoreResult<Option<PostRecord>>;
     /// Every post, most recently changed first.
     async fn posts(&self) -> StoreResult<Vec<PostRecord>>;
+    /// The titles of these posts (those that exist), read by primary key: what a page of the
+    /// publication log needs, however many posts there are.
+    async fn post_titles(&self, ids: &[PostId]) -> StoreResult<Vec<(PostId, String)>>;
     /// The versions of a post, newest first.
-    async fn post_versions(&self, id: &str) -> StoreResult<Vec<PostVersionRecord>>;
+    async fn post_versions(&self, id: PostId) -> StoreResult<Vec<PostVersionRecord>>;
     /// Records an approval of one version, once; false when it is missing or already approved.
     async fn approve_post_version(
         &self,
-        id: &str,
+        id: PostId,
         version: i64,
         by: UserId,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
 
     async fn create_publication(&self, publication: PublicationRecord) -> StoreResult<()>;
-    async fn publication(&self, id: &str) -> StoreResult<Option<PublicationRecord>>;
+    async fn publication(&self, id: PublicationId) -> StoreResult<Option<PublicationRecord>>;
     /// Newest first.
     async fn publications(&self, filter: &PublicationFilter)
     -> StoreResult<Vec<PublicationRecord>>;
     /// What staff record after the fact: the URL, the status, what to follow up on.
     async fn update_publication(
         &self,
-        id: &str,
+        id: PublicationId,
         url: &str,
-        status: &str,
+        status: PublicationStatus,
         followup: &str,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
     /// Claims up to `limit` queued sends that are due, at most one per venue and only for venues
     /// that sent nothing in the last `spacing`; each is leased (status `sending`) until
     /// `lease_until`, after which an unfinished claim is due again. Safe on several nodes.
+    /// When nothing is due it only reads, so an idle sender never takes SQLite's write lock.
     async fn claim_due_publications(
         &self,
         now: OffsetDateTime,
@@ -370,11 +381,11 @@ pub trait PublishingStore: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<PublicationRecord>>;
     /// Cancels (status `deleted`) an alert's sends that have not gone out; returns how many.
-    async fn cancel_alert_sends(&self, alert_id: &str, at: OffsetDateTime) -> StoreResult<u64>;
+    async fn cancel_alert_sends(&self, alert_id: AlertId, at: OffsetDateTime) -> StoreResult<u64>;
     /// Records how a claimed send ended.
     async fn finish_send(
         &self,
-        id: &str,
+        id: PublicationId,
         outcome: SendOutcome,
         now: OffsetDateTime,
     ) -> StoreResult<()>;
@@ -395,26 +406,27 @@ pub trait QaStore: Send + Sync {
     /// Edits a draft; the editor becomes its last writer. False unless it is a draft.
     async fn update_qa(
         &self,
-        id: &str,
+        id: QaId,
         question: &str,
         answer: &str,
         by: UserId,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
-    async fn qa(&self, id: &str) -> StoreResult<Option<QaRecord>>;
+    async fn qa(&self, id: QaId) -> StoreResult<Option<QaRecord>>;
     /// Newest first; optionally one status and one language.
     async fn qa_entries(
         &self,
-        status: Option<&str>,
+        status: Option<QaStatus>,
         lang: Option<Lang>,
     ) -> StoreResult<Vec<QaRecord>>;
     /// Publishes a draft if its conversation still exists and still consents, in one
     /// transaction, and cuts the link to the conversation. False otherwise.
-    async fn publish_qa(&self, id: &str, reviewer: UserId, at: OffsetDateTime)
+    async fn publish_qa(&self, id: QaId, reviewer: UserId, at: OffsetDateTime)
     -> StoreResult<bool>;
     /// Takes a published entry off the site; false unless it was published.
-    async fn withdraw_qa(&self, id: &str, at: OffsetDateTime) -> StoreResult<bool>;
-    /// Changes whenever the public archive changes (for nodes to refresh their search index).
+    async fn withdraw_qa(&self, id: QaId, at: OffsetDateTime) -> StoreResult<bool>;
+    /// Changes whenever the public archive changes (for nodes to refresh their search index);
+    /// 0 while nothing was ever published. One row read, however large the archive.
     async fn qa_stamp(&self) -> StoreResult<i64>;
 }
 

@@ -2,8 +2,9 @@
 //! sees a secret, and does not depend on the crypto crate.
 
 use netreach_core::{
-    Author, CannedId, ConversationId, Lang, MessageId, Role, Status, TokenId, Topic, UserId,
-    Username,
+    AlertId, AlertReportId, AlertStatus, Author, CannedId, ConversationId, Lang, MessageId,
+    Permission, PostId, PublicationId, PublicationStatus, QaId, QaStatus, Role, Severity, Status,
+    TokenId, Topic, UserId, Username, VenueId, VenueKind,
 };
 use time::OffsetDateTime;
 
@@ -270,7 +271,7 @@ pub struct CannedReply {
 /// a city), the rest is sealed to the inbox. `flagged` when the text looked like contact details.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertReportRecord {
-    pub id: String,
+    pub id: AlertReportId,
     pub created_at: OffsetDateTime,
     pub region: String,
     pub body: Vec<u8>,
@@ -281,17 +282,16 @@ pub struct AlertReportRecord {
 /// A drug alert. Lists (regions, substances) are stored comma-separated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlertRecord {
-    pub id: String,
-    pub report_id: Option<String>,
-    pub severity: String,
+    pub id: AlertId,
+    pub report_id: Option<AlertReportId>,
+    pub severity: Severity,
     pub regions: String,
     pub substances: String,
     pub title_en: String,
     pub body_en: String,
     pub title_ru: String,
     pub body_ru: String,
-    /// reported, verified, published, withdrawn
-    pub status: String,
+    pub status: AlertStatus,
     pub expires_at: OffsetDateTime,
     pub created_by: Option<UserId>,
     pub created_at: OffsetDateTime,
@@ -303,17 +303,16 @@ pub struct AlertRecord {
 /// A place the organisation publishes to: a forum, a Telegram channel or group.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VenueRecord {
-    pub id: String,
+    pub id: VenueId,
     pub name: String,
-    /// darknet_forum, clearnet_forum, telegram_channel, telegram_group, other
-    pub kind: String,
+    pub kind: VenueKind,
     pub address: String,
-    pub lang: String,
-    /// bbcode, markdown, telegram_html, plain
+    pub lang: Lang,
+    /// bbcode, markdown, telegram_html, plain (the channels crate's `Markup`, which the store
+    /// does not depend on).
     pub markup: String,
     pub rules: String,
-    /// not_asked, asked, granted, refused
-    pub permission: String,
+    pub permission: Permission,
     pub permission_at: Option<OffsetDateTime>,
     pub permission_contact: String,
     pub notes: String,
@@ -332,7 +331,7 @@ pub struct VenueRecord {
 /// A post as it stands now (its latest version).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostRecord {
-    pub id: String,
+    pub id: PostId,
     pub title: String,
     pub body: String,
     pub version: i64,
@@ -344,7 +343,7 @@ pub struct PostRecord {
 /// One saved version of a post, with its approval if it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostVersionRecord {
-    pub post_id: String,
+    pub post_id: PostId,
     pub version: i64,
     pub title: String,
     pub body: String,
@@ -357,17 +356,16 @@ pub struct PostVersionRecord {
 /// One entry of the publication log: a post version (or an alert) put on a venue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicationRecord {
-    pub id: String,
-    pub venue_id: String,
-    pub post_id: Option<String>,
+    pub id: PublicationId,
+    pub venue_id: VenueId,
+    pub post_id: Option<PostId>,
     pub post_version: Option<i64>,
-    pub alert_id: Option<String>,
+    pub alert_id: Option<AlertId>,
     /// The text as rendered for the venue.
     pub body: String,
     pub created_by: Option<UserId>,
     pub created_at: OffsetDateTime,
-    /// scheduled, sending, live, failed, removed, deleted
-    pub status: String,
+    pub status: PublicationStatus,
     pub url: String,
     pub followup: String,
     pub attempts: i64,
@@ -380,9 +378,9 @@ pub struct PublicationRecord {
 /// Which log entries to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublicationFilter {
-    pub venue_id: Option<String>,
-    pub post_id: Option<String>,
-    pub status: Option<String>,
+    pub venue_id: Option<VenueId>,
+    pub post_id: Option<PostId>,
+    pub status: Option<PublicationStatus>,
     pub limit: u32,
 }
 
@@ -402,18 +400,31 @@ pub enum SendOutcome {
     },
 }
 
+impl SendOutcome {
+    /// Where the claimed (`sending`) entry goes: the step `netreach_core::publishing` allows.
+    pub fn status(&self) -> PublicationStatus {
+        let claimed = PublicationStatus::Sending;
+        let step = match self {
+            SendOutcome::Sent { .. } => claimed.sent(),
+            SendOutcome::Retry { .. } => claimed.retry(),
+            SendOutcome::Failed { .. } => claimed.fail(),
+        };
+        // Every outcome is a step from `sending`; the fallback is never taken.
+        step.unwrap_or(PublicationStatus::Failed)
+    }
+}
+
 /// An entry of the public question-and-answer archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QaRecord {
-    pub id: String,
+    pub id: QaId,
     /// The conversation it was written from, until it is published (then `None`).
     pub conversation_id: Option<ConversationId>,
     pub lang: Lang,
-    pub topic: String,
+    pub topic: Topic,
     pub question: String,
     pub answer: String,
-    /// draft, published, withdrawn
-    pub status: String,
+    pub status: QaStatus,
     /// The last person who wrote or edited it.
     pub written_by: Option<UserId>,
     pub written_at: OffsetDateTime,

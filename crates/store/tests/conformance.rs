@@ -12,6 +12,8 @@ use netreach_testkit::{TestBackend, TestDb};
 use sqlx::Row;
 use time::{Duration, OffsetDateTime};
 
+#[path = "conformance/alerts.rs"]
+mod alerts;
 #[path = "conformance/editorial.rs"]
 mod editorial;
 #[path = "conformance/publishing.rs"]
@@ -92,7 +94,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "alerts",
                 "publishing",
                 "qa",
-                "editorial"
+                "editorial",
+                "qa stamp"
             ],
             "{backend:?}"
         );
@@ -1419,94 +1422,6 @@ async fn a_new_message_reopens_a_solved_conversation_and_clears_its_closing_time
             0,
             "deleted on its old closing time"
         );
-    })
-    .await;
-}
-
-use netreach_store::{AlertRecord, AlertReportRecord, AlertStore};
-
-#[tokio::test]
-async fn alerts_move_through_their_states_and_count_distinct_verifiers() {
-    on_each_backend(|store| async move {
-        let a = store
-            .create_user(new_user("anna", Role::Worker))
-            .await
-            .unwrap();
-        let b = store
-            .create_user(new_user("boris", Role::Worker))
-            .await
-            .unwrap();
-        store
-            .create_alert_report(AlertReportRecord {
-                id: "r1".into(),
-                created_at: t0(),
-                region: "Tallinn".into(),
-                body: vec![1; 40],
-                key_inbox: vec![2; 80],
-                flagged: true,
-            })
-            .await
-            .unwrap();
-        assert!(store.alert_report_exists("r1").await.unwrap());
-        assert!(store.alert_reports(10).await.unwrap()[0].flagged);
-        let alert = AlertRecord {
-            id: "a1".into(),
-            report_id: Some("r1".into()),
-            severity: "danger".into(),
-            regions: "Tallinn".into(),
-            substances: "heroin".into(),
-            title_en: "t".into(),
-            body_en: "b".into(),
-            title_ru: "т".into(),
-            body_ru: "б".into(),
-            status: "reported".into(),
-            expires_at: t0() + Duration::days(7),
-            created_by: Some(a.id),
-            created_at: t0(),
-            verified_at: None,
-            published_at: None,
-            withdrawn_at: None,
-        };
-        store.create_alert(alert.clone()).await.unwrap();
-        assert_eq!(store.alert("a1").await.unwrap(), Some(alert));
-        assert_eq!(store.verify_alert("a1", a.id, t0()).await.unwrap(), 1);
-        assert_eq!(store.verify_alert("a1", a.id, t0()).await.unwrap(), 1);
-        assert_eq!(store.verify_alert("a1", b.id, t0()).await.unwrap(), 2);
-        assert!(
-            !store
-                .set_alert_status("a1", &["verified"], "published", t0())
-                .await
-                .unwrap(),
-            "published before verified"
-        );
-        assert!(
-            store
-                .set_alert_status("a1", &["reported"], "verified", t0())
-                .await
-                .unwrap()
-        );
-        assert!(
-            store
-                .set_alert_status("a1", &["verified"], "published", t0())
-                .await
-                .unwrap()
-        );
-        let published = store.alerts(Some("published")).await.unwrap();
-        assert_eq!(published.len(), 1);
-        assert_eq!(published[0].published_at, Some(t0()));
-        assert!(
-            store
-                .set_alert_status(
-                    "a1",
-                    &["reported", "verified", "published"],
-                    "withdrawn",
-                    t0()
-                )
-                .await
-                .unwrap()
-        );
-        assert!(store.alerts(Some("published")).await.unwrap().is_empty());
-        assert_eq!(store.alerts(None).await.unwrap().len(), 1);
     })
     .await;
 }

@@ -1,12 +1,12 @@
 //! [`AlertStore`] on both backends.
 
-use super::rows::{blob, opt_time, opt_user, text, time};
-use super::{Bind, SqlStore, at, state_list, t};
+use super::rows::{blob, opt_parsed, opt_time, opt_user, parsed, text, time};
+use super::{Bind, SqlStore, at, t};
 use crate::model::{AlertRecord, AlertReportRecord};
 use crate::{AlertStore, StoreResult};
 use async_trait::async_trait;
-use netreach_core::UserId;
 use netreach_core::clock::to_unix;
+use netreach_core::{AlertId, AlertReportId, AlertStatus, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
@@ -16,16 +16,16 @@ const ALERT_COLUMNS: &str = "id, report_id, severity, regions, substances, title
 
 fn alert(row: &AnyRow) -> StoreResult<AlertRecord> {
     Ok(AlertRecord {
-        id: text(row, "id")?,
-        report_id: row.try_get::<Option<String>, _>("report_id")?,
-        severity: text(row, "severity")?,
+        id: parsed(row, "id")?,
+        report_id: opt_parsed(row, "report_id")?,
+        severity: parsed(row, "severity")?,
         regions: text(row, "regions")?,
         substances: text(row, "substances")?,
         title_en: text(row, "title_en")?,
         body_en: text(row, "body_en")?,
         title_ru: text(row, "title_ru")?,
         body_ru: text(row, "body_ru")?,
-        status: text(row, "status")?,
+        status: parsed(row, "status")?,
         expires_at: time(row, "expires_at")?,
         created_by: opt_user(row, "created_by")?,
         created_at: time(row, "created_at")?,
@@ -40,7 +40,7 @@ impl AlertStore for SqlStore {
     async fn create_alert_report(&self, r: AlertReportRecord) -> StoreResult<()> {
         self.exec(
             "INSERT INTO alert_reports (id, created_at, region, body, key_inbox, flagged) VALUES ($1, $2, $3, $4, $5, $6)",
-            vec![t(&r.id), at(r.created_at), t(&r.region), Bind::Blob(r.body), Bind::Blob(r.key_inbox), Bind::Int(i64::from(r.flagged))],
+            vec![t(r.id), at(r.created_at), t(&r.region), Bind::Blob(r.body), Bind::Blob(r.key_inbox), Bind::Int(i64::from(r.flagged))],
         )
         .await?;
         Ok(())
@@ -56,7 +56,7 @@ impl AlertStore for SqlStore {
         rows.iter()
             .map(|r| {
                 Ok(AlertReportRecord {
-                    id: text(r, "id")?,
+                    id: parsed(r, "id")?,
                     created_at: time(r, "created_at")?,
                     region: text(r, "region")?,
                     body: blob(r, "body")?,
@@ -67,10 +67,10 @@ impl AlertStore for SqlStore {
             .collect()
     }
 
-    async fn alert_report_exists(&self, id: &str) -> StoreResult<bool> {
+    async fn alert_report_exists(&self, id: AlertReportId) -> StoreResult<bool> {
         Ok(
             sqlx::query("SELECT 1 AS one FROM alert_reports WHERE id = $1")
-                .bind(id.to_owned())
+                .bind(id.to_string())
                 .fetch_optional(self.pool())
                 .await?
                 .is_some(),
@@ -90,16 +90,16 @@ impl AlertStore for SqlStore {
             "INSERT INTO alerts (id, report_id, severity, regions, substances, title_en, body_en, title_ru, body_ru, \
              status, expires_at, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             vec![
-                t(&a.id),
-                Bind::OptText(a.report_id.clone()),
-                t(&a.severity),
+                t(a.id),
+                Bind::OptText(a.report_id.map(|r| r.to_string())),
+                t(a.severity),
                 t(&a.regions),
                 t(&a.substances),
                 t(&a.title_en),
                 t(&a.body_en),
                 t(&a.title_ru),
                 t(&a.body_ru),
-                t(&a.status),
+                t(a.status),
                 at(a.expires_at),
                 Bind::OptText(a.created_by.map(|u| u.to_string())),
                 at(a.created_at),
@@ -109,23 +109,23 @@ impl AlertStore for SqlStore {
         Ok(())
     }
 
-    async fn alert(&self, id: &str) -> StoreResult<Option<AlertRecord>> {
+    async fn alert(&self, id: AlertId) -> StoreResult<Option<AlertRecord>> {
         let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_owned())
+            .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(alert).transpose()
     }
 
-    async fn alerts(&self, status: Option<&str>) -> StoreResult<Vec<AlertRecord>> {
+    async fn alerts(&self, status: Option<AlertStatus>) -> StoreResult<Vec<AlertRecord>> {
         let rows = match status {
             Some(status) => {
                 let sql = format!(
                     "SELECT {ALERT_COLUMNS} FROM alerts WHERE status = $1 ORDER BY created_at DESC"
                 );
                 sqlx::query(AssertSqlSafe(sql))
-                    .bind(status.to_owned())
+                    .bind(status.as_str())
                     .fetch_all(self.pool())
                     .await?
             }
@@ -139,7 +139,12 @@ impl AlertStore for SqlStore {
         rows.iter().map(alert).collect()
     }
 
-    async fn verify_alert(&self, id: &str, user: UserId, now: OffsetDateTime) -> StoreResult<u64> {
+    async fn verify_alert(
+        &self,
+        id: AlertId,
+        user: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<u64> {
         self.exec(
             "INSERT INTO alert_verifications (alert_id, user_id, at) VALUES ($1, $2, $3) \
              ON CONFLICT (alert_id, user_id) DO NOTHING",
@@ -148,7 +153,7 @@ impl AlertStore for SqlStore {
         .await?;
         let n: i64 =
             sqlx::query("SELECT COUNT(*) AS n FROM alert_verifications WHERE alert_id = $1")
-                .bind(id.to_owned())
+                .bind(id.to_string())
                 .fetch_one(self.pool())
                 .await?
                 .try_get("n")?;
@@ -157,24 +162,25 @@ impl AlertStore for SqlStore {
 
     async fn set_alert_status(
         &self,
-        id: &str,
-        from: &[&str],
-        to: &str,
+        id: AlertId,
+        from: AlertStatus,
+        to: AlertStatus,
         now: OffsetDateTime,
     ) -> StoreResult<bool> {
+        // Each status after the first has the time it was reached.
         let column = match to {
-            "verified" => "verified_at",
-            "published" => "published_at",
-            _ => "withdrawn_at",
+            AlertStatus::Reported => "created_at",
+            AlertStatus::Verified => "verified_at",
+            AlertStatus::Published => "published_at",
+            AlertStatus::Withdrawn => "withdrawn_at",
         };
-        let allowed = state_list(from);
-        let sql = format!(
-            "UPDATE alerts SET status = $1, {column} = $2 WHERE id = $3 AND status IN ({allowed})"
-        );
+        let sql =
+            format!("UPDATE alerts SET status = $1, {column} = $2 WHERE id = $3 AND status = $4");
         let n = sqlx::query(AssertSqlSafe(sql))
-            .bind(to.to_owned())
+            .bind(to.as_str())
             .bind(to_unix(now))
-            .bind(id.to_owned())
+            .bind(id.to_string())
+            .bind(from.as_str())
             .execute(self.pool())
             .await?
             .rows_affected();

@@ -1,6 +1,6 @@
 //! [`PublishingStore`] on both backends.
 
-use super::rows::{opt_blob, opt_time, opt_user, text, time};
+use super::rows::{opt_blob, opt_parsed, opt_time, opt_user, parsed, text, time};
 use super::{Bind, SqlStore, at, bind_all, t};
 use crate::backend::Backend;
 use crate::model::{
@@ -9,8 +9,8 @@ use crate::model::{
 };
 use crate::{PublishingStore, StoreResult};
 use async_trait::async_trait;
-use netreach_core::UserId;
 use netreach_core::clock::to_unix;
+use netreach_core::{AlertId, Lang, PostId, PublicationId, PublicationStatus, UserId, VenueId};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use std::collections::BTreeSet;
@@ -30,14 +30,15 @@ fn flag(row: &AnyRow, col: &str) -> StoreResult<bool> {
 
 fn venue(row: &AnyRow) -> StoreResult<VenueRecord> {
     Ok(VenueRecord {
-        id: text(row, "id")?,
+        id: parsed(row, "id")?,
         name: text(row, "name")?,
-        kind: text(row, "kind")?,
+        kind: parsed(row, "kind")?,
         address: text(row, "address")?,
-        lang: text(row, "lang")?,
+        lang: Lang::parse(&text(row, "lang")?)
+            .ok_or_else(|| crate::StoreError::Corrupt("column lang".into()))?,
         markup: text(row, "markup")?,
         rules: text(row, "rules")?,
-        permission: text(row, "permission")?,
+        permission: parsed(row, "permission")?,
         permission_at: opt_time(row, "permission_at")?,
         permission_contact: text(row, "permission_contact")?,
         notes: text(row, "notes")?,
@@ -54,7 +55,7 @@ fn venue(row: &AnyRow) -> StoreResult<VenueRecord> {
 
 fn post(row: &AnyRow) -> StoreResult<PostRecord> {
     Ok(PostRecord {
-        id: text(row, "id")?,
+        id: parsed(row, "id")?,
         title: text(row, "title")?,
         body: text(row, "body")?,
         version: row.try_get::<i64, _>("version")?,
@@ -66,15 +67,15 @@ fn post(row: &AnyRow) -> StoreResult<PostRecord> {
 
 fn publication(row: &AnyRow) -> StoreResult<PublicationRecord> {
     Ok(PublicationRecord {
-        id: text(row, "id")?,
-        venue_id: text(row, "venue_id")?,
-        post_id: row.try_get::<Option<String>, _>("post_id")?,
+        id: parsed(row, "id")?,
+        venue_id: parsed(row, "venue_id")?,
+        post_id: opt_parsed(row, "post_id")?,
         post_version: row.try_get::<Option<i64>, _>("post_version")?,
-        alert_id: row.try_get::<Option<String>, _>("alert_id")?,
+        alert_id: opt_parsed(row, "alert_id")?,
         body: text(row, "body")?,
         created_by: opt_user(row, "created_by")?,
         created_at: time(row, "created_at")?,
-        status: text(row, "status")?,
+        status: parsed(row, "status")?,
         url: text(row, "url")?,
         followup: text(row, "followup")?,
         attempts: row.try_get::<i64, _>("attempts")?,
@@ -88,12 +89,12 @@ fn publication(row: &AnyRow) -> StoreResult<PublicationRecord> {
 fn venue_binds(v: &VenueRecord) -> Vec<Bind> {
     vec![
         t(&v.name),
-        t(&v.kind),
+        t(v.kind),
         t(&v.address),
-        t(&v.lang),
+        t(v.lang.code()),
         t(&v.markup),
         t(&v.rules),
-        t(&v.permission),
+        t(v.permission),
         Bind::OptInt(v.permission_at.map(to_unix)),
         t(&v.permission_contact),
         t(&v.notes),
@@ -102,7 +103,7 @@ fn venue_binds(v: &VenueRecord) -> Vec<Bind> {
         Bind::OptText(v.telegram_chat.clone()),
         Bind::Int(i64::from(v.push_alerts)),
         at(v.updated_at),
-        t(&v.id),
+        t(v.id),
     ]
 }
 
@@ -135,10 +136,10 @@ impl PublishingStore for SqlStore {
         Ok(n > 0)
     }
 
-    async fn venue(&self, id: &str) -> StoreResult<Option<VenueRecord>> {
+    async fn venue(&self, id: VenueId) -> StoreResult<Option<VenueRecord>> {
         let sql = format!("SELECT {VENUE_COLUMNS} FROM venues WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_owned())
+            .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(venue).transpose()
@@ -152,7 +153,7 @@ impl PublishingStore for SqlStore {
         rows.iter().map(venue).collect()
     }
 
-    async fn set_venue_bot_token(&self, id: &str, sealed: Option<Vec<u8>>) -> StoreResult<bool> {
+    async fn set_venue_bot_token(&self, id: VenueId, sealed: Option<Vec<u8>>) -> StoreResult<bool> {
         let n = self
             .exec(
                 "UPDATE venues SET bot_token = $1 WHERE id = $2",
@@ -162,9 +163,9 @@ impl PublishingStore for SqlStore {
         Ok(n > 0)
     }
 
-    async fn venue_bot_token(&self, id: &str) -> StoreResult<Option<Vec<u8>>> {
+    async fn venue_bot_token(&self, id: VenueId) -> StoreResult<Option<Vec<u8>>> {
         let row = sqlx::query("SELECT bot_token FROM venues WHERE id = $1")
-            .bind(id.to_owned())
+            .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
         Ok(match row {
@@ -179,7 +180,7 @@ impl PublishingStore for SqlStore {
             "INSERT INTO posts (id, title, body, version, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
-        .bind(p.id.clone())
+        .bind(p.id.to_string())
         .bind(p.title.clone())
         .bind(p.body.clone())
         .bind(p.version)
@@ -190,7 +191,7 @@ impl PublishingStore for SqlStore {
         .await?;
         insert_version(
             &mut tx,
-            &p.id,
+            p.id,
             p.version,
             &p.title,
             &p.body,
@@ -204,7 +205,7 @@ impl PublishingStore for SqlStore {
 
     async fn update_post(
         &self,
-        id: &str,
+        id: PostId,
         expected_version: i64,
         title: &str,
         body: &str,
@@ -219,14 +220,14 @@ impl PublishingStore for SqlStore {
         .bind(title.to_owned())
         .bind(body.to_owned())
         .bind(to_unix(now))
-        .bind(id.to_owned())
+        .bind(id.to_string())
         .bind(expected_version)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if changed == 0 {
             let exists = sqlx::query("SELECT 1 AS one FROM posts WHERE id = $1")
-                .bind(id.to_owned())
+                .bind(id.to_string())
                 .fetch_optional(&mut *tx)
                 .await?
                 .is_some();
@@ -243,11 +244,11 @@ impl PublishingStore for SqlStore {
         Ok(Guarded::Done(version))
     }
 
-    async fn post(&self, id: &str) -> StoreResult<Option<PostRecord>> {
+    async fn post(&self, id: PostId) -> StoreResult<Option<PostRecord>> {
         let row = sqlx::query(
             "SELECT id, title, body, version, created_by, created_at, updated_at FROM posts WHERE id = $1",
         )
-        .bind(id.to_owned())
+        .bind(id.to_string())
         .fetch_optional(self.pool())
         .await?;
         row.as_ref().map(post).transpose()
@@ -263,18 +264,37 @@ impl PublishingStore for SqlStore {
         rows.iter().map(post).collect()
     }
 
-    async fn post_versions(&self, id: &str) -> StoreResult<Vec<PostVersionRecord>> {
+    async fn post_titles(&self, ids: &[PostId]) -> StoreResult<Vec<(PostId, String)>> {
+        let ids: BTreeSet<PostId> = ids.iter().copied().collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let placeholders = (1..=ids.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT id, title FROM posts WHERE id IN ({placeholders})");
+        let binds = ids.iter().map(t).collect();
+        let rows = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| Ok((parsed(r, "id")?, text(r, "title")?)))
+            .collect()
+    }
+
+    async fn post_versions(&self, id: PostId) -> StoreResult<Vec<PostVersionRecord>> {
         let rows = sqlx::query(
             "SELECT post_id, version, title, body, edited_by, edited_at, approved_by, approved_at \
              FROM post_versions WHERE post_id = $1 ORDER BY version DESC",
         )
-        .bind(id.to_owned())
+        .bind(id.to_string())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(PostVersionRecord {
-                    post_id: text(r, "post_id")?,
+                    post_id: parsed(r, "post_id")?,
                     version: r.try_get::<i64, _>("version")?,
                     title: text(r, "title")?,
                     body: text(r, "body")?,
@@ -289,7 +309,7 @@ impl PublishingStore for SqlStore {
 
     async fn approve_post_version(
         &self,
-        id: &str,
+        id: PostId,
         version: i64,
         by: UserId,
         now: OffsetDateTime,
@@ -310,15 +330,15 @@ impl PublishingStore for SqlStore {
              created_at, status, url, followup, attempts, next_attempt_at, last_error, published_at, \
              updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             vec![
-                t(&p.id),
-                t(&p.venue_id),
-                Bind::OptText(p.post_id.clone()),
+                t(p.id),
+                t(p.venue_id),
+                Bind::OptText(p.post_id.map(|id| id.to_string())),
                 Bind::OptInt(p.post_version),
-                Bind::OptText(p.alert_id.clone()),
+                Bind::OptText(p.alert_id.map(|id| id.to_string())),
                 t(&p.body),
                 Bind::OptText(p.created_by.map(|u| u.to_string())),
                 at(p.created_at),
-                t(&p.status),
+                t(p.status),
                 t(&p.url),
                 t(&p.followup),
                 Bind::Int(p.attempts),
@@ -332,10 +352,10 @@ impl PublishingStore for SqlStore {
         Ok(())
     }
 
-    async fn publication(&self, id: &str) -> StoreResult<Option<PublicationRecord>> {
+    async fn publication(&self, id: PublicationId) -> StoreResult<Option<PublicationRecord>> {
         let sql = format!("SELECT {PUBLICATION_COLUMNS} FROM publications WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_owned())
+            .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(publication).transpose()
@@ -345,9 +365,9 @@ impl PublishingStore for SqlStore {
         let mut clauses = Vec::new();
         let mut binds = Vec::new();
         for (column, value) in [
-            ("venue_id", &f.venue_id),
-            ("post_id", &f.post_id),
-            ("status", &f.status),
+            ("venue_id", f.venue_id.map(|v| v.to_string())),
+            ("post_id", f.post_id.map(|p| p.to_string())),
+            ("status", f.status.map(|s| s.as_str().to_owned())),
         ] {
             if let Some(value) = value {
                 binds.push(t(value));
@@ -373,18 +393,26 @@ impl PublishingStore for SqlStore {
 
     async fn update_publication(
         &self,
-        id: &str,
+        id: PublicationId,
         url: &str,
-        status: &str,
+        status: PublicationStatus,
         followup: &str,
         now: OffsetDateTime,
     ) -> StoreResult<bool> {
+        // The first time an entry is recorded live, that is when it was published.
+        let first_live = (status == PublicationStatus::Live).then(|| to_unix(now));
         let n = self
             .exec(
                 "UPDATE publications SET url = $1, status = $2, followup = $3, updated_at = $4, \
-                 published_at = CASE WHEN published_at IS NULL AND $5 = 'live' THEN $6 ELSE published_at END \
-                 WHERE id = $7",
-                vec![t(url), t(status), t(followup), at(now), t(status), at(now), t(id)],
+                 published_at = COALESCE(published_at, $5) WHERE id = $6",
+                vec![
+                    t(url),
+                    t(status),
+                    t(followup),
+                    at(now),
+                    Bind::OptInt(first_live),
+                    t(id),
+                ],
             )
             .await?;
         Ok(n > 0)
@@ -407,14 +435,30 @@ impl PublishingStore for SqlStore {
             .map(|c| format!("p.{}", c.trim()))
             .collect::<Vec<_>>()
             .join(", ");
+        let [scheduled, sending] = PublicationStatus::CLAIMABLE;
+        let due = "FROM publications p JOIN venues v ON v.id = p.venue_id \
+             WHERE p.status IN ($1, $2) AND p.next_attempt_at <= $3 \
+             AND (v.last_sent_at IS NULL OR v.last_sent_at <= $4)";
+        // Look before taking the write lock: the sender runs every two seconds, and nearly
+        // always finds nothing due.
+        let anything_due = sqlx::query(AssertSqlSafe(format!("SELECT 1 AS one {due} LIMIT 1")))
+            .bind(scheduled.as_str())
+            .bind(sending.as_str())
+            .bind(to_unix(now))
+            .bind(to_unix(now - spacing))
+            .fetch_optional(self.pool())
+            .await?
+            .is_some();
+        if !anything_due {
+            return Ok(Vec::new());
+        }
         let sql = format!(
-            "SELECT {columns} FROM publications p JOIN venues v ON v.id = p.venue_id \
-             WHERE p.status IN ('scheduled', 'sending') AND p.next_attempt_at <= $1 \
-             AND (v.last_sent_at IS NULL OR v.last_sent_at <= $2) \
-             ORDER BY p.next_attempt_at, p.id LIMIT $3{skip_locked}"
+            "SELECT {columns} {due} ORDER BY p.next_attempt_at, p.id LIMIT $5{skip_locked}"
         );
         let mut tx = self.write_tx().await?;
         let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(scheduled.as_str())
+            .bind(sending.as_str())
             .bind(to_unix(now))
             .bind(to_unix(now - spacing))
             .bind(i64::from(limit) * 4)
@@ -425,19 +469,23 @@ impl PublishingStore for SqlStore {
         for row in &rows {
             let mut p = publication(row)?;
             // One send per venue per claim keeps each chat within Telegram's per-chat limit.
-            if claimed.len() as u32 >= limit || !venues.insert(p.venue_id.clone()) {
+            if claimed.len() as u32 >= limit || !venues.insert(p.venue_id) {
                 continue;
             }
+            let Ok(leased) = p.status.claim() else {
+                continue;
+            };
             sqlx::query(
-                "UPDATE publications SET status = 'sending', next_attempt_at = $1, \
-                 attempts = attempts + 1, updated_at = $2 WHERE id = $3",
+                "UPDATE publications SET status = $1, next_attempt_at = $2, \
+                 attempts = attempts + 1, updated_at = $3 WHERE id = $4",
             )
+            .bind(leased.as_str())
             .bind(to_unix(lease_until))
             .bind(to_unix(now))
-            .bind(p.id.clone())
+            .bind(p.id.to_string())
             .execute(&mut *tx)
             .await?;
-            p.status = "sending".into();
+            p.status = leased;
             p.attempts += 1;
             p.next_attempt_at = Some(lease_until);
             claimed.push(p);
@@ -446,37 +494,42 @@ impl PublishingStore for SqlStore {
         Ok(claimed)
     }
 
-    async fn cancel_alert_sends(&self, alert_id: &str, now: OffsetDateTime) -> StoreResult<u64> {
+    async fn cancel_alert_sends(&self, alert_id: AlertId, now: OffsetDateTime) -> StoreResult<u64> {
+        let from = PublicationStatus::Scheduled;
+        let Ok(to) = from.cancel() else {
+            return Ok(0);
+        };
         self.exec(
-            "UPDATE publications SET status = 'deleted', next_attempt_at = NULL, updated_at = $1 \
-             WHERE alert_id = $2 AND status = 'scheduled'",
-            vec![at(now), t(alert_id)],
+            "UPDATE publications SET status = $1, next_attempt_at = NULL, updated_at = $2 \
+             WHERE alert_id = $3 AND status = $4",
+            vec![t(to), at(now), t(alert_id), t(from)],
         )
         .await
     }
 
     async fn finish_send(
         &self,
-        id: &str,
+        id: PublicationId,
         outcome: SendOutcome,
         now: OffsetDateTime,
     ) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
+        let status = outcome.status();
         let (sql, binds): (&'static str, Vec<Bind>) = match outcome {
             SendOutcome::Sent { url } => (
-                "UPDATE publications SET status = 'live', url = $1, published_at = $2, \
-                 next_attempt_at = NULL, last_error = '', updated_at = $3 WHERE id = $4",
-                vec![t(url), at(now), at(now), t(id)],
+                "UPDATE publications SET status = $1, url = $2, published_at = $3, \
+                 next_attempt_at = NULL, last_error = '', updated_at = $4 WHERE id = $5",
+                vec![t(status), t(url), at(now), at(now), t(id)],
             ),
             SendOutcome::Retry { at: when, error } => (
-                "UPDATE publications SET status = 'scheduled', next_attempt_at = $1, last_error = $2, \
-                 updated_at = $3 WHERE id = $4",
-                vec![at(when), t(error), at(now), t(id)],
+                "UPDATE publications SET status = $1, next_attempt_at = $2, last_error = $3, \
+                 updated_at = $4 WHERE id = $5",
+                vec![t(status), at(when), t(error), at(now), t(id)],
             ),
             SendOutcome::Failed { error } => (
-                "UPDATE publications SET status = 'failed', next_attempt_at = NULL, last_error = $1, \
-                 updated_at = $2 WHERE id = $3",
-                vec![t(error), at(now), t(id)],
+                "UPDATE publications SET status = $1, next_attempt_at = NULL, last_error = $2, \
+                 updated_at = $3 WHERE id = $4",
+                vec![t(status), t(error), at(now), t(id)],
             ),
         };
         bind_all(sqlx::query(sql), binds).execute(&mut *tx).await?;
@@ -485,7 +538,7 @@ impl PublishingStore for SqlStore {
             "UPDATE venues SET last_sent_at = $1 WHERE id = (SELECT venue_id FROM publications WHERE id = $2)",
         )
         .bind(to_unix(now))
-        .bind(id.to_owned())
+        .bind(id.to_string())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -495,7 +548,7 @@ impl PublishingStore for SqlStore {
 
 async fn insert_version(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: &str,
+    id: PostId,
     version: i64,
     title: &str,
     body: &str,
@@ -506,7 +559,7 @@ async fn insert_version(
         "INSERT INTO post_versions (post_id, version, title, body, edited_by, edited_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(id.to_owned())
+    .bind(id.to_string())
     .bind(version)
     .bind(title.to_owned())
     .bind(body.to_owned())

@@ -1,12 +1,12 @@
 //! [`QaStore`] on both backends.
 
-use super::rows::{opt_time, opt_user, text, time};
+use super::rows::{opt_parsed, opt_time, opt_user, parsed, text, time};
 use super::{Bind, SqlStore, at, t};
 use crate::model::QaRecord;
-use crate::{QaStore, StoreError, StoreResult};
+use crate::{QaStore, StoreResult};
 use async_trait::async_trait;
 use netreach_core::clock::to_unix;
-use netreach_core::{ConversationId, Lang, UserId};
+use netreach_core::{ConversationId, Lang, QaId, QaStatus, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
@@ -16,18 +16,14 @@ const QA_COLUMNS: &str = "id, conversation_id, lang, topic, question, answer, st
 
 fn entry(row: &AnyRow) -> StoreResult<QaRecord> {
     Ok(QaRecord {
-        id: text(row, "id")?,
-        conversation_id: row
-            .try_get::<Option<String>, _>("conversation_id")?
-            .map(|c| c.parse::<ConversationId>())
-            .transpose()
-            .map_err(|_| StoreError::Corrupt("column conversation_id".into()))?,
+        id: parsed(row, "id")?,
+        conversation_id: opt_parsed(row, "conversation_id")?,
         lang: Lang::parse(&text(row, "lang")?)
-            .ok_or_else(|| StoreError::Corrupt("column lang".into()))?,
-        topic: text(row, "topic")?,
+            .ok_or_else(|| crate::StoreError::Corrupt("column lang".into()))?,
+        topic: parsed(row, "topic")?,
         question: text(row, "question")?,
         answer: text(row, "answer")?,
-        status: text(row, "status")?,
+        status: parsed(row, "status")?,
         written_by: opt_user(row, "written_by")?,
         written_at: time(row, "written_at")?,
         reviewed_by: opt_user(row, "reviewed_by")?,
@@ -51,8 +47,9 @@ impl QaStore for SqlStore {
             .await?
             .rows_affected();
         if when.is_none() {
-            sqlx::query("DELETE FROM qa_entries WHERE conversation_id = $1 AND status = 'draft'")
+            sqlx::query("DELETE FROM qa_entries WHERE conversation_id = $1 AND status = $2")
                 .bind(id.to_string())
+                .bind(QaStatus::Draft.as_str())
                 .execute(&mut *tx)
                 .await?;
         }
@@ -77,13 +74,13 @@ impl QaStore for SqlStore {
              written_by, written_at, reviewed_by, published_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             vec![
-                t(&e.id),
+                t(e.id),
                 Bind::OptText(e.conversation_id.map(|c| c.to_string())),
                 t(e.lang.code()),
-                t(&e.topic),
+                t(e.topic.as_str()),
                 t(&e.question),
                 t(&e.answer),
-                t(&e.status),
+                t(e.status),
                 Bind::OptText(e.written_by.map(|u| u.to_string())),
                 at(e.written_at),
                 Bind::OptText(e.reviewed_by.map(|u| u.to_string())),
@@ -97,7 +94,7 @@ impl QaStore for SqlStore {
 
     async fn update_qa(
         &self,
-        id: &str,
+        id: QaId,
         question: &str,
         answer: &str,
         by: UserId,
@@ -106,17 +103,25 @@ impl QaStore for SqlStore {
         let n = self
             .exec(
                 "UPDATE qa_entries SET question = $1, answer = $2, written_by = $3, written_at = $4, \
-                 updated_at = $5 WHERE id = $6 AND status = 'draft'",
-                vec![t(question), t(answer), t(by), at(now), at(now), t(id)],
+                 updated_at = $5 WHERE id = $6 AND status = $7",
+                vec![
+                    t(question),
+                    t(answer),
+                    t(by),
+                    at(now),
+                    at(now),
+                    t(id),
+                    t(QaStatus::Draft),
+                ],
             )
             .await?;
         Ok(n > 0)
     }
 
-    async fn qa(&self, id: &str) -> StoreResult<Option<QaRecord>> {
+    async fn qa(&self, id: QaId) -> StoreResult<Option<QaRecord>> {
         let sql = format!("SELECT {QA_COLUMNS} FROM qa_entries WHERE id = $1");
         let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_owned())
+            .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(entry).transpose()
@@ -124,14 +129,14 @@ impl QaStore for SqlStore {
 
     async fn qa_entries(
         &self,
-        status: Option<&str>,
+        status: Option<QaStatus>,
         lang: Option<Lang>,
     ) -> StoreResult<Vec<QaRecord>> {
         let sql = format!(
             "SELECT {QA_COLUMNS} FROM qa_entries WHERE ($1 = '' OR status = $2) \
              AND ($3 = '' OR lang = $4) ORDER BY COALESCE(published_at, updated_at) DESC, id"
         );
-        let status = status.unwrap_or("").to_owned();
+        let status = status.map(QaStatus::as_str).unwrap_or("").to_owned();
         let lang = lang.map(|l| l.code()).unwrap_or("").to_owned();
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(status.clone())
@@ -145,7 +150,7 @@ impl QaStore for SqlStore {
 
     async fn publish_qa(
         &self,
-        id: &str,
+        id: QaId,
         reviewer: UserId,
         now: OffsetDateTime,
     ) -> StoreResult<bool> {
@@ -153,52 +158,61 @@ impl QaStore for SqlStore {
         // The consent is checked inside the same transaction that publishes, so a withdrawal
         // that lands first always wins.
         let n = sqlx::query(
-            "UPDATE qa_entries SET status = 'published', reviewed_by = $1, published_at = $2, \
-             updated_at = $3, conversation_id = NULL WHERE id = $4 AND status = 'draft' AND EXISTS \
+            "UPDATE qa_entries SET status = $1, reviewed_by = $2, published_at = $3, \
+             updated_at = $4, conversation_id = NULL WHERE id = $5 AND status = $6 AND EXISTS \
              (SELECT 1 FROM conversations c WHERE c.id = qa_entries.conversation_id \
              AND c.qa_consent_at IS NOT NULL)",
         )
+        .bind(QaStatus::Published.as_str())
         .bind(reviewer.to_string())
         .bind(to_unix(now))
         .bind(to_unix(now))
-        .bind(id.to_owned())
+        .bind(id.to_string())
+        .bind(QaStatus::Draft.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        if n > 0 {
+            bump_stamp(&mut tx).await?;
+        }
         tx.commit().await?;
         Ok(n > 0)
     }
 
-    async fn withdraw_qa(&self, id: &str, now: OffsetDateTime) -> StoreResult<bool> {
-        let n = self
-            .exec(
-                "UPDATE qa_entries SET status = 'withdrawn', updated_at = $1 \
-                 WHERE id = $2 AND status = 'published'",
-                vec![at(now), t(id)],
-            )
-            .await?;
+    async fn withdraw_qa(&self, id: QaId, now: OffsetDateTime) -> StoreResult<bool> {
+        let mut tx = self.write_tx().await?;
+        let n = sqlx::query(
+            "UPDATE qa_entries SET status = $1, updated_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(QaStatus::Withdrawn.as_str())
+        .bind(to_unix(now))
+        .bind(id.to_string())
+        .bind(QaStatus::Published.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n > 0 {
+            bump_stamp(&mut tx).await?;
+        }
+        tx.commit().await?;
         Ok(n > 0)
     }
 
     async fn qa_stamp(&self) -> StoreResult<i64> {
-        use std::hash::{Hash, Hasher};
-        let rows = sqlx::query(
-            "SELECT id, status, updated_at FROM qa_entries \
-             WHERE status IN ('published', 'withdrawn') ORDER BY id",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        for row in &rows {
-            text(row, "id")?.hash(&mut hasher);
-            text(row, "status")?.hash(&mut hasher);
-            row.try_get::<i64, _>("updated_at")?.hash(&mut hasher);
-        }
-        // Zero stays "nothing published yet".
-        Ok(if rows.is_empty() {
-            0
-        } else {
-            hasher.finish() as i64 | 1
+        let row = sqlx::query("SELECT stamp FROM qa_meta WHERE id = 1")
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get::<i64, _>("stamp")?,
+            None => 0,
         })
     }
+}
+
+/// Every change to the public archive moves the stamp, in the transaction that makes it.
+async fn bump_stamp(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> StoreResult<()> {
+    sqlx::query("UPDATE qa_meta SET stamp = stamp + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

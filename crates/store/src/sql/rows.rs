@@ -49,6 +49,14 @@ pub(crate) fn parsed<T: FromStr>(row: &AnyRow, col: &str) -> StoreResult<T> {
         .map_err(|_| StoreError::Corrupt(format!("column {col}")))
 }
 
+/// A nullable column holding a value with a text form, such as a typed id.
+pub(crate) fn opt_parsed<T: FromStr>(row: &AnyRow, col: &str) -> StoreResult<Option<T>> {
+    row.try_get::<Option<String>, _>(col)?
+        .map(|v| v.parse())
+        .transpose()
+        .map_err(|_| StoreError::Corrupt(format!("column {col}")))
+}
+
 pub(crate) fn user(row: &AnyRow) -> StoreResult<StaffUser> {
     let username = Username::parse(&text(row, "username")?)
         .map_err(|_| StoreError::Corrupt("column username".into()))?;

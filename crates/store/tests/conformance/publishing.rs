@@ -1,23 +1,32 @@
 //! Venues, posts with versions and approvals, and the publication log / send queue.
 
 use super::{new_user, on_each_backend, t0};
-use netreach_core::Role;
+use netreach_core::{
+    Lang, Permission, PostId, PublicationId, PublicationStatus, Role, VenueId, VenueKind,
+};
 use netreach_store::{
     AccountStore, Guarded, PostRecord, PublicationFilter, PublicationRecord, PublishingStore,
     SendOutcome, VenueRecord,
 };
 use time::Duration;
 
-fn venue(id: &str, name: &str) -> VenueRecord {
+/// A fixed id named by a short word; ids sort as their words do.
+fn id<T: From<uuid::Uuid>>(name: &str) -> T {
+    let mut bytes = [0u8; 16];
+    bytes[..name.len()].copy_from_slice(name.as_bytes());
+    T::from(uuid::Uuid::from_bytes(bytes))
+}
+
+fn venue(venue_id: VenueId, name: &str) -> VenueRecord {
     VenueRecord {
-        id: id.into(),
+        id: venue_id,
         name: name.into(),
-        kind: "telegram_channel".into(),
+        kind: VenueKind::TelegramChannel,
         address: "https://t.me/example".into(),
-        lang: "ru".into(),
+        lang: Lang::Ru,
         markup: "telegram_html".into(),
         rules: "No links to shops".into(),
-        permission: "granted".into(),
+        permission: Permission::Granted,
         permission_at: Some(t0()),
         permission_contact: "admin of the channel".into(),
         notes: String::new(),
@@ -32,17 +41,17 @@ fn venue(id: &str, name: &str) -> VenueRecord {
     }
 }
 
-fn queued(id: &str, venue_id: &str, due_in: Duration) -> PublicationRecord {
+fn queued(publication_id: PublicationId, venue_id: VenueId, due_in: Duration) -> PublicationRecord {
     PublicationRecord {
-        id: id.into(),
-        venue_id: venue_id.into(),
+        id: publication_id,
+        venue_id,
         post_id: None,
         post_version: None,
         alert_id: None,
-        body: format!("text {id}"),
+        body: format!("text {publication_id}"),
         created_by: None,
         created_at: t0(),
-        status: "scheduled".into(),
+        status: PublicationStatus::Scheduled,
         url: String::new(),
         followup: String::new(),
         attempts: 0,
@@ -56,13 +65,13 @@ fn queued(id: &str, venue_id: &str, due_in: Duration) -> PublicationRecord {
 #[tokio::test]
 async fn venues_are_registered_edited_and_keep_their_token_apart() {
     on_each_backend(|store| async move {
-        let mut v = venue("v1", "Channel");
+        let mut v = venue(id("v1"), "Channel");
         store.create_venue(v.clone()).await.unwrap();
         store
-            .create_venue(venue("v0", "Another forum"))
+            .create_venue(venue(id("v0"), "Another forum"))
             .await
             .unwrap();
-        assert_eq!(store.venue("v1").await.unwrap(), Some(v.clone()));
+        assert_eq!(store.venue(id("v1")).await.unwrap(), Some(v.clone()));
         let names: Vec<_> = store
             .venues()
             .await
@@ -71,30 +80,30 @@ async fn venues_are_registered_edited_and_keep_their_token_apart() {
             .map(|v| v.name)
             .collect();
         assert_eq!(names, ["Another forum", "Channel"]);
-        v.permission = "refused".into();
+        v.permission = Permission::Refused;
         v.char_limit = None;
         v.updated_at = t0() + Duration::hours(1);
         assert!(store.update_venue(v.clone()).await.unwrap());
-        assert_eq!(store.venue("v1").await.unwrap(), Some(v.clone()));
-        assert!(store.venue_bot_token("v1").await.unwrap().is_none());
+        assert_eq!(store.venue(id("v1")).await.unwrap(), Some(v.clone()));
+        assert!(store.venue_bot_token(id("v1")).await.unwrap().is_none());
         assert!(
             store
-                .set_venue_bot_token("v1", Some(vec![7; 60]))
+                .set_venue_bot_token(id("v1"), Some(vec![7; 60]))
                 .await
                 .unwrap()
         );
         assert_eq!(
-            store.venue_bot_token("v1").await.unwrap(),
+            store.venue_bot_token(id("v1")).await.unwrap(),
             Some(vec![7; 60])
         );
-        let stored = store.venue("v1").await.unwrap().unwrap();
+        let stored = store.venue(id("v1")).await.unwrap().unwrap();
         assert!(stored.has_bot_token);
         // Editing the other fields leaves the token alone.
         assert!(store.update_venue(v.clone()).await.unwrap());
-        assert!(store.venue_bot_token("v1").await.unwrap().is_some());
-        assert!(store.set_venue_bot_token("v1", None).await.unwrap());
-        assert!(!store.venue("v1").await.unwrap().unwrap().has_bot_token);
-        assert!(!store.update_venue(venue("nope", "x")).await.unwrap());
+        assert!(store.venue_bot_token(id("v1")).await.unwrap().is_some());
+        assert!(store.set_venue_bot_token(id("v1"), None).await.unwrap());
+        assert!(!store.venue(id("v1")).await.unwrap().unwrap().has_bot_token);
+        assert!(!store.update_venue(venue(id("nope"), "x")).await.unwrap());
     })
     .await;
 }
@@ -111,7 +120,7 @@ async fn every_post_save_is_a_version_and_approval_is_per_version() {
             .await
             .unwrap();
         let post = PostRecord {
-            id: "p1".into(),
+            id: id("p1"),
             title: "Naloxone".into(),
             body: "**Carry** naloxone".into(),
             version: 1,
@@ -120,59 +129,66 @@ async fn every_post_save_is_a_version_and_approval_is_per_version() {
             updated_at: t0(),
         };
         store.create_post(post.clone()).await.unwrap();
-        assert_eq!(store.post("p1").await.unwrap(), Some(post));
+        assert_eq!(store.post(id("p1")).await.unwrap(), Some(post));
         let later = t0() + Duration::minutes(5);
         assert_eq!(
             store
-                .update_post("p1", 1, "Naloxone saves", "v2", boris.id, later)
+                .update_post(id("p1"), 1, "Naloxone saves", "v2", boris.id, later)
                 .await
                 .unwrap(),
             Guarded::Done(2)
         );
         assert_eq!(
             store
-                .update_post("p1", 1, "stale", "stale", anna.id, later)
+                .update_post(id("p1"), 1, "stale", "stale", anna.id, later)
                 .await
                 .unwrap(),
             Guarded::Conflict
         );
         assert_eq!(
             store
-                .update_post("nope", 1, "x", "x", anna.id, later)
+                .update_post(id("nope"), 1, "x", "x", anna.id, later)
                 .await
                 .unwrap(),
             Guarded::Missing
         );
-        let current = store.post("p1").await.unwrap().unwrap();
+        let current = store.post(id("p1")).await.unwrap().unwrap();
         assert_eq!((current.version, current.body.as_str()), (2, "v2"));
-        let versions = store.post_versions("p1").await.unwrap();
+        let versions = store.post_versions(id("p1")).await.unwrap();
         assert_eq!(versions.len(), 2);
         assert_eq!(versions[0].version, 2);
         assert_eq!(versions[0].edited_by, Some(boris.id));
         assert_eq!(versions[1].body, "**Carry** naloxone");
         assert!(
             store
-                .approve_post_version("p1", 2, anna.id, later)
+                .approve_post_version(id("p1"), 2, anna.id, later)
                 .await
                 .unwrap()
         );
         assert!(
             !store
-                .approve_post_version("p1", 2, anna.id, later)
+                .approve_post_version(id("p1"), 2, anna.id, later)
                 .await
                 .unwrap(),
             "approved twice"
         );
         assert!(
             !store
-                .approve_post_version("p1", 9, anna.id, later)
+                .approve_post_version(id("p1"), 9, anna.id, later)
                 .await
                 .unwrap()
         );
-        let versions = store.post_versions("p1").await.unwrap();
+        let versions = store.post_versions(id("p1")).await.unwrap();
         assert_eq!(versions[0].approved_by, Some(anna.id));
         assert_eq!(versions[1].approved_by, None);
         assert_eq!(store.posts().await.unwrap().len(), 1);
+        let p1: PostId = id("p1");
+        assert_eq!(
+            store.post_titles(&[p1, id("nope"), p1]).await.unwrap(),
+            [(p1, "Naloxone saves".to_owned())],
+            "the titles of the posts named, each once"
+        );
+        assert!(store.post_titles(&[]).await.unwrap().is_empty());
     })
     .await;
 }
@@ -180,14 +196,17 @@ async fn every_post_save_is_a_version_and_approval_is_per_version() {
 #[tokio::test]
 async fn the_publication_log_filters_and_records_what_staff_enter() {
     on_each_backend(|store| async move {
-        store.create_venue(venue("v1", "Channel")).await.unwrap();
-        store.create_venue(venue("v2", "Forum")).await.unwrap();
-        let mut manual = queued("m1", "v2", Duration::ZERO);
-        manual.status = "live".into();
+        store
+            .create_venue(venue(id("v1"), "Channel"))
+            .await
+            .unwrap();
+        store.create_venue(venue(id("v2"), "Forum")).await.unwrap();
+        let mut manual = queued(id("m1"), id("v2"), Duration::ZERO);
+        manual.status = PublicationStatus::Live;
         manual.next_attempt_at = None;
         store.create_publication(manual).await.unwrap();
         store
-            .create_publication(queued("q1", "v1", Duration::ZERO))
+            .create_publication(queued(id("q1"), id("v1"), Duration::ZERO))
             .await
             .unwrap();
         let all = store
@@ -200,18 +219,18 @@ async fn the_publication_log_filters_and_records_what_staff_enter() {
         assert_eq!(all.len(), 2);
         let forum = store
             .publications(&PublicationFilter {
-                venue_id: Some("v2".into()),
+                venue_id: Some(id("v2")),
                 limit: 50,
                 ..Default::default()
             })
             .await
             .unwrap();
         assert_eq!(forum.len(), 1);
-        assert_eq!(forum[0].id, "m1");
+        assert_eq!(forum[0].id, id::<PublicationId>("m1"));
         let live = store
             .publications(&PublicationFilter {
-                status: Some("scheduled".into()),
-                venue_id: Some("v1".into()),
+                status: Some(PublicationStatus::Scheduled),
+                venue_id: Some(id("v1")),
                 limit: 50,
                 ..Default::default()
             })
@@ -222,22 +241,22 @@ async fn the_publication_log_filters_and_records_what_staff_enter() {
         assert!(
             store
                 .update_publication(
-                    "m1",
+                    id("m1"),
                     "http://forum.onion/t/9",
-                    "removed",
+                    PublicationStatus::Removed,
                     "two replies",
                     later
                 )
                 .await
                 .unwrap()
         );
-        let m1 = store.publication("m1").await.unwrap().unwrap();
+        let m1 = store.publication(id("m1")).await.unwrap().unwrap();
         assert_eq!(m1.url, "http://forum.onion/t/9");
-        assert_eq!(m1.status, "removed");
+        assert_eq!(m1.status, PublicationStatus::Removed);
         assert_eq!(m1.followup, "two replies");
         assert!(
             !store
-                .update_publication("nope", "", "live", "", later)
+                .update_publication(id("nope"), "", PublicationStatus::Live, "", later)
                 .await
                 .unwrap()
         );
@@ -248,13 +267,16 @@ async fn the_publication_log_filters_and_records_what_staff_enter() {
 #[tokio::test]
 async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lease() {
     on_each_backend(|store| async move {
-        store.create_venue(venue("v1", "Channel")).await.unwrap();
-        store.create_venue(venue("v2", "Group")).await.unwrap();
+        store
+            .create_venue(venue(id("v1"), "Channel"))
+            .await
+            .unwrap();
+        store.create_venue(venue(id("v2"), "Group")).await.unwrap();
         for (id, v, due) in [
-            ("a", "v1", 0),
-            ("b", "v1", 1),
-            ("c", "v2", 2),
-            ("later", "v2", 3600),
+            (id("a"), id("v1"), 0),
+            (id("b"), id("v1"), 1),
+            (id("c"), id("v2"), 2),
+            (id("later"), id("v2"), 3600),
         ] {
             store
                 .create_publication(queued(id, v, Duration::seconds(due)))
@@ -268,12 +290,12 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
             .claim_due_publications(now, spacing, lease, 10)
             .await
             .unwrap();
-        let ids: Vec<_> = first.iter().map(|p| p.id.as_str()).collect();
-        assert_eq!(ids, ["a", "c"], "one per venue, only what is due");
+        let ids: Vec<PublicationId> = first.iter().map(|p| p.id).collect();
+        assert_eq!(ids, [id("a"), id("c")], "one per venue, only what is due");
         assert!(
             first
                 .iter()
-                .all(|p| p.status == "sending" && p.attempts == 1)
+                .all(|p| p.status == PublicationStatus::Sending && p.attempts == 1)
         );
         // Claimed rows are leased: a second claim (another node) gets only what is left.
         let second = store
@@ -281,12 +303,12 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
             .await
             .unwrap();
         assert_eq!(
-            second.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-            ["b"]
+            second.iter().map(|p| p.id).collect::<Vec<PublicationId>>(),
+            [id("b")]
         );
         store
             .finish_send(
-                "a",
+                id("a"),
                 SendOutcome::Sent {
                     url: "https://t.me/example/5".into(),
                 },
@@ -297,7 +319,7 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
         let retry_at = now + Duration::seconds(30);
         store
             .finish_send(
-                "c",
+                id("c"),
                 SendOutcome::Retry {
                     at: retry_at,
                     error: "429".into(),
@@ -306,13 +328,13 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
             )
             .await
             .unwrap();
-        let a = store.publication("a").await.unwrap().unwrap();
+        let a = store.publication(id("a")).await.unwrap().unwrap();
         assert_eq!(
             (a.status.as_str(), a.url.as_str()),
             ("live", "https://t.me/example/5")
         );
         assert_eq!(a.published_at, Some(now));
-        let c = store.publication("c").await.unwrap().unwrap();
+        let c = store.publication(id("c")).await.unwrap().unwrap();
         assert_eq!(
             (c.status.as_str(), c.last_error.as_str()),
             ("scheduled", "429")
@@ -325,7 +347,7 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
                 .await
                 .unwrap()
                 .iter()
-                .any(|p| p.id == "c")
+                .any(|p| p.id == id("c"))
         );
         assert!(
             store
@@ -334,7 +356,7 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
                 .unwrap()
                 .is_empty()
         );
-        // "b" was never finished (its node died): after the lease it is due again.
+        // id("b") was never finished (its node died): after the lease it is due again.
         let after_lease = lease + Duration::seconds(1);
         let again = store
             .claim_due_publications(
@@ -346,12 +368,12 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
             .await
             .unwrap();
         assert!(
-            again.iter().any(|p| p.id == "b" && p.attempts == 2),
+            again.iter().any(|p| p.id == id("b") && p.attempts == 2),
             "{again:?}"
         );
         store
             .finish_send(
-                "b",
+                id("b"),
                 SendOutcome::Failed {
                     error: "chat not found".into(),
                 },
@@ -359,7 +381,7 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
             )
             .await
             .unwrap();
-        let b = store.publication("b").await.unwrap().unwrap();
+        let b = store.publication(id("b")).await.unwrap().unwrap();
         assert_eq!(
             (b.status.as_str(), b.last_error.as_str()),
             ("failed", "chat not found")

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use netreach_core::{AlertId, AlertReportId, AlertStatus, Severity};
 use netreach_store::AlertRecord;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -42,7 +43,8 @@ pub struct ReportRequest {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportAccepted {
-    report_id: String,
+    #[schema(value_type = String)]
+    report_id: AlertReportId,
 }
 
 /// Report a dangerous batch anonymously (no account; nothing identifying is kept).
@@ -98,7 +100,8 @@ pub struct CreateAlert {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
-    id: String,
+    #[schema(value_type = String)]
+    id: AlertId,
 }
 
 /// Draft an alert (status `reported`) in English and Russian.
@@ -109,12 +112,22 @@ pub async fn create(
     staff: ApiStaff,
     Json(req): Json<CreateAlert>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let severity: Severity = req
+        .severity
+        .parse()
+        .map_err(|_| AlertError::Invalid("severity"))?;
+    let report_id = req
+        .report_id
+        .filter(|r| !r.is_empty())
+        .map(|r| r.parse::<AlertReportId>())
+        .transpose()
+        .map_err(|_| AlertError::Invalid("report_id"))?;
     let id = service::create(
         &state,
         &staff.user,
         NewAlert {
-            report_id: req.report_id.filter(|r| !r.is_empty()),
-            severity: req.severity,
+            report_id,
+            severity,
             regions: req.regions,
             substances: req.substances,
             title_en: req.text.en.title,
@@ -136,10 +149,14 @@ pub struct ListParams {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AlertView {
-    id: String,
-    report_id: Option<String>,
-    severity: String,
-    status: String,
+    #[schema(value_type = String)]
+    id: AlertId,
+    #[schema(value_type = Option<String>)]
+    report_id: Option<AlertReportId>,
+    #[schema(value_type = String)]
+    severity: Severity,
+    #[schema(value_type = String)]
+    status: AlertStatus,
     regions: Vec<String>,
     substances: Vec<String>,
     title_en: String,
@@ -185,14 +202,22 @@ pub async fn index(
     _staff: ApiStaff,
     Query(p): Query<ListParams>,
 ) -> Result<Json<AlertList>, ApiError> {
-    let status = p.status.as_deref().filter(|s| !s.is_empty());
-    if status.is_some_and(|s| !["reported", "verified", "published", "withdrawn"].contains(&s)) {
-        return Err(AlertError::Invalid("status").into());
-    }
+    let status = p
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(str::parse::<AlertStatus>)
+        .transpose()
+        .map_err(|_| AlertError::Invalid("status"))?;
     let items = state.store.alerts(status).await?;
     Ok(Json(AlertList {
         items: items.into_iter().map(view).collect(),
     }))
+}
+
+/// An alert's id from the path; text that is no id names no alert.
+fn alert_id(text: &str) -> Result<AlertId, AlertError> {
+    text.parse().map_err(|_| AlertError::NotFound)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -210,7 +235,7 @@ pub async fn verify(
     Path(id): Path<String>,
 ) -> Result<Json<Verified>, ApiError> {
     Ok(Json(Verified {
-        verified: service::verify(&state, &staff.user, &id).await?,
+        verified: service::verify(&state, &staff.user, alert_id(&id)?).await?,
     }))
 }
 
@@ -222,7 +247,7 @@ pub async fn publish(
     _staff: ApiStaff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    service::publish(&state, &id).await?;
+    service::publish(&state, alert_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -234,13 +259,14 @@ pub async fn withdraw(
     _staff: ApiStaff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    service::withdraw(&state, &id).await?;
+    service::withdraw(&state, alert_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportView {
-    id: String,
+    #[schema(value_type = String)]
+    id: AlertReportId,
     created_at: String,
     region: String,
     /// The report's text looked like it carries contact details: never publish it as is.

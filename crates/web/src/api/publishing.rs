@@ -11,6 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use netreach_channels::{Markup, render as render_post, visible_length};
+use netreach_core::{
+    AlertId, Lang, Permission, PostId, PublicationId, PublicationStatus, VenueId, VenueKind,
+};
 use netreach_store::{PublicationFilter, PublicationRecord, VenueRecord};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -81,6 +84,11 @@ impl From<PublishError> for ApiError {
         };
         ApiError::new(status, code, e.message_id())
     }
+}
+
+/// An id from the path or the body; text that is no id names nothing there is.
+fn id<T: std::str::FromStr>(text: &str) -> Result<T, PublishError> {
+    text.parse().map_err(|_| PublishError::NotFound)
 }
 
 fn rfc(t: OffsetDateTime) -> String {
@@ -158,14 +166,18 @@ impl From<VenueBody> for VenueInput {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct VenueView {
-    id: String,
+    #[schema(value_type = String)]
+    id: VenueId,
     name: String,
-    kind: String,
+    #[schema(value_type = String)]
+    kind: VenueKind,
     address: String,
-    lang: String,
+    #[schema(value_type = String)]
+    lang: Lang,
     markup: String,
     rules: String,
-    permission: String,
+    #[schema(value_type = String)]
+    permission: Permission,
     permission_at: Option<String>,
     permission_contact: String,
     notes: String,
@@ -209,7 +221,8 @@ pub struct VenueList {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
-    id: String,
+    #[schema(value_type = String)]
+    id: VenueId,
 }
 
 /// The venue register, by name.
@@ -245,9 +258,11 @@ pub async fn create_venue(
 pub async fn venue(
     State(state): State<AppState>,
     _staff: ApiStaff,
-    Path(id): Path<String>,
+    Path(venue_id): Path<String>,
 ) -> Result<Json<VenueView>, ApiError> {
-    Ok(Json(venue_view(service::venue(&state, &id).await?)))
+    Ok(Json(venue_view(
+        service::venue(&state, id(&venue_id)?).await?,
+    )))
 }
 
 /// Replace a venue's details (its bot token is set separately).
@@ -257,11 +272,12 @@ pub async fn venue(
 pub async fn update_venue(
     State(state): State<AppState>,
     _staff: ApiStaff,
-    Path(id): Path<String>,
+    Path(venue_id): Path<String>,
     Json(body): Json<VenueBody>,
 ) -> Result<Json<VenueView>, ApiError> {
-    service::update_venue(&state, &id, body.into()).await?;
-    Ok(Json(venue_view(service::venue(&state, &id).await?)))
+    let venue_id = id(&venue_id)?;
+    service::update_venue(&state, venue_id, body.into()).await?;
+    Ok(Json(venue_view(service::venue(&state, venue_id).await?)))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -277,10 +293,10 @@ pub struct BotTokenBody {
 pub async fn set_bot_token(
     State(state): State<AppState>,
     staff: ApiStaff,
-    Path(id): Path<String>,
+    Path(venue_id): Path<String>,
     Json(body): Json<BotTokenBody>,
 ) -> Result<StatusCode, ApiError> {
-    service::set_bot_token(&state, &staff.user, &id, &body.token).await?;
+    service::set_bot_token(&state, &staff.user, id(&venue_id)?, &body.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -296,13 +312,15 @@ pub struct PostBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostSaved {
-    id: String,
+    #[schema(value_type = String)]
+    id: PostId,
     version: i64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostSummary {
-    id: String,
+    #[schema(value_type = String)]
+    id: PostId,
     title: String,
     version: i64,
     /// Whether the current version is approved by a second staff member.
@@ -324,7 +342,7 @@ pub async fn posts(
 ) -> Result<Json<PostList>, ApiError> {
     let mut items = Vec::new();
     for post in state.store.posts().await? {
-        let versions = state.store.post_versions(&post.id).await?;
+        let versions = state.store.post_versions(post.id).await?;
         items.push(PostSummary {
             approved: service::current_approved(&post, &versions),
             id: post.id,
@@ -362,7 +380,8 @@ pub struct VersionView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PreviewView {
-    venue_id: String,
+    #[schema(value_type = String)]
+    venue_id: VenueId,
     venue: String,
     markup: String,
     /// Copy-ready text for the venue.
@@ -379,7 +398,8 @@ pub struct PreviewView {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostView {
-    id: String,
+    #[schema(value_type = String)]
+    id: PostId,
     title: String,
     markdown: String,
     version: i64,
@@ -395,16 +415,16 @@ pub struct PostView {
 pub async fn post(
     State(state): State<AppState>,
     _staff: ApiStaff,
-    Path(id): Path<String>,
+    Path(post_id): Path<String>,
 ) -> Result<Json<PostView>, ApiError> {
-    let (post, versions) = service::post(&state, &id).await?;
+    let (post, versions) = service::post(&state, id(&post_id)?).await?;
     let users = state.store.list_users().await?;
     let name = |id| crate::accounts::username_of(&users, id);
     let previews = service::previews(&state, &post.body)
         .await?
         .into_iter()
         .map(|p| PreviewView {
-            venue_id: p.venue.id.clone(),
+            venue_id: p.venue.id,
             venue: p.venue.name.clone(),
             markup: p.venue.markup.clone(),
             limit: p.venue.char_limit,
@@ -444,20 +464,24 @@ pub async fn post(
 pub async fn update_post(
     State(state): State<AppState>,
     staff: ApiStaff,
-    Path(id): Path<String>,
+    Path(post_id): Path<String>,
     Json(body): Json<PostBody>,
 ) -> Result<Json<PostSaved>, ApiError> {
+    let post_id = id(&post_id)?;
     let expected = body.version.ok_or(PublishError::Invalid("version"))?;
     let version = service::update_post(
         &state,
         &staff.user,
-        &id,
+        post_id,
         expected,
         &body.title,
         &body.markdown,
     )
     .await?;
-    Ok(Json(PostSaved { id, version }))
+    Ok(Json(PostSaved {
+        id: post_id,
+        version,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -473,10 +497,10 @@ pub struct ApproveBody {
 pub async fn approve(
     State(state): State<AppState>,
     staff: ApiStaff,
-    Path(id): Path<String>,
+    Path(post_id): Path<String>,
     Json(body): Json<ApproveBody>,
 ) -> Result<StatusCode, ApiError> {
-    service::approve(&state, &staff.user, &id, body.version).await?;
+    service::approve(&state, &staff.user, id(&post_id)?, body.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -498,17 +522,22 @@ pub struct PublishBody {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PublicationView {
-    id: String,
-    venue_id: String,
-    post_id: Option<String>,
+    #[schema(value_type = String)]
+    id: PublicationId,
+    #[schema(value_type = String)]
+    venue_id: VenueId,
+    #[schema(value_type = Option<String>)]
+    post_id: Option<PostId>,
     post_version: Option<i64>,
-    alert_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    alert_id: Option<AlertId>,
     /// The text as rendered for the venue.
     text: String,
     created_by: Option<String>,
     created_at: String,
     /// scheduled, sending, live, failed, removed or deleted
-    status: String,
+    #[schema(value_type = String)]
+    status: PublicationStatus,
     url: String,
     followup: String,
     attempts: i64,
@@ -548,15 +577,16 @@ fn publication_view(p: PublicationRecord, warnings: Vec<String>) -> PublicationV
 pub async fn publish(
     State(state): State<AppState>,
     staff: ApiStaff,
-    Path(id): Path<String>,
+    Path(post_id): Path<String>,
     Json(body): Json<PublishBody>,
 ) -> Result<(StatusCode, Json<PublicationView>), ApiError> {
+    let post_id = id(&post_id)?;
     let published = service::publish(
         &state,
         &staff.user,
-        &id,
+        post_id,
         PublishRequest {
-            venue_id: body.venue_id,
+            venue_id: id(&body.venue_id)?,
             url: body.url,
             send_at: body.send_at,
             acknowledge_permission: body.acknowledge_permission,
@@ -579,14 +609,13 @@ pub struct LogParams {
 }
 
 impl LogParams {
-    fn filter(self) -> PublicationFilter {
-        let some = |v: Option<String>| v.filter(|s| !s.is_empty());
-        PublicationFilter {
-            venue_id: some(self.venue_id),
-            post_id: some(self.post_id),
-            status: some(self.status),
-            limit: 1000,
-        }
+    fn filter(self) -> Result<PublicationFilter, PublishError> {
+        service::log_filter(
+            self.venue_id.as_deref().unwrap_or(""),
+            self.post_id.as_deref().unwrap_or(""),
+            self.status.as_deref().unwrap_or(""),
+            1000,
+        )
     }
 }
 
@@ -604,7 +633,7 @@ pub async fn publications(
     _staff: ApiStaff,
     Query(params): Query<LogParams>,
 ) -> Result<Json<PublicationList>, ApiError> {
-    let items = service::log(&state, params.filter()).await?;
+    let items = service::log(&state, params.filter()?).await?;
     Ok(Json(PublicationList {
         items: items
             .into_iter()
@@ -622,7 +651,7 @@ pub async fn publications_csv(
     _staff: ApiStaff,
     Query(params): Query<LogParams>,
 ) -> Result<Response, ApiError> {
-    let csv = service::log_csv(&state, params.filter()).await?;
+    let csv = service::log_csv(&state, params.filter()?).await?;
     Ok(csv_response(csv))
 }
 
@@ -660,9 +689,16 @@ pub struct RecordBody {
 pub async fn record(
     State(state): State<AppState>,
     _staff: ApiStaff,
-    Path(id): Path<String>,
+    Path(publication_id): Path<String>,
     Json(body): Json<RecordBody>,
 ) -> Result<Json<PublicationView>, ApiError> {
-    let record = service::record(&state, &id, &body.url, &body.status, &body.followup).await?;
+    let record = service::record(
+        &state,
+        id(&publication_id)?,
+        &body.url,
+        &body.status,
+        &body.followup,
+    )
+    .await?;
     Ok(Json(publication_view(record, Vec::new())))
 }

@@ -12,7 +12,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Form};
 use netreach_app::policy::Action;
-use netreach_core::Lang;
+use netreach_core::{AlertId, Lang, Severity};
 use netreach_store::AlertRecord;
 use serde::Deserialize;
 
@@ -33,8 +33,8 @@ pub fn routes(state: AppState) -> Routes {
 
 /// An alert as shown in one language.
 pub struct AlertItem {
-    pub id: String,
-    pub severity: String,
+    pub id: AlertId,
+    pub severity: Severity,
     pub title: String,
     pub body: String,
     pub regions: String,
@@ -48,8 +48,8 @@ pub fn item(state: &AppState, a: &AlertRecord, lang: Lang) -> AlertItem {
         Lang::Ru => (a.title_ru.clone(), a.body_ru.clone()),
     };
     AlertItem {
-        id: a.id.clone(),
-        severity: a.severity.clone(),
+        id: a.id,
+        severity: a.severity,
         title,
         body,
         regions: a.regions.replace(',', ", "),
@@ -97,11 +97,12 @@ async fn show(
     Extension(lang): Extension<Lang>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
+    let alert_id: AlertId = id.parse().map_err(|_| PageError::NotFound)?;
     let record = state
         .store
-        .alert(&id)
+        .alert(alert_id)
         .await?
-        .filter(|a| a.status == "published")
+        .filter(|a| a.status.is_public())
         .ok_or(PageError::NotFound)?;
     let mut chrome = Chrome::new(&state, lang, "alerts-title", &format!("/alerts/{id}"), None);
     let alert = item(&state, &record, lang);
@@ -169,7 +170,7 @@ async fn atom(
             format!("[{}] {}", t.get("alerts-expired-mark"), i.title)
         };
         out.push_str("<entry>\n");
-        out.push_str(&format!("<id>urn:uuid:{}</id>\n", xml(&i.id)));
+        out.push_str(&format!("<id>urn:uuid:{}</id>\n", i.id));
         out.push_str(&format!("<title>{}</title>\n", xml(&title)));
         out.push_str(&format!(
             "<updated>{}</updated>\n",

@@ -51,8 +51,9 @@ async fn show(
     Extension(lang): Extension<Lang>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let entry = match service::entry(&state, &id).await {
-        Ok(e) if e.status == "published" => e,
+    let entry_id = id.parse().map_err(|_| PageError::NotFound)?;
+    let entry = match service::entry(&state, entry_id).await {
+        Ok(e) if e.status.is_public() => e,
         _ => return Err(PageError::NotFound),
     };
     let chrome = Chrome::new(&state, lang, "qa-title", &format!("/qa/{id}"), None);

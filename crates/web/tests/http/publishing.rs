@@ -719,8 +719,9 @@ async fn the_console_registers_venues_composes_posts_and_keeps_the_log() {
     let page = stale.text().await.unwrap();
     assert!(page.contains("Someone saved this post") && page.contains("my stale edit"));
 
+    let venue_id = venue.id.to_string();
     let publish = [
-        ("venue_id", venue.id.as_str()),
+        ("venue_id", venue_id.as_str()),
         ("mode", "record"),
         ("url", "https://forum.example.org/hr/t/55"),
     ];

@@ -102,7 +102,7 @@ async fn a_consenting_solved_conversation_becomes_a_reviewed_public_entry_that_f
     let entry = app
         .state
         .store
-        .qa_entries(Some("draft"), None)
+        .qa_entries(Some(netreach_core::QaStatus::Draft), None)
         .await
         .unwrap()
         .remove(0);
@@ -127,7 +127,7 @@ async fn a_consenting_solved_conversation_becomes_a_reviewed_public_entry_that_f
         .post_form(&format!("/staff/qa/{}/publish", entry.id), &[])
         .await;
     assert_eq!(published.headers()["location"], "/staff/qa?done=qa-publish");
-    let stored = app.state.store.qa(&entry.id).await.unwrap().unwrap();
+    let stored = app.state.store.qa(entry.id).await.unwrap().unwrap();
     assert_eq!(
         stored.conversation_id, None,
         "the public entry keeps no link to the conversation"
@@ -212,7 +212,7 @@ async fn without_consent_nothing_is_drafted_and_withdrawing_deletes_the_draft() 
     let draft = app
         .state
         .store
-        .qa_entries(Some("draft"), None)
+        .qa_entries(Some(netreach_core::QaStatus::Draft), None)
         .await
         .unwrap()
         .remove(0);
@@ -228,7 +228,7 @@ async fn without_consent_nothing_is_drafted_and_withdrawing_deletes_the_draft() 
     .unwrap();
     assert_eq!(withdrawn.status(), 204);
     assert!(
-        app.state.store.qa(&draft.id).await.unwrap().is_none(),
+        app.state.store.qa(draft.id).await.unwrap().is_none(),
         "the draft went with the consent"
     );
     let (boris, _) = app.signed_in("boris", Role::Worker).await;
@@ -242,7 +242,7 @@ async fn without_consent_nothing_is_drafted_and_withdrawing_deletes_the_draft() 
     assert!(
         app.state
             .store
-            .qa_entries(Some("published"), None)
+            .qa_entries(Some(netreach_core::QaStatus::Published), None)
             .await
             .unwrap()
             .is_empty()

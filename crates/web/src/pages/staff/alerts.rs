@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use netreach_core::Lang;
+use netreach_core::{AlertId, AlertReportId, AlertStatus, Lang, Severity};
 use netreach_store::AlertRecord;
 use serde::Deserialize;
 
@@ -115,15 +115,22 @@ pub async fn create(
         .ok()
         .and_then(|d| d.with_hms(23, 59, 59).ok())
         .map(|dt| dt.assume_utc());
-    let result = match expires {
-        None => Err(AlertError::Invalid("expires_at")),
-        Some(expires_at) => {
+    let severity = form.severity.parse::<Severity>();
+    let report_id = Some(form.report_id.trim())
+        .filter(|r| !r.is_empty())
+        .map(str::parse::<AlertReportId>)
+        .transpose();
+    let result = match (expires, severity, report_id) {
+        (None, _, _) => Err(AlertError::Invalid("expires_at")),
+        (_, Err(_), _) => Err(AlertError::Invalid("severity")),
+        (_, _, Err(_)) => Err(AlertError::Invalid("report_id")),
+        (Some(expires_at), Ok(severity), Ok(report_id)) => {
             service::create(
                 &state,
                 &session.user,
                 NewAlert {
-                    report_id: Some(form.report_id.trim().to_owned()).filter(|r| !r.is_empty()),
-                    severity: form.severity.clone(),
+                    report_id,
+                    severity,
                     regions: split(&form.regions),
                     substances: split(&form.substances),
                     title_en: form.title_en.clone(),
@@ -157,9 +164,8 @@ pub async fn verify(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = service::verify(&state, &session.user, &id)
-        .await
-        .map(|_| ());
+    let id: AlertId = id.parse().map_err(|_| PageError::NotFound)?;
+    let result = service::verify(&state, &session.user, id).await.map(|_| ());
     after_step(&state, lang, &session, "verify", result).await
 }
 
@@ -169,7 +175,8 @@ pub async fn publish(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = service::publish(&state, &id).await;
+    let id: AlertId = id.parse().map_err(|_| PageError::NotFound)?;
+    let result = service::publish(&state, id).await;
     after_step(&state, lang, &session, "publish", result).await
 }
 
@@ -179,7 +186,8 @@ pub async fn withdraw(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = service::withdraw(&state, &id).await;
+    let id: AlertId = id.parse().map_err(|_| PageError::NotFound)?;
+    let result = service::withdraw(&state, id).await;
     after_step(&state, lang, &session, "withdraw", result).await
 }
 

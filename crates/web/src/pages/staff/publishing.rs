@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use netreach_core::Lang;
+use netreach_core::{Lang, Permission, PostId, PublicationId, PublicationStatus, VenueKind};
 use netreach_store::{
     PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, VenueRecord,
 };
@@ -26,6 +26,11 @@ fn date(t: Option<OffsetDateTime>) -> String {
 fn minute(t: Option<OffsetDateTime>) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     t.and_then(|t| t.format(&format).ok()).unwrap_or_default()
+}
+
+/// An id from the path; text that is no id names nothing there is.
+fn page_id<T: std::str::FromStr>(text: &str) -> Result<T, PageError> {
+    text.parse().map_err(|_| PageError::NotFound)
 }
 
 /// A failure shown on the form; store failures become the error page.
@@ -88,12 +93,12 @@ impl VenueForm {
     fn of(v: &VenueRecord) -> VenueForm {
         VenueForm {
             name: v.name.clone(),
-            kind: v.kind.clone(),
+            kind: v.kind.to_string(),
             address: v.address.clone(),
-            lang: v.lang.clone(),
+            lang: v.lang.code().to_owned(),
             markup: v.markup.clone(),
             rules: v.rules.clone(),
-            permission: v.permission.clone(),
+            permission: v.permission.to_string(),
             permission_date: date(v.permission_at),
             permission_contact: v.permission_contact.clone(),
             notes: v.notes.clone(),
@@ -149,8 +154,8 @@ struct VenuesPage<'a> {
     /// The venue being edited, if any (else the form registers a new one).
     editing: Option<VenueRecord>,
     form: VenueForm,
-    kinds: &'static [&'static str],
-    permissions: &'static [&'static str],
+    kinds: &'static [VenueKind],
+    permissions: &'static [Permission],
     markups: Vec<&'static str>,
     supervisor: bool,
     notice: Option<String>,
@@ -178,8 +183,8 @@ async fn venues_page<'a>(
         venues: state.store.venues().await?,
         editing,
         form,
-        kinds: &service::VENUE_KINDS,
-        permissions: &service::PERMISSIONS,
+        kinds: VenueKind::ALL,
+        permissions: Permission::ALL,
         markups: netreach_channels::Markup::ALL
             .iter()
             .map(|m| m.as_str())
@@ -213,7 +218,8 @@ pub async fn venue(
     Path(id): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
-    let venue = service::venue(&state, &id)
+    let id = page_id(&id)?;
+    let venue = service::venue(&state, id)
         .await
         .map_err(|_| PageError::NotFound)?;
     let form = VenueForm::of(&venue);
@@ -256,11 +262,12 @@ pub async fn update_venue(
     Path(id): Path<String>,
     Form(form): Form<VenueForm>,
 ) -> Result<Response, PageError> {
-    let venue = service::venue(&state, &id)
+    let id = page_id(&id)?;
+    let venue = service::venue(&state, id)
         .await
         .map_err(|_| PageError::NotFound)?;
     let result = match form.input() {
-        Ok(input) => service::update_venue(&state, &id, input).await,
+        Ok(input) => service::update_venue(&state, id, input).await,
         Err(e) => Err(e),
     };
     match result {
@@ -294,11 +301,12 @@ pub async fn set_token(
     Path(id): Path<String>,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PageError> {
-    match service::set_bot_token(&state, &session.user, &id, &form.token).await {
+    let id = page_id(&id)?;
+    match service::set_bot_token(&state, &session.user, id, &form.token).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/venues/{id}?done=token-saved")).into_response()),
         Err(e) => {
             let message = shown(e)?;
-            let venue = service::venue(&state, &id)
+            let venue = service::venue(&state, id)
                 .await
                 .map_err(|_| PageError::NotFound)?;
             let form = VenueForm::of(&venue);
@@ -452,7 +460,7 @@ async fn post_page<'a>(
     state: &'a AppState,
     lang: Lang,
     session: &StaffSession,
-    id: &str,
+    id: PostId,
     draft: Option<Draft>,
 ) -> Result<PostPage<'a>, PageError> {
     let (post, versions) = service::post(state, id)
@@ -487,10 +495,10 @@ async fn post_page<'a>(
         .collect();
     let qa_entries = state
         .store
-        .qa_entries(Some("published"), None)
+        .qa_entries(Some(netreach_core::QaStatus::Published), None)
         .await?
         .into_iter()
-        .map(|e| (e.id, e.question.chars().take(80).collect()))
+        .map(|e| (e.id.to_string(), e.question.chars().take(80).collect()))
         .collect();
     Ok(PostPage {
         qa_entries,
@@ -543,10 +551,11 @@ pub async fn post(
     Path(id): Path<String>,
     Query(query): Query<PostQuery>,
 ) -> Result<Response, PageError> {
+    let id = page_id(&id)?;
     let notice = Done { done: query.done }.message_id();
     let draft = match query.version {
         Some(wanted) => {
-            let versions = state.store.post_versions(&id).await?;
+            let versions = state.store.post_versions(id).await?;
             let old = versions
                 .into_iter()
                 .find(|v| v.version == wanted)
@@ -570,7 +579,7 @@ pub async fn post(
     // A notice alone keeps the saved text in the editor.
     let draft = match draft {
         Some(d) if d.restoring.is_none() => {
-            let post = state.store.post(&id).await?.ok_or(PageError::NotFound)?;
+            let post = state.store.post(id).await?.ok_or(PageError::NotFound)?;
             Some(Draft {
                 title: post.title,
                 markdown: post.body,
@@ -579,16 +588,15 @@ pub async fn post(
         }
         other => other,
     };
-    Ok(render(
-        &post_page(&state, lang, &session, &id, draft).await?,
-    ))
+    Ok(render(&post_page(&state, lang, &session, id, draft).await?))
 }
 
 /// A knowledge-base or Q&A link or a combination check, in Markdown, added to the end of a post.
 async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
     if !form.qa.trim().is_empty() {
-        let entry = state.store.qa(form.qa.trim()).await.ok().flatten();
-        if entry.is_none_or(|e| e.status != "published") {
+        let id = form.qa.trim().parse().ok()?;
+        let entry = state.store.qa(id).await.ok().flatten();
+        if entry.is_none_or(|e| !e.status.is_public()) {
             return None;
         }
     }
@@ -638,6 +646,7 @@ pub async fn save_post(
     Path(id): Path<String>,
     Form(form): Form<PostForm>,
 ) -> Result<Response, PageError> {
+    let id = page_id(&id)?;
     let draft = |markdown: String, notice, error| Draft {
         title: form.title.clone(),
         markdown,
@@ -658,7 +667,7 @@ pub async fn save_post(
             match service::update_post(
                 &state,
                 &session.user,
-                &id,
+                id,
                 form.version,
                 &form.title,
                 &form.markdown,
@@ -676,7 +685,7 @@ pub async fn save_post(
                         &state,
                         lang,
                         &session,
-                        &id,
+                        id,
                         Some(draft(form.markdown.clone(), None, Some(message))),
                     );
                     return Ok(render_invalid(&page.await?));
@@ -685,7 +694,7 @@ pub async fn save_post(
         }
     };
     Ok(render(
-        &post_page(&state, lang, &session, &id, Some(page)).await?,
+        &post_page(&state, lang, &session, id, Some(page)).await?,
     ))
 }
 
@@ -702,13 +711,14 @@ pub async fn approve(
     Path(id): Path<String>,
     Form(form): Form<ApproveForm>,
 ) -> Result<Response, PageError> {
-    match service::approve(&state, &session.user, &id, form.version).await {
+    let id = page_id(&id)?;
+    match service::approve(&state, &session.user, id, form.version).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/staff/posts/{id}?done=post-approved")).into_response())
         }
         Err(e) => {
             let message = shown(e)?;
-            let page = post_page(&state, lang, &session, &id, None).await?;
+            let page = post_page(&state, lang, &session, id, None).await?;
             let page = PostPage {
                 error: Some(page.chrome.t.get(message)),
                 ..page
@@ -741,6 +751,7 @@ pub async fn publish(
     Path(id): Path<String>,
     Form(form): Form<PublishForm>,
 ) -> Result<Response, PageError> {
+    let id = page_id(&id)?;
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     let send_at = match form.send_at.trim() {
         "" => Ok(None),
@@ -753,9 +764,9 @@ pub async fn publish(
             service::publish(
                 &state,
                 &session.user,
-                &id,
+                id,
                 PublishRequest {
-                    venue_id: form.venue_id.clone(),
+                    venue_id: page_id(&form.venue_id)?,
                     url: (form.mode != "send").then(|| form.url.clone()),
                     send_at,
                     acknowledge_permission: form.acknowledge_permission.is_some(),
@@ -767,7 +778,7 @@ pub async fn publish(
     };
     match result {
         Ok(p) => {
-            let done = if p.record.status == "scheduled" {
+            let done = if p.record.status == PublicationStatus::start(true) {
                 "post-queued"
             } else {
                 "post-recorded"
@@ -776,7 +787,7 @@ pub async fn publish(
         }
         Err(e) => {
             let message = shown(e)?;
-            let page = post_page(&state, lang, &session, &id, None).await?;
+            let page = post_page(&state, lang, &session, id, None).await?;
             let page = PostPage {
                 error: Some(page.chrome.t.get(message)),
                 typed: form,
@@ -799,13 +810,8 @@ pub struct LogQuery {
 }
 
 impl LogQuery {
-    fn filter(&self) -> PublicationFilter {
-        PublicationFilter {
-            venue_id: Some(self.venue.clone()).filter(|v| !v.is_empty()),
-            status: Some(self.status.clone()).filter(|s| !s.is_empty()),
-            post_id: None,
-            limit: 500,
-        }
+    fn filter(&self) -> Result<PublicationFilter, PublishError> {
+        service::log_filter(&self.venue, "", &self.status, 500)
     }
 }
 
@@ -825,8 +831,9 @@ struct LogPage<'a> {
     chrome: Chrome<'a>,
     rows: Vec<LogRow>,
     venues: Vec<VenueRecord>,
-    statuses: &'static [&'static str],
-    recorded: &'static [&'static str],
+    statuses: Vec<&'static str>,
+    /// The statuses staff may set by hand; the others belong to the sender.
+    recorded: Vec<&'static str>,
     venue: String,
     status: String,
     csv_query: String,
@@ -853,14 +860,18 @@ async fn log_page<'a>(
         "/staff/publications",
         Some(&session.user),
     );
-    let (entries, error) = match service::log(state, query.filter()).await {
+    let listed = match query.filter() {
+        Ok(filter) => service::log(state, filter).await,
+        Err(e) => Err(e),
+    };
+    let (entries, error) = match listed {
         Ok(entries) => (entries, error),
         Err(PublishError::Store(e)) => return Err(e.into()),
         Err(e) => (Vec::new(), Some(e.message_id())),
     };
     let venues = state.store.venues().await?;
     let users = state.store.list_users().await?;
-    let titles = service::post_titles(state).await?;
+    let titles = service::post_titles(state, &entries).await?;
     let mut rows = Vec::new();
     for entry in entries {
         let what = match (&entry.post_id, &entry.alert_id) {
@@ -898,8 +909,12 @@ async fn log_page<'a>(
         chrome,
         rows,
         venues,
-        statuses: &service::ALL_STATUSES,
-        recorded: &service::RECORDED_STATUSES,
+        statuses: PublicationStatus::ALL.iter().map(|s| s.as_str()).collect(),
+        recorded: PublicationStatus::ALL
+            .iter()
+            .filter(|s| s.recordable_by_staff())
+            .map(|s| s.as_str())
+            .collect(),
         venue: query.venue,
         status: query.status,
         csv_query,
@@ -926,7 +941,11 @@ pub async fn log_csv(
     _session: StaffSession,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, PageError> {
-    match service::log_csv(&state, query.filter()).await {
+    let csv = match query.filter() {
+        Ok(filter) => service::log_csv(&state, filter).await,
+        Err(e) => Err(e),
+    };
+    match csv {
         Ok(csv) => Ok(crate::api::publishing::csv_response(csv)),
         Err(PublishError::Store(e)) => Err(e.into()),
         Err(_) => Err(PageError::NotFound),
@@ -950,8 +969,17 @@ pub async fn record(
     Path(id): Path<String>,
     Form(form): Form<RecordForm>,
 ) -> Result<Response, PageError> {
+    let publication_id: PublicationId = page_id(&id)?;
     // (On an error the row's form comes back with what was typed.)
-    match service::record(&state, &id, &form.url, &form.status, &form.followup).await {
+    match service::record(
+        &state,
+        publication_id,
+        &form.url,
+        &form.status,
+        &form.followup,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/staff/publications?done=log-saved").into_response()),
         Err(e) => {
             let message = shown(e)?;

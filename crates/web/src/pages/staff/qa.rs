@@ -11,7 +11,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use netreach_core::Lang;
+use netreach_core::{Lang, QaId, QaStatus};
 use netreach_store::QaRecord;
 use serde::Deserialize;
 
@@ -35,7 +35,7 @@ struct QaPage<'a> {
     /// A new entry whose saving failed, with what was typed.
     retry: Option<EntryForm>,
     /// The draft whose edit failed, with what was typed.
-    editing: Option<(String, EntryForm)>,
+    editing: Option<(QaId, EntryForm)>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -60,7 +60,7 @@ async fn page<'a>(
         chrome,
         drafts: state
             .store
-            .qa_entries(Some("draft"), None)
+            .qa_entries(Some(QaStatus::Draft), None)
             .await?
             .into_iter()
             .map(|e| {
@@ -68,10 +68,18 @@ async fn page<'a>(
                 (e, own)
             })
             .collect(),
-        published: state.store.qa_entries(Some("published"), None).await?,
+        published: state
+            .store
+            .qa_entries(Some(QaStatus::Published), None)
+            .await?,
         retry: None,
         editing: None,
     })
+}
+
+/// An entry's id from the path; text that is no id names no entry.
+fn entry_id(text: &str) -> Result<QaId, PageError> {
+    text.parse().map_err(|_| PageError::NotFound)
 }
 
 fn shown(e: QaError) -> Result<&'static str, PageError> {
@@ -131,7 +139,8 @@ pub async fn edit(
     Path(id): Path<String>,
     Form(form): Form<EntryForm>,
 ) -> Result<Response, PageError> {
-    match service::edit(&state, &session.user, &id, &form.question, &form.answer).await {
+    let id = entry_id(&id)?;
+    match service::edit(&state, &session.user, id, &form.question, &form.answer).await {
         Ok(()) => Ok(Redirect::to("/staff/qa?done=qa-saved").into_response()),
         Err(e) => {
             let message = shown(e)?;
@@ -150,7 +159,8 @@ pub async fn publish(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = service::publish(&state, &session.user, &id).await;
+    let id = entry_id(&id)?;
+    let result = service::publish(&state, &session.user, id).await;
     after_step(&state, lang, &session, "publish", result).await
 }
 
@@ -160,7 +170,8 @@ pub async fn withdraw(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = service::withdraw(&state, &id).await;
+    let id = entry_id(&id)?;
+    let result = service::withdraw(&state, id).await;
     after_step(&state, lang, &session, "withdraw", result).await
 }
 
