@@ -18,8 +18,8 @@ pub use model::{
     CannedReply, ClientSessionRecord, ContentItem, ContentRevision, Conversation,
     ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
     NewConversation, NewMessage, NewStaffUser, PostRecord, PostVersionRecord, PublicationFilter,
-    PublicationRecord, QaRecord, SealedRecord, SendOutcome, SessionRecord, StaffKeys, StaffUser,
-    StoredMessage, VenueRecord,
+    PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome, SessionRecord,
+    StaffKeys, StaffUser, StoredMessage, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
 
@@ -43,6 +43,7 @@ pub trait Store:
     + PublishingStore
     + QaStore
     + EditorialStore
+    + NotificationStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -388,6 +389,26 @@ pub trait PublishingStore: Send + Sync {
         id: PublicationId,
         outcome: SendOutcome,
         now: OffsetDateTime,
+    ) -> StoreResult<()>;
+}
+
+/// The outbox of staff notifications: written before a client is answered, deleted once
+/// delivered, claimed with a lease so that one node sends each.
+#[async_trait]
+pub trait NotificationStore: Send + Sync {
+    async fn queue_notification(&self, notification: &QueuedNotification) -> StoreResult<()>;
+    /// The notifications due at `now`, each leased until `lease_until` (and its attempt counted).
+    async fn claim_notifications(
+        &self,
+        now: OffsetDateTime,
+        lease_until: OffsetDateTime,
+        limit: u32,
+    ) -> StoreResult<Vec<QueuedNotification>>;
+    /// Delivered (`None`: the row is deleted) or to be tried again at `retry_at`.
+    async fn finish_notification(
+        &self,
+        id: uuid::Uuid,
+        retry_at: Option<OffsetDateTime>,
     ) -> StoreResult<()>;
 }
 

@@ -457,3 +457,16 @@ pub struct ContentRevision {
     pub reviewed_by: Option<UserId>,
     pub reviewed_at: Option<OffsetDateTime>,
 }
+
+/// A staff notification waiting in the outbox: the kind of event and a console path, never
+/// anything about the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedNotification {
+    pub id: uuid::Uuid,
+    /// e.g. `urgent_conversation`.
+    pub event: String,
+    pub console_path: String,
+    pub created_at: OffsetDateTime,
+    pub next_attempt_at: OffsetDateTime,
+    pub attempts: u32,
+}

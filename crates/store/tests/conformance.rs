@@ -16,6 +16,8 @@ use time::{Duration, OffsetDateTime};
 mod alerts;
 #[path = "conformance/editorial.rs"]
 mod editorial;
+#[path = "conformance/notifications.rs"]
+mod notifications;
 #[path = "conformance/publishing.rs"]
 mod publishing;
 #[path = "conformance/qa.rs"]
@@ -95,7 +97,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "publishing",
                 "qa",
                 "editorial",
-                "qa stamp"
+                "qa stamp",
+                "notifications"
             ],
             "{backend:?}"
         );

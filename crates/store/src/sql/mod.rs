@@ -5,6 +5,7 @@
 mod alerts;
 mod conversations;
 mod editorial;
+mod notifications;
 mod publishing;
 mod qa;
 mod rows;
