@@ -19,6 +19,7 @@ pub mod qa;
 pub mod search;
 pub mod settings;
 pub mod state;
+pub mod team;
 
 pub use state::AppState;
 
