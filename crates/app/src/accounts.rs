@@ -441,9 +441,9 @@ pub async fn users_page(state: &AppState, staff: &Staff) -> Result<Vec<UserSumma
     Ok(users)
 }
 
-/// An admin creates a staff account (see [`create_user_as_operator`] for the rules). When the
-/// admin holds the inbox key, the new member gets access at once; otherwise an admin grants it
-/// later.
+/// An admin creates a staff account, with its own key pair, once the username and password pass
+/// their rules. When the admin holds the inbox key, the new member gets access at once;
+/// otherwise an admin grants it later.
 pub async fn create_user(
     state: &AppState,
     staff: &Staff,
