@@ -1,8 +1,15 @@
 //! Staff accounts as a service: sign-in with per-account throttling, sessions, API tokens,
 //! account administration and first-run setup. Handlers (pages and API) call these functions;
 //! the CLI calls them too, so every surface follows the same rules.
+//!
+//! What a signed-in member does takes them as a [`Staff`] and asks the policy first
+//! ([`Action::OwnAccount`] for their own account and tokens, [`Action::ManageUsers`] and
+//! [`Action::GrantInboxAccess`] for other accounts). The functions named `..._as_operator` are
+//! for the machine's operator (the `netreach` CLI, the demo loader, test kits): they run with the
+//! server's own access, outside the policy, and no route calls them.
 
 use crate::keys;
+use crate::policy::{Action, Denied, Staff};
 use crate::state::AppState;
 use netreach_core::{
     NewPassword, PasswordError, Role, TokenId, UserId, Username, UsernameError, throttle,
@@ -56,6 +63,8 @@ pub enum AccountError {
     #[error("you have no access to the inbox key yourself")]
     NoInboxAccess,
     #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
     Store(StoreError),
 }
 
@@ -85,12 +94,47 @@ impl AccountError {
             AccountError::OwnAccount => "error-own-account",
             AccountError::NoKeys => "error-no-keys",
             AccountError::NoInboxAccess => "error-no-inbox-access",
+            AccountError::Denied(Denied::NoInboxKey) => "error-no-inbox-access",
+            AccountError::Denied(_) => "error-body-403",
             AccountError::Store(_) => "error-body-500",
         }
     }
 }
 
-/// Argon2id off the async runtime.
+/// Why a member's own API token could not be listed, issued or revoked.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("a token name is 1 to 64 characters")]
+    Name,
+    #[error("a token lives 30, 90 or 365 days")]
+    Lifetime,
+    #[error("no such token")]
+    NoSuchToken,
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl TokenError {
+    /// The Fluent id that tells the person what to fix.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            TokenError::Name => "tokens-error-name",
+            TokenError::Lifetime => "tokens-error-days",
+            TokenError::NoSuchToken => "error-body-404",
+            TokenError::Denied(Denied::NoInboxKey) => "error-no-inbox-access",
+            TokenError::Denied(_) => "error-body-403",
+            TokenError::Store(_) => "error-body-500",
+        }
+    }
+}
+
+/// The lifetimes, in days, a member may choose for a token made in the console.
+pub const TOKEN_LIFETIME_DAYS: [i64; 3] = [30, 90, 365];
+/// The longest token name, in characters.
+pub const TOKEN_NAME_MAX: usize = 64;
+
 /// The username of the account `id` among `users`; `None` without an id or when no such account
 /// is listed.
 pub fn username_of(users: &[StaffUser], id: Option<netreach_core::UserId>) -> Option<String> {
@@ -98,6 +142,7 @@ pub fn username_of(users: &[StaffUser], id: Option<netreach_core::UserId>) -> Op
         .map(|u| u.username.to_string())
 }
 
+/// Argon2id off the async runtime.
 pub async fn hash_off_runtime(password: String) -> PasswordHash {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
@@ -208,6 +253,37 @@ pub async fn unlock_with_password(
     }
 }
 
+/// Signs in to the console: checks the password (see [`authenticate`]) and starts a session.
+/// Anyone may try ([`Action::SignIn`]); there is nobody to check yet.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> Result<SecretToken, LoginError> {
+    let user = authenticate(state, username, password.clone()).await?;
+    Ok(start_session(state, &user, password).await?)
+}
+
+/// Signs in for an API token named `name` (valid [`API_SIGNIN_TOKEN_TTL`]); with inbox access,
+/// the token can read conversations too. Anyone may try ([`Action::SignIn`]).
+pub async fn sign_in_for_token(
+    state: &AppState,
+    username: &str,
+    password: String,
+    name: &str,
+) -> Result<(ApiTokenRecord, SecretToken), LoginError> {
+    let user = authenticate(state, username, password.clone()).await?;
+    let inbox = unlock_with_password(state, &user, password).await?;
+    Ok(issue_api_token(
+        state,
+        &user,
+        name,
+        Some(API_SIGNIN_TOKEN_TTL),
+        inbox.as_ref(),
+    )
+    .await?)
+}
+
 /// The user behind a session cookie, sliding its idle expiry forward (at most once a minute).
 pub async fn resume_session(
     state: &AppState,
@@ -228,8 +304,22 @@ pub async fn resume_session(
     Ok(Some((session, user)))
 }
 
-pub async fn end_session(state: &AppState, session_hash: &str) -> Result<(), StoreError> {
-    state.store.delete_session(session_hash).await
+/// Ends the member's console session whose token hashes to `session_hash` (sign out).
+pub async fn end_session(
+    state: &AppState,
+    staff: &Staff,
+    session_hash: &str,
+) -> Result<(), AccountError> {
+    staff.may(Action::OwnAccount)?;
+    Ok(state.store.delete_session(session_hash).await?)
+}
+
+/// Ends every console session of the member, on every device.
+pub async fn end_all_sessions(state: &AppState, staff: &Staff) -> Result<(), AccountError> {
+    staff.may(Action::OwnAccount)?;
+    state.store.delete_user_sessions(staff.user.id).await?;
+    tracing::info!(user_id = %staff.user.id, "staff signed out everywhere");
+    Ok(())
 }
 
 /// Issues an API token for the user; the secret is returned once. With the inbox key at hand,
@@ -262,6 +352,65 @@ pub async fn issue_api_token(
     Ok((record, token))
 }
 
+/// The member's own API tokens (never their secrets).
+pub async fn own_tokens(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Vec<ApiTokenRecord>, TokenError> {
+    staff.may(Action::OwnAccount)?;
+    Ok(state.store.list_api_tokens(staff.user.id).await?)
+}
+
+/// Issues the member an API token named `name` that lives `days` (one of
+/// [`TOKEN_LIFETIME_DAYS`]); with inbox access, it can read conversations too. The secret is
+/// returned once.
+pub async fn issue_own_token(
+    state: &AppState,
+    staff: &Staff,
+    name: &str,
+    days: Option<i64>,
+) -> Result<SecretToken, TokenError> {
+    staff.may(Action::OwnAccount)?;
+    let (name, days) = checked_token_request(name, days)?;
+    let inbox = staff.inbox_key();
+    let (_, secret) = issue_api_token(
+        state,
+        &staff.user,
+        name,
+        Some(Duration::days(days)),
+        inbox.as_ref(),
+    )
+    .await?;
+    Ok(secret)
+}
+
+/// The trimmed name and the lifetime of a token asked for in the console, or what is wrong
+/// (the name first).
+fn checked_token_request(name: &str, days: Option<i64>) -> Result<(&str, i64), TokenError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > TOKEN_NAME_MAX {
+        return Err(TokenError::Name);
+    }
+    let days = days
+        .filter(|d| TOKEN_LIFETIME_DAYS.contains(d))
+        .ok_or(TokenError::Lifetime)?;
+    Ok((name, days))
+}
+
+/// Revokes one of the member's own API tokens (the one in use included).
+pub async fn revoke_own_token(
+    state: &AppState,
+    staff: &Staff,
+    id: TokenId,
+) -> Result<(), TokenError> {
+    staff.may(Action::OwnAccount)?;
+    if !state.store.revoke_api_token(staff.user.id, id).await? {
+        return Err(TokenError::NoSuchToken);
+    }
+    tracing::info!(user_id = %staff.user.id, token_id = %id, "api token revoked");
+    Ok(())
+}
+
 /// The user behind a bearer token.
 pub async fn user_for_api_token(
     state: &AppState,
@@ -274,10 +423,55 @@ pub async fn user_for_api_token(
         .await
 }
 
-/// Creates a staff account after checking the username and password policy, with its own key
-/// pair. With the inbox key at hand (an admin signed in with access), access is granted at once;
+/// One row of the console's account list: the account and whether it holds the inbox key.
+#[derive(Debug, Clone)]
+pub struct UserSummary {
+    pub user: StaffUser,
+    pub has_access: bool,
+}
+
+/// Every staff account, for an admin.
+pub async fn users_page(state: &AppState, staff: &Staff) -> Result<Vec<UserSummary>, AccountError> {
+    staff.may(Action::ManageUsers)?;
+    let mut users = Vec::new();
+    for user in state.store.list_users().await? {
+        let has_access = state.store.inbox_grant(user.id).await?.is_some();
+        users.push(UserSummary { user, has_access });
+    }
+    Ok(users)
+}
+
+/// An admin creates a staff account, with its own key pair, once the username and password pass
+/// their rules. When the admin holds the inbox key, the new member gets access at once;
 /// otherwise an admin grants it later.
 pub async fn create_user(
+    state: &AppState,
+    staff: &Staff,
+    username: &str,
+    role: Role,
+    password: String,
+) -> Result<StaffUser, AccountError> {
+    staff.may(Action::ManageUsers)?;
+    let inbox = staff.inbox_key();
+    new_account(state, username, role, password, inbox.as_ref()).await
+}
+
+/// Operator only, outside the policy: creates a staff account for the CLI (`netreach admin
+/// create-user`, `serve --demo`) or a test kit, which run with the server's own access. With
+/// `inbox` (opened with the recovery key), access is granted at once.
+pub async fn create_user_as_operator(
+    state: &AppState,
+    username: &str,
+    role: Role,
+    password: String,
+    inbox: Option<&SecretKeyBytes>,
+) -> Result<StaffUser, AccountError> {
+    new_account(state, username, role, password, inbox).await
+}
+
+/// Creates a staff account after checking the username and password policy, with its own key
+/// pair, and grants it the inbox key when one is at hand.
+async fn new_account(
     state: &AppState,
     username: &str,
     role: Role,
@@ -302,13 +496,42 @@ pub async fn create_user(
         .await?;
     tracing::info!(user_id = %user.id, role = %user.role, "staff account created");
     if let Some(inbox) = inbox {
-        grant_access(state, inbox, &user).await?;
+        seal_inbox_for(state, inbox, &user).await?;
     }
     Ok(user)
 }
 
-/// Grants a member access to the inbox with the granting admin's inbox key.
+/// An admin who holds the inbox key grants it to another active member.
 pub async fn grant_access(
+    state: &AppState,
+    staff: &Staff,
+    target: UserId,
+) -> Result<(), AccountError> {
+    staff.may(Action::GrantInboxAccess)?;
+    let Some(user) = state
+        .store
+        .user_by_id(target)
+        .await?
+        .filter(StaffUser::is_active)
+    else {
+        return Err(AccountError::NoSuchUser);
+    };
+    let inbox = staff.inbox_key().ok_or(AccountError::NoInboxAccess)?;
+    seal_inbox_for(state, &inbox, &user).await
+}
+
+/// Operator only, outside the policy: grants `user` the inbox key opened with the recovery key
+/// (`netreach admin recover`), which the CLI holds with the server's own access.
+pub async fn grant_access_as_operator(
+    state: &AppState,
+    inbox: &SecretKeyBytes,
+    user: &StaffUser,
+) -> Result<(), AccountError> {
+    seal_inbox_for(state, inbox, user).await
+}
+
+/// Seals the inbox key to a member's own key pair.
+async fn seal_inbox_for(
     state: &AppState,
     inbox: &SecretKeyBytes,
     user: &StaffUser,
@@ -320,10 +543,40 @@ pub async fn grant_access(
     }
 }
 
-/// Sets a new password for someone who lost theirs (admin reset, CLI); ends every session of
-/// that user. Their old key pair cannot be opened any more, so they get a new one and lose inbox
-/// access, which is granted again at once when the resetting admin's inbox key is at hand.
-pub async fn set_password(
+/// An admin sets a new password for another member who lost theirs (see
+/// [`set_new_password`]); their own password they change with [`change_own_password`], which
+/// proves the current one.
+pub async fn reset_password(
+    state: &AppState,
+    staff: &Staff,
+    target: UserId,
+    new_password: String,
+    confirm: &str,
+) -> Result<(), AccountError> {
+    staff.may(Action::ManageUsers)?;
+    if staff.user.id == target {
+        return Err(AccountError::OwnAccount);
+    }
+    let inbox = staff.inbox_key();
+    set_new_password(state, target, new_password, confirm, inbox.as_ref()).await
+}
+
+/// Operator only, outside the policy: sets a new password from the CLI (`netreach admin
+/// reset-password`), which runs with the server's own access and holds no inbox key, so the
+/// member loses inbox access until an admin grants it again.
+pub async fn reset_password_as_operator(
+    state: &AppState,
+    user_id: UserId,
+    new_password: String,
+    confirm: &str,
+) -> Result<(), AccountError> {
+    set_new_password(state, user_id, new_password, confirm, None).await
+}
+
+/// Sets a new password for someone who lost theirs; ends every session of that user. Their old
+/// key pair cannot be opened any more, so they get a new one and lose inbox access, which is
+/// granted again at once when the resetting admin's inbox key is at hand.
+async fn set_new_password(
     state: &AppState,
     user_id: UserId,
     new_password: String,
@@ -347,19 +600,21 @@ pub async fn set_password(
     if let Some(inbox) = inbox
         && let Some(user) = state.store.user_by_id(user_id).await?
     {
-        grant_access(state, inbox, &user).await?;
+        seal_inbox_for(state, inbox, &user).await?;
     }
     Ok(())
 }
 
-/// A signed-in user changes their own password, proving the current one first.
+/// A signed-in member changes their own password, proving the current one first.
 pub async fn change_own_password(
     state: &AppState,
-    user: &StaffUser,
+    staff: &Staff,
     current: String,
     new_password: String,
     confirm: &str,
 ) -> Result<(), AccountError> {
+    staff.may(Action::OwnAccount)?;
+    let user = &staff.user;
     let stored = PasswordHash::from_stored(user.password_hash.clone());
     if !verify_off_runtime(current.clone(), stored).await {
         return Err(AccountError::WrongCurrentPassword);
@@ -387,14 +642,16 @@ pub async fn change_own_password(
     Ok(())
 }
 
-/// Disables or re-enables someone else's account. Disabling ends their sessions and tokens.
+/// An admin disables or re-enables someone else's account. Disabling ends their sessions and
+/// tokens.
 pub async fn set_disabled(
     state: &AppState,
-    actor: &StaffUser,
+    staff: &Staff,
     target: UserId,
     disabled: bool,
 ) -> Result<(), AccountError> {
-    if actor.id == target {
+    staff.may(Action::ManageUsers)?;
+    if staff.user.id == target {
         return Err(AccountError::OwnAccount);
     }
     let at = disabled.then(|| state.clock.now());
@@ -405,13 +662,15 @@ pub async fn set_disabled(
     Ok(())
 }
 
+/// An admin changes someone else's role.
 pub async fn set_role(
     state: &AppState,
-    actor: &StaffUser,
+    staff: &Staff,
     target: UserId,
     role: Role,
 ) -> Result<(), AccountError> {
-    if actor.id == target {
+    staff.may(Action::ManageUsers)?;
+    if staff.user.id == target {
         return Err(AccountError::OwnAccount);
     }
     if !state.store.set_user_role(target, role).await? {
@@ -482,11 +741,47 @@ pub async fn complete_setup(
     Ok(Some((admin, phrase)))
 }
 
-/// Creates the inbox key for the first admin; returns the recovery phrase.
+/// Creates the inbox key for the first admin; returns the recovery phrase. Outside the policy:
+/// called by first-run setup (which the one-time link authorises) and by the CLI as the
+/// machine's operator, never for a signed-in member.
 pub async fn first_inbox(state: &AppState, admin: &StaffUser) -> Result<String, AccountError> {
     match keys::create_inbox(state, admin).await {
         Ok(phrase) => Ok(phrase),
         Err(keys::KeyError::Store(e)) => Err(AccountError::Store(e)),
         Err(e) => Err(AccountError::Store(StoreError::Corrupt(e.to_string()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_console_token_needs_a_short_name_and_an_offered_lifetime() {
+        assert!(matches!(
+            checked_token_request(" laptop ", Some(90)),
+            Ok(("laptop", 90))
+        ));
+        assert!(matches!(
+            checked_token_request("  ", Some(30)),
+            Err(TokenError::Name)
+        ));
+        assert!(matches!(
+            checked_token_request(&"n".repeat(65), None),
+            Err(TokenError::Name)
+        ));
+        assert!(matches!(
+            checked_token_request(&"n".repeat(64), Some(365)),
+            Ok((_, 365))
+        ));
+        for days in [None, Some(0), Some(7), Some(-30), Some(3650)] {
+            assert!(
+                matches!(
+                    checked_token_request("laptop", days),
+                    Err(TokenError::Lifetime)
+                ),
+                "{days:?}"
+            );
+        }
     }
 }

@@ -4,6 +4,10 @@
 //! keypair whose secret is wrapped under their password; the inbox secret is granted by sealing
 //! it to the member's public key. At sign-in it is opened and re-wrapped under the session
 //! cookie (or API token), which only the browser (or client) holds.
+//!
+//! These are building blocks, not entry points for a signed-in member: granting access to
+//! someone goes through `accounts::grant_access`, which asks the policy first. Creating and
+//! recovering the inbox key are for first-run setup and the machine's operator (the CLI).
 
 use crate::state::AppState;
 use netreach_crypto::codename::{recovery_key, recovery_phrase};
@@ -157,8 +161,9 @@ pub async fn create_inbox(state: &AppState, admin: &StaffUser) -> Result<String,
     Ok(phrase)
 }
 
-/// Seals the inbox secret to a member's public key.
-pub async fn grant(
+/// Seals the inbox secret to a member's public key. Crate-private: a member is granted access
+/// through `accounts`, where the policy is asked.
+pub(crate) async fn grant(
     state: &AppState,
     inbox: &SecretKeyBytes,
     user: &StaffUser,
@@ -173,7 +178,8 @@ pub async fn grant(
     Ok(())
 }
 
-/// Opens the inbox secret with the recovery phrase (for `netreach admin recover`).
+/// Opens the inbox secret with the recovery phrase (for `netreach admin recover` and the
+/// operator's other commands; outside the policy, since whoever holds the phrase holds the key).
 pub async fn recover_inbox(state: &AppState, phrase: &str) -> Result<SecretKeyBytes, KeyError> {
     let install = install(state).await?;
     let wrapped = install.inbox_recovery_wrapped.ok_or(KeyError::NoInbox)?;

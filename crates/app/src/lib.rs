@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod availability;
 pub mod conversations;
+pub mod dashboard;
 pub mod editorial;
 pub mod inbox;
 pub mod input;
@@ -16,8 +17,10 @@ pub mod policy;
 pub mod published;
 pub mod publishing;
 pub mod qa;
+pub mod search;
 pub mod settings;
 pub mod state;
+pub mod team;
 
 pub use state::AppState;
 

@@ -58,7 +58,7 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
             password_stdin: _,
         } => {
             let password = read_password()?;
-            let user = accounts::create_user(&state, &username, role, password, None)
+            let user = accounts::create_user_as_operator(&state, &username, role, password, None)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             say(&format!("created {} ({})", user.username, user.role));
@@ -92,7 +92,7 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
             } else {
                 (netreach_crypto::random_password(), true)
             };
-            accounts::set_password(&state, user.id, password.clone(), &password, None)
+            accounts::reset_password_as_operator(&state, user.id, password.clone(), &password)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             if generated {
@@ -113,7 +113,7 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
             let inbox = keys::recover_inbox(&state, &phrase)
                 .await
                 .map_err(|_| anyhow::anyhow!("the recovery key does not open the inbox key"))?;
-            accounts::grant_access(&state, &inbox, &user)
+            accounts::grant_access_as_operator(&state, &inbox, &user)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             say(&format!(

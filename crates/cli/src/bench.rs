@@ -65,7 +65,7 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
         settings.clone(),
         Arc::new(netreach_core::SystemClock),
     )?;
-    let admin = netreach_app::accounts::create_user(
+    let admin = netreach_app::accounts::create_user_as_operator(
         &state,
         "bench-admin",
         Role::Admin,

@@ -68,9 +68,10 @@ async fn first_access(state: &AppState, demo: bool) -> anyhow::Result<()> {
     }
     if demo {
         let password = netreach_crypto::random_password();
-        let admin = accounts::create_user(state, "admin", Role::Admin, password.clone(), None)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot create the demo admin: {e}"))?;
+        let admin =
+            accounts::create_user_as_operator(state, "admin", Role::Admin, password.clone(), None)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot create the demo admin: {e}"))?;
         let phrase = accounts::first_inbox(state, &admin)
             .await
             .map_err(|e| anyhow::anyhow!("cannot create the inbox key: {e}"))?;

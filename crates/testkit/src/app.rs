@@ -83,7 +83,7 @@ impl TestApp {
             ),
             None => None,
         };
-        let user = netreach_app::accounts::create_user(
+        let user = netreach_app::accounts::create_user_as_operator(
             &self.state,
             username,
             role,
@@ -108,9 +108,15 @@ impl TestApp {
         role: Role,
         password: &str,
     ) -> StaffUser {
-        netreach_app::accounts::create_user(&self.state, username, role, password.to_owned(), None)
-            .await
-            .expect("create user")
+        netreach_app::accounts::create_user_as_operator(
+            &self.state,
+            username,
+            role,
+            password.to_owned(),
+            None,
+        )
+        .await
+        .expect("create user")
     }
 
     /// The inbox secret (as the recovery key opens it), for tests that check encryption.

@@ -1,7 +1,7 @@
 //! Staff API tokens: sign in for a token, list and revoke them, and who am I.
 
 use super::ErrorBody;
-use crate::accounts::{self, LoginError};
+use crate::accounts::{self, LoginError, TokenError};
 use crate::auth::ApiStaff;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -49,45 +49,37 @@ pub async fn create_token(
     State(state): State<AppState>,
     Json(req): Json<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let user = match accounts::authenticate(&state, &req.username, req.password.clone()).await {
-        Ok(user) => user,
-        Err(LoginError::Invalid) => {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "login-error-invalid",
-            ));
-        }
-        Err(LoginError::Disabled) => {
-            return Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "account_disabled",
-                "login-error-disabled",
-            ));
-        }
-        Err(LoginError::Locked { .. }) => {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "account_locked",
-                "error-account-locked",
-            ));
-        }
-        Err(LoginError::Store(e)) => return Err(e.into()),
-    };
     let name = req
         .name
         .map(|n| n.trim().chars().take(64).collect::<String>())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "api".into());
-    let inbox = accounts::unlock_with_password(&state, &user, req.password).await?;
-    let (record, secret) = accounts::issue_api_token(
-        &state,
-        &user,
-        &name,
-        Some(accounts::API_SIGNIN_TOKEN_TTL),
-        inbox.as_ref(),
-    )
-    .await?;
+    let (record, secret) =
+        match accounts::sign_in_for_token(&state, &req.username, req.password, &name).await {
+            Ok(issued) => issued,
+            Err(LoginError::Invalid) => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_credentials",
+                    "login-error-invalid",
+                ));
+            }
+            Err(LoginError::Disabled) => {
+                return Err(ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "account_disabled",
+                    "login-error-disabled",
+                ));
+            }
+            Err(LoginError::Locked { .. }) => {
+                return Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "account_locked",
+                    "error-account-locked",
+                ));
+            }
+            Err(LoginError::Store(e)) => return Err(e.into()),
+        };
     Ok(Json(TokenResponse {
         token: secret.expose().to_owned(),
         id: record.id.to_string(),
@@ -134,10 +126,9 @@ pub async fn list_tokens(
     State(state): State<AppState>,
     staff: ApiStaff,
 ) -> Result<Json<TokenList>, ApiError> {
-    let items = state
-        .store
-        .list_api_tokens(staff.user.id)
-        .await?
+    let items = accounts::own_tokens(&state, &staff.staff())
+        .await
+        .map_err(failure)?
         .into_iter()
         .map(TokenInfo::from)
         .collect();
@@ -154,11 +145,19 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let id: TokenId = id.parse().map_err(|_| ApiError::not_found())?;
-    if state.store.revoke_api_token(staff.user.id, id).await? {
-        tracing::info!(user_id = %staff.user.id, token_id = %id, "api token revoked");
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found())
+    accounts::revoke_own_token(&state, &staff.staff(), id)
+        .await
+        .map_err(failure)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A failure of the token service as the API reports it.
+fn failure(e: TokenError) -> ApiError {
+    match e {
+        TokenError::Denied(denied) => denied.into(),
+        TokenError::NoSuchToken => ApiError::not_found(),
+        TokenError::Store(e) => e.into(),
+        other @ (TokenError::Name | TokenError::Lifetime) => ApiError::internal(other),
     }
 }
 

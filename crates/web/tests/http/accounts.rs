@@ -323,3 +323,97 @@ async fn staff_create_list_and_revoke_api_tokens_in_the_console() {
         .unwrap();
     assert_eq!(me.status(), 401);
 }
+
+#[tokio::test]
+async fn account_services_ask_the_policy_whoever_calls_them() {
+    use netreach_app::accounts::{self, AccountError, TokenError};
+    use netreach_app::policy::{Denied, Staff};
+    let app = TestApp::spawn().await;
+    let admin = app
+        .create_user("root", Role::Admin, "root long password 1")
+        .await;
+    let worker = app
+        .create_user("anna", Role::Worker, "anna long password 1")
+        .await;
+    let supervisor = app
+        .create_user("sveta", Role::Supervisor, "sveta long password 1")
+        .await;
+    let forbidden =
+        |r: Result<_, AccountError>| matches!(r, Err(AccountError::Denied(Denied::Forbidden)));
+    // Called without the route's guard in front, the services still refuse.
+    for caller in [&worker, &supervisor] {
+        let staff = Staff::without_key(caller.clone());
+        let state = &app.state;
+        assert!(forbidden(
+            accounts::users_page(state, &staff).await.map(|_| ())
+        ));
+        assert!(forbidden(
+            accounts::create_user(state, &staff, "mallory", Role::Admin, "x".repeat(20))
+                .await
+                .map(|_| ())
+        ));
+        assert!(forbidden(
+            accounts::set_disabled(state, &staff, admin.id, true).await
+        ));
+        assert!(forbidden(
+            accounts::set_role(state, &staff, caller.id, Role::Admin).await
+        ));
+        let password = "taken over 12345".to_owned();
+        assert!(forbidden(
+            accounts::reset_password(state, &staff, admin.id, password.clone(), &password).await
+        ));
+        // Their own tokens are theirs to see.
+        assert!(accounts::own_tokens(state, &staff).await.is_ok());
+    }
+    // An admin without the inbox key manages accounts but cannot hand out the key.
+    let admin_staff = Staff::without_key(admin.clone());
+    assert_eq!(
+        accounts::users_page(&app.state, &admin_staff)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
+    let refused = accounts::grant_access(&app.state, &admin_staff, worker.id).await;
+    assert!(
+        matches!(refused, Err(AccountError::Denied(Denied::NoInboxKey))),
+        "{refused:?}"
+    );
+    assert_eq!(refused.unwrap_err().message_id(), "error-no-inbox-access");
+    // Resetting one's own password is refused in the service, not only on the page.
+    let password = "my new password 123".to_owned();
+    assert!(matches!(
+        accounts::reset_password(
+            &app.state,
+            &admin_staff,
+            admin.id,
+            password.clone(),
+            &password
+        )
+        .await,
+        Err(AccountError::OwnAccount)
+    ));
+    // Someone else's token is not found, whoever asks.
+    let (record, _) = accounts::issue_api_token(&app.state, &worker, "laptop", None, None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        accounts::revoke_own_token(&app.state, &admin_staff, record.id).await,
+        Err(TokenError::NoSuchToken)
+    ));
+    // Nothing changed.
+    let users = app.state.store.list_users().await.unwrap();
+    assert_eq!(users.len(), 3);
+    assert!(users.iter().all(|u| u.is_active()));
+    let worker_now = users.iter().find(|u| u.id == worker.id).unwrap();
+    assert_eq!(worker_now.role, Role::Worker);
+    assert_eq!(
+        app.state
+            .store
+            .list_api_tokens(worker.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -88,6 +88,7 @@ async fn a_disabled_account_cannot_sign_in() {
     let app = TestApp::spawn().await;
     let (_admin, admin) = app.signed_in("root", Role::Admin).await;
     let (worker_browser, worker) = app.signed_in("vera", Role::Worker).await;
+    let admin = netreach_app::policy::Staff::without_key(admin);
     netreach_app::accounts::set_disabled(&app.state, &admin, worker.id, true)
         .await
         .unwrap();

@@ -274,3 +274,64 @@ async fn staff_tag_conversations_and_filter_the_inbox_by_tag() {
     );
     let _ = input_value;
 }
+
+#[tokio::test]
+async fn team_services_ask_the_policy_whoever_calls_them() {
+    use netreach_app::policy::{Denied, Staff};
+    use netreach_app::team::{self, CannedDraft, TeamError};
+    let app = TestApp::spawn().await;
+    let worker = Staff::without_key(
+        app.create_user("anna", Role::Worker, "anna long password 1")
+            .await,
+    );
+    let supervisor = Staff::without_key(
+        app.create_user("sveta", Role::Supervisor, "sveta long password 1")
+            .await,
+    );
+    let draft = CannedDraft {
+        title: "Naloxone",
+        body: "Where to get naloxone",
+        lang: "en",
+    };
+    let forbidden =
+        |r: Result<(), TeamError>| matches!(r, Err(TeamError::Denied(Denied::Forbidden)));
+    // Called without the route's guard in front, the services still refuse a worker.
+    let state = &app.state;
+    assert!(forbidden(team::schedule(state, &worker).await.map(|_| ())));
+    let form = team::schedule(state, &supervisor).await.unwrap();
+    assert!(forbidden(team::save_schedule(state, &worker, &form).await));
+    assert!(forbidden(
+        team::canned_replies(state, &worker, None).await.map(|_| ())
+    ));
+    assert!(forbidden(
+        team::save_canned_reply(state, &worker, None, draft)
+            .await
+            .map(|_| ())
+    ));
+    // A supervisor may; the worker may still not delete what exists.
+    let id = team::save_canned_reply(state, &supervisor, None, draft)
+        .await
+        .unwrap();
+    assert!(forbidden(
+        team::delete_canned_reply(state, &worker, id).await
+    ));
+    let page = team::canned_replies(state, &supervisor, Some(id))
+        .await
+        .unwrap();
+    assert_eq!(page.replies.len(), 1);
+    assert_eq!(page.editing.map(|r| r.title), Some("Naloxone".into()));
+    // The away switch and the dashboard are for anyone on duty.
+    team::set_away(state, &worker, true).await.unwrap();
+    let summary = netreach_app::dashboard::summary(state, &worker)
+        .await
+        .unwrap();
+    assert!(summary.away);
+    assert!(!summary.manages_team);
+    assert!(!summary.reads_inbox);
+    assert!(
+        netreach_app::dashboard::summary(state, &supervisor)
+            .await
+            .unwrap()
+            .manages_team
+    );
+}

@@ -1,7 +1,7 @@
 //! A staff member's own account: password, sessions, API tokens.
 
 use super::Done;
-use crate::accounts::{self, AccountError};
+use crate::accounts::{self, AccountError, TokenError};
 use crate::auth::StaffSession;
 use crate::error::PageError;
 use crate::pages::{Chrome, render, render_invalid};
@@ -13,7 +13,6 @@ use axum::{Extension, Form};
 use netreach_core::{Lang, TokenId};
 use netreach_store::ApiTokenRecord;
 use serde::Deserialize;
-use time::Duration;
 
 #[derive(Template)]
 #[template(path = "staff/account.html")]
@@ -62,7 +61,7 @@ pub async fn change_password(
 ) -> Result<Response, PageError> {
     match accounts::change_own_password(
         &state,
-        &session.user,
+        &session.staff(),
         form.current,
         form.password,
         &form.confirm,
@@ -72,6 +71,7 @@ pub async fn change_password(
         // Changing the password ends every session, this one included: sign in again.
         Ok(()) => Ok(Redirect::to("/staff/login?done=password").into_response()),
         Err(AccountError::Store(e)) => Err(e.into()),
+        Err(AccountError::Denied(denied)) => Err(denied.into()),
         Err(e) => {
             let chrome = Chrome::new(
                 &state,
@@ -109,6 +109,16 @@ struct TokensPage<'a> {
     name: String,
 }
 
+/// A failure of the token service that is not about what was typed.
+fn token_failure(e: TokenError) -> PageError {
+    match e {
+        TokenError::Denied(denied) => denied.into(),
+        TokenError::NoSuchToken => PageError::NotFound,
+        TokenError::Store(e) => e.into(),
+        other => PageError::Internal(other.to_string()),
+    }
+}
+
 fn day(at: time::OffsetDateTime) -> String {
     at.date().to_string()
 }
@@ -140,7 +150,10 @@ pub async fn tokens(
         "/staff/tokens",
         Some(&session.user),
     );
-    let tokens = token_rows(&chrome, state.store.list_api_tokens(session.user.id).await?);
+    let tokens = accounts::own_tokens(&state, &session.staff())
+        .await
+        .map_err(token_failure)?;
+    let tokens = token_rows(&chrome, tokens);
     let notice = done.message_id().map(|id| chrome.t.get(id));
     Ok(render(&TokensPage {
         chrome,
@@ -173,31 +186,23 @@ pub async fn create_token(
         "/staff/tokens",
         Some(&session.user),
     );
+    let staff = session.staff();
     let name = form.name.trim().to_owned();
-    let days: Option<i64> = match form.days.as_str() {
-        "30" => Some(30),
-        "90" => Some(90),
-        "365" => Some(365),
-        _ => None,
-    };
-    let (error, new_token) = match days {
-        _ if name.is_empty() || name.chars().count() > 64 => {
-            (Some(chrome.t.get("tokens-error-name")), None)
+    // Only the lifetimes the form offers, spelt as it spells them.
+    let days = accounts::TOKEN_LIFETIME_DAYS
+        .into_iter()
+        .find(|d| d.to_string() == form.days);
+    let (error, new_token) = match accounts::issue_own_token(&state, &staff, &name, days).await {
+        Ok(secret) => (None, Some(secret.expose().to_owned())),
+        Err(e @ (TokenError::Name | TokenError::Lifetime)) => {
+            (Some(chrome.t.get(e.message_id())), None)
         }
-        None => (Some(chrome.t.get("tokens-error-days")), None),
-        Some(days) => {
-            let (_, secret) = accounts::issue_api_token(
-                &state,
-                &session.user,
-                &name,
-                Some(Duration::days(days)),
-                session.inbox_key().as_ref(),
-            )
-            .await?;
-            (None, Some(secret.expose().to_owned()))
-        }
+        Err(e) => return Err(token_failure(e)),
     };
-    let tokens = token_rows(&chrome, state.store.list_api_tokens(session.user.id).await?);
+    let tokens = accounts::own_tokens(&state, &staff)
+        .await
+        .map_err(token_failure)?;
+    let tokens = token_rows(&chrome, tokens);
     let page = TokensPage {
         chrome,
         tokens,
@@ -219,9 +224,8 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: TokenId = id.parse().map_err(|_| PageError::NotFound)?;
-    if !state.store.revoke_api_token(session.user.id, id).await? {
-        return Err(PageError::NotFound);
-    }
-    tracing::info!(user_id = %session.user.id, token_id = %id, "api token revoked");
+    accounts::revoke_own_token(&state, &session.staff(), id)
+        .await
+        .map_err(token_failure)?;
     Ok(Redirect::to("/staff/tokens?done=revoked").into_response())
 }

@@ -246,6 +246,13 @@ async fn dashboard(
     session: StaffSession,
     Query(done): Query<Done>,
 ) -> Result<Response, crate::error::PageError> {
+    use netreach_app::dashboard::{self, DashboardError};
+    let summary = dashboard::summary(&state, &session.staff())
+        .await
+        .map_err(|e| match e {
+            DashboardError::Denied(denied) => crate::error::PageError::from(denied),
+            DashboardError::Store(e) => e.into(),
+        })?;
     let chrome = Chrome::new(
         &state,
         lang,
@@ -253,46 +260,22 @@ async fn dashboard(
         "/staff/",
         Some(&session.user),
     );
-    let count = state
-        .store
-        .count_user_sessions(session.user.id, state.clock.now())
-        .await?;
     let role_label = chrome.t.get(&format!("role-{}", session.user.role));
-    let sessions = chrome.t.count("dashboard-sessions", "count", count as i64);
-    let waiting: u64 = state
-        .store
-        .status_counts()
-        .await?
-        .into_iter()
-        .filter(|(s, _)| matches!(s, netreach_core::Status::New | netreach_core::Status::Open))
-        .map(|(_, n)| n)
-        .sum();
-    let urgent_filter = netreach_store::InboxFilter {
-        urgent_only: true,
-        limit: 200,
-        ..Default::default()
-    };
-    let urgent = state
-        .store
-        .list_conversations(&urgent_filter)
-        .await?
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.status,
-                netreach_core::Status::New | netreach_core::Status::Open
-            )
-        })
-        .count();
-    let away = state.store.availability().await?.is_some_and(|a| a.away);
+    let sessions = chrome
+        .t
+        .count("dashboard-sessions", "count", summary.sessions as i64);
     Ok(render(&DashboardPage {
-        away,
-        supervisor: session.user.role.includes(netreach_core::Role::Supervisor),
+        away: summary.away,
+        supervisor: summary.manages_team,
         notice: done.message_id().map(|id| chrome.t.get(id)),
-        waiting: chrome.t.count("dashboard-waiting", "count", waiting as i64),
-        urgent: chrome.t.count("dashboard-urgent", "count", urgent as i64),
-        any_urgent: urgent > 0,
-        readable: session.inbox_key().is_some(),
+        waiting: chrome
+            .t
+            .count("dashboard-waiting", "count", summary.waiting as i64),
+        urgent: chrome
+            .t
+            .count("dashboard-urgent", "count", summary.urgent as i64),
+        any_urgent: summary.urgent > 0,
+        readable: summary.reads_inbox,
         chrome,
         role_label,
         sessions,

@@ -10,6 +10,7 @@ use askama::Template;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Response;
+use netreach_app::search::{self, Found, SearchError};
 use netreach_content::search::Kind;
 use netreach_core::Lang;
 use serde::Deserialize;
@@ -22,7 +23,7 @@ pub struct SearchQuery {
 
 /// A result: where it is, what it is called, what kind it is, and where to edit it.
 #[derive(Debug)]
-struct Found {
+struct Row {
     url: String,
     title: String,
     kind: String,
@@ -34,31 +35,13 @@ struct Found {
 struct SearchPage<'a> {
     chrome: Chrome<'a>,
     q: String,
-    found: Vec<Found>,
+    found: Vec<Row>,
 }
 
-fn matches(haystack: &str, needle: &str) -> bool {
-    haystack.to_lowercase().contains(needle)
-}
-
-pub async fn search(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    session: StaffSession,
-    Query(query): Query<SearchQuery>,
-) -> Result<Response, PageError> {
-    let chrome = Chrome::new(
-        &state,
-        lang,
-        "staff-search-title",
-        "/staff/search",
-        Some(&session.user),
-    );
-    let q: String = query.q.trim().chars().take(100).collect();
-    let mut found = Vec::new();
-    if !q.is_empty() {
-        let needle = q.to_lowercase();
-        for hit in state.content.index().search(&q, lang, 20) {
+/// Where a result links to and where it is edited, with its kind in the reader's language.
+fn row(chrome: &Chrome<'_>, found: Found) -> Row {
+    match found {
+        Found::Content(hit) => {
             let (kind, edit) = match hit.kind {
                 Kind::Article => (
                     "search-kind-article",
@@ -70,59 +53,60 @@ pub async fn search(
                 ),
                 Kind::Qa => ("search-kind-qa", None),
             };
-            found.push(Found {
+            Row {
                 url: hit_url(&hit),
                 title: format!("{} ({})", hit.title, hit.lang.code()),
                 kind: chrome.t.get(kind),
                 edit: edit.map(|path| format!("/staff/content/edit?path={path}")),
-            });
-        }
-        for reply in state.store.canned_replies(None).await? {
-            if matches(&reply.title, &needle) || matches(&reply.body, &needle) {
-                found.push(Found {
-                    url: format!("/staff/canned/{}", reply.id),
-                    title: reply.title,
-                    kind: chrome.t.get("staff-search-canned"),
-                    edit: None,
-                });
             }
         }
-        for post in state.store.posts().await? {
-            if matches(&post.title, &needle) || matches(&post.body, &needle) {
-                found.push(Found {
-                    url: format!("/staff/posts/{}", post.id),
-                    title: post.title,
-                    kind: chrome.t.get("staff-search-post"),
-                    edit: None,
-                });
-            }
-        }
-        for venue in state.store.venues().await? {
-            if matches(&venue.name, &needle) || matches(&venue.address, &needle) {
-                found.push(Found {
-                    url: format!("/staff/venues/{}", venue.id),
-                    title: venue.name,
-                    kind: chrome.t.get("staff-search-venue"),
-                    edit: None,
-                });
-            }
-        }
-        for service in &state.content.pack().services {
-            if matches(&service.name.en, &needle)
-                || matches(&service.name.ru, &needle)
-                || matches(&service.city, &needle)
-            {
-                found.push(Found {
-                    url: format!("/services#{}", service.slug),
-                    title: format!("{} — {}", service.name.get(lang), service.city),
-                    kind: chrome.t.get("staff-search-service"),
-                    edit: Some(format!(
-                        "/staff/content/edit?path=services%2F{}.toml",
-                        service.slug
-                    )),
-                });
-            }
-        }
+        Found::CannedReply { id, title } => Row {
+            url: format!("/staff/canned/{id}"),
+            title,
+            kind: chrome.t.get("staff-search-canned"),
+            edit: None,
+        },
+        Found::Post { id, title } => Row {
+            url: format!("/staff/posts/{id}"),
+            title,
+            kind: chrome.t.get("staff-search-post"),
+            edit: None,
+        },
+        Found::Venue { id, name } => Row {
+            url: format!("/staff/venues/{id}"),
+            title: name,
+            kind: chrome.t.get("staff-search-venue"),
+            edit: None,
+        },
+        Found::Service { slug, name, city } => Row {
+            url: format!("/services#{slug}"),
+            title: format!("{name} — {city}"),
+            kind: chrome.t.get("staff-search-service"),
+            edit: Some(format!("/staff/content/edit?path=services%2F{slug}.toml")),
+        },
     }
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(query): Query<SearchQuery>,
+) -> Result<Response, PageError> {
+    let q: String = query.q.trim().chars().take(100).collect();
+    let found = search::staff_search(&state, &session.staff(), &q, lang)
+        .await
+        .map_err(|e| match e {
+            SearchError::Denied(denied) => PageError::from(denied),
+            SearchError::Store(e) => e.into(),
+        })?;
+    let chrome = Chrome::new(
+        &state,
+        lang,
+        "staff-search-title",
+        "/staff/search",
+        Some(&session.user),
+    );
+    let found = found.into_iter().map(|f| row(&chrome, f)).collect();
     Ok(render(&SearchPage { chrome, q, found }))
 }

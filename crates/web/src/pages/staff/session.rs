@@ -1,7 +1,7 @@
 //! Signing in and out, and the first-run setup page.
 
 use super::Done;
-use crate::accounts::{self, LoginError};
+use crate::accounts::{self, AccountError, LoginError};
 use crate::auth::{StaffSession, clear_session_cookie, session_cookie};
 use crate::error::PageError;
 use crate::pages::{Chrome, render, render_invalid};
@@ -52,9 +52,8 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, "login-title", "/staff/login", None);
-    let error = match accounts::authenticate(&state, &form.username, form.password.clone()).await {
-        Ok(user) => {
-            let token = accounts::start_session(&state, &user, form.password).await?;
+    let error = match accounts::sign_in(&state, &form.username, form.password).await {
+        Ok(token) => {
             let mut response = Redirect::to("/staff/").into_response();
             if let Ok(value) = session_cookie(&state, &token).parse() {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -85,11 +84,22 @@ fn signed_out(state: &AppState, to: &str) -> Response {
     response
 }
 
+/// A failure of the accounts service on a page with no form to show it on.
+fn failure(e: AccountError) -> PageError {
+    match e {
+        AccountError::Denied(denied) => denied.into(),
+        AccountError::Store(e) => e.into(),
+        other => PageError::Internal(other.to_string()),
+    }
+}
+
 pub async fn logout(
     State(state): State<AppState>,
     session: StaffSession,
 ) -> Result<Response, PageError> {
-    accounts::end_session(&state, &session.session_hash).await?;
+    accounts::end_session(&state, &session.staff(), &session.session_hash)
+        .await
+        .map_err(failure)?;
     Ok(signed_out(&state, "/staff/login"))
 }
 
@@ -97,8 +107,9 @@ pub async fn logout_everywhere(
     State(state): State<AppState>,
     session: StaffSession,
 ) -> Result<Response, PageError> {
-    state.store.delete_user_sessions(session.user.id).await?;
-    tracing::info!(user_id = %session.user.id, "staff signed out everywhere");
+    accounts::end_all_sessions(&state, &session.staff())
+        .await
+        .map_err(failure)?;
     Ok(signed_out(&state, "/staff/login?done=everywhere"))
 }
 
@@ -175,7 +186,7 @@ pub async fn setup(
             Ok(render(&RecoveryPage { chrome, phrase }))
         }
         Ok(None) => Err(PageError::NotFound),
-        Err(accounts::AccountError::Store(e)) => Err(e.into()),
+        Err(AccountError::Store(e)) => Err(e.into()),
         Err(e) => Ok(render_invalid(&SetupPage {
             error: Some(chrome.t.get(e.message_id())),
             chrome,

@@ -1,8 +1,8 @@
-//! Team settings in the console: working hours and the away switch, canned replies.
+//! Team settings in the console: working hours and the away switch, canned replies (the team
+//! service asks the policy).
 
 use super::Done;
 use crate::auth::{RequireRole, StaffSession, SupervisorRole};
-use crate::availability::{self, ScheduleError};
 use crate::error::PageError;
 use crate::pages::{Chrome, render, render_invalid};
 use crate::state::AppState;
@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use netreach_core::availability::Schedule;
+use netreach_app::team::{self, CannedDraft, CannedReplies, ScheduleForm, TeamError};
 use netreach_core::{CannedId, Lang};
 use netreach_store::CannedReply;
 use serde::Deserialize;
@@ -62,13 +62,32 @@ impl AvailabilityForm {
         ]
         .map(|d| d.trim().to_owned())
     }
+
+    fn schedule(&self) -> ScheduleForm {
+        ScheduleForm {
+            timezone: self.timezone.clone(),
+            days: self.days(),
+            holidays: self.holidays.clone(),
+            away: self.away == "1",
+        }
+    }
+}
+
+/// A failure of the team service that is not about what was typed.
+fn failure(e: TeamError) -> PageError {
+    match e {
+        TeamError::Denied(denied) => denied.into(),
+        TeamError::NoSuchReply => PageError::NotFound,
+        TeamError::Store(e) => e.into(),
+        other => PageError::Internal(other.to_string()),
+    }
 }
 
 fn availability_page<'a>(
     state: &'a AppState,
     lang: Lang,
     session: &StaffSession,
-    form: AvailabilityForm,
+    form: ScheduleForm,
     notice: Option<&str>,
     error: Option<&str>,
 ) -> AvailabilityPage<'a> {
@@ -81,7 +100,7 @@ fn availability_page<'a>(
     );
     let days = DAY_IDS
         .iter()
-        .zip(form.days())
+        .zip(form.days)
         .map(|(id, value)| (chrome.t.get(id), value))
         .collect();
     AvailabilityPage {
@@ -91,7 +110,7 @@ fn availability_page<'a>(
         timezone: form.timezone,
         days,
         holidays: form.holidays,
-        away: form.away == "1",
+        away: form.away,
     }
 }
 
@@ -101,32 +120,9 @@ pub async fn availability_form(
     RequireRole(session, _): RequireRole<SupervisorRole>,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
-    let form = match state.store.availability().await? {
-        Some(record) => {
-            let days = Schedule::days_from_text(&record.hours).unwrap_or_default();
-            let text = |i: usize| days[i].map(|h| h.to_string()).unwrap_or_default();
-            AvailabilityForm {
-                timezone: record.timezone,
-                mon: text(0),
-                tue: text(1),
-                wed: text(2),
-                thu: text(3),
-                fri: text(4),
-                sat: text(5),
-                sun: text(6),
-                holidays: record.holidays.replace(' ', "\n"),
-                away: if record.away {
-                    "1".into()
-                } else {
-                    String::new()
-                },
-            }
-        }
-        None => AvailabilityForm {
-            timezone: "Europe/Moscow".into(),
-            ..AvailabilityForm::default()
-        },
-    };
+    let form = team::schedule(&state, &session.staff())
+        .await
+        .map_err(failure)?;
     Ok(render(&availability_page(
         &state,
         lang,
@@ -143,28 +139,18 @@ pub async fn save_availability(
     RequireRole(session, _): RequireRole<SupervisorRole>,
     Form(form): Form<AvailabilityForm>,
 ) -> Result<Response, PageError> {
-    match availability::validate(
-        &form.timezone,
-        &form.days(),
-        &form.holidays,
-        form.away == "1",
-        state.clock.now(),
-    ) {
-        Ok(record) => {
-            state.store.put_availability(record).await?;
-            Ok(Redirect::to("/staff/availability?done=saved").into_response())
-        }
-        Err(e) => {
-            let id: &'static str = ScheduleError::message_id(&e);
-            Ok(render_invalid(&availability_page(
-                &state,
-                lang,
-                &session,
-                form,
-                None,
-                Some(id),
-            )))
-        }
+    let form = form.schedule();
+    match team::save_schedule(&state, &session.staff(), &form).await {
+        Ok(()) => Ok(Redirect::to("/staff/availability?done=saved").into_response()),
+        Err(TeamError::Schedule(e)) => Ok(render_invalid(&availability_page(
+            &state,
+            lang,
+            &session,
+            form,
+            None,
+            Some(e.message_id()),
+        ))),
+        Err(e) => Err(failure(e)),
     }
 }
 
@@ -180,15 +166,9 @@ pub async fn set_away(
     session: StaffSession,
     Form(form): Form<AwayForm>,
 ) -> Result<Response, PageError> {
-    let away = form.away == "1";
-    if !state.store.set_away(away, state.clock.now()).await? {
-        // No schedule yet: store one with no hours, only the switch.
-        let record =
-            availability::validate("UTC", &Default::default(), "", away, state.clock.now())
-                .map_err(|e| PageError::Internal(e.to_string()))?;
-        state.store.put_availability(record).await?;
-    }
-    tracing::info!(user_id = %session.user.id, away, "away switch changed");
+    team::set_away(&state, &session.staff(), form.away == "1")
+        .await
+        .map_err(failure)?;
     Ok(Redirect::to("/staff/?done=away").into_response())
 }
 
@@ -215,15 +195,29 @@ pub struct CannedForm {
     lang: String,
 }
 
+impl CannedForm {
+    fn draft(&self) -> CannedDraft<'_> {
+        CannedDraft {
+            title: &self.title,
+            body: &self.body,
+            lang: &self.lang,
+        }
+    }
+}
+
+/// The canned replies page; the form shows what was typed (`form`), else the reply being edited.
 async fn canned_page<'a>(
     state: &'a AppState,
     lang: Lang,
     session: &StaffSession,
-    editing: Option<CannedReply>,
+    editing: Option<CannedId>,
     form: Option<CannedForm>,
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Result<CannedPage<'a>, PageError> {
+    let CannedReplies { replies, editing } = team::canned_replies(state, &session.staff(), editing)
+        .await
+        .map_err(failure)?;
     let chrome = Chrome::new(
         state,
         lang,
@@ -231,7 +225,6 @@ async fn canned_page<'a>(
         "/staff/canned",
         Some(&session.user),
     );
-    let replies = state.store.canned_replies(None).await?;
     let (title, body, form_lang) = match (form, &editing) {
         (Some(f), _) => (f.title, f.body, Lang::parse(&f.lang).unwrap_or(lang)),
         (None, Some(r)) => (r.title.clone(), r.body.clone(), r.lang),
@@ -267,62 +260,37 @@ pub async fn canned_edit(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: CannedId = id.parse().map_err(|_| PageError::NotFound)?;
-    let reply = state
-        .store
-        .canned_reply(id)
-        .await?
-        .ok_or(PageError::NotFound)?;
     Ok(render(
-        &canned_page(&state, lang, &session, Some(reply), None, None, None).await?,
+        &canned_page(&state, lang, &session, Some(id), None, None, None).await?,
     ))
 }
 
+/// Saves a new reply (`id` is `None`) or an existing one, or shows the form again with the
+/// reason it was refused.
 async fn save(
     state: &AppState,
     lang: Lang,
     session: &StaffSession,
-    id: CannedId,
-    existing: Option<CannedReply>,
+    id: Option<CannedId>,
     form: CannedForm,
 ) -> Result<Response, PageError> {
-    let title = form.title.trim().to_owned();
-    let body = form.body.trim().to_owned();
-    let reply_lang = Lang::parse(&form.lang);
-    let error = if title.is_empty() || title.chars().count() > 100 {
-        Some("error-canned-title")
-    } else if body.is_empty()
-        || body.chars().count() > state.settings.conversations.max_message_chars
-    {
-        Some("error-canned-body")
-    } else if reply_lang.is_none() {
-        Some("error-canned-lang")
-    } else {
-        None
-    };
-    if let Some(error) = error {
-        let page = canned_page(
-            state,
-            lang,
-            session,
-            existing,
-            Some(form),
-            None,
-            Some(error),
-        )
-        .await?;
-        return Ok(render_invalid(&page));
+    match team::save_canned_reply(state, &session.staff(), id, form.draft()).await {
+        Ok(_) => Ok(Redirect::to("/staff/canned?done=canned").into_response()),
+        Err(e @ (TeamError::CannedTitle | TeamError::CannedBody | TeamError::CannedLang)) => {
+            let page = canned_page(
+                state,
+                lang,
+                session,
+                id,
+                Some(form),
+                None,
+                Some(e.message_id()),
+            )
+            .await?;
+            Ok(render_invalid(&page))
+        }
+        Err(e) => Err(failure(e)),
     }
-    state
-        .store
-        .put_canned_reply(CannedReply {
-            id,
-            lang: reply_lang.unwrap_or(lang),
-            title,
-            body,
-            updated_at: state.clock.now(),
-        })
-        .await?;
-    Ok(Redirect::to("/staff/canned?done=canned").into_response())
 }
 
 pub async fn canned_create(
@@ -331,7 +299,7 @@ pub async fn canned_create(
     RequireRole(session, _): RequireRole<SupervisorRole>,
     Form(form): Form<CannedForm>,
 ) -> Result<Response, PageError> {
-    save(&state, lang, &session, CannedId::new_random(), None, form).await
+    save(&state, lang, &session, None, form).await
 }
 
 pub async fn canned_update(
@@ -342,22 +310,17 @@ pub async fn canned_update(
     Form(form): Form<CannedForm>,
 ) -> Result<Response, PageError> {
     let id: CannedId = id.parse().map_err(|_| PageError::NotFound)?;
-    let existing = state
-        .store
-        .canned_reply(id)
-        .await?
-        .ok_or(PageError::NotFound)?;
-    save(&state, lang, &session, id, Some(existing), form).await
+    save(&state, lang, &session, Some(id), form).await
 }
 
 pub async fn canned_delete(
     State(state): State<AppState>,
-    RequireRole(_session, _): RequireRole<SupervisorRole>,
+    RequireRole(session, _): RequireRole<SupervisorRole>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: CannedId = id.parse().map_err(|_| PageError::NotFound)?;
-    if !state.store.delete_canned_reply(id).await? {
-        return Err(PageError::NotFound);
-    }
+    team::delete_canned_reply(&state, &session.staff(), id)
+        .await
+        .map_err(failure)?;
     Ok(Redirect::to("/staff/canned?done=canned-deleted").into_response())
 }

@@ -1,4 +1,4 @@
-//! Staff account administration (admins only).
+//! Staff account administration (admins only; the accounts service asks the policy).
 
 use super::Done;
 use crate::accounts::{self, AccountError};
@@ -10,8 +10,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use netreach_app::policy::Staff;
 use netreach_core::{Lang, Role, UserId};
-use netreach_store::StaffUser;
 use serde::Deserialize;
 
 struct UserRow {
@@ -38,30 +38,46 @@ struct UsersPage<'a> {
     form_role: Role,
 }
 
+/// A failure of the accounts service that is not about what was typed.
+fn failure(e: AccountError) -> PageError {
+    match e {
+        AccountError::Denied(denied) => denied.into(),
+        AccountError::NoSuchUser => PageError::NotFound,
+        AccountError::Store(e) => e.into(),
+        other => PageError::Internal(other.to_string()),
+    }
+}
+
 async fn page<'a>(
     state: &'a AppState,
     lang: Lang,
-    actor: &StaffUser,
+    staff: &Staff,
     notice_id: Option<&str>,
     error_id: Option<&str>,
     form_username: String,
     form_role: Role,
 ) -> Result<UsersPage<'a>, PageError> {
-    let chrome = Chrome::new(state, lang, "users-title", "/staff/users", Some(actor));
-    let mut users = Vec::new();
-    for u in state.store.list_users().await? {
-        let has_access = state.store.inbox_grant(u.id).await?.is_some();
-        users.push(UserRow {
-            id: u.id.to_string(),
-            username: u.username.to_string(),
-            role: u.role,
-            role_label: chrome.t.get(&format!("role-{}", u.role)),
-            active: u.is_active(),
-            is_self: u.id == actor.id,
-            created: u.created_at.date().to_string(),
-            has_access,
-        });
-    }
+    let summaries = accounts::users_page(state, staff).await.map_err(failure)?;
+    let chrome = Chrome::new(
+        state,
+        lang,
+        "users-title",
+        "/staff/users",
+        Some(&staff.user),
+    );
+    let users = summaries
+        .into_iter()
+        .map(|s| UserRow {
+            id: s.user.id.to_string(),
+            username: s.user.username.to_string(),
+            role: s.user.role,
+            role_label: chrome.t.get(&format!("role-{}", s.user.role)),
+            active: s.user.is_active(),
+            is_self: s.user.id == staff.user.id,
+            created: s.user.created_at.date().to_string(),
+            has_access: s.has_access,
+        })
+        .collect();
     let roles = Role::ALL
         .iter()
         .map(|r| (*r, chrome.t.get(&format!("role-{r}"))))
@@ -86,7 +102,7 @@ pub async fn list(
     let page = page(
         &state,
         lang,
-        &session.user,
+        &session.staff(),
         done.message_id(),
         None,
         String::new(),
@@ -112,17 +128,17 @@ pub async fn create(
     RequireRole(session, _): RequireRole<AdminRole>,
     Form(form): Form<CreateForm>,
 ) -> Result<Response, PageError> {
+    let staff = session.staff();
     let role: Option<Role> = form.role.parse().ok();
     let result = match role {
         Some(role) => {
-            let inbox = session.inbox_key();
-            accounts::create_user(&state, &form.username, role, form.password, inbox.as_ref()).await
+            accounts::create_user(&state, &staff, &form.username, role, form.password).await
         }
         None => {
             let page = page(
                 &state,
                 lang,
-                &session.user,
+                &staff,
                 None,
                 Some("error-role"),
                 form.username,
@@ -134,13 +150,13 @@ pub async fn create(
     };
     match result {
         Ok(_) => Ok(Redirect::to("/staff/users?done=created").into_response()),
-        Err(AccountError::Store(e)) => Err(e.into()),
+        Err(e @ (AccountError::Store(_) | AccountError::Denied(_))) => Err(failure(e)),
         Err(e) => {
             let role = role.unwrap_or(Role::Worker);
             let page = page(
                 &state,
                 lang,
-                &session.user,
+                &staff,
                 None,
                 Some(e.message_id()),
                 form.username,
@@ -161,19 +177,20 @@ fn user_id(raw: &str) -> Result<UserId, PageError> {
 async fn act(
     state: &AppState,
     lang: Lang,
-    actor: &StaffUser,
+    staff: &Staff,
     result: Result<(), AccountError>,
     done: &str,
 ) -> Result<Response, PageError> {
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/staff/users?done={done}")).into_response()),
-        Err(AccountError::NoSuchUser) => Err(PageError::NotFound),
-        Err(AccountError::Store(e)) => Err(e.into()),
+        Err(e @ (AccountError::NoSuchUser | AccountError::Store(_) | AccountError::Denied(_))) => {
+            Err(failure(e))
+        }
         Err(e) => {
             let page = page(
                 state,
                 lang,
-                actor,
+                staff,
                 None,
                 Some(e.message_id()),
                 String::new(),
@@ -191,8 +208,9 @@ pub async fn disable(
     RequireRole(session, _): RequireRole<AdminRole>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = accounts::set_disabled(&state, &session.user, user_id(&id)?, true).await;
-    act(&state, lang, &session.user, result, "disabled").await
+    let staff = session.staff();
+    let result = accounts::set_disabled(&state, &staff, user_id(&id)?, true).await;
+    act(&state, lang, &staff, result, "disabled").await
 }
 
 pub async fn enable(
@@ -201,8 +219,9 @@ pub async fn enable(
     RequireRole(session, _): RequireRole<AdminRole>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let result = accounts::set_disabled(&state, &session.user, user_id(&id)?, false).await;
-    act(&state, lang, &session.user, result, "enabled").await
+    let staff = session.staff();
+    let result = accounts::set_disabled(&state, &staff, user_id(&id)?, false).await;
+    act(&state, lang, &staff, result, "enabled").await
 }
 
 #[derive(Deserialize)]
@@ -218,12 +237,13 @@ pub async fn change_role(
     Path(id): Path<String>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, PageError> {
+    let staff = session.staff();
     let id = user_id(&id)?;
     let Ok(role) = form.role.parse::<Role>() else {
         let page = page(
             &state,
             lang,
-            &session.user,
+            &staff,
             None,
             Some("error-role"),
             String::new(),
@@ -232,8 +252,8 @@ pub async fn change_role(
         .await?;
         return Ok(render_invalid(&page));
     };
-    let result = accounts::set_role(&state, &session.user, id, role).await;
-    act(&state, lang, &session.user, result, "role").await
+    let result = accounts::set_role(&state, &staff, id, role).await;
+    act(&state, lang, &staff, result, "role").await
 }
 
 #[derive(Deserialize)]
@@ -251,14 +271,10 @@ pub async fn reset_password(
     Path(id): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, PageError> {
-    let id = user_id(&id)?;
-    let result = if id == session.user.id {
-        Err(AccountError::OwnAccount)
-    } else {
-        let inbox = session.inbox_key();
-        accounts::set_password(&state, id, form.password, &form.confirm, inbox.as_ref()).await
-    };
-    act(&state, lang, &session.user, result, "reset").await
+    let staff = session.staff();
+    let result =
+        accounts::reset_password(&state, &staff, user_id(&id)?, form.password, &form.confirm).await;
+    act(&state, lang, &staff, result, "reset").await
 }
 
 /// Grants a member access to conversations with the signed-in admin's inbox key.
@@ -268,13 +284,7 @@ pub async fn grant(
     RequireRole(session, _): RequireRole<AdminRole>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = user_id(&id)?;
-    let Some(target) = state.store.user_by_id(id).await?.filter(|u| u.is_active()) else {
-        return Err(PageError::NotFound);
-    };
-    let result = match session.inbox_key() {
-        Some(inbox) => accounts::grant_access(&state, &inbox, &target).await,
-        None => Err(AccountError::NoInboxAccess),
-    };
-    act(&state, lang, &session.user, result, "granted").await
+    let staff = session.staff();
+    let result = accounts::grant_access(&state, &staff, user_id(&id)?).await;
+    act(&state, lang, &staff, result, "granted").await
 }
