@@ -420,7 +420,7 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
         "conversation started"
     );
     if conversation.urgent {
-        crate::notify::urgent(state, &conversation);
+        crate::notify::urgent(state, &conversation).await?;
     }
     Ok(Started {
         codename,

@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod editorial;
 pub mod inbox;
 pub mod input;
+pub mod jobs;
 pub mod keys;
 pub mod notify;
 pub mod policy;

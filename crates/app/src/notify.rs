@@ -1,74 +1,131 @@
 //! Notifying on-call staff of an urgent conversation: the console lists it first with a badge,
 //! and optionally a webhook and a message to the team's Telegram chat. A notification never
 //! carries content or anything about the client, and a failure never affects the client.
+//!
+//! Notifications go through an outbox in the database: [`urgent`] writes one row per configured
+//! transport before the client is answered, and [`send_due`] (a background job, on whichever node
+//! claims the row) delivers it and deletes it, retrying with backoff. A stopped process therefore
+//! loses nothing: the next run on any node sends what is left.
 
 use crate::state::AppState;
-use netreach_channels::telegram::without_url;
-use netreach_store::Conversation;
+use netreach_channels::telegram::{backoff, without_url};
+use netreach_store::{Conversation, QueuedNotification, StoreError};
 use secrecy::ExposeSecret;
 use serde_json::json;
+use time::Duration;
 
-/// Sends the configured notifications for an urgent conversation, in the background.
-pub fn urgent(state: &AppState, conversation: &Conversation) {
+const URGENT: &str = "urgent_conversation";
+const WEBHOOK: &str = "webhook";
+const TELEGRAM: &str = "telegram";
+/// How long a claimed notification is left to its node before another may try it.
+const LEASE: Duration = Duration::seconds(60);
+const MAX_ATTEMPTS: u32 = 8;
+
+/// Queues the configured notifications for an urgent conversation.
+pub async fn urgent(state: &AppState, conversation: &Conversation) -> Result<(), StoreError> {
     tracing::warn!(conversation_id = %conversation.id, "urgent conversation waiting");
-    let state = state.clone();
-    let console_path = format!("/staff/conversations/{}", conversation.id);
-    tokio::spawn(async move {
-        send_all(&state, &console_path).await;
-    });
+    let notify = &state.settings.notify;
+    let telegram =
+        notify.telegram_token().ok().flatten().is_some() && notify.telegram_chat_id.is_some();
+    let transports = [
+        (WEBHOOK, notify.webhook_url.is_some()),
+        (TELEGRAM, telegram),
+    ];
+    let now = state.clock.now();
+    for (transport, configured) in transports {
+        if configured {
+            state
+                .store
+                .queue_notification(&QueuedNotification {
+                    id: uuid::Uuid::new_v4(),
+                    event: URGENT.into(),
+                    transport: transport.into(),
+                    console_path: format!("/staff/conversations/{}", conversation.id),
+                    created_at: now,
+                    next_attempt_at: now,
+                    attempts: 0,
+                })
+                .await?;
+        }
+    }
+    Ok(())
 }
 
-/// Sends every configured notification now; returns how many were delivered (for tests).
-pub async fn send_all(state: &AppState, console_path: &str) -> usize {
-    let notify = &state.settings.notify;
+/// One run of the notification job: delivers what is due; returns how many were delivered.
+pub async fn send_due(state: &AppState) -> Result<usize, StoreError> {
+    let now = state.clock.now();
+    let due = state
+        .store
+        .claim_notifications(now, now + LEASE, 20)
+        .await?;
     let mut delivered = 0;
-    let at = state
-        .clock
-        .now()
+    for n in due {
+        let retry_at = if deliver(state, &n).await {
+            delivered += 1;
+            None
+        } else {
+            match backoff(n.attempts, MAX_ATTEMPTS) {
+                Some(wait) => Some(now + wait),
+                None => {
+                    tracing::error!(transport = %n.transport, attempts = n.attempts, "staff notification given up");
+                    None
+                }
+            }
+        };
+        state.store.finish_notification(n.id, retry_at).await?;
+    }
+    Ok(delivered)
+}
+
+/// Sends one notification; false when it should be tried again.
+async fn deliver(state: &AppState, n: &QueuedNotification) -> bool {
+    let notify = &state.settings.notify;
+    let at = n
+        .created_at
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
-    if let Some(url) = &notify.webhook_url {
-        let body = json!({"event": "urgent_conversation", "console_path": console_path, "at": at});
-        match state
-            .http
-            .post(url.expose_secret())
-            .json(&body)
-            .send()
-            .await
-        {
-            Ok(r) if r.status().is_success() => delivered += 1,
-            Ok(r) => tracing::error!(status = r.status().as_u16(), "urgent webhook refused"),
-            Err(e) => tracing::error!(error = %without_url(&e), "urgent webhook failed"),
+    let request = match n.transport.as_str() {
+        WEBHOOK => {
+            let Some(url) = &notify.webhook_url else {
+                return true;
+            };
+            let body = json!({"event": n.event, "console_path": n.console_path, "at": at});
+            state.http.post(url.expose_secret()).json(&body)
+        }
+        TELEGRAM => {
+            let (Some(token), Some(chat)) = (
+                notify.telegram_token().ok().flatten(),
+                &notify.telegram_chat_id,
+            ) else {
+                return true;
+            };
+            let link = match &state.settings.public_url {
+                Some(base) => format!("{}{}", base.trim_end_matches('/'), n.console_path),
+                None => n.console_path.clone(),
+            };
+            let url = format!(
+                "{}/bot{}/sendMessage",
+                notify.telegram_api_base.trim_end_matches('/'),
+                token.expose_secret()
+            );
+            let text = format!("Urgent conversation waiting / Срочное обращение: {link}");
+            state
+                .http
+                .post(url)
+                .json(&json!({"chat_id": chat, "text": text}))
+        }
+        // A transport this version does not know: nothing to do with it.
+        _ => return true,
+    };
+    match request.send().await {
+        Ok(r) if r.status().is_success() => true,
+        Ok(r) => {
+            tracing::error!(transport = %n.transport, status = r.status().as_u16(), "staff notification refused");
+            false
+        }
+        Err(e) => {
+            tracing::error!(transport = %n.transport, error = %without_url(&e), "staff notification failed");
+            false
         }
     }
-    let token = notify.telegram_token().ok().flatten();
-    if let (Some(token), Some(chat)) = (token, &notify.telegram_chat_id) {
-        let link = match &state.settings.public_url {
-            Some(base) => format!("{}{console_path}", base.trim_end_matches('/')),
-            None => console_path.to_owned(),
-        };
-        let url = format!(
-            "{}/bot{}/sendMessage",
-            notify.telegram_api_base.trim_end_matches('/'),
-            token.expose_secret()
-        );
-        let text = format!("Urgent conversation waiting / Срочное обращение: {link}");
-        match state
-            .http
-            .post(url)
-            .json(&json!({"chat_id": chat, "text": text}))
-            .send()
-            .await
-        {
-            Ok(r) if r.status().is_success() => delivered += 1,
-            Ok(r) => tracing::error!(
-                status = r.status().as_u16(),
-                "telegram staff notification refused"
-            ),
-            Err(e) => {
-                tracing::error!(error = %without_url(&e), "telegram staff notification failed")
-            }
-        }
-    }
-    delivered
 }

@@ -6,9 +6,7 @@ use anyhow::Context;
 use netreach_app::settings::Settings;
 use netreach_core::Role;
 
-use netreach_app::{AppState, accounts, conversations};
-use std::time::Duration;
-use tokio::sync::watch;
+use netreach_app::{AppState, accounts};
 use tracing_subscriber::EnvFilter;
 
 pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
@@ -26,10 +24,7 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let jobs = tokio::spawn(purge_loop(state.clone(), stop_rx.clone()));
-    let content_job = tokio::spawn(content_loop(state.clone(), stop_rx.clone()));
-    let send_job = tokio::spawn(send_loop(state.clone(), stop_rx));
+    let jobs = netreach_app::jobs::start(&state);
     let bound = listener.local_addr().unwrap_or(listen);
     tracing::info!(address = %bound, backend = state.store.backend().name(), "netreach is listening");
     say(&format!("listening on http://{bound}"));
@@ -37,10 +32,7 @@ pub async fn run(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let router = netreach_web::router(state.clone());
     netreach_web::serve(listener, router, shutdown_signal()).await?;
     tracing::info!("shutting down: requests finished");
-    let _ = stop_tx.send(true);
-    let _ = jobs.await;
-    let _ = content_job.await;
-    let _ = send_job.await;
+    jobs.shutdown().await;
     state.store.close().await;
     Ok(())
 }
@@ -96,66 +88,6 @@ async fn first_access(state: &AppState, demo: bool) -> anyhow::Result<()> {
         say(&format!("{}{link}", base.trim_end_matches('/')));
     }
     Ok(())
-}
-
-/// Every ten minutes: deletes expired sessions, setup links and tokens, and the conversations
-/// the retention policy says are due. Each run is isolated: an error is logged, the loop goes on.
-async fn purge_loop(state: AppState, mut stop: watch::Receiver<bool>) {
-    let mut interval = tokio::time::interval(Duration::from_secs(600));
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {
-                match state.store.purge_expired(state.clock.now()).await {
-                    Ok(n) if n > 0 => tracing::info!(rows = n, "expired sessions and links purged"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "purging expired sessions failed"),
-                }
-                match netreach_app::alerts::purge_reports(&state).await {
-                    Ok(n) if n > 0 => tracing::info!(reports = n, "old alert reports deleted"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "deleting old alert reports failed"),
-                }
-                match conversations::purge_due(&state).await {
-                    Ok(n) if n > 0 => tracing::info!(conversations = n, "conversations deleted by the retention policy"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "retention run failed"),
-                }
-            }
-            _ = stop.changed() => break,
-        }
-    }
-}
-
-/// Every 30 seconds: reloads the content pack when another node (or the CLI) imported a new one.
-async fn content_loop(state: AppState, mut stop: watch::Receiver<bool>) {
-    let mut interval = tokio::time::interval(Duration::from_secs(30));
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {
-                netreach_app::published::refresh_logged(&state).await;
-            }
-            _ = stop.changed() => break,
-        }
-    }
-}
-
-/// Every 2 seconds: sends the queued Telegram posts and alerts that are due (the queue, its
-/// leases and the per-chat spacing live in the database, so several nodes can run this).
-async fn send_loop(state: AppState, mut stop: watch::Receiver<bool>) {
-    let mut interval = tokio::time::interval(Duration::from_secs(2));
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {
-                if let Err(e) = netreach_app::publishing::send_due(&state).await {
-                    tracing::error!(error = %e, "telegram send run failed");
-                }
-            }
-            _ = stop.changed() => break,
-        }
-    }
 }
 
 async fn shutdown_signal() {

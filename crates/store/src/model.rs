@@ -465,6 +465,9 @@ pub struct QueuedNotification {
     pub id: uuid::Uuid,
     /// e.g. `urgent_conversation`.
     pub event: String,
+    /// Where it goes, e.g. `webhook` or `telegram`: one row per transport, so a retry repeats
+    /// only the one that failed.
+    pub transport: String,
     pub console_path: String,
     pub created_at: OffsetDateTime,
     pub next_attempt_at: OffsetDateTime,

@@ -5,6 +5,7 @@
 CREATE TABLE notifications (
     id TEXT PRIMARY KEY NOT NULL,
     event TEXT NOT NULL,
+    transport TEXT NOT NULL,
     console_path TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     next_attempt_at BIGINT NOT NULL,

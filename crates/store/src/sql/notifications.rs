@@ -14,11 +14,12 @@ use time::OffsetDateTime;
 impl NotificationStore for SqlStore {
     async fn queue_notification(&self, n: &QueuedNotification) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO notifications (id, event, console_path, created_at, next_attempt_at, \
-             attempts) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO notifications (id, event, transport, console_path, created_at, \
+             next_attempt_at, attempts) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(n.id.to_string())
         .bind(n.event.clone())
+        .bind(n.transport.clone())
         .bind(n.console_path.clone())
         .bind(to_unix(n.created_at))
         .bind(to_unix(n.next_attempt_at))
@@ -51,7 +52,7 @@ impl NotificationStore for SqlStore {
             Backend::Sqlite => "",
         };
         let sql = format!(
-            "SELECT id, event, console_path, created_at, next_attempt_at, attempts \
+            "SELECT id, event, transport, console_path, created_at, next_attempt_at, attempts \
              FROM notifications WHERE next_attempt_at <= $1 \
              ORDER BY next_attempt_at, id LIMIT $2{skip_locked}"
         );
@@ -78,6 +79,7 @@ impl NotificationStore for SqlStore {
                     .parse()
                     .map_err(|_| crate::StoreError::Corrupt("column id".into()))?,
                 event: text(row, "event")?,
+                transport: text(row, "transport")?,
                 console_path: text(row, "console_path")?,
                 created_at: time(row, "created_at")?,
                 next_attempt_at: lease_until,

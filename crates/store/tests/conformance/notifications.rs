@@ -10,6 +10,7 @@ async fn a_queued_notification_is_claimed_once_retried_when_asked_and_gone_when_
         let first = QueuedNotification {
             id: uuid::Uuid::new_v4(),
             event: "urgent_conversation".into(),
+            transport: "webhook".into(),
             console_path: "/staff/conversations/x".into(),
             created_at: t0(),
             next_attempt_at: t0(),

@@ -39,12 +39,16 @@ async fn urgent_conversations_notify_on_call_staff_without_any_content() {
         .await;
     start(&app, "other", "not urgent at all", "en").await;
     let (_, id) = start(&app, "overdose", "SECRETCANARY he is blue", "en").await;
-    for _ in 0..100 {
-        if seen.lock().unwrap().len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "sent by the job, not the request"
+    );
+    assert_eq!(netreach_app::notify::send_due(&app.state).await.unwrap(), 2);
+    assert_eq!(
+        netreach_app::notify::send_due(&app.state).await.unwrap(),
+        0,
+        "delivered notifications leave the outbox"
+    );
     let seen = seen.lock().unwrap().clone();
     assert_eq!(
         seen.len(),

@@ -1,0 +1,118 @@
+//! Background work, owned by the application: one loop per job, each run isolated (an error is
+//! logged and the loop goes on), missed ticks skipped, every task tracked and stopped gracefully.
+//!
+//! Each job has a public single-step function that tests call directly; the loops only decide
+//! when. Everything a job works on lives in the database (the send queue, the notification outbox,
+//! the retention rules), claimed with leases, so several nodes can run the same jobs and a stopped
+//! process loses nothing.
+
+use crate::state::AppState;
+use crate::{alerts, conversations, notify, published, publishing};
+use std::future::Future;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+/// The running background jobs of one node.
+#[derive(Debug)]
+pub struct Jobs {
+    stop: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+}
+
+/// Starts every background job of a node.
+pub fn start(state: &AppState) -> Jobs {
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = JoinSet::new();
+    let mut every = |period: Duration, job: fn(AppState) -> JobRun| {
+        tasks.spawn(run_every(period, state.clone(), stopped.clone(), job));
+    };
+    every(Duration::from_secs(600), |s| {
+        Box::pin(async move { housekeeping(&s).await })
+    });
+    every(Duration::from_secs(30), |s| {
+        Box::pin(async move { reload(&s).await })
+    });
+    every(Duration::from_secs(2), |s| {
+        Box::pin(async move { send(&s).await })
+    });
+    every(Duration::from_secs(5), |s| {
+        Box::pin(async move { notify(&s).await })
+    });
+    Jobs { stop, tasks }
+}
+
+type JobRun = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
+impl Jobs {
+    /// Asks every job to stop after its current run, and waits until all have.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        while let Some(result) = self.tasks.join_next().await {
+            if let Err(e) = result {
+                tracing::error!(error = %e, "a background job ended abnormally");
+            }
+        }
+    }
+}
+
+async fn run_every(
+    period: Duration,
+    state: AppState,
+    mut stop: watch::Receiver<bool>,
+    job: fn(AppState) -> JobRun,
+) {
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => job(state.clone()).await,
+            _ = stop.changed() => break,
+        }
+    }
+}
+
+/// Every ten minutes: deletes expired sessions, setup links and tokens, old alert reports, and the
+/// conversations the retention policy says are due.
+pub async fn housekeeping(state: &AppState) {
+    match state.store.purge_expired(state.clock.now()).await {
+        Ok(n) if n > 0 => tracing::info!(rows = n, "expired sessions and links purged"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "purging expired sessions failed"),
+    }
+    match alerts::purge_reports(state).await {
+        Ok(n) if n > 0 => tracing::info!(reports = n, "old alert reports deleted"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "deleting old alert reports failed"),
+    }
+    match conversations::purge_due(state).await {
+        Ok(n) if n > 0 => {
+            tracing::info!(
+                conversations = n,
+                "conversations deleted by the retention policy"
+            )
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "retention run failed"),
+    }
+}
+
+/// Every 30 seconds: reloads the content pack when another node (or the CLI) imported a new one,
+/// and re-indexes when the public Q&A archive changed.
+pub async fn reload(state: &AppState) {
+    published::refresh_logged(state).await;
+}
+
+/// Every 2 seconds: sends the queued Telegram posts and alerts that are due.
+pub async fn send(state: &AppState) {
+    if let Err(e) = publishing::send_due(state).await {
+        tracing::error!(error = %e, "telegram send run failed");
+    }
+}
+
+/// Every 5 seconds: delivers the staff notifications waiting in the outbox.
+pub async fn notify(state: &AppState) {
+    if let Err(e) = notify::send_due(state).await {
+        tracing::error!(error = %e, "notification run failed");
+    }
+}
