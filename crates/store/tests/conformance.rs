@@ -8,7 +8,7 @@ use netreach_store::{
     AccountStore, ApiTokenRecord, ConversationStore, NewStaffUser, SessionRecord, SqlStore, Store,
     StoreError,
 };
-use netreach_testkit::{TestBackend, TestDb};
+use netreach_testdb::{TestBackend, TestDb};
 use sqlx::Row;
 use time::{Duration, OffsetDateTime};
 

@@ -1,10 +1,10 @@
 //! The real application on `127.0.0.1:0`, and a browser-like client for it.
 
-use crate::db::TestDb;
 use netreach_app::AppState;
 use netreach_app::settings::Settings;
 use netreach_core::{FixedClock, Role};
 use netreach_store::{StaffUser, Store};
+use netreach_testdb::TestDb;
 use std::net::SocketAddr;
 use std::sync::Arc;
 

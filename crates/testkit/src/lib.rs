@@ -1,8 +1,10 @@
 //! Test helpers shared by every crate's integration tests:
-//! - [`TestDb`]: a fresh database per test, on SQLite (always) or PostgreSQL (when
-//!   `NETREACH_TEST_POSTGRES_URL` is set; required when `CI` is set).
+//! - [`TestDb`] (from `netreach-testdb`, which the store's tests use without this kit): a fresh
+//!   database per test, on SQLite (always) or PostgreSQL (when `NETREACH_TEST_POSTGRES_URL` is
+//!   set; required when `CI` is set).
 //! - [`TestApp`]: the real router served on `127.0.0.1:0`, with a clock the test moves.
 //! - [`captured_logs`]: everything the application logged in this test process.
+//! - [`FakeBotApi`]: the one fake Telegram Bot API (and webhook receiver) tests send to.
 //!
 //! Set `TEST_LOG=1` to also see the logs on stderr.
 
@@ -10,12 +12,13 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 mod app;
-mod db;
 mod logs;
+pub mod telegram;
 
 pub use app::{Browser, TestApp};
-pub use db::{TestBackend, TestDb};
 pub use logs::captured_logs;
+pub use netreach_testdb::{TestBackend, TestDb};
+pub use telegram::FakeBotApi;
 
 /// Installs the process-wide TLS provider (ring) that HTTP clients need; call before building
 /// one outside a [`TestApp`].

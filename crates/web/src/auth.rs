@@ -1,5 +1,6 @@
-//! Who is asking: extractors for console pages (session cookie), role checks, and API callers
-//! (bearer token). Extractors are `#[instrument(skip_all)]`-free on purpose: they never log the
+//! Who is asking: authentication of console pages (session cookie), API callers (bearer token)
+//! and clients of the API (codename). Authentication only: who may do what is the application's
+//! policy, asked by the guard in `routes` and by the services. Extractors are `#[instrument(skip_all)]`-free on purpose: they never log the
 //! token, only the resolved user id.
 
 use crate::accounts;
@@ -14,10 +15,8 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use netreach_app::conversations::{self, ClientAccess};
 use netreach_app::policy::Staff;
-use netreach_core::Role;
 use netreach_crypto::{SecretKeyBytes, SecretToken};
 use netreach_store::StaffUser;
-use std::marker::PhantomData;
 
 /// The console's session cookie. Scoped to `/staff`, `HttpOnly`, `SameSite=Strict`.
 pub const SESSION_COOKIE: &str = "nr_staff";
@@ -98,44 +97,6 @@ impl FromRequestParts<AppState> for StaffSession {
             Ok(Some(session)) => Ok(session),
             Ok(None) => Err(SessionRejection::SignIn),
             Err(e) => Err(SessionRejection::Error(e)),
-        }
-    }
-}
-
-/// A role a route requires, as a type.
-pub trait RequiredRole: Send + Sync {
-    const ROLE: Role;
-}
-
-#[derive(Debug)]
-pub struct AdminRole;
-impl RequiredRole for AdminRole {
-    const ROLE: Role = Role::Admin;
-}
-
-#[derive(Debug)]
-pub struct SupervisorRole;
-impl RequiredRole for SupervisorRole {
-    const ROLE: Role = Role::Supervisor;
-}
-
-/// A signed-in staff member whose role includes `R`; others get the 403 page.
-#[derive(Debug)]
-pub struct RequireRole<R>(pub StaffSession, pub PhantomData<R>);
-
-impl<R: RequiredRole> FromRequestParts<AppState> for RequireRole<R> {
-    type Rejection = SessionRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let session = StaffSession::from_request_parts(parts, state).await?;
-        if session.user.role.includes(R::ROLE) {
-            Ok(RequireRole(session, PhantomData))
-        } else {
-            tracing::warn!(user_id = %session.user.id, required = %R::ROLE, "staff page refused for role");
-            Err(SessionRejection::Error(PageError::Forbidden))
         }
     }
 }

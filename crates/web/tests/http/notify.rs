@@ -1,30 +1,12 @@
 use crate::conversations::start;
 use netreach_core::Role;
 use netreach_testkit::{TestApp, TestBackend, TestDb};
-use std::sync::{Arc, Mutex};
-
-/// A local stand-in for the webhook receiver and the Telegram Bot API.
-async fn fake_receiver() -> (String, Arc<Mutex<Vec<(String, String)>>>) {
-    let seen: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
-    let record = seen.clone();
-    let app = axum::Router::new().fallback(move |uri: axum::http::Uri, body: String| {
-        let record = record.clone();
-        async move {
-            record.lock().unwrap().push((uri.path().to_owned(), body));
-            axum::Json(serde_json::json!({"ok": true}))
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (format!("http://{addr}"), seen)
-}
 
 #[tokio::test]
 async fn urgent_conversations_notify_on_call_staff_without_any_content() {
-    let (base, seen) = fake_receiver().await;
+    // One local stand-in answers both the webhook and the Telegram Bot API.
+    let fake = netreach_testkit::FakeBotApi::ok().await;
+    let (base, seen) = (fake.base.clone(), fake.seen());
     let db = TestDb::new(TestBackend::Sqlite).await;
     let hook = format!("{base}/hook");
     let api = base.clone();
@@ -59,15 +41,16 @@ async fn urgent_conversations_notify_on_call_staff_without_any_content() {
         .iter()
         .find(|(path, _)| path == "/hook")
         .expect("webhook");
-    let body: serde_json::Value = serde_json::from_str(&hook.1).unwrap();
+    let body = &hook.1;
     assert_eq!(body["event"], "urgent_conversation");
     assert_eq!(body["console_path"], format!("/staff/conversations/{id}"));
     let telegram = seen
         .iter()
         .find(|(path, _)| path == "/bot123456:SECRET-token/sendMessage")
         .expect("telegram");
-    assert!(telegram.1.contains("-1001"));
+    assert_eq!(telegram.1["chat_id"], "-1001");
     for (_, body) in &seen {
+        let body = body.to_string();
         assert!(
             !body.contains("SECRETCANARY") && !body.contains("blue"),
             "content sent out: {body}"

@@ -2,7 +2,6 @@ use crate::conversations::staff_token;
 use netreach_core::Role;
 use netreach_testkit::{TestApp, TestBackend, TestDb};
 use serde_json::{Value, json};
-use std::sync::{Arc, Mutex};
 
 /// Calls the API as a staff member.
 struct Api<'a> {
@@ -234,32 +233,9 @@ async fn a_post_longer_than_the_venue_allows_is_refused_with_the_count() {
 
 /// A stand-in for the Telegram Bot API that answers with the scripted statuses in turn (the
 /// last one repeats) and records what it was sent.
-async fn fake_bot_api(script: Vec<(u16, Value)>) -> (String, Arc<Mutex<Vec<(String, Value)>>>) {
-    let seen: Arc<Mutex<Vec<(String, Value)>>> = Arc::default();
-    let record = seen.clone();
-    let script = Arc::new(script);
-    let app = axum::Router::new().fallback(move |uri: axum::http::Uri, body: String| {
-        let record = record.clone();
-        let script = script.clone();
-        async move {
-            let mut seen = record.lock().unwrap();
-            seen.push((
-                uri.path().to_owned(),
-                serde_json::from_str(&body).unwrap_or(Value::Null),
-            ));
-            let (status, answer) = script[(seen.len() - 1).min(script.len() - 1)].clone();
-            (
-                axum::http::StatusCode::from_u16(status).unwrap(),
-                axum::Json(answer),
-            )
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (format!("http://{addr}"), seen)
+async fn fake_bot_api(script: Vec<(u16, Value)>) -> (String, netreach_testkit::telegram::Seen) {
+    let fake = netreach_testkit::FakeBotApi::scripted(script).await;
+    (fake.base.clone(), fake.seen())
 }
 
 /// The log entry of a post's (only) publication.

@@ -1,5 +1,6 @@
-//! The staff console under `/staff/`. Every state-changing route passes the CSRF check; pages
-//! that need a role use the `RequireRole` extractor, so a worker gets a 403 page, never a crash.
+//! The staff console under `/staff/`. Every route names the action it performs; the guard in
+//! front of it asks the application's policy (a worker gets a 403 page, never a crash), and every
+//! state-changing route passes the CSRF check.
 
 mod account;
 mod alerts;

@@ -2,7 +2,7 @@
 //! service asks the policy).
 
 use super::Done;
-use crate::auth::{RequireRole, StaffSession, SupervisorRole};
+use crate::auth::StaffSession;
 use crate::error::PageError;
 use crate::pages::{Chrome, render, render_invalid};
 use crate::state::AppState;
@@ -117,7 +117,7 @@ fn availability_page<'a>(
 pub async fn availability_form(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<SupervisorRole>,
+    session: StaffSession,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let form = team::schedule(&state, &session.staff())
@@ -136,7 +136,7 @@ pub async fn availability_form(
 pub async fn save_availability(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<SupervisorRole>,
+    session: StaffSession,
     Form(form): Form<AvailabilityForm>,
 ) -> Result<Response, PageError> {
     let form = form.schedule();
@@ -245,7 +245,7 @@ async fn canned_page<'a>(
 pub async fn canned_list(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<SupervisorRole>,
+    session: StaffSession,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     Ok(render(
@@ -256,7 +256,7 @@ pub async fn canned_list(
 pub async fn canned_edit(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<SupervisorRole>,
+    session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: CannedId = id.parse().map_err(|_| PageError::NotFound)?;
@@ -296,7 +296,7 @@ async fn save(
 pub async fn canned_create(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<SupervisorRole>,
+    session: StaffSession,
     Form(form): Form<CannedForm>,
 ) -> Result<Response, PageError> {
     save(&state, lang, &session, None, form).await
@@ -305,7 +305,7 @@ pub async fn canned_create(
 pub async fn canned_update(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<SupervisorRole>,
+    session: StaffSession,
     Path(id): Path<String>,
     Form(form): Form<CannedForm>,
 ) -> Result<Response, PageError> {
@@ -315,7 +315,7 @@ pub async fn canned_update(
 
 pub async fn canned_delete(
     State(state): State<AppState>,
-    RequireRole(session, _): RequireRole<SupervisorRole>,
+    session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: CannedId = id.parse().map_err(|_| PageError::NotFound)?;

@@ -2,7 +2,7 @@
 
 use super::Done;
 use crate::accounts::{self, AccountError};
-use crate::auth::{AdminRole, RequireRole};
+use crate::auth::StaffSession;
 use crate::error::PageError;
 use crate::pages::{Chrome, render, render_invalid};
 use crate::state::AppState;
@@ -96,7 +96,7 @@ async fn page<'a>(
 pub async fn list(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<AdminRole>,
+    session: StaffSession,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let page = page(
@@ -125,7 +125,7 @@ pub struct CreateForm {
 pub async fn create(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<AdminRole>,
+    session: StaffSession,
     Form(form): Form<CreateForm>,
 ) -> Result<Response, PageError> {
     let staff = session.staff();
@@ -205,7 +205,7 @@ async fn act(
 pub async fn disable(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<AdminRole>,
+    session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = session.staff();
@@ -216,7 +216,7 @@ pub async fn disable(
 pub async fn enable(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<AdminRole>,
+    session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = session.staff();
@@ -233,7 +233,7 @@ pub struct RoleForm {
 pub async fn change_role(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<AdminRole>,
+    session: StaffSession,
     Path(id): Path<String>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, PageError> {
@@ -267,7 +267,7 @@ pub struct ResetForm {
 pub async fn reset_password(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<AdminRole>,
+    session: StaffSession,
     Path(id): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, PageError> {
@@ -281,7 +281,7 @@ pub async fn reset_password(
 pub async fn grant(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
-    RequireRole(session, _): RequireRole<AdminRole>,
+    session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = session.staff();

@@ -1,5 +1,9 @@
 //! A fresh, migrated database per test: a temporary SQLite file, or a new schema in the test
-//! PostgreSQL database.
+//! PostgreSQL database. Kept apart from the test kit so that the store's own tests compile
+//! without the web crate.
+
+// Test-support code: failing loudly on a broken fixture is the point.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use netreach_store::{SqlStore, Store};
 use sqlx::{Connection, Row};
