@@ -176,16 +176,6 @@ enum Bind {
     OptText(Option<String>),
 }
 
-/// A list of known state names as SQL literals, for `state IN (...)`. The names are constants of
-/// the calling code; quotes are removed all the same.
-fn state_list(states: &[&str]) -> String {
-    states
-        .iter()
-        .map(|s| format!("'{}'", s.replace('\'', "")))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn t(value: impl ToString) -> Bind {
     Bind::Text(value.to_string())
 }
