@@ -394,7 +394,7 @@ async fn the_console_runs_the_whole_alert_workflow_without_javascript() {
         saved.headers()["location"],
         "/staff/alerts?done=alert-saved"
     );
-    let id = app.state.store.alerts(None).await.unwrap()[0].id.clone();
+    let id = app.state.store.alerts(None).await.unwrap()[0].id;
     for action in ["verify", "publish"] {
         let response = admin
             .post_form(&format!("/staff/alerts/{id}/{action}"), &[])

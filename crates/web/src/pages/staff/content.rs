@@ -95,8 +95,12 @@ struct EditPage<'a> {
     path: String,
     link: String,
     text: String,
-    /// draft, in_review, published, archived, or new.
+    /// draft, in_review, published, archived, or new (for the state's label).
     item_state: String,
+    /// The steps the file's state allows (a new file has none yet).
+    can_submit: bool,
+    can_review: bool,
+    can_archive: bool,
     head: Option<i64>,
     published_version: Option<i64>,
     restoring: Option<i64>,
@@ -190,7 +194,18 @@ async fn edit_page<'a>(
         }
         None => None,
     };
+    let file_state = opened
+        .item
+        .as_ref()
+        .map(|i| i.state)
+        .or(opened.published.as_ref().map(|_| ContentState::UNEDITED));
+    let allows = |step: fn(ContentState) -> Result<ContentState, netreach_core::Refused>| {
+        file_state.is_some_and(|s| step(s).is_ok())
+    };
     Ok(EditPage {
+        can_submit: allows(ContentState::submit),
+        can_review: allows(ContentState::publish),
+        can_archive: allows(ContentState::archive),
         path: path.to_string(),
         link: encoded(path.as_str()),
         item_state: opened

@@ -518,7 +518,7 @@ async fn post_page<'a>(
         log: state
             .store
             .publications(&PublicationFilter {
-                post_id: Some(post.id.clone()),
+                post_id: Some(post.id),
                 limit: 200,
                 ..Default::default()
             })
