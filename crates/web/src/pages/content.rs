@@ -11,7 +11,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Router};
 use netreach_content::search::Kind;
-use netreach_content::{Article, Source, Substance, check, render::markdown};
+use netreach_content::{Article, Source, Substance, check};
 use netreach_core::Lang;
 use serde::Deserialize;
 
@@ -89,7 +89,8 @@ fn sources(list: &[Source]) -> Vec<SourceView> {
 #[template(path = "content/article.html")]
 struct ArticlePage<'a> {
     chrome: Chrome<'a>,
-    body: String,
+    /// Rendered when the pack loaded.
+    body: &'a str,
     sources: Vec<SourceView>,
     other: Option<String>,
     reviewed: bool,
@@ -109,16 +110,17 @@ async fn kb_article(
     Extension(lang): Extension<Lang>,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
-    let pack = state.content.pack();
+    let (pack, html) = state.content.pack_and_html();
     let article = find_article(&pack, &slug, lang).ok_or(PageError::NotFound)?;
     let mut chrome = Chrome::new(&state, lang, "kb-title", &format!("/kb/{slug}"), None);
     chrome.title = article.title.clone();
     let other = pack
         .translation(article)
         .map(|t| format!("/kb/{}?lang={}", t.slug, t.lang.code()));
+    let body = html.article(article);
     Ok(render(&ArticlePage {
         chrome,
-        body: markdown(&article.body),
+        body: &body,
         sources: sources(&article.sources),
         other,
         reviewed: !article.reviewed_by.is_empty(),
@@ -172,10 +174,11 @@ struct SubstancePage<'a> {
     routes: String,
     onset: Option<String>,
     duration: Option<String>,
-    summary: String,
-    effects: String,
-    risks: String,
-    advice: String,
+    /// Summary, effects, risks and advice: HTML rendered when the pack loaded.
+    summary: &'a str,
+    effects: &'a str,
+    risks: &'a str,
+    advice: &'a str,
     sources: Vec<SourceView>,
 }
 
@@ -184,8 +187,9 @@ async fn substance_page(
     Extension(lang): Extension<Lang>,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
-    let pack = state.content.pack();
+    let (pack, html) = state.content.pack_and_html();
     let s: &Substance = pack.substance(&slug).ok_or(PageError::NotFound)?;
+    let texts = html.substance(&s.slug, lang).ok_or(PageError::NotFound)?;
     let mut chrome = Chrome::new(
         &state,
         lang,
@@ -194,7 +198,6 @@ async fn substance_page(
         None,
     );
     chrome.title = s.name(lang).to_owned();
-    let texts = s.texts(lang);
     let timed = |t: &netreach_content::Timed| match lang {
         Lang::En => format!("{} [{}]", t.en, t.source),
         Lang::Ru => format!("{} [{}]", t.ru, t.source),
@@ -208,10 +211,10 @@ async fn substance_page(
         routes: s.routes.list.join(", "),
         onset: timing.onset.as_ref().map(timed),
         duration: timing.duration.as_ref().map(timed),
-        summary: markdown(&texts.summary),
-        effects: markdown(&texts.effects),
-        risks: markdown(&texts.risks),
-        advice: markdown(&texts.advice),
+        summary: &texts.summary,
+        effects: &texts.effects,
+        risks: &texts.risks,
+        advice: &texts.advice,
         sources: sources(&s.sources),
         chrome,
     }))
