@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod availability;
 pub mod conversations;
 pub mod editorial;
+pub mod health;
 pub mod input;
 pub mod keys;
 pub mod notify;
@@ -52,6 +53,7 @@ pub fn build(
             published::Published::new(content).map_err(|e| StartError::Content(e.to_string()))?,
         ),
         typical_response: Default::default(),
+        health: Default::default(),
         http,
         codenames,
         store,
