@@ -220,8 +220,9 @@ pub trait ConversationStore: Send + Sync {
     async fn open_caseload(&self, user_id: UserId) -> StoreResult<u64>;
     /// Deletes a conversation and everything in it; false if there was none.
     async fn delete_conversation(&self, id: ConversationId) -> StoreResult<bool>;
-    /// Deletes conversations past the retention policy, at most `batch` of them; safe to run
-    /// on several nodes at once.
+    /// Deletes conversations past the retention policy, at most `batch` idle ones and `batch`
+    /// closed ones, and returns how many; fewer than `batch` means none is left due. Safe to
+    /// run on several nodes at once.
     async fn purge_conversations(
         &self,
         now: OffsetDateTime,

@@ -16,6 +16,8 @@ use time::{Duration, OffsetDateTime};
 mod alerts;
 #[path = "conformance/editorial.rs"]
 mod editorial;
+#[path = "conformance/hot_paths.rs"]
+mod hot_paths;
 #[path = "conformance/publishing.rs"]
 mod publishing;
 #[path = "conformance/qa.rs"]
@@ -95,6 +97,7 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "publishing",
                 "qa",
                 "editorial",
+                "hot paths",
                 "qa stamp"
             ],
             "{backend:?}"
