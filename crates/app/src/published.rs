@@ -8,6 +8,7 @@ use netreach_content::render::Rendered;
 use netreach_content::search::ExtraDoc;
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
 use netreach_store::StoreError;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
@@ -28,6 +29,8 @@ struct Current {
     qa: Arc<Vec<ExtraDoc>>,
     qa_stamp: i64,
     index: Arc<SearchIndex>,
+    /// Pages rendered from this pack, by [`Published::page`]'s key; a new pack starts empty.
+    pages: Arc<RwLock<HashMap<String, Arc<str>>>>,
 }
 
 fn current(
@@ -46,6 +49,7 @@ fn current(
         qa,
         qa_stamp,
         index: Arc::new(index),
+        pages: Arc::default(),
     })
 }
 
@@ -73,6 +77,29 @@ impl Published {
     pub fn pack_and_html(&self) -> (Arc<Pack>, Arc<Rendered>) {
         let now = self.get();
         (now.pack, now.html)
+    }
+
+    /// A public page made from the pack in use and nothing else (no visitor, no time, no
+    /// database), rendered by `render` the first time `key` is asked for and kept until the pack
+    /// changes. `key` must name everything besides the pack the page depends on (its path and
+    /// language). A failure (a page that does not exist) is not kept, so only the pack's own
+    /// pages are, and the memory this takes is bounded by the pack.
+    pub fn page<E>(
+        &self,
+        key: &str,
+        render: impl FnOnce(&Pack, &Rendered) -> Result<String, E>,
+    ) -> Result<Arc<str>, E> {
+        let now = self.get();
+        if let Ok(pages) = now.pages.read()
+            && let Some(page) = pages.get(key)
+        {
+            return Ok(page.clone());
+        }
+        let page: Arc<str> = render(&now.pack, &now.html)?.into();
+        if let Ok(mut pages) = now.pages.write() {
+            pages.insert(key.to_owned(), page.clone());
+        }
+        Ok(page)
     }
 
     /// The search index of the pack in use (rebuilt whenever the pack changes).
