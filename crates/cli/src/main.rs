@@ -5,6 +5,7 @@ mod admin;
 mod backup;
 mod bench;
 mod bench_content;
+mod bench_inbox;
 mod demo;
 mod serve;
 
