@@ -859,6 +859,22 @@ pub async fn set_status(
     )
 }
 
+/// The inbox's filter counts: conversations per status (every status, zero included) and the
+/// tags in use with how many conversations carry each. Both are kept up to date by the database
+/// (migration 0011), so this costs one row per status and per tag, not a scan of the inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxCounts {
+    pub statuses: Vec<(Status, u64)>,
+    pub tags: Vec<(String, u64)>,
+}
+
+pub async fn inbox_counts(state: &AppState) -> Result<InboxCounts, StoreError> {
+    Ok(InboxCounts {
+        statuses: state.store.status_counts().await?,
+        tags: state.store.all_tags().await?,
+    })
+}
+
 /// One run of the retention job: deletes what the policy says is due, in batches.
 pub async fn purge_due(state: &AppState) -> Result<u64, StoreError> {
     let policy = state.settings.conversations.retention();

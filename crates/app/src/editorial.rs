@@ -7,6 +7,8 @@
 
 use crate::state::AppState;
 use netreach_content::{Pack, PackError, bundled_files};
+use netreach_core::editorial::wrote_unpublished as wrote_since_published;
+use netreach_core::{ContentPath, ContentState, Refused};
 use netreach_store::{ContentItem, ContentRevision, Guarded, StaffUser, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -44,25 +46,14 @@ impl EditorialError {
     }
 }
 
-/// Whether a path names a file the pack reads: `kb/<slug>.<lang>.md`, `substances/<slug>.toml`,
-/// `services/<slug>.toml` or `combinations/<name>.toml`.
+/// Whether a path names a file the pack reads (see [`ContentPath`]).
 pub fn valid_path(path: &str) -> bool {
-    let slug_ok = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 80
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    };
-    match path.split_once('/') {
-        Some(("kb", rest)) => rest
-            .strip_suffix(".en.md")
-            .or_else(|| rest.strip_suffix(".ru.md"))
-            .is_some_and(slug_ok),
-        Some(("substances" | "services" | "combinations", rest)) => {
-            rest.strip_suffix(".toml").is_some_and(slug_ok)
-        }
-        _ => false,
-    }
+    ContentPath::parse(path).is_ok()
+}
+
+/// A path typed into the editor, or [`EditorialError::BadPath`].
+pub fn parse_path(path: &str) -> Result<ContentPath, EditorialError> {
+    ContentPath::parse(path).map_err(|_| EditorialError::BadPath)
 }
 
 /// The published pack's files and its version (0: the bundled pack, nothing imported yet).
@@ -75,10 +66,18 @@ async fn published_files(state: &AppState) -> Result<(Vec<(String, String)>, i64
     Ok((files, version))
 }
 
-fn with_file(files: &[(String, String)], path: &str, text: Option<&str>) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = files.iter().filter(|(p, _)| p != path).cloned().collect();
+fn with_file(
+    files: &[(String, String)],
+    path: &ContentPath,
+    text: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = files
+        .iter()
+        .filter(|(p, _)| p != path.as_str())
+        .cloned()
+        .collect();
     if let Some(text) = text {
-        out.push((path.to_owned(), text.to_owned()));
+        out.push((path.to_string(), text.to_owned()));
         out.sort();
     }
     out
@@ -91,9 +90,9 @@ fn validate(files: Vec<(String, String)>) -> Result<Pack, EditorialError> {
 /// One file in the editor's list.
 #[derive(Debug, Clone)]
 pub struct Listed {
-    pub path: String,
-    /// draft, in_review, published, archived (files never edited here are published).
-    pub state: String,
+    pub path: ContentPath,
+    /// Files never edited here are published.
+    pub state: ContentState,
     pub head_version: Option<i64>,
 }
 
@@ -103,10 +102,10 @@ pub async fn list(state: &AppState) -> Result<Vec<Listed>, EditorialError> {
     let items = state.store.content_items().await?;
     let mut listed: Vec<Listed> = files
         .iter()
-        .filter(|(p, _)| valid_path(p))
-        .map(|(path, _)| Listed {
-            path: path.clone(),
-            state: "published".into(),
+        .filter_map(|(p, _)| ContentPath::parse(p).ok())
+        .map(|path| Listed {
+            path,
+            state: ContentState::UNEDITED,
             head_version: None,
         })
         .collect();
@@ -114,7 +113,7 @@ pub async fn list(state: &AppState) -> Result<Vec<Listed>, EditorialError> {
         match listed.iter_mut().find(|l| l.path == item.path) {
             Some(l) => {
                 // A file archived here but brought back by an import is live again.
-                if item.state != "archived" {
+                if item.state != ContentState::Archived {
                     l.state = item.state;
                 }
                 l.head_version = Some(item.head_version);
@@ -133,7 +132,7 @@ pub async fn list(state: &AppState) -> Result<Vec<Listed>, EditorialError> {
 /// A file as the editor opens it.
 #[derive(Debug, Clone)]
 pub struct Opened {
-    pub path: String,
+    pub path: ContentPath,
     /// The latest text: the head revision, or the published file.
     pub text: String,
     pub item: Option<ContentItem>,
@@ -152,15 +151,22 @@ struct Loaded {
 }
 
 impl Loaded {
-    fn published(&self, path: &str) -> Option<&str> {
+    fn published(&self, path: &ContentPath) -> Option<&str> {
         self.files
             .iter()
-            .find(|(p, _)| p == path)
+            .find(|(p, _)| p == path.as_str())
             .map(|(_, t)| t.as_str())
     }
 
+    /// Where the file stands; one never edited here is as imported.
+    fn state(&self) -> ContentState {
+        self.item
+            .as_ref()
+            .map_or(ContentState::UNEDITED, |i| i.state)
+    }
+
     /// The live text to record as revision 1 when the file has never been edited here.
-    fn baseline(&self, path: &str) -> Option<&str> {
+    fn baseline(&self, path: &ContentPath) -> Option<&str> {
         match self.item {
             None => self.published(path),
             Some(_) => None,
@@ -168,10 +174,7 @@ impl Loaded {
     }
 }
 
-async fn load(state: &AppState, path: &str) -> Result<Loaded, EditorialError> {
-    if !valid_path(path) {
-        return Err(EditorialError::BadPath);
-    }
+async fn load(state: &AppState, path: &ContentPath) -> Result<Loaded, EditorialError> {
     let (files, pack_version) = published_files(state).await?;
     Ok(Loaded {
         files,
@@ -187,26 +190,25 @@ pub fn wrote_unpublished(
     revisions: &[ContentRevision],
     user: netreach_core::UserId,
 ) -> bool {
-    let since = item.and_then(|i| i.published_version).unwrap_or(0);
-    revisions
-        .iter()
-        .any(|r| r.version > since && r.edited_by == Some(user))
+    wrote_since_published(
+        item.and_then(|i| i.published_version),
+        revisions.iter().map(|r| (r.version, r.edited_by)),
+        user,
+    )
 }
 
-pub async fn open(state: &AppState, path: &str) -> Result<Opened, EditorialError> {
+pub async fn open(state: &AppState, path: &ContentPath) -> Result<Opened, EditorialError> {
     let loaded = load(state, path).await?;
     let published = loaded.published(path).map(str::to_owned);
     // A draft or a revision in review is what the editor works on; otherwise what is live, which
     // an import may have changed since the last revision saved here.
     let text = match (&loaded.item, loaded.revisions.first()) {
-        (Some(i), Some(head)) if matches!(i.state.as_str(), "draft" | "in_review") => {
-            head.body.clone()
-        }
+        (Some(i), Some(head)) if i.state.is_being_edited() => head.body.clone(),
         (Some(_), Some(head)) => published.clone().unwrap_or_else(|| head.body.clone()),
         _ => published.clone().unwrap_or_default(),
     };
     Ok(Opened {
-        path: path.to_owned(),
+        path: path.clone(),
         text,
         item: loaded.item,
         revisions: loaded.revisions,
@@ -215,10 +217,11 @@ pub async fn open(state: &AppState, path: &str) -> Result<Opened, EditorialError
 }
 
 /// Checks the whole pack with this text in place of the file; the problems, if any.
-pub async fn check(state: &AppState, path: &str, text: &str) -> Result<Pack, EditorialError> {
-    if !valid_path(path) {
-        return Err(EditorialError::BadPath);
-    }
+pub async fn check(
+    state: &AppState,
+    path: &ContentPath,
+    text: &str,
+) -> Result<Pack, EditorialError> {
     let (files, _) = published_files(state).await?;
     validate(with_file(&files, path, Some(text)))
 }
@@ -227,7 +230,7 @@ pub async fn check(state: &AppState, path: &str, text: &str) -> Result<Pack, Edi
 pub async fn save(
     state: &AppState,
     staff: &StaffUser,
-    path: &str,
+    path: &ContentPath,
     text: &str,
     expected_head: Option<i64>,
 ) -> Result<i64, EditorialError> {
@@ -246,7 +249,7 @@ pub async fn save(
         .await?
     {
         Guarded::Done(version) => {
-            tracing::info!(path, version, user_id = %staff.id, "content revision saved");
+            tracing::info!(%path, version, user_id = %staff.id, "content revision saved");
             Ok(version)
         }
         _ => Err(EditorialError::Conflict),
@@ -254,21 +257,28 @@ pub async fn save(
 }
 
 /// Draft -> in review.
-pub async fn submit(state: &AppState, path: &str) -> Result<(), EditorialError> {
-    transition(state, path, &["draft"], "in_review").await
+pub async fn submit(state: &AppState, path: &ContentPath) -> Result<(), EditorialError> {
+    transition(state, path, ContentState::submit).await
 }
 
 /// In review -> draft (the reviewer asks for changes).
-pub async fn send_back(state: &AppState, path: &str) -> Result<(), EditorialError> {
-    transition(state, path, &["in_review"], "draft").await
+pub async fn send_back(state: &AppState, path: &ContentPath) -> Result<(), EditorialError> {
+    transition(state, path, ContentState::send_back).await
 }
 
+/// Moves a file edited here one `step` on, from where it stands now.
 async fn transition(
     state: &AppState,
-    path: &str,
-    from: &[&str],
-    to: &str,
+    path: &ContentPath,
+    step: fn(ContentState) -> Result<ContentState, Refused>,
 ) -> Result<(), EditorialError> {
+    let from = state
+        .store
+        .content_item(path)
+        .await?
+        .ok_or(EditorialError::WrongState)?
+        .state;
+    let to = step(from).map_err(|_| EditorialError::WrongState)?;
     if !state
         .store
         .set_content_state(path, from, to, state.clock.now())
@@ -293,14 +303,14 @@ fn supervisor(staff: &StaffUser) -> Result<(), EditorialError> {
 pub async fn publish(
     state: &AppState,
     staff: &StaffUser,
-    path: &str,
+    path: &ContentPath,
 ) -> Result<(), EditorialError> {
     supervisor(staff)?;
     let loaded = load(state, path).await?;
     let item = loaded.item.as_ref().ok_or(EditorialError::NotFound)?;
-    if item.state != "in_review" {
-        return Err(EditorialError::WrongState);
-    }
+    item.state
+        .publish()
+        .map_err(|_| EditorialError::WrongState)?;
     let head = loaded.revisions.first().ok_or(EditorialError::NotFound)?;
     // The reviewer wrote none of what would go live.
     if wrote_unpublished(Some(item), &loaded.revisions, staff.id) {
@@ -321,7 +331,7 @@ pub async fn publish(
         .await?
     {
         Guarded::Done(_) => {
-            tracing::info!(path, version = head.version, user_id = %staff.id, "content published");
+            tracing::info!(%path, version = head.version, user_id = %staff.id, "content published");
             crate::published::refresh_logged(state).await;
             Ok(())
         }
@@ -334,13 +344,14 @@ pub async fn publish(
 pub async fn archive(
     state: &AppState,
     staff: &StaffUser,
-    path: &str,
+    path: &ContentPath,
 ) -> Result<(), EditorialError> {
     supervisor(staff)?;
     let loaded = load(state, path).await?;
-    if loaded.item.as_ref().is_some_and(|i| i.state == "archived") {
-        return Err(EditorialError::WrongState);
-    }
+    loaded
+        .state()
+        .archive()
+        .map_err(|_| EditorialError::WrongState)?;
     let next = with_file(&loaded.files, path, None);
     validate(next.clone())?;
     match state
@@ -355,7 +366,7 @@ pub async fn archive(
         .await?
     {
         Guarded::Done(_) => {
-            tracing::info!(path, user_id = %staff.id, "content archived");
+            tracing::info!(%path, user_id = %staff.id, "content archived");
             crate::published::refresh_logged(state).await;
             Ok(())
         }

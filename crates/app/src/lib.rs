@@ -9,6 +9,7 @@ pub mod availability;
 pub mod conversations;
 pub mod dashboard;
 pub mod editorial;
+pub mod health;
 pub mod inbox;
 pub mod input;
 pub mod jobs;
@@ -57,6 +58,7 @@ pub fn build(
             published::Published::new(content).map_err(|e| StartError::Content(e.to_string()))?,
         ),
         typical_response: Default::default(),
+        health: Default::default(),
         http,
         codenames,
         store,

@@ -4,14 +4,16 @@
 
 use crate::state::AppState;
 use netreach_content::index::SearchIndex;
+use netreach_content::render::Rendered;
 use netreach_content::search::ExtraDoc;
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
 use netreach_store::StoreError;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 
-/// The parsed pack in use, its search index, and the database version it came from (0: the
-/// bundled pack).
+/// The parsed pack in use, its Markdown rendered to HTML, its search index, and the database
+/// version it came from (0: the bundled pack).
 #[derive(Debug)]
 pub struct Published {
     inner: RwLock<Current>,
@@ -21,15 +23,20 @@ pub struct Published {
 struct Current {
     version: i64,
     pack: Arc<Pack>,
+    /// The pack's articles and substance texts as sanitised HTML, rendered when it loads.
+    html: Arc<Rendered>,
     /// Published Q&A entries, indexed with the pack, and the archive's stamp they came from.
     qa: Arc<Vec<ExtraDoc>>,
     qa_stamp: i64,
     index: Arc<SearchIndex>,
+    /// Pages rendered from this pack, by [`Published::page`]'s key; a new pack starts empty.
+    pages: Arc<RwLock<HashMap<String, Arc<str>>>>,
 }
 
 fn current(
     version: i64,
     pack: Arc<Pack>,
+    html: Arc<Rendered>,
     qa: Arc<Vec<ExtraDoc>>,
     qa_stamp: i64,
 ) -> Result<Current, ContentError> {
@@ -38,16 +45,19 @@ fn current(
     Ok(Current {
         version,
         pack,
+        html,
         qa,
         qa_stamp,
         index: Arc::new(index),
+        pages: Arc::default(),
     })
 }
 
 impl Published {
     pub fn new(pack: Pack) -> Result<Published, ContentError> {
+        let html = Arc::new(Rendered::of(&pack));
         Ok(Published {
-            inner: RwLock::new(current(0, Arc::new(pack), Arc::default(), 0)?),
+            inner: RwLock::new(current(0, Arc::new(pack), html, Arc::default(), 0)?),
         })
     }
 
@@ -62,6 +72,36 @@ impl Published {
         self.get().pack
     }
 
+    /// The pack in use with its Markdown already rendered, for the public pages: one snapshot,
+    /// so the HTML always belongs to the pack.
+    pub fn pack_and_html(&self) -> (Arc<Pack>, Arc<Rendered>) {
+        let now = self.get();
+        (now.pack, now.html)
+    }
+
+    /// A public page made from the pack in use and nothing else (no visitor, no time, no
+    /// database), rendered by `render` the first time `key` is asked for and kept until the pack
+    /// changes. `key` must name everything besides the pack the page depends on (its path and
+    /// language). A failure (a page that does not exist) is not kept, so only the pack's own
+    /// pages are, and the memory this takes is bounded by the pack.
+    pub fn page<E>(
+        &self,
+        key: &str,
+        render: impl FnOnce(&Pack, &Rendered) -> Result<String, E>,
+    ) -> Result<Arc<str>, E> {
+        let now = self.get();
+        if let Ok(pages) = now.pages.read()
+            && let Some(page) = pages.get(key)
+        {
+            return Ok(page.clone());
+        }
+        let page: Arc<str> = render(&now.pack, &now.html)?.into();
+        if let Ok(mut pages) = now.pages.write() {
+            pages.insert(key.to_owned(), page.clone());
+        }
+        Ok(page)
+    }
+
     /// The search index of the pack in use (rebuilt whenever the pack changes).
     pub fn index(&self) -> Arc<SearchIndex> {
         self.get().index
@@ -73,7 +113,14 @@ impl Published {
 
     fn set(&self, version: i64, pack: Pack) -> Result<(), ContentError> {
         let now = self.get();
-        self.replace(current(version, Arc::new(pack), now.qa, now.qa_stamp)?);
+        let html = Arc::new(Rendered::of(&pack));
+        self.replace(current(
+            version,
+            Arc::new(pack),
+            html,
+            now.qa,
+            now.qa_stamp,
+        )?);
         Ok(())
     }
 
@@ -106,11 +153,13 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
     if !pack_changed && qa_stamp == now.qa_stamp {
         return Ok(false);
     }
-    let pack = if pack_changed {
+    let (pack, html) = if pack_changed {
         let files = state.store.content_files().await?;
-        Arc::new(Pack::from_files(files).map_err(ContentError::Invalid)?)
+        let pack = Pack::from_files(files).map_err(ContentError::Invalid)?;
+        let html = Rendered::of(&pack);
+        (Arc::new(pack), Arc::new(html))
     } else {
-        now.pack
+        (now.pack, now.html)
     };
     let qa = if qa_stamp == now.qa_stamp {
         now.qa
@@ -133,7 +182,7 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
     };
     state
         .content
-        .replace(current(version.max(now.version), pack, qa, qa_stamp)?);
+        .replace(current(version.max(now.version), pack, html, qa, qa_stamp)?);
     tracing::info!(version, qa_stamp, "published content reloaded");
     Ok(true)
 }

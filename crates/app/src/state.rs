@@ -20,6 +20,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// The published content pack (imported, or the bundled one).
     pub content: Arc<crate::published::Published>,
+    /// When the database last answered `/healthz`'s ping.
+    pub health: Arc<crate::health::Health>,
     /// The home page's typical response time and when it was computed.
     pub typical_response: Arc<std::sync::Mutex<Option<CachedResponseTime>>>,
 }

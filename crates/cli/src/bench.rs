@@ -1,7 +1,8 @@
 //! `netreach bench`: measures, in one run, what the conversations issue asks to be measured:
-//! client message posts per second (sealed and committed durably), inbox list and conversation
-//! open latency (p50/p95) at a given size, and the database size per message. Runs only on an
-//! empty database (a temporary SQLite one unless `--database-url` names another).
+//! client message posts per second (sealed and committed durably), inbox list, the whole inbox
+//! page over HTTP and conversation open latency (p50/p95) at a given size, and the database size
+//! per message. Runs only on an empty database (a temporary SQLite one unless `--database-url`
+//! names another).
 
 use crate::say;
 use anyhow::{Context, bail};
@@ -34,6 +35,9 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 10)]
     pub seconds: u64,
 }
+
+/// The benchmark admin's password (the database is a scratch one made for the run).
+const BENCH_PASSWORD: &str = "bench password 1234";
 
 pub(crate) fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort_unstable();
@@ -69,7 +73,7 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
         &state,
         "bench-admin",
         Role::Admin,
-        "bench password 1234".into(),
+        BENCH_PASSWORD.into(),
         None,
     )
     .await
@@ -215,6 +219,7 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
             p95.as_secs_f64() / target.as_secs_f64()
         ));
     }
+    crate::bench_inbox::run(&state, &admin, BENCH_PASSWORD, runs).await?;
     let mut samples = Vec::with_capacity(runs);
     for i in 0..runs {
         let t = Instant::now();

@@ -1,8 +1,9 @@
 //! `netreach bench --content`: what the knowledge-base issue asks to be measured, in one run:
 //! search latency over the content pack multiplied to 10,000 documents, a combination check of
 //! six substances, the size of a public article page (HTML + CSS, scripts, external requests),
-//! and requests per second for `/kb/{slug}` against nginx serving the same page as a file.
-//! Load is generated in this process against 127.0.0.1 only, bounded in time.
+//! requests per second for `/kb/{slug}` against nginx serving the same page as a file and for
+//! `/healthz`, and the resident memory of a freshly started `serve --demo`. Load is generated in
+//! this process against 127.0.0.1 only, bounded in time.
 
 use crate::bench::{percentile, tempdir};
 use crate::say;
@@ -179,7 +180,7 @@ pub async fn run(nginx: Option<PathBuf>, seconds: u64) -> anyhow::Result<()> {
                 duration,
             )
             .await;
-            let _ = child.kill().await;
+            stop_nginx(&binary, &data, &mut child).await;
             let nginx_rps = nginx_rps?;
             say(&format!(
                 "nginx static file: {nginx_rps:.0} requests/s; app / nginx = {:.2}",
@@ -188,9 +189,82 @@ pub async fn run(nginx: Option<PathBuf>, seconds: u64) -> anyhow::Result<()> {
         }
         None => say("nginx not found (install nginx-light, or pass --nginx PATH) : no comparison"),
     }
+    let health_rps = load(&http, &format!("http://{app_addr}/healthz"), duration).await?;
+    say(&format!(
+        "app /healthz: {health_rps:.0} requests/s (32 connections, {seconds} s)"
+    ));
     state.store.close().await;
+
+    // 5. Idle memory of a freshly started demo server.
+    match idle_memory(&data).await? {
+        Some(bytes) => say(&format!(
+            "idle memory after `serve --demo`: {:.1} MB resident (/ 60 MB target = {:.2})",
+            bytes as f64 / 1e6,
+            bytes as f64 / 60e6
+        )),
+        None => say("idle memory: not measured (reads /proc, Linux only)"),
+    }
     let _ = std::fs::remove_dir_all(&data);
     Ok(())
+}
+
+/// How long the demo server is left alone before its memory is read: long enough for the
+/// start-up work (the demo accounts' Argon2id derivations, the search index) to be over and
+/// freed memory to be returned.
+const SETTLE: Duration = Duration::from_secs(5);
+
+/// Resident memory (`VmRSS`) of this binary running `serve --demo` on an empty data directory,
+/// on 127.0.0.1, once it answers `/healthz` and has been idle for [`SETTLE`]. `None` where
+/// `/proc` does not exist. The child gets an empty environment, so no `NETREACH_*` setting of
+/// this shell (a database URL above all) reaches it.
+async fn idle_memory(dir: &Path) -> anyhow::Result<Option<u64>> {
+    if !Path::new("/proc/self/status").exists() {
+        return Ok(None);
+    }
+    let data = dir.join("idle");
+    std::fs::create_dir_all(&data)?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .env_clear()
+        .arg("--data")
+        .arg(&data)
+        .args(["serve", "--demo", "--listen", &format!("127.0.0.1:{port}")])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("cannot start `netreach serve --demo`")?;
+    let pid = child.id().context("the demo server exited at once")?;
+    let http = reqwest::Client::new();
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if http
+            .get(&url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill().await;
+            bail!("the demo server did not answer /healthz within 60 s");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(SETTLE).await;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"));
+    let _ = child.kill().await;
+    let kib = status?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .context("no VmRSS line in /proc/<pid>/status")?;
+    Ok(Some(kib * 1024))
 }
 
 /// Resources a browser would fetch from elsewhere: `src=` or stylesheet links to another host.
@@ -238,6 +312,27 @@ fn find_nginx() -> Option<PathBuf> {
         .iter()
         .map(PathBuf::from)
         .find(|p| p.exists())
+}
+
+/// Asks nginx to stop (its worker exits with it; killing only the master would leave the worker
+/// running, holding the terminal), and kills it if it has not stopped within five seconds.
+async fn stop_nginx(binary: &Path, dir: &Path, child: &mut tokio::process::Child) {
+    let root = dir.join("nginx");
+    let _ = tokio::process::Command::new(binary)
+        .arg("-c")
+        .arg(root.join("nginx.conf"))
+        .arg("-p")
+        .arg(&root)
+        .args(["-s", "stop"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await;
+    if tokio::time::timeout(Duration::from_secs(5), child.wait())
+        .await
+        .is_err()
+    {
+        let _ = child.kill().await;
+    }
 }
 
 /// Starts nginx in the foreground on a free port of 127.0.0.1, serving `html` as `/page.html`.

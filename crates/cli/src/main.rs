@@ -5,6 +5,7 @@ mod admin;
 mod backup;
 mod bench;
 mod bench_content;
+mod bench_inbox;
 mod demo;
 mod serve;
 
@@ -16,6 +17,15 @@ use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// mimalloc instead of the system allocator: glibc kept what a thread had freed in that thread's
+/// arena, so the Argon2id derivations at start (19 MiB each) stayed resident for the life of the
+/// process (BENCHMARKS.md, idle memory); mimalloc gives a thread's freed memory back to the
+/// system, at the latest when the thread ends, and is faster for the many small allocations of a
+/// request. Built without transparent huge pages (`no_thp`): with them every touched 2 MiB of
+/// its arena counted as resident.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -111,6 +121,10 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // An idle blocking thread (they run the Argon2id derivations) ends after a second
+        // instead of ten: the allocator returns a thread's freed memory when it ends, and a new
+        // thread costs microseconds next to a derivation's tens of milliseconds.
+        .thread_keep_alive(std::time::Duration::from_secs(1))
         .build()
     {
         Ok(runtime) => runtime,

@@ -25,8 +25,9 @@ pub use sql::{AppliedMigration, SqlStore, bench};
 
 use async_trait::async_trait;
 use netreach_core::{
-    AlertId, AlertReportId, AlertStatus, CannedId, ConversationId, Lang, PostId, PublicationId,
-    PublicationStatus, QaId, QaStatus, RetentionPolicy, Role, TokenId, UserId, Username, VenueId,
+    AlertId, AlertReportId, AlertStatus, CannedId, ContentPath, ContentState, ConversationId, Lang,
+    PostId, PublicationId, PublicationStatus, QaId, QaStatus, RetentionPolicy, Role, TokenId,
+    UserId, Username, VenueId,
 };
 use time::OffsetDateTime;
 
@@ -220,8 +221,9 @@ pub trait ConversationStore: Send + Sync {
     async fn open_caseload(&self, user_id: UserId) -> StoreResult<u64>;
     /// Deletes a conversation and everything in it; false if there was none.
     async fn delete_conversation(&self, id: ConversationId) -> StoreResult<bool>;
-    /// Deletes conversations past the retention policy, at most `batch` of them; safe to run
-    /// on several nodes at once.
+    /// Deletes conversations past the retention policy, at most `batch` idle ones and `batch`
+    /// closed ones, and returns how many; fewer than `batch` means none is left due. Safe to
+    /// run on several nodes at once.
     async fn purge_conversations(
         &self,
         now: OffsetDateTime,
@@ -454,29 +456,30 @@ pub trait QaStore: Send + Sync {
 /// The editorial workflow over the content pack's files.
 #[async_trait]
 pub trait EditorialStore: Send + Sync {
-    async fn content_item(&self, path: &str) -> StoreResult<Option<ContentItem>>;
+    async fn content_item(&self, path: &ContentPath) -> StoreResult<Option<ContentItem>>;
     async fn content_items(&self) -> StoreResult<Vec<ContentItem>>;
     /// Newest first.
-    async fn content_revisions(&self, path: &str) -> StoreResult<Vec<ContentRevision>>;
+    async fn content_revisions(&self, path: &ContentPath) -> StoreResult<Vec<ContentRevision>>;
     /// Saves a new revision as a draft. The first save of a file that is already published
     /// records `published_text` as revision 1 (published) first, so every change can be
     /// compared with what was live. `expected_head` is the revision the editor started from
     /// (`None` for a file with no revisions yet).
     async fn save_revision(
         &self,
-        path: &str,
+        path: &ContentPath,
         published_text: Option<&str>,
         text: &str,
         expected_head: Option<i64>,
         by: UserId,
         at: OffsetDateTime,
     ) -> StoreResult<Guarded<i64>>;
-    /// Moves an item between states; false if it was in none of `from`.
+    /// Moves an item from `from` to `to` (a step the caller checked with the rules in
+    /// `netreach_core::editorial`); false if it was no longer at `from`.
     async fn set_content_state(
         &self,
-        path: &str,
-        from: &[&str],
-        to: &str,
+        path: &ContentPath,
+        from: ContentState,
+        to: ContentState,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
     /// Publishes the head revision (which must be `version`, in review) and replaces the
@@ -484,7 +487,7 @@ pub trait EditorialStore: Send + Sync {
     /// `pack_version`; returns the new pack version.
     async fn publish_revision(
         &self,
-        path: &str,
+        path: &ContentPath,
         version: i64,
         reviewer: UserId,
         files: Vec<(String, String)>,
@@ -495,7 +498,7 @@ pub trait EditorialStore: Send + Sync {
     /// pack-version guard.
     async fn archive_item(
         &self,
-        path: &str,
+        path: &ContentPath,
         published_text: Option<&str>,
         files: Vec<(String, String)>,
         pack_version: i64,

@@ -2,9 +2,9 @@
 //! sees a secret, and does not depend on the crypto crate.
 
 use netreach_core::{
-    AlertId, AlertReportId, AlertStatus, Author, CannedId, ConversationId, Lang, MessageId,
-    Permission, PostId, PublicationId, PublicationStatus, QaId, QaStatus, Role, Severity, Status,
-    TokenId, Topic, UserId, Username, VenueId, VenueKind,
+    AlertId, AlertReportId, AlertStatus, Author, CannedId, ContentPath, ContentState,
+    ConversationId, Lang, MessageId, Permission, PostId, PublicationId, PublicationStatus, QaId,
+    QaStatus, Role, Severity, Status, TokenId, Topic, UserId, Username, VenueId, VenueKind,
 };
 use time::OffsetDateTime;
 
@@ -436,9 +436,8 @@ pub struct QaRecord {
 /// A pack file under the editorial workflow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentItem {
-    pub path: String,
-    /// draft, in_review, published, archived
-    pub state: String,
+    pub path: ContentPath,
+    pub state: ContentState,
     pub head_version: i64,
     /// The revision the public pack carries, if any.
     pub published_version: Option<i64>,
@@ -448,7 +447,7 @@ pub struct ContentItem {
 /// One saved version of a pack file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentRevision {
-    pub path: String,
+    pub path: ContentPath,
     pub version: i64,
     pub body: String,
     /// `None` for the text as it was imported.

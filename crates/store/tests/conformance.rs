@@ -16,6 +16,8 @@ use time::{Duration, OffsetDateTime};
 mod alerts;
 #[path = "conformance/editorial.rs"]
 mod editorial;
+#[path = "conformance/hot_paths.rs"]
+mod hot_paths;
 #[path = "conformance/notifications.rs"]
 mod notifications;
 #[path = "conformance/publishing.rs"]
@@ -97,6 +99,7 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "publishing",
                 "qa",
                 "editorial",
+                "hot paths",
                 "qa stamp",
                 "notifications"
             ],

@@ -108,6 +108,22 @@ impl SqlStore {
         row.as_ref().map(conversation).transpose()
     }
 
+    async fn install_keys(&self) -> StoreResult<Option<InstallKeys>> {
+        let row = sqlx::query(
+            "SELECT codename_salt, inbox_public_key, inbox_recovery_wrapped FROM install WHERE id = 1",
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(InstallKeys {
+                codename_salt: blob(&row, "codename_salt")?,
+                inbox_public_key: opt_blob(&row, "inbox_public_key")?,
+                inbox_recovery_wrapped: opt_blob(&row, "inbox_recovery_wrapped")?,
+            })
+        })
+        .transpose()
+    }
+
     /// Row-locking clause for read-modify-write in a transaction (SQLite serialises writers).
     fn for_update(&self) -> &'static str {
         match self.backend {
@@ -120,22 +136,20 @@ impl SqlStore {
 #[async_trait]
 impl ConversationStore for SqlStore {
     async fn ensure_install(&self, salt: Vec<u8>) -> StoreResult<InstallKeys> {
+        // Read first: the row exists on every call but the very first, and an insert (even one
+        // that conflicts) would take SQLite's write lock on every conversation start.
+        if let Some(keys) = self.install_keys().await? {
+            return Ok(keys);
+        }
         sqlx::query(
             "INSERT INTO install (id, codename_salt) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
         )
         .bind(salt)
         .execute(self.pool())
         .await?;
-        let row = sqlx::query(
-            "SELECT codename_salt, inbox_public_key, inbox_recovery_wrapped FROM install WHERE id = 1",
-        )
-        .fetch_one(self.pool())
-        .await?;
-        Ok(InstallKeys {
-            codename_salt: blob(&row, "codename_salt")?,
-            inbox_public_key: opt_blob(&row, "inbox_public_key")?,
-            inbox_recovery_wrapped: opt_blob(&row, "inbox_recovery_wrapped")?,
-        })
+        self.install_keys()
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("install row vanished after insert".into()))
     }
 
     async fn set_inbox_key(
@@ -383,34 +397,43 @@ impl ConversationStore for SqlStore {
             binds.push(b);
             format!("${}", binds.len())
         };
+        // Filtered by a tag, the page is read in the inbox's order off the tag's index
+        // (migration 0011: tag rows carry their conversation's sort keys), joined to the
+        // conversations; otherwise straight off the conversations' indexes.
+        let (from, c, sort) = match &f.tag {
+            Some(tag) => {
+                clauses.push(format!("t.tag = {}", param(&mut binds, t(tag))));
+                (
+                    "conversation_tags t JOIN conversations c ON c.id = t.conversation_id",
+                    "c.",
+                    ["t.urgent", "t.last_activity_at", "t.conversation_id"],
+                )
+            }
+            None => ("conversations", "", ["urgent", "last_activity_at", "id"]),
+        };
         if let Some(status) = f.status {
-            clauses.push(format!("status = {}", param(&mut binds, t(status))));
+            clauses.push(format!("{c}status = {}", param(&mut binds, t(status))));
         }
         if f.urgent_only {
-            clauses.push("urgent = 1".into());
+            clauses.push(format!("{c}urgent = 1"));
         }
         match f.assigned {
             AssignedFilter::All => {}
-            AssignedFilter::Unassigned => clauses.push("assigned_to IS NULL".into()),
+            AssignedFilter::Unassigned => clauses.push(format!("{c}assigned_to IS NULL")),
             AssignedFilter::Mine(user) => {
-                clauses.push(format!("assigned_to = {}", param(&mut binds, t(user))));
+                clauses.push(format!("{c}assigned_to = {}", param(&mut binds, t(user))));
             }
         }
         if let Some(topic) = f.topic {
-            clauses.push(format!("topic = {}", param(&mut binds, t(topic))));
+            clauses.push(format!("{c}topic = {}", param(&mut binds, t(topic))));
         }
         if let Some(lang) = f.lang {
-            clauses.push(format!("lang = {}", param(&mut binds, t(lang.code()))));
+            clauses.push(format!("{c}lang = {}", param(&mut binds, t(lang.code()))));
         }
         if let Some(channel) = &f.channel {
-            clauses.push(format!("channel = {}", param(&mut binds, t(channel))));
+            clauses.push(format!("{c}channel = {}", param(&mut binds, t(channel))));
         }
-        if let Some(tag) = &f.tag {
-            clauses.push(format!(
-                "id IN (SELECT conversation_id FROM conversation_tags WHERE tag = {})",
-                param(&mut binds, t(tag))
-            ));
-        }
+        let [urgent, activity, id] = sort;
         if let Some(after) = &f.after {
             // (urgent, last_activity_at, id) strictly after the cursor in descending order.
             let u = param(&mut binds, Bind::Int(i64::from(after.urgent)));
@@ -420,8 +443,8 @@ impl ConversationStore for SqlStore {
             let a2 = param(&mut binds, Bind::Int(after.last_activity_at));
             let i = param(&mut binds, t(&after.id));
             clauses.push(format!(
-                "(urgent < {u} OR (urgent = {u2} AND last_activity_at < {a}) OR \
-                 (urgent = {u3} AND last_activity_at = {a2} AND id < {i}))"
+                "({urgent} < {u} OR ({urgent} = {u2} AND {activity} < {a}) OR \
+                 ({urgent} = {u3} AND {activity} = {a2} AND {id} < {i}))"
             ));
         }
         let limit = param(&mut binds, Bind::Int(i64::from(f.limit.clamp(1, 200))));
@@ -430,9 +453,14 @@ impl ConversationStore for SqlStore {
         } else {
             format!(" WHERE {}", clauses.join(" AND "))
         };
+        let columns = CONVERSATION_COLUMNS
+            .split(", ")
+            .map(|column| format!("{c}{column}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
-            "SELECT {CONVERSATION_COLUMNS} FROM conversations{condition} \
-             ORDER BY urgent DESC, last_activity_at DESC, id DESC LIMIT {limit}"
+            "SELECT {columns} FROM {from}{condition} \
+             ORDER BY {urgent} DESC, {activity} DESC, {id} DESC LIMIT {limit}"
         );
         let query = bind_all(sqlx::query(AssertSqlSafe(sql)), binds);
         let rows = query.fetch_all(self.pool()).await?;
@@ -440,7 +468,8 @@ impl ConversationStore for SqlStore {
     }
 
     async fn status_counts(&self) -> StoreResult<Vec<(Status, u64)>> {
-        let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM conversations GROUP BY status")
+        // Maintained by triggers (migration 0011): one row per status, not one per conversation.
+        let rows = sqlx::query("SELECT status, n FROM conversation_counts")
             .fetch_all(self.pool())
             .await?;
         let mut counts: Vec<(Status, u64)> = Status::ALL.iter().map(|s| (*s, 0)).collect();
@@ -486,15 +515,26 @@ impl ConversationStore for SqlStore {
             Backend::Postgres => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
-        let sql = format!(
-            "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations WHERE \
-             (status IN ('solved', 'archived') AND closed_at IS NOT NULL AND closed_at <= $1 \
-             AND last_activity_at <= $2) OR last_activity_at <= $3 LIMIT $4{skip_locked})"
+        // Two statements rather than one with OR: each condition is read off its own index
+        // (migration 0011), so a run costs what it deletes, not a scan of every conversation.
+        let idle = format!(
+            "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations \
+             WHERE last_activity_at <= $1 LIMIT $2{skip_locked})"
         );
-        let n = sqlx::query(AssertSqlSafe(sql))
-            .bind(solved_before)
-            .bind(solved_before)
+        let mut n = sqlx::query(AssertSqlSafe(idle))
             .bind(idle_before)
+            .bind(i64::from(batch))
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        let solved = format!(
+            "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations \
+             WHERE closed_at IS NOT NULL AND closed_at <= $1 AND last_activity_at <= $2 \
+             AND status IN ('solved', 'archived') LIMIT $3{skip_locked})"
+        );
+        n += sqlx::query(AssertSqlSafe(solved))
+            .bind(solved_before)
+            .bind(solved_before)
             .bind(i64::from(batch))
             .execute(self.pool())
             .await?
@@ -578,11 +618,11 @@ impl ConversationStore for SqlStore {
     }
 
     async fn all_tags(&self) -> StoreResult<Vec<(String, u64)>> {
-        let rows = sqlx::query(
-            "SELECT tag, COUNT(*) AS n FROM conversation_tags GROUP BY tag ORDER BY tag",
-        )
-        .fetch_all(self.pool())
-        .await?;
+        // Maintained by triggers (migration 0011): one row per tag in use.
+        let rows =
+            sqlx::query("SELECT tag, n FROM conversation_tag_counts WHERE n > 0 ORDER BY tag")
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok((

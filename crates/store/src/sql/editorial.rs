@@ -1,15 +1,15 @@
 //! [`EditorialStore`] on both backends.
 
-use super::rows::{opt_time, opt_user, text, time};
+use super::SqlStore;
+use super::rows::{opt_time, opt_user, parsed, text, time};
 use super::team::{pack_version_in, replace_files};
-use super::{SqlStore, state_list};
 use crate::model::{ContentItem, ContentRevision, Guarded};
 use crate::{EditorialStore, StoreResult};
 use async_trait::async_trait;
-use netreach_core::UserId;
 use netreach_core::clock::to_unix;
+use netreach_core::{ContentPath, ContentState, UserId};
+use sqlx::Row;
 use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -19,17 +19,17 @@ const ITEM_BY_PATH: &str = "SELECT path, state, head_version, published_version,
 
 fn item(row: &AnyRow) -> StoreResult<ContentItem> {
     Ok(ContentItem {
-        path: text(row, "path")?,
-        state: text(row, "state")?,
+        path: parsed(row, "path")?,
+        state: parsed(row, "state")?,
         head_version: row.try_get::<i64, _>("head_version")?,
         published_version: row.try_get::<Option<i64>, _>("published_version")?,
         updated_at: time(row, "updated_at")?,
     })
 }
 
-async fn item_in(tx: &mut Tx, path: &str) -> StoreResult<Option<ContentItem>> {
+async fn item_in(tx: &mut Tx, path: &ContentPath) -> StoreResult<Option<ContentItem>> {
     let row = sqlx::query(ITEM_BY_PATH)
-        .bind(path.to_owned())
+        .bind(path.to_string())
         .fetch_optional(&mut **tx)
         .await?;
     row.as_ref().map(item).transpose()
@@ -37,7 +37,7 @@ async fn item_in(tx: &mut Tx, path: &str) -> StoreResult<Option<ContentItem>> {
 
 async fn insert_revision(
     tx: &mut Tx,
-    path: &str,
+    path: &ContentPath,
     version: i64,
     body: &str,
     by: Option<UserId>,
@@ -46,7 +46,7 @@ async fn insert_revision(
     sqlx::query(
         "INSERT INTO content_revisions (path, version, body, edited_by, edited_at) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(path.to_owned())
+    .bind(path.to_string())
     .bind(version)
     .bind(body.to_owned())
     .bind(by.map(|u| u.to_string()))
@@ -58,9 +58,9 @@ async fn insert_revision(
 
 #[async_trait]
 impl EditorialStore for SqlStore {
-    async fn content_item(&self, path: &str) -> StoreResult<Option<ContentItem>> {
+    async fn content_item(&self, path: &ContentPath) -> StoreResult<Option<ContentItem>> {
         let row = sqlx::query(ITEM_BY_PATH)
-            .bind(path.to_owned())
+            .bind(path.to_string())
             .fetch_optional(self.pool())
             .await?;
         row.as_ref().map(item).transpose()
@@ -76,18 +76,18 @@ impl EditorialStore for SqlStore {
         rows.iter().map(item).collect()
     }
 
-    async fn content_revisions(&self, path: &str) -> StoreResult<Vec<ContentRevision>> {
+    async fn content_revisions(&self, path: &ContentPath) -> StoreResult<Vec<ContentRevision>> {
         let rows = sqlx::query(
             "SELECT path, version, body, edited_by, edited_at, reviewed_by, reviewed_at \
              FROM content_revisions WHERE path = $1 ORDER BY version DESC",
         )
-        .bind(path.to_owned())
+        .bind(path.to_string())
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
                 Ok(ContentRevision {
-                    path: text(r, "path")?,
+                    path: parsed(r, "path")?,
                     version: r.try_get::<i64, _>("version")?,
                     body: text(r, "body")?,
                     edited_by: opt_user(r, "edited_by")?,
@@ -101,7 +101,7 @@ impl EditorialStore for SqlStore {
 
     async fn save_revision(
         &self,
-        path: &str,
+        path: &ContentPath,
         published_text: Option<&str>,
         body: &str,
         expected_head: Option<i64>,
@@ -118,7 +118,7 @@ impl EditorialStore for SqlStore {
                     1
                 }
                 None => {
-                    insert_item(&mut tx, path, "draft", 0, None, at).await?;
+                    insert_item(&mut tx, path, ContentState::Draft, 0, None, at).await?;
                     0
                 }
             },
@@ -129,12 +129,17 @@ impl EditorialStore for SqlStore {
         };
         let version = head + 1;
         insert_revision(&mut tx, path, version, body, Some(by), at).await?;
+        let state = existing
+            .as_ref()
+            .map_or(ContentState::UNEDITED, |i| i.state)
+            .save();
         sqlx::query(
-            "UPDATE content_items SET head_version = $1, state = 'draft', updated_at = $2 WHERE path = $3",
+            "UPDATE content_items SET head_version = $1, state = $2, updated_at = $3 WHERE path = $4",
         )
         .bind(version)
+        .bind(state.as_str())
         .bind(to_unix(at))
-        .bind(path.to_owned())
+        .bind(path.to_string())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -143,28 +148,27 @@ impl EditorialStore for SqlStore {
 
     async fn set_content_state(
         &self,
-        path: &str,
-        from: &[&str],
-        to: &str,
+        path: &ContentPath,
+        from: ContentState,
+        to: ContentState,
         at: OffsetDateTime,
     ) -> StoreResult<bool> {
-        let allowed = state_list(from);
-        let sql = format!(
-            "UPDATE content_items SET state = $1, updated_at = $2 WHERE path = $3 AND state IN ({allowed})"
-        );
-        let n = sqlx::query(AssertSqlSafe(sql))
-            .bind(to.to_owned())
-            .bind(to_unix(at))
-            .bind(path.to_owned())
-            .execute(self.pool())
-            .await?
-            .rows_affected();
+        let n = sqlx::query(
+            "UPDATE content_items SET state = $1, updated_at = $2 WHERE path = $3 AND state = $4",
+        )
+        .bind(to.as_str())
+        .bind(to_unix(at))
+        .bind(path.to_string())
+        .bind(from.as_str())
+        .execute(self.pool())
+        .await?
+        .rows_affected();
         Ok(n > 0)
     }
 
     async fn publish_revision(
         &self,
-        path: &str,
+        path: &ContentPath,
         version: i64,
         reviewer: UserId,
         files: Vec<(String, String)>,
@@ -176,10 +180,11 @@ impl EditorialStore for SqlStore {
             tx.rollback().await?;
             return Ok(Guarded::Missing);
         };
-        if current.state != "in_review"
-            || current.head_version != version
-            || pack_version_in(&mut tx).await? != pack_version
-        {
+        let Ok(published) = current.state.publish() else {
+            tx.rollback().await?;
+            return Ok(Guarded::Conflict);
+        };
+        if current.head_version != version || pack_version_in(&mut tx).await? != pack_version {
             tx.rollback().await?;
             return Ok(Guarded::Conflict);
         }
@@ -188,16 +193,17 @@ impl EditorialStore for SqlStore {
         )
         .bind(reviewer.to_string())
         .bind(to_unix(at))
-        .bind(path.to_owned())
+        .bind(path.to_string())
         .bind(version)
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE content_items SET state = 'published', published_version = $1, updated_at = $2 WHERE path = $3",
+            "UPDATE content_items SET state = $1, published_version = $2, updated_at = $3 WHERE path = $4",
         )
+        .bind(published.as_str())
         .bind(version)
         .bind(to_unix(at))
-        .bind(path.to_owned())
+        .bind(path.to_string())
         .execute(&mut *tx)
         .await?;
         let new_version = replace_files(&mut tx, files, at).await?;
@@ -207,7 +213,7 @@ impl EditorialStore for SqlStore {
 
     async fn archive_item(
         &self,
-        path: &str,
+        path: &ContentPath,
         published_text: Option<&str>,
         files: Vec<(String, String)>,
         pack_version: i64,
@@ -218,21 +224,27 @@ impl EditorialStore for SqlStore {
             tx.rollback().await?;
             return Ok(Guarded::Conflict);
         }
-        match item_in(&mut tx, path).await? {
-            Some(_) => {}
+        let state = match item_in(&mut tx, path).await? {
+            Some(item) => item.state,
             None => {
                 let Some(text) = published_text else {
                     tx.rollback().await?;
                     return Ok(Guarded::Missing);
                 };
                 record_baseline(&mut tx, path, text, at).await?;
+                ContentState::UNEDITED
             }
-        }
+        };
+        let Ok(archived) = state.archive() else {
+            tx.rollback().await?;
+            return Ok(Guarded::Conflict);
+        };
         sqlx::query(
-            "UPDATE content_items SET state = 'archived', published_version = NULL, updated_at = $1 WHERE path = $2",
+            "UPDATE content_items SET state = $1, published_version = NULL, updated_at = $2 WHERE path = $3",
         )
+        .bind(archived.as_str())
         .bind(to_unix(at))
-        .bind(path.to_owned())
+        .bind(path.to_string())
         .execute(&mut *tx)
         .await?;
         let new_version = replace_files(&mut tx, files, at).await?;
@@ -244,18 +256,18 @@ impl EditorialStore for SqlStore {
 /// A file never edited here gets an item with its live text as revision 1, published.
 async fn record_baseline(
     tx: &mut Tx,
-    path: &str,
+    path: &ContentPath,
     text: &str,
     at: OffsetDateTime,
 ) -> StoreResult<()> {
-    insert_item(tx, path, "published", 1, Some(1), at).await?;
+    insert_item(tx, path, ContentState::UNEDITED, 1, Some(1), at).await?;
     insert_revision(tx, path, 1, text, None, at).await
 }
 
 async fn insert_item(
     tx: &mut Tx,
-    path: &str,
-    state: &str,
+    path: &ContentPath,
+    state: ContentState,
     head: i64,
     published: Option<i64>,
     at: OffsetDateTime,
@@ -263,8 +275,8 @@ async fn insert_item(
     sqlx::query(
         "INSERT INTO content_items (path, state, head_version, published_version, updated_at) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(path.to_owned())
-    .bind(state.to_owned())
+    .bind(path.to_string())
+    .bind(state.as_str())
     .bind(head)
     .bind(published)
     .bind(to_unix(at))

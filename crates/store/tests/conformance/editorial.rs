@@ -1,7 +1,7 @@
 //! The editorial workflow: revisions, states, and publishing that rewrites the pack atomically.
 
 use super::{new_user, on_each_backend, t0};
-use netreach_core::Role;
+use netreach_core::{ContentPath, ContentState, Role};
 use netreach_store::{AccountStore, EditorialStore, Guarded, TeamStore};
 use time::Duration;
 
@@ -16,13 +16,15 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
             .create_user(new_user("sveta", Role::Supervisor))
             .await
             .unwrap();
+        let a = ContentPath::parse("kb/a.en.md").unwrap();
+        let b_path = ContentPath::parse("kb/b.en.md").unwrap();
         let v1 = store
             .replace_content(vec![("kb/a.en.md".into(), "old".into())], t0())
             .await
             .unwrap();
         assert_eq!(
             store
-                .save_revision("kb/a.en.md", Some("old"), "new", None, anna.id, t0())
+                .save_revision(&a, Some("old"), "new", None, anna.id, t0())
                 .await
                 .unwrap(),
             Guarded::Done(2),
@@ -30,18 +32,18 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
         );
         assert_eq!(
             store
-                .save_revision("kb/a.en.md", None, "stale", None, anna.id, t0())
+                .save_revision(&a, None, "stale", None, anna.id, t0())
                 .await
                 .unwrap(),
             Guarded::Conflict
         );
-        let revisions = store.content_revisions("kb/a.en.md").await.unwrap();
+        let revisions = store.content_revisions(&a).await.unwrap();
         assert_eq!(revisions.len(), 2);
         assert_eq!(
             (revisions[1].body.as_str(), revisions[1].edited_by),
             ("old", None)
         );
-        let item = store.content_item("kb/a.en.md").await.unwrap().unwrap();
+        let item = store.content_item(&a).await.unwrap().unwrap();
         assert_eq!(
             (
                 item.state.as_str(),
@@ -54,28 +56,35 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
         let files = vec![("kb/a.en.md".to_owned(), "new".to_owned())];
         assert_eq!(
             store
-                .publish_revision("kb/a.en.md", 2, sveta.id, files.clone(), v1, later)
+                .publish_revision(&a, 2, sveta.id, files.clone(), v1, later)
                 .await
                 .unwrap(),
             Guarded::Conflict,
             "not in review yet"
         );
         assert!(
+            !store
+                .set_content_state(&a, ContentState::InReview, ContentState::Draft, later)
+                .await
+                .unwrap(),
+            "a step from a state the file is not in changes nothing"
+        );
+        assert!(
             store
-                .set_content_state("kb/a.en.md", &["draft"], "in_review", later)
+                .set_content_state(&a, ContentState::Draft, ContentState::InReview, later)
                 .await
                 .unwrap()
         );
         assert_eq!(
             store
-                .publish_revision("kb/a.en.md", 2, sveta.id, files.clone(), v1 + 5, later)
+                .publish_revision(&a, 2, sveta.id, files.clone(), v1 + 5, later)
                 .await
                 .unwrap(),
             Guarded::Conflict,
             "the pack changed since"
         );
         let Guarded::Done(v2) = store
-            .publish_revision("kb/a.en.md", 2, sveta.id, files.clone(), v1, later)
+            .publish_revision(&a, 2, sveta.id, files.clone(), v1, later)
             .await
             .unwrap()
         else {
@@ -83,13 +92,13 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
         };
         assert_eq!(v2, v1 + 1);
         assert_eq!(store.content_files().await.unwrap(), files);
-        let item = store.content_item("kb/a.en.md").await.unwrap().unwrap();
+        let item = store.content_item(&a).await.unwrap().unwrap();
         assert_eq!(
             (item.state.as_str(), item.published_version),
             ("published", Some(2))
         );
         assert_eq!(
-            store.content_revisions("kb/a.en.md").await.unwrap()[0].reviewed_by,
+            store.content_revisions(&a).await.unwrap()[0].reviewed_by,
             Some(sveta.id)
         );
 
@@ -102,7 +111,7 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
         assert_eq!(
             store
                 .archive_item(
-                    "kb/b.en.md",
+                    &b_path,
                     Some("b"),
                     vec![("kb/a.en.md".into(), "new".into())],
                     v3,
@@ -112,12 +121,9 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
                 .unwrap(),
             Guarded::Done(v3 + 1)
         );
-        let b = store.content_item("kb/b.en.md").await.unwrap().unwrap();
+        let b = store.content_item(&b_path).await.unwrap().unwrap();
         assert_eq!((b.state.as_str(), b.published_version), ("archived", None));
-        assert_eq!(
-            store.content_revisions("kb/b.en.md").await.unwrap()[0].body,
-            "b"
-        );
+        assert_eq!(store.content_revisions(&b_path).await.unwrap()[0].body, "b");
         assert_eq!(store.content_files().await.unwrap().len(), 1);
         assert_eq!(store.content_items().await.unwrap().len(), 2);
     })

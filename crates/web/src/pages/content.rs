@@ -9,10 +9,10 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{Html, IntoResponse, Response};
 use netreach_app::policy::Action;
 use netreach_content::search::Kind;
-use netreach_content::{Article, Source, Substance, check, render::markdown};
+use netreach_content::{Article, Source, Substance, check};
 use netreach_core::Lang;
 use serde::Deserialize;
 
@@ -90,7 +90,8 @@ fn sources(list: &[Source]) -> Vec<SourceView> {
 #[template(path = "content/article.html")]
 struct ArticlePage<'a> {
     chrome: Chrome<'a>,
-    body: String,
+    /// Rendered when the pack loaded.
+    body: &'a str,
     sources: Vec<SourceView>,
     other: Option<String>,
     reviewed: bool,
@@ -105,25 +106,39 @@ fn find_article<'p>(
         .or_else(|| pack.article(slug, lang.other()))
 }
 
+/// The whole page is made once per pack, language and slug (`Published::page`): it depends on
+/// nothing else, and rendering it on every request was most of what was left of its cost.
 async fn kb_article(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
-    let pack = state.content.pack();
-    let article = find_article(&pack, &slug, lang).ok_or(PageError::NotFound)?;
-    let mut chrome = Chrome::new(&state, lang, "kb-title", &format!("/kb/{slug}"), None);
-    chrome.title = article.title.clone();
-    let other = pack
-        .translation(article)
-        .map(|t| format!("/kb/{}?lang={}", t.slug, t.lang.code()));
-    Ok(render(&ArticlePage {
-        chrome,
-        body: markdown(&article.body),
-        sources: sources(&article.sources),
-        other,
-        reviewed: !article.reviewed_by.is_empty(),
-    }))
+    let page = state
+        .content
+        .page(&format!("/kb/{slug}?lang={}", lang.code()), |pack, html| {
+            let article = find_article(pack, &slug, lang).ok_or(PageError::NotFound)?;
+            let mut chrome = Chrome::new(&state, lang, "kb-title", &format!("/kb/{slug}"), None);
+            chrome.title = article.title.clone();
+            let other = pack
+                .translation(article)
+                .map(|t| format!("/kb/{}?lang={}", t.slug, t.lang.code()));
+            let body = html.article(article);
+            page_text(&ArticlePage {
+                chrome,
+                body: &body,
+                sources: sources(&article.sources),
+                other,
+                reviewed: !article.reviewed_by.is_empty(),
+            })
+        })?;
+    Ok(Html(page.to_string()).into_response())
+}
+
+/// A template's text, for a page that is kept (`Published::page`).
+fn page_text(template: &impl Template) -> Result<String, PageError> {
+    template
+        .render()
+        .map_err(|e| PageError::Internal(format!("template: {e}")))
 }
 
 struct SubstanceLink {
@@ -173,49 +188,54 @@ struct SubstancePage<'a> {
     routes: String,
     onset: Option<String>,
     duration: Option<String>,
-    summary: String,
-    effects: String,
-    risks: String,
-    advice: String,
+    /// Summary, effects, risks and advice: HTML rendered when the pack loaded.
+    summary: &'a str,
+    effects: &'a str,
+    risks: &'a str,
+    advice: &'a str,
     sources: Vec<SourceView>,
 }
 
+/// Kept like an article page (`Published::page`).
 async fn substance_page(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     Path(slug): Path<String>,
 ) -> Result<Response, PageError> {
-    let pack = state.content.pack();
-    let s: &Substance = pack.substance(&slug).ok_or(PageError::NotFound)?;
-    let mut chrome = Chrome::new(
-        &state,
-        lang,
-        "substances-title",
-        &format!("/substances/{slug}"),
-        None,
-    );
-    chrome.title = s.name(lang).to_owned();
-    let texts = s.texts(lang);
-    let timed = |t: &netreach_content::Timed| match lang {
-        Lang::En => format!("{} [{}]", t.en, t.source),
-        Lang::Ru => format!("{} [{}]", t.ru, t.source),
-    };
-    let timing = s.timing.clone().unwrap_or_default();
-    Ok(render(&SubstancePage {
-        class: class_label(&chrome, &s.class),
-        slug: s.slug.clone(),
-        name: s.name(lang).to_owned(),
-        street_names: s.street_names(lang).join(", "),
-        routes: s.routes.list.join(", "),
-        onset: timing.onset.as_ref().map(timed),
-        duration: timing.duration.as_ref().map(timed),
-        summary: markdown(&texts.summary),
-        effects: markdown(&texts.effects),
-        risks: markdown(&texts.risks),
-        advice: markdown(&texts.advice),
-        sources: sources(&s.sources),
-        chrome,
-    }))
+    let key = format!("/substances/{slug}?lang={}", lang.code());
+    let page = state.content.page(&key, |pack, html| {
+        let s: &Substance = pack.substance(&slug).ok_or(PageError::NotFound)?;
+        let texts = html.substance(&s.slug, lang).ok_or(PageError::NotFound)?;
+        let mut chrome = Chrome::new(
+            &state,
+            lang,
+            "substances-title",
+            &format!("/substances/{slug}"),
+            None,
+        );
+        chrome.title = s.name(lang).to_owned();
+        let timed = |t: &netreach_content::Timed| match lang {
+            Lang::En => format!("{} [{}]", t.en, t.source),
+            Lang::Ru => format!("{} [{}]", t.ru, t.source),
+        };
+        let timing = s.timing.clone().unwrap_or_default();
+        page_text(&SubstancePage {
+            class: class_label(&chrome, &s.class),
+            slug: s.slug.clone(),
+            name: s.name(lang).to_owned(),
+            street_names: s.street_names(lang).join(", "),
+            routes: s.routes.list.join(", "),
+            onset: timing.onset.as_ref().map(timed),
+            duration: timing.duration.as_ref().map(timed),
+            summary: &texts.summary,
+            effects: &texts.effects,
+            risks: &texts.risks,
+            advice: &texts.advice,
+            sources: sources(&s.sources),
+            chrome,
+        })
+    })?;
+    Ok(Html(page.to_string()).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -77,9 +77,10 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// `ok` once migrations ran (the server only listens after them) and the database answers.
+/// `ok` once migrations ran (the server only listens after them) and the database answers
+/// (an answer stands for a second: `netreach_app::health`).
 async fn healthz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match netreach_app::health::check(&state).await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(e) => {
             let mut response =

@@ -514,3 +514,54 @@ async fn staff_alerts_keep_to_the_configured_regions_and_unknown_filters_are_ref
         .unwrap();
     assert_eq!(bogus.status(), 422);
 }
+
+#[tokio::test]
+async fn text_that_is_no_id_is_not_found_as_before_ids_were_typed() {
+    let app = TestApp::spawn().await;
+    let sup = staff_token(&app, "sveta", Role::Supervisor).await;
+    let client = reqwest::Client::new();
+    for path in [
+        "/api/v1/staff/alerts/a1/verify",
+        "/api/v1/staff/alerts/a1/publish",
+        "/api/v1/staff/alerts/a1/withdraw",
+    ] {
+        let response = client
+            .post(app.url(path))
+            .bearer_auth(&sup)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert_eq!(
+            response.json::<Value>().await.unwrap()["error"]["code"],
+            "not_found"
+        );
+    }
+    for path in ["/api/v1/staff/venues/v1", "/api/v1/staff/posts/p1"] {
+        let response = client
+            .get(app.url(path))
+            .bearer_auth(&sup)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    let unknown_venue = client
+        .get(app.url("/api/v1/staff/publications?venue_id=v1"))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        unknown_venue.status(),
+        200,
+        "a filter on no venue lists nothing"
+    );
+    assert_eq!(
+        unknown_venue.json::<Value>().await.unwrap()["items"],
+        json!([])
+    );
+    for path in ["/alerts/a1", "/qa/q1"] {
+        assert_eq!(app.browser.get(path).await.status(), 404, "{path}");
+    }
+}

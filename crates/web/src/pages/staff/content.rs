@@ -13,6 +13,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use netreach_core::Lang;
+use netreach_core::{ContentPath, ContentState};
 use serde::Deserialize;
 
 fn encoded(path: &str) -> String {
@@ -51,9 +52,9 @@ pub async fn list(
         .await
         .map_err(|e| PageError::Internal(e.to_string()))?
         .into_iter()
-        .filter(|f| query.state.is_empty() || f.state == query.state)
+        .filter(|f| query.state.is_empty() || f.state.as_str() == query.state)
         .map(|f| {
-            let link = encoded(&f.path);
+            let link = encoded(f.path.as_str());
             (f, link)
         })
         .collect();
@@ -94,8 +95,12 @@ struct EditPage<'a> {
     path: String,
     link: String,
     text: String,
-    /// draft, in_review, published, archived, or new.
+    /// draft, in_review, published, archived, or new (for the state's label).
     item_state: String,
+    /// The steps the file's state allows (a new file has none yet).
+    can_submit: bool,
+    can_review: bool,
+    can_archive: bool,
     head: Option<i64>,
     published_version: Option<i64>,
     restoring: Option<i64>,
@@ -136,6 +141,11 @@ impl Shown<'_> {
     }
 }
 
+/// A path from the query or the form; one that names no pack file is not found.
+fn pack_path(path: &str) -> Result<ContentPath, PageError> {
+    ContentPath::parse(path).map_err(|_| PageError::NotFound)
+}
+
 fn name(users: &[netreach_store::StaffUser], id: Option<netreach_core::UserId>) -> String {
     crate::accounts::username_of(users, id).unwrap_or_else(|| "—".into())
 }
@@ -144,7 +154,7 @@ async fn edit_page<'a>(
     state: &'a AppState,
     lang: Lang,
     session: &StaffSession,
-    path: &str,
+    path: &ContentPath,
     shown: Shown<'_>,
 ) -> Result<EditPage<'a>, PageError> {
     let opened = match service::open(state, path).await {
@@ -165,7 +175,7 @@ async fn edit_page<'a>(
     let mut problems = shown.problems.clone();
     if shown.preview {
         match service::check(state, path, &text).await {
-            Ok(pack) => (preview_article, preview_lines) = preview(&pack, path),
+            Ok(pack) => (preview_article, preview_lines) = preview(&pack, path.as_str()),
             Err(EditorialError::Invalid(errors)) => {
                 problems = errors.iter().map(ToString::to_string).collect();
             }
@@ -184,21 +194,32 @@ async fn edit_page<'a>(
         }
         None => None,
     };
+    let file_state = opened
+        .item
+        .as_ref()
+        .map(|i| i.state)
+        .or(opened.published.as_ref().map(|_| ContentState::UNEDITED));
+    let allows = |step: fn(ContentState) -> Result<ContentState, netreach_core::Refused>| {
+        file_state.is_some_and(|s| step(s).is_ok())
+    };
     Ok(EditPage {
-        path: path.to_owned(),
-        link: encoded(path),
+        can_submit: allows(ContentState::submit),
+        can_review: allows(ContentState::publish),
+        can_archive: allows(ContentState::archive),
+        path: path.to_string(),
+        link: encoded(path.as_str()),
         item_state: opened
             .item
             .as_ref()
-            .map(|i| i.state.clone())
+            .map(|i| i.state.as_str())
             .unwrap_or_else(|| {
                 if opened.published.is_some() {
-                    "published"
+                    ContentState::UNEDITED.as_str()
                 } else {
                     "new"
                 }
-                .to_owned()
-            }),
+            })
+            .to_owned(),
         head: opened.item.as_ref().map(|i| i.head_version),
         published_version: opened.item.as_ref().and_then(|i| i.published_version),
         restoring: shown.restoring,
@@ -296,13 +317,14 @@ pub async fn edit(
     session: StaffSession,
     Query(query): Query<EditQuery>,
 ) -> Result<Response, PageError> {
+    let path = pack_path(&query.path)?;
     let mut shown = Shown::plain();
     shown.notice = Done {
         done: query.done.clone(),
     }
     .message_id();
     if let Some(version) = query.version {
-        let revisions = state.store.content_revisions(&query.path).await?;
+        let revisions = state.store.content_revisions(&path).await?;
         let old = revisions
             .into_iter()
             .find(|r| r.version == version)
@@ -314,7 +336,7 @@ pub async fn edit(
         shown.compare = Some((a, query.b));
     }
     Ok(render(
-        &edit_page(&state, lang, &session, &query.path, shown).await?,
+        &edit_page(&state, lang, &session, &path, shown).await?,
     ))
 }
 
@@ -338,6 +360,7 @@ pub async fn save(
     session: StaffSession,
     Form(form): Form<EditForm>,
 ) -> Result<Response, PageError> {
+    let path = pack_path(&form.path)?;
     // Browsers send CRLF from a textarea; the pack's files use LF.
     let text = form.text.replace("\r\n", "\n");
     let mut shown = Shown::plain();
@@ -345,11 +368,11 @@ pub async fn save(
     if form.action == "preview" {
         shown.preview = true;
         return Ok(render(
-            &edit_page(&state, lang, &session, &form.path, shown).await?,
+            &edit_page(&state, lang, &session, &path, shown).await?,
         ));
     }
     let head = form.head.trim().parse::<i64>().ok();
-    match service::save(&state, &session.user, &form.path, &text, head).await {
+    match service::save(&state, &session.user, &path, &text, head).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/staff/content/edit?path={}&done=content-saved",
             encoded(&form.path)
@@ -363,7 +386,7 @@ pub async fn save(
             }
             shown.error = Some(e.message_id());
             Ok(render_invalid(
-                &edit_page(&state, lang, &session, &form.path, shown).await?,
+                &edit_page(&state, lang, &session, &path, shown).await?,
             ))
         }
     }
@@ -384,11 +407,12 @@ pub async fn step(
     session: StaffSession,
     Form(form): Form<StepForm>,
 ) -> Result<Response, PageError> {
+    let path = pack_path(&form.path)?;
     let result = match form.step.as_str() {
-        "submit" => service::submit(&state, &form.path).await,
-        "send_back" => service::send_back(&state, &form.path).await,
-        "publish" => service::publish(&state, &session.user, &form.path).await,
-        "archive" => service::archive(&state, &session.user, &form.path).await,
+        "submit" => service::submit(&state, &path).await,
+        "send_back" => service::send_back(&state, &path).await,
+        "publish" => service::publish(&state, &session.user, &path).await,
+        "archive" => service::archive(&state, &session.user, &path).await,
         _ => return Err(PageError::NotFound),
     };
     match result {
@@ -408,7 +432,7 @@ pub async fn step(
             }
             shown.error = Some(e.message_id());
             Ok(render_invalid(
-                &edit_page(&state, lang, &session, &form.path, shown).await?,
+                &edit_page(&state, lang, &session, &path, shown).await?,
             ))
         }
     }
