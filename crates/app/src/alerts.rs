@@ -3,11 +3,12 @@
 //! supervisor, publication until an expiry date, withdrawal.
 
 use crate::keys;
+use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_core::alert::{is_active as active_at, verification_complete};
 use netreach_core::{AlertId, AlertReportId, AlertStatus, Role, Severity};
-use netreach_crypto::{Sealed, SecretKeyBytes};
-use netreach_store::{AlertRecord, AlertReportRecord, StaffUser, StoreError};
+use netreach_crypto::Sealed;
+use netreach_store::{AlertRecord, AlertReportRecord, StoreError};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -26,6 +27,8 @@ pub enum AlertError {
     #[error("too many reports right now")]
     Busy,
     #[error(transparent)]
+    Denied(#[from] crate::policy::Denied),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -38,6 +41,8 @@ impl AlertError {
             AlertError::WrongState => "error-alert-state",
             AlertError::NotReady => "error-not-ready",
             AlertError::Busy => "error-body-429",
+            AlertError::Denied(crate::policy::Denied::NoInboxKey) => "error-no-inbox-access",
+            AlertError::Denied(_) => "error-body-403",
             AlertError::Store(_) => "error-body-500",
         }
     }
@@ -151,10 +156,22 @@ pub struct OpenedReport {
     pub content: Option<ReportInput>,
 }
 
-pub async fn reports(
+/// The alerts, newest first, optionally in one status.
+pub async fn list(
     state: &AppState,
-    inbox: Option<&SecretKeyBytes>,
-) -> Result<Vec<OpenedReport>, AlertError> {
+    staff: &Staff,
+    status: Option<AlertStatus>,
+) -> Result<Vec<AlertRecord>, AlertError> {
+    staff.may(Action::ListAlerts)?;
+    Ok(state.store.alerts(status).await?)
+}
+
+/// The recent reports: their region and flag for any staff member, their content opened only
+/// for one who holds the inbox key.
+pub async fn reports(state: &AppState, staff: &Staff) -> Result<Vec<OpenedReport>, AlertError> {
+    staff.may(Action::ListAlerts)?;
+    let key = staff.inbox_key();
+    let inbox = key.as_ref();
     Ok(state
         .store
         .alert_reports(200)
@@ -196,11 +213,9 @@ pub struct NewAlert {
     pub expires_at: OffsetDateTime,
 }
 
-pub async fn create(
-    state: &AppState,
-    staff: &StaffUser,
-    a: NewAlert,
-) -> Result<AlertId, AlertError> {
+pub async fn create(state: &AppState, staff: &Staff, a: NewAlert) -> Result<AlertId, AlertError> {
+    staff.may(Action::DraftAlert)?;
+    let staff = &staff.user;
     let title_en = field(&a.title_en, 120, "text.en.title", true)?;
     let body_en = field(&a.body_en, 3000, "text.en.body", true)?;
     let title_ru = field(&a.title_ru, 120, "text.ru.title", true)?;
@@ -258,7 +273,9 @@ pub async fn create(
 }
 
 /// Verification: one supervisor, or two different staff members.
-pub async fn verify(state: &AppState, staff: &StaffUser, id: AlertId) -> Result<bool, AlertError> {
+pub async fn verify(state: &AppState, staff: &Staff, id: AlertId) -> Result<bool, AlertError> {
+    staff.may(Action::VerifyAlert)?;
+    let staff = &staff.user;
     let alert = state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
     let verified = alert.status.verify().map_err(|_| AlertError::WrongState)?;
     let now = state.clock.now();
@@ -274,7 +291,8 @@ pub async fn verify(state: &AppState, staff: &StaffUser, id: AlertId) -> Result<
     Ok(done)
 }
 
-pub async fn publish(state: &AppState, id: AlertId) -> Result<(), AlertError> {
+pub async fn publish(state: &AppState, staff: &Staff, id: AlertId) -> Result<(), AlertError> {
+    staff.may(Action::PublishAlert)?;
     let alert = state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
     let now = state.clock.now();
     let published = alert
@@ -293,7 +311,8 @@ pub async fn publish(state: &AppState, id: AlertId) -> Result<(), AlertError> {
     Ok(())
 }
 
-pub async fn withdraw(state: &AppState, id: AlertId) -> Result<(), AlertError> {
+pub async fn withdraw(state: &AppState, staff: &Staff, id: AlertId) -> Result<(), AlertError> {
+    staff.may(Action::WithdrawAlert)?;
     let alert = state.store.alert(id).await?.ok_or(AlertError::NotFound)?;
     let withdrawn = alert
         .status

@@ -5,11 +5,12 @@
 //! the published pack in the database, so every node reloads it; import and export keep working
 //! on the same files.
 
+use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_content::{Pack, PackError, bundled_files};
 use netreach_core::editorial::wrote_unpublished as wrote_since_published;
 use netreach_core::{ContentPath, ContentState, Refused};
-use netreach_store::{ContentItem, ContentRevision, Guarded, StaffUser, StoreError};
+use netreach_store::{ContentItem, ContentRevision, Guarded, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditorialError {
@@ -28,6 +29,8 @@ pub enum EditorialError {
     #[error("only a supervisor can publish or archive content")]
     Forbidden,
     #[error(transparent)]
+    Denied(#[from] crate::policy::Denied),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -41,6 +44,8 @@ impl EditorialError {
             EditorialError::WrongState => "error-editor-state",
             EditorialError::OwnRevision => "error-editor-own",
             EditorialError::Forbidden => "error-body-403",
+            EditorialError::Denied(crate::policy::Denied::NoInboxKey) => "error-no-inbox-access",
+            EditorialError::Denied(_) => "error-body-403",
             EditorialError::Store(_) => "error-body-500",
         }
     }
@@ -97,7 +102,8 @@ pub struct Listed {
 }
 
 /// Every pack file, published or under edit, by path.
-pub async fn list(state: &AppState) -> Result<Vec<Listed>, EditorialError> {
+pub async fn list(state: &AppState, staff: &Staff) -> Result<Vec<Listed>, EditorialError> {
+    staff.may(Action::EditContent)?;
     let (files, _) = published_files(state).await?;
     let items = state.store.content_items().await?;
     let mut listed: Vec<Listed> = files
@@ -197,7 +203,12 @@ pub fn wrote_unpublished(
     )
 }
 
-pub async fn open(state: &AppState, path: &ContentPath) -> Result<Opened, EditorialError> {
+pub async fn open(
+    state: &AppState,
+    staff: &Staff,
+    path: &ContentPath,
+) -> Result<Opened, EditorialError> {
+    staff.may(Action::EditContent)?;
     let loaded = load(state, path).await?;
     let published = loaded.published(path).map(str::to_owned);
     // A draft or a revision in review is what the editor works on; otherwise what is live, which
@@ -219,9 +230,11 @@ pub async fn open(state: &AppState, path: &ContentPath) -> Result<Opened, Editor
 /// Checks the whole pack with this text in place of the file; the problems, if any.
 pub async fn check(
     state: &AppState,
+    staff: &Staff,
     path: &ContentPath,
     text: &str,
 ) -> Result<Pack, EditorialError> {
+    staff.may(Action::EditContent)?;
     let (files, _) = published_files(state).await?;
     validate(with_file(&files, path, Some(text)))
 }
@@ -229,11 +242,13 @@ pub async fn check(
 /// Saves a new revision (a draft) if the whole pack stays valid with it.
 pub async fn save(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     path: &ContentPath,
     text: &str,
     expected_head: Option<i64>,
 ) -> Result<i64, EditorialError> {
+    staff.may(Action::EditContent)?;
+    let staff = &staff.user;
     let loaded = load(state, path).await?;
     validate(with_file(&loaded.files, path, Some(text)))?;
     match state
@@ -257,12 +272,22 @@ pub async fn save(
 }
 
 /// Draft -> in review.
-pub async fn submit(state: &AppState, path: &ContentPath) -> Result<(), EditorialError> {
+pub async fn submit(
+    state: &AppState,
+    staff: &Staff,
+    path: &ContentPath,
+) -> Result<(), EditorialError> {
+    staff.may(Action::EditContent)?;
     transition(state, path, ContentState::submit).await
 }
 
 /// In review -> draft (the reviewer asks for changes).
-pub async fn send_back(state: &AppState, path: &ContentPath) -> Result<(), EditorialError> {
+pub async fn send_back(
+    state: &AppState,
+    staff: &Staff,
+    path: &ContentPath,
+) -> Result<(), EditorialError> {
+    staff.may(Action::ReviewContent)?;
     transition(state, path, ContentState::send_back).await
 }
 
@@ -289,23 +314,16 @@ async fn transition(
     Ok(())
 }
 
-fn supervisor(staff: &StaffUser) -> Result<(), EditorialError> {
-    if staff.role.includes(netreach_core::Role::Supervisor) {
-        Ok(())
-    } else {
-        Err(EditorialError::Forbidden)
-    }
-}
-
 /// Publishes the revision in review: a supervisor who wrote none of the unpublished revisions;
 /// the pack is validated with it and replaced in the same transaction; this node reloads at once,
 /// others within 30 s.
 pub async fn publish(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     path: &ContentPath,
 ) -> Result<(), EditorialError> {
-    supervisor(staff)?;
+    staff.may(Action::ReviewContent)?;
+    let staff = &staff.user;
     let loaded = load(state, path).await?;
     let item = loaded.item.as_ref().ok_or(EditorialError::NotFound)?;
     item.state
@@ -343,10 +361,11 @@ pub async fn publish(
 /// Takes a file out of the published pack (if the pack stays valid without it).
 pub async fn archive(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     path: &ContentPath,
 ) -> Result<(), EditorialError> {
-    supervisor(staff)?;
+    staff.may(Action::ReviewContent)?;
+    let staff = &staff.user;
     let loaded = load(state, path).await?;
     loaded
         .state()

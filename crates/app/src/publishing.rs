@@ -7,6 +7,7 @@
 mod sender;
 pub use sender::{SendReport, queue_alert, send_due};
 
+use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_channels::telegram;
 use netreach_channels::{Markup, render, visible_length};
@@ -15,8 +16,8 @@ use netreach_core::{
     Lang, Permission, PostId, PublicationId, PublicationStatus, VenueId, VenueKind,
 };
 use netreach_store::{
-    Guarded, PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, StaffUser,
-    StoreError, VenueRecord,
+    Guarded, PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, StoreError,
+    VenueRecord,
 };
 use secrecy::SecretString;
 use time::OffsetDateTime;
@@ -47,6 +48,8 @@ pub enum PublishError {
     #[error("only a supervisor can do this")]
     Forbidden,
     #[error(transparent)]
+    Denied(#[from] crate::policy::Denied),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -74,6 +77,8 @@ impl PublishError {
             PublishError::TooLong { .. } => "error-post-too-long",
             PublishError::NoSender => "error-venue-no-sender",
             PublishError::Forbidden => "error-body-403",
+            PublishError::Denied(crate::policy::Denied::NoInboxKey) => "error-no-inbox-access",
+            PublishError::Denied(_) => "error-body-403",
             PublishError::Store(_) => "error-body-500",
         }
     }
@@ -176,7 +181,12 @@ fn venue_record(
     })
 }
 
-pub async fn create_venue(state: &AppState, input: VenueInput) -> Result<VenueId, PublishError> {
+pub async fn create_venue(
+    state: &AppState,
+    staff: &Staff,
+    input: VenueInput,
+) -> Result<VenueId, PublishError> {
+    staff.may(Action::ManageVenues)?;
     let now = state.clock.now();
     let id = VenueId::new_random();
     state
@@ -189,17 +199,44 @@ pub async fn create_venue(state: &AppState, input: VenueInput) -> Result<VenueId
 
 pub async fn update_venue(
     state: &AppState,
+    staff: &Staff,
     id: VenueId,
     input: VenueInput,
 ) -> Result<(), PublishError> {
-    let old = venue(state, id).await?;
+    staff.may(Action::ManageVenues)?;
+    let old = state.store.venue(id).await?.ok_or(PublishError::NotFound)?;
     let record = venue_record(id, input, old.created_at, state.clock.now())?;
     state.store.update_venue(record).await?;
     Ok(())
 }
 
-pub async fn venue(state: &AppState, id: VenueId) -> Result<VenueRecord, PublishError> {
+pub async fn venue(
+    state: &AppState,
+    staff: &Staff,
+    id: VenueId,
+) -> Result<VenueRecord, PublishError> {
+    staff.may(Action::ListVenues)?;
     state.store.venue(id).await?.ok_or(PublishError::NotFound)
+}
+
+/// The venue register.
+pub async fn venues(state: &AppState, staff: &Staff) -> Result<Vec<VenueRecord>, PublishError> {
+    staff.may(Action::ListVenues)?;
+    Ok(state.store.venues().await?)
+}
+
+/// Every post with its versions, newest first as the store keeps them.
+pub async fn posts(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Vec<(PostRecord, Vec<PostVersionRecord>)>, PublishError> {
+    staff.may(Action::WritePost)?;
+    let mut posts = Vec::new();
+    for post in state.store.posts().await? {
+        let versions = state.store.post_versions(post.id).await?;
+        posts.push((post, versions));
+    }
+    Ok(posts)
 }
 
 fn token_aad(venue_id: VenueId) -> String {
@@ -210,14 +247,12 @@ fn token_aad(venue_id: VenueId) -> String {
 /// A secret: supervisors only.
 pub async fn set_bot_token(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     id: VenueId,
     token: &str,
 ) -> Result<(), PublishError> {
-    if !staff.role.includes(netreach_core::Role::Supervisor) {
-        return Err(PublishError::Forbidden);
-    }
-    let venue = venue(state, id).await?;
+    staff.may(Action::ManageVenues)?;
+    let venue = venue(state, staff, id).await?;
     let token = token.trim();
     let sealed = if token.is_empty() {
         None
@@ -229,7 +264,7 @@ pub async fn set_bot_token(
         Some(key.encrypt(token.as_bytes(), &token_aad(id)))
     };
     state.store.set_venue_bot_token(id, sealed).await?;
-    tracing::info!(venue_id = %id, user_id = %staff.id, "venue bot token changed");
+    tracing::info!(venue_id = %id, user_id = %staff.user.id, "venue bot token changed");
     Ok(())
 }
 
@@ -263,10 +298,12 @@ fn post_fields(title: &str, body: &str) -> Result<(String, String), PublishError
 
 pub async fn create_post(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     title: &str,
     body: &str,
 ) -> Result<PostId, PublishError> {
+    staff.may(Action::WritePost)?;
+    let staff = &staff.user;
     let (title, body) = post_fields(title, body)?;
     let now = state.clock.now();
     let id = PostId::new_random();
@@ -289,12 +326,14 @@ pub async fn create_post(
 /// Saves a new version; `expected_version` is the one the editor opened.
 pub async fn update_post(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     id: PostId,
     expected_version: i64,
     title: &str,
     body: &str,
 ) -> Result<i64, PublishError> {
+    staff.may(Action::WritePost)?;
+    let staff = &staff.user;
     let (title, body) = post_fields(title, body)?;
     match state
         .store
@@ -316,6 +355,15 @@ pub async fn update_post(
 
 pub async fn post(
     state: &AppState,
+    staff: &Staff,
+    id: PostId,
+) -> Result<(PostRecord, Vec<PostVersionRecord>), PublishError> {
+    staff.may(Action::WritePost)?;
+    load_post(state, id).await
+}
+
+async fn load_post(
+    state: &AppState,
     id: PostId,
 ) -> Result<(PostRecord, Vec<PostVersionRecord>), PublishError> {
     let post = state.store.post(id).await?.ok_or(PublishError::NotFound)?;
@@ -333,11 +381,13 @@ pub fn current_approved(post: &PostRecord, versions: &[PostVersionRecord]) -> bo
 /// Approves the current version; the approver must not be its last editor.
 pub async fn approve(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     id: PostId,
     version: i64,
 ) -> Result<(), PublishError> {
-    let (post, versions) = post(state, id).await?;
+    staff.may(Action::ApprovePost)?;
+    let staff = &staff.user;
+    let (post, versions) = load_post(state, id).await?;
     let current = versions
         .iter()
         .find(|v| v.version == post.version)
@@ -389,7 +439,12 @@ pub fn preview(venue: &VenueRecord, markdown: &str) -> Preview {
 }
 
 /// The post rendered for every venue in the register.
-pub async fn previews(state: &AppState, markdown: &str) -> Result<Vec<Preview>, PublishError> {
+pub async fn previews(
+    state: &AppState,
+    staff: &Staff,
+    markdown: &str,
+) -> Result<Vec<Preview>, PublishError> {
+    staff.may(Action::WritePost)?;
     Ok(state
         .store
         .venues()
@@ -430,12 +485,18 @@ pub struct Published {
 /// Records a hand-made publication, or queues a Telegram send.
 pub async fn publish(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     post_id: PostId,
     request: PublishRequest,
 ) -> Result<Published, PublishError> {
-    let (post, versions) = post(state, post_id).await?;
-    let venue = venue(state, request.venue_id).await?;
+    staff.may(Action::PublishPost)?;
+    let staff = &staff.user;
+    let (post, versions) = load_post(state, post_id).await?;
+    let venue = state
+        .store
+        .venue(request.venue_id)
+        .await?
+        .ok_or(PublishError::NotFound)?;
     may_publish(
         venue.needs_approval,
         current_approved(&post, &versions),
@@ -530,19 +591,23 @@ pub fn log_filter(
 
 pub async fn log(
     state: &AppState,
+    staff: &Staff,
     filter: PublicationFilter,
 ) -> Result<Vec<PublicationRecord>, PublishError> {
+    staff.may(Action::ReadPublicationLog)?;
     Ok(state.store.publications(&filter).await?)
 }
 
 /// What staff record after the fact: the URL, whether it is still up, what to follow up on.
 pub async fn record(
     state: &AppState,
+    staff: &Staff,
     id: PublicationId,
     url: &str,
     status: &str,
     followup: &str,
 ) -> Result<PublicationRecord, PublishError> {
+    staff.may(Action::RecordPublication)?;
     let existing = state
         .store
         .publication(id)
@@ -572,19 +637,26 @@ pub async fn record(
 /// however many posts there are.
 pub async fn post_titles(
     state: &AppState,
+    staff: &Staff,
     entries: &[PublicationRecord],
-) -> Result<std::collections::HashMap<PostId, String>, StoreError> {
+) -> Result<std::collections::HashMap<PostId, String>, PublishError> {
+    staff.may(Action::ReadPublicationLog)?;
     let ids: Vec<PostId> = entries.iter().filter_map(|e| e.post_id).collect();
     Ok(state.store.post_titles(&ids).await?.into_iter().collect())
 }
 
 /// The log as CSV, one row per publication, with cells that a spreadsheet would run as a formula
 /// made inert.
-pub async fn log_csv(state: &AppState, filter: PublicationFilter) -> Result<String, PublishError> {
-    let entries = log(state, filter).await?;
+pub async fn log_csv(
+    state: &AppState,
+    staff: &Staff,
+    filter: PublicationFilter,
+) -> Result<String, PublishError> {
+    staff.may(Action::ReadPublicationLog)?;
+    let entries = log(state, staff, filter).await?;
     let venues = state.store.venues().await?;
     let users = state.store.list_users().await?;
-    let posts = post_titles(state, &entries).await?;
+    let posts = post_titles(state, staff, &entries).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = [
         "created_at",

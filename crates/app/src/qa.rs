@@ -3,10 +3,11 @@
 //! answer with nothing identifying; a second staff member reviews and publishes it under `/qa`,
 //! where it is searchable. A published entry keeps no link to its conversation.
 
+use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_core::qa::{may_draft_from, review};
 use netreach_core::{ConversationId, Lang, QaId, QaStatus};
-use netreach_store::{QaRecord, StaffUser, StoreError};
+use netreach_store::{QaRecord, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum QaError {
@@ -23,6 +24,8 @@ pub enum QaError {
     #[error("the entry is not in a state that allows this")]
     WrongState,
     #[error(transparent)]
+    Denied(#[from] crate::policy::Denied),
+    #[error(transparent)]
     Store(#[from] StoreError),
 }
 
@@ -35,6 +38,8 @@ impl QaError {
             QaError::NotSolved => "error-qa-not-solved",
             QaError::OwnEntry => "error-qa-own-entry",
             QaError::WrongState => "error-qa-state",
+            QaError::Denied(crate::policy::Denied::NoInboxKey) => "error-no-inbox-access",
+            QaError::Denied(_) => "error-body-403",
             QaError::Store(_) => "error-body-500",
         }
     }
@@ -69,11 +74,13 @@ fn texts(question: &str, answer: &str) -> Result<(String, String), QaError> {
 /// A worker's rewrite of a solved, consenting conversation; returns the entry's id.
 pub async fn draft(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     conversation: ConversationId,
     question: &str,
     answer: &str,
 ) -> Result<QaId, QaError> {
+    staff.may(Action::DraftQa)?;
+    let staff = &staff.user;
     let c = state
         .store
         .conversation(conversation)
@@ -111,13 +118,15 @@ pub async fn draft(
 
 pub async fn edit(
     state: &AppState,
-    staff: &StaffUser,
+    staff: &Staff,
     id: QaId,
     question: &str,
     answer: &str,
 ) -> Result<(), QaError> {
+    staff.may(Action::EditQa)?;
+    let staff = &staff.user;
     let (question, answer) = texts(question, answer)?;
-    let e = entry(state, id).await?;
+    let e = load_entry(state, id).await?;
     e.status.edit().map_err(|_| QaError::WrongState)?;
     if !state
         .store
@@ -129,13 +138,30 @@ pub async fn edit(
     Ok(())
 }
 
-pub async fn entry(state: &AppState, id: QaId) -> Result<QaRecord, QaError> {
+pub async fn entry(state: &AppState, staff: &Staff, id: QaId) -> Result<QaRecord, QaError> {
+    staff.may(Action::ListQa)?;
+    load_entry(state, id).await
+}
+
+/// A public entry of the archive, for anyone; `NotFound` unless it is published.
+pub async fn public_entry(state: &AppState, id: QaId) -> Result<QaRecord, QaError> {
+    let e = load_entry(state, id).await?;
+    if e.status.is_public() {
+        Ok(e)
+    } else {
+        Err(QaError::NotFound)
+    }
+}
+
+async fn load_entry(state: &AppState, id: QaId) -> Result<QaRecord, QaError> {
     state.store.qa(id).await?.ok_or(QaError::NotFound)
 }
 
 /// Review and publication by someone other than the last writer, while consent holds.
-pub async fn publish(state: &AppState, staff: &StaffUser, id: QaId) -> Result<(), QaError> {
-    let e = entry(state, id).await?;
+pub async fn publish(state: &AppState, staff: &Staff, id: QaId) -> Result<(), QaError> {
+    staff.may(Action::PublishQa)?;
+    let staff = &staff.user;
+    let e = load_entry(state, id).await?;
     e.status.publish().map_err(|_| QaError::WrongState)?;
     review(e.written_by, staff.id).map_err(|_| QaError::OwnEntry)?;
     if !state
@@ -150,8 +176,9 @@ pub async fn publish(state: &AppState, staff: &StaffUser, id: QaId) -> Result<()
     Ok(())
 }
 
-pub async fn withdraw(state: &AppState, id: QaId) -> Result<(), QaError> {
-    let e = entry(state, id).await?;
+pub async fn withdraw(state: &AppState, staff: &Staff, id: QaId) -> Result<(), QaError> {
+    staff.may(Action::PublishQa)?;
+    let e = load_entry(state, id).await?;
     e.status.withdraw().map_err(|_| QaError::WrongState)?;
     if !state.store.withdraw_qa(id, state.clock.now()).await? {
         return Err(QaError::WrongState);

@@ -130,6 +130,30 @@ impl TestApp {
             .expect("inbox key")
     }
 
+    /// Creates a user (with inbox access) and signs them in for an API token: the acting staff
+    /// member a test hands to a service directly, as a handler would.
+    pub async fn staff(&self, username: &str, role: Role) -> netreach_app::policy::Staff {
+        let password = format!("{username}-long-password-123");
+        self.create_user(username, role, &password).await;
+        let (record, token) =
+            netreach_app::accounts::sign_in_for_token(&self.state, username, password, "test")
+                .await
+                .expect("sign in for a token");
+        let user = self
+            .state
+            .store
+            .user_by_id(record.user_id)
+            .await
+            .expect("read user")
+            .expect("the user exists");
+        netreach_app::policy::Staff::new(
+            user,
+            token,
+            record.wrapped_inbox_key,
+            netreach_app::keys::API_WRAP,
+        )
+    }
+
     /// Creates a user and signs in as them in a new browser.
     pub async fn signed_in(&self, username: &str, role: Role) -> (Browser, StaffUser) {
         let password = format!("{username}-long-password-123");

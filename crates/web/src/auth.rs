@@ -31,12 +31,6 @@ pub struct StaffSession {
 }
 
 impl StaffSession {
-    /// The inbox secret, opened for this request only; `None` without inbox access.
-    pub fn inbox_key(&self) -> Option<SecretKeyBytes> {
-        let wrapped = self.wrapped_inbox_key.as_deref()?;
-        keys::unwrap_for_token(wrapped, self.token.expose(), keys::SESSION_WRAP)
-    }
-
     /// This member as the services' policy sees them.
     pub fn staff(&self) -> Staff {
         Staff::new(

@@ -23,6 +23,7 @@ impl From<AlertError> for ApiError {
             AlertError::WrongState => (StatusCode::CONFLICT, "wrong_state"),
             AlertError::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             AlertError::Busy => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            AlertError::Denied(denied) => return (*denied).into(),
             AlertError::Store(inner) => return ApiError::internal(inner),
         };
         ApiError::new(status, code, e.message_id())
@@ -124,7 +125,7 @@ pub async fn create(
         .map_err(|_| AlertError::Invalid("report_id"))?;
     let id = service::create(
         &state,
-        &staff.user,
+        &staff.staff(),
         NewAlert {
             report_id,
             severity,
@@ -199,7 +200,7 @@ pub struct AlertList {
     responses((status = 200, body = AlertList), (status = 401, body = ErrorBody)))]
 pub async fn index(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Query(p): Query<ListParams>,
 ) -> Result<Json<AlertList>, ApiError> {
     let status = p
@@ -209,7 +210,7 @@ pub async fn index(
         .map(str::parse::<AlertStatus>)
         .transpose()
         .map_err(|_| AlertError::Invalid("status"))?;
-    let items = state.store.alerts(status).await?;
+    let items = service::list(&state, &staff.staff(), status).await?;
     Ok(Json(AlertList {
         items: items.into_iter().map(view).collect(),
     }))
@@ -235,7 +236,7 @@ pub async fn verify(
     Path(id): Path<String>,
 ) -> Result<Json<Verified>, ApiError> {
     Ok(Json(Verified {
-        verified: service::verify(&state, &staff.user, alert_id(&id)?).await?,
+        verified: service::verify(&state, &staff.staff(), alert_id(&id)?).await?,
     }))
 }
 
@@ -244,10 +245,10 @@ pub async fn verify(
     params(("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn publish(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    service::publish(&state, alert_id(&id)?).await?;
+    service::publish(&state, &staff.staff(), alert_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -256,10 +257,10 @@ pub async fn publish(
     params(("id" = String, Path)), responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn withdraw(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    service::withdraw(&state, alert_id(&id)?).await?;
+    service::withdraw(&state, &staff.staff(), alert_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -290,8 +291,7 @@ pub async fn reports(
     State(state): State<AppState>,
     staff: ApiStaff,
 ) -> Result<Json<ReportList>, ApiError> {
-    let inbox = staff.inbox_key();
-    let items = service::reports(&state, inbox.as_ref())
+    let items = service::reports(&state, &staff.staff())
         .await?
         .into_iter()
         .map(|r| ReportView {

@@ -80,6 +80,7 @@ impl From<PublishError> for ApiError {
             PublishError::TooLong { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "too_long"),
             PublishError::NoSender => (StatusCode::CONFLICT, "no_sender"),
             PublishError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            PublishError::Denied(denied) => return (*denied).into(),
             PublishError::Store(inner) => return ApiError::internal(inner),
         };
         ApiError::new(status, code, e.message_id())
@@ -230,9 +231,9 @@ pub struct Created {
     responses((status = 200, body = VenueList), (status = 401, body = ErrorBody)))]
 pub async fn venues(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
 ) -> Result<Json<VenueList>, ApiError> {
-    let items = state.store.venues().await?;
+    let items = service::venues(&state, &staff.staff()).await?;
     Ok(Json(VenueList {
         items: items.into_iter().map(venue_view).collect(),
     }))
@@ -244,10 +245,10 @@ pub async fn venues(
     responses((status = 201, body = Created), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_venue(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Json(body): Json<VenueBody>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = service::create_venue(&state, body.into()).await?;
+    let id = service::create_venue(&state, &staff.staff(), body.into()).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
 
@@ -257,11 +258,11 @@ pub async fn create_venue(
     responses((status = 200, body = VenueView), (status = 404, body = ErrorBody)))]
 pub async fn venue(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Path(venue_id): Path<String>,
 ) -> Result<Json<VenueView>, ApiError> {
     Ok(Json(venue_view(
-        service::venue(&state, id(&venue_id)?).await?,
+        service::venue(&state, &staff.staff(), id(&venue_id)?).await?,
     )))
 }
 
@@ -271,13 +272,15 @@ pub async fn venue(
     responses((status = 200, body = VenueView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_venue(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Path(venue_id): Path<String>,
     Json(body): Json<VenueBody>,
 ) -> Result<Json<VenueView>, ApiError> {
     let venue_id = id(&venue_id)?;
-    service::update_venue(&state, venue_id, body.into()).await?;
-    Ok(Json(venue_view(service::venue(&state, venue_id).await?)))
+    service::update_venue(&state, &staff.staff(), venue_id, body.into()).await?;
+    Ok(Json(venue_view(
+        service::venue(&state, &staff.staff(), venue_id).await?,
+    )))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -296,7 +299,7 @@ pub async fn set_bot_token(
     Path(venue_id): Path<String>,
     Json(body): Json<BotTokenBody>,
 ) -> Result<StatusCode, ApiError> {
-    service::set_bot_token(&state, &staff.user, id(&venue_id)?, &body.token).await?;
+    service::set_bot_token(&state, &staff.staff(), id(&venue_id)?, &body.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -338,11 +341,10 @@ pub struct PostList {
     responses((status = 200, body = PostList), (status = 401, body = ErrorBody)))]
 pub async fn posts(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
 ) -> Result<Json<PostList>, ApiError> {
     let mut items = Vec::new();
-    for post in state.store.posts().await? {
-        let versions = state.store.post_versions(post.id).await?;
+    for (post, versions) in service::posts(&state, &staff.staff()).await? {
         items.push(PostSummary {
             approved: service::current_approved(&post, &versions),
             id: post.id,
@@ -363,7 +365,7 @@ pub async fn create_post(
     staff: ApiStaff,
     Json(body): Json<PostBody>,
 ) -> Result<(StatusCode, Json<PostSaved>), ApiError> {
-    let id = service::create_post(&state, &staff.user, &body.title, &body.markdown).await?;
+    let id = service::create_post(&state, &staff.staff(), &body.title, &body.markdown).await?;
     Ok((StatusCode::CREATED, Json(PostSaved { id, version: 1 })))
 }
 
@@ -414,13 +416,13 @@ pub struct PostView {
     responses((status = 200, body = PostView), (status = 404, body = ErrorBody)))]
 pub async fn post(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Path(post_id): Path<String>,
 ) -> Result<Json<PostView>, ApiError> {
-    let (post, versions) = service::post(&state, id(&post_id)?).await?;
+    let (post, versions) = service::post(&state, &staff.staff(), id(&post_id)?).await?;
     let users = state.store.list_users().await?;
     let name = |id| crate::accounts::username_of(&users, id);
-    let previews = service::previews(&state, &post.body)
+    let previews = service::previews(&state, &staff.staff(), &post.body)
         .await?
         .into_iter()
         .map(|p| PreviewView {
@@ -471,7 +473,7 @@ pub async fn update_post(
     let expected = body.version.ok_or(PublishError::Invalid("version"))?;
     let version = service::update_post(
         &state,
-        &staff.user,
+        &staff.staff(),
         post_id,
         expected,
         &body.title,
@@ -500,7 +502,7 @@ pub async fn approve(
     Path(post_id): Path<String>,
     Json(body): Json<ApproveBody>,
 ) -> Result<StatusCode, ApiError> {
-    service::approve(&state, &staff.user, id(&post_id)?, body.version).await?;
+    service::approve(&state, &staff.staff(), id(&post_id)?, body.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -583,7 +585,7 @@ pub async fn publish(
     let post_id = id(&post_id)?;
     let published = service::publish(
         &state,
-        &staff.user,
+        &staff.staff(),
         post_id,
         PublishRequest {
             venue_id: id(&body.venue_id)?,
@@ -630,10 +632,10 @@ pub struct PublicationList {
     responses((status = 200, body = PublicationList), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn publications(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Query(params): Query<LogParams>,
 ) -> Result<Json<PublicationList>, ApiError> {
-    let items = service::log(&state, params.filter()?).await?;
+    let items = service::log(&state, &staff.staff(), params.filter()?).await?;
     Ok(Json(PublicationList {
         items: items
             .into_iter()
@@ -648,10 +650,10 @@ pub async fn publications(
     responses((status = 200, description = "CSV, one row per publication", content_type = "text/csv"), (status = 401, body = ErrorBody)))]
 pub async fn publications_csv(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Query(params): Query<LogParams>,
 ) -> Result<Response, ApiError> {
-    let csv = service::log_csv(&state, params.filter()?).await?;
+    let csv = service::log_csv(&state, &staff.staff(), params.filter()?).await?;
     Ok(csv_response(csv))
 }
 
@@ -688,12 +690,13 @@ pub struct RecordBody {
     responses((status = 200, body = PublicationView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn record(
     State(state): State<AppState>,
-    _staff: ApiStaff,
+    staff: ApiStaff,
     Path(publication_id): Path<String>,
     Json(body): Json<RecordBody>,
 ) -> Result<Json<PublicationView>, ApiError> {
     let record = service::record(
         &state,
+        &staff.staff(),
         id(&publication_id)?,
         &body.url,
         &body.status,

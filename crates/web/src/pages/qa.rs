@@ -52,9 +52,10 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let entry_id = id.parse().map_err(|_| PageError::NotFound)?;
-    let entry = match service::entry(&state, entry_id).await {
-        Ok(e) if e.status.is_public() => e,
-        _ => return Err(PageError::NotFound),
+    let entry = match service::public_entry(&state, entry_id).await {
+        Ok(e) => e,
+        Err(service::QaError::Store(e)) => return Err(e.into()),
+        Err(_) => return Err(PageError::NotFound),
     };
     let chrome = Chrome::new(&state, lang, "qa-title", &format!("/qa/{id}"), None);
     let topic = chrome.t.get(&format!("topic-{}", entry.topic));

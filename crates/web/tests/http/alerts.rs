@@ -294,7 +294,8 @@ async fn the_report_form_works_without_javascript_and_flags_contact_details() {
             .unwrap()
             .contains("The team will look at your report.")
     );
-    let reports = netreach_app::alerts::reports(&app.state, Some(&app.inbox_key().await))
+    let reader = app.staff("rita", Role::Worker).await;
+    let reports = netreach_app::alerts::reports(&app.state, &reader)
         .await
         .unwrap();
     assert_eq!(reports.len(), 1);
@@ -334,7 +335,7 @@ async fn reports_are_rate_limited_and_deleted_after_their_retention() {
         2
     );
     assert!(
-        netreach_app::alerts::reports(&app.state, None)
+        netreach_app::alerts::reports(&app.state, &app.staff("rita", Role::Worker).await)
             .await
             .unwrap()
             .is_empty()

@@ -65,7 +65,7 @@ async fn page<'a>(
         Some(&session.user),
     );
     let alerts = state.store.alerts(None).await?;
-    let reports = service::reports(state, session.inbox_key().as_ref())
+    let reports = service::reports(state, &session.staff())
         .await
         .map_err(|e| PageError::Internal(e.to_string()))?;
     Ok(AlertsPage {
@@ -127,7 +127,7 @@ pub async fn create(
         (Some(expires_at), Ok(severity), Ok(report_id)) => {
             service::create(
                 &state,
-                &session.user,
+                &session.staff(),
                 NewAlert {
                     report_id,
                     severity,
@@ -146,6 +146,7 @@ pub async fn create(
     match result {
         Ok(_) => Ok(Redirect::to("/staff/alerts?done=alert-saved").into_response()),
         Err(AlertError::Store(e)) => Err(e.into()),
+        Err(AlertError::Denied(d)) => Err(d.into()),
         Err(e) => {
             let id = match e {
                 AlertError::Invalid(_) => "error-alert-form",
@@ -165,7 +166,9 @@ pub async fn verify(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: AlertId = id.parse().map_err(|_| PageError::NotFound)?;
-    let result = service::verify(&state, &session.user, id).await.map(|_| ());
+    let result = service::verify(&state, &session.staff(), id)
+        .await
+        .map(|_| ());
     after_step(&state, lang, &session, "verify", result).await
 }
 
@@ -176,7 +179,7 @@ pub async fn publish(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: AlertId = id.parse().map_err(|_| PageError::NotFound)?;
-    let result = service::publish(&state, id).await;
+    let result = service::publish(&state, &session.staff(), id).await;
     after_step(&state, lang, &session, "publish", result).await
 }
 
@@ -187,7 +190,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: AlertId = id.parse().map_err(|_| PageError::NotFound)?;
-    let result = service::withdraw(&state, id).await;
+    let result = service::withdraw(&state, &session.staff(), id).await;
     after_step(&state, lang, &session, "withdraw", result).await
 }
 
@@ -203,6 +206,7 @@ async fn after_step(
         Ok(()) => Ok(Redirect::to(&format!("/staff/alerts?done=alert-{action}")).into_response()),
         Err(AlertError::NotFound) => Err(PageError::NotFound),
         Err(AlertError::Store(e)) => Err(e.into()),
+        Err(AlertError::Denied(d)) => Err(d.into()),
         Err(e) => Ok(render_invalid(
             &page(
                 state,

@@ -48,7 +48,7 @@ pub async fn list(
         "/staff/content",
         Some(&session.user),
     );
-    let files = service::list(&state)
+    let files = service::list(&state, &session.staff())
         .await
         .map_err(|e| PageError::Internal(e.to_string()))?
         .into_iter()
@@ -157,9 +157,10 @@ async fn edit_page<'a>(
     path: &ContentPath,
     shown: Shown<'_>,
 ) -> Result<EditPage<'a>, PageError> {
-    let opened = match service::open(state, path).await {
+    let opened = match service::open(state, &session.staff(), path).await {
         Ok(o) => o,
         Err(EditorialError::Store(e)) => return Err(e.into()),
+        Err(EditorialError::Denied(d)) => return Err(d.into()),
         Err(_) => return Err(PageError::NotFound),
     };
     let chrome = Chrome::new(
@@ -174,12 +175,13 @@ async fn edit_page<'a>(
     let (mut preview_article, mut preview_lines) = (None, Vec::new());
     let mut problems = shown.problems.clone();
     if shown.preview {
-        match service::check(state, path, &text).await {
+        match service::check(state, &session.staff(), path, &text).await {
             Ok(pack) => (preview_article, preview_lines) = preview(&pack, path.as_str()),
             Err(EditorialError::Invalid(errors)) => {
                 problems = errors.iter().map(ToString::to_string).collect();
             }
             Err(EditorialError::Store(e)) => return Err(e.into()),
+            Err(EditorialError::Denied(d)) => return Err(d.into()),
             Err(_) => {}
         }
     }
@@ -372,13 +374,14 @@ pub async fn save(
         ));
     }
     let head = form.head.trim().parse::<i64>().ok();
-    match service::save(&state, &session.user, &path, &text, head).await {
+    match service::save(&state, &session.staff(), &path, &text, head).await {
         Ok(_) => Ok(Redirect::to(&format!(
             "/staff/content/edit?path={}&done=content-saved",
             encoded(&form.path)
         ))
         .into_response()),
         Err(EditorialError::Store(e)) => Err(e.into()),
+        Err(EditorialError::Denied(d)) => Err(d.into()),
         Err(EditorialError::BadPath) => Err(PageError::NotFound),
         Err(e) => {
             if let EditorialError::Invalid(errors) = &e {
@@ -409,10 +412,10 @@ pub async fn step(
 ) -> Result<Response, PageError> {
     let path = pack_path(&form.path)?;
     let result = match form.step.as_str() {
-        "submit" => service::submit(&state, &path).await,
-        "send_back" => service::send_back(&state, &path).await,
-        "publish" => service::publish(&state, &session.user, &path).await,
-        "archive" => service::archive(&state, &session.user, &path).await,
+        "submit" => service::submit(&state, &session.staff(), &path).await,
+        "send_back" => service::send_back(&state, &session.staff(), &path).await,
+        "publish" => service::publish(&state, &session.staff(), &path).await,
+        "archive" => service::archive(&state, &session.staff(), &path).await,
         _ => return Err(PageError::NotFound),
     };
     match result {
@@ -423,6 +426,7 @@ pub async fn step(
         ))
         .into_response()),
         Err(EditorialError::Store(e)) => Err(e.into()),
+        Err(EditorialError::Denied(d)) => Err(d.into()),
         Err(EditorialError::NotFound | EditorialError::BadPath) => Err(PageError::NotFound),
         Err(EditorialError::Forbidden) => Err(PageError::Forbidden),
         Err(e) => {

@@ -39,8 +39,14 @@ fn shown(e: PublishError) -> Result<&'static str, PageError> {
         PublishError::Store(e) => Err(e.into()),
         PublishError::NotFound => Err(PageError::NotFound),
         PublishError::Forbidden => Err(PageError::Forbidden),
+        PublishError::Denied(denied) => Err(denied.into()),
         other => Ok(other.message_id()),
     }
+}
+
+/// A failure with nothing to show on the page: the error page.
+fn failed(e: PublishError) -> PageError {
+    shown(e).err().unwrap_or(PageError::Forbidden)
 }
 
 // --- venues ---
@@ -219,7 +225,7 @@ pub async fn venue(
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
     let id = page_id(&id)?;
-    let venue = service::venue(&state, id)
+    let venue = service::venue(&state, &session.staff(), id)
         .await
         .map_err(|_| PageError::NotFound)?;
     let form = VenueForm::of(&venue);
@@ -242,7 +248,9 @@ pub async fn create_venue(
     Form(form): Form<VenueForm>,
 ) -> Result<Response, PageError> {
     let result = match form.input() {
-        Ok(input) => service::create_venue(&state, input).await.map(|_| ()),
+        Ok(input) => service::create_venue(&state, &session.staff(), input)
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     match result {
@@ -263,11 +271,11 @@ pub async fn update_venue(
     Form(form): Form<VenueForm>,
 ) -> Result<Response, PageError> {
     let id = page_id(&id)?;
-    let venue = service::venue(&state, id)
+    let venue = service::venue(&state, &session.staff(), id)
         .await
         .map_err(|_| PageError::NotFound)?;
     let result = match form.input() {
-        Ok(input) => service::update_venue(&state, id, input).await,
+        Ok(input) => service::update_venue(&state, &session.staff(), id, input).await,
         Err(e) => Err(e),
     };
     match result {
@@ -302,11 +310,11 @@ pub async fn set_token(
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PageError> {
     let id = page_id(&id)?;
-    match service::set_bot_token(&state, &session.user, id, &form.token).await {
+    match service::set_bot_token(&state, &session.staff(), id, &form.token).await {
         Ok(()) => Ok(Redirect::to(&format!("/staff/venues/{id}?done=token-saved")).into_response()),
         Err(e) => {
             let message = shown(e)?;
-            let venue = service::venue(&state, id)
+            let venue = service::venue(&state, &session.staff(), id)
                 .await
                 .map_err(|_| PageError::NotFound)?;
             let form = VenueForm::of(&venue);
@@ -389,7 +397,7 @@ pub async fn create_post(
     session: StaffSession,
     Form(form): Form<PostForm>,
 ) -> Result<Response, PageError> {
-    match service::create_post(&state, &session.user, &form.title, &form.markdown).await {
+    match service::create_post(&state, &session.staff(), &form.title, &form.markdown).await {
         Ok(id) => Ok(Redirect::to(&format!("/staff/posts/{id}?done=post-saved")).into_response()),
         Err(e) => {
             let message = shown(e)?;
@@ -463,7 +471,7 @@ async fn post_page<'a>(
     id: PostId,
     draft: Option<Draft>,
 ) -> Result<PostPage<'a>, PageError> {
-    let (post, versions) = service::post(state, id)
+    let (post, versions) = service::post(state, &session.staff(), id)
         .await
         .map_err(|_| PageError::NotFound)?;
     let chrome = Chrome::new(
@@ -503,7 +511,7 @@ async fn post_page<'a>(
     Ok(PostPage {
         qa_entries,
         unsaved: draft.markdown != post.body || draft.title != post.title,
-        previews: service::previews(state, &draft.markdown)
+        previews: service::previews(state, &session.staff(), &draft.markdown)
             .await
             .map_err(|e| PageError::Internal(e.to_string()))?,
         versions: versions
@@ -666,7 +674,7 @@ pub async fn save_post(
         _ => {
             match service::update_post(
                 &state,
-                &session.user,
+                &session.staff(),
                 id,
                 form.version,
                 &form.title,
@@ -712,7 +720,7 @@ pub async fn approve(
     Form(form): Form<ApproveForm>,
 ) -> Result<Response, PageError> {
     let id = page_id(&id)?;
-    match service::approve(&state, &session.user, id, form.version).await {
+    match service::approve(&state, &session.staff(), id, form.version).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/staff/posts/{id}?done=post-approved")).into_response())
         }
@@ -763,7 +771,7 @@ pub async fn publish(
         Ok(send_at) => {
             service::publish(
                 &state,
-                &session.user,
+                &session.staff(),
                 id,
                 PublishRequest {
                     venue_id: page_id(&form.venue_id)?,
@@ -861,7 +869,7 @@ async fn log_page<'a>(
         Some(&session.user),
     );
     let listed = match query.filter() {
-        Ok(filter) => service::log(state, filter).await,
+        Ok(filter) => service::log(state, &session.staff(), filter).await,
         Err(e) => Err(e),
     };
     let (entries, error) = match listed {
@@ -871,7 +879,9 @@ async fn log_page<'a>(
     };
     let venues = state.store.venues().await?;
     let users = state.store.list_users().await?;
-    let titles = service::post_titles(state, &entries).await?;
+    let titles = service::post_titles(state, &session.staff(), &entries)
+        .await
+        .map_err(failed)?;
     let mut rows = Vec::new();
     for entry in entries {
         let what = match (&entry.post_id, &entry.alert_id) {
@@ -938,11 +948,11 @@ pub async fn log(
 
 pub async fn log_csv(
     State(state): State<AppState>,
-    _session: StaffSession,
+    session: StaffSession,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, PageError> {
     let csv = match query.filter() {
-        Ok(filter) => service::log_csv(&state, filter).await,
+        Ok(filter) => service::log_csv(&state, &session.staff(), filter).await,
         Err(e) => Err(e),
     };
     match csv {
@@ -973,6 +983,7 @@ pub async fn record(
     // (On an error the row's form comes back with what was typed.)
     match service::record(
         &state,
+        &session.staff(),
         publication_id,
         &form.url,
         &form.status,

@@ -85,6 +85,7 @@ fn entry_id(text: &str) -> Result<QaId, PageError> {
 fn shown(e: QaError) -> Result<&'static str, PageError> {
     match e {
         QaError::Store(e) => Err(e.into()),
+        QaError::Denied(d) => Err(d.into()),
         QaError::NotFound => Err(PageError::NotFound),
         other => Ok(other.message_id()),
     }
@@ -113,7 +114,7 @@ pub async fn create(
         .map_err(|_| PageError::NotFound)?;
     match service::draft(
         &state,
-        &session.user,
+        &session.staff(),
         conversation,
         &form.question,
         &form.answer,
@@ -140,7 +141,7 @@ pub async fn edit(
     Form(form): Form<EntryForm>,
 ) -> Result<Response, PageError> {
     let id = entry_id(&id)?;
-    match service::edit(&state, &session.user, id, &form.question, &form.answer).await {
+    match service::edit(&state, &session.staff(), id, &form.question, &form.answer).await {
         Ok(()) => Ok(Redirect::to("/staff/qa?done=qa-saved").into_response()),
         Err(e) => {
             let message = shown(e)?;
@@ -160,7 +161,7 @@ pub async fn publish(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = entry_id(&id)?;
-    let result = service::publish(&state, &session.user, id).await;
+    let result = service::publish(&state, &session.staff(), id).await;
     after_step(&state, lang, &session, "publish", result).await
 }
 
@@ -171,7 +172,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = entry_id(&id)?;
-    let result = service::withdraw(&state, id).await;
+    let result = service::withdraw(&state, &session.staff(), id).await;
     after_step(&state, lang, &session, "withdraw", result).await
 }
 
