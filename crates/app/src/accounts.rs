@@ -423,6 +423,12 @@ pub async fn user_for_api_token(
         .await
 }
 
+/// Every staff account, for showing who wrote, approved or posted something.
+pub async fn colleagues(state: &AppState, staff: &Staff) -> Result<Vec<StaffUser>, AccountError> {
+    staff.may(Action::OwnAccount)?;
+    Ok(state.store.list_users().await?)
+}
+
 /// One row of the console's account list: the account and whether it holds the inbox key.
 #[derive(Debug, Clone)]
 pub struct UserSummary {

@@ -156,6 +156,16 @@ pub struct OpenedReport {
     pub content: Option<ReportInput>,
 }
 
+/// A published alert, for anyone; `NotFound` otherwise.
+pub async fn public_alert(state: &AppState, id: AlertId) -> Result<AlertRecord, AlertError> {
+    state
+        .store
+        .alert(id)
+        .await?
+        .filter(|a| a.status.is_public())
+        .ok_or(AlertError::NotFound)
+}
+
 /// The alerts, newest first, optionally in one status.
 pub async fn list(
     state: &AppState,

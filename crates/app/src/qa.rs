@@ -143,6 +143,16 @@ pub async fn entry(state: &AppState, staff: &Staff, id: QaId) -> Result<QaRecord
     load_entry(state, id).await
 }
 
+/// The archive's entries in one status (drafts or published), newest first.
+pub async fn entries(
+    state: &AppState,
+    staff: &Staff,
+    status: QaStatus,
+) -> Result<Vec<QaRecord>, QaError> {
+    staff.may(Action::ListQa)?;
+    Ok(state.store.qa_entries(Some(status), None).await?)
+}
+
 /// A public entry of the archive, for anyone; `NotFound` unless it is published.
 pub async fn public_entry(state: &AppState, id: QaId) -> Result<QaRecord, QaError> {
     let e = load_entry(state, id).await?;

@@ -49,6 +49,26 @@ impl From<Denied> for ApiError {
     }
 }
 
+/// A service failure with nothing to show on the page: refusals are the 403 page, the rest an
+/// internal error with its cause for the log.
+impl From<netreach_app::accounts::AccountError> for PageError {
+    fn from(e: netreach_app::accounts::AccountError) -> Self {
+        match e {
+            netreach_app::accounts::AccountError::Denied(d) => d.into(),
+            e => PageError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<netreach_app::accounts::AccountError> for ApiError {
+    fn from(e: netreach_app::accounts::AccountError) -> Self {
+        match e {
+            netreach_app::accounts::AccountError::Denied(d) => d.into(),
+            e => ApiError::internal(e),
+        }
+    }
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {

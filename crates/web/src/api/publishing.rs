@@ -420,7 +420,7 @@ pub async fn post(
     Path(post_id): Path<String>,
 ) -> Result<Json<PostView>, ApiError> {
     let (post, versions) = service::post(&state, &staff.staff(), id(&post_id)?).await?;
-    let users = state.store.list_users().await?;
+    let users = crate::accounts::colleagues(&state, &staff.staff()).await?;
     let name = |id| crate::accounts::username_of(&users, id);
     let previews = service::previews(&state, &staff.staff(), &post.body)
         .await?

@@ -98,12 +98,11 @@ async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let alert_id: AlertId = id.parse().map_err(|_| PageError::NotFound)?;
-    let record = state
-        .store
-        .alert(alert_id)
-        .await?
-        .filter(|a| a.status.is_public())
-        .ok_or(PageError::NotFound)?;
+    let record = match service::public_alert(&state, alert_id).await {
+        Ok(record) => record,
+        Err(AlertError::Store(e)) => return Err(e.into()),
+        Err(_) => return Err(PageError::NotFound),
+    };
     let mut chrome = Chrome::new(&state, lang, "alerts-title", &format!("/alerts/{id}"), None);
     let alert = item(&state, &record, lang);
     chrome.title = alert.title.clone();

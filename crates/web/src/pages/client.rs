@@ -423,11 +423,10 @@ async fn thread_page(
         }),
         _ => None,
     };
-    let qa_consent = state
-        .store
-        .qa_consent(access.conversation.id)
-        .await?
-        .is_some();
+    let qa_consent = match crate::qa::has_consent(state, access.conversation.id).await {
+        Ok(consent) => consent,
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
     let page = ThreadPage {
         qa_consent,
         suggestions,

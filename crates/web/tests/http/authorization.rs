@@ -296,3 +296,29 @@ async fn a_worker_claims_conversations_but_only_a_supervisor_assigns_them_to_oth
         "a worker gives back their own"
     );
 }
+
+/// The skin parses, makes one service call and renders: no page, API handler or middleware of the
+/// web crate reads or writes the store itself (the services decide who may, and then do it).
+#[test]
+fn no_handler_touches_the_store() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut stack = vec![src];
+    let mut offenders = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    if code.contains("state.store") || code.trim() == ".store" {
+                        offenders.push(format!("{}:{}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "the store is used at {offenders:?}");
+}

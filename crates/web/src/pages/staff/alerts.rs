@@ -64,7 +64,11 @@ async fn page<'a>(
         "/staff/alerts",
         Some(&session.user),
     );
-    let alerts = state.store.alerts(None).await?;
+    let alerts = match service::list(state, &session.staff(), None).await {
+        Ok(alerts) => alerts,
+        Err(AlertError::Denied(d)) => return Err(d.into()),
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
     let reports = service::reports(state, &session.staff())
         .await
         .map_err(|e| PageError::Internal(e.to_string()))?;

@@ -170,7 +170,7 @@ async fn edit_page<'a>(
         "/staff/content/edit",
         Some(&session.user),
     );
-    let users = state.store.list_users().await?;
+    let users = crate::accounts::colleagues(state, &session.staff()).await?;
     let text = shown.text.clone().unwrap_or_else(|| opened.text.clone());
     let (mut preview_article, mut preview_lines) = (None, Vec::new());
     let mut problems = shown.problems.clone();
@@ -326,8 +326,14 @@ pub async fn edit(
     }
     .message_id();
     if let Some(version) = query.version {
-        let revisions = state.store.content_revisions(&path).await?;
-        let old = revisions
+        let opened = match service::open(&state, &session.staff(), &path).await {
+            Ok(opened) => opened,
+            Err(EditorialError::Store(e)) => return Err(e.into()),
+            Err(EditorialError::Denied(d)) => return Err(d.into()),
+            Err(_) => return Err(PageError::NotFound),
+        };
+        let old = opened
+            .revisions
             .into_iter()
             .find(|r| r.version == version)
             .ok_or(PageError::NotFound)?;

@@ -186,7 +186,9 @@ async fn venues_page<'a>(
         notice: notice.map(|id| chrome.t.get(id)),
         error: error.map(|id| chrome.t.get(id)),
         chrome,
-        venues: state.store.venues().await?,
+        venues: service::venues(state, &session.staff())
+            .await
+            .map_err(failed)?,
         editing,
         form,
         kinds: VenueKind::ALL,
@@ -385,7 +387,12 @@ pub async fn posts(
         notice: done.message_id().map(|id| chrome.t.get(id)),
         error: None,
         chrome,
-        posts: state.store.posts().await?,
+        posts: service::posts(&state, &session.staff())
+            .await
+            .map_err(failed)?
+            .into_iter()
+            .map(|(post, _)| post)
+            .collect(),
         title: String::new(),
         markdown: String::new(),
     }))
@@ -412,7 +419,12 @@ pub async fn create_post(
                 error: Some(chrome.t.get(message)),
                 notice: None,
                 chrome,
-                posts: state.store.posts().await?,
+                posts: service::posts(&state, &session.staff())
+                    .await
+                    .map_err(failed)?
+                    .into_iter()
+                    .map(|(post, _)| post)
+                    .collect(),
                 title: form.title,
                 markdown: form.markdown,
             }))
@@ -488,7 +500,7 @@ async fn post_page<'a>(
         notice: None,
         error: None,
     });
-    let users = state.store.list_users().await?;
+    let users = crate::accounts::colleagues(state, &session.staff()).await?;
     let name = |id| crate::accounts::username_of(&users, id).unwrap_or_else(|| "—".into());
     let current = versions.iter().find(|v| v.version == post.version);
     let approved = service::current_approved(&post, &versions);
@@ -501,10 +513,9 @@ async fn post_page<'a>(
         .filter(|a| a.lang == lang)
         .map(|a| (a.slug.clone(), a.title.clone()))
         .collect();
-    let qa_entries = state
-        .store
-        .qa_entries(Some(netreach_core::QaStatus::Published), None)
-        .await?
+    let qa_entries = crate::qa::published(state, None)
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?
         .into_iter()
         .map(|e| (e.id.to_string(), e.question.chars().take(80).collect()))
         .collect();
@@ -523,14 +534,17 @@ async fn post_page<'a>(
                 approved_by: v.approved_at.map(|_| name(v.approved_by)),
             })
             .collect(),
-        log: state
-            .store
-            .publications(&PublicationFilter {
+        log: service::log(
+            state,
+            &session.staff(),
+            PublicationFilter {
                 post_id: Some(post.id),
                 limit: 200,
                 ..Default::default()
-            })
-            .await?,
+            },
+        )
+        .await
+        .map_err(failed)?,
         notice: draft.notice.map(|id| chrome.t.get(id)),
         error: draft.error.map(|id| chrome.t.get(id)),
         chrome,
@@ -563,7 +577,9 @@ pub async fn post(
     let notice = Done { done: query.done }.message_id();
     let draft = match query.version {
         Some(wanted) => {
-            let versions = state.store.post_versions(id).await?;
+            let (_, versions) = service::post(&state, &session.staff(), id)
+                .await
+                .map_err(failed)?;
             let old = versions
                 .into_iter()
                 .find(|v| v.version == wanted)
@@ -587,7 +603,9 @@ pub async fn post(
     // A notice alone keeps the saved text in the editor.
     let draft = match draft {
         Some(d) if d.restoring.is_none() => {
-            let post = state.store.post(id).await?.ok_or(PageError::NotFound)?;
+            let (post, _) = service::post(&state, &session.staff(), id)
+                .await
+                .map_err(failed)?;
             Some(Draft {
                 title: post.title,
                 markdown: post.body,
@@ -603,10 +621,7 @@ pub async fn post(
 async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
     if !form.qa.trim().is_empty() {
         let id = form.qa.trim().parse().ok()?;
-        let entry = state.store.qa(id).await.ok().flatten();
-        if entry.is_none_or(|e| !e.status.is_public()) {
-            return None;
-        }
+        crate::qa::public_entry(state, id).await.ok()?;
     }
     let base = state
         .settings
@@ -877,8 +892,10 @@ async fn log_page<'a>(
         Err(PublishError::Store(e)) => return Err(e.into()),
         Err(e) => (Vec::new(), Some(e.message_id())),
     };
-    let venues = state.store.venues().await?;
-    let users = state.store.list_users().await?;
+    let venues = service::venues(state, &session.staff())
+        .await
+        .map_err(failed)?;
+    let users = crate::accounts::colleagues(state, &session.staff()).await?;
     let titles = service::post_titles(state, &session.staff(), &entries)
         .await
         .map_err(failed)?;

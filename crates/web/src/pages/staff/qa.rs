@@ -58,20 +58,18 @@ async fn page<'a>(
         notice: notice.map(|id| chrome.t.get(id)),
         error: error.map(|id| chrome.t.get(id)),
         chrome,
-        drafts: state
-            .store
-            .qa_entries(Some(QaStatus::Draft), None)
-            .await?
+        drafts: service::entries(state, &session.staff(), QaStatus::Draft)
+            .await
+            .or_else(shown_only)?
             .into_iter()
             .map(|e| {
                 let own = e.written_by == Some(session.user.id);
                 (e, own)
             })
             .collect(),
-        published: state
-            .store
-            .qa_entries(Some(QaStatus::Published), None)
-            .await?,
+        published: service::entries(state, &session.staff(), QaStatus::Published)
+            .await
+            .or_else(shown_only)?,
         retry: None,
         editing: None,
     })
@@ -80,6 +78,11 @@ async fn page<'a>(
 /// An entry's id from the path; text that is no id names no entry.
 fn entry_id(text: &str) -> Result<QaId, PageError> {
     text.parse().map_err(|_| PageError::NotFound)
+}
+
+/// A failure reading what the page lists: the error page, whatever it was.
+fn shown_only<T>(e: QaError) -> Result<T, PageError> {
+    Err(shown(e).err().unwrap_or(PageError::Forbidden))
 }
 
 fn shown(e: QaError) -> Result<&'static str, PageError> {
