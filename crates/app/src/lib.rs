@@ -53,7 +53,7 @@ pub fn build(
                 .join("; "),
         )
     })?;
-    Ok(AppState {
+    Ok(AppState::new(state::Shared {
         content: std::sync::Arc::new(
             published::Published::new(content).map_err(|e| StartError::Content(e.to_string()))?,
         ),
@@ -66,7 +66,7 @@ pub fn build(
         secret: std::sync::Arc::new(secret),
         i18n: std::sync::Arc::new(i18n),
         clock,
-    })
+    }))
 }
 
 /// Why the application could not be put together.

@@ -7,8 +7,30 @@ use netreach_i18n::I18n;
 use netreach_store::Store;
 use std::sync::Arc;
 
+/// The shared state, behind one `Arc`: axum clones it for every middleware layer and extractor
+/// of every request, and one reference count is far cheaper than one per field (cloning and
+/// dropping the fields one by one was the largest cost of a public page, BENCHMARKS.md). Fields
+/// are read through `Deref` (`state.store`, `state.settings`, ...).
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Debug)]
+pub struct Shared {
     pub store: Arc<dyn Store>,
     pub settings: Arc<Settings>,
     pub secret: Arc<ServerSecret>,

@@ -135,6 +135,11 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
         state.clock.now(),
     )
     .await?;
+    if backend == "postgres" {
+        // What autovacuum does after a bulk load on a default server; without statistics the
+        // planner may prefer a scan to a fresh index.
+        sqlx::query("ANALYZE").execute(raw.pool()).await?;
+    }
     say(&format!(
         "loaded {} conversations / {loaded} messages in {:.1} s",
         args.conversations,
