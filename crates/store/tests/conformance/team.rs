@@ -1,0 +1,374 @@
+//! Tags, first-response times, working hours, canned replies, shared budgets, the content pack,
+//! password resets and reopening.
+
+use super::*;
+use netreach_core::CannedId;
+use netreach_store::{AvailabilityRecord, CannedReply, TeamStore};
+
+#[tokio::test]
+async fn tags_label_conversations_and_filter_the_inbox() {
+    on_each_backend(|store| async move {
+        let a = store
+            .create_conversation(new_conversation("a", Topic::Other, t0()), vec![])
+            .await
+            .unwrap();
+        let b = store
+            .create_conversation(new_conversation("b", Topic::Other, t0()), vec![])
+            .await
+            .unwrap();
+        store.add_tag(a.id, "follow-up").await.unwrap();
+        store.add_tag(a.id, "follow-up").await.unwrap();
+        store.add_tag(a.id, "нужен-врач").await.unwrap();
+        store.add_tag(b.id, "follow-up").await.unwrap();
+        assert_eq!(store.tags(a.id).await.unwrap().len(), 2);
+        assert_eq!(
+            store.all_tags().await.unwrap()[0],
+            ("follow-up".to_owned(), 2)
+        );
+        let filtered = store
+            .list_conversations(&InboxFilter {
+                limit: 10,
+                tag: Some("нужен-врач".into()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            filtered.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![a.id]
+        );
+        store.remove_tag(a.id, "follow-up").await.unwrap();
+        assert_eq!(
+            store.tags(a.id).await.unwrap(),
+            vec!["нужен-врач".to_owned()]
+        );
+        store.delete_conversation(a.id).await.unwrap();
+        assert_eq!(
+            store.all_tags().await.unwrap(),
+            vec![("follow-up".to_owned(), 1)],
+            "tags outlived their conversation"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn first_response_times_cover_the_requested_period() {
+    on_each_backend(|store| async move {
+        let worker = store
+            .create_user(new_user("vera", Role::Worker))
+            .await
+            .unwrap();
+        for (i, (start, wait)) in [(0, 5), (10, 20), (-40 * 24 * 60, 1)].iter().enumerate() {
+            let created = t0() + Duration::minutes(*start);
+            let c = store
+                .create_conversation(
+                    new_conversation(&format!("r{i}"), Topic::Other, created),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            let reply = msg(
+                MessageKind::Message,
+                Author::Staff,
+                Some(worker.id),
+                created + Duration::minutes(*wait),
+                b"r",
+            );
+            store
+                .add_message(c.id, reply, Status::WaitingForClient, None)
+                .await
+                .unwrap();
+        }
+        store
+            .create_conversation(new_conversation("unanswered", Topic::Other, t0()), vec![])
+            .await
+            .unwrap();
+        let mut times = store
+            .first_response_seconds(t0() - Duration::days(30))
+            .await
+            .unwrap();
+        times.sort_unstable();
+        assert_eq!(times, vec![300, 1200]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn availability_and_canned_replies_are_stored_and_replaced() {
+    on_each_backend(|store| async move {
+        assert_eq!(store.availability().await.unwrap(), None);
+        assert!(
+            !store.set_away(true, t0()).await.unwrap(),
+            "away switch without a schedule"
+        );
+        let record = AvailabilityRecord {
+            timezone: "Europe/Moscow".into(),
+            hours: "09:00-18:00;;;;;;".into(),
+            holidays: "2026-01-07".into(),
+            away: false,
+            updated_at: t0(),
+        };
+        store.put_availability(record.clone()).await.unwrap();
+        assert_eq!(store.availability().await.unwrap(), Some(record.clone()));
+        assert!(store.set_away(true, t0()).await.unwrap());
+        assert!(store.availability().await.unwrap().unwrap().away);
+        let replaced = AvailabilityRecord {
+            timezone: "UTC".into(),
+            ..record
+        };
+        store.put_availability(replaced).await.unwrap();
+        assert_eq!(store.availability().await.unwrap().unwrap().timezone, "UTC");
+
+        let id = CannedId::new_random();
+        let reply = CannedReply {
+            id,
+            lang: Lang::Ru,
+            title: "Привет".into(),
+            body: "Здравствуйте, {worker}".into(),
+            updated_at: t0(),
+        };
+        store.put_canned_reply(reply.clone()).await.unwrap();
+        store
+            .put_canned_reply(CannedReply {
+                id: CannedId::new_random(),
+                lang: Lang::En,
+                title: "Hi".into(),
+                body: "Hello".into(),
+                updated_at: t0(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.canned_replies(Some(Lang::Ru)).await.unwrap(),
+            vec![reply.clone()]
+        );
+        assert_eq!(store.canned_replies(None).await.unwrap().len(), 2);
+        store
+            .put_canned_reply(CannedReply {
+                title: "Привет!".into(),
+                ..reply
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            store.canned_reply(id).await.unwrap().unwrap().title,
+            "Привет!"
+        );
+        assert!(store.delete_canned_reply(id).await.unwrap());
+        assert!(!store.delete_canned_reply(id).await.unwrap());
+        assert_eq!(store.canned_reply(id).await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn budgets_count_uses_per_window_for_every_node() {
+    on_each_backend(|store| async move {
+        let minute = Duration::minutes(1);
+        assert_eq!(
+            store.charge_budget("lookups", t0(), minute).await.unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .charge_budget("lookups", t0() + Duration::seconds(10), minute)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(
+            store.charge_budget("starts", t0(), minute).await.unwrap(),
+            1,
+            "budgets are separate"
+        );
+        assert_eq!(
+            store
+                .charge_budget("lookups", t0() + Duration::seconds(59), minute)
+                .await
+                .unwrap(),
+            3
+        );
+        assert_eq!(
+            store
+                .charge_budget("lookups", t0() + Duration::seconds(61), minute)
+                .await
+                .unwrap(),
+            1,
+            "a new window starts"
+        );
+        assert_eq!(
+            store
+                .charge_budget("lookups", t0() + Duration::seconds(62), minute)
+                .await
+                .unwrap(),
+            2
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_content_pack_is_replaced_whole_and_versioned() {
+    on_each_backend(|store| async move {
+        assert_eq!(store.content_version().await.unwrap(), 0);
+        assert!(store.content_files().await.unwrap().is_empty());
+        let first = vec![
+            ("kb/a.en.md".to_owned(), "+++\nÀ é ё\n".to_owned()),
+            ("substances/x.toml".to_owned(), "slug = \"x\"\n".to_owned()),
+        ];
+        assert_eq!(store.replace_content(first.clone(), t0()).await.unwrap(), 1);
+        assert_eq!(store.content_files().await.unwrap(), first);
+        let second = vec![("kb/b.ru.md".to_owned(), "текст".to_owned())];
+        assert_eq!(
+            store.replace_content(second.clone(), t0()).await.unwrap(),
+            2
+        );
+        assert_eq!(
+            store.content_files().await.unwrap(),
+            second,
+            "old files must go"
+        );
+        assert_eq!(store.content_version().await.unwrap(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reset_ends_sessions_tokens_and_access_while_a_change_keeps_tokens_and_access() {
+    on_each_backend(|store| async move {
+        let user = store
+            .create_user(new_user("olga", Role::Worker))
+            .await
+            .unwrap();
+        let keys = StaffKeys {
+            public_key: vec![1; 32],
+            wrapped_secret_key: vec![2; 72],
+            key_salt: vec![3; 16],
+        };
+        store
+            .create_session(session("s1", user.id, Duration::hours(1)))
+            .await
+            .unwrap();
+        store
+            .create_api_token(token(user.id, "t1", None))
+            .await
+            .unwrap();
+        store.grant_inbox(user.id, vec![9], t0()).await.unwrap();
+        assert!(
+            store
+                .change_credentials(user.id, "changed", Some(keys.clone()), t0())
+                .await
+                .unwrap()
+        );
+        assert!(
+            store.session("s1", t0()).await.unwrap().is_none(),
+            "a password change ends sessions"
+        );
+        assert!(
+            store.use_api_token("t1", t0()).await.unwrap().is_some(),
+            "own change keeps tokens"
+        );
+        assert!(
+            store.inbox_grant(user.id).await.unwrap().is_some(),
+            "own change keeps access"
+        );
+        let changed = store.user_by_id(user.id).await.unwrap().unwrap();
+        assert_eq!(
+            (changed.password_hash.as_str(), changed.keys),
+            ("changed", Some(keys))
+        );
+
+        store
+            .create_session(session("s2", user.id, Duration::hours(1)))
+            .await
+            .unwrap();
+        let new_keys = StaffKeys {
+            public_key: vec![4; 32],
+            wrapped_secret_key: vec![5; 72],
+            key_salt: vec![6; 16],
+        };
+        assert!(
+            store
+                .reset_credentials(user.id, "reset", new_keys.clone(), t0())
+                .await
+                .unwrap()
+        );
+        assert!(store.session("s2", t0()).await.unwrap().is_none());
+        assert!(
+            store.use_api_token("t1", t0()).await.unwrap().is_none(),
+            "a reset must revoke API tokens"
+        );
+        assert!(
+            store.inbox_grant(user.id).await.unwrap().is_none(),
+            "a reset ends access"
+        );
+        assert_eq!(
+            store.user_by_id(user.id).await.unwrap().unwrap().keys,
+            Some(new_keys)
+        );
+        assert!(
+            !store
+                .reset_credentials(
+                    UserId::new_random(),
+                    "x",
+                    StaffKeys {
+                        public_key: vec![],
+                        wrapped_secret_key: vec![],
+                        key_salt: vec![]
+                    },
+                    t0()
+                )
+                .await
+                .unwrap()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_new_message_reopens_a_solved_conversation_and_clears_its_closing_time() {
+    on_each_backend(|store| async move {
+        let c = store
+            .create_conversation(new_conversation("reopen", Topic::Other, t0()), vec![])
+            .await
+            .unwrap();
+        let solve = ConversationUpdate {
+            status: Some(Status::Solved),
+            ..Default::default()
+        };
+        let Guarded::Done(solved) = store
+            .update_conversation(c.id, None, solve, t0())
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(solved.closed_at, Some(t0()));
+        let later = t0() + Duration::days(20);
+        let message = msg(
+            MessageKind::Message,
+            Author::Client,
+            None,
+            later,
+            b"one more thing",
+        );
+        let Guarded::Done(reopened) = store
+            .add_message(c.id, message, Status::Open, None)
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!((reopened.status, reopened.closed_at), (Status::Open, None));
+        assert_eq!(
+            store
+                .purge_conversations(t0() + Duration::days(31), RetentionPolicy::default(), 10)
+                .await
+                .unwrap(),
+            0,
+            "deleted on its old closing time"
+        );
+    })
+    .await;
+}
