@@ -15,7 +15,7 @@ use netreach_crypto::{
 };
 use netreach_store::{
     ClientSessionRecord, Conversation, ConversationUpdate, Guarded, MessageKind, NewConversation,
-    NewMessage, SealedRecord, StaffUser, StoreError, StoredMessage,
+    NewMessage, SealedRecord, StoreError, StoredMessage,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -224,7 +224,7 @@ fn sealed(record: &StoredMessage) -> Sealed {
     }
 }
 
-fn seal_message(
+pub(crate) fn seal_message(
     conversation: &Conversation,
     kind: MessageKind,
     author: Author,
@@ -259,7 +259,7 @@ fn seal_message(
     }
 }
 
-async fn inbox_public(state: &AppState) -> Result<PublicKeyBytes, ConversationError> {
+pub(crate) async fn inbox_public(state: &AppState) -> Result<PublicKeyBytes, ConversationError> {
     match keys::inbox_public(state).await {
         Ok(Some(key)) => Ok(key),
         Ok(None) => Err(ConversationError::NotReady),
@@ -512,7 +512,11 @@ pub async fn end_client_session(state: &AppState, token: &SecretToken) -> Result
     state.store.delete_client_session(hash.as_str()).await
 }
 
-fn open_entry(record: &StoredMessage, conversation: ConversationId, reader: Reader<'_>) -> Entry {
+pub(crate) fn open_entry(
+    record: &StoredMessage,
+    conversation: ConversationId,
+    reader: Reader<'_>,
+) -> Entry {
     let s = sealed(record);
     let a = aad(conversation, record.id);
     let body = match reader {
@@ -540,7 +544,7 @@ fn open_entry(record: &StoredMessage, conversation: ConversationId, reader: Read
 }
 
 #[derive(Clone, Copy)]
-enum Reader<'a> {
+pub(crate) enum Reader<'a> {
     Client(&'a SecretKeyBytes),
     Inbox(Option<&'a SecretKeyBytes>),
 }
@@ -680,7 +684,7 @@ pub async fn client_delete(state: &AppState, access: &ClientAccess) -> Result<()
     Ok(())
 }
 
-fn guarded(result: Guarded<Conversation>) -> Result<Conversation, ConversationError> {
+pub(crate) fn guarded(result: Guarded<Conversation>) -> Result<Conversation, ConversationError> {
     match result {
         Guarded::Done(c) => Ok(c),
         Guarded::Conflict => Err(ConversationError::Conflict),
@@ -688,192 +692,12 @@ fn guarded(result: Guarded<Conversation>) -> Result<Conversation, ConversationEr
     }
 }
 
-/// A conversation as staff see it.
-#[derive(Debug)]
-pub struct StaffView {
-    pub conversation: Conversation,
-    pub entries: Vec<Entry>,
-}
-
-pub async fn staff_view(
-    state: &AppState,
-    id: ConversationId,
-    inbox: Option<&SecretKeyBytes>,
-) -> Result<StaffView, ConversationError> {
-    let conversation = state
-        .store
-        .conversation(id)
-        .await?
-        .ok_or(ConversationError::NotFound)?;
-    let records = state.store.messages(id, true).await?;
-    let entries = records
-        .iter()
-        .map(|r| open_entry(r, id, Reader::Inbox(inbox)))
-        .collect();
-    Ok(StaffView {
-        conversation,
-        entries,
-    })
-}
-
-/// A staff reply (sealed to the inbox and the client); the status becomes "waiting for client".
-/// With `expected_version`, refused if someone changed the conversation meanwhile.
-pub async fn staff_reply(
-    state: &AppState,
-    staff: &StaffUser,
-    inbox: Option<&SecretKeyBytes>,
-    id: ConversationId,
-    typed: &str,
-    expected_version: Option<i64>,
-) -> Result<Conversation, ConversationError> {
-    let done = staff_write(
-        state,
-        staff,
-        inbox,
-        id,
-        typed,
-        MessageKind::Message,
-        expected_version,
-    )
-    .await?;
-    tracing::info!(conversation_id = %id, user_id = %staff.id, "staff replied");
-    Ok(done)
-}
-
-/// An internal note: sealed to the inbox only, never shown to the client; the status stays.
-pub async fn staff_note(
-    state: &AppState,
-    staff: &StaffUser,
-    inbox: Option<&SecretKeyBytes>,
-    id: ConversationId,
-    typed: &str,
-    expected_version: Option<i64>,
-) -> Result<Conversation, ConversationError> {
-    staff_write(
-        state,
-        staff,
-        inbox,
-        id,
-        typed,
-        MessageKind::Note,
-        expected_version,
-    )
-    .await
-}
-
-/// Writing needs the inbox key: staff who cannot read a thread do not answer into it.
-async fn staff_write(
-    state: &AppState,
-    staff: &StaffUser,
-    inbox_key: Option<&SecretKeyBytes>,
-    id: ConversationId,
-    typed: &str,
-    kind: MessageKind,
-    expected_version: Option<i64>,
-) -> Result<Conversation, ConversationError> {
-    if inbox_key.is_none() {
-        return Err(ConversationError::NoInboxAccess);
-    }
-    let text = MessageText::parse(typed, state.settings.conversations.max_message_chars)?;
-    let inbox = inbox_public(state).await?;
-    let current = state
-        .store
-        .conversation(id)
-        .await?
-        .ok_or(ConversationError::NotFound)?;
-    let sealed = seal_message(
-        &current,
-        kind,
-        Author::Staff,
-        Some(staff.id),
-        text.as_str(),
-        &inbox,
-        state.clock.now(),
-    );
-    let status = if kind == MessageKind::Message {
-        current.status.after_staff_reply()
-    } else {
-        current.status
-    };
-    guarded(
-        state
-            .store
-            .add_message(id, sealed, status, expected_version)
-            .await?,
-    )
-}
-
-/// Assigns (or unassigns, with `None`) a conversation, respecting the caseload cap.
-pub async fn assign(
-    state: &AppState,
-    id: ConversationId,
-    to: Option<&StaffUser>,
-    expected_version: Option<i64>,
-) -> Result<Conversation, ConversationError> {
-    let cap = u64::from(state.settings.conversations.caseload_cap);
-    if let Some(user) = to {
-        let current = state
-            .store
-            .conversation(id)
-            .await?
-            .ok_or(ConversationError::NotFound)?;
-        if cap > 0
-            && current.assigned_to != Some(user.id)
-            && state.store.open_caseload(user.id).await? >= cap
-        {
-            return Err(ConversationError::CaseloadFull);
-        }
-    }
-    let update = ConversationUpdate {
-        assigned_to: Some(to.map(|u| u.id)),
-        ..ConversationUpdate::default()
-    };
-    let done = guarded(
-        state
-            .store
-            .update_conversation(id, expected_version, update, state.clock.now())
-            .await?,
-    )?;
-    tracing::info!(conversation_id = %id, assigned = to.is_some(), "conversation assignment changed");
-    Ok(done)
-}
-
-pub async fn set_status(
-    state: &AppState,
-    id: ConversationId,
-    status: Status,
-    expected_version: Option<i64>,
-) -> Result<Conversation, ConversationError> {
-    if !status.settable_by_staff() {
-        return Err(ConversationError::BadStatus);
-    }
-    let update = ConversationUpdate {
-        status: Some(status),
-        ..ConversationUpdate::default()
-    };
-    guarded(
-        state
-            .store
-            .update_conversation(id, expected_version, update, state.clock.now())
-            .await?,
-    )
-}
-
-/// The inbox's filter counts: conversations per status (every status, zero included) and the
-/// tags in use with how many conversations carry each. Both are kept up to date by the database
-/// (migration 0011), so this costs one row per status and per tag, not a scan of the inbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboxCounts {
-    pub statuses: Vec<(Status, u64)>,
-    pub tags: Vec<(String, u64)>,
-}
-
-pub async fn inbox_counts(state: &AppState) -> Result<InboxCounts, StoreError> {
-    Ok(InboxCounts {
-        statuses: state.store.status_counts().await?,
-        tags: state.store.all_tags().await?,
-    })
-}
+/// The staff side (reading a thread, replies, notes, assignment, status) lives in [`crate::inbox`];
+/// these names stay here for the CLI (demo conversations and the benchmark act as the operator).
+pub use crate::inbox::{
+    StaffView, assign_to as assign, change_status as set_status, staff_note, staff_reply,
+    staff_view,
+};
 
 /// One run of the retention job: deletes what the policy says is due, in batches.
 pub async fn purge_due(state: &AppState) -> Result<u64, StoreError> {

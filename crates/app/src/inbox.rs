@@ -6,11 +6,16 @@
 //! inbox key as well (the policy's `Inbox` rows), and assigning to someone other than oneself, or
 //! taking a conversation away from someone else, needs a supervisor.
 
-use crate::conversations::{self, ConversationError, StaffView};
+use crate::conversations::{
+    self, ConversationError, Entry, Reader, guarded, inbox_public, open_entry, seal_message,
+};
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
+use netreach_core::{Author, MessageText};
 use netreach_core::{CannedId, ConversationId, Lang, Status, UserId};
+use netreach_crypto::SecretKeyBytes;
 use netreach_store::{Conversation, InboxFilter};
+use netreach_store::{ConversationUpdate, MessageKind, StaffUser};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
@@ -33,6 +38,7 @@ pub async fn inbox(
     filter: &InboxFilter,
 ) -> Result<InboxView, ConversationError> {
     staff.may(Action::ListConversations)?;
+    // The counts are kept by the database (migration 0011): one row per status and per tag.
     Ok(InboxView {
         items: state.store.list_conversations(filter).await?,
         usernames: usernames(state).await?,
@@ -280,6 +286,180 @@ pub async fn remove_tag(
 ) -> Result<(), ConversationError> {
     staff.may(Action::TagConversation)?;
     Ok(state.store.remove_tag(id, tag.trim()).await?)
+}
+
+// --- The operator's side: no policy check. The functions above (and the CLI, which acts as the
+// machine's operator) call these after the check. ---
+
+/// A conversation as staff see it.
+#[derive(Debug)]
+pub struct StaffView {
+    pub conversation: Conversation,
+    pub entries: Vec<Entry>,
+}
+
+pub async fn staff_view(
+    state: &AppState,
+    id: ConversationId,
+    inbox: Option<&SecretKeyBytes>,
+) -> Result<StaffView, ConversationError> {
+    let conversation = state
+        .store
+        .conversation(id)
+        .await?
+        .ok_or(ConversationError::NotFound)?;
+    let records = state.store.messages(id, true).await?;
+    let entries = records
+        .iter()
+        .map(|r| open_entry(r, id, Reader::Inbox(inbox)))
+        .collect();
+    Ok(StaffView {
+        conversation,
+        entries,
+    })
+}
+
+/// A staff reply (sealed to the inbox and the client); the status becomes "waiting for client".
+/// With `expected_version`, refused if someone changed the conversation meanwhile.
+pub async fn staff_reply(
+    state: &AppState,
+    staff: &StaffUser,
+    inbox: Option<&SecretKeyBytes>,
+    id: ConversationId,
+    typed: &str,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    let done = staff_write(
+        state,
+        staff,
+        inbox,
+        id,
+        typed,
+        MessageKind::Message,
+        expected_version,
+    )
+    .await?;
+    tracing::info!(conversation_id = %id, user_id = %staff.id, "staff replied");
+    Ok(done)
+}
+
+/// An internal note: sealed to the inbox only, never shown to the client; the status stays.
+pub async fn staff_note(
+    state: &AppState,
+    staff: &StaffUser,
+    inbox: Option<&SecretKeyBytes>,
+    id: ConversationId,
+    typed: &str,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    staff_write(
+        state,
+        staff,
+        inbox,
+        id,
+        typed,
+        MessageKind::Note,
+        expected_version,
+    )
+    .await
+}
+
+/// Writing needs the inbox key: staff who cannot read a thread do not answer into it.
+async fn staff_write(
+    state: &AppState,
+    staff: &StaffUser,
+    inbox_key: Option<&SecretKeyBytes>,
+    id: ConversationId,
+    typed: &str,
+    kind: MessageKind,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    if inbox_key.is_none() {
+        return Err(ConversationError::NoInboxAccess);
+    }
+    let text = MessageText::parse(typed, state.settings.conversations.max_message_chars)?;
+    let inbox = inbox_public(state).await?;
+    let current = state
+        .store
+        .conversation(id)
+        .await?
+        .ok_or(ConversationError::NotFound)?;
+    let sealed = seal_message(
+        &current,
+        kind,
+        Author::Staff,
+        Some(staff.id),
+        text.as_str(),
+        &inbox,
+        state.clock.now(),
+    );
+    let status = if kind == MessageKind::Message {
+        current.status.after_staff_reply()
+    } else {
+        current.status
+    };
+    guarded(
+        state
+            .store
+            .add_message(id, sealed, status, expected_version)
+            .await?,
+    )
+}
+
+/// Assigns (or unassigns, with `None`) a conversation, respecting the caseload cap.
+pub async fn assign_to(
+    state: &AppState,
+    id: ConversationId,
+    to: Option<&StaffUser>,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    let cap = u64::from(state.settings.conversations.caseload_cap);
+    if let Some(user) = to {
+        let current = state
+            .store
+            .conversation(id)
+            .await?
+            .ok_or(ConversationError::NotFound)?;
+        if cap > 0
+            && current.assigned_to != Some(user.id)
+            && state.store.open_caseload(user.id).await? >= cap
+        {
+            return Err(ConversationError::CaseloadFull);
+        }
+    }
+    let update = ConversationUpdate {
+        assigned_to: Some(to.map(|u| u.id)),
+        ..ConversationUpdate::default()
+    };
+    let done = guarded(
+        state
+            .store
+            .update_conversation(id, expected_version, update, state.clock.now())
+            .await?,
+    )?;
+    tracing::info!(conversation_id = %id, assigned = to.is_some(), "conversation assignment changed");
+    Ok(done)
+}
+
+pub async fn change_status(
+    state: &AppState,
+    id: ConversationId,
+    status: Status,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    if !status.settable_by_staff() {
+        return Err(ConversationError::BadStatus);
+    }
+    let update = ConversationUpdate {
+        status: Some(status),
+        ..ConversationUpdate::default()
+    };
+    guarded(
+        state
+            .store
+            .update_conversation(id, expected_version, update, state.clock.now())
+            .await?,
+    )
 }
 
 #[cfg(test)]

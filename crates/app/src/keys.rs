@@ -1,4 +1,4 @@
-//! The inbox key and who holds it (DESIGN.md, "Keys").
+//! The inbox key and who holds it (SECURITY.md, "Encryption at rest").
 //!
 //! The organisation's inbox secret is never stored unwrapped. Each staff member has an own
 //! keypair whose secret is wrapped under their password; the inbox secret is granted by sealing

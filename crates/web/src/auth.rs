@@ -1,7 +1,7 @@
 //! Who is asking: authentication of console pages (session cookie), API callers (bearer token)
 //! and clients of the API (codename). Authentication only: who may do what is the application's
-//! policy, asked by the guard in `routes` and by the services. Extractors are `#[instrument(skip_all)]`-free on purpose: they never log the
-//! token, only the resolved user id.
+//! policy, asked by the guard in `routes` and by the services. Nothing here logs a token, only
+//! the resolved user id.
 
 use crate::accounts;
 use crate::error::{ApiError, PageError};

@@ -1,10 +1,11 @@
 //! The Netreach HTTP application: the public no-JavaScript site, the staff console under
 //! `/staff/` and the JSON API under `/api/v1/`.
 //!
-//! Routes are grouped by security policy, each feature module returning its own `Router`;
-//! handlers are thin (extractors -> one service call -> template). Middleware (see
-//! [`middleware`]) adds the request id, security headers, language choice, CSRF checks and the
-//! error pages.
+//! Each feature module returns its [`routes::Routes`], every route naming the action it performs;
+//! one guard asks the application's policy before any handler runs. Handlers are thin
+//! (extractors -> one service call of `netreach_app` -> template or JSON) and never touch the
+//! store. Middleware (see [`middleware`]) adds the request id, security headers, language choice,
+//! CSRF checks and the error pages.
 
 pub mod api;
 mod auth;

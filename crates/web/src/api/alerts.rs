@@ -1,4 +1,4 @@
-//! Drug alerts over the JSON API (DESIGN.md "Alerts").
+//! Drug alerts over the JSON API.
 
 use super::ErrorBody;
 use crate::alerts::{self as service, AlertError, NewAlert, ReportInput};

@@ -1,4 +1,4 @@
-//! Content over the JSON API: the combination checker and search (DESIGN.md "Content").
+//! Content over the JSON API: the combination checker and search.
 
 use super::ErrorBody;
 use crate::error::ApiError;

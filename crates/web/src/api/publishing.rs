@@ -65,7 +65,7 @@ pub async fn render(
     }))
 }
 
-// --- venues, posts, the publication log (DESIGN.md "Publishing") ---
+// --- venues, posts, the publication log ---
 
 impl From<PublishError> for ApiError {
     fn from(e: PublishError) -> Self {

@@ -1,4 +1,4 @@
-//! Every message id the web crate uses exists in English and Russian: ids in templates and in
+//! Every message id the web and app crates use exists in English and Russian: ids in templates and in
 //! the code (`t.get("...")`, `message_id: "..."`, error and flash ids), and the ids built from
 //! enum values (topics, statuses, roles, days).
 
@@ -49,6 +49,9 @@ fn every_message_id_used_by_the_web_crate_exists_in_both_languages() {
     let mut paths = Vec::new();
     files(&root.join("src"), &mut paths);
     files(&root.join("templates"), &mut paths);
+    // The services name the messages their errors show (`message_id`), and the ones they write
+    // into posts and replies.
+    files(&root.join("../app/src"), &mut paths);
     let mut ids = std::collections::BTreeSet::new();
     for path in &paths {
         let text = std::fs::read_to_string(path).unwrap();

@@ -511,6 +511,7 @@ async fn after(
         }
         Err(ConversationError::NotFound) => Err(PageError::NotFound),
         Err(ConversationError::Store(e)) => Err(e.into()),
+        Err(ConversationError::Denied(denied)) => Err(denied.into()),
         Err(e) => {
             conversation_page(
                 state,
