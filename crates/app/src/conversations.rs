@@ -397,6 +397,12 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
         &inbox,
         now,
     ));
+    // An urgent conversation's notifications are queued before the conversation is stored: a
+    // process stopped between the two writes leaves a notification to a page that does not
+    // exist (staff see a 404) rather than an urgent conversation nobody was told about.
+    if pending.urgent {
+        crate::notify::urgent(state, pending.id).await?;
+    }
     let conversation = state
         .store
         .create_conversation(
@@ -419,9 +425,6 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
         urgent = conversation.urgent,
         "conversation started"
     );
-    if conversation.urgent {
-        crate::notify::urgent(state, &conversation).await?;
-    }
     Ok(Started {
         codename,
         conversation,

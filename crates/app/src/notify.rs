@@ -3,13 +3,14 @@
 //! carries content or anything about the client, and a failure never affects the client.
 //!
 //! Notifications go through an outbox in the database: [`urgent`] writes one row per configured
-//! transport before the client is answered, and [`send_due`] (a background job, on whichever node
+//! transport before the conversation is stored and the client answered, and [`send_due`] (a background job, on whichever node
 //! claims the row) delivers it and deletes it, retrying with backoff. A stopped process therefore
 //! loses nothing: the next run on any node sends what is left.
 
 use crate::state::AppState;
 use netreach_channels::telegram::{backoff, without_url};
-use netreach_store::{Conversation, QueuedNotification, StoreError};
+use netreach_core::ConversationId;
+use netreach_store::{QueuedNotification, StoreError};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use time::Duration;
@@ -22,8 +23,8 @@ const LEASE: Duration = Duration::seconds(60);
 const MAX_ATTEMPTS: u32 = 8;
 
 /// Queues the configured notifications for an urgent conversation.
-pub async fn urgent(state: &AppState, conversation: &Conversation) -> Result<(), StoreError> {
-    tracing::warn!(conversation_id = %conversation.id, "urgent conversation waiting");
+pub async fn urgent(state: &AppState, conversation: ConversationId) -> Result<(), StoreError> {
+    tracing::warn!(conversation_id = %conversation, "urgent conversation waiting");
     let notify = &state.settings.notify;
     let telegram =
         notify.telegram_token().ok().flatten().is_some() && notify.telegram_chat_id.is_some();
@@ -40,7 +41,7 @@ pub async fn urgent(state: &AppState, conversation: &Conversation) -> Result<(),
                     id: uuid::Uuid::new_v4(),
                     event: URGENT.into(),
                     transport: transport.into(),
-                    console_path: format!("/staff/conversations/{}", conversation.id),
+                    console_path: format!("/staff/conversations/{conversation}"),
                     created_at: now,
                     next_attempt_at: now,
                     attempts: 0,
