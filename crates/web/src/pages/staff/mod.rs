@@ -6,12 +6,14 @@ mod account;
 mod alerts;
 mod content;
 mod inbox;
+mod publication_log;
 mod publishing;
 mod qa;
 mod search;
 mod session;
 mod team;
 mod users;
+mod venues;
 
 use super::{Chrome, render};
 use crate::auth::StaffSession;
@@ -101,15 +103,11 @@ pub fn routes(state: AppState) -> Routes {
             alerts::withdraw,
         )
         // Publishing.
-        .get("/staff/venues", ListVenues, publishing::venues)
-        .post("/staff/venues", ManageVenues, publishing::create_venue)
-        .get("/staff/venues/{id}", ListVenues, publishing::venue)
-        .post("/staff/venues/{id}", ManageVenues, publishing::update_venue)
-        .post(
-            "/staff/venues/{id}/token",
-            ManageVenues,
-            publishing::set_token,
-        )
+        .get("/staff/venues", ListVenues, venues::venues)
+        .post("/staff/venues", ManageVenues, venues::create_venue)
+        .get("/staff/venues/{id}", ListVenues, venues::venue)
+        .post("/staff/venues/{id}", ManageVenues, venues::update_venue)
+        .post("/staff/venues/{id}/token", ManageVenues, venues::set_token)
         .get("/staff/posts", WritePost, publishing::posts)
         .post("/staff/posts", WritePost, publishing::create_post)
         .get("/staff/posts/{id}", WritePost, publishing::post)
@@ -124,16 +122,20 @@ pub fn routes(state: AppState) -> Routes {
             PublishPost,
             publishing::publish,
         )
-        .get("/staff/publications", ReadPublicationLog, publishing::log)
+        .get(
+            "/staff/publications",
+            ReadPublicationLog,
+            publication_log::log,
+        )
         .get(
             "/staff/publications.csv",
             ReadPublicationLog,
-            publishing::log_csv,
+            publication_log::log_csv,
         )
         .post(
             "/staff/publications/{id}",
             RecordPublication,
-            publishing::record,
+            publication_log::record,
         )
         // Content and the Q&A archive.
         .get("/staff/content", EditContent, content::list)

@@ -1,40 +1,39 @@
-//! Publishing in the console: the venue register, the post composer (write once in Markdown,
-//! preview for every venue with its count and warnings, approve, publish or record), and the
-//! publication log with filters and CSV. The same service as the API.
+//! Publishing in the console: the post composer (write once in Markdown, preview for every venue
+//! with its count and warnings, approve, publish or record) and the helpers the venue register
+//! ([`super::venues`]) and the publication log ([`super::publication_log`]) share. The same
+//! service as the API.
 
 use super::Done;
 use crate::auth::StaffSession;
 use crate::error::PageError;
 use crate::pages::{Chrome, render, render_invalid};
-use crate::publishing::{self as service, Preview, PublishError, PublishRequest, VenueInput};
+use crate::publishing::{self as service, Preview, PublishError, PublishRequest};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use netreach_core::{Lang, Permission, PostId, PublicationId, PublicationStatus, VenueKind};
-use netreach_store::{
-    PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, VenueRecord,
-};
+use netreach_core::{Lang, PostId, PublicationStatus};
+use netreach_store::{PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-fn date(t: Option<OffsetDateTime>) -> String {
+pub(super) fn date(t: Option<OffsetDateTime>) -> String {
     t.map(|t| t.date().to_string()).unwrap_or_default()
 }
 
-fn minute(t: Option<OffsetDateTime>) -> String {
+pub(super) fn minute(t: Option<OffsetDateTime>) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     t.and_then(|t| t.format(&format).ok()).unwrap_or_default()
 }
 
 /// An id from the path; text that is no id names nothing there is.
-fn page_id<T: std::str::FromStr>(text: &str) -> Result<T, PageError> {
+pub(super) fn page_id<T: std::str::FromStr>(text: &str) -> Result<T, PageError> {
     text.parse().map_err(|_| PageError::NotFound)
 }
 
 /// A failure shown on the form; store failures become the error page.
-fn shown(e: PublishError) -> Result<&'static str, PageError> {
+pub(super) fn shown(e: PublishError) -> Result<&'static str, PageError> {
     match e {
         PublishError::Store(e) => Err(e.into()),
         PublishError::NotFound => Err(PageError::NotFound),
@@ -45,294 +44,8 @@ fn shown(e: PublishError) -> Result<&'static str, PageError> {
 }
 
 /// A failure with nothing to show on the page: the error page.
-fn failed(e: PublishError) -> PageError {
+pub(super) fn failed(e: PublishError) -> PageError {
     shown(e).err().unwrap_or(PageError::Forbidden)
-}
-
-// --- venues ---
-
-#[derive(Debug, Default, Deserialize)]
-pub struct VenueForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default)]
-    lang: String,
-    #[serde(default)]
-    markup: String,
-    #[serde(default)]
-    rules: String,
-    #[serde(default)]
-    permission: String,
-    /// `YYYY-MM-DD`
-    #[serde(default)]
-    permission_date: String,
-    #[serde(default)]
-    permission_contact: String,
-    #[serde(default)]
-    notes: String,
-    #[serde(default)]
-    needs_approval: Option<String>,
-    #[serde(default)]
-    char_limit: String,
-    #[serde(default)]
-    telegram_chat: String,
-    #[serde(default)]
-    push_alerts: Option<String>,
-}
-
-impl VenueForm {
-    fn blank() -> VenueForm {
-        VenueForm {
-            kind: "darknet_forum".into(),
-            lang: "ru".into(),
-            markup: "bbcode".into(),
-            permission: "not_asked".into(),
-            needs_approval: Some("on".into()),
-            ..Default::default()
-        }
-    }
-
-    fn of(v: &VenueRecord) -> VenueForm {
-        VenueForm {
-            name: v.name.clone(),
-            kind: v.kind.to_string(),
-            address: v.address.clone(),
-            lang: v.lang.code().to_owned(),
-            markup: v.markup.clone(),
-            rules: v.rules.clone(),
-            permission: v.permission.to_string(),
-            permission_date: date(v.permission_at),
-            permission_contact: v.permission_contact.clone(),
-            notes: v.notes.clone(),
-            needs_approval: v.needs_approval.then(|| "on".into()),
-            char_limit: v.char_limit.map(|l| l.to_string()).unwrap_or_default(),
-            telegram_chat: v.telegram_chat.clone().unwrap_or_default(),
-            push_alerts: v.push_alerts.then(|| "on".into()),
-        }
-    }
-
-    fn input(&self) -> Result<VenueInput, PublishError> {
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        let permission_at = match self.permission_date.trim() {
-            "" => None,
-            raw => Some(
-                time::Date::parse(raw, &format)
-                    .map_err(|_| PublishError::Invalid("permission_at"))?
-                    .midnight()
-                    .assume_utc(),
-            ),
-        };
-        let char_limit = match self.char_limit.trim() {
-            "" => None,
-            raw => Some(
-                raw.parse::<i64>()
-                    .map_err(|_| PublishError::Invalid("char_limit"))?,
-            ),
-        };
-        Ok(VenueInput {
-            name: self.name.clone(),
-            kind: self.kind.clone(),
-            address: self.address.clone(),
-            lang: self.lang.clone(),
-            markup: self.markup.clone(),
-            rules: self.rules.clone(),
-            permission: self.permission.clone(),
-            permission_at,
-            permission_contact: self.permission_contact.clone(),
-            notes: self.notes.clone(),
-            needs_approval: self.needs_approval.is_some(),
-            char_limit,
-            telegram_chat: Some(self.telegram_chat.clone()),
-            push_alerts: self.push_alerts.is_some(),
-        })
-    }
-}
-
-#[derive(Template)]
-#[template(path = "staff/venues.html")]
-struct VenuesPage<'a> {
-    chrome: Chrome<'a>,
-    venues: Vec<VenueRecord>,
-    /// The venue being edited, if any (else the form registers a new one).
-    editing: Option<VenueRecord>,
-    form: VenueForm,
-    kinds: &'static [VenueKind],
-    permissions: &'static [Permission],
-    markups: Vec<&'static str>,
-    supervisor: bool,
-    notice: Option<String>,
-    error: Option<String>,
-}
-
-async fn venues_page<'a>(
-    state: &'a AppState,
-    lang: Lang,
-    session: &StaffSession,
-    editing: Option<VenueRecord>,
-    form: VenueForm,
-    notice: Option<&str>,
-    error: Option<&str>,
-) -> Result<VenuesPage<'a>, PageError> {
-    let path = match &editing {
-        Some(v) => format!("/staff/venues/{}", v.id),
-        None => "/staff/venues".to_owned(),
-    };
-    let chrome = Chrome::new(state, lang, "venues-title", &path, Some(&session.user));
-    Ok(VenuesPage {
-        notice: notice.map(|id| chrome.t.get(id)),
-        error: error.map(|id| chrome.t.get(id)),
-        chrome,
-        venues: service::venues(state, &session.staff())
-            .await
-            .map_err(failed)?,
-        editing,
-        form,
-        kinds: VenueKind::ALL,
-        permissions: Permission::ALL,
-        markups: netreach_channels::Markup::ALL
-            .iter()
-            .map(|m| m.as_str())
-            .collect(),
-        supervisor: session.user.role.includes(netreach_core::Role::Supervisor),
-    })
-}
-
-pub async fn venues(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    session: StaffSession,
-    Query(done): Query<Done>,
-) -> Result<Response, PageError> {
-    let page = venues_page(
-        &state,
-        lang,
-        &session,
-        None,
-        VenueForm::blank(),
-        done.message_id(),
-        None,
-    );
-    Ok(render(&page.await?))
-}
-
-pub async fn venue(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    session: StaffSession,
-    Path(id): Path<String>,
-    Query(done): Query<Done>,
-) -> Result<Response, PageError> {
-    let id = page_id(&id)?;
-    let venue = service::venue(&state, &session.staff(), id)
-        .await
-        .map_err(|_| PageError::NotFound)?;
-    let form = VenueForm::of(&venue);
-    let page = venues_page(
-        &state,
-        lang,
-        &session,
-        Some(venue),
-        form,
-        done.message_id(),
-        None,
-    );
-    Ok(render(&page.await?))
-}
-
-pub async fn create_venue(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    session: StaffSession,
-    Form(form): Form<VenueForm>,
-) -> Result<Response, PageError> {
-    let result = match form.input() {
-        Ok(input) => service::create_venue(&state, &session.staff(), input)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to("/staff/venues?done=venue-saved").into_response()),
-        Err(e) => {
-            let id = shown(e)?;
-            let page = venues_page(&state, lang, &session, None, form, None, Some(id));
-            Ok(render_invalid(&page.await?))
-        }
-    }
-}
-
-pub async fn update_venue(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    session: StaffSession,
-    Path(id): Path<String>,
-    Form(form): Form<VenueForm>,
-) -> Result<Response, PageError> {
-    let id = page_id(&id)?;
-    let venue = service::venue(&state, &session.staff(), id)
-        .await
-        .map_err(|_| PageError::NotFound)?;
-    let result = match form.input() {
-        Ok(input) => service::update_venue(&state, &session.staff(), id, input).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/staff/venues/{id}?done=venue-saved")).into_response()),
-        Err(e) => {
-            let message = shown(e)?;
-            let page = venues_page(
-                &state,
-                lang,
-                &session,
-                Some(venue),
-                form,
-                None,
-                Some(message),
-            );
-            Ok(render_invalid(&page.await?))
-        }
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    token: String,
-}
-
-pub async fn set_token(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    session: StaffSession,
-    Path(id): Path<String>,
-    Form(form): Form<TokenForm>,
-) -> Result<Response, PageError> {
-    let id = page_id(&id)?;
-    match service::set_bot_token(&state, &session.staff(), id, &form.token).await {
-        Ok(()) => Ok(Redirect::to(&format!("/staff/venues/{id}?done=token-saved")).into_response()),
-        Err(e) => {
-            let message = shown(e)?;
-            let venue = service::venue(&state, &session.staff(), id)
-                .await
-                .map_err(|_| PageError::NotFound)?;
-            let form = VenueForm::of(&venue);
-            // The token typed is never sent back into the page.
-            let page = venues_page(
-                &state,
-                lang,
-                &session,
-                Some(venue),
-                form,
-                None,
-                Some(message),
-            );
-            Ok(render_invalid(&page.await?))
-        }
-    }
 }
 
 // --- posts ---
@@ -816,211 +529,6 @@ pub async fn publish(
                 typed: form,
                 ..page
             };
-            Ok(render_invalid(&page))
-        }
-    }
-}
-
-// --- the publication log ---
-
-#[derive(Debug, Default, Deserialize)]
-pub struct LogQuery {
-    #[serde(default)]
-    venue: String,
-    #[serde(default)]
-    status: String,
-    done: Option<String>,
-}
-
-impl LogQuery {
-    fn filter(&self) -> Result<PublicationFilter, PublishError> {
-        service::log_filter(&self.venue, "", &self.status, 500)
-    }
-}
-
-/// A log row with the names it refers to.
-#[derive(Debug)]
-struct LogRow {
-    entry: PublicationRecord,
-    venue: String,
-    what: String,
-    by: String,
-    created: String,
-}
-
-#[derive(Template)]
-#[template(path = "staff/publications.html")]
-struct LogPage<'a> {
-    chrome: Chrome<'a>,
-    rows: Vec<LogRow>,
-    venues: Vec<VenueRecord>,
-    statuses: Vec<&'static str>,
-    /// The statuses staff may set by hand; the others belong to the sender.
-    recorded: Vec<&'static str>,
-    venue: String,
-    status: String,
-    csv_query: String,
-    /// What was typed into one row's form, shown again after an error.
-    typed_id: String,
-    typed: RecordForm,
-    notice: Option<String>,
-    error: Option<String>,
-}
-
-async fn log_page<'a>(
-    state: &'a AppState,
-    lang: Lang,
-    session: &StaffSession,
-    query: LogQuery,
-    error: Option<&str>,
-    typed: Option<(String, RecordForm)>,
-) -> Result<LogPage<'a>, PageError> {
-    let (typed_id, typed) = typed.unwrap_or_default();
-    let chrome = Chrome::new(
-        state,
-        lang,
-        "log-title",
-        "/staff/publications",
-        Some(&session.user),
-    );
-    let listed = match query.filter() {
-        Ok(filter) => service::log(state, &session.staff(), filter).await,
-        Err(e) => Err(e),
-    };
-    let (entries, error) = match listed {
-        Ok(entries) => (entries, error),
-        Err(PublishError::Store(e)) => return Err(e.into()),
-        Err(e) => (Vec::new(), Some(e.message_id())),
-    };
-    let venues = service::venues(state, &session.staff())
-        .await
-        .map_err(failed)?;
-    let users = crate::accounts::colleagues(state, &session.staff()).await?;
-    let titles = service::post_titles(state, &session.staff(), &entries)
-        .await
-        .map_err(failed)?;
-    let mut rows = Vec::new();
-    for entry in entries {
-        let what = match (&entry.post_id, &entry.alert_id) {
-            (Some(post), _) => match titles.get(post) {
-                Some(title) => format!("{title} (v{})", entry.post_version.unwrap_or(1)),
-                None => String::new(),
-            },
-            (None, Some(_)) => chrome.t.get("log-alert"),
-            (None, None) => String::new(),
-        };
-        rows.push(LogRow {
-            venue: venues
-                .iter()
-                .find(|v| v.id == entry.venue_id)
-                .map(|v| v.name.clone())
-                .unwrap_or_default(),
-            by: crate::accounts::username_of(&users, entry.created_by)
-                .unwrap_or_else(|| "—".into()),
-            created: minute(Some(entry.created_at)),
-            what,
-            entry,
-        });
-    }
-    let csv_query = form_urlencoded::Serializer::new(String::new())
-        .append_pair("venue", &query.venue)
-        .append_pair("status", &query.status)
-        .finish();
-    Ok(LogPage {
-        notice: Done {
-            done: query.done.clone(),
-        }
-        .message_id()
-        .map(|id| chrome.t.get(id)),
-        error: error.map(|id| chrome.t.get(id)),
-        chrome,
-        rows,
-        venues,
-        statuses: PublicationStatus::ALL.iter().map(|s| s.as_str()).collect(),
-        recorded: PublicationStatus::ALL
-            .iter()
-            .filter(|s| s.recordable_by_staff())
-            .map(|s| s.as_str())
-            .collect(),
-        venue: query.venue,
-        status: query.status,
-        csv_query,
-        typed_id,
-        typed,
-    })
-}
-
-pub async fn log(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    session: StaffSession,
-    Query(query): Query<LogQuery>,
-) -> Result<Response, PageError> {
-    let page = log_page(&state, lang, &session, query, None, None).await?;
-    if page.error.is_some() {
-        return Ok(render_invalid(&page));
-    }
-    Ok(render(&page))
-}
-
-pub async fn log_csv(
-    State(state): State<AppState>,
-    session: StaffSession,
-    Query(query): Query<LogQuery>,
-) -> Result<Response, PageError> {
-    let csv = match query.filter() {
-        Ok(filter) => service::log_csv(&state, &session.staff(), filter).await,
-        Err(e) => Err(e),
-    };
-    match csv {
-        Ok(csv) => Ok(crate::api::publishing::csv_response(csv)),
-        Err(PublishError::Store(e)) => Err(e.into()),
-        Err(_) => Err(PageError::NotFound),
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct RecordForm {
-    #[serde(default)]
-    url: String,
-    #[serde(default)]
-    status: String,
-    #[serde(default)]
-    followup: String,
-}
-
-pub async fn record(
-    State(state): State<AppState>,
-    Extension(lang): Extension<Lang>,
-    session: StaffSession,
-    Path(id): Path<String>,
-    Form(form): Form<RecordForm>,
-) -> Result<Response, PageError> {
-    let publication_id: PublicationId = page_id(&id)?;
-    // (On an error the row's form comes back with what was typed.)
-    match service::record(
-        &state,
-        &session.staff(),
-        publication_id,
-        &form.url,
-        &form.status,
-        &form.followup,
-    )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to("/staff/publications?done=log-saved").into_response()),
-        Err(e) => {
-            let message = shown(e)?;
-            let typed = Some((id, form));
-            let page = log_page(
-                &state,
-                lang,
-                &session,
-                LogQuery::default(),
-                Some(message),
-                typed,
-            )
-            .await?;
             Ok(render_invalid(&page))
         }
     }
