@@ -1,7 +1,9 @@
 //! Who may do what: the one authorization policy of Netreach.
 //!
-//! Every service call that acts for someone receives an [`Actor`] (or the [`Staff`] inside one) and
-//! asks [`Actor::may`] / [`Staff::may`] before it does anything. The HTTP skin authenticates (it
+//! Every service call that acts for someone receives who is acting, as the narrowest type that
+//! can say it: nothing for what anyone may do (the public site), a `ClientAccess` for a client
+//! (only a codename or a live client session can produce one), and a [`Staff`] member for staff,
+//! who asks [`Staff::may`] before doing anything. [`Actor`] is their union, with the same rule. The HTTP skin authenticates (it
 //! turns a cookie, a bearer token or a codename into an `Actor`) and asks the same table before it
 //! parses a body, but it never decides on its own. The table in [`need`] is the whole policy; the
 //! rules that depend on the thing acted on (the second approver, assigning only oneself) live in the
