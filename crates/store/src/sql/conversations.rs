@@ -486,9 +486,11 @@ impl ConversationStore for SqlStore {
     async fn open_caseload(&self, user_id: UserId) -> StoreResult<u64> {
         let n: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM conversations WHERE assigned_to = $1 \
-             AND status NOT IN ('solved', 'archived')",
+             AND status NOT IN ($2, $3)",
         )
         .bind(user_id.to_string())
+        .bind(Status::Solved.as_str())
+        .bind(Status::Archived.as_str())
         .fetch_one(self.pool())
         .await?
         .try_get("n")?;
@@ -530,11 +532,13 @@ impl ConversationStore for SqlStore {
         let solved = format!(
             "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations \
              WHERE closed_at IS NOT NULL AND closed_at <= $1 AND last_activity_at <= $2 \
-             AND status IN ('solved', 'archived') LIMIT $3{skip_locked})"
+             AND status IN ($3, $4) LIMIT $5{skip_locked})"
         );
         n += sqlx::query(AssertSqlSafe(solved))
             .bind(solved_before)
             .bind(solved_before)
+            .bind(Status::Solved.as_str())
+            .bind(Status::Archived.as_str())
             .bind(i64::from(batch))
             .execute(self.pool())
             .await?
