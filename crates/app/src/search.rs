@@ -9,6 +9,8 @@ use netreach_store::StoreError;
 
 /// How many content results the index returns.
 const CONTENT_HITS: usize = 20;
+/// How many canned replies, posts and venues (each) a search returns.
+const OWN_HITS: u32 = 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -69,30 +71,22 @@ pub async fn staff_search(
             .into_iter()
             .map(Found::Content),
     );
-    for reply in state.store.canned_replies(None).await? {
-        if matches(&reply.title, &needle) || matches(&reply.body, &needle) {
-            found.push(Found::CannedReply {
-                id: reply.id,
-                title: reply.title,
-            });
-        }
-    }
-    for post in state.store.posts().await? {
-        if matches(&post.title, &needle) || matches(&post.body, &needle) {
-            found.push(Found::Post {
-                id: post.id.to_string(),
-                title: post.title,
-            });
-        }
-    }
-    for venue in state.store.venues().await? {
-        if matches(&venue.name, &needle) || matches(&venue.address, &needle) {
-            found.push(Found::Venue {
-                id: venue.id.to_string(),
-                name: venue.name,
-            });
-        }
-    }
+    // The database finds the team's own records and returns the first few of each kind, so a
+    // search costs the same however many posts and replies the team has written.
+    let own = state.store.find_staff_items(q, OWN_HITS).await?;
+    found.extend(
+        own.canned
+            .into_iter()
+            .map(|(id, title)| Found::CannedReply { id, title }),
+    );
+    found.extend(own.posts.into_iter().map(|(id, title)| Found::Post {
+        id: id.to_string(),
+        title,
+    }));
+    found.extend(own.venues.into_iter().map(|(id, name)| Found::Venue {
+        id: id.to_string(),
+        name,
+    }));
     for service in &state.content.pack().services {
         if matches(&service.name.en, &needle)
             || matches(&service.name.ru, &needle)

@@ -19,7 +19,7 @@ pub use model::{
     ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
     NewConversation, NewMessage, NewStaffUser, PostRecord, PostVersionRecord, PublicationFilter,
     PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome, SessionRecord,
-    StaffKeys, StaffUser, StoredMessage, VenueRecord,
+    StaffItems, StaffKeys, StaffUser, StoredMessage, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
 
@@ -258,6 +258,9 @@ pub trait TeamStore: Send + Sync {
     /// The manual "away" switch; false when no schedule exists yet.
     async fn set_away(&self, away: bool, at: OffsetDateTime) -> StoreResult<bool>;
     async fn canned_replies(&self, lang: Option<Lang>) -> StoreResult<Vec<CannedReply>>;
+    /// Staff search: the first `limit` canned replies, posts and venues whose text contains
+    /// `needle` in any letter case (any script), read by the database, not by the caller.
+    async fn find_staff_items(&self, needle: &str, limit: u32) -> StoreResult<StaffItems>;
     async fn canned_reply(&self, id: CannedId) -> StoreResult<Option<CannedReply>>;
     /// Creates or replaces a canned reply.
     async fn put_canned_reply(&self, reply: CannedReply) -> StoreResult<()>;

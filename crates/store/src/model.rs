@@ -472,3 +472,11 @@ pub struct QueuedNotification {
     pub next_attempt_at: OffsetDateTime,
     pub attempts: u32,
 }
+
+/// What staff search found among the team's own records: ids and titles (or names).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffItems {
+    pub canned: Vec<(netreach_core::CannedId, String)>,
+    pub posts: Vec<(netreach_core::PostId, String)>,
+    pub venues: Vec<(netreach_core::VenueId, String)>,
+}

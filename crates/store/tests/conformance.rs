@@ -107,7 +107,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "editorial",
                 "hot paths",
                 "qa stamp",
-                "notifications"
+                "notifications",
+                "staff search"
             ],
             "{backend:?}"
         );

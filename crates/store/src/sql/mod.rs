@@ -51,6 +51,7 @@ impl SqlStore {
     pub async fn migrate(&self) -> StoreResult<Vec<AppliedMigration>> {
         let before = self.applied_versions().await?;
         self.backend.migrator().run(&self.pool).await?;
+        self.fill_search_text().await?;
         Ok(self
             .backend
             .migrator()
@@ -61,6 +62,36 @@ impl SqlStore {
                 description: m.description.to_string(),
             })
             .collect())
+    }
+
+    /// Fills the staff-search text of rows written before it existed (migration 0014): the
+    /// lower-casing is the application's, which folds every script.
+    async fn fill_search_text(&self) -> StoreResult<()> {
+        for (table, a, b) in [
+            ("canned_replies", "title", "body"),
+            ("posts", "title", "body"),
+            ("venues", "name", "address"),
+        ] {
+            let select =
+                format!("SELECT id, {a} AS a, {b} AS b FROM {table} WHERE search_text = ''");
+            let rows = sqlx::query(AssertSqlSafe(select))
+                .fetch_all(&self.pool)
+                .await?;
+            let update = format!("UPDATE {table} SET search_text = $1 WHERE id = $2");
+            for row in rows {
+                let id: String = row.try_get("id")?;
+                let text = search_text(&[
+                    &row.try_get::<String, _>("a")?,
+                    &row.try_get::<String, _>("b")?,
+                ]);
+                sqlx::query(AssertSqlSafe(update.clone()))
+                    .bind(text)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     async fn applied_versions(&self) -> StoreResult<BTreeSet<i64>> {
@@ -624,4 +655,23 @@ impl AccountStore for SqlStore {
         tx.commit().await?;
         self.user_by_id(admin.id).await
     }
+}
+
+/// What staff search matches a row by: its searchable fields, lower-cased by Rust (every script).
+pub(crate) fn search_text(parts: &[&str]) -> String {
+    parts.join("\n").to_lowercase()
+}
+
+/// A `LIKE` pattern that finds `needle` anywhere, with `%`, `_` and the escape itself taken
+/// literally (used with `ESCAPE '\'`).
+pub(crate) fn contains_pattern(needle: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in needle.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
 }

@@ -1,7 +1,7 @@
 //! [`PublishingStore`] on both backends.
 
 use super::rows::{opt_blob, opt_parsed, opt_time, opt_user, parsed, text, time};
-use super::{Bind, SqlStore, at, bind_all, t};
+use super::{Bind, SqlStore, at, bind_all, search_text, t};
 use crate::backend::Backend;
 use crate::model::{
     Guarded, PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, SendOutcome,
@@ -112,11 +112,12 @@ impl PublishingStore for SqlStore {
     async fn create_venue(&self, v: VenueRecord) -> StoreResult<()> {
         let mut binds = venue_binds(&v);
         binds.push(at(v.created_at));
+        binds.push(t(search_text(&[&v.name, &v.address])));
         self.exec(
             "INSERT INTO venues (name, kind, address, lang, markup, rules, permission, permission_at, \
              permission_contact, notes, needs_approval, char_limit, telegram_chat, push_alerts, \
-             updated_at, id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             updated_at, id, created_at, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
             binds,
         )
         .await?;
@@ -129,8 +130,12 @@ impl PublishingStore for SqlStore {
                 "UPDATE venues SET name = $1, kind = $2, address = $3, lang = $4, markup = $5, \
                  rules = $6, permission = $7, permission_at = $8, permission_contact = $9, notes = $10, \
                  needs_approval = $11, char_limit = $12, telegram_chat = $13, push_alerts = $14, \
-                 updated_at = $15 WHERE id = $16",
-                venue_binds(&v),
+                 updated_at = $15, search_text = $17 WHERE id = $16",
+                {
+                    let mut binds = venue_binds(&v);
+                    binds.push(t(search_text(&[&v.name, &v.address])));
+                    binds
+                },
             )
             .await?;
         Ok(n > 0)
@@ -177,8 +182,8 @@ impl PublishingStore for SqlStore {
     async fn create_post(&self, p: PostRecord) -> StoreResult<()> {
         let mut tx = self.write_tx().await?;
         sqlx::query(
-            "INSERT INTO posts (id, title, body, version, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO posts (id, title, body, version, created_by, created_at, updated_at, \
+             search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(p.id.to_string())
         .bind(p.title.clone())
@@ -187,6 +192,7 @@ impl PublishingStore for SqlStore {
         .bind(p.created_by.map(|u| u.to_string()))
         .bind(to_unix(p.created_at))
         .bind(to_unix(p.updated_at))
+        .bind(search_text(&[&p.title, &p.body]))
         .execute(&mut *tx)
         .await?;
         insert_version(
@@ -214,14 +220,15 @@ impl PublishingStore for SqlStore {
     ) -> StoreResult<Guarded<i64>> {
         let mut tx = self.write_tx().await?;
         let changed = sqlx::query(
-            "UPDATE posts SET title = $1, body = $2, version = version + 1, updated_at = $3 \
-             WHERE id = $4 AND version = $5",
+            "UPDATE posts SET title = $1, body = $2, version = version + 1, updated_at = $3, \
+             search_text = $6 WHERE id = $4 AND version = $5",
         )
         .bind(title.to_owned())
         .bind(body.to_owned())
         .bind(to_unix(now))
         .bind(id.to_string())
         .bind(expected_version)
+        .bind(search_text(&[title, body]))
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -1,13 +1,13 @@
 //! [`TeamStore`] on both backends: working hours and canned replies.
 
 use super::rows::{parsed, text, time};
-use super::{Bind, SqlStore, at, t};
-use crate::model::{AvailabilityRecord, CannedReply};
+use super::{Bind, SqlStore, at, contains_pattern, search_text, t};
+use crate::model::{AvailabilityRecord, CannedReply, StaffItems};
 use crate::{StoreError, StoreResult, TeamStore};
 use async_trait::async_trait;
 use netreach_core::{CannedId, Lang};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
 fn canned(row: &AnyRow) -> StoreResult<CannedReply> {
@@ -96,13 +96,51 @@ impl TeamStore for SqlStore {
 
     async fn put_canned_reply(&self, r: CannedReply) -> StoreResult<()> {
         self.exec(
-            "INSERT INTO canned_replies (id, lang, title, body, updated_at) VALUES ($1, $2, $3, $4, $5) \
+            "INSERT INTO canned_replies (id, lang, title, body, updated_at, search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
              ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, title = excluded.title, \
-             body = excluded.body, updated_at = excluded.updated_at",
-            vec![t(r.id), t(r.lang.code()), t(&r.title), t(&r.body), at(r.updated_at)],
+             body = excluded.body, updated_at = excluded.updated_at, \
+             search_text = excluded.search_text",
+            vec![
+                t(r.id),
+                t(r.lang.code()),
+                t(&r.title),
+                t(&r.body),
+                at(r.updated_at),
+                t(search_text(&[&r.title, &r.body])),
+            ],
         )
         .await?;
         Ok(())
+    }
+
+    async fn find_staff_items(&self, needle: &str, limit: u32) -> StoreResult<StaffItems> {
+        let pattern = contains_pattern(needle);
+        let mut found = StaffItems::default();
+        for (table, label, order) in [
+            ("canned_replies", "title", "title, id"),
+            ("posts", "title", "updated_at DESC, id"),
+            ("venues", "name", "name, id"),
+        ] {
+            let sql = format!(
+                "SELECT id, {label} AS label FROM {table} WHERE search_text LIKE $1 ESCAPE '\\' \
+                 ORDER BY {order} LIMIT $2"
+            );
+            let rows = sqlx::query(AssertSqlSafe(sql))
+                .bind(pattern.clone())
+                .bind(i64::from(limit))
+                .fetch_all(self.pool())
+                .await?;
+            for row in &rows {
+                let label = text(row, "label")?;
+                match table {
+                    "canned_replies" => found.canned.push((parsed(row, "id")?, label)),
+                    "posts" => found.posts.push((parsed(row, "id")?, label)),
+                    _ => found.venues.push((parsed(row, "id")?, label)),
+                }
+            }
+        }
+        Ok(found)
     }
 
     async fn delete_canned_reply(&self, id: CannedId) -> StoreResult<bool> {

@@ -372,3 +372,78 @@ async fn a_new_message_reopens_a_solved_conversation_and_clears_its_closing_time
     })
     .await;
 }
+
+#[tokio::test]
+async fn staff_search_finds_the_teams_records_in_any_letter_case_and_takes_wildcards_literally() {
+    on_each_backend(|store| async move {
+        let reply = |title: &str, body: &str| CannedReply {
+            id: CannedId::new_random(),
+            lang: Lang::Ru,
+            title: title.into(),
+            body: body.into(),
+            updated_at: t0(),
+        };
+        store
+            .put_canned_reply(reply("Налоксон", "Где взять НАЛОКСОН бесплатно"))
+            .await
+            .unwrap();
+        store
+            .put_canned_reply(reply("Testing", "100% sure? Use a_test kit"))
+            .await
+            .unwrap();
+        let found = store.find_staff_items("налоксон", 20).await.unwrap();
+        assert_eq!(found.canned.len(), 1, "Cyrillic folds on both backends");
+        assert_eq!(found.canned[0].1, "Налоксон");
+        assert_eq!(
+            store
+                .find_staff_items("НаЛоКсОн", 20)
+                .await
+                .unwrap()
+                .canned
+                .len(),
+            1
+        );
+        assert_eq!(
+            store
+                .find_staff_items("100%", 20)
+                .await
+                .unwrap()
+                .canned
+                .len(),
+            1
+        );
+        assert!(
+            store.find_staff_items("%", 20).await.unwrap().canned.len() == 1
+                && store
+                    .find_staff_items("a_t", 20)
+                    .await
+                    .unwrap()
+                    .canned
+                    .len()
+                    == 1
+                && store
+                    .find_staff_items("x_t", 20)
+                    .await
+                    .unwrap()
+                    .canned
+                    .is_empty(),
+            "% and _ are literal"
+        );
+        for i in 0..5 {
+            store
+                .put_canned_reply(reply(&format!("Reply {i}"), "common words"))
+                .await
+                .unwrap();
+        }
+        assert_eq!(
+            store
+                .find_staff_items("common", 3)
+                .await
+                .unwrap()
+                .canned
+                .len(),
+            3
+        );
+    })
+    .await;
+}
