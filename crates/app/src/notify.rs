@@ -8,7 +8,7 @@
 //! loses nothing: the next run on any node sends what is left.
 
 use crate::state::AppState;
-use netreach_channels::telegram::{backoff, without_url};
+use netreach_channels::telegram::{BotApi, SendError, backoff, without_url};
 use netreach_core::ConversationId;
 use netreach_store::{QueuedNotification, StoreError};
 use secrecy::ExposeSecret;
@@ -61,72 +61,96 @@ pub async fn send_due(state: &AppState) -> Result<usize, StoreError> {
         .await?;
     let mut delivered = 0;
     for n in due {
-        let retry_at = if deliver(state, &n).await {
-            delivered += 1;
-            None
-        } else {
-            match backoff(n.attempts, MAX_ATTEMPTS) {
+        let retry_at = match deliver(state, &n).await {
+            Delivery::Done => {
+                delivered += 1;
+                None
+            }
+            Delivery::Refused => None,
+            Delivery::Retry => match backoff(n.attempts, MAX_ATTEMPTS) {
                 Some(wait) => Some(now + wait),
                 None => {
                     tracing::error!(transport = %n.transport, attempts = n.attempts, "staff notification given up");
                     None
                 }
-            }
+            },
         };
         state.store.finish_notification(n.id, retry_at).await?;
     }
     Ok(delivered)
 }
 
-/// Sends one notification; false when it should be tried again.
-async fn deliver(state: &AppState, n: &QueuedNotification) -> bool {
+/// What became of one attempt.
+enum Delivery {
+    Done,
+    Retry,
+    /// Refused for good (Telegram said so): trying again will not help.
+    Refused,
+}
+
+/// Sends one notification.
+async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
     let notify = &state.settings.notify;
-    let at = n
-        .created_at
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default();
-    let request = match n.transport.as_str() {
+    match n.transport.as_str() {
         WEBHOOK => {
             let Some(url) = &notify.webhook_url else {
-                return true;
+                return Delivery::Done;
             };
+            let at = n
+                .created_at
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
             let body = json!({"event": n.event, "console_path": n.console_path, "at": at});
-            state.http.post(url.expose_secret()).json(&body)
+            match state
+                .http
+                .post(url.expose_secret())
+                .json(&body)
+                .send()
+                .await
+            {
+                Ok(r) if r.status().is_success() => Delivery::Done,
+                Ok(r) => {
+                    tracing::error!(status = r.status().as_u16(), "urgent webhook refused");
+                    Delivery::Retry
+                }
+                Err(e) => {
+                    tracing::error!(error = %without_url(&e), "urgent webhook failed");
+                    Delivery::Retry
+                }
+            }
         }
         TELEGRAM => {
             let (Some(token), Some(chat)) = (
                 notify.telegram_token().ok().flatten(),
                 &notify.telegram_chat_id,
             ) else {
-                return true;
+                return Delivery::Done;
             };
             let link = match &state.settings.public_url {
                 Some(base) => format!("{}{}", base.trim_end_matches('/'), n.console_path),
                 None => n.console_path.clone(),
             };
-            let url = format!(
-                "{}/bot{}/sendMessage",
-                notify.telegram_api_base.trim_end_matches('/'),
-                token.expose_secret()
-            );
+            // Sent as Telegram HTML with link previews off, so Telegram's servers never fetch
+            // the console address to draw a preview.
+            let link = link
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
             let text = format!("Urgent conversation waiting / Срочное обращение: {link}");
-            state
-                .http
-                .post(url)
-                .json(&json!({"chat_id": chat, "text": text}))
+            let bot = BotApi::new(state.http.clone(), &notify.telegram_api_base);
+            match bot.send_message(&token, chat, &text).await {
+                Ok(_) => Delivery::Done,
+                Err(SendError::Refused(why)) => {
+                    tracing::error!(reason = %why, "telegram staff notification refused");
+                    Delivery::Refused
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "telegram staff notification failed");
+                    Delivery::Retry
+                }
+            }
         }
         // A transport this version does not know: nothing to do with it.
-        _ => return true,
-    };
-    match request.send().await {
-        Ok(r) if r.status().is_success() => true,
-        Ok(r) => {
-            tracing::error!(transport = %n.transport, status = r.status().as_u16(), "staff notification refused");
-            false
-        }
-        Err(e) => {
-            tracing::error!(transport = %n.transport, error = %without_url(&e), "staff notification failed");
-            false
-        }
+        _ => Delivery::Done,
     }
 }

@@ -49,6 +49,10 @@ async fn urgent_conversations_notify_on_call_staff_without_any_content() {
         .find(|(path, _)| path == "/bot123456:SECRET-token/sendMessage")
         .expect("telegram");
     assert_eq!(telegram.1["chat_id"], "-1001");
+    assert_eq!(
+        telegram.1["link_preview_options"]["is_disabled"], true,
+        "Telegram must not fetch the console address for a preview"
+    );
     for (_, body) in &seen {
         let body = body.to_string();
         assert!(
