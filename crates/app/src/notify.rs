@@ -8,6 +8,7 @@
 //! loses nothing: the next run on any node sends what is left.
 
 use crate::state::AppState;
+use netreach_channels::render::escape_html;
 use netreach_channels::telegram::{BotApi, SendError, backoff, without_url};
 use netreach_core::ConversationId;
 use netreach_store::{QueuedNotification, StoreError};
@@ -132,11 +133,10 @@ async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
             };
             // Sent as Telegram HTML with link previews off, so Telegram's servers never fetch
             // the console address to draw a preview.
-            let link = link
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
-            let text = format!("Urgent conversation waiting / Срочное обращение: {link}");
+            let text = format!(
+                "Urgent conversation waiting / Срочное обращение: {}",
+                escape_html(&link)
+            );
             let bot = BotApi::new(state.http.clone(), &notify.telegram_api_base);
             match bot.send_message(&token, chat, &text).await {
                 Ok(_) => Delivery::Done,

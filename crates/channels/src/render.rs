@@ -46,7 +46,8 @@ fn safe_url(url: &str) -> Option<&str> {
         })
 }
 
-fn escape_html(text: &str) -> String {
+/// Text escaped for HTML, and so for Telegram's HTML parse mode.
+pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

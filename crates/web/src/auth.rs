@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use netreach_app::conversations::{self, ClientAccess};
 use netreach_app::policy::Staff;
-use netreach_crypto::{SecretKeyBytes, SecretToken};
+use netreach_crypto::SecretToken;
 use netreach_store::StaffUser;
 
 /// The console's session cookie. Scoped to `/staff`, `HttpOnly`, `SameSite=Strict`.
@@ -104,12 +104,6 @@ pub struct ApiStaff {
 }
 
 impl ApiStaff {
-    /// The inbox secret, opened for this request only; `None` without inbox access.
-    pub fn inbox_key(&self) -> Option<SecretKeyBytes> {
-        let wrapped = self.wrapped_inbox_key.as_deref()?;
-        keys::unwrap_for_token(wrapped, self.token.expose(), keys::API_WRAP)
-    }
-
     /// This member as the services' policy sees them.
     pub fn staff(&self) -> Staff {
         Staff::new(
