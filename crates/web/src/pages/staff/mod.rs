@@ -176,6 +176,14 @@ pub fn routes(state: AppState) -> Routes {
         })
 }
 
+/// The page for a service failure where the page has no place for its message: the error page
+/// the console's `shown` mapping chose, and 403 for anything it would have shown inline.
+pub(super) fn error_page(
+    shown: Result<&'static str, crate::error::PageError>,
+) -> crate::error::PageError {
+    shown.err().unwrap_or(crate::error::PageError::Forbidden)
+}
+
 /// A confirmation shown after a redirect (`?done=...`): only known keys map to messages.
 #[derive(Debug, Deserialize, Default)]
 pub struct Done {

@@ -45,7 +45,7 @@ pub(super) fn shown(e: PublishError) -> Result<&'static str, PageError> {
 
 /// A failure with nothing to show on the page: the error page.
 pub(super) fn failed(e: PublishError) -> PageError {
-    shown(e).err().unwrap_or(PageError::Forbidden)
+    super::error_page(shown(e))
 }
 
 // --- posts ---

@@ -60,7 +60,7 @@ async fn page<'a>(
         chrome,
         drafts: service::entries(state, &session.staff(), QaStatus::Draft)
             .await
-            .or_else(shown_only)?
+            .map_err(failed)?
             .into_iter()
             .map(|e| {
                 let own = e.written_by == Some(session.user.id);
@@ -69,7 +69,7 @@ async fn page<'a>(
             .collect(),
         published: service::entries(state, &session.staff(), QaStatus::Published)
             .await
-            .or_else(shown_only)?,
+            .map_err(failed)?,
         retry: None,
         editing: None,
     })
@@ -81,8 +81,8 @@ fn entry_id(text: &str) -> Result<QaId, PageError> {
 }
 
 /// A failure reading what the page lists: the error page, whatever it was.
-fn shown_only<T>(e: QaError) -> Result<T, PageError> {
-    Err(shown(e).err().unwrap_or(PageError::Forbidden))
+fn failed(e: QaError) -> PageError {
+    super::error_page(shown(e))
 }
 
 fn shown(e: QaError) -> Result<&'static str, PageError> {
