@@ -144,20 +144,24 @@ pub fn username_of(users: &[StaffUser], id: Option<netreach_core::UserId>) -> Op
 
 /// Argon2id off the async runtime.
 pub async fn hash_off_runtime(password: String) -> PasswordHash {
-    tokio::task::spawn_blocking(move || hash_password(&password))
+    crate::kdf::run(move || hash_password(&password))
         .await
-        .unwrap_or_else(|_| PasswordHash::from_stored("!unusable".into()))
+        .unwrap_or_else(|| PasswordHash::from_stored("!unusable".into()))
 }
 
 async fn verify_off_runtime(password: String, hash: PasswordHash) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+    crate::kdf::run(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false)
 }
 
-/// Checks a username and password. Unknown usernames cost the same time as known ones; wrong
-/// passwords count towards a per-account lock; a disabled account is only reported to someone
-/// who knows its password.
+/// How often a sign-in re-reads the account when parallel attempts keep charging it first.
+const CHARGE_RETRIES: usize = 16;
+
+/// Checks a username and password. Unknown usernames cost the same time as known ones; every
+/// attempt on a known account is charged as a failure before the password is hashed (atomically,
+/// so a parallel burst meets the lock as a sequential one does) and the charge is cleared when the
+/// password is right; a disabled account is only reported to someone who knows its password.
 pub async fn authenticate(
     state: &AppState,
     username: &str,
@@ -172,30 +176,52 @@ pub async fn authenticate(
         verify_off_runtime(password, dummy_hash().clone()).await;
         return Err(LoginError::Invalid);
     };
-    if let Some(until) = user.locked_until
-        && until > now
-    {
-        let minutes = ((until - now).whole_seconds() + 59) / 60;
-        return Err(LoginError::Locked {
-            minutes: minutes.max(1),
-        });
-    }
+    let user = charge_attempt(state, user, now).await?;
     let stored = PasswordHash::from_stored(user.password_hash.clone());
     if !verify_off_runtime(password, stored).await {
-        let failures = state.store.record_failed_login(user.id).await?;
-        if let Some(until) = throttle::locked_until(failures, now) {
-            state.store.lock_user_until(user.id, until).await?;
-        }
-        tracing::info!(failures, "staff sign-in failed");
+        tracing::info!(failures = user.failed_logins + 1, "staff sign-in failed");
         return Err(LoginError::Invalid);
     }
+    state.store.clear_login_failures(user.id).await?;
     if !user.is_active() {
         return Err(LoginError::Disabled);
     }
-    if user.failed_logins > 0 || user.locked_until.is_some() {
-        state.store.clear_login_failures(user.id).await?;
-    }
     Ok(user)
+}
+
+/// Counts this attempt as a failure (and locks the account if it is one too many) before any
+/// password hashing; refuses while the account is locked.
+async fn charge_attempt(
+    state: &AppState,
+    mut user: StaffUser,
+    now: OffsetDateTime,
+) -> Result<StaffUser, LoginError> {
+    for _ in 0..CHARGE_RETRIES {
+        if let Some(until) = user.locked_until
+            && until > now
+        {
+            let minutes = ((until - now).whole_seconds() + 59) / 60;
+            return Err(LoginError::Locked {
+                minutes: minutes.max(1),
+            });
+        }
+        let seen = user.failed_logins;
+        let lock = throttle::locked_until(seen + 1, now);
+        if state
+            .store
+            .charge_login_attempt(user.id, seen, lock, now)
+            .await?
+        {
+            return Ok(user);
+        }
+        user = state
+            .store
+            .user_by_id(user.id)
+            .await?
+            .ok_or(LoginError::Invalid)?;
+    }
+    // So many parallel attempts on one account that this one never got a turn: a burst.
+    Err(LoginError::Locked { minutes: 1 })
 }
 
 /// When a session started now must end at the latest.
@@ -723,6 +749,10 @@ pub async fn complete_setup(
         return Err(AccountError::Mismatch);
     }
     let password = NewPassword::parse(password)?;
+    // The link first: no password hashing for anyone who does not hold a live one.
+    if !setup_link_valid(state, token).await? {
+        return Ok(None);
+    }
     let hash = hash_off_runtime(password.expose().to_owned()).await;
     let now = state.clock.now();
     let token_hash = SecretToken::from_presented(token).hash(&state.secret, SETUP_PURPOSE);

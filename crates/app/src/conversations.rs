@@ -38,6 +38,8 @@ pub enum ConversationError {
     NotReady,
     #[error("too many codename attempts right now")]
     Busy,
+    #[error("the conversation's hourly message allowance is spent")]
+    TooManyMessages,
     #[error("someone else changed the conversation")]
     Conflict,
     #[error("the caseload cap is reached")]
@@ -66,6 +68,7 @@ impl ConversationError {
             ConversationError::NotFound => "error-codename-not-found",
             ConversationError::NotReady => "error-not-ready",
             ConversationError::Busy => "error-body-429",
+            ConversationError::TooManyMessages => "error-too-many-messages",
             ConversationError::Conflict => "error-conflict",
             ConversationError::CaseloadFull => "error-caseload-full",
             ConversationError::NoInboxAccess => "error-no-inbox-access",
@@ -119,8 +122,13 @@ impl CodenameGate {
         let Ok(mut sessions) = self.sessions.lock() else {
             return false;
         };
-        if sessions.len() >= CACHE_MAX {
+        if sessions.len() >= CACHE_MAX && !sessions.contains_key(session) {
             sessions.retain(|_, (start, _)| start.elapsed() < SESSION_WINDOW);
+            if sessions.len() >= CACHE_MAX {
+                // Full of live entries: stop counting newcomers rather than grow without bound
+                // (or lock everyone out); the shared per-minute budget still holds them.
+                return true;
+            }
         }
         let entry = sessions
             .entry(session.to_owned())
@@ -274,8 +282,6 @@ pub(crate) async fn inbox_public(state: &AppState) -> Result<PublicKeyBytes, Con
 enum Purpose {
     Start,
     Lookup,
-    /// Checking a pasted message against the client's own codename: no budget.
-    Check,
 }
 
 /// Charges a shared budget; false once the current minute's allowance is spent.
@@ -311,7 +317,6 @@ async fn derive(
         Purpose::Start => {
             within_budget(state, "conversation-starts", gate.starts_per_minute).await?
         }
-        Purpose::Check => true,
     };
     if !allowed {
         tracing::warn!(?purpose, "codename budget exhausted");
@@ -564,22 +569,32 @@ pub async fn client_thread(
         .collect())
 }
 
-/// The client writes. Pasting the codename as a message is refused (a common slip).
+/// The client writes. A message holding a codename (anyone's: seven list words in a row) is
+/// refused, a common slip that would hand staff the client's only key; so is a message beyond the
+/// conversation's hourly allowance.
 pub async fn client_post(
     state: &AppState,
     access: &ClientAccess,
     typed: &str,
-    codename: Option<&Codename>,
 ) -> Result<Conversation, ConversationError> {
     let max = state.settings.conversations.max_message_chars;
     let text = MessageText::parse(typed, max)?;
-    if let Ok(as_codename) = Codename::parse(text.as_str())
-        && (codename == Some(&as_codename) || is_own_codename(state, access, &as_codename).await)
-    {
+    if netreach_crypto::codename::contains_codename(text.as_str()) {
         return Err(ConversationError::MessageIsCodename);
     }
-    let inbox = inbox_public(state).await?;
     let current = &access.conversation;
+    let sent = state
+        .store
+        .charge_budget(
+            &format!("client-messages:{}", current.id),
+            state.clock.now(),
+            Duration::hours(1),
+        )
+        .await?;
+    if sent > u64::from(state.settings.conversations.client_messages_per_hour) {
+        return Err(ConversationError::TooManyMessages);
+    }
+    let inbox = inbox_public(state).await?;
     let message = seal_message(
         current,
         MessageKind::Message,
@@ -601,20 +616,6 @@ pub async fn client_post(
     {
         Guarded::Done(c) => Ok(c),
         Guarded::Conflict | Guarded::Missing => Err(ConversationError::NotFound),
-    }
-}
-
-async fn is_own_codename(state: &AppState, access: &ClientAccess, candidate: &Codename) -> bool {
-    match derive(state, candidate, Purpose::Check).await {
-        Ok(keys) => {
-            keys.secret.public().0.to_vec()
-                == access
-                    .conversation
-                    .client_public_key
-                    .clone()
-                    .unwrap_or_default()
-        }
-        Err(_) => false,
     }
 }
 
@@ -725,4 +726,25 @@ pub fn deletion_due(state: &AppState, c: &Conversation) -> OffsetDateTime {
         .conversations
         .retention()
         .due_at(c.status, c.last_activity_at, c.closed_at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_attempt_counts_stay_bounded_and_still_count_known_browsers() {
+        let gate = CodenameGate::new(10, 10);
+        for n in 0..CACHE_MAX + 500 {
+            assert!(gate.charge_session(&format!("browser-{n}")));
+        }
+        assert_eq!(gate.sessions.lock().unwrap().len(), CACHE_MAX);
+        for _ in 1..SESSION_ATTEMPTS {
+            assert!(gate.charge_session("browser-0"));
+        }
+        assert!(
+            !gate.charge_session("browser-0"),
+            "a known browser is still held"
+        );
+    }
 }

@@ -44,7 +44,7 @@ pub async fn new_staff_keys(
     user: netreach_core::UserId,
     password: String,
 ) -> (StaffKeys, SecretKeyBytes) {
-    tokio::task::spawn_blocking(move || {
+    crate::kdf::run(move || {
         let secret = SecretKeyBytes::generate();
         let salt = random_salt();
         let wrapped = match WrapKey::from_password(&password, &salt) {
@@ -59,7 +59,7 @@ pub async fn new_staff_keys(
         (keys, secret)
     })
     .await
-    .unwrap_or_else(|_| {
+    .unwrap_or_else(|| {
         let secret = SecretKeyBytes::generate();
         (
             StaffKeys {
@@ -82,7 +82,7 @@ pub async fn rewrap_staff_keys(
         return Ok(None);
     };
     let id = user.id;
-    tokio::task::spawn_blocking(move || {
+    crate::kdf::run(move || {
         let old = WrapKey::from_password(&old_password, &keys.key_salt)?;
         let secret = SecretKeyBytes::unwrap_from(&keys.wrapped_secret_key, &old, &staff_aad(id))?;
         let salt = random_salt();
@@ -109,7 +109,7 @@ pub async fn unlock_inbox(
         return Ok(None);
     };
     let id = user.id;
-    let opened = tokio::task::spawn_blocking(move || -> Result<SecretKeyBytes, KeyError> {
+    let opened = crate::kdf::run(move || -> Result<SecretKeyBytes, KeyError> {
         let key = WrapKey::from_password(&password, &keys.key_salt)?;
         let own = SecretKeyBytes::unwrap_from(&keys.wrapped_secret_key, &key, &staff_aad(id))?;
         Ok(SecretKeyBytes::open_sealed(&grant, &own)?)

@@ -13,6 +13,7 @@ pub mod health;
 pub mod inbox;
 pub mod input;
 pub mod jobs;
+pub mod kdf;
 pub mod keys;
 pub mod notify;
 pub mod policy;

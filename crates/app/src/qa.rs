@@ -179,6 +179,10 @@ pub async fn publish(state: &AppState, staff: &Staff, id: QaId) -> Result<(), Qa
         .publish_qa(id, staff.id, state.clock.now())
         .await?
     {
+        // Refused inside the publishing statement: the reviewer's own edit landed first, or
+        // the client withdrew their consent.
+        let now = load_entry(state, id).await?;
+        review(now.written_by, staff.id).map_err(|_| QaError::OwnEntry)?;
         return Err(QaError::NoConsent);
     }
     tracing::info!(qa_id = %id, user_id = %staff.id, "q&a entry published");

@@ -141,6 +141,9 @@ impl NotifySettings {
 pub struct ConversationSettings {
     /// Longest message accepted, in characters.
     pub max_message_chars: usize,
+    /// Messages a client may send in one conversation per hour (a flood costs the inbox, the
+    /// disk and every reader of the thread).
+    pub client_messages_per_hour: u32,
     /// A client's browser session ends this many minutes after it started, whatever the activity.
     pub client_session_minutes: u32,
     /// Solved (or archived) conversations are deleted this many days after they were closed.
@@ -161,6 +164,7 @@ impl Default for ConversationSettings {
     fn default() -> Self {
         ConversationSettings {
             max_message_chars: 5000,
+            client_messages_per_hour: 60,
             client_session_minutes: 120,
             solved_retention_days: 30,
             idle_retention_days: 90,
@@ -342,12 +346,13 @@ impl Settings {
         }
         let c = &self.conversations;
         if c.max_message_chars == 0
+            || c.client_messages_per_hour == 0
             || c.client_session_minutes == 0
             || c.codename_attempts_per_minute == 0
             || c.starts_per_minute == 0
         {
             return Err(SettingsError::Value(
-                "conversations.max_message_chars, client_session_minutes, \
+                "conversations.max_message_chars, client_messages_per_hour, client_session_minutes, \
                  codename_attempts_per_minute and starts_per_minute must be above 0"
                     .into(),
             ));
@@ -473,12 +478,46 @@ impl Settings {
     /// Whether a request `Origin` is this site's: the public URL's origin, or the request's
     /// own `Host` over http/https.
     pub fn origin_allowed(&self, origin: &str, host: Option<&str>) -> bool {
-        if let Some(public) = &self.public_url
-            && origin.trim_end_matches('/') == origin_of(public)
-        {
+        let same_host = host
+            .is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"));
+        if self.public_url.is_some() {
+            let origin = origin.trim_end_matches('/');
+            return self.own_urls().any(|url| origin == origin_of(url))
+                || (same_host && host.is_some_and(is_loopback_host));
+        }
+        same_host
+    }
+
+    /// Whether a request's `Host` names this site. With `public_url` set only its host (and
+    /// the `onion_location` twin's) is; without it any host is, as nobody said which is ours.
+    /// Refusing the others stops DNS-rebinding pages from driving the forms.
+    pub fn host_allowed(&self, host: Option<&str>) -> bool {
+        if self.public_url.is_none() {
             return true;
         }
-        host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+        let Some(host) = host else {
+            return false;
+        };
+        // Someone on the machine itself (an SSH tunnel, a health check): a rebinding page
+        // always sends its own name, never a loopback address.
+        if is_loopback_host(host) {
+            return true;
+        }
+        let host = host.to_ascii_lowercase();
+        self.own_urls().any(|url| {
+            let own = origin_of(url);
+            let (scheme, authority) = own.split_once("://").unwrap_or(("http", own));
+            let authority = authority.to_ascii_lowercase();
+            let default_port = if scheme == "https" { ":443" } else { ":80" };
+            host == authority || host.strip_suffix(default_port) == Some(authority.as_str())
+        })
+    }
+
+    fn own_urls(&self) -> impl Iterator<Item = &str> {
+        self.public_url
+            .iter()
+            .chain(&self.onion_location)
+            .map(String::as_str)
     }
 }
 
@@ -513,6 +552,18 @@ struct MaskedNotify {
 }
 
 /// `scheme://host[:port]` of a URL.
+/// `127.0.0.1`, `[::1]` or `localhost`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 fn origin_of(url: &str) -> &str {
     let url = url.trim_end_matches('/');
     match url.find("://") {
@@ -606,6 +657,38 @@ mod tests {
         assert!(settings.origin_allowed("http://abc.onion", None));
         assert!(settings.origin_allowed("http://127.0.0.1:8080", Some("127.0.0.1:8080")));
         assert!(!settings.origin_allowed("http://evil.example", Some("127.0.0.1:8080")));
+        assert!(!settings.origin_allowed("http://evil.example", Some("evil.example")));
+    }
+
+    #[test]
+    fn with_a_public_url_only_its_hosts_and_loopback_are_served() {
+        let open = Settings::default();
+        assert!(open.host_allowed(Some("anything.example")));
+        let settings = Settings {
+            public_url: Some("https://help.example.org/".into()),
+            onion_location: Some("http://abc.onion".into()),
+            ..Settings::default()
+        };
+        for host in [
+            "help.example.org",
+            "HELP.example.org:443",
+            "abc.onion",
+            "abc.onion:80",
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "[::1]:8080",
+        ] {
+            assert!(settings.host_allowed(Some(host)), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "help.example.org:8443",
+            "abc.onion.evil.example",
+            "127.0.0.2.nip.io",
+        ] {
+            assert!(!settings.host_allowed(Some(host)), "{host}");
+        }
+        assert!(!settings.host_allowed(None));
     }
 
     fn load_in_jail(overrides: &Overrides) -> Result<Settings, figment::Error> {

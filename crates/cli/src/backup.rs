@@ -32,24 +32,27 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<()> {
         bail!("{} exists already: choose a new file name", out.display());
     }
     let url = settings.database_url()?;
+    // Written inside a directory only the owner can enter, then moved into place: the backup is
+    // never readable by others, not even while it is being written.
+    let staging = Staging::next_to(out)?;
+    let written = staging.file();
     match Backend::from_url(url.expose_secret())? {
         Backend::Sqlite => {
             let store = crate::connect(settings).await?;
-            let target = std::path::absolute(out).unwrap_or_else(|_| out.to_owned());
+            let target = std::path::absolute(&written).unwrap_or_else(|_| written.clone());
             sqlx::query("VACUUM INTO $1")
                 .bind(target.display().to_string())
                 .execute(store.pool())
                 .await
-                .with_context(|| format!("cannot write {}", target.display()))?;
+                .with_context(|| format!("cannot write {}", out.display()))?;
             store.close().await;
         }
         Backend::Postgres => {
-            let status = tokio::process::Command::new("pg_dump")
+            let status = pg_tool("pg_dump", url.expose_secret())?
                 .arg("--format=custom")
                 .arg("--no-owner")
                 .arg("--file")
-                .arg(out)
-                .arg(format!("--dbname={}", url.expose_secret()))
+                .arg(&written)
                 .status()
                 .await
                 .context("cannot run pg_dump (install the PostgreSQL client tools)")?;
@@ -58,7 +61,9 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<()> {
             }
         }
     }
-    restrict(out)?;
+    restrict(&written)?;
+    std::fs::rename(&written, out)
+        .with_context(|| format!("cannot move the backup to {}", out.display()))?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     say(&format!(
         "backup written to {} ({size} bytes)",
@@ -66,6 +71,60 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<()> {
     ));
     say("keep the server secret (data directory: server-secret) with it: codenames need it");
     Ok(())
+}
+
+/// A PostgreSQL client tool for the database URL, given without its password: the password goes
+/// into the tool's own environment, since any local user can read a command line in `/proc`.
+fn pg_tool(program: &str, url: &str) -> anyhow::Result<tokio::process::Command> {
+    let mut parsed = reqwest::Url::parse(url).context("the database URL does not parse")?;
+    let password = parsed.password().map(|p| {
+        percent_encoding::percent_decode_str(p)
+            .decode_utf8_lossy()
+            .into_owned()
+    });
+    if parsed.set_password(None).is_err() {
+        bail!("the database URL has no host");
+    }
+    let mut command = tokio::process::Command::new(program);
+    command.arg(format!("--dbname={parsed}"));
+    if let Some(password) = password {
+        command.env("PGPASSWORD", password);
+    }
+    Ok(command)
+}
+
+/// A directory of mode 0700 beside the backup's destination (so the final rename stays on one
+/// file system), removed with whatever is left in it.
+struct Staging(PathBuf);
+
+impl Staging {
+    fn next_to(out: &Path) -> anyhow::Result<Staging> {
+        let name = out
+            .file_name()
+            .context("the backup needs a file name")?
+            .to_string_lossy();
+        let dir = out.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder
+            .create(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Staging(dir))
+    }
+
+    fn file(&self) -> PathBuf {
+        self.0.join("backup")
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Backups are readable by their owner only.
@@ -139,11 +198,10 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::R
                     "the database already has staff accounts: stop the servers and pass --force to replace it"
                 );
             }
-            let status = tokio::process::Command::new("pg_restore")
+            let status = pg_tool("pg_restore", url.expose_secret())?
                 .arg("--clean")
                 .arg("--if-exists")
                 .arg("--no-owner")
-                .arg(format!("--dbname={}", url.expose_secret()))
                 .arg(file)
                 .status()
                 .await
@@ -166,4 +224,44 @@ pub async fn restore(settings: &Settings, file: &Path, force: bool) -> anyhow::R
         applied.len()
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_database_password_goes_to_the_environment_not_the_command_line() {
+        let command = pg_tool("pg_dump", "postgres://app:s%40cret@db:5432/netreach").unwrap();
+        let std = command.as_std();
+        let args: Vec<String> = std
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(args, ["--dbname=postgres://app@db:5432/netreach"]);
+        let env: Vec<_> = std.get_envs().collect();
+        assert_eq!(
+            env,
+            [(
+                std::ffi::OsStr::new("PGPASSWORD"),
+                Some(std::ffi::OsStr::new("s@cret"))
+            )]
+        );
+    }
+
+    #[test]
+    fn a_backup_is_staged_where_only_its_owner_can_enter() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("nightly.backup");
+        let staging = Staging::next_to(&out).unwrap();
+        let staged_dir = staging.file().parent().unwrap().to_owned();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&staged_dir).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        drop(staging);
+        assert!(!staged_dir.exists(), "staging is cleaned up");
+    }
 }

@@ -110,7 +110,7 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
                 let text = format!(
                     "Bench message {w}-{i}: is it safe to combine these two substances tonight?"
                 );
-                conversations::client_post(&state, &access, &text, None).await?;
+                conversations::client_post(&state, &access, &text).await?;
             }
             Ok::<_, conversations::ConversationError>(())
         }));
@@ -164,7 +164,7 @@ pub async fn run(mut settings: Settings, args: BenchArgs, explicit_db: bool) -> 
         .await?;
         let a = conversations::ClientAccess::new(s.conversation.clone(), s.secret.clone());
         for j in 0..4 {
-            conversations::client_post(&state, &a, &format!("ещё сообщение {j}"), None).await?;
+            conversations::client_post(&state, &a, &format!("ещё сообщение {j}")).await?;
             conversations::staff_reply(
                 &state,
                 &admin,

@@ -38,10 +38,15 @@ struct Server {
 }
 
 async fn serve(data: &Path, extra: &[&str]) -> Server {
+    serve_with_env(data, extra, &[]).await
+}
+
+async fn serve_with_env(data: &Path, extra: &[&str], env: &[(&str, &str)]) -> Server {
     let mut command = netreach(data);
     command
         .args(["serve", "--listen", "127.0.0.1:0"])
-        .args(extra);
+        .args(extra)
+        .envs(env.iter().copied());
     let mut child = command.spawn().expect("start netreach");
     let stdout = child.stdout.take().unwrap();
     let mut lines = BufReader::new(stdout).lines();
@@ -503,7 +508,13 @@ async fn every_subcommand_has_help() {
 async fn acknowledged_messages_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let server = serve(&data, &["--demo"]).await;
+    // One conversation takes the whole load: lift its hourly message allowance for the run.
+    let server = serve_with_env(
+        &data,
+        &["--demo"],
+        &[("NETREACH_CONVERSATIONS__CLIENT_MESSAGES_PER_HOUR", "100000")],
+    )
+    .await;
     let base = server.base.clone();
     let client = netreach_testkit::http_client();
     let started: Value = client

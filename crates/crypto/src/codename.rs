@@ -66,6 +66,31 @@ pub fn wordlist(lang: Lang) -> &'static [&'static str] {
     }
 }
 
+static LOOKUP: LazyLock<[std::collections::HashSet<&'static str>; 2]> = LazyLock::new(|| {
+    [
+        wordlist(Lang::En).iter().copied().collect(),
+        wordlist(Lang::Ru).iter().copied().collect(),
+    ]
+});
+
+/// Whether a text holds a run of seven consecutive codename words of one list, anywhere in it,
+/// normalised like a typed codename. Any codename pasted into a message is caught this way
+/// without a key derivation: the words alone give it away, whoever's codename it is.
+pub fn contains_codename(text: &str) -> bool {
+    let words = Zeroizing::new(normalise(text));
+    LOOKUP.iter().any(|list| {
+        let mut run = 0;
+        words.iter().any(|word| {
+            run = if list.contains(word.as_str()) {
+                run + 1
+            } else {
+                0
+            };
+            run >= WORDS
+        })
+    })
+}
+
 /// Bits of entropy in a codename of the given language.
 pub fn entropy_bits(lang: Lang) -> f64 {
     WORDS as f64 * (wordlist(lang).len() as f64).log2()
@@ -222,6 +247,59 @@ mod tests {
 
     fn secret() -> ServerSecret {
         ServerSecret::parse("0123456789abcdefghijklmnopqrstuvwxyzABCD").unwrap()
+    }
+
+    /// A known answer for the derivation and its pinned parameters (Argon2id v1.3, 19 MiB, 2
+    /// passes, 1 lane, keyed with the server secret). If this changes, every existing codename
+    /// stops opening its conversation: never change it without a migration path.
+    #[test]
+    fn the_codename_derivation_gives_the_known_answer() {
+        let codename =
+            Codename::parse("abacus abdomen abdominal abide abiding ability ablaze").unwrap();
+        let keys = codename.derive(b"netreach-kat-salt", &secret()).unwrap();
+        let public: String = keys
+            .secret
+            .public()
+            .0
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            (keys.lookup_id.as_str(), public.as_str()),
+            (
+                "81132630593e0142561f2c1ce167944e3f9714b4e2ffef1c8c67590a5388cf32",
+                "bc5e109c11aea07a1df3d2648361cd528e7e71ff5c927b23b2e8ff49510f4f2d"
+            )
+        );
+    }
+
+    #[test]
+    fn a_codename_is_found_anywhere_in_a_text_but_six_words_are_not_one() {
+        for lang in Lang::ALL {
+            let codename = Codename::generate(lang);
+            let words = codename.words();
+            let pasted = format!(
+                "hi, my code is: {}. thanks!",
+                codename.expose().to_uppercase()
+            );
+            assert!(contains_codename(&pasted), "{lang}");
+            assert!(contains_codename(&words.join("\n")), "{lang}");
+            assert!(!contains_codename(&words[..6].join(" ")), "{lang}");
+            let broken = format!("{} 123 {}", words[..3].join(" "), words[3..].join(" "));
+            assert!(!contains_codename(&broken), "{lang}");
+        }
+        let mixed: Vec<&str> = wordlist(Lang::En)[..4]
+            .iter()
+            .chain(&wordlist(Lang::Ru)[..3])
+            .copied()
+            .collect();
+        assert!(
+            !contains_codename(&mixed.join(" ")),
+            "a codename is of one list"
+        );
+        assert!(!contains_codename(
+            "I took two pills last night and my friend will not wake up, what should I do"
+        ));
     }
 
     fn check_list(lang: Lang, min: usize) {

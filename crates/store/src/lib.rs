@@ -99,10 +99,18 @@ pub trait AccountStore: Send + Sync {
         keys: Option<StaffKeys>,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
-    /// Counts one more consecutive failed login; returns the new count.
-    async fn record_failed_login(&self, id: UserId) -> StoreResult<u32>;
-    /// Locks the account until the given time (the throttle rule decides how long).
-    async fn lock_user_until(&self, id: UserId, until: OffsetDateTime) -> StoreResult<()>;
+    /// Charges one sign-in attempt before the password is checked, as a compare-and-set: the
+    /// failure count goes from `seen_failures` to one more and the lock is set to `lock`, but only
+    /// if the count is still `seen_failures` and the account is not locked at `now`. False means
+    /// another attempt got there first (read the account again) or the account is locked. A
+    /// successful sign-in then clears the charge; a parallel burst cannot skip the lock.
+    async fn charge_login_attempt(
+        &self,
+        id: UserId,
+        seen_failures: u32,
+        lock: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
     /// Resets the failure count and any lock after a successful login.
     async fn clear_login_failures(&self, id: UserId) -> StoreResult<()>;
 
@@ -445,8 +453,9 @@ pub trait QaStore: Send + Sync {
         status: Option<QaStatus>,
         lang: Option<Lang>,
     ) -> StoreResult<Vec<QaRecord>>;
-    /// Publishes a draft if its conversation still exists and still consents, in one
-    /// transaction, and cuts the link to the conversation. False otherwise.
+    /// Publishes a draft if its conversation still exists and still consents and the reviewer
+    /// is not its last writer, in one statement, and cuts the link to the conversation. False
+    /// otherwise.
     async fn publish_qa(&self, id: QaId, reviewer: UserId, at: OffsetDateTime)
     -> StoreResult<bool>;
     /// Takes a published entry off the site; false unless it was published.

@@ -165,6 +165,22 @@ impl TestDb {
         }
     }
 
+    /// Table name -> number of rows, for tests that prove a refused request wrote nothing.
+    pub async fn row_counts(&self) -> std::collections::BTreeMap<String, i64> {
+        let store = self.store().await;
+        let mut out = std::collections::BTreeMap::new();
+        for table in self.columns(&store).await.into_keys() {
+            let sql = format!("SELECT COUNT(*) AS n FROM \"{table}\"");
+            let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_one(store.pool())
+                .await
+                .expect("count rows");
+            out.insert(table, row.get::<i64, _>("n"));
+        }
+        store.close().await;
+        out
+    }
+
     /// Table name -> sorted column names, for the schema-parity test.
     pub async fn columns(
         &self,

@@ -177,6 +177,7 @@ pub fn info_for_status(status: StatusCode) -> ErrorInfo {
         405 => ("method_not_allowed", "error-body-405"),
         413 => ("payload_too_large", "error-body-413"),
         415 => ("unsupported_media_type", "error-body-415"),
+        421 => ("misdirected_request", "error-body-421"),
         422 => ("invalid_input", "error-body-400"),
         429 => ("too_many_requests", "error-body-429"),
         _ if status.is_client_error() => ("bad_request", "error-body-400"),

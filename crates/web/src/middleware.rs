@@ -74,12 +74,13 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let path = req.uri().path().to_owned();
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    let fixed: [(&str, &str); 6] = [
+    let fixed: [(&str, &str); 7] = [
         ("content-security-policy", CSP),
         ("referrer-policy", "no-referrer"),
         ("x-content-type-options", "nosniff"),
         ("x-frame-options", "DENY"),
         ("cross-origin-opener-policy", "same-origin"),
+        ("cross-origin-resource-policy", "same-origin"),
         (
             "permissions-policy",
             "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
@@ -88,10 +89,12 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    // Nothing is cached, not even the stylesheet: a browser cache is a trace of the visit on a
+    // shared or seized device.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.remove(header::ETAG);
+    headers.remove(header::SERVER);
     let private = path.starts_with("/staff") || path.starts_with("/api/");
-    if private || !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
     if !private
         && let Some(onion) = &state.settings.onion_location
         && let Ok(value) =
@@ -102,7 +105,22 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     response
 }
 
-/// Chooses the language: `?lang=` (remembered in a cookie), else the cookie, else
+/// With `public_url` set, a request for another host is answered 421 before anything else runs
+/// (DNS rebinding); `/healthz` answers any host, for monitors.
+pub async fn known_host(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok());
+    if req.uri().path() == "/healthz" || state.settings.host_allowed(host) {
+        next.run(req).await
+    } else {
+        axum::http::StatusCode::MISDIRECTED_REQUEST.into_response()
+    }
+}
+
+/// Chooses the language: `?lang=` (remembered in a session cookie, so no lasting trace of the
+/// visit stays on a shared device), else the cookie, else
 /// `Accept-Language`. The choice is a request extension every page reads.
 pub async fn locale(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let from_query = req.uri().query().and_then(query_lang);
@@ -124,7 +142,7 @@ pub async fn locale(State(state): State<AppState>, mut req: Request, next: Next)
             ""
         };
         let cookie = format!(
-            "lang={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{secure}",
+            "lang={}; Path=/; HttpOnly; SameSite=Lax{secure}",
             lang.code()
         );
         if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -164,7 +182,6 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         .map(|r| r.0.clone())
         .unwrap_or_default();
     let is_api = req.uri().path().starts_with("/api/");
-    let path = req.uri().path().to_owned();
     let response = next.run(req).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -197,7 +214,7 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
         let body = serde_json::json!({"error": {"code": info.code, "message": message}});
         (status, axum::Json(body)).into_response()
     } else {
-        let chrome = Chrome::new(&state, lang, error::title_for_status(status), &path, None);
+        let chrome = Chrome::new(&state, lang, error::title_for_status(status), "/", None);
         let page = ErrorPage {
             chrome,
             message,

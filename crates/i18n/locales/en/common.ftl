@@ -32,6 +32,7 @@ error-body-404 = There is nothing at this address. Check the link, or start agai
 error-body-405 = This page cannot be used this way.
 error-body-413 = What you sent is too long. Shorten it and try again.
 error-body-415 = Send the request as JSON (Content-Type: application/json).
+error-body-421 = This address is not the service's own. Open the service through the address your organisation gave you.
 error-body-429 = Too many attempts. Wait a little and try again.
 error-body-500 = Please try again in a moment. If it keeps happening, tell the team the request id below.
 error-unauthorized = Sign in first: the token is missing, wrong or expired.

@@ -11,7 +11,8 @@ home-emergency-body = If someone is not breathing, cannot be woken, or has lips 
 
 error-message-empty = Write a message first.
 error-message-too-long = The message is too long. Shorten it or split it into two messages.
-error-message-is-codename = This looks like your codename. Never send it as a message: it is the only key to your conversation.
+error-message-is-codename = Your message holds what looks like a codename: seven words from the codename list in a row. Never send a codename as a message: it is the only key to a conversation. Remove or change those words and send again.
+error-too-many-messages = You have sent many messages in this conversation in the last hour. Please wait a little before sending more: your text is kept below.
 error-codename-not-found = No conversation was found for this codename. Check the words and try again.
 error-codename-required = Send your codename in the Authorization header: Codename followed by the seven words.
 error-not-ready = The team has not finished setting up yet. Please try again later.

@@ -394,27 +394,28 @@ impl AccountStore for SqlStore {
         Ok(changed)
     }
 
-    async fn record_failed_login(&self, id: UserId) -> StoreResult<u32> {
-        let row = sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        let n = match row {
-            Some(row) => row.try_get::<i64, _>("failed_logins")?,
-            None => 0,
-        };
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
-    async fn lock_user_until(&self, id: UserId, until: OffsetDateTime) -> StoreResult<()> {
-        self.exec(
-            "UPDATE users SET locked_until = $1 WHERE id = $2",
-            vec![at(until), t(id)],
-        )
-        .await?;
-        Ok(())
+    async fn charge_login_attempt(
+        &self,
+        id: UserId,
+        seen_failures: u32,
+        lock: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let charged = self
+            .exec(
+                "UPDATE users SET failed_logins = $1, locked_until = $2 \
+                 WHERE id = $3 AND failed_logins = $4 \
+                 AND (locked_until IS NULL OR locked_until <= $5)",
+                vec![
+                    Bind::Int(i64::from(seen_failures) + 1),
+                    Bind::OptInt(lock.map(to_unix)),
+                    t(id),
+                    Bind::Int(i64::from(seen_failures)),
+                    at(now),
+                ],
+            )
+            .await?;
+        Ok(charged == 1)
     }
 
     async fn clear_login_failures(&self, id: UserId) -> StoreResult<()> {
@@ -514,6 +515,14 @@ impl AccountStore for SqlStore {
         ] {
             total += self.exec(sql, vec![at(now)]).await?;
         }
+        // Budgets count within windows of at most an hour; a day-old one counts nothing (and a
+        // deleted conversation's message allowance should not outlive it for long).
+        total += self
+            .exec(
+                "DELETE FROM budgets WHERE window_start <= $1",
+                vec![at(now - time::Duration::days(1))],
+            )
+            .await?;
         Ok(total)
     }
 

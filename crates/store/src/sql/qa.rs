@@ -155,11 +155,12 @@ impl QaStore for SqlStore {
         now: OffsetDateTime,
     ) -> StoreResult<bool> {
         let mut tx = self.write_tx().await?;
-        // The consent is checked inside the same transaction that publishes, so a withdrawal
-        // that lands first always wins.
+        // The consent and the second person are checked in the statement that publishes, so a
+        // withdrawal, or an edit by the reviewer, that lands first always wins.
         let n = sqlx::query(
             "UPDATE qa_entries SET status = $1, reviewed_by = $2, published_at = $3, \
-             updated_at = $4, conversation_id = NULL WHERE id = $5 AND status = $6 AND EXISTS \
+             updated_at = $4, conversation_id = NULL WHERE id = $5 AND status = $6 \
+             AND (written_by IS NULL OR written_by <> $7) AND EXISTS \
              (SELECT 1 FROM conversations c WHERE c.id = qa_entries.conversation_id \
              AND c.qa_consent_at IS NOT NULL)",
         )
@@ -169,6 +170,7 @@ impl QaStore for SqlStore {
         .bind(to_unix(now))
         .bind(id.to_string())
         .bind(QaStatus::Draft.as_str())
+        .bind(reviewer.to_string())
         .execute(&mut *tx)
         .await?
         .rows_affected();

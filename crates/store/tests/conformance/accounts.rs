@@ -83,30 +83,55 @@ async fn roles_and_passwords_change_and_password_change_ends_sessions() {
 }
 
 #[tokio::test]
-async fn failed_logins_count_up_lock_and_clear() {
+async fn a_login_attempt_is_charged_once_and_not_while_locked() {
     on_each_backend(|store| async move {
         let user = store
             .create_user(new_user("gleb", Role::Worker))
             .await
             .unwrap();
-        assert_eq!(store.record_failed_login(user.id).await.unwrap(), 1);
-        assert_eq!(store.record_failed_login(user.id).await.unwrap(), 2);
-        store
-            .lock_user_until(user.id, t0() + Duration::minutes(1))
-            .await
-            .unwrap();
+        assert!(
+            store
+                .charge_login_attempt(user.id, 0, None, t0())
+                .await
+                .unwrap()
+        );
+        // A second attempt that read the same count loses the race and must read again.
+        assert!(
+            !store
+                .charge_login_attempt(user.id, 0, None, t0())
+                .await
+                .unwrap()
+        );
+        let lock = t0() + Duration::minutes(1);
+        assert!(
+            store
+                .charge_login_attempt(user.id, 1, Some(lock), t0())
+                .await
+                .unwrap()
+        );
         let locked = store.user_by_id(user.id).await.unwrap().unwrap();
-        assert_eq!(locked.failed_logins, 2);
-        assert_eq!(locked.locked_until, Some(t0() + Duration::minutes(1)));
+        assert_eq!((locked.failed_logins, locked.locked_until), (2, Some(lock)));
+        // While locked nothing is charged; once the lock has passed, the next attempt is.
+        assert!(
+            !store
+                .charge_login_attempt(user.id, 2, None, t0())
+                .await
+                .unwrap()
+        );
+        assert!(
+            store
+                .charge_login_attempt(user.id, 2, None, lock)
+                .await
+                .unwrap()
+        );
         store.clear_login_failures(user.id).await.unwrap();
         let cleared = store.user_by_id(user.id).await.unwrap().unwrap();
         assert_eq!((cleared.failed_logins, cleared.locked_until), (0, None));
-        assert_eq!(
-            store
-                .record_failed_login(UserId::new_random())
+        assert!(
+            !store
+                .charge_login_attempt(UserId::new_random(), 0, None, t0())
                 .await
-                .unwrap(),
-            0
+                .unwrap()
         );
     })
     .await;

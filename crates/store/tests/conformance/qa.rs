@@ -60,6 +60,10 @@ async fn an_entry_is_published_only_with_consent_and_then_forgets_its_conversati
             ("Q?", Some(boris.id))
         );
         let stamp = store.qa_stamp().await.unwrap();
+        // The last writer cannot publish, checked in the publishing statement itself (a
+        // reviewer's own edit racing their publish loses).
+        assert!(!store.publish_qa(q1, boris.id, later).await.unwrap());
+        assert_eq!(store.qa_stamp().await.unwrap(), stamp);
         assert!(store.publish_qa(q1, anna.id, later).await.unwrap());
         let published = store.qa(q1).await.unwrap().unwrap();
         assert_eq!(published.status, QaStatus::Published);

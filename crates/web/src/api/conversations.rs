@@ -26,6 +26,9 @@ impl From<ConversationError> for ApiError {
             ConversationError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             ConversationError::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             ConversationError::Busy => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+            ConversationError::TooManyMessages => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_messages")
+            }
             ConversationError::Conflict => (StatusCode::CONFLICT, "conflict"),
             ConversationError::CaseloadFull => (StatusCode::CONFLICT, "caseload_full"),
             ConversationError::NoInboxAccess => (StatusCode::FORBIDDEN, "no_inbox_access"),
@@ -185,19 +188,14 @@ pub struct Posted {
 /// Write to your conversation.
 #[utoipa::path(post, path = "/api/v1/conversations/me/messages", tag = "client",
     security(("codename" = [])), request_body = PostMessage,
-    responses((status = 201, body = Posted), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = Posted), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
 pub async fn post_message(
     State(state): State<AppState>,
     client: CodenameClient,
     Json(req): Json<PostMessage>,
 ) -> Result<(StatusCode, Json<Posted>), ApiError> {
-    let conversation = service::client_post(
-        &state,
-        &client.access,
-        &req.message,
-        client.codename.as_ref(),
-    )
-    .await?;
+    let conversation = service::client_post(&state, &client.access, &req.message).await?;
     Ok((
         StatusCode::CREATED,
         Json(Posted {

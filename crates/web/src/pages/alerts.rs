@@ -109,8 +109,10 @@ async fn show(
     Ok(render(&ShowPage { chrome, alert }))
 }
 
+/// Escaped for XML 1.0, which has no place for control characters (older alerts may hold some).
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;")
+    netreach_app::input::without_controls(text)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -167,9 +167,10 @@ fn client_cookie(state: &AppState, token: &SecretToken) -> String {
     } else {
         ""
     };
-    let max_age = u64::from(state.settings.conversations.client_session_minutes) * 60;
+    // A session cookie (gone when the browser closes, which matters on a shared computer); the
+    // server ends the session after `client_session_minutes` whatever the browser keeps.
     format!(
-        "{CLIENT_COOKIE}={}; Path=/c; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}",
+        "{CLIENT_COOKIE}={}; Path=/c; HttpOnly; SameSite=Strict{secure}",
         token.expose()
     )
 }
@@ -491,9 +492,8 @@ async fn enter(
             } else {
                 ""
             };
-            let cookie = format!(
-                "{ATTEMPTS_COOKIE}={id}; Path=/c; Max-Age=900; HttpOnly; SameSite=Strict{secure}"
-            );
+            let cookie =
+                format!("{ATTEMPTS_COOKIE}={id}; Path=/c; HttpOnly; SameSite=Strict{secure}");
             (id, Some(cookie))
         }
     };
@@ -572,7 +572,7 @@ async fn reply(
     let Some(access) = access else {
         return Ok(session_ended(&state, lang, form.message));
     };
-    match service::client_post(&state, &access, &form.message, None).await {
+    match service::client_post(&state, &access, &form.message).await {
         Ok(_) => Ok(Redirect::to("/c").into_response()),
         Err(ConversationError::Store(e)) => Err(e.into()),
         Err(e) => thread_page(&state, lang, &access, form.message, Some(e.message_id())).await,

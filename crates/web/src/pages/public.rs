@@ -69,10 +69,7 @@ const STYLESHEET: &str = include_str!("../../assets/style.css");
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         STYLESHEET,
     )
 }

@@ -175,6 +175,7 @@ fn check(rule: &RouteRule, action: Action, kind: Kind, response: &reqwest::Respo
         .is_some_and(|l| l == "/staff/login");
     let api = rule.path.starts_with("/api/");
     let what = format!("{} {} ({action:?}) as {kind:?}", rule.method, rule.path);
+    crate::security::assert_security_headers(response, &what);
     match expect(kind, action) {
         // Signing out rightly ends at the sign-in page.
         Expect::Allowed => assert!(
@@ -321,4 +322,60 @@ fn no_handler_touches_the_store() {
         }
     }
     assert!(offenders.is_empty(), "the store is used at {offenders:?}");
+}
+
+/// Every state-changing form route, enumerated from the router, refuses a request without an
+/// Origin (or `Sec-Fetch-Site`) or with a foreign one, for a signed-in admin and a client alike,
+/// and writes nothing. API routes take no cookies, so a browser cannot be made to send their
+/// credentials cross-site.
+#[tokio::test]
+async fn every_form_route_refuses_cross_site_requests_and_writes_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, rules) = netreach_web::router_with_rules(app.state.clone());
+    let callers = callers(&app, 0).await;
+    let forms: Vec<&RouteRule> = rules
+        .iter()
+        .filter(|r| !r.path.starts_with("/api/") && r.method.as_str() != "GET")
+        .collect();
+    assert!(
+        forms.len() > 40,
+        "the form routes are walked: {}",
+        forms.len()
+    );
+    let before = app.db.row_counts().await;
+    let foreign: [&[(&str, &str)]; 3] = [
+        &[],
+        &[("origin", "http://evil.example")],
+        &[("sec-fetch-site", "cross-site"), ("origin", "null")],
+    ];
+    for rule in &forms {
+        let method = Method::from_bytes(rule.method.as_str().as_bytes()).unwrap();
+        let action = rule.action.unwrap();
+        // Callers the policy lets through, so that only the origin check can stop them.
+        for caller in callers.iter().filter(|c| {
+            matches!(c.kind, Kind::Admin | Kind::Client)
+                && expect(c.kind, action) == Expect::Allowed
+        }) {
+            for headers in foreign {
+                let mut request = caller
+                    .browser
+                    .client
+                    .request(method.clone(), app.url(&concrete(&rule.path)))
+                    .form(&[("message", "cross-site"), ("title", "cross-site")]);
+                for (name, value) in headers {
+                    request = request.header(*name, *value);
+                }
+                let response = request.send().await.unwrap();
+                assert_eq!(
+                    response.status(),
+                    403,
+                    "{} {} as {:?} with {headers:?}",
+                    rule.method,
+                    rule.path,
+                    caller.kind
+                );
+            }
+        }
+    }
+    assert_eq!(app.db.row_counts().await, before, "a refused request wrote");
 }

@@ -231,6 +231,17 @@ async fn clients_reply_and_delete_and_cannot_reach_other_conversations() {
     assert_eq!(pasted.status(), 422);
     let body: Value = pasted.json().await.unwrap();
     assert_eq!(body["error"]["code"], "message_is_codename");
+    // Anyone's codename inside a longer message is refused too, found by its words alone (no key
+    // derivation runs for a client's message): bob's, and seven list words nobody holds.
+    let unheld = "abacus abdomen abdominal abide abiding ability ablaze";
+    for inside in [
+        format!("my code is: {}. thanks", alice.to_uppercase()),
+        format!("bob's is\n{bob}"),
+        format!("try {unheld}?"),
+    ] {
+        let refused = post(&alice, &inside).send().await.unwrap();
+        assert_eq!(refused.status(), 422, "{inside}");
+    }
 
     // Wrong, unknown and malformed codenames: the same 404.
     let mut wrong_words: Vec<&str> = alice.split(' ').collect();
@@ -603,4 +614,32 @@ async fn an_overdose_question_shows_first_aid_even_when_it_cannot_be_taken() {
         "{page}"
     );
     assert!(page.contains("he is not breathing"), "typed text kept");
+}
+
+#[tokio::test]
+async fn a_client_may_send_only_so_many_messages_an_hour() {
+    let db = TestDb::new(TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| s.conversations.client_messages_per_hour = 3).await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let (codename, _) = start(&app, "other", "first", "en").await;
+    let post = |message: &str| {
+        as_client(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/conversations/me/messages",
+            &codename,
+        )
+        .json(&json!({"message": message}))
+        .send()
+    };
+    for n in 0..3 {
+        assert_eq!(post(&format!("more {n}")).await.unwrap().status(), 201);
+    }
+    let refused = post("one too many").await.unwrap();
+    assert_eq!(refused.status(), 429);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_messages");
+    app.clock.advance(time::Duration::minutes(61));
+    assert_eq!(post("an hour later").await.unwrap().status(), 201);
 }

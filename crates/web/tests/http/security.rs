@@ -3,6 +3,38 @@ use netreach_testkit::TestApp;
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// The headers every response carries, whatever the route, method or status: `what` names the
+/// request in the failure message.
+pub fn assert_security_headers(response: &reqwest::Response, what: &str) {
+    let h = response.headers();
+    let csp = h
+        .get("content-security-policy")
+        .unwrap_or_else(|| panic!("{what}: no CSP"));
+    assert_eq!(csp, CSP, "{what}");
+    for (name, value) in [
+        ("referrer-policy", "no-referrer"),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("cross-origin-opener-policy", "same-origin"),
+        ("cross-origin-resource-policy", "same-origin"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(
+            h.get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{what}: {name}"
+        );
+    }
+    assert!(
+        h.get("permissions-policy")
+            .is_some_and(|v| v.to_str().unwrap().contains("camera=()")),
+        "{what}: permissions-policy"
+    );
+    for absent in ["server", "etag"] {
+        assert!(h.get(absent).is_none(), "{what}: sends {absent}");
+    }
+}
+
 #[tokio::test]
 async fn every_page_carries_the_security_headers() {
     let app = TestApp::spawn().await;
@@ -153,8 +185,95 @@ async fn unknown_pages_and_wrong_methods_get_localised_error_pages() {
     assert!(missing_ru.contains("Страница не найдена"), "{missing_ru}");
     let wrong_method = app.new_browser().post_form("/", &[]).await;
     assert_eq!(wrong_method.status(), 405);
+    assert_security_headers(&wrong_method, "405");
     let page = wrong_method.text().await.unwrap();
     assert!(page.contains("Not possible here"), "{page}");
+    // A wrong method on a form route is a 405 too, not a cross-site refusal.
+    let delete = app
+        .new_browser()
+        .client
+        .delete(app.url("/staff/login"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), 405);
+    assert_security_headers(&delete, "DELETE /staff/login");
+}
+
+#[tokio::test]
+async fn an_error_page_never_links_to_the_path_it_was_asked_for() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "//evil.example/phish",
+        "/\\evil.example/x",
+        "/%2F%2Fevil.example",
+    ] {
+        let response = app.new_browser().get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        assert_security_headers(&response, path);
+        let page = response.text().await.unwrap();
+        assert!(!page.contains("evil.example"), "{path}: {page}");
+        assert!(page.contains("href=\"/?lang=ru\""), "{path}: {page}");
+    }
+}
+
+#[tokio::test]
+async fn with_a_public_url_other_hosts_are_misdirected() {
+    let db = netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| {
+        s.public_url = Some("http://help.example.org".into());
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let rebound = client
+        .post(app.url("/ask"))
+        .header("host", "evil.example")
+        .header("origin", "http://evil.example")
+        .form(&[("topic", "other"), ("message", "hi")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), 421);
+    assert_security_headers(&rebound, "421");
+    assert!(rebound.text().await.unwrap().contains("not the service"));
+    let own = client
+        .get(app.url("/"))
+        .header("host", "help.example.org")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    // The test client's own loopback address still works (an SSH tunnel, a monitor).
+    assert_eq!(app.browser.get("/").await.status(), 200);
+    let health = client
+        .get(app.url("/healthz"))
+        .header("host", "monitor.internal")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+}
+
+#[tokio::test]
+async fn a_connection_that_dribbles_its_headers_is_dropped() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn().await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buffer = Vec::new();
+    // The server closes the connection (with or without a 408) once the header timeout passes;
+    // without it this read would wait forever.
+    let read = tokio::time::timeout(
+        netreach_web::HEADER_READ_TIMEOUT * 3,
+        stream.read_to_end(&mut buffer),
+    )
+    .await;
+    assert!(read.is_ok(), "still open after {:?}", started.elapsed());
+    assert!(started.elapsed() >= netreach_web::HEADER_READ_TIMEOUT / 2);
 }
 
 #[tokio::test]
@@ -214,11 +333,11 @@ async fn health_check_and_language_choice() {
     assert_eq!(health.text().await.unwrap(), "ok");
     let ru = app.new_browser();
     let first = ru.get("/?lang=ru").await;
+    let cookie = first.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.starts_with("lang=ru;"), "{cookie}");
     assert!(
-        first.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .starts_with("lang=ru;")
+        !cookie.contains("Max-Age") && !cookie.contains("Expires"),
+        "a session cookie leaves no lasting trace: {cookie}"
     );
     assert!(first.text().await.unwrap().contains("<html lang=\"ru\">"));
     assert!(

@@ -153,6 +153,39 @@ async fn repeated_wrong_passwords_lock_the_account_for_a_while() {
 }
 
 #[tokio::test]
+async fn a_parallel_burst_of_wrong_passwords_meets_the_lock_like_a_sequential_one() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    app.create_user("boris", Role::Worker, "boris-long-password")
+        .await;
+    let client = reqwest::Client::new();
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..30 {
+        let request = client
+            .post(app.url("/api/v1/auth/token"))
+            .json(&serde_json::json!({"username": "anna", "password": format!("guess-{i}-guess")}));
+        burst.spawn(async move { request.send().await.unwrap().status().as_u16() });
+    }
+    let statuses: Vec<u16> = burst.join_all().await;
+    let judged = statuses.iter().filter(|s| **s == 401).count();
+    let locked = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(judged + locked, 30, "{statuses:?}");
+    assert!(
+        judged <= netreach_core::throttle::FREE_FAILURES as usize,
+        "only the free attempts may reach the password check: {statuses:?}"
+    );
+    // The lock is per account: a colleague signs in meanwhile.
+    let other = client
+        .post(app.url("/api/v1/auth/token"))
+        .json(&serde_json::json!({"username": "boris", "password": "boris-long-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 200);
+}
+
+#[tokio::test]
 async fn sign_out_ends_the_session() {
     let app = TestApp::spawn().await;
     let (browser, _) = app.signed_in("anna", Role::Worker).await;
