@@ -202,6 +202,266 @@ const PINNED: &[(&str, &str, &str, &str)] = &[
         "M10: DOLOPHINE QT boxed warning",
     ),
     ("methadone", "cocaine", "unsafe", "M10"),
+    // Medicines added for issue #11 point 3 (M11, M12).
+    (
+        "snris",
+        "maois",
+        "dangerous",
+        "EFFEXOR/CYMBALTA labels: contraindicated",
+    ),
+    (
+        "snris",
+        "ssris",
+        "unsafe",
+        "two serotonergic antidepressants",
+    ),
+    (
+        "snris",
+        "tramadol",
+        "dangerous",
+        "tramadol label: seizures, serotonin syndrome",
+    ),
+    ("snris", "dxm", "dangerous", "CMAJ 2014; duloxetine CYP2D6"),
+    (
+        "snris",
+        "mdma",
+        "unsafe",
+        "Hysek 2012: duloxetine raises MDMA levels",
+    ),
+    ("snris", "linezolid", "dangerous", "FDA 2011 linezolid"),
+    (
+        "st-johns-wort",
+        "ssris",
+        "unsafe",
+        "NCCIH: serotonin syndrome",
+    ),
+    ("st-johns-wort", "maois", "dangerous", "serotonergic + MAOI"),
+    (
+        "st-johns-wort",
+        "tramadol",
+        "unsafe",
+        "NCCIH; tramadol label",
+    ),
+    (
+        "st-johns-wort",
+        "ritonavir-cobicistat",
+        "dangerous",
+        "NORVIR label: contraindicated",
+    ),
+    (
+        "st-johns-wort",
+        "methadone",
+        "caution",
+        "DOLOPHINE label: CYP3A4 inducer",
+    ),
+    (
+        "tricyclics",
+        "maois",
+        "dangerous",
+        "ANAFRANIL label: contraindicated",
+    ),
+    (
+        "tricyclics",
+        "tramadol",
+        "dangerous",
+        "tramadol label: seizures with TCAs",
+    ),
+    ("tricyclics", "mdma", "unsafe", "clomipramine serotonergic"),
+    (
+        "tricyclics",
+        "ghb",
+        "dangerous",
+        "Xyrem 2012: sedating antidepressants",
+    ),
+    ("tricyclics", "alcohol", "unsafe", "amitriptyline label"),
+    ("tricyclics", "heroin", "unsafe", "FDA 2016 CNS depressants"),
+    (
+        "tricyclics",
+        "diphenhydramine",
+        "unsafe",
+        "amitriptyline label: anticholinergics",
+    ),
+    (
+        "tricyclics",
+        "ssris",
+        "caution",
+        "prescribed together; CYP2D6; serotonin",
+    ),
+    (
+        "tricyclics",
+        "linezolid",
+        "dangerous",
+        "ANAFRANIL label: linezolid contraindicated",
+    ),
+    ("mirtazapine", "maois", "dangerous", "REMERON label"),
+    ("mirtazapine", "ghb", "dangerous", "Xyrem 2012"),
+    ("mirtazapine", "tramadol", "unsafe", "tramadol label"),
+    ("trazodone", "maois", "dangerous", "trazodone label"),
+    ("trazodone", "tramadol", "unsafe", "tramadol label"),
+    (
+        "trazodone",
+        "mirtazapine",
+        "caution",
+        "two sedating antidepressants",
+    ),
+    (
+        "quetiapine",
+        "ghb",
+        "dangerous",
+        "Xyrem 2012: antipsychotics",
+    ),
+    ("quetiapine", "heroin", "unsafe", "FDA 2016 CNS depressants"),
+    ("quetiapine", "alcohol", "unsafe", "SEROQUEL label"),
+    (
+        "quetiapine",
+        "methadone",
+        "unsafe",
+        "QT: DOLOPHINE, SEROQUEL",
+    ),
+    (
+        "quetiapine",
+        "ritonavir-cobicistat",
+        "unsafe",
+        "SEROQUEL: dose to one sixth",
+    ),
+    (
+        "quetiapine",
+        "antipsychotics",
+        "caution",
+        "two antipsychotics",
+    ),
+    (
+        "antipsychotics",
+        "lithium",
+        "caution",
+        "lithium label: encephalopathy with haloperidol",
+    ),
+    (
+        "antipsychotics",
+        "methamphetamine",
+        "unsafe",
+        "psychosis; heat",
+    ),
+    (
+        "barbiturates",
+        "heroin",
+        "dangerous",
+        "FDA 2016 (barbiturates are CNS depressants)",
+    ),
+    (
+        "barbiturates",
+        "methadone",
+        "dangerous",
+        "FDA 2016; DOLOPHINE inducer",
+    ),
+    ("barbiturates", "alcohol", "dangerous", "NIAAA"),
+    (
+        "barbiturates",
+        "ghb",
+        "dangerous",
+        "Xyrem 2012: sedative hypnotics contraindicated",
+    ),
+    (
+        "barbiturates",
+        "benzodiazepines",
+        "dangerous",
+        "two GABAergic depressants",
+    ),
+    ("barbiturates", "pregabalin", "dangerous", "FDA 2019"),
+    (
+        "barbiturates",
+        "z-drugs",
+        "dangerous",
+        "depressant + depressant",
+    ),
+    (
+        "barbiturates",
+        "ritonavir-cobicistat",
+        "dangerous",
+        "TYBOST label: contraindicated",
+    ),
+    (
+        "barbiturates",
+        "codeine",
+        "dangerous",
+        "FDA 2016; Pentalgin-type tablets",
+    ),
+    (
+        "paracetamol",
+        "alcohol",
+        "unsafe",
+        "acetaminophen label liver warning",
+    ),
+    (
+        "paracetamol",
+        "codeine",
+        "caution",
+        "FDA 2011 combination products",
+    ),
+    (
+        "paracetamol",
+        "tramadol",
+        "caution",
+        "FDA 2011 combination products",
+    ),
+    (
+        "triptans",
+        "maois",
+        "dangerous",
+        "IMITREX label: contraindicated",
+    ),
+    ("triptans", "ssris", "caution", "FDA 2006; Orlova 2018"),
+    ("triptans", "snris", "caution", "FDA 2006; Orlova 2018"),
+    ("triptans", "linezolid", "unsafe", "MAO inhibitor"),
+    (
+        "bupropion",
+        "maois",
+        "dangerous",
+        "WELLBUTRIN label: contraindicated",
+    ),
+    (
+        "bupropion",
+        "linezolid",
+        "dangerous",
+        "WELLBUTRIN label: contraindicated",
+    ),
+    ("bupropion", "dxm", "dangerous", "AUVELITY label: CYP2D6"),
+    ("bupropion", "tramadol", "unsafe", "seizures (both labels)"),
+    ("bupropion", "mdma", "unsafe", "seizures; CYP2D6"),
+    (
+        "bupropion",
+        "alcohol",
+        "unsafe",
+        "WELLBUTRIN label: seizures",
+    ),
+    (
+        "bupropion",
+        "cocaine",
+        "unsafe",
+        "stimulant + stimulant; seizures",
+    ),
+    ("linezolid", "ssris", "dangerous", "FDA 2011 linezolid"),
+    ("linezolid", "mdma", "dangerous", "MAOI + MDMA"),
+    (
+        "linezolid",
+        "tramadol",
+        "dangerous",
+        "tramadol label: MAOIs",
+    ),
+    ("linezolid", "dxm", "dangerous", "DXM Drug Facts: MAOIs"),
+    (
+        "linezolid",
+        "amphetamine",
+        "dangerous",
+        "amphetamine label: MAOIs",
+    ),
+    ("linezolid", "maois", "dangerous", "ZYVOX label"),
+    (
+        "linezolid",
+        "caffeine",
+        "caution",
+        "ZYVOX: adrenergic agents",
+    ),
     // Naloxone.
     (
         "naloxone",
@@ -302,5 +562,38 @@ fn the_pack_holds_no_literal_emergency_or_helpline_number() {
         found.is_empty(),
         "literal emergency numbers:\n{}",
         found.join("\n")
+    );
+}
+
+/// Issue #11: a serotonergic pair must never fall through to `unknown` (a class rule for a class
+/// with itself answers for two different profiles of the class).
+#[test]
+fn serotonergic_medicines_never_answer_unknown_with_each_other() {
+    const SEROTONERGIC: [&str; 12] = [
+        "ssris",
+        "snris",
+        "st-johns-wort",
+        "tricyclics",
+        "trazodone",
+        "mirtazapine",
+        "maois",
+        "linezolid",
+        "tramadol",
+        "dxm",
+        "mdma",
+        "lithium",
+    ];
+    let pack = pack();
+    let mut unknown = Vec::new();
+    for (i, a) in SEROTONERGIC.iter().enumerate() {
+        for b in &SEROTONERGIC[i + 1..] {
+            if answer(&pack, a, b) == "unknown" {
+                unknown.push(format!("{a} + {b}"));
+            }
+        }
+    }
+    assert!(
+        unknown.is_empty(),
+        "serotonergic pairs without a rule: {unknown:?}"
     );
 }
