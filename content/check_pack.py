@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 CLASSES = {"opioid", "stimulant", "depressant", "benzodiazepine", "gabapentinoid", "ghb", "alcohol", "dissociative",
            "psychedelic", "empathogen", "cannabinoid", "deliriant", "inhalant", "ssri", "maoi", "lithium",
-           "antiretroviral_booster", "alpha2_agonist", "other"}
+           "antiretroviral_booster", "alpha2_agonist", "sedating_antidepressant", "antipsychotic", "other"}
 CATEGORIES = {"dangerous", "unsafe", "caution", "low_risk_synergy", "low_risk_no_synergy", "low_risk_decrease", "unknown"}
 CONFIDENCE = {"high", "medium", "low"}
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
