@@ -87,6 +87,7 @@ impl AccountError {
             AccountError::Password(PasswordError::TooShort) => "error-password-too-short",
             AccountError::Password(PasswordError::TooLong) => "error-password-too-long",
             AccountError::Password(PasswordError::Repetitive) => "error-password-repetitive",
+            AccountError::Password(PasswordError::Guessable(why)) => why.message_id(),
             AccountError::Taken => "error-username-taken",
             AccountError::Mismatch => "error-password-mismatch",
             AccountError::WrongCurrentPassword => "error-current-password",

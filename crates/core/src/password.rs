@@ -3,9 +3,43 @@
 
 use std::fmt;
 
-/// A password that meets the policy: 12 to 256 characters, not all the same character.
+/// A password that meets the policy: 12 to 256 characters, not all the same character, and not
+/// easy to guess by the zxcvbn estimator (score 3 of 4: resists an offline attack on a slow hash).
 /// Long passphrases are encouraged; no composition rules (NIST SP 800-63B).
 pub struct NewPassword(String);
+
+/// Why the estimator finds a password easy to guess, for a message that says what to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weakness {
+    KeyboardPattern,
+    Repeats,
+    CommonPassword,
+    Sequence,
+    DateOrYear,
+    SingleWord,
+    Names,
+    /// The estimator found it guessable without naming a pattern.
+    Guessable,
+}
+
+impl Weakness {
+    /// The Fluent id of the message explaining it.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Weakness::KeyboardPattern => "error-password-weak-keyboard",
+            Weakness::Repeats => "error-password-weak-repeats",
+            Weakness::CommonPassword => "error-password-weak-common",
+            Weakness::Sequence => "error-password-weak-sequence",
+            Weakness::DateOrYear => "error-password-weak-date",
+            Weakness::SingleWord => "error-password-weak-word",
+            Weakness::Names => "error-password-weak-names",
+            Weakness::Guessable => "error-password-weak",
+        }
+    }
+}
+
+/// The estimator's lowest acceptable score.
+const MIN_SCORE: zxcvbn::Score = zxcvbn::Score::Three;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PasswordError {
@@ -15,6 +49,8 @@ pub enum PasswordError {
     TooLong,
     #[error("a password cannot be one character repeated")]
     Repetitive,
+    #[error("the password is easy to guess ({0:?})")]
+    Guessable(Weakness),
 }
 
 impl NewPassword {
@@ -34,11 +70,40 @@ impl NewPassword {
         if chars.all(|c| Some(c) == first) {
             return Err(PasswordError::Repetitive);
         }
+        let estimate = zxcvbn::zxcvbn(&input, &[]);
+        if estimate.score() < MIN_SCORE {
+            return Err(PasswordError::Guessable(weakness(&estimate)));
+        }
         Ok(Self(input))
     }
 
     pub fn expose(&self) -> &str {
         &self.0
+    }
+}
+
+fn weakness(estimate: &zxcvbn::Entropy) -> Weakness {
+    use zxcvbn::feedback::Warning as W;
+    match estimate.feedback().and_then(|f| f.warning()) {
+        Some(W::StraightRowsOfKeysAreEasyToGuess | W::ShortKeyboardPatternsAreEasyToGuess) => {
+            Weakness::KeyboardPattern
+        }
+        Some(
+            W::RepeatsLikeAaaAreEasyToGuess | W::RepeatsLikeAbcAbcAreOnlySlightlyHarderToGuess,
+        ) => Weakness::Repeats,
+        Some(
+            W::ThisIsATop10Password
+            | W::ThisIsATop100Password
+            | W::ThisIsACommonPassword
+            | W::ThisIsSimilarToACommonlyUsedPassword,
+        ) => Weakness::CommonPassword,
+        Some(W::SequencesLikeAbcAreEasyToGuess) => Weakness::Sequence,
+        Some(W::RecentYearsAreEasyToGuess | W::DatesAreOftenEasyToGuess) => Weakness::DateOrYear,
+        Some(W::AWordByItselfIsEasyToGuess) => Weakness::SingleWord,
+        Some(
+            W::NamesAndSurnamesByThemselvesAreEasyToGuess | W::CommonNamesAndSurnamesAreEasyToGuess,
+        ) => Weakness::Names,
+        None => Weakness::Guessable,
     }
 }
 
@@ -67,6 +132,19 @@ mod tests {
             Some(PasswordError::Repetitive)
         );
         assert!(NewPassword::parse("correct horse battery".into()).is_ok());
+        assert_eq!(
+            NewPassword::parse("password1234".into()).err(),
+            Some(PasswordError::Guessable(Weakness::CommonPassword))
+        );
+        for weak in ["zxcvbnmasdfgh", "abcabcabcabc", "anna19901990"] {
+            assert!(
+                matches!(
+                    NewPassword::parse(weak.into()),
+                    Err(PasswordError::Guessable(_))
+                ),
+                "{weak}"
+            );
+        }
         assert_eq!(
             format!(
                 "{:?}",
