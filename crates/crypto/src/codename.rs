@@ -410,4 +410,67 @@ mod tests {
         let wrapped = key.encrypt(b"x", "r");
         assert_eq!(again.decrypt(&wrapped, "r").unwrap(), b"x");
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn words(lang: Lang) -> impl Strategy<Value = Vec<&'static str>> {
+            proptest::collection::vec(proptest::sample::select(wordlist(lang)), WORDS)
+        }
+
+        /// How a person might type seven words: any case, any separators, `ё` for `е`.
+        fn typed(words: &[&str], upper: &[bool], separators: &[&str]) -> String {
+            let mut out = String::from(separators[WORDS]);
+            for (i, word) in words.iter().enumerate() {
+                let word = if upper[i] {
+                    word.to_uppercase()
+                } else {
+                    (*word).to_owned()
+                };
+                out.push_str(&word.replacen('е', "ё", 1));
+                out.push_str(separators[i]);
+            }
+            out
+        }
+
+        fn separators() -> impl Strategy<Value = Vec<&'static str>> {
+            proptest::collection::vec(
+                proptest::sample::select(vec![" ", "  ", "\n", ", ", ". ", " / ", "\t", "_", "+"]),
+                WORDS + 1,
+            )
+        }
+
+        proptest! {
+            #[test]
+            fn any_seven_list_words_parse_to_the_same_codename_however_typed(
+                en in words(Lang::En),
+                ru in words(Lang::Ru),
+                upper in proptest::collection::vec(any::<bool>(), WORDS),
+                separators in separators(),
+            ) {
+                for (lang, words) in [(Lang::En, en), (Lang::Ru, ru)] {
+                    let plain = Codename::parse(&words.join(" ")).unwrap();
+                    prop_assert_eq!(plain.expose(), words.join(" ").replace('ё', "е"));
+                    prop_assert_eq!(plain.lang(), lang);
+                    let messy = Codename::parse(&typed(&words, &upper, &separators)).unwrap();
+                    prop_assert_eq!(messy.expose(), plain.expose());
+                    prop_assert!(contains_codename(&typed(&words, &upper, &separators)));
+                    // Parsing what was parsed changes nothing.
+                    let again = Codename::parse(plain.expose()).unwrap();
+                    prop_assert_eq!(again.expose(), plain.expose());
+                }
+            }
+
+            #[test]
+            fn parsing_never_panics_and_only_accepts_seven_list_words(input in "\\PC{0,200}") {
+                if let Ok(codename) = Codename::parse(&input) {
+                    prop_assert_eq!(codename.words().len(), WORDS);
+                    let list = wordlist(codename.lang());
+                    prop_assert!(codename.words().iter().all(|w| list.contains(w)));
+                }
+                let _ = contains_codename(&input);
+            }
+        }
+    }
 }
