@@ -452,10 +452,17 @@ async fn thread_page(
 async fn thread(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
+    headers: axum::http::HeaderMap,
     ClientSession(access): ClientSession,
 ) -> Result<Response, PageError> {
     match access {
         Some(access) => thread_page(&state, lang, &access, String::new(), None).await,
+        // The browser still holds a session the server has ended: say so, and show nothing of
+        // the conversation.
+        None if crate::middleware::cookie(&headers, CLIENT_COOKIE).is_some() => Ok(with_cookie(
+            session_ended(&state, lang, String::new()),
+            &clear_client_cookie(&state),
+        )),
         None => {
             let chrome = Chrome::new(&state, lang, "enter-title", "/c", None);
             Ok(no_store(render(&EnterPage {

@@ -458,3 +458,22 @@ async fn while_waiting_the_client_sees_matching_articles_and_the_question_is_not
         "the question reached the log"
     );
 }
+
+#[tokio::test]
+async fn an_expired_client_session_shows_the_session_ended_page_and_no_message_text() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna", Role::Worker, "anna-long-password")
+        .await;
+    let canary = "expired-session canary 4417";
+    asked(&app, &app.browser, canary).await;
+    assert!(app.browser.get_text("/c").await.contains(canary));
+    app.clock.advance(time::Duration::minutes(121));
+    let thread = app.browser.get("/c").await;
+    assert_eq!(thread.status(), 401);
+    let page = thread.text().await.unwrap();
+    assert!(page.contains("Your session ended"), "{page}");
+    assert!(
+        !page.contains(canary),
+        "message text shown after the session ended"
+    );
+}
