@@ -113,11 +113,13 @@ pub async fn report(state: &AppState, input: ReportInput) -> Result<AlertReportI
         return Err(AlertError::Busy);
     }
     let regions = &state.settings.alerts.regions;
-    if !regions.is_empty()
-        && !regions
-            .iter()
-            .any(|r| r.eq_ignore_ascii_case(&clean.region))
-    {
+    // In the clear only as the configured name of a region the organisation listed; what a
+    // reporter typed otherwise stays inside the sealed report.
+    let listed_region = regions
+        .iter()
+        .find(|r| r.eq_ignore_ascii_case(&clean.region))
+        .cloned();
+    if !regions.is_empty() && listed_region.is_none() {
         return Err(AlertError::Region);
     }
     let inbox = match keys::inbox_public(state).await {
@@ -136,7 +138,7 @@ pub async fn report(state: &AppState, input: ReportInput) -> Result<AlertReportI
         .create_alert_report(AlertReportRecord {
             id,
             created_at: state.clock.now(),
-            region: clean.region,
+            region: listed_region.unwrap_or_default(),
             body: sealed.ciphertext,
             key_inbox: sealed.for_inbox,
             flagged,
@@ -201,7 +203,9 @@ pub async fn reports(state: &AppState, staff: &Staff) -> Result<Vec<OpenedReport
             OpenedReport {
                 id: r.id,
                 created_at: r.created_at,
-                region: r.region,
+                region: content
+                    .as_ref()
+                    .map_or(r.region, |c: &ReportInput| c.region.clone()),
                 flagged: r.flagged,
                 content,
             }

@@ -680,11 +680,14 @@ pub async fn client_rate(
 
 /// The client deletes the conversation now: every message, note and session goes.
 pub async fn client_delete(state: &AppState, access: &ClientAccess) -> Result<(), StoreError> {
+    let id = access.conversation.id;
+    state.store.delete_conversation(id).await?;
+    // Its Q&A drafts carry no link the database could follow, only a keyed hash of its id.
     state
         .store
-        .delete_conversation(access.conversation.id)
+        .delete_qa_drafts(&[crate::qa::source_of(state, id)])
         .await?;
-    tracing::info!(conversation_id = %access.conversation.id, "conversation deleted by the client");
+    tracing::info!(conversation_id = %id, "conversation deleted by the client");
     Ok(())
 }
 
@@ -708,12 +711,17 @@ pub async fn purge_due(state: &AppState) -> Result<u64, StoreError> {
     let policy = state.settings.conversations.retention();
     let mut total = 0;
     loop {
-        let n = state
+        let gone = state
             .store
             .purge_conversations(state.clock.now(), policy, 500)
             .await?;
-        total += n;
-        if n < 500 {
+        let sources: Vec<String> = gone
+            .iter()
+            .map(|id| crate::qa::source_of(state, *id))
+            .collect();
+        state.store.delete_qa_drafts(&sources).await?;
+        total += gone.len() as u64;
+        if gone.len() < 500 {
             return Ok(total);
         }
     }

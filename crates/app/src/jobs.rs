@@ -85,6 +85,11 @@ pub async fn housekeeping(state: &AppState) {
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "deleting old alert reports failed"),
     }
+    match crate::qa::seal_old_drafts(state).await {
+        Ok(n) if n > 0 => tracing::info!(drafts = n, "q&a drafts from before sealing sealed"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "sealing old q&a drafts failed"),
+    }
     match conversations::purge_due(state).await {
         Ok(n) if n > 0 => {
             tracing::info!(

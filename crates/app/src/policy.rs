@@ -97,14 +97,15 @@ pub const fn need(action: Action) -> Need {
         ListAlerts | DraftAlert | VerifyAlert => Staff(Worker),
         ListVenues | WritePost | ApprovePost | PublishPost => Staff(Worker),
         ReadPublicationLog | RecordPublication => Staff(Worker),
-        EditContent | ListQa | EditQa | PublishQa => Staff(Worker),
+        EditContent | ListQa => Staff(Worker),
 
         ReplyConversation
         | NoteConversation
         | AssignConversation
         | SetConversationStatus
         | TagConversation => Inbox(Worker),
-        ReadAlertReports | DraftQa => Inbox(Worker),
+        // Q&A drafts are sealed to the inbox key: writing, editing and publishing one opens it.
+        ReadAlertReports | DraftQa | EditQa | PublishQa => Inbox(Worker),
 
         AssignToOthers => Inbox(Supervisor),
         PublishAlert | WithdrawAlert | ManageVenues | ReviewContent | ManageTeam => {
@@ -299,6 +300,10 @@ mod tests {
             (Action::TagConversation, Inbox(Role::Worker)),
             (Action::SetConversationStatus, Inbox(Role::Worker)),
             (Action::ReadAlertReports, Inbox(Role::Worker)),
+            // Q&A drafts are sealed to the inbox key.
+            (Action::DraftQa, Inbox(Role::Worker)),
+            (Action::EditQa, Inbox(Role::Worker)),
+            (Action::PublishQa, Inbox(Role::Worker)),
             (Action::ManageUsers, Staff(Role::Admin)),
             (Action::GrantInboxAccess, Inbox(Role::Admin)),
         ];

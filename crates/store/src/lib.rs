@@ -230,14 +230,15 @@ pub trait ConversationStore: Send + Sync {
     /// Deletes a conversation and everything in it; false if there was none.
     async fn delete_conversation(&self, id: ConversationId) -> StoreResult<bool>;
     /// Deletes conversations past the retention policy, at most `batch` idle ones and `batch`
-    /// closed ones, and returns how many; fewer than `batch` means none is left due. Safe to
-    /// run on several nodes at once.
+    /// closed ones, and returns their ids (so what hangs off them outside the database's own
+    /// links can go too); fewer than `batch` of each means none is left due. Safe to run on
+    /// several nodes at once.
     async fn purge_conversations(
         &self,
         now: OffsetDateTime,
         policy: RetentionPolicy,
         batch: u32,
-    ) -> StoreResult<u64>;
+    ) -> StoreResult<Vec<ConversationId>>;
 
     // --- client sessions ---
     async fn create_client_session(&self, session: ClientSessionRecord) -> StoreResult<()>;
@@ -429,23 +430,30 @@ pub trait NotificationStore: Send + Sync {
 #[async_trait]
 pub trait QaStore: Send + Sync {
     /// Records (`Some`) or withdraws (`None`) a client's consent; withdrawing also deletes the
-    /// unpublished entries written from the conversation. False when there is no such conversation.
+    /// unpublished entries written from the conversation (found by `source`, the keyed hash of
+    /// its id). False when there is no such conversation.
     async fn set_qa_consent(
         &self,
         id: ConversationId,
         at: Option<OffsetDateTime>,
+        source: &str,
     ) -> StoreResult<bool>;
     async fn qa_consent(&self, id: ConversationId) -> StoreResult<Option<OffsetDateTime>>;
     async fn create_qa(&self, entry: QaRecord) -> StoreResult<()>;
-    /// Edits a draft; the editor becomes its last writer. False unless it is a draft.
-    async fn update_qa(
+    /// Replaces a draft's sealed text (and, for a draft from before sealing, cuts its link to
+    /// the conversation, keeping `source`); the editor, if given, becomes its last writer.
+    /// False unless it is a draft.
+    async fn update_qa_draft(
         &self,
         id: QaId,
-        question: &str,
-        answer: &str,
-        by: UserId,
+        draft: SealedRecord,
+        source: &str,
+        by: Option<UserId>,
         at: OffsetDateTime,
     ) -> StoreResult<bool>;
+    /// Deletes the drafts written from the conversations with these source hashes (their
+    /// conversations are gone); returns how many.
+    async fn delete_qa_drafts(&self, sources: &[String]) -> StoreResult<u64>;
     async fn qa(&self, id: QaId) -> StoreResult<Option<QaRecord>>;
     /// Newest first; optionally one status and one language.
     async fn qa_entries(
@@ -453,13 +461,19 @@ pub trait QaStore: Send + Sync {
         status: Option<QaStatus>,
         lang: Option<Lang>,
     ) -> StoreResult<Vec<QaRecord>>;
-    /// Publishes a draft if its conversation still exists and still consents and the reviewer
-    /// is not its last writer, in one statement, and cuts the link to the conversation. False
-    /// otherwise.
-    async fn publish_qa(&self, id: QaId, reviewer: UserId, at: OffsetDateTime)
-    -> StoreResult<bool>;
-    /// Takes a published entry off the site; false unless it was published.
-    async fn withdraw_qa(&self, id: QaId, at: OffsetDateTime) -> StoreResult<bool>;
+    /// Publishes a draft with its reviewed text, in the clear from now on, if the reviewer is
+    /// not its last writer (and, for a draft from before sealing, its conversation still
+    /// consents), in one statement; forgets the sealed text and the source. False otherwise.
+    async fn publish_qa(
+        &self,
+        id: QaId,
+        reviewer: UserId,
+        question: &str,
+        answer: &str,
+        at: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Takes a published entry off the site and deletes it; false unless it was published.
+    async fn withdraw_qa(&self, id: QaId) -> StoreResult<bool>;
     /// Changes whenever the public archive changes (for nodes to refresh their search index);
     /// 0 while nothing was ever published. One row read, however large the archive.
     async fn qa_stamp(&self) -> StoreResult<i64>;

@@ -431,6 +431,11 @@ pub struct QaRecord {
     pub reviewed_by: Option<UserId>,
     pub published_at: Option<OffsetDateTime>,
     pub updated_at: OffsetDateTime,
+    /// A draft's question and answer, sealed to the inbox key (then `question` and `answer` are
+    /// empty in the database); `None` once published.
+    pub draft: Option<SealedRecord>,
+    /// A draft's keyed hash of the conversation it came from; `None` once published.
+    pub source: Option<String>,
 }
 
 /// A pack file under the editorial workflow.

@@ -509,7 +509,7 @@ impl ConversationStore for SqlStore {
         now: OffsetDateTime,
         policy: RetentionPolicy,
         batch: u32,
-    ) -> StoreResult<u64> {
+    ) -> StoreResult<Vec<ConversationId>> {
         let solved_before = to_unix(now - Duration::days(policy.solved_days));
         let idle_before = to_unix(now - Duration::days(policy.idle_days));
         // Several nodes may run this at once: on PostgreSQL each claims its own rows.
@@ -521,29 +521,29 @@ impl ConversationStore for SqlStore {
         // (migration 0011), so a run costs what it deletes, not a scan of every conversation.
         let idle = format!(
             "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations \
-             WHERE last_activity_at <= $1 LIMIT $2{skip_locked})"
+             WHERE last_activity_at <= $1 LIMIT $2{skip_locked}) RETURNING id"
         );
-        let mut n = sqlx::query(AssertSqlSafe(idle))
+        let mut rows = sqlx::query(AssertSqlSafe(idle))
             .bind(idle_before)
             .bind(i64::from(batch))
-            .execute(self.pool())
-            .await?
-            .rows_affected();
+            .fetch_all(self.pool())
+            .await?;
         let solved = format!(
             "DELETE FROM conversations WHERE id IN (SELECT id FROM conversations \
              WHERE closed_at IS NOT NULL AND closed_at <= $1 AND last_activity_at <= $2 \
-             AND status IN ($3, $4) LIMIT $5{skip_locked})"
+             AND status IN ($3, $4) LIMIT $5{skip_locked}) RETURNING id"
         );
-        n += sqlx::query(AssertSqlSafe(solved))
-            .bind(solved_before)
-            .bind(solved_before)
-            .bind(Status::Solved.as_str())
-            .bind(Status::Archived.as_str())
-            .bind(i64::from(batch))
-            .execute(self.pool())
-            .await?
-            .rows_affected();
-        Ok(n)
+        rows.extend(
+            sqlx::query(AssertSqlSafe(solved))
+                .bind(solved_before)
+                .bind(solved_before)
+                .bind(Status::Solved.as_str())
+                .bind(Status::Archived.as_str())
+                .bind(i64::from(batch))
+                .fetch_all(self.pool())
+                .await?,
+        );
+        rows.iter().map(|row| parsed(row, "id")).collect()
     }
 
     async fn create_client_session(&self, s: ClientSessionRecord) -> StoreResult<()> {

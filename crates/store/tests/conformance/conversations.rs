@@ -501,14 +501,15 @@ async fn retention_deletes_solved_after_30_days_and_idle_after_90() {
                 .purge_conversations(t0() + Duration::days(29), policy, 100)
                 .await
                 .unwrap(),
-            0
+            []
         );
         assert_eq!(
             store
                 .purge_conversations(t0() + Duration::days(31), policy, 100)
                 .await
                 .unwrap(),
-            1
+            [solved.id],
+            "the ids of what went are returned"
         );
         assert!(store.conversation(solved.id).await.unwrap().is_none());
         assert!(store.conversation(idle.id).await.unwrap().is_some());
@@ -517,7 +518,7 @@ async fn retention_deletes_solved_after_30_days_and_idle_after_90() {
                 .purge_conversations(t0() + Duration::days(91), policy, 100)
                 .await
                 .unwrap(),
-            1
+            [idle.id]
         );
         assert!(store.conversation(idle.id).await.unwrap().is_none());
         assert!(store.conversation(fresh.id).await.unwrap().is_some());

@@ -366,7 +366,7 @@ async fn a_new_message_reopens_a_solved_conversation_and_clears_its_closing_time
                 .purge_conversations(t0() + Duration::days(31), RetentionPolicy::default(), 10)
                 .await
                 .unwrap(),
-            0,
+            [],
             "deleted on its old closing time"
         );
     })

@@ -248,3 +248,109 @@ async fn without_consent_nothing_is_drafted_and_withdrawing_deletes_the_draft() 
             .is_empty()
     );
 }
+
+/// A canary a client types anywhere (message, intake answer, rating comment, drug report with its
+/// region, and the Q&A draft staff write from their words) is absent from the database files
+/// (SQLite with its WAL, or every row of PostgreSQL) until staff deliberately publish it.
+#[tokio::test]
+async fn a_canary_a_client_types_anywhere_stays_sealed_until_staff_publish_it() {
+    for backend in netreach_testkit::TestBackend::all() {
+        let db = netreach_testkit::TestDb::new(backend).await;
+        let app = TestApp::spawn_on(db, |_| {}).await;
+        let (anna, _) = app.signed_in("anna", Role::Worker).await;
+        let (boris, _) = app.signed_in("boris", Role::Worker).await;
+        let canary = |what: &str| format!("{what}Canary{}", uuid::Uuid::new_v4().simple());
+        let [message, intake, reply, comment, report, region, draft] = [
+            "Message", "Intake", "Reply", "Comment", "Report", "Region", "Draft",
+        ]
+        .map(canary);
+
+        // A conversation on the pages: asked, consented, solved, rated with a comment.
+        let client = app.new_browser();
+        asked(&app, &client, &format!("Is this safe? {message}")).await;
+        client.post_form("/c/qa", &[("consent", "yes")]).await;
+        let id = app
+            .state
+            .store
+            .list_conversations(&Default::default())
+            .await
+            .unwrap()[0]
+            .id;
+        solve(&app, &anna, id).await;
+        let rated = client
+            .post_form("/c/rate", &[("rating", "5"), ("comment", &comment)])
+            .await;
+        assert_eq!(rated.status(), 303, "{backend:?}: rated");
+        // One by the API, with an intake answer and a client reply.
+        let started: Value = reqwest::Client::new()
+            .post(app.url("/api/v1/conversations"))
+            .json(&json!({"topic": "substances", "message": "hello", "lang": "en", "substances": intake}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let codename = started["codename"].as_str().unwrap();
+        let posted = as_client(
+            &app,
+            reqwest::Method::POST,
+            "/api/v1/conversations/me/messages",
+            codename,
+        )
+        .json(&json!({"message": reply}))
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(posted.status(), 201, "{backend:?}: client reply");
+        // A drug report, its free-text region included.
+        let reported = reqwest::Client::new()
+            .post(app.url("/api/v1/alerts/reports"))
+            .json(&json!({"sold_as": "heroin", "appearance": "grey", "region": region, "what_happened": report}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reported.status(), 202, "{backend:?}: report");
+        // The Q&A draft a worker writes from the client's words.
+        let saved = anna
+            .post_form(
+                "/staff/qa",
+                &[
+                    ("conversation_id", &id.to_string()),
+                    ("question", &format!("Is this safe? {draft}")),
+                    ("answer", "Not alone, and start low."),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 303, "{backend:?}: draft saved");
+
+        let at_rest = app.db.raw_contents().await;
+        assert!(
+            at_rest.contains(&id.to_string()),
+            "{backend:?}: the scan did not see the conversation"
+        );
+        for canary in [
+            &message, &intake, &reply, &comment, &report, &region, &draft,
+        ] {
+            assert!(
+                !at_rest.contains(canary.as_str()),
+                "{backend:?}: {canary} readable at rest"
+            );
+        }
+        // Staff with the inbox key read the draft, and publishing puts it in the clear.
+        assert!(anna.get_text("/staff/qa").await.contains(&draft));
+        let entry = app
+            .state
+            .store
+            .qa_entries(Some(netreach_core::QaStatus::Draft), None)
+            .await
+            .unwrap()
+            .remove(0);
+        assert_eq!(entry.conversation_id, None, "a draft keeps no link");
+        let published = boris
+            .post_form(&format!("/staff/qa/{}/publish", entry.id), &[])
+            .await;
+        assert_eq!(published.status(), 303, "{backend:?}: published");
+        assert!(app.db.raw_contents().await.contains(&draft));
+    }
+}
