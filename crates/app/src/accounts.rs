@@ -8,9 +8,11 @@
 //! for the machine's operator (the `netreach` CLI, the demo loader, test kits): they run with the
 //! server's own access, outside the policy, and no route calls them.
 
+use crate::audit;
 use crate::keys;
 use crate::policy::{Action, Denied, Staff};
 use crate::state::AppState;
+use netreach_core::AuditAction;
 use netreach_core::{
     NewPassword, PasswordError, Role, TokenId, UserId, Username, UsernameError, throttle,
 };
@@ -181,12 +183,17 @@ pub async fn authenticate(
     let stored = PasswordHash::from_stored(user.password_hash.clone());
     if !verify_off_runtime(password, stored).await {
         tracing::info!(failures = user.failed_logins + 1, "staff sign-in failed");
+        // Recorded only once the password was actually checked: the lock bounds how often
+        // that happens, so a flood cannot fill the log (unknown usernames and attempts on a
+        // locked account are not staff actions and are not recorded).
+        audit::record(state, &user, AuditAction::SignInFailed, "").await;
         return Err(LoginError::Invalid);
     }
     state.store.clear_login_failures(user.id).await?;
     if !user.is_active() {
         return Err(LoginError::Disabled);
     }
+    audit::record(state, &user, AuditAction::SignIn, "").await;
     Ok(user)
 }
 
@@ -346,6 +353,13 @@ pub async fn end_all_sessions(state: &AppState, staff: &Staff) -> Result<(), Acc
     staff.may(Action::OwnAccount)?;
     state.store.delete_user_sessions(staff.user.id).await?;
     tracing::info!(user_id = %staff.user.id, "staff signed out everywhere");
+    audit::record(
+        state,
+        &staff.user,
+        AuditAction::SignOutEverywhere,
+        staff.user.id,
+    )
+    .await;
     Ok(())
 }
 
@@ -486,7 +500,9 @@ pub async fn create_user(
 ) -> Result<StaffUser, AccountError> {
     staff.may(Action::ManageUsers)?;
     let inbox = staff.inbox_key();
-    new_account(state, username, role, password, inbox.as_ref()).await
+    let user = new_account(state, username, role, password, inbox.as_ref()).await?;
+    audit::record(state, &staff.user, AuditAction::UserCreated, user.id).await;
+    Ok(user)
 }
 
 /// Operator only, outside the policy: creates a staff account for the CLI (`netreach admin
@@ -499,7 +515,9 @@ pub async fn create_user_as_operator(
     password: String,
     inbox: Option<&SecretKeyBytes>,
 ) -> Result<StaffUser, AccountError> {
-    new_account(state, username, role, password, inbox).await
+    let user = new_account(state, username, role, password, inbox).await?;
+    audit::record_operator(state, AuditAction::UserCreated, user.id).await;
+    Ok(user)
 }
 
 /// Creates a staff account after checking the username and password policy, with its own key
@@ -550,7 +568,9 @@ pub async fn grant_access(
         return Err(AccountError::NoSuchUser);
     };
     let inbox = staff.inbox_key().ok_or(AccountError::NoInboxAccess)?;
-    seal_inbox_for(state, &inbox, &user).await
+    seal_inbox_for(state, &inbox, &user).await?;
+    audit::record(state, &staff.user, AuditAction::InboxAccessGranted, user.id).await;
+    Ok(())
 }
 
 /// Operator only, outside the policy: grants `user` the inbox key opened with the recovery key
@@ -560,7 +580,9 @@ pub async fn grant_access_as_operator(
     inbox: &SecretKeyBytes,
     user: &StaffUser,
 ) -> Result<(), AccountError> {
-    seal_inbox_for(state, inbox, user).await
+    seal_inbox_for(state, inbox, user).await?;
+    audit::record_operator(state, AuditAction::InboxAccessGranted, user.id).await;
+    Ok(())
 }
 
 /// Seals the inbox key to a member's own key pair.
@@ -591,7 +613,9 @@ pub async fn reset_password(
         return Err(AccountError::OwnAccount);
     }
     let inbox = staff.inbox_key();
-    set_new_password(state, target, new_password, confirm, inbox.as_ref()).await
+    set_new_password(state, target, new_password, confirm, inbox.as_ref()).await?;
+    audit::record(state, &staff.user, AuditAction::PasswordReset, target).await;
+    Ok(())
 }
 
 /// Operator only, outside the policy: sets a new password from the CLI (`netreach admin
@@ -603,7 +627,9 @@ pub async fn reset_password_as_operator(
     new_password: String,
     confirm: &str,
 ) -> Result<(), AccountError> {
-    set_new_password(state, user_id, new_password, confirm, None).await
+    set_new_password(state, user_id, new_password, confirm, None).await?;
+    audit::record_operator(state, AuditAction::PasswordReset, user_id).await;
+    Ok(())
 }
 
 /// Sets a new password for someone who lost theirs; ends every session of that user. Their old
@@ -672,6 +698,7 @@ pub async fn change_own_password(
         return Err(AccountError::NoSuchUser);
     }
     tracing::info!(user_id = %user.id, "staff password changed");
+    audit::record(state, user, AuditAction::PasswordChanged, user.id).await;
     Ok(())
 }
 
@@ -692,6 +719,12 @@ pub async fn set_disabled(
         return Err(AccountError::NoSuchUser);
     }
     tracing::info!(user_id = %target, disabled, "staff account status changed");
+    let action = if disabled {
+        AuditAction::UserDisabled
+    } else {
+        AuditAction::UserEnabled
+    };
+    audit::record(state, &staff.user, action, target).await;
     Ok(())
 }
 
@@ -709,7 +742,10 @@ pub async fn set_role(
     if !state.store.set_user_role(target, role).await? {
         return Err(AccountError::NoSuchUser);
     }
+    // What the member may do changed: they sign in again under the new role.
+    state.store.delete_user_sessions(target).await?;
     tracing::info!(user_id = %target, %role, "staff role changed");
+    audit::record(state, &staff.user, AuditAction::RoleChanged, target).await;
     Ok(())
 }
 

@@ -2,9 +2,11 @@
 //! staff), alerts written in both languages, verification by two staff members or one
 //! supervisor, publication until an expiry date, withdrawal.
 
+use crate::audit;
 use crate::keys;
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
+use netreach_core::AuditAction;
 use netreach_core::alert::{is_active as active_at, verification_complete};
 use netreach_core::{AlertId, AlertReportId, AlertStatus, Role, Severity};
 use netreach_crypto::Sealed;
@@ -302,6 +304,7 @@ pub async fn verify(state: &AppState, staff: &Staff, id: AlertId) -> Result<bool
             .await?;
     }
     tracing::info!(alert_id = %id, user_id = %staff.id, verified = done, "alert verification");
+    audit::record(state, staff, AuditAction::AlertVerified, id).await;
     Ok(done)
 }
 
@@ -321,6 +324,7 @@ pub async fn publish(state: &AppState, staff: &Staff, id: AlertId) -> Result<(),
         return Err(AlertError::WrongState);
     }
     tracing::info!(alert_id = %id, "alert published");
+    audit::record(state, &staff.user, AuditAction::AlertPublished, id).await;
     crate::publishing::queue_alert(state, &alert).await?;
     Ok(())
 }
@@ -342,6 +346,7 @@ pub async fn withdraw(state: &AppState, staff: &Staff, id: AlertId) -> Result<()
     }
     let cancelled = state.store.cancel_alert_sends(id, now).await?;
     tracing::info!(alert_id = %id, cancelled, "alert withdrawn");
+    audit::record(state, &staff.user, AuditAction::AlertWithdrawn, id).await;
     Ok(())
 }
 

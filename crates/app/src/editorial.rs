@@ -350,6 +350,13 @@ pub async fn publish(
     {
         Guarded::Done(_) => {
             tracing::info!(%path, version = head.version, user_id = %staff.id, "content published");
+            crate::audit::record(
+                state,
+                staff,
+                netreach_core::AuditAction::ContentPublished,
+                &path,
+            )
+            .await;
             crate::published::refresh_logged(state).await;
             Ok(())
         }

@@ -6,11 +6,13 @@
 //! inbox key as well (the policy's `Inbox` rows), and assigning to someone other than oneself, or
 //! taking a conversation away from someone else, needs a supervisor.
 
+use crate::audit;
 use crate::conversations::{
     self, ConversationError, Entry, Reader, guarded, inbox_public, open_entry, seal_message,
 };
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
+use netreach_core::AuditAction;
 use netreach_core::{Author, MessageText};
 use netreach_core::{CannedId, ConversationId, Lang, Status, UserId};
 use netreach_crypto::SecretKeyBytes;
@@ -92,7 +94,9 @@ pub async fn thread(
     id: ConversationId,
 ) -> Result<StaffView, ConversationError> {
     staff.may(Action::ReadConversation)?;
-    conversations::staff_view(state, id, staff.inbox_key().as_ref()).await
+    let view = conversations::staff_view(state, id, staff.inbox_key().as_ref()).await?;
+    audit::record(state, &staff.user, AuditAction::ConversationOpened, id).await;
+    Ok(view)
 }
 
 /// A conversation with everything its console page shows; `canned` fills the reply box.
@@ -188,7 +192,7 @@ pub async fn note(
 ) -> Result<Conversation, ConversationError> {
     staff.may(Action::NoteConversation)?;
     let key = staff.inbox_key();
-    conversations::staff_note(
+    let c = conversations::staff_note(
         state,
         &staff.user,
         key.as_ref(),
@@ -196,7 +200,9 @@ pub async fn note(
         typed,
         expected_version,
     )
-    .await
+    .await?;
+    audit::record(state, &staff.user, AuditAction::NoteAdded, id).await;
+    Ok(c)
 }
 
 /// Whom a conversation is to be assigned to.
@@ -240,7 +246,14 @@ pub async fn assign(
         ),
         None => None,
     };
-    conversations::assign(state, id, user.as_ref(), expected_version).await
+    let c = conversations::assign(state, id, user.as_ref(), expected_version).await?;
+    let action = if target == Some(me) {
+        AuditAction::ConversationClaimed
+    } else {
+        AuditAction::ConversationAssigned
+    };
+    audit::record(state, &staff.user, action, id).await;
+    Ok(c)
 }
 
 /// Sets the status by hand (open, waiting for the client, solved, archived).
@@ -252,7 +265,9 @@ pub async fn set_status(
     expected_version: Option<i64>,
 ) -> Result<Conversation, ConversationError> {
     staff.may(Action::SetConversationStatus)?;
-    conversations::set_status(state, id, status, expected_version).await
+    let c = conversations::set_status(state, id, status, expected_version).await?;
+    audit::record(state, &staff.user, AuditAction::ConversationStatus, id).await;
+    Ok(c)
 }
 
 /// A tag: 1 to 32 lower-case letters (any script), digits or dashes. Short labels from a small

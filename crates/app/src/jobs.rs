@@ -80,6 +80,11 @@ pub async fn housekeeping(state: &AppState) {
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "purging expired sessions failed"),
     }
+    match crate::audit::purge(state).await {
+        Ok(n) if n > 0 => tracing::info!(lines = n, "old audit lines deleted"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "deleting old audit lines failed"),
+    }
     match alerts::purge_reports(state).await {
         Ok(n) if n > 0 => tracing::info!(reports = n, "old alert reports deleted"),
         Ok(_) => {}

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod audit;
 pub mod availability;
 pub mod conversations;
 pub mod dashboard;

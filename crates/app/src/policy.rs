@@ -67,6 +67,7 @@ pub enum Action {
     // Admins.
     ManageUsers,
     GrantInboxAccess,
+    ReadAudit,
 }
 
 /// What an action needs of the one acting.
@@ -112,7 +113,7 @@ pub const fn need(action: Action) -> Need {
             Staff(Supervisor)
         }
 
-        ManageUsers => Staff(Admin),
+        ManageUsers | ReadAudit => Staff(Admin),
         GrantInboxAccess => Inbox(Admin),
     }
 }
@@ -305,6 +306,8 @@ mod tests {
             (Action::EditQa, Inbox(Role::Worker)),
             (Action::PublishQa, Inbox(Role::Worker)),
             (Action::ManageUsers, Staff(Role::Admin)),
+            // Who opened which conversation when is itself sensitive.
+            (Action::ReadAudit, Staff(Role::Admin)),
             (Action::GrantInboxAccess, Inbox(Role::Admin)),
         ];
         for (action, expected) in pinned {

@@ -7,10 +7,12 @@
 mod sender;
 pub use sender::{SendReport, queue_alert, send_due};
 
+use crate::audit;
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_channels::telegram;
 use netreach_channels::{Markup, render, visible_length};
+use netreach_core::AuditAction;
 use netreach_core::publishing::{ApprovalRefused, CurrentVersion, PublishRefused, may_publish};
 use netreach_core::{
     Lang, Permission, PostId, PublicationId, PublicationStatus, VenueId, VenueKind,
@@ -194,6 +196,7 @@ pub async fn create_venue(
         .create_venue(venue_record(id, input, now, now)?)
         .await?;
     tracing::info!(venue_id = %id, "venue registered");
+    audit::record(state, &staff.user, AuditAction::SettingsChanged, id).await;
     Ok(id)
 }
 
@@ -207,6 +210,7 @@ pub async fn update_venue(
     let old = state.store.venue(id).await?.ok_or(PublishError::NotFound)?;
     let record = venue_record(id, input, old.created_at, state.clock.now())?;
     state.store.update_venue(record).await?;
+    audit::record(state, &staff.user, AuditAction::SettingsChanged, id).await;
     Ok(())
 }
 
@@ -265,6 +269,7 @@ pub async fn set_bot_token(
     };
     state.store.set_venue_bot_token(id, sealed).await?;
     tracing::info!(venue_id = %id, user_id = %staff.user.id, "venue bot token changed");
+    audit::record(state, &staff.user, AuditAction::SettingsChanged, id).await;
     Ok(())
 }
 
@@ -410,6 +415,7 @@ pub async fn approve(
         return Err(PublishError::AlreadyApproved);
     }
     tracing::info!(post_id = %id, version, user_id = %staff.id, "post version approved");
+    audit::record(state, staff, AuditAction::PostApproved, id).await;
     Ok(())
 }
 
@@ -553,6 +559,7 @@ pub async fn publish(
     state.store.create_publication(record.clone()).await?;
     tracing::info!(publication_id = %record.id, post_id = %post.id, venue_id = %venue.id,
         user_id = %staff.id, queued, "post published");
+    audit::record(state, staff, AuditAction::PostPublished, post.id).await;
     let warnings = (!venue.permission.is_granted())
         .then_some("permission_not_granted")
         .into_iter()
@@ -704,6 +711,7 @@ pub async fn log_csv(
         let _ = writer.write_record(row.iter().map(|cell| inert(cell)));
     }
     let bytes = writer.into_inner().unwrap_or_default();
+    audit::record(state, &staff.user, AuditAction::Exported, "publication-log").await;
     Ok(String::from_utf8(bytes).unwrap_or_default())
 }
 

@@ -314,6 +314,7 @@ pub async fn publish(state: &AppState, staff: &Staff, id: QaId) -> Result<(), Qa
         return Err(QaError::NoConsent);
     }
     tracing::info!(qa_id = %id, user_id = %staff.id, "q&a entry published");
+    crate::audit::record(state, staff, netreach_core::AuditAction::QaPublished, id).await;
     crate::published::refresh_logged(state).await;
     Ok(())
 }
@@ -327,6 +328,13 @@ pub async fn withdraw(state: &AppState, staff: &Staff, id: QaId) -> Result<(), Q
         return Err(QaError::WrongState);
     }
     tracing::info!(qa_id = %id, "q&a entry withdrawn and deleted");
+    crate::audit::record(
+        state,
+        &staff.user,
+        netreach_core::AuditAction::QaWithdrawn,
+        id,
+    )
+    .await;
     crate::published::refresh_logged(state).await;
     Ok(())
 }

@@ -47,6 +47,7 @@ pub struct Settings {
     pub conversations: ConversationSettings,
     pub notify: NotifySettings,
     pub alerts: AlertSettings,
+    pub audit: AuditSettings,
     pub publishing: PublishingSettings,
     pub log: LogSettings,
 }
@@ -69,6 +70,22 @@ impl Default for PublishingSettings {
             telegram_api_base: "https://api.telegram.org".into(),
             max_attempts: 8,
             chat_spacing_seconds: 3,
+        }
+    }
+}
+
+/// The audit log of staff actions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuditSettings {
+    /// Lines are deleted after this many days.
+    pub retention_days: u32,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        AuditSettings {
+            retention_days: 365,
         }
     }
 }
@@ -221,6 +238,7 @@ impl Default for Settings {
             conversations: ConversationSettings::default(),
             notify: NotifySettings::default(),
             alerts: AlertSettings::default(),
+            audit: AuditSettings::default(),
             publishing: PublishingSettings::default(),
             log: LogSettings::default(),
         }
@@ -362,6 +380,11 @@ impl Settings {
                 "retention periods must be at least 1 day".into(),
             ));
         }
+        if self.audit.retention_days == 0 {
+            return Err(SettingsError::Value(
+                "audit.retention_days must be above 0".into(),
+            ));
+        }
         if self.alerts.reports_per_minute == 0 || self.alerts.report_retention_days == 0 {
             return Err(SettingsError::Value(
                 "alerts.reports_per_minute and alerts.report_retention_days must be above 0".into(),
@@ -469,6 +492,7 @@ impl Settings {
                 telegram_api_base: self.notify.telegram_api_base.clone(),
             },
             alerts: self.alerts.clone(),
+            audit: self.audit.clone(),
             publishing: self.publishing.clone(),
             log: self.log.clone(),
         };
@@ -538,6 +562,7 @@ struct MaskedView {
     conversations: ConversationSettings,
     notify: MaskedNotify,
     alerts: AlertSettings,
+    audit: AuditSettings,
     publishing: PublishingSettings,
     log: LogSettings,
 }

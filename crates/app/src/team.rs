@@ -98,6 +98,13 @@ pub async fn save_schedule(
     )?;
     state.store.put_availability(record).await?;
     tracing::info!(user_id = %staff.user.id, "working hours saved");
+    crate::audit::record(
+        state,
+        &staff.user,
+        netreach_core::AuditAction::SettingsChanged,
+        "working-hours",
+    )
+    .await;
     Ok(())
 }
 

@@ -10,7 +10,7 @@
 use crate::say;
 use anyhow::{Context, bail};
 use netreach_app::settings::Settings;
-use netreach_store::{AccountStore, Backend, SqlStore, Store};
+use netreach_store::{AccountStore, AuditStore, Backend, SqlStore, Store};
 use secrecy::ExposeSecret;
 use sqlx::Row;
 use std::path::{Path, PathBuf};
@@ -65,6 +65,17 @@ pub async fn backup(settings: &Settings, out: &Path) -> anyhow::Result<()> {
     std::fs::rename(&written, out)
         .with_context(|| format!("cannot move the backup to {}", out.display()))?;
     let size = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    let store = crate::connect(settings).await?;
+    store
+        .append_audit(netreach_store::NewAuditEntry {
+            at: netreach_core::Clock::now(&netreach_core::SystemClock),
+            actor_id: None,
+            actor: "operator".into(),
+            action: netreach_core::AuditAction::BackupWritten,
+            target: String::new(),
+        })
+        .await?;
+    store.close().await;
     say(&format!(
         "backup written to {} ({size} bytes)",
         out.display()

@@ -2,6 +2,7 @@
 //! plain function, tested with plain unit tests. Time comes in through the [`Clock`] trait.
 
 pub mod alert;
+pub mod audit;
 pub mod availability;
 pub mod clock;
 pub mod combination;
@@ -18,6 +19,7 @@ pub mod transition;
 pub mod username;
 
 pub use alert::{AlertStatus, Severity};
+pub use audit::AuditAction;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use conversation::{Author, MessageError, MessageText, RetentionPolicy, Status, Topic};
 pub use editorial::{ContentPath, ContentState};

@@ -14,12 +14,12 @@ mod sql;
 pub use backend::{Backend, BackendError};
 pub use error::StoreError;
 pub use model::{
-    AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AvailabilityRecord,
-    CannedReply, ClientSessionRecord, ContentItem, ContentRevision, Conversation,
-    ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
-    NewConversation, NewMessage, NewStaffUser, PostRecord, PostVersionRecord, PublicationFilter,
-    PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome, SessionRecord,
-    StaffItems, StaffKeys, StaffUser, StoredMessage, VenueRecord,
+    AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AuditEntry, AuditFilter,
+    AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem, ContentRevision,
+    Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
+    NewAuditEntry, NewConversation, NewMessage, NewStaffUser, PostRecord, PostVersionRecord,
+    PublicationFilter, PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome,
+    SessionRecord, StaffItems, StaffKeys, StaffUser, StoredMessage, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
 
@@ -45,6 +45,7 @@ pub trait Store:
     + QaStore
     + EditorialStore
     + NotificationStore
+    + AuditStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -530,4 +531,14 @@ pub trait EditorialStore: Send + Sync {
         pack_version: i64,
         at: OffsetDateTime,
     ) -> StoreResult<Guarded<i64>>;
+}
+
+/// The append-only audit log of staff actions.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    async fn append_audit(&self, entry: NewAuditEntry) -> StoreResult<()>;
+    /// Newest first, at most `filter.limit` lines.
+    async fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
+    /// Deletes the lines written before `before` (retention); returns how many.
+    async fn purge_audit(&self, before: OffsetDateTime) -> StoreResult<u64>;
 }

@@ -485,3 +485,32 @@ pub struct StaffItems {
     pub posts: Vec<(netreach_core::PostId, String)>,
     pub venues: Vec<(netreach_core::VenueId, String)>,
 }
+
+/// One line of the audit log as written: who did what, on which id. `actor_id` is `None` for the
+/// machine's operator (the CLI) and for a failed sign-in with an unknown username.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAuditEntry {
+    pub at: OffsetDateTime,
+    pub actor_id: Option<UserId>,
+    /// The actor's username at the time (kept if the account is later renamed or removed).
+    pub actor: String,
+    pub action: netreach_core::AuditAction,
+    /// The id acted on (a conversation, post, alert, user ...), or empty.
+    pub target: String,
+}
+
+/// One line of the audit log as read, with its position for paging.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub entry: NewAuditEntry,
+}
+
+/// Which audit lines to read: newest first, before a position, optionally one action or actor.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<netreach_core::AuditAction>,
+    pub actor: Option<String>,
+    pub before_id: Option<i64>,
+    pub limit: u32,
+}

@@ -16,6 +16,8 @@ use time::{Duration, OffsetDateTime};
 mod accounts;
 #[path = "conformance/alerts.rs"]
 mod alerts;
+#[path = "conformance/audit.rs"]
+mod audit;
 #[path = "conformance/conversations.rs"]
 mod conversations;
 #[path = "conformance/editorial.rs"]
@@ -109,7 +111,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "qa stamp",
                 "notifications",
                 "staff search",
-                "qa sealed"
+                "qa sealed",
+                "audit"
             ],
             "{backend:?}"
         );

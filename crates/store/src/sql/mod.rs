@@ -3,6 +3,7 @@
 //! differ, the branch is on [`Backend`].
 
 mod alerts;
+mod audit;
 pub mod bench;
 mod conversations;
 mod editorial;

@@ -3,6 +3,7 @@
 //! The API authenticates with bearer tokens only, never cookies, so it needs no CSRF check.
 
 mod alerts;
+mod audit;
 mod auth;
 mod content;
 pub mod conversations;
@@ -92,6 +93,7 @@ pub const POLICY: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/auth/tokens", Action::OwnAccount),
     ("DELETE", "/api/v1/auth/tokens/{id}", Action::OwnAccount),
     ("GET", "/api/v1/staff/me", Action::OwnAccount),
+    ("GET", "/api/v1/staff/audit", Action::ReadAudit),
     (
         "GET",
         "/api/v1/staff/conversations",
@@ -220,6 +222,7 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(auth::list_tokens))
         .routes(routes!(auth::revoke_token))
         .routes(routes!(auth::me))
+        .routes(routes!(audit::audit))
         .routes(routes!(conversations::start))
         .routes(routes!(conversations::me, conversations::delete_me))
         .routes(routes!(conversations::post_message))

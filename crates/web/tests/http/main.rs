@@ -4,6 +4,7 @@
 mod accounts;
 mod alerts;
 mod api;
+mod audit;
 mod authorization;
 mod browser;
 mod client_pages;

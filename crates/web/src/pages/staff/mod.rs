@@ -4,6 +4,7 @@
 
 mod account;
 mod alerts;
+mod audit;
 mod content;
 mod inbox;
 mod publication_log;
@@ -157,6 +158,8 @@ pub fn routes(state: AppState) -> Routes {
         .post("/staff/canned/{id}", ManageTeam, team::canned_update)
         .post("/staff/canned/{id}/delete", ManageTeam, team::canned_delete)
         // Accounts.
+        .get("/staff/audit", ReadAudit, audit::log)
+        .get("/staff/audit.csv", ReadAudit, audit::log_csv)
         .get("/staff/users", ManageUsers, users::list)
         .post("/staff/users", ManageUsers, users::create)
         .post("/staff/users/{id}/disable", ManageUsers, users::disable)

@@ -1,0 +1,12 @@
+-- The audit log: an append-only record of staff actions (who, when, what kind, on which id),
+-- never content and never anything about a client. Nothing updates a row; rows older than the
+-- configured retention (365 days by default) are deleted by the housekeeping job.
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at BIGINT NOT NULL,
+    actor_id TEXT,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
