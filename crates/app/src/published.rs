@@ -6,6 +6,7 @@ use crate::state::AppState;
 use netreach_content::index::SearchIndex;
 use netreach_content::render::Rendered;
 use netreach_content::search::ExtraDoc;
+use netreach_content::placeholders::{Fill, Local, Sentence};
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
 use netreach_store::StoreError;
 use std::collections::HashMap;
@@ -17,6 +18,8 @@ use std::sync::{Arc, RwLock};
 #[derive(Debug)]
 pub struct Published {
     inner: RwLock<Current>,
+    /// What the pack's placeholders become (from the settings; see [`fill`]).
+    fill: Fill,
 }
 
 #[derive(Debug, Clone)]
@@ -54,11 +57,18 @@ fn current(
 }
 
 impl Published {
-    pub fn new(pack: Pack) -> Result<Published, ContentError> {
-        let html = Arc::new(Rendered::of(&pack));
+    pub fn new(pack: Pack, fill: Fill) -> Result<Published, ContentError> {
+        let html = Arc::new(Rendered::of(&pack, &fill));
         Ok(Published {
             inner: RwLock::new(current(0, Arc::new(pack), html, Arc::default(), 0)?),
+            fill,
         })
+    }
+
+    /// What the pack's placeholders become, for texts rendered outside [`Rendered`] (combination
+    /// notes, previews in the console).
+    pub fn fill(&self) -> &Fill {
+        &self.fill
     }
 
     fn get(&self) -> Current {
@@ -113,7 +123,7 @@ impl Published {
 
     fn set(&self, version: i64, pack: Pack) -> Result<(), ContentError> {
         let now = self.get();
-        let html = Arc::new(Rendered::of(&pack));
+        let html = Arc::new(Rendered::of(&pack, &self.fill));
         self.replace(current(
             version,
             Arc::new(pack),
@@ -128,6 +138,39 @@ impl Published {
         if let Ok(mut g) = self.inner.write() {
             *g = next;
         }
+    }
+}
+
+/// What the pack's placeholders become, from `[conversations]` `emergency_number`,
+/// `crisis_line` and `naloxone_contact`: the crisis line and the naloxone contact as a sentence
+/// in each language, or, when not configured, a sentence sending the reader to the anonymous
+/// chat, with a link to start one.
+pub fn fill(settings: &crate::settings::Settings, i18n: &netreach_i18n::I18n) -> Fill {
+    let c = &settings.conversations;
+    let local = |lang: netreach_core::Lang| {
+        let t = netreach_i18n::Tr::new(i18n, lang);
+        let sentence = |value: &Option<String>, id: &str| match value {
+            Some(v) => Sentence {
+                text: t.with(id, "number", v.trim()),
+                link: None,
+            },
+            None => Sentence {
+                text: t.get(&format!("{id}-unset")),
+                link: Some((
+                    format!("/ask?lang={}", lang.code()),
+                    t.get("placeholder-ask-link"),
+                )),
+            },
+        };
+        Local {
+            emergency_number: c.emergency_number.trim().to_owned(),
+            crisis_line: sentence(&c.crisis_line, "placeholder-crisis-line"),
+            naloxone_contact: sentence(&c.naloxone_contact, "placeholder-naloxone-contact"),
+        }
+    };
+    Fill {
+        en: local(netreach_core::Lang::En),
+        ru: local(netreach_core::Lang::Ru),
     }
 }
 
@@ -156,7 +199,7 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
     let (pack, html) = if pack_changed {
         let files = state.store.content_files().await?;
         let pack = Pack::from_files(files).map_err(ContentError::Invalid)?;
-        let html = Rendered::of(&pack);
+        let html = Rendered::of(&pack, &state.content.fill);
         (Arc::new(pack), Arc::new(html))
     } else {
         (now.pack, now.html)
@@ -287,7 +330,7 @@ pub fn check_summary(
             ));
             let note = pair
                 .note(lang)
-                .map(str::to_owned)
+                .map(|n| state.content.fill().text(n, lang))
                 .unwrap_or_else(|| t.get("check-no-rule"));
             format!(
                 "{} + {}: {label}. {note}",

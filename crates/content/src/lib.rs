@@ -9,6 +9,7 @@
 pub mod index;
 mod model;
 mod pack;
+pub mod placeholders;
 pub mod render;
 pub mod search;
 

@@ -1,5 +1,6 @@
 //! Loading and validating a pack: from the copy compiled into the binary or from a directory.
 
+use crate::placeholders;
 use crate::model::{Article, FrontMatter, RuleFile, RuleMap, SERVICE_KINDS, Service, Substance};
 use include_dir::{Dir, include_dir};
 use netreach_core::Lang;
@@ -142,6 +143,12 @@ impl Pack {
                             ));
                         }
                         check_common(path, s.reused_text, s.sources.is_empty(), &mut errors);
+                        for texts in [&s.en, &s.ru] {
+                            for prose in [&texts.summary, &texts.effects, &texts.risks, &texts.advice]
+                            {
+                                check_prose(path, text, prose, &mut errors);
+                            }
+                        }
                         pack.substances.push(s);
                     }
                     Err(e) => errors.push(toml_error(path, text, &e, 0)),
@@ -155,6 +162,8 @@ impl Pack {
                 match toml::from_str::<RuleFile>(text) {
                     Ok(file) => {
                         for rule in file.rule {
+                            check_prose(path, text, &rule.en, &mut errors);
+                            check_prose(path, text, &rule.ru, &mut errors);
                             if rule.sources.is_empty() {
                                 errors.push(err(
                                     path,
@@ -179,7 +188,12 @@ impl Pack {
                 }
             } else if path.starts_with("kb/") && path.ends_with(".md") {
                 match article(path, text) {
-                    Ok(a) => pack.articles.push(a),
+                    Ok(a) => {
+                        for prose in [&a.title, &a.summary, &a.body] {
+                            check_prose(path, text, prose, &mut errors);
+                        }
+                        pack.articles.push(a)
+                    }
                     Err(e) => errors.push(e),
                 }
             }
@@ -221,6 +235,23 @@ fn err(file: &str, message: String) -> PackError {
         file: file.to_owned(),
         line: None,
         message,
+    }
+}
+
+/// Checks a text readers see (placeholders, no literal numbers, see [`placeholders::check`]);
+/// each problem is reported at the first line of the file holding the offending line.
+fn check_prose(path: &str, file_text: &str, prose: &str, errors: &mut Vec<PackError>) {
+    for problem in placeholders::check(prose) {
+        let line_text = prose.lines().nth(problem.line - 1).unwrap_or("").trim();
+        let line = (!line_text.is_empty())
+            .then(|| file_text.find(line_text))
+            .flatten()
+            .map(|offset| line_of(file_text, offset));
+        errors.push(PackError {
+            file: path.to_owned(),
+            line,
+            message: problem.message,
+        });
     }
 }
 
@@ -415,5 +446,30 @@ mod tests {
                 .any(|e| e.starts_with("combinations/pairs.toml:4:")),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn a_literal_number_or_an_unknown_placeholder_in_the_text_is_refused_with_its_line() {
+        let mut files = bundled_files();
+        let (_, text) = files
+            .iter_mut()
+            .find(|(p, _)| p == "kb/overdose-response.ru.md")
+            .unwrap();
+        *text = text.replacen("{{emergency_number}}", "103", 1);
+        text.push_str("\n{{ambulance}}\n");
+        let (_, heroin) = files
+            .iter_mut()
+            .find(|(p, _)| p == "substances/heroin.toml")
+            .unwrap();
+        *heroin = heroin.replacen("{{emergency_number}}", "+7 495 123-45-67", 1);
+        let text: Vec<String> = Pack::from_files(files)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(text.len(), 3, "{text:?}");
+        assert!(text[0].starts_with("kb/overdose-response.ru.md:85: \"103\" looks like"), "{text:?}");
+        assert!(text[1].contains("unknown placeholder {{ambulance}}"), "{text:?}");
+        assert!(text[2].starts_with("substances/heroin.toml:39: \"+7 495 123-45-67\""), "{text:?}");
     }
 }

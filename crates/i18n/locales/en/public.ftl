@@ -246,3 +246,10 @@ service-contact = Contact
 service-website = Website
 service-languages = Languages
 service-checked = Details checked on { $date }
+
+# Placeholders in the content pack, filled from the configuration.
+placeholder-crisis-line = Crisis line: { $number }.
+placeholder-crisis-line-unset = For a crisis line near you, ask us in the anonymous chat.
+placeholder-naloxone-contact = Naloxone and treatment near you: { $number }.
+placeholder-naloxone-contact-unset = To find naloxone or treatment near you, ask us in the anonymous chat.
+placeholder-ask-link = Start an anonymous chat

@@ -246,3 +246,10 @@ service-contact = Контакт
 service-website = Сайт
 service-languages = Языки
 service-checked = Сведения проверены { $date }
+
+# Placeholders in the content pack, filled from the configuration.
+placeholder-crisis-line = Телефон доверия: { $number }.
+placeholder-crisis-line-unset = Чтобы узнать номер телефона доверия рядом с вами, спросите нас в анонимном чате.
+placeholder-naloxone-contact = Налоксон и лечение рядом с вами: { $number }.
+placeholder-naloxone-contact-unset = Чтобы узнать, где получить налоксон или лечение рядом с вами, спросите нас в анонимном чате.
+placeholder-ask-link = Начать анонимный чат

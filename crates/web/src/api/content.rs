@@ -93,7 +93,7 @@ pub async fn check(
             a: p.a.slug.clone(),
             b: p.b.slug.clone(),
             category: p.category.as_str().to_owned(),
-            note: p.note(lang).map(str::to_owned),
+            note: p.note(lang).map(|n| state.content.fill().text(n, lang)),
             sources: p
                 .rule
                 .map(|r| {

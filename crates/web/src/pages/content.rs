@@ -330,7 +330,7 @@ async fn checker(
                 )),
                 note: p
                     .note(lang)
-                    .map(str::to_owned)
+                    .map(|n| state.content.fill().text(n, lang))
                     .unwrap_or_else(|| chrome.t.get("check-no-rule")),
                 sources: p.rule.map(|r| sources(&r.sources)).unwrap_or_default(),
             })

@@ -192,3 +192,65 @@ async fn search_finds_articles_and_substances_in_either_language() {
             .contains("Nothing found")
     );
 }
+
+#[tokio::test]
+async fn placeholders_become_the_configured_numbers_on_every_page_that_shows_pack_text() {
+    let app = TestApp::spawn_on(
+        netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await,
+        |s| {
+            s.conversations.emergency_number = "1313".into();
+            s.conversations.crisis_line = Some("116 123 <b>".into());
+        },
+    )
+    .await;
+    let mut files = netreach_content::bundled_files();
+    for (path, text) in files.iter_mut() {
+        if path == "kb/mental-health-crisis.en.md" {
+            text.push_str("\n{{crisis_line}}\n\n- {{naloxone_contact}}\n");
+        }
+        if path == "combinations/pairs.toml" {
+            *text = text.replacen(
+                "call an ambulance and use the recovery position",
+                "call {{emergency_number}} and use the recovery position",
+                1,
+            );
+        }
+    }
+    netreach_app::published::import_files(&app.state, files)
+        .await
+        .unwrap();
+
+    let overdose = app.browser.get_text("/kb/overdose-response?lang=ru").await;
+    assert!(overdose.contains("Вызовите скорую: 1313."), "{overdose}");
+    assert!(!overdose.contains("{{"));
+    let heroin = app.new_browser().get_text("/substances/heroin?lang=ru").await;
+    assert!(heroin.contains("1313") && !heroin.contains("{{"));
+
+    let crisis = app.new_browser().get_text("/kb/mental-health-crisis").await;
+    assert!(
+        crisis.contains("<p>Crisis line: 116 123 &lt;b&gt;.</p>"),
+        "set: the value, escaped, in a sentence"
+    );
+    assert!(
+        crisis.contains(
+            "<li>To find naloxone or treatment near you, ask us in the anonymous chat. <a href=\"/ask?lang=en\">Start an anonymous chat</a></li>"
+        ),
+        "unset: where to ask, with a link"
+    );
+
+    let check = app.new_browser().get_text("/check?s=heroin&s=xylazine").await;
+    assert!(check.contains("call 1313 and use the recovery position"), "{check}");
+    let api: Value = app
+        .browser
+        .get("/api/v1/check?s=heroin&s=xylazine&lang=en")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        api["pairs"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("call 1313 and use")
+    );
+}
