@@ -288,6 +288,13 @@ impl From<figment::Error> for SettingsError {
     }
 }
 
+/// Settings taken from the environment exactly as typed, never parsed as numbers.
+const TEXT_FROM_ENV: &[&str] = &[
+    "conversations.emergency_number",
+    "conversations.crisis_line",
+    "conversations.naloxone_contact",
+];
+
 /// Environment variables with the prefix that are not settings (used by the test harness).
 const ENV_NOT_SETTINGS: &[&str] = &["test_postgres_url", "test_browser", "config"];
 
@@ -326,7 +333,14 @@ impl Settings {
         if let Some(path) = &config_file {
             figment = figment.merge(Toml::file_exact(path));
         }
-        figment = figment.merge(env);
+        figment = figment.merge(env.clone());
+        // The environment provider reads "112" as a number, which a text setting refuses (and
+        // "000" would lose its zeros): numbers to call are taken as typed.
+        for (key, value) in env.iter() {
+            if TEXT_FROM_ENV.contains(&key.as_str()) {
+                figment = figment.merge(Serialized::default(key.as_str(), value));
+            }
+        }
         let mut cli = serde_json::Map::new();
         if let Some(data) = &overrides.data {
             cli.insert("data".into(), data.display().to_string().into());
@@ -682,9 +696,11 @@ mod tests {
             assert_eq!(defaults.conversations.crisis_line, None);
             assert_eq!(defaults.conversations.naloxone_contact, None);
             jail.set_env("NETREACH_CONVERSATIONS__CRISIS_LINE", "116123");
+            jail.set_env("NETREACH_CONVERSATIONS__EMERGENCY_NUMBER", "000");
             jail.set_env("NETREACH_CONVERSATIONS__NALOXONE_CONTACT", "+372 600 0000");
             let set = load_in_jail(&Overrides::default())?;
             assert_eq!(set.conversations.crisis_line.as_deref(), Some("116123"));
+            assert_eq!(set.conversations.emergency_number, "000", "digits kept as typed");
             assert_eq!(
                 set.conversations.naloxone_contact.as_deref(),
                 Some("+372 600 0000")
