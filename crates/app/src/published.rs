@@ -8,7 +8,8 @@ use netreach_content::render::Rendered;
 use netreach_content::search::ExtraDoc;
 use netreach_content::placeholders::{Fill, Local, Sentence};
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
-use netreach_store::StoreError;
+use crate::policy::{Action, Staff};
+use netreach_store::{PackChange, PackVersion, StoreError};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -184,6 +185,41 @@ pub enum ContentError {
     Store(#[from] StoreError),
     #[error("cannot build the search index: {0}")]
     Index(String),
+    #[error(
+        "files the pack does not know: {}; a pack holds substances/<slug>.toml, \
+         combinations/<name>.toml, services/<slug>.toml and kb/<slug>.en.md or .ru.md \
+         (and its README.md, check_pack.py, kb/check_kb.py); is this the right directory?",
+        .0.join(", ")
+    )]
+    UnknownFiles(Vec<String>),
+    #[error("the pack has no substances and no articles; is this the right directory?")]
+    Empty,
+    #[error(
+        "this would remove {} files from the published pack: {}; if that is what you want, run \
+         it again with --replace",
+        .0.len(),
+        .0.join(", ")
+    )]
+    WouldRemove(Vec<String>),
+    #[error("there is no version {0} of the pack to restore (see `netreach content versions`)")]
+    NoSuchVersion(i64),
+    #[error("version {0} is the pack in use already")]
+    InUse(i64),
+    #[error(transparent)]
+    Denied(#[from] crate::policy::Denied),
+}
+
+impl ContentError {
+    /// The Fluent message for the console.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            ContentError::NoSuchVersion(_) => "content-versions-no-such",
+            ContentError::InUse(_) => "content-versions-in-use",
+            ContentError::Invalid(_) => "content-versions-invalid",
+            ContentError::Denied(_) => "error-forbidden",
+            _ => "error-internal",
+        }
+    }
 }
 
 /// Reloads the pack if the database holds a newer one, and re-indexes the Q&A archive if it
@@ -238,14 +274,91 @@ pub async fn refresh_logged(state: &AppState) {
     }
 }
 
-/// What an import did.
+/// How to import: `dry_run` validates and says what would change without writing; `replace`
+/// allows an import that removes more than [`REMOVE_WITHOUT_ASKING`] files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    pub replace: bool,
+}
+
+/// An import may remove at most this many files of the published pack without `--replace`.
+pub const REMOVE_WITHOUT_ASKING: usize = 3;
+
+/// What an import changes, by file path (each list sorted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Changes {
+    /// From the files in use to the files given.
+    pub fn between(old: &[(String, String)], new: &[(String, String)]) -> Changes {
+        let old: std::collections::BTreeMap<&str, &str> =
+            old.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let new: std::collections::BTreeMap<&str, &str> =
+            new.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let mut changes = Changes::default();
+        for (path, text) in &new {
+            match old.get(path) {
+                None => changes.added.push((*path).to_owned()),
+                Some(before) if before != text => changes.changed.push((*path).to_owned()),
+                Some(_) => {}
+            }
+        }
+        changes.removed = old
+            .keys()
+            .filter(|p| !new.contains_key(*p))
+            .map(|p| (*p).to_owned())
+            .collect();
+        changes
+    }
+}
+
+/// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone)]
 pub struct ImportReport {
     pub files: usize,
     pub substances: usize,
     pub rules: usize,
     pub articles: usize,
+    /// The new version; for a dry run, the version in use.
     pub version: i64,
+    pub changes: Changes,
+    pub dry_run: bool,
+}
+
+/// Files a pack may hold besides its content: its own documentation and validators.
+const PACK_DOCUMENTS: [&str; 4] = ["README.md", "check_pack.py", "kb/README.md", "kb/check_kb.py"];
+
+/// The paths that are neither pack files ([`netreach_core::ContentPath`]) nor the pack's own
+/// documents. Hidden files and folders (`.git/...`) are not part of a pack and are left out
+/// before this is asked.
+pub fn unknown_files(files: &[(String, String)]) -> Vec<String> {
+    files
+        .iter()
+        .map(|(path, _)| path)
+        .filter(|p| {
+            netreach_core::ContentPath::parse(p).is_err() && !PACK_DOCUMENTS.contains(&p.as_str())
+        })
+        .cloned()
+        .collect()
+}
+
+fn hidden(path: &str) -> bool {
+    path.split('/').any(|part| part.starts_with('.'))
+}
+
+/// The files of the pack in use: stored, or the bundled ones before any import.
+async fn files_in_use(state: &AppState) -> Result<Vec<(String, String)>, ContentError> {
+    let files = state.store.content_files().await?;
+    Ok(if files.is_empty() {
+        bundled_files()
+    } else {
+        files
+    })
 }
 
 /// Validates every file of a pack directory first; only if all are valid, replaces the stored
@@ -259,20 +372,110 @@ pub async fn import_files(
     state: &AppState,
     files: Vec<(String, String)>,
 ) -> Result<ImportReport, ContentError> {
+    import_files_with(state, files, ImportOptions::default()).await
+}
+
+/// The import the operator runs (`netreach content import`): refuses files the pack does not
+/// know, a pack without substances or articles, and, unless `replace`, one that would remove
+/// more than [`REMOVE_WITHOUT_ASKING`] files; validates everything; then, unless `dry_run`,
+/// replaces the stored pack in one transaction, the pack it replaces kept as a version.
+pub async fn import_files_with(
+    state: &AppState,
+    files: Vec<(String, String)>,
+    options: ImportOptions,
+) -> Result<ImportReport, ContentError> {
+    let files: Vec<(String, String)> = files.into_iter().filter(|(p, _)| !hidden(p)).collect();
+    let unknown = unknown_files(&files);
+    if !unknown.is_empty() {
+        return Err(ContentError::UnknownFiles(unknown));
+    }
     let pack = Pack::from_files(files.clone()).map_err(ContentError::Invalid)?;
+    if pack.substances.is_empty() && pack.articles.is_empty() {
+        return Err(ContentError::Empty);
+    }
+    let changes = Changes::between(&files_in_use(state).await?, &files);
     let report = ImportReport {
         files: files.len(),
         substances: pack.substances.len(),
         rules: pack.class_rules.len() + pack.pair_rules.len(),
         articles: pack.articles.len(),
-        version: 0,
+        version: state.content.version(),
+        changes,
+        dry_run: options.dry_run,
     };
+    if options.dry_run {
+        return Ok(report);
+    }
+    if report.changes.removed.len() > REMOVE_WITHOUT_ASKING && !options.replace {
+        return Err(ContentError::WouldRemove(report.changes.removed));
+    }
     let version = state
         .store
-        .replace_content(files, state.clock.now())
+        .replace_content(files, state.clock.now(), PackChange::Import)
         .await?;
     state.content.set(version, pack)?;
+    tracing::info!(version, "content pack imported");
     Ok(ImportReport { version, ..report })
+}
+
+/// The versions of the pack, newest first: the one in use, the earlier ones kept, and last the
+/// bundled pack (version 0), which can always be brought back.
+pub async fn versions_as_operator(state: &AppState) -> Result<Vec<PackVersion>, ContentError> {
+    let mut versions = state.store.pack_versions().await?;
+    versions.push(PackVersion {
+        version: 0,
+        made_at: time::OffsetDateTime::UNIX_EPOCH,
+        replaced_at: versions.first().map(|v| v.made_at),
+        how: PackChange::Import,
+        files: bundled_files().len() as i64,
+    });
+    Ok(versions)
+}
+
+/// [`versions_as_operator`] for the console (`EditContent`: anyone who edits content may see
+/// the history).
+pub async fn versions(state: &AppState, staff: &Staff) -> Result<Vec<PackVersion>, ContentError> {
+    staff.may(Action::EditContent)?;
+    versions_as_operator(state).await
+}
+
+/// Brings back an earlier version of the pack (a supervisor, `RestoreContent`): validated as
+/// an import is, then published as a new version, so the pack it replaces is kept too. Other
+/// nodes load it within `jobs::reload`'s period.
+pub async fn restore(state: &AppState, staff: &Staff, version: i64) -> Result<i64, ContentError> {
+    staff.may(Action::RestoreContent)?;
+    let new = restore_as_operator(state, version).await?;
+    tracing::info!(
+        restored = version,
+        version = new,
+        by = %staff.user.id,
+        "content pack version restored"
+    );
+    Ok(new)
+}
+
+/// [`restore`] for the machine's operator (`netreach content restore VERSION`).
+pub async fn restore_as_operator(state: &AppState, version: i64) -> Result<i64, ContentError> {
+    let in_use = state.store.content_version().await?;
+    if version == in_use {
+        return Err(ContentError::InUse(version));
+    }
+    let files = if version == 0 {
+        bundled_files()
+    } else {
+        state
+            .store
+            .pack_version_files(version)
+            .await?
+            .ok_or(ContentError::NoSuchVersion(version))?
+    };
+    let pack = Pack::from_files(files.clone()).map_err(ContentError::Invalid)?;
+    let new = state
+        .store
+        .replace_content(files, state.clock.now(), PackChange::Restore(version))
+        .await?;
+    state.content.set(new, pack)?;
+    Ok(new)
 }
 
 /// Writes the pack in use (stored, or bundled before any import) as files, byte for byte.

@@ -17,11 +17,15 @@ pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AvailabilityRecord,
     CannedReply, ClientSessionRecord, ContentItem, ContentRevision, Conversation,
     ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
-    NewConversation, NewMessage, NewStaffUser, PostRecord, PostVersionRecord, PublicationFilter,
+    NewConversation, NewMessage, NewStaffUser, PackChange, PackVersion, PostRecord, PostVersionRecord, PublicationFilter,
     PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome, SessionRecord,
     StaffItems, StaffKeys, StaffUser, StoredMessage, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
+
+/// How many earlier versions of the published pack the store keeps (about 0.5 MB each for the
+/// bundled pack); older ones are deleted when a new version is made.
+pub const KEPT_PACK_VERSIONS: i64 = 50;
 
 use async_trait::async_trait;
 use netreach_core::{
@@ -278,12 +282,21 @@ pub trait TeamStore: Send + Sync {
     // --- content pack ---
     /// The imported pack's files (path, text), sorted by path; empty when none was imported.
     async fn content_files(&self) -> StoreResult<Vec<(String, String)>>;
-    /// Replaces the whole pack in one transaction and returns the new version.
+    /// Replaces the whole pack in one transaction and returns the new version. The pack it
+    /// replaces (if one was stored) is kept as a version first ([`PackVersion`]); only the
+    /// newest [`KEPT_PACK_VERSIONS`] are kept.
     async fn replace_content(
         &self,
         files: Vec<(String, String)>,
         at: OffsetDateTime,
+        how: PackChange,
     ) -> StoreResult<i64>;
+    /// The versions of the pack that can be brought back, and the one in use, newest first.
+    async fn pack_versions(&self) -> StoreResult<Vec<PackVersion>>;
+    /// The files of one version (the pack in use included), sorted by path; `None` when that
+    /// version is not kept.
+    async fn pack_version_files(&self, version: i64)
+    -> StoreResult<Option<Vec<(String, String)>>>;
     /// The pack's version; 0 before the first import.
     async fn content_version(&self) -> StoreResult<i64>;
 }

@@ -108,7 +108,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "hot paths",
                 "qa stamp",
                 "notifications",
-                "staff search"
+                "staff search",
+                "content versions"
             ],
             "{backend:?}"
         );
