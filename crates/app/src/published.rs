@@ -214,10 +214,10 @@ impl ContentError {
     pub fn message_id(&self) -> &'static str {
         match self {
             ContentError::NoSuchVersion(_) => "content-versions-no-such",
-            ContentError::InUse(_) => "content-versions-in-use",
+            ContentError::InUse(_) => "content-versions-already-in-use",
             ContentError::Invalid(_) => "content-versions-invalid",
-            ContentError::Denied(_) => "error-forbidden",
-            _ => "error-internal",
+            ContentError::Denied(_) => "error-body-403",
+            _ => "error-body-500",
         }
     }
 }

@@ -451,3 +451,22 @@ staff-search-post = post
 staff-search-venue = venue
 staff-search-service = service
 staff-search-edit = edit
+
+# The versions of the whole published pack.
+content-versions-title = Pack versions
+content-versions-intro = Every import, publication, archive and restore keeps the pack it replaced. A supervisor can bring an earlier version back; every server shows it within a minute, and the pack in use is kept as a version too.
+content-versions-version = Version
+content-versions-made = Published
+content-versions-replaced = Replaced
+content-versions-files = Files
+content-versions-in-use = in use
+content-versions-restore = Restore this version
+content-versions-how-import = import
+content-versions-how-publish = publication
+content-versions-how-archive = archive
+content-versions-how-restore = restore of v{ $version }
+content-versions-how-bundled = the pack that comes with Netreach
+content-versions-no-such = There is no version { $version } to restore.
+content-versions-already-in-use = Version { $version } is the pack in use already.
+content-versions-invalid = Version { $version } no longer passes the pack's checks, so it was not restored. Fix it in the editor or import a corrected pack.
+flash-content-restored = Restored: every server shows that version within a minute.

@@ -457,3 +457,22 @@ staff-search-post = пост
 staff-search-venue = площадка
 staff-search-service = сервис
 staff-search-edit = изменить
+
+# The versions of the whole published pack.
+content-versions-title = Версии пакета
+content-versions-intro = Каждый импорт, публикация, архивирование и восстановление сохраняет пакет, который заменяет. Супервизор может вернуть прежнюю версию; все серверы покажут её в течение минуты, а текущий пакет тоже сохранится как версия.
+content-versions-version = Версия
+content-versions-made = Опубликована
+content-versions-replaced = Заменена
+content-versions-files = Файлов
+content-versions-in-use = используется
+content-versions-restore = Вернуть эту версию
+content-versions-how-import = импорт
+content-versions-how-publish = публикация
+content-versions-how-archive = архивирование
+content-versions-how-restore = восстановление v{ $version }
+content-versions-how-bundled = пакет, входящий в Netreach
+content-versions-no-such = Версии { $version } для восстановления нет.
+content-versions-already-in-use = Версия { $version } уже используется.
+content-versions-invalid = Версия { $version } больше не проходит проверку пакета, поэтому не восстановлена. Исправьте её в редакторе или импортируйте исправленный пакет.
+flash-content-restored = Восстановлено: все серверы покажут эту версию в течение минуты.
