@@ -320,6 +320,8 @@ pub trait AlertStore: Send + Sync {
         user: UserId,
         now: OffsetDateTime,
     ) -> StoreResult<u64>;
+    /// The staff members who verified an alert, in the order they did.
+    async fn alert_verifiers(&self, id: AlertId) -> StoreResult<Vec<UserId>>;
     /// Moves an alert from `from` to `to` (a step the caller checked with the rules in
     /// `netreach_core::alert`), stamping the time; false if it was no longer at `from`.
     async fn set_alert_status(

@@ -253,3 +253,4 @@ placeholder-crisis-line-unset = For a crisis line near you, ask us in the anonym
 placeholder-naloxone-contact = Naloxone and treatment near you: { $number }.
 placeholder-naloxone-contact-unset = To find naloxone or treatment near you, ask us in the anonymous chat.
 placeholder-ask-link = Start an anonymous chat
+alerts-substances-public = Substances:

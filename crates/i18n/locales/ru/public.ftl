@@ -253,3 +253,4 @@ placeholder-crisis-line-unset = Чтобы узнать номер телефо�
 placeholder-naloxone-contact = Налоксон и лечение рядом с вами: { $number }.
 placeholder-naloxone-contact-unset = Чтобы узнать, где получить налоксон или лечение рядом с вами, спросите нас в анонимном чате.
 placeholder-ask-link = Начать анонимный чат
+alerts-substances-public = Вещества:
