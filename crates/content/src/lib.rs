@@ -6,6 +6,7 @@
 //! with its file (and line where the parser knows it). [`check`] answers "what happens if I mix
 //! these", and [`search`] finds articles and substances in either language.
 
+pub mod aliases;
 pub mod index;
 mod model;
 mod pack;

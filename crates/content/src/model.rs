@@ -105,6 +105,10 @@ pub struct Substance {
     pub names: Names,
     #[serde(default)]
     pub street_names: StreetNames,
+    /// Brand names of medicines (Xanax, «Лирика»), each language's list; optional. The checker
+    /// and search understand them like street names.
+    #[serde(default)]
+    pub brand_names: StreetNames,
     #[serde(default)]
     pub routes: Routes,
     #[serde(default)]
@@ -133,6 +137,13 @@ impl Substance {
         match lang {
             Lang::En => &self.street_names.en,
             Lang::Ru => &self.street_names.ru,
+        }
+    }
+
+    pub fn brand_names(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::En => &self.brand_names.en,
+            Lang::Ru => &self.brand_names.ru,
         }
     }
 }
