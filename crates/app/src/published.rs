@@ -6,6 +6,7 @@ use crate::state::AppState;
 use netreach_content::index::SearchIndex;
 use netreach_content::render::Rendered;
 use netreach_content::search::ExtraDoc;
+use netreach_content::aliases::Resolved;
 use netreach_content::placeholders::{Fill, Local, Sentence};
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
 use crate::policy::{Action, Staff};
@@ -498,31 +499,85 @@ pub struct CheckSummary {
     pub path: String,
 }
 
-/// Checks the substances named (slugs or names in either language, comma-separated; at most
-/// six); `None` when fewer than two are recognised.
+/// What someone typed for the checker, read through the pack's alias table (the same one
+/// search uses): the substances found (slugs, in order, no repeats) and each word that matched
+/// nothing, with the substance whose name is nearest, if one is near.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Understood {
+    pub found: Vec<String>,
+    pub unknown: Vec<(String, Option<String>)>,
+}
+
+/// Reads `typed` ([`netreach_content::aliases::split_names`]: commas, "+", "and", «и», ...).
+pub fn understand(state: &AppState, typed: &str) -> Understood {
+    let index = state.content.index();
+    let mut out = Understood::default();
+    for name in netreach_content::aliases::split_names(typed) {
+        match index.aliases().resolve(&name) {
+            Resolved::Found(slug) => {
+                if !out.found.contains(&slug) {
+                    out.found.push(slug);
+                }
+            }
+            Resolved::Unknown { word, suggestion } => out.unknown.push((word, suggestion)),
+        }
+    }
+    out
+}
+
+/// Why a check for a reply could not be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckRefused {
+    /// Words that named no substance, each with a suggestion (a slug) when one is near.
+    Unknown(Vec<(String, Option<String>)>),
+    TooFew,
+}
+
+impl CheckRefused {
+    /// The message in the reader's language, naming each unknown word and what it may mean.
+    pub fn message(&self, state: &AppState, t: &netreach_i18n::Tr<'_>) -> String {
+        match self {
+            CheckRefused::TooFew => t.get("check-error-too-few"),
+            CheckRefused::Unknown(words) => {
+                let pack = state.content.pack();
+                words
+                    .iter()
+                    .map(|(word, suggestion)| {
+                        let mut line = t.with("check-unknown", "word", word);
+                        if let Some(s) = suggestion.as_deref().and_then(|s| pack.substance(s)) {
+                            line.push(' ');
+                            line.push_str(&t.with("check-did-you-mean", "name", s.name(t.lang)));
+                        }
+                        line
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        }
+    }
+}
+
+/// Checks the substances named (any name the alias table knows, in either language, separated
+/// by commas or "and"; at most six) and writes the result out for a reply.
 pub fn check_summary(
     state: &AppState,
     wanted: &str,
     lang: netreach_core::Lang,
-) -> Option<CheckSummary> {
+) -> Result<CheckSummary, CheckRefused> {
     let pack = state.content.pack();
     let t = netreach_i18n::Tr::new(&state.i18n, lang);
-    let chosen: Vec<&netreach_content::Substance> = wanted
-        .split(',')
-        .map(|w| w.trim().to_lowercase())
-        .filter(|w| !w.is_empty())
-        .filter_map(|w| {
-            pack.substances.iter().find(|s| {
-                s.slug == w
-                    || netreach_core::Lang::ALL
-                        .iter()
-                        .any(|l| s.name(*l).to_lowercase() == w)
-            })
-        })
+    let understood = understand(state, wanted);
+    if !understood.unknown.is_empty() {
+        return Err(CheckRefused::Unknown(understood.unknown));
+    }
+    let chosen: Vec<&netreach_content::Substance> = understood
+        .found
+        .iter()
+        .filter_map(|slug| pack.substance(slug))
         .take(6)
         .collect();
     if chosen.len() < 2 {
-        return None;
+        return Err(CheckRefused::TooFew);
     }
     let pairs = netreach_content::check(&pack, &chosen)
         .into_iter()
@@ -543,7 +598,7 @@ pub fn check_summary(
         })
         .collect();
     let slugs: Vec<&str> = chosen.iter().map(|s| s.slug.as_str()).collect();
-    Some(CheckSummary {
+    Ok(CheckSummary {
         heading: t.get("check-reply-heading"),
         pairs,
         path: format!("/check?s={}&lang={}", slugs.join("&s="), lang.code()),

@@ -254,3 +254,6 @@ placeholder-naloxone-contact = Naloxone and treatment near you: { $number }.
 placeholder-naloxone-contact-unset = To find naloxone or treatment near you, ask us in the anonymous chat.
 placeholder-ask-link = Start an anonymous chat
 alerts-substances-public = Substances:
+check-unknown = Nothing matched “{ $word }”.
+check-did-you-mean = Did you mean { $name }?
+check-did-you-mean-link = Did you mean

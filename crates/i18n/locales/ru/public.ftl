@@ -254,3 +254,6 @@ placeholder-naloxone-contact = Налоксон и лечение рядом с 
 placeholder-naloxone-contact-unset = Чтобы узнать, где получить налоксон или лечение рядом с вами, спросите нас в анонимном чате.
 placeholder-ask-link = Начать анонимный чат
 alerts-substances-public = Вещества:
+check-unknown = Ничего не нашлось по запросу «{ $word }».
+check-did-you-mean = Возможно, вы имели в виду: { $name }?
+check-did-you-mean-link = Возможно, вы имели в виду

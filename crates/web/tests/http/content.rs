@@ -254,3 +254,46 @@ async fn placeholders_become_the_configured_numbers_on_every_page_that_shows_pac
             .contains("call 1313 and use")
     );
 }
+
+#[tokio::test]
+async fn the_checker_understands_names_people_use_and_names_what_it_does_not() {
+    let app = TestApp::spawn().await;
+    // «спиды, героин»: two names from the alias table are chosen and checked at once.
+    let page = app
+        .browser
+        .get_text("/check?q=%D1%81%D0%BF%D0%B8%D0%B4%D1%8B%2C+%D0%93%D0%95%D0%A0%D0%9E%D0%98%D0%9D")
+        .await;
+    assert!(page.contains("value=\"amphetamine\" checked") && page.contains("value=\"heroin\" checked"), "{page}");
+    assert!(page.contains("Results"), "{page}");
+
+    // A name nobody has in the pack, and a typo with a suggestion that keeps what was chosen.
+    let page = app.browser.get_text("/check?s=heroin&q=heorin%2C+%D0%BA%D1%81%D0%B0%D0%BD%D0%B0%D0%BA%D1%81&lang=en").await;
+    assert!(page.contains("Nothing matched “ксанакс”."), "{page}");
+    assert!(
+        page.contains("Nothing matched “heorin”. Did you mean <a href=\"/check?s=heroin&#38;lang=en\">Heroin</a>?"),
+        "{page}"
+    );
+    assert!(!page.contains("Choose at least two substances"), "the real problem is named");
+
+    // Part of a name still narrows the list, as before.
+    let page = app.browser.get_text("/check?q=amphet").await;
+    assert!(page.contains("value=\"amphetamine\"") && !page.contains("value=\"heroin\""));
+    assert!(!page.contains("Nothing matched"));
+
+    // The API takes the same names.
+    let api: Value = app
+        .browser
+        .get("/api/v1/check?s=speed&s=%D0%B3%D0%B5%D1%80%D0%BE%D0%B8%D0%BD&lang=en")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pair = &api["pairs"][0];
+    assert!(pair["a"] == "amphetamine" || pair["b"] == "amphetamine", "{api}");
+
+    // Search understands the same names: an exact one puts its substance first.
+    let search = app.browser.get_text("/search?q=%D0%A1%D0%BF%D0%B8%D0%B4%D1%8B&lang=ru").await;
+    let first = search.find("/substances/amphetamine").unwrap_or(usize::MAX);
+    let other = search.find("/kb/").unwrap_or(usize::MAX);
+    assert!(first < other, "{search}");
+}

@@ -366,7 +366,7 @@ async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<Stri
             article.lang.code()
         ));
     }
-    let summary = crate::published::check_summary(state, &form.check, lang)?;
+    let summary = crate::published::check_summary(state, &form.check, lang).ok()?;
     let mut out = format!("**{}**\n\n", summary.heading);
     for pair in &summary.pairs {
         out.push_str(&format!("- {pair}\n"));
