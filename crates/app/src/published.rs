@@ -2,14 +2,14 @@
 //! until one is imported. Each node keeps a parsed copy and reloads it when the version in the
 //! database changes (the database stays the source of truth).
 
+use crate::policy::{Action, Staff};
 use crate::state::AppState;
+use netreach_content::aliases::Resolved;
 use netreach_content::index::SearchIndex;
+use netreach_content::placeholders::{Fill, Local, Sentence};
 use netreach_content::render::Rendered;
 use netreach_content::search::ExtraDoc;
-use netreach_content::aliases::Resolved;
-use netreach_content::placeholders::{Fill, Local, Sentence};
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
-use crate::policy::{Action, Staff};
 use netreach_store::{PackChange, PackVersion, StoreError};
 use std::collections::HashMap;
 use std::path::Path;
@@ -332,7 +332,12 @@ pub struct ImportReport {
 }
 
 /// Files a pack may hold besides its content: its own documentation and validators.
-const PACK_DOCUMENTS: [&str; 4] = ["README.md", "check_pack.py", "kb/README.md", "kb/check_kb.py"];
+const PACK_DOCUMENTS: [&str; 4] = [
+    "README.md",
+    "check_pack.py",
+    "kb/README.md",
+    "kb/check_kb.py",
+];
 
 /// The paths that are neither pack files ([`netreach_core::ContentPath`]) nor the pack's own
 /// documents. Hidden files and folders (`.git/...`) are not part of a pack and are left out

@@ -700,14 +700,20 @@ mod tests {
             jail.set_env("NETREACH_CONVERSATIONS__NALOXONE_CONTACT", "+372 600 0000");
             let set = load_in_jail(&Overrides::default())?;
             assert_eq!(set.conversations.crisis_line.as_deref(), Some("116123"));
-            assert_eq!(set.conversations.emergency_number, "000", "digits kept as typed");
+            assert_eq!(
+                set.conversations.emergency_number, "000",
+                "digits kept as typed"
+            );
             assert_eq!(
                 set.conversations.naloxone_contact.as_deref(),
                 Some("+372 600 0000")
             );
             jail.set_env("NETREACH_CONVERSATIONS__CRISIS_LINE", " ");
             let refused = load_in_jail(&Overrides::default()).unwrap_err();
-            assert!(refused.to_string().contains("conversations.crisis_line"), "{refused}");
+            assert!(
+                refused.to_string().contains("conversations.crisis_line"),
+                "{refused}"
+            );
             Ok(())
         });
     }

@@ -50,15 +50,9 @@ fn name_parts(name: &str) -> Vec<String> {
         for item in inside.split([',', ';']) {
             for piece in item.split(" and ").flat_map(|p| p.split(" и ")) {
                 let piece = piece.trim();
-                let piece = [
-                    "including ",
-                    "also ",
-                    "включая ",
-                    "а также ",
-                    "препараты ",
-                ]
-                .iter()
-                .fold(piece, |p, prefix| p.strip_prefix(prefix).unwrap_or(p));
+                let piece = ["including ", "also ", "включая ", "а также ", "препараты "]
+                    .iter()
+                    .fold(piece, |p, prefix| p.strip_prefix(prefix).unwrap_or(p));
                 parts.push(piece.to_owned());
             }
         }
@@ -137,7 +131,8 @@ pub fn split_names(typed: &str) -> Vec<String> {
     for piece in typed.split([',', ';', '+', '\n', '/']) {
         let mut current: Vec<&str> = Vec::new();
         for word in piece.split_whitespace() {
-            if ["and", "with", "и", "с", "плюс", "&"].contains(&word.to_lowercase().as_str()) {
+            if ["and", "with", "и", "с", "плюс", "&"].contains(&word.to_lowercase().as_str())
+            {
                 if !current.is_empty() {
                     out.push(current.join(" "));
                     current.clear();
@@ -216,7 +211,10 @@ mod tests {
             vec!["heroin", "xanax", "alcohol"]
         );
         assert_eq!(split_names("героин и алкоголь"), vec!["героин", "алкоголь"]);
-        assert_eq!(split_names("alpha pvp with mdma"), vec!["alpha pvp", "mdma"]);
+        assert_eq!(
+            split_names("alpha pvp with mdma"),
+            vec!["alpha pvp", "mdma"]
+        );
         assert!(split_names(" , ").is_empty());
     }
 }

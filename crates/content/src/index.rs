@@ -278,7 +278,11 @@ mod tests {
         assert!(street.iter().any(|h| h.slug == "xylazine"), "{street:?}");
         let alias = index.search("Спиды", Lang::Ru, 5);
         assert_eq!(
-            (alias[0].slug.as_str(), alias[0].lang, alias[0].title.as_str()),
+            (
+                alias[0].slug.as_str(),
+                alias[0].lang,
+                alias[0].title.as_str()
+            ),
             ("amphetamine", Lang::Ru, "Амфетамин (спиды)"),
             "an exact alias comes first"
         );

@@ -1,7 +1,7 @@
 //! Loading and validating a pack: from the copy compiled into the binary or from a directory.
 
-use crate::placeholders;
 use crate::model::{Article, FrontMatter, RuleFile, RuleMap, SERVICE_KINDS, Service, Substance};
+use crate::placeholders;
 use include_dir::{Dir, include_dir};
 use netreach_core::Lang;
 use netreach_core::combination::pair_key;
@@ -144,7 +144,8 @@ impl Pack {
                         }
                         check_common(path, s.reused_text, s.sources.is_empty(), &mut errors);
                         for texts in [&s.en, &s.ru] {
-                            for prose in [&texts.summary, &texts.effects, &texts.risks, &texts.advice]
+                            for prose in
+                                [&texts.summary, &texts.effects, &texts.risks, &texts.advice]
                             {
                                 check_prose(path, text, prose, &mut errors);
                             }
@@ -468,8 +469,17 @@ mod tests {
             .map(ToString::to_string)
             .collect();
         assert_eq!(text.len(), 3, "{text:?}");
-        assert!(text[0].starts_with("kb/overdose-response.ru.md:85: \"103\" looks like"), "{text:?}");
-        assert!(text[1].contains("unknown placeholder {{ambulance}}"), "{text:?}");
-        assert!(text[2].starts_with("substances/heroin.toml:39: \"+7 495 123-45-67\""), "{text:?}");
+        assert!(
+            text[0].starts_with("kb/overdose-response.ru.md:85: \"103\" looks like"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].contains("unknown placeholder {{ambulance}}"),
+            "{text:?}"
+        );
+        assert!(
+            text[2].starts_with("substances/heroin.toml:39: \"+7 495 123-45-67\""),
+            "{text:?}"
+        );
     }
 }

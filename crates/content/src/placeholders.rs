@@ -33,11 +33,58 @@ pub const EMERGENCY_NUMBERS: [&str; 16] = [
 
 /// Words after a number that make it a quantity, not a number to call (lower case).
 const UNITS: &[&str] = &[
-    "mg", "мг", "g", "г", "mcg", "мкг", "µg", "ug", "ml", "мл", "l", "л", "kg", "кг", "mmhg",
-    "mm", "мм", "cm", "см", "iu", "ме", "ng", "нг", "h", "ч", "hour", "hours", "час", "часа",
-    "часов", "min", "мин", "minute", "minutes", "минут", "минуты", "day", "days", "дня", "дней",
-    "week", "weeks", "недель", "year", "years", "лет", "people", "человек", "times", "раз",
-    "bpm", "уд",
+    "mg",
+    "мг",
+    "g",
+    "г",
+    "mcg",
+    "мкг",
+    "µg",
+    "ug",
+    "ml",
+    "мл",
+    "l",
+    "л",
+    "kg",
+    "кг",
+    "mmhg",
+    "mm",
+    "мм",
+    "cm",
+    "см",
+    "iu",
+    "ме",
+    "ng",
+    "нг",
+    "h",
+    "ч",
+    "hour",
+    "hours",
+    "час",
+    "часа",
+    "часов",
+    "min",
+    "мин",
+    "minute",
+    "minutes",
+    "минут",
+    "минуты",
+    "day",
+    "days",
+    "дня",
+    "дней",
+    "week",
+    "weeks",
+    "недель",
+    "year",
+    "years",
+    "лет",
+    "people",
+    "человек",
+    "times",
+    "раз",
+    "bpm",
+    "уд",
 ];
 
 /// What a placeholder becomes in one language.
@@ -231,9 +278,7 @@ pub fn find_numbers(line: &str) -> Vec<String> {
                     g.push(c);
                 }
                 i += 1;
-            } else if (c == ' ' || c == '-')
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit)
-            {
+            } else if (c == ' ' || c == '-') && chars.get(i + 1).is_some_and(char::is_ascii_digit) {
                 separators.push(c);
                 groups.push(String::new());
                 i += 1;
@@ -245,11 +290,12 @@ pub fn find_numbers(line: &str) -> Vec<String> {
         let before = start.checked_sub(1).map(|b| chars[b]);
         let after = chars.get(end).copied();
         let plus = before == Some('+');
-        let touches = |c: Option<char>| {
-            c.is_some_and(|c| c.is_alphanumeric() || ".,/:=_#–—×x%°".contains(c))
-        };
+        let touches =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || ".,/:=_#–—×x%°".contains(c));
         // Part of a link, a DOI, a decimal, a longer range or an identifier.
-        if (touches(before) && !plus) || (after.is_some_and(|c| c.is_alphanumeric() || "/:=_%°".contains(c))) {
+        if (touches(before) && !plus)
+            || (after.is_some_and(|c| c.is_alphanumeric() || "/:=_%°".contains(c)))
+        {
             continue;
         }
         if matches!(after, Some('.' | ',')) && chars.get(end + 1).is_some_and(char::is_ascii_digit)
@@ -274,7 +320,9 @@ pub fn find_numbers(line: &str) -> Vec<String> {
             found.push(if plus { format!("+{text}") } else { text });
             continue;
         }
-        if groups.len() == 1 && EMERGENCY_NUMBERS.contains(&text.as_str()) && !unit_follows(&chars[end..])
+        if groups.len() == 1
+            && EMERGENCY_NUMBERS.contains(&text.as_str())
+            && !unit_follows(&chars[end..])
         {
             found.push(text);
         }
@@ -341,7 +389,11 @@ pub(crate) mod tests {
         let problems = check("Call {{ambulance}}.\nOr {{crisis_line}} today.\n{{emergency_number");
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![1, 2, 3], "{problems:?}");
-        assert!(problems[0].message.contains("unknown placeholder {{ambulance}}"));
+        assert!(
+            problems[0]
+                .message
+                .contains("unknown placeholder {{ambulance}}")
+        );
         assert!(problems[1].message.contains("must stand alone"));
         assert!(problems[2].message.contains("not closed"));
     }

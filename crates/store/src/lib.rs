@@ -17,9 +17,10 @@ pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AvailabilityRecord,
     CannedReply, ClientSessionRecord, ContentItem, ContentRevision, Conversation,
     ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
-    NewConversation, NewMessage, NewStaffUser, PackChange, PackVersion, PostRecord, PostVersionRecord, PublicationFilter,
-    PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome, SessionRecord,
-    StaffItems, StaffKeys, StaffUser, StoredMessage, VenueRecord,
+    NewConversation, NewMessage, NewStaffUser, PackChange, PackVersion, PostRecord,
+    PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord, QueuedNotification,
+    SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys, StaffUser, StoredMessage,
+    VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
 
@@ -295,8 +296,7 @@ pub trait TeamStore: Send + Sync {
     async fn pack_versions(&self) -> StoreResult<Vec<PackVersion>>;
     /// The files of one version (the pack in use included), sorted by path; `None` when that
     /// version is not kept.
-    async fn pack_version_files(&self, version: i64)
-    -> StoreResult<Option<Vec<(String, String)>>>;
+    async fn pack_version_files(&self, version: i64) -> StoreResult<Option<Vec<(String, String)>>>;
     /// The pack's version; 0 before the first import.
     async fn content_version(&self) -> StoreResult<i64>;
 }

@@ -35,7 +35,8 @@ async fn an_import_refuses_unknown_files_an_empty_pack_and_unasked_removals_and_
         let (ok, _, err) = content_on(&data, &db, &["import", &dir_arg("notes")]).await;
         assert!(!ok, "{backend:?}");
         assert!(
-            err.contains("files the pack does not know: notes.txt") && err.contains("nothing was imported"),
+            err.contains("files the pack does not know: notes.txt")
+                && err.contains("nothing was imported"),
             "{backend:?}: {err}"
         );
         std::fs::create_dir_all(dir.path().join("stray")).unwrap();
@@ -55,14 +56,21 @@ async fn an_import_refuses_unknown_files_an_empty_pack_and_unasked_removals_and_
         // Four articles fewer: refused without --replace, naming them.
         let smaller = dir.path().join("smaller");
         bundled_into(&smaller);
-        let gone = ["kb/pep.en.md", "kb/pep.ru.md", "kb/prep.en.md", "kb/prep.ru.md"];
+        let gone = [
+            "kb/pep.en.md",
+            "kb/pep.ru.md",
+            "kb/prep.en.md",
+            "kb/prep.ru.md",
+        ];
         for path in gone {
             std::fs::remove_file(smaller.join(path)).unwrap();
         }
         let (ok, _, err) = content_on(&data, &db, &["import", &dir_arg("smaller")]).await;
         assert!(!ok, "{backend:?}");
         assert!(
-            err.contains("would remove 4 files") && gone.iter().all(|p| err.contains(p)) && err.contains("--replace"),
+            err.contains("would remove 4 files")
+                && gone.iter().all(|p| err.contains(p))
+                && err.contains("--replace"),
             "{backend:?}: {err}"
         );
         let (_, versions, _) = content_on(&data, &db, &["versions"]).await;
@@ -76,7 +84,10 @@ async fn an_import_refuses_unknown_files_an_empty_pack_and_unasked_removals_and_
         let (ok, out, err) =
             content_on(&data, &db, &["import", &dir_arg("smaller"), "--replace"]).await;
         assert!(ok, "{backend:?}: {err}");
-        assert!(out.contains("4 file(s) removed") && out.contains("  kb/pep.en.md"), "{out}");
+        assert!(
+            out.contains("4 file(s) removed") && out.contains("  kb/pep.en.md"),
+            "{out}"
+        );
     }
 }
 
@@ -142,7 +153,10 @@ async fn every_import_keeps_the_pack_it_replaces_and_restore_brings_one_back() {
         )
         .unwrap();
         let (ok, out, err) = content_on(&data, &db, &["import", second.to_str().unwrap()]).await;
-        assert!(ok && out.contains("(version 2)"), "{backend:?}: {out} {err}");
+        assert!(
+            ok && out.contains("(version 2)"),
+            "{backend:?}: {out} {err}"
+        );
 
         let (ok, versions, _) = content_on(&data, &db, &["versions"]).await;
         assert!(ok);
@@ -152,7 +166,10 @@ async fn every_import_keeps_the_pack_it_replaces_and_restore_brings_one_back() {
             .map(|l| l.split('\t').collect())
             .collect();
         assert_eq!(rows.len(), 3, "{backend:?}: {versions}");
-        assert_eq!((rows[0][0], rows[0][2], rows[0][3]), ("2", "in use", "import"));
+        assert_eq!(
+            (rows[0][0], rows[0][2], rows[0][3]),
+            ("2", "in use", "import")
+        );
         assert_eq!((rows[1][0], rows[1][3]), ("1", "import"));
         assert_eq!((rows[2][0], rows[2][3]), ("0", "bundled"));
 
@@ -161,7 +178,10 @@ async fn every_import_keeps_the_pack_it_replaces_and_restore_brings_one_back() {
         let (ok, _, err) = content_on(&data, &db, &["restore", "9"]).await;
         assert!(!ok && err.contains("no version 9"), "{err}");
         let (ok, out, err) = content_on(&data, &db, &["restore", "1"]).await;
-        assert!(ok && out.contains("restored version 1 as version 3"), "{backend:?}: {out} {err}");
+        assert!(
+            ok && out.contains("restored version 1 as version 3"),
+            "{backend:?}: {out} {err}"
+        );
 
         let back = dir.path().join("back");
         let (ok, _, _) = content_on(&data, &db, &["export", back.to_str().unwrap()]).await;

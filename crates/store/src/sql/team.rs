@@ -237,10 +237,7 @@ impl TeamStore for SqlStore {
         Ok(out)
     }
 
-    async fn pack_version_files(
-        &self,
-        version: i64,
-    ) -> StoreResult<Option<Vec<(String, String)>>> {
+    async fn pack_version_files(&self, version: i64) -> StoreResult<Option<Vec<(String, String)>>> {
         if version > 0 && version == self.content_version().await? {
             return Ok(Some(self.content_files().await?));
         }

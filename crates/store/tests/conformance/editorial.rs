@@ -112,7 +112,9 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
             ("kb/b.en.md".to_owned(), "b".to_owned()),
         ];
         let v3 = store
-            .replace_content(files, later, netreach_store::PackChange::Import).await.unwrap();
+            .replace_content(files, later, netreach_store::PackChange::Import)
+            .await
+            .unwrap();
         assert_eq!(
             store
                 .archive_item(

@@ -217,11 +217,20 @@ async fn the_content_pack_is_replaced_whole_and_versioned() {
             ("kb/a.en.md".to_owned(), "+++\nÀ é ё\n".to_owned()),
             ("substances/x.toml".to_owned(), "slug = \"x\"\n".to_owned()),
         ];
-        assert_eq!(store.replace_content(first.clone(), t0(), PackChange::Import).await.unwrap(), 1);
+        assert_eq!(
+            store
+                .replace_content(first.clone(), t0(), PackChange::Import)
+                .await
+                .unwrap(),
+            1
+        );
         assert_eq!(store.content_files().await.unwrap(), first);
         let second = vec![("kb/b.ru.md".to_owned(), "текст".to_owned())];
         assert_eq!(
-            store.replace_content(second.clone(), t0(), PackChange::Import).await.unwrap(),
+            store
+                .replace_content(second.clone(), t0(), PackChange::Import)
+                .await
+                .unwrap(),
             2
         );
         assert_eq!(
@@ -272,7 +281,10 @@ async fn every_replaced_pack_is_kept_as_a_version_that_can_be_read_back() {
             ]
         );
         assert_eq!(versions[2].made_at, t0());
-        assert_eq!(store.pack_version_files(1).await.unwrap(), Some(first.clone()));
+        assert_eq!(
+            store.pack_version_files(1).await.unwrap(),
+            Some(first.clone())
+        );
         assert_eq!(store.pack_version_files(2).await.unwrap(), Some(second));
         assert_eq!(store.pack_version_files(3).await.unwrap(), Some(first));
         assert_eq!(store.pack_version_files(4).await.unwrap(), None);
@@ -294,7 +306,11 @@ async fn only_the_newest_pack_versions_are_kept() {
                 .unwrap();
         }
         let versions = store.pack_versions().await.unwrap();
-        assert_eq!(versions.len() as i64, KEPT_PACK_VERSIONS + 1, "kept + in use");
+        assert_eq!(
+            versions.len() as i64,
+            KEPT_PACK_VERSIONS + 1,
+            "kept + in use"
+        );
         let oldest = versions.last().unwrap().version;
         assert_eq!(oldest, 3);
         assert_eq!(store.pack_version_files(2).await.unwrap(), None);

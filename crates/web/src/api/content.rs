@@ -78,12 +78,12 @@ pub async fn check(
             .find(slug)
             .and_then(|found| pack.substance(found))
             .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_substance",
-                "error-unknown-substance",
-            )
-        })?;
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_substance",
+                    "error-unknown-substance",
+                )
+            })?;
         if !chosen.iter().any(|c| c.slug == substance.slug) {
             chosen.push(substance);
         }

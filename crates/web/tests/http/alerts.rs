@@ -592,7 +592,9 @@ async fn verifiers_see_the_whole_alert_as_published_and_its_markdown_is_rendered
     assert_eq!(saved.status(), 303);
     let id = app.state.store.alerts(None).await.unwrap()[0].id;
 
-    wendy.post_form(&format!("/staff/alerts/{id}/verify"), &[]).await;
+    wendy
+        .post_form(&format!("/staff/alerts/{id}/verify"), &[])
+        .await;
     let mine = wendy.get_text("/staff/alerts").await;
     assert!(mine.contains("Verifications: 1 of 2") && mine.contains("You have verified it"));
     assert!(
@@ -613,11 +615,16 @@ async fn verifiers_see_the_whole_alert_as_published_and_its_markdown_is_rendered
         "<a href=\"/substances/fentanyl\">Fentanyl</a>",
         &format!("/staff/alerts/{id}/verify"),
     ] {
-        assert!(theirs.contains(part), "{part:?} missing for the second verifier");
+        assert!(
+            theirs.contains(part),
+            "{part:?} missing for the second verifier"
+        );
     }
     assert!(!theirs.contains("<script>x()"), "sanitised like an article");
-    walt.post_form(&format!("/staff/alerts/{id}/verify"), &[]).await;
-    sam.post_form(&format!("/staff/alerts/{id}/publish"), &[]).await;
+    walt.post_form(&format!("/staff/alerts/{id}/verify"), &[])
+        .await;
+    sam.post_form(&format!("/staff/alerts/{id}/publish"), &[])
+        .await;
 
     for path in ["/", "/alerts", &format!("/alerts/{id}")] {
         let page = app.new_browser().get_text(path).await;
@@ -626,8 +633,14 @@ async fn verifiers_see_the_whole_alert_as_published_and_its_markdown_is_rendered
             "{path}: {page}"
         );
     }
-    let ru = app.new_browser().get_text(&format!("/alerts/{id}?lang=ru")).await;
-    assert!(ru.contains("<strong>Уменьшите дозу</strong>") && ru.contains("<a href=\"/substances/heroin\">Героин</a>"));
+    let ru = app
+        .new_browser()
+        .get_text(&format!("/alerts/{id}?lang=ru"))
+        .await;
+    assert!(
+        ru.contains("<strong>Уменьшите дозу</strong>")
+            && ru.contains("<a href=\"/substances/heroin\">Героин</a>")
+    );
     let feed = app.new_browser().get_text("/alerts.atom?lang=en").await;
     assert_well_formed_atom(&feed, "Strong heroin");
     assert!(

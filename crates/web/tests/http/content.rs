@@ -223,7 +223,10 @@ async fn placeholders_become_the_configured_numbers_on_every_page_that_shows_pac
     let overdose = app.browser.get_text("/kb/overdose-response?lang=ru").await;
     assert!(overdose.contains("Вызовите скорую: 1313."), "{overdose}");
     assert!(!overdose.contains("{{"));
-    let heroin = app.new_browser().get_text("/substances/heroin?lang=ru").await;
+    let heroin = app
+        .new_browser()
+        .get_text("/substances/heroin?lang=ru")
+        .await;
     assert!(heroin.contains("1313") && !heroin.contains("{{"));
 
     let crisis = app.new_browser().get_text("/kb/mental-health-crisis").await;
@@ -238,8 +241,14 @@ async fn placeholders_become_the_configured_numbers_on_every_page_that_shows_pac
         "unset: where to ask, with a link"
     );
 
-    let check = app.new_browser().get_text("/check?s=heroin&s=xylazine").await;
-    assert!(check.contains("call 1313 and use the recovery position"), "{check}");
+    let check = app
+        .new_browser()
+        .get_text("/check?s=heroin&s=xylazine")
+        .await;
+    assert!(
+        check.contains("call 1313 and use the recovery position"),
+        "{check}"
+    );
     let api: Value = app
         .browser
         .get("/api/v1/check?s=heroin&s=xylazine&lang=en")
@@ -263,17 +272,26 @@ async fn the_checker_understands_names_people_use_and_names_what_it_does_not() {
         .browser
         .get_text("/check?q=%D1%81%D0%BF%D0%B8%D0%B4%D1%8B%2C+%D0%93%D0%95%D0%A0%D0%9E%D0%98%D0%9D")
         .await;
-    assert!(page.contains("value=\"amphetamine\" checked") && page.contains("value=\"heroin\" checked"), "{page}");
+    assert!(
+        page.contains("value=\"amphetamine\" checked") && page.contains("value=\"heroin\" checked"),
+        "{page}"
+    );
     assert!(page.contains("Results"), "{page}");
 
     // A name nobody has in the pack, and a typo with a suggestion that keeps what was chosen.
-    let page = app.browser.get_text("/check?s=heroin&q=heorin%2C+%D0%BA%D1%81%D0%B0%D0%BD%D0%B0%D0%BA%D1%81&lang=en").await;
+    let page = app
+        .browser
+        .get_text("/check?s=heroin&q=heorin%2C+%D0%BA%D1%81%D0%B0%D0%BD%D0%B0%D0%BA%D1%81&lang=en")
+        .await;
     assert!(page.contains("Nothing matched “ксанакс”."), "{page}");
     assert!(
         page.contains("Nothing matched “heorin”. Did you mean <a href=\"/check?s=heroin&#38;lang=en\">Heroin</a>?"),
         "{page}"
     );
-    assert!(!page.contains("Choose at least two substances"), "the real problem is named");
+    assert!(
+        !page.contains("Choose at least two substances"),
+        "the real problem is named"
+    );
 
     // Part of a name still narrows the list, as before.
     let page = app.browser.get_text("/check?q=amphet").await;
@@ -289,10 +307,16 @@ async fn the_checker_understands_names_people_use_and_names_what_it_does_not() {
         .await
         .unwrap();
     let pair = &api["pairs"][0];
-    assert!(pair["a"] == "amphetamine" || pair["b"] == "amphetamine", "{api}");
+    assert!(
+        pair["a"] == "amphetamine" || pair["b"] == "amphetamine",
+        "{api}"
+    );
 
     // Search understands the same names: an exact one puts its substance first.
-    let search = app.browser.get_text("/search?q=%D0%A1%D0%BF%D0%B8%D0%B4%D1%8B&lang=ru").await;
+    let search = app
+        .browser
+        .get_text("/search?q=%D0%A1%D0%BF%D0%B8%D0%B4%D1%8B&lang=ru")
+        .await;
     let first = search.find("/substances/amphetamine").unwrap_or(usize::MAX);
     let other = search.find("/kb/").unwrap_or(usize::MAX);
     assert!(first < other, "{search}");

@@ -320,9 +320,11 @@ async fn after_an_import_the_editor_opens_what_is_live() {
 #[tokio::test]
 async fn a_supervisor_brings_back_an_earlier_pack_from_the_console_and_a_worker_cannot() {
     for backend in netreach_testkit::TestBackend::all() {
-        let app =
-            netreach_testkit::TestApp::spawn_on(netreach_testkit::TestDb::new(backend).await, |_| {})
-                .await;
+        let app = netreach_testkit::TestApp::spawn_on(
+            netreach_testkit::TestDb::new(backend).await,
+            |_| {},
+        )
+        .await;
         let titled = |title: &str| {
             let mut files = netreach_content::bundled_files();
             for (path, text) in files.iter_mut() {
@@ -341,8 +343,14 @@ async fn a_supervisor_brings_back_an_earlier_pack_from_the_console_and_a_worker_
 
         let (worker, _) = app.signed_in("wendy", netreach_core::Role::Worker).await;
         let list = worker.get_text("/staff/content/versions").await;
-        assert!(list.contains("v1 · import") && list.contains("v0"), "{backend:?}: {list}");
-        assert!(!list.contains("Restore this version"), "workers see no button");
+        assert!(
+            list.contains("v1 · import") && list.contains("v0"),
+            "{backend:?}: {list}"
+        );
+        assert!(
+            !list.contains("Restore this version"),
+            "workers see no button"
+        );
         let refused = worker
             .post_form("/staff/content/versions/restore", &[("version", "1")])
             .await;
@@ -355,14 +363,25 @@ async fn a_supervisor_brings_back_an_earlier_pack_from_the_console_and_a_worker_
             .post_form("/staff/content/versions/restore", &[("version", "7")])
             .await;
         assert_eq!(missing.status(), 422);
-        assert!(missing.text().await.unwrap().contains("There is no version 7 to restore."));
+        assert!(
+            missing
+                .text()
+                .await
+                .unwrap()
+                .contains("There is no version 7 to restore.")
+        );
         let done = sup
             .post_form("/staff/content/versions/restore", &[("version", "1")])
             .await;
         assert_eq!(done.status(), 303, "{backend:?}");
         let page = app.new_browser().get_text("/kb/naloxone").await;
-        assert!(page.contains("First: "), "{backend:?}: the restored pack is served");
-        let list = sup.get_text("/staff/content/versions?done=content-restored").await;
+        assert!(
+            page.contains("First: "),
+            "{backend:?}: the restored pack is served"
+        );
+        let list = sup
+            .get_text("/staff/content/versions?done=content-restored")
+            .await;
         assert!(
             list.contains("Restored: every server") && list.contains("v3 · restore of v1"),
             "{backend:?}: {list}"

@@ -59,7 +59,12 @@ struct AlertCard {
     verified_by_me: bool,
 }
 
-fn card(state: &AppState, chrome: &Chrome<'_>, me: netreach_core::UserId, r: service::Reviewed) -> AlertCard {
+fn card(
+    state: &AppState,
+    chrome: &Chrome<'_>,
+    me: netreach_core::UserId,
+    r: service::Reviewed,
+) -> AlertCard {
     let a = &r.record;
     let shown = |lang: Lang, heading: &str, title: &str, body: &str| Shown {
         lang: lang.code(),

@@ -176,7 +176,10 @@ async fn edit_page<'a>(
     let mut problems = shown.problems.clone();
     if shown.preview {
         match service::check(state, &session.staff(), path, &text).await {
-            Ok(pack) => (preview_article, preview_lines) = preview(&pack, path.as_str(), state.content.fill()),
+            Ok(pack) => {
+                (preview_article, preview_lines) =
+                    preview(&pack, path.as_str(), state.content.fill())
+            }
             Err(EditorialError::Invalid(errors)) => {
                 problems = errors.iter().map(ToString::to_string).collect();
             }

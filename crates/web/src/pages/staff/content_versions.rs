@@ -78,7 +78,9 @@ async fn page(
                         .t
                         .with("content-versions-how-restore", "version", &from.to_string())
                 }
-                other => chrome.t.get(&format!("content-versions-how-{}", other.to_text())),
+                other => chrome
+                    .t
+                    .get(&format!("content-versions-how-{}", other.to_text())),
             },
             files: v.files,
         })
@@ -129,9 +131,8 @@ pub async fn restore(
         Ok(_) => Ok(Redirect::to("/staff/content/versions?done=content-restored").into_response()),
         Err(ContentError::Denied(_)) => Err(PageError::Forbidden),
         Err(
-            e @ (ContentError::NoSuchVersion(_)
-            | ContentError::InUse(_)
-            | ContentError::Invalid(_)),
+            e
+            @ (ContentError::NoSuchVersion(_) | ContentError::InUse(_) | ContentError::Invalid(_)),
         ) => {
             let error = t.with(e.message_id(), "version", &version.to_string());
             page(&state, lang, &session, None, Some(error)).await

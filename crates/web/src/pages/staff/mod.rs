@@ -143,7 +143,11 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/content/edit", EditContent, content::edit)
         .post("/staff/content/edit", EditContent, content::save)
         .post("/staff/content/step", EditContent, content::step)
-        .get("/staff/content/versions", EditContent, content_versions::list)
+        .get(
+            "/staff/content/versions",
+            EditContent,
+            content_versions::list,
+        )
         .post(
             "/staff/content/versions/restore",
             RestoreContent,
