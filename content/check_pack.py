@@ -162,6 +162,8 @@ for path in sorted((ROOT / "substances").glob("*.toml")):
             err(w, f"names.{lang} missing")
         if not isinstance(d.get("street_names", {}).get(lang), list):
             err(w, f"street_names.{lang} must be a list")
+        if not isinstance(d.get("brand_names", {}).get(lang, []), list):
+            err(w, f"brand_names.{lang} must be a list")
     if not d.get("routes", {}).get("list"):
         err(w, "routes.list missing")
     ids = set()
