@@ -235,12 +235,15 @@ def check_rules(name, allowed):
 class_rules = check_rules("classes.toml", CLASSES)
 
 articles = 0
+unreviewed = [f"substances/{slug}.toml" for slug, d in substances.items() if not str(d.get("reviewed_at", "")).strip()]
 for path in sorted((ROOT / "kb").glob("*.md")):
     text = path.read_text(encoding="utf-8")
     parts = text.split("+++", 2)
     if len(parts) == 3:
         articles += 1
         front = tomllib.loads(parts[1]) if parts[1].strip() else {}
+        if not str(front.get("reviewed_at", "")).strip():
+            unreviewed.append(f"kb/{path.name}")
         for f in ("title", "summary"):
             check_text(f"kb/{path.name} {f}", front.get(f, ""))
         check_text(f"kb/{path.name}", parts[2], (parts[0] + "+++" + parts[1] + "+++").count("\n") + 1)
@@ -259,6 +262,9 @@ n = len(all_classes)
 print(f"class pairs needed: {n * (n + 1) // 2}, covered: {n * (n + 1) // 2 - len(missing)}")
 print(f"pair overrides: {len(pair_rules)}")
 print(f"articles checked for placeholders and numbers: {articles}")
+if unreviewed:
+    print(f"note: {len(unreviewed)} articles and profiles record no review (reviewed_at is empty); "
+          "they are shown as awaiting the organisation's own clinical review")
 if errors:
     print(f"{len(errors)} problem(s):")
     for e in errors:

@@ -36,6 +36,9 @@ struct Current {
     index: Arc<SearchIndex>,
     /// Pages rendered from this pack, by [`Published::page`]'s key; a new pack starts empty.
     pages: Arc<RwLock<HashMap<String, Arc<str>>>>,
+    /// When a supervisor's review in the console published each file (YYYY-MM-DD), by path,
+    /// for the files whose text is still the reviewed one ([`console_reviews`]).
+    reviews: Arc<HashMap<String, String>>,
 }
 
 fn current(
@@ -44,6 +47,7 @@ fn current(
     html: Arc<Rendered>,
     qa: Arc<Vec<ExtraDoc>>,
     qa_stamp: i64,
+    reviews: Arc<HashMap<String, String>>,
 ) -> Result<Current, ContentError> {
     let index =
         SearchIndex::build_with(&pack, &qa).map_err(|e| ContentError::Index(e.to_string()))?;
@@ -55,6 +59,7 @@ fn current(
         qa_stamp,
         index: Arc::new(index),
         pages: Arc::default(),
+        reviews,
     })
 }
 
@@ -62,7 +67,14 @@ impl Published {
     pub fn new(pack: Pack, fill: Fill) -> Result<Published, ContentError> {
         let html = Arc::new(Rendered::of(&pack, &fill));
         Ok(Published {
-            inner: RwLock::new(current(0, Arc::new(pack), html, Arc::default(), 0)?),
+            inner: RwLock::new(current(
+                0,
+                Arc::new(pack),
+                html,
+                Arc::default(),
+                0,
+                Arc::default(),
+            )?),
             fill,
         })
     }
@@ -123,7 +135,12 @@ impl Published {
         self.get().version
     }
 
-    fn set(&self, version: i64, pack: Pack) -> Result<(), ContentError> {
+    fn set(
+        &self,
+        version: i64,
+        pack: Pack,
+        reviews: HashMap<String, String>,
+    ) -> Result<(), ContentError> {
         let now = self.get();
         let html = Arc::new(Rendered::of(&pack, &self.fill));
         self.replace(current(
@@ -132,8 +149,15 @@ impl Published {
             html,
             now.qa,
             now.qa_stamp,
+            Arc::new(reviews),
         )?);
         Ok(())
+    }
+
+    /// When the file at `path` of the pack in use was reviewed in the console (YYYY-MM-DD), if
+    /// its published text is the reviewed revision.
+    pub fn reviewed_on(&self, path: &str) -> Option<String> {
+        self.get().reviews.get(path).cloned()
     }
 
     fn replace(&self, next: Current) {
@@ -233,13 +257,14 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
     if !pack_changed && qa_stamp == now.qa_stamp {
         return Ok(false);
     }
-    let (pack, html) = if pack_changed {
+    let (pack, html, reviews) = if pack_changed {
         let files = state.store.content_files().await?;
+        let reviews = console_reviews(state, &files).await?;
         let pack = Pack::from_files(files).map_err(ContentError::Invalid)?;
         let html = Rendered::of(&pack, &state.content.fill);
-        (Arc::new(pack), Arc::new(html))
+        (Arc::new(pack), Arc::new(html), Arc::new(reviews))
     } else {
-        (now.pack, now.html)
+        (now.pack, now.html, now.reviews)
     };
     let qa = if qa_stamp == now.qa_stamp {
         now.qa
@@ -260,11 +285,50 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
                 .collect(),
         )
     };
-    state
-        .content
-        .replace(current(version.max(now.version), pack, html, qa, qa_stamp)?);
+    state.content.replace(current(
+        version.max(now.version),
+        pack,
+        html,
+        qa,
+        qa_stamp,
+        reviews,
+    )?);
     tracing::info!(version, qa_stamp, "published content reloaded");
     Ok(true)
+}
+
+/// When the console's review published each file (YYYY-MM-DD), by path: for every file whose
+/// published revision was reviewed and whose text in `files` is still that revision's (an
+/// import may have replaced it since).
+async fn console_reviews(
+    state: &AppState,
+    files: &[(String, String)],
+) -> Result<HashMap<String, String>, ContentError> {
+    let texts: HashMap<&str, &str> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut out = HashMap::new();
+    for item in state.store.content_items().await? {
+        let Some(version) = item.published_version else {
+            continue;
+        };
+        let path = item.path.to_string();
+        let Some(text) = texts.get(path.as_str()) else {
+            continue;
+        };
+        let reviewed = state
+            .store
+            .content_revisions(&item.path)
+            .await?
+            .into_iter()
+            .find(|r| r.version == version && r.body == *text)
+            .and_then(|r| r.reviewed_at);
+        if let Some(at) = reviewed {
+            out.insert(path, at.date().to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// [`refresh`] where a failure is only logged: after a change made on this node, and in the
@@ -329,6 +393,8 @@ pub struct ImportReport {
     pub version: i64,
     pub changes: Changes,
     pub dry_run: bool,
+    /// Articles and profiles whose file records no review ([`Pack::unreviewed`]).
+    pub unreviewed: Vec<String>,
 }
 
 /// Files a pack may hold besides its content: its own documentation and validators.
@@ -408,6 +474,7 @@ pub async fn import_files_with(
         version: state.content.version(),
         changes,
         dry_run: options.dry_run,
+        unreviewed: pack.unreviewed(),
     };
     if options.dry_run {
         return Ok(report);
@@ -415,11 +482,12 @@ pub async fn import_files_with(
     if report.changes.removed.len() > REMOVE_WITHOUT_ASKING && !options.replace {
         return Err(ContentError::WouldRemove(report.changes.removed));
     }
+    let reviews = console_reviews(state, &files).await?;
     let version = state
         .store
         .replace_content(files, state.clock.now(), PackChange::Import)
         .await?;
-    state.content.set(version, pack)?;
+    state.content.set(version, pack, reviews)?;
     tracing::info!(version, "content pack imported");
     Ok(ImportReport { version, ..report })
 }
@@ -476,11 +544,12 @@ pub async fn restore_as_operator(state: &AppState, version: i64) -> Result<i64, 
             .ok_or(ContentError::NoSuchVersion(version))?
     };
     let pack = Pack::from_files(files.clone()).map_err(ContentError::Invalid)?;
+    let reviews = console_reviews(state, &files).await?;
     let new = state
         .store
         .replace_content(files, state.clock.now(), PackChange::Restore(version))
         .await?;
-    state.content.set(new, pack)?;
+    state.content.set(new, pack, reviews)?;
     Ok(new)
 }
 

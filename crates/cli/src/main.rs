@@ -214,6 +214,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     match import_with_progress(&state, &dir, options).await {
                         Ok(r) => {
                             say_changes(&r);
+                            if !r.unreviewed.is_empty() {
+                                say(&format!(
+                                    "note: {} of {} articles and profiles record no review (reviewed_at is empty); they are shown as awaiting your organisation's own clinical review",
+                                    r.unreviewed.len(),
+                                    r.articles + r.substances
+                                ));
+                            }
                             if r.dry_run {
                                 say(&format!(
                                     "dry run: {} files are valid ({} substances, {} combination rules, {} articles); nothing was written",

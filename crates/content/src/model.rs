@@ -113,6 +113,12 @@ pub struct Substance {
     pub routes: Routes,
     #[serde(default)]
     pub timing: Option<Timing>,
+    /// Who reviewed the profile for the organisation (a role, not a name) and when
+    /// (YYYY-MM-DD); empty until someone has. The console's review is recorded in the database.
+    #[serde(default)]
+    pub reviewed_by: String,
+    #[serde(default)]
+    pub reviewed_at: String,
     pub en: Texts,
     pub ru: Texts,
     pub sources: Vec<Source>,

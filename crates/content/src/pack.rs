@@ -143,6 +143,7 @@ impl Pack {
                             ));
                         }
                         check_common(path, s.reused_text, s.sources.is_empty(), &mut errors);
+                        check_review_date(path, &s.reviewed_at, &mut errors);
                         for texts in [&s.en, &s.ru] {
                             for prose in
                                 [&texts.summary, &texts.effects, &texts.risks, &texts.advice]
@@ -190,6 +191,7 @@ impl Pack {
             } else if path.starts_with("kb/") && path.ends_with(".md") {
                 match article(path, text) {
                     Ok(a) => {
+                        check_review_date(path, &a.reviewed_at, &mut errors);
                         for prose in [&a.title, &a.summary, &a.body] {
                             check_prose(path, text, prose, &mut errors);
                         }
@@ -223,6 +225,26 @@ impl Pack {
             .find(|a| a.slug == slug && a.lang == lang)
     }
 
+    /// The articles and profiles whose file records no review (`reviewed_at` empty), by path:
+    /// they await the organisation's own clinical review. (A review in the console is recorded
+    /// in the database, not in the file.)
+    pub fn unreviewed(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .articles
+            .iter()
+            .filter(|a| a.reviewed_at.trim().is_empty())
+            .map(|a| format!("kb/{}.{}.md", a.slug, a.lang.code()))
+            .chain(
+                self.substances
+                    .iter()
+                    .filter(|s| s.reviewed_at.trim().is_empty())
+                    .map(|s| format!("substances/{}.toml", s.slug)),
+            )
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The same article in the other language, if it exists.
     pub fn translation(&self, article: &Article) -> Option<&Article> {
         self.articles
@@ -253,6 +275,16 @@ fn check_prose(path: &str, file_text: &str, prose: &str, errors: &mut Vec<PackEr
             line,
             message: problem.message,
         });
+    }
+}
+
+fn check_review_date(path: &str, reviewed_at: &str, errors: &mut Vec<PackError>) {
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    if !reviewed_at.trim().is_empty() && time::Date::parse(reviewed_at.trim(), &date).is_err() {
+        errors.push(err(
+            path,
+            "reviewed_at must be a date, YYYY-MM-DD (or empty until reviewed)".into(),
+        ));
     }
 }
 
@@ -481,5 +513,32 @@ mod tests {
             text[2].starts_with("substances/heroin.toml:39: \"+7 495 123-45-67\""),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn items_never_reviewed_are_listed_and_a_review_date_must_be_a_date() {
+        let pack = Pack::bundled().unwrap_or_else(|e| panic!("{e:?}"));
+        let unreviewed = pack.unreviewed();
+        assert!(unreviewed.contains(&"substances/heroin.toml".to_owned()));
+        assert!(unreviewed.contains(&"kb/naloxone.en.md".to_owned()));
+        let mut files = bundled_files();
+        for (path, text) in files.iter_mut() {
+            if path == "kb/naloxone.en.md" {
+                *text = text.replacen("reviewed_at = \"\"", "reviewed_at = \"2026-12-01\"", 1);
+            }
+            if path == "kb/naloxone.ru.md" {
+                *text = text.replacen("reviewed_at = \"\"", "reviewed_at = \"soon\"", 1);
+            }
+        }
+        let errors = Pack::from_files(files.clone()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("kb/naloxone.ru.md: reviewed_at must be a date")
+        );
+        files.retain(|(p, _)| p != "kb/naloxone.ru.md");
+        let pack = Pack::from_files(files).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!pack.unreviewed().contains(&"kb/naloxone.en.md".to_owned()));
     }
 }

@@ -126,6 +126,7 @@ async fn a_dry_run_says_what_would_be_added_changed_and_removed_and_writes_nothi
             "1 file(s) would be removed",
             "  kb/pep.en.md",
             "nothing was written",
+            "articles and profiles record no review",
         ] {
             assert!(out.contains(line), "{backend:?}: {line:?} missing in {out}");
         }

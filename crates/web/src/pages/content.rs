@@ -94,7 +94,19 @@ struct ArticlePage<'a> {
     body: &'a str,
     sources: Vec<SourceView>,
     other: Option<String>,
-    reviewed: bool,
+    /// When it was reviewed for the organisation; `None`: it awaits that review.
+    reviewed_on: Option<String>,
+}
+
+/// When a pack file was reviewed: the date its file records, else the console review that
+/// published its current text.
+fn reviewed_on(state: &AppState, recorded: &str, path: &str) -> Option<String> {
+    let recorded = recorded.trim();
+    if recorded.is_empty() {
+        state.content.reviewed_on(path)
+    } else {
+        Some(recorded.to_owned())
+    }
 }
 
 fn find_article<'p>(
@@ -128,7 +140,11 @@ async fn kb_article(
                 body: &body,
                 sources: sources(&article.sources),
                 other,
-                reviewed: !article.reviewed_by.is_empty(),
+                reviewed_on: reviewed_on(
+                    &state,
+                    &article.reviewed_at,
+                    &format!("kb/{}.{}.md", article.slug, article.lang.code()),
+                ),
             })
         })?;
     Ok(Html(page.to_string()).into_response())
@@ -194,6 +210,7 @@ struct SubstancePage<'a> {
     risks: &'a str,
     advice: &'a str,
     sources: Vec<SourceView>,
+    reviewed_on: Option<String>,
 }
 
 /// Kept like an article page (`Published::page`).
@@ -232,6 +249,11 @@ async fn substance_page(
             risks: &texts.risks,
             advice: &texts.advice,
             sources: sources(&s.sources),
+            reviewed_on: reviewed_on(
+                &state,
+                &s.reviewed_at,
+                &format!("substances/{}.toml", s.slug),
+            ),
             chrome,
         })
     })?;

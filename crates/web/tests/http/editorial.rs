@@ -139,13 +139,25 @@ async fn an_article_is_edited_previewed_reviewed_by_another_supervisor_and_publi
             .unwrap()
             .contains("another supervisor must review it")
     );
+    let never = app.new_browser().get_text("/kb/naloxone?lang=ru").await;
+    assert!(
+        never.contains("ещё ждёт клинической проверки этой организацией"),
+        "the Russian article nobody reviewed says so: {never}"
+    );
     let (root, _) = app.signed_in("root", Role::Admin).await;
     assert_eq!(step(&root, "publish").await.status(), 303);
+    let after = app.browser.get_text("/kb/naloxone?lang=en").await;
+    assert!(after.contains("the opioid overdose antidote"));
     assert!(
-        app.browser
-            .get_text("/kb/naloxone?lang=en")
+        after.contains("Reviewed for this organisation on 2026-03-02."),
+        "the console's review is shown with its date: {after}"
+    );
+    assert!(
+        app.new_browser()
+            .get_text("/substances/heroin")
             .await
-            .contains("the opioid overdose antidote")
+            .contains("own clinical review"),
+        "a profile nobody reviewed says so"
     );
 
     // Someone else's small edit on top does not make the supervisor's own change reviewable by them.
