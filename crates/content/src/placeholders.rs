@@ -23,12 +23,13 @@ pub const LINES: [&str; 2] = ["crisis_line", "naloxone_contact"];
 /// Emergency numbers refused as standalone tokens in the pack's text: the EU's 112; the
 /// Russian, Belarusian, Kazakh and Ukrainian 101-104 (fire, police, ambulance, gas) and the older
 /// 01-03; Latvia's 113; Germany's and China's 110; Japan's and Korea's 119; 911 (the Americas),
-/// 999 (UK, Ireland and others), 000 (Australia), 100 (police in several countries) and 118
-/// (Italy's ambulance). A token followed by a unit ("100 mg", "112 mmHg") or part of a range or
-/// decimal ("100-200", "1.03") is not a phone number and passes.
-pub const EMERGENCY_NUMBERS: [&str; 16] = [
-    "01", "02", "03", "000", "100", "101", "102", "103", "104", "110", "112", "113", "118", "119",
-    "911", "999",
+/// 999 (UK, Ireland and others), 000 (Australia) and 118 (Italy's ambulance). 100 (police in a
+/// few countries) is left out: "a pulse above 100" is far likelier in health text. A token
+/// followed by a unit ("112 mg", "110 mmHg") or part of a range or decimal ("100-200", "1.03") is
+/// not a phone number and passes.
+pub const EMERGENCY_NUMBERS: [&str; 15] = [
+    "01", "02", "03", "000", "101", "102", "103", "104", "110", "112", "113", "118", "119", "911",
+    "999",
 ];
 
 /// Words after a number that make it a quantity, not a number to call (lower case).
@@ -85,6 +86,21 @@ const UNITS: &[&str] = &[
     "раз",
     "bpm",
     "уд",
+    "beats",
+    "ударов",
+    "удара",
+    "percent",
+    "процентов",
+    "mmol",
+    "ммоль",
+    "tablets",
+    "таблеток",
+    "таблетки",
+    "pills",
+    "drops",
+    "капель",
+    "doses",
+    "доз",
 ];
 
 /// What a placeholder becomes in one language.
@@ -432,6 +448,7 @@ pub(crate) mod tests {
             "1 in 100 000",
             "Blood pressure above 180/110 mmHg",
             "Step 3. Wait 10 minutes, then 5-10 more.",
+            "A pulse above 100, or 110 beats a minute",
         ] {
             assert_eq!(find_numbers(line), Vec::<String>::new(), "{line:?}");
         }
