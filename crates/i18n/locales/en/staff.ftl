@@ -475,3 +475,7 @@ alerts-text-ru = As published in Russian
 alerts-regions-shown = Regions:
 alerts-verifications = Verifications: { $count } of { $needed }. Two different people must verify, or one supervisor.
 alerts-verified-by-you = You have verified it; someone else must verify it too.
+alerts-status-reported = being verified
+alerts-status-verified = verified, not published
+alerts-status-published = published
+alerts-status-withdrawn = withdrawn

@@ -481,3 +481,7 @@ alerts-text-ru = Как будет опубликовано на русском
 alerts-regions-shown = Регионы:
 alerts-verifications = Подтверждений: { $count } из { $needed }. Нужны два разных человека или один супервизор.
 alerts-verified-by-you = Вы уже подтвердили; нужно подтверждение ещё одного человека.
+alerts-status-reported = на проверке
+alerts-status-verified = подтверждено, не опубликовано
+alerts-status-published = опубликовано
+alerts-status-withdrawn = отозвано

@@ -604,6 +604,7 @@ async fn verifiers_see_the_whole_alert_as_published_and_its_markdown_is_rendered
     let theirs = walt.get_text("/staff/alerts").await;
     for part in [
         "Verifications: 1 of 2",
+        "<strong>Danger</strong> · <strong>being verified</strong>",
         "As published in English",
         "<strong>Use less</strong>, do not use alone.",
         "<li>call 112</li>",
