@@ -248,6 +248,8 @@ for path in sorted((ROOT / "kb").glob("*.md")):
             unreviewed.append(f"kb/{path.name}")
         for f in ("title", "summary"):
             check_text(f"kb/{path.name} {f}", front.get(f, ""))
+            if "{{" in str(front.get(f, "")):
+                err(f"kb/{path.name} {f}", "placeholders belong in the body, not in the title or summary")
         check_text(f"kb/{path.name}", parts[2], (parts[0] + "+++" + parts[1] + "+++").count("\n") + 1)
 pair_rules = check_rules("pairs.toml", set(substances))
 

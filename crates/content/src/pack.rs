@@ -195,6 +195,15 @@ impl Pack {
                         for prose in [&a.title, &a.summary, &a.body] {
                             check_prose(path, text, prose, &mut errors);
                         }
+                        // Titles and summaries are shown as plain text in lists, search
+                        // results and links, where nothing fills a placeholder.
+                        if a.title.contains("{{") || a.summary.contains("{{") {
+                            errors.push(err(
+                                path,
+                                "placeholders belong in the body, not in the title or summary"
+                                    .into(),
+                            ));
+                        }
                         pack.articles.push(a)
                     }
                     Err(e) => errors.push(e),
@@ -490,6 +499,7 @@ mod tests {
             .unwrap();
         *text = text.replacen("{{emergency_number}}", "103", 1);
         text.push_str("\n{{ambulance}}\n");
+        *text = text.replacen("title = \"", "title = \"{{emergency_number}} ", 1);
         let (_, heroin) = files
             .iter_mut()
             .find(|(p, _)| p == "substances/heroin.toml")
@@ -500,7 +510,12 @@ mod tests {
             .iter()
             .map(ToString::to_string)
             .collect();
-        assert_eq!(text.len(), 3, "{text:?}");
+        assert_eq!(text.len(), 4, "{text:?}");
+        assert!(
+            text.iter().any(|e| e
+                == "kb/overdose-response.ru.md: placeholders belong in the body, not in the title or summary"),
+            "{text:?}"
+        );
         assert!(
             text[0].starts_with("kb/overdose-response.ru.md:85: \"103\" looks like"),
             "{text:?}"
@@ -510,7 +525,7 @@ mod tests {
             "{text:?}"
         );
         assert!(
-            text[2].starts_with("substances/heroin.toml:39: \"+7 495 123-45-67\""),
+            text[3].starts_with("substances/heroin.toml:39: \"+7 495 123-45-67\""),
             "{text:?}"
         );
     }
