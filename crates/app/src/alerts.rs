@@ -350,6 +350,70 @@ pub async fn withdraw(state: &AppState, staff: &Staff, id: AlertId) -> Result<()
     Ok(())
 }
 
+/// An alert's body (Markdown, written by staff) as the public pages show it: rendered and
+/// sanitised like an article, placeholders filled. The same text goes to Telegram through
+/// `channels::render` (`publishing::queue_alert`) and to the Atom feed.
+pub fn body_html(state: &AppState, body: &str, lang: netreach_core::Lang) -> String {
+    netreach_content::render::filled(body, state.content.fill(), lang)
+}
+
+/// An alert's substances (slugs in the record) with their names in the pack in use; a slug the
+/// pack does not know keeps the slug as its name.
+pub fn substances(
+    state: &AppState,
+    alert: &AlertRecord,
+    lang: netreach_core::Lang,
+) -> Vec<(String, String)> {
+    let pack = state.content.pack();
+    alert
+        .substances
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|slug| {
+            let name = pack
+                .substance(slug)
+                .map_or_else(|| slug.to_owned(), |s| s.name(lang).to_owned());
+            (slug.to_owned(), name)
+        })
+        .collect()
+}
+
+/// An alert as staff review it before it goes out: the record, and for one still being
+/// verified, who verified it so far.
+#[derive(Debug, Clone)]
+pub struct Reviewed {
+    pub record: AlertRecord,
+    pub verifiers: Vec<netreach_core::UserId>,
+}
+
+impl Reviewed {
+    /// Verifications counted so far and needed in all ([`verification_complete`]: two people,
+    /// or one supervisor).
+    pub fn verifications(&self) -> (usize, usize) {
+        (self.verifiers.len(), 2)
+    }
+}
+
+/// [`list`] with the verifiers of each alert that is still being verified.
+pub async fn list_for_review(
+    state: &AppState,
+    staff: &Staff,
+    status: Option<AlertStatus>,
+) -> Result<Vec<Reviewed>, AlertError> {
+    let alerts = list(state, staff, status).await?;
+    let mut out = Vec::with_capacity(alerts.len());
+    for record in alerts {
+        let verifiers = if record.status == AlertStatus::Reported {
+            state.store.alert_verifiers(record.id).await?
+        } else {
+            Vec::new()
+        };
+        out.push(Reviewed { record, verifiers });
+    }
+    Ok(out)
+}
+
 /// Published alerts, newest first; the active ones have not expired.
 pub async fn published(state: &AppState) -> Result<Vec<AlertRecord>, AlertError> {
     Ok(state.store.alerts(Some(AlertStatus::Published)).await?)

@@ -57,7 +57,8 @@ pub fn build(
     })?;
     Ok(AppState::new(state::Shared {
         content: std::sync::Arc::new(
-            published::Published::new(content).map_err(|e| StartError::Content(e.to_string()))?,
+            published::Published::new(content, published::fill(&settings, &i18n))
+                .map_err(|e| StartError::Content(e.to_string()))?,
         ),
         typical_response: Default::default(),
         health: Default::default(),

@@ -63,6 +63,8 @@ pub enum Action {
     WithdrawAlert,
     ManageVenues,
     ReviewContent,
+    /// Bring back an earlier version of the whole published pack.
+    RestoreContent,
     ManageTeam,
     // Admins.
     ManageUsers,
@@ -109,9 +111,8 @@ pub const fn need(action: Action) -> Need {
         ReadAlertReports | DraftQa | EditQa | PublishQa => Inbox(Worker),
 
         AssignToOthers => Inbox(Supervisor),
-        PublishAlert | WithdrawAlert | ManageVenues | ReviewContent | ManageTeam => {
-            Staff(Supervisor)
-        }
+        PublishAlert | WithdrawAlert | ManageVenues | ReviewContent | RestoreContent
+        | ManageTeam => Staff(Supervisor),
 
         ManageUsers | ReadAudit => Staff(Admin),
         GrantInboxAccess => Inbox(Admin),

@@ -2,12 +2,15 @@
 //! until one is imported. Each node keeps a parsed copy and reloads it when the version in the
 //! database changes (the database stays the source of truth).
 
+use crate::policy::{Action, Staff};
 use crate::state::AppState;
+use netreach_content::aliases::Resolved;
 use netreach_content::index::SearchIndex;
+use netreach_content::placeholders::{Fill, Local, Sentence};
 use netreach_content::render::Rendered;
 use netreach_content::search::ExtraDoc;
 use netreach_content::{Pack, PackError, bundled_files, read_files, write_files};
-use netreach_store::StoreError;
+use netreach_store::{PackChange, PackVersion, StoreError};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -17,6 +20,8 @@ use std::sync::{Arc, RwLock};
 #[derive(Debug)]
 pub struct Published {
     inner: RwLock<Current>,
+    /// What the pack's placeholders become (from the settings; see [`fill`]).
+    fill: Fill,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +36,9 @@ struct Current {
     index: Arc<SearchIndex>,
     /// Pages rendered from this pack, by [`Published::page`]'s key; a new pack starts empty.
     pages: Arc<RwLock<HashMap<String, Arc<str>>>>,
+    /// When a supervisor's review in the console published each file (YYYY-MM-DD), by path,
+    /// for the files whose text is still the reviewed one ([`console_reviews`]).
+    reviews: Arc<HashMap<String, String>>,
 }
 
 fn current(
@@ -39,6 +47,7 @@ fn current(
     html: Arc<Rendered>,
     qa: Arc<Vec<ExtraDoc>>,
     qa_stamp: i64,
+    reviews: Arc<HashMap<String, String>>,
 ) -> Result<Current, ContentError> {
     let index =
         SearchIndex::build_with(&pack, &qa).map_err(|e| ContentError::Index(e.to_string()))?;
@@ -50,15 +59,30 @@ fn current(
         qa_stamp,
         index: Arc::new(index),
         pages: Arc::default(),
+        reviews,
     })
 }
 
 impl Published {
-    pub fn new(pack: Pack) -> Result<Published, ContentError> {
-        let html = Arc::new(Rendered::of(&pack));
+    pub fn new(pack: Pack, fill: Fill) -> Result<Published, ContentError> {
+        let html = Arc::new(Rendered::of(&pack, &fill));
         Ok(Published {
-            inner: RwLock::new(current(0, Arc::new(pack), html, Arc::default(), 0)?),
+            inner: RwLock::new(current(
+                0,
+                Arc::new(pack),
+                html,
+                Arc::default(),
+                0,
+                Arc::default(),
+            )?),
+            fill,
         })
+    }
+
+    /// What the pack's placeholders become, for texts rendered outside [`Rendered`] (combination
+    /// notes, previews in the console).
+    pub fn fill(&self) -> &Fill {
+        &self.fill
     }
 
     fn get(&self) -> Current {
@@ -111,23 +135,68 @@ impl Published {
         self.get().version
     }
 
-    fn set(&self, version: i64, pack: Pack) -> Result<(), ContentError> {
+    fn set(
+        &self,
+        version: i64,
+        pack: Pack,
+        reviews: HashMap<String, String>,
+    ) -> Result<(), ContentError> {
         let now = self.get();
-        let html = Arc::new(Rendered::of(&pack));
+        let html = Arc::new(Rendered::of(&pack, &self.fill));
         self.replace(current(
             version,
             Arc::new(pack),
             html,
             now.qa,
             now.qa_stamp,
+            Arc::new(reviews),
         )?);
         Ok(())
+    }
+
+    /// When the file at `path` of the pack in use was reviewed in the console (YYYY-MM-DD), if
+    /// its published text is the reviewed revision.
+    pub fn reviewed_on(&self, path: &str) -> Option<String> {
+        self.get().reviews.get(path).cloned()
     }
 
     fn replace(&self, next: Current) {
         if let Ok(mut g) = self.inner.write() {
             *g = next;
         }
+    }
+}
+
+/// What the pack's placeholders become, from `[conversations]` `emergency_number`,
+/// `crisis_line` and `naloxone_contact`: the crisis line and the naloxone contact as a sentence
+/// in each language, or, when not configured, a sentence sending the reader to the anonymous
+/// chat, with a link to start one.
+pub fn fill(settings: &crate::settings::Settings, i18n: &netreach_i18n::I18n) -> Fill {
+    let c = &settings.conversations;
+    let local = |lang: netreach_core::Lang| {
+        let t = netreach_i18n::Tr::new(i18n, lang);
+        let sentence = |value: &Option<String>, id: &str| match value {
+            Some(v) => Sentence {
+                text: t.with(id, "number", v.trim()),
+                link: None,
+            },
+            None => Sentence {
+                text: t.get(&format!("{id}-unset")),
+                link: Some((
+                    format!("/ask?lang={}", lang.code()),
+                    t.get("placeholder-ask-link"),
+                )),
+            },
+        };
+        Local {
+            emergency_number: c.emergency_number.trim().to_owned(),
+            crisis_line: sentence(&c.crisis_line, "placeholder-crisis-line"),
+            naloxone_contact: sentence(&c.naloxone_contact, "placeholder-naloxone-contact"),
+        }
+    };
+    Fill {
+        en: local(netreach_core::Lang::En),
+        ru: local(netreach_core::Lang::Ru),
     }
 }
 
@@ -141,6 +210,41 @@ pub enum ContentError {
     Store(#[from] StoreError),
     #[error("cannot build the search index: {0}")]
     Index(String),
+    #[error(
+        "files the pack does not know: {}; a pack holds substances/<slug>.toml, \
+         combinations/<name>.toml, services/<slug>.toml and kb/<slug>.en.md or .ru.md \
+         (and its README.md, check_pack.py, kb/check_kb.py); is this the right directory?",
+        .0.join(", ")
+    )]
+    UnknownFiles(Vec<String>),
+    #[error("the pack has no substances and no articles; is this the right directory?")]
+    Empty,
+    #[error(
+        "this would remove {} files from the published pack: {}; if that is what you want, run \
+         it again with --replace",
+        .0.len(),
+        .0.join(", ")
+    )]
+    WouldRemove(Vec<String>),
+    #[error("there is no version {0} of the pack to restore (see `netreach content versions`)")]
+    NoSuchVersion(i64),
+    #[error("version {0} is the pack in use already")]
+    InUse(i64),
+    #[error(transparent)]
+    Denied(#[from] crate::policy::Denied),
+}
+
+impl ContentError {
+    /// The Fluent message for the console.
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            ContentError::NoSuchVersion(_) => "content-versions-no-such",
+            ContentError::InUse(_) => "content-versions-already-in-use",
+            ContentError::Invalid(_) => "content-versions-invalid",
+            ContentError::Denied(_) => "error-body-403",
+            _ => "error-body-500",
+        }
+    }
 }
 
 /// Reloads the pack if the database holds a newer one, and re-indexes the Q&A archive if it
@@ -153,13 +257,14 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
     if !pack_changed && qa_stamp == now.qa_stamp {
         return Ok(false);
     }
-    let (pack, html) = if pack_changed {
+    let (pack, html, reviews) = if pack_changed {
         let files = state.store.content_files().await?;
+        let reviews = console_reviews(state, &files).await?;
         let pack = Pack::from_files(files).map_err(ContentError::Invalid)?;
-        let html = Rendered::of(&pack);
-        (Arc::new(pack), Arc::new(html))
+        let html = Rendered::of(&pack, &state.content.fill);
+        (Arc::new(pack), Arc::new(html), Arc::new(reviews))
     } else {
-        (now.pack, now.html)
+        (now.pack, now.html, now.reviews)
     };
     let qa = if qa_stamp == now.qa_stamp {
         now.qa
@@ -180,11 +285,50 @@ pub async fn refresh(state: &AppState) -> Result<bool, ContentError> {
                 .collect(),
         )
     };
-    state
-        .content
-        .replace(current(version.max(now.version), pack, html, qa, qa_stamp)?);
+    state.content.replace(current(
+        version.max(now.version),
+        pack,
+        html,
+        qa,
+        qa_stamp,
+        reviews,
+    )?);
     tracing::info!(version, qa_stamp, "published content reloaded");
     Ok(true)
+}
+
+/// When the console's review published each file (YYYY-MM-DD), by path: for every file whose
+/// published revision was reviewed and whose text in `files` is still that revision's (an
+/// import may have replaced it since).
+async fn console_reviews(
+    state: &AppState,
+    files: &[(String, String)],
+) -> Result<HashMap<String, String>, ContentError> {
+    let texts: HashMap<&str, &str> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let mut out = HashMap::new();
+    for item in state.store.content_items().await? {
+        let Some(version) = item.published_version else {
+            continue;
+        };
+        let path = item.path.to_string();
+        let Some(text) = texts.get(path.as_str()) else {
+            continue;
+        };
+        let reviewed = state
+            .store
+            .content_revisions(&item.path)
+            .await?
+            .into_iter()
+            .find(|r| r.version == version && r.body == *text)
+            .and_then(|r| r.reviewed_at);
+        if let Some(at) = reviewed {
+            out.insert(path, at.date().to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// [`refresh`] where a failure is only logged: after a change made on this node, and in the
@@ -195,14 +339,98 @@ pub async fn refresh_logged(state: &AppState) {
     }
 }
 
-/// What an import did.
+/// How to import: `dry_run` validates and says what would change without writing; `replace`
+/// allows an import that removes more than [`REMOVE_WITHOUT_ASKING`] files.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    pub replace: bool,
+}
+
+/// An import may remove at most this many files of the published pack without `--replace`.
+pub const REMOVE_WITHOUT_ASKING: usize = 3;
+
+/// What an import changes, by file path (each list sorted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Changes {
+    /// From the files in use to the files given.
+    pub fn between(old: &[(String, String)], new: &[(String, String)]) -> Changes {
+        let old: std::collections::BTreeMap<&str, &str> =
+            old.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let new: std::collections::BTreeMap<&str, &str> =
+            new.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        let mut changes = Changes::default();
+        for (path, text) in &new {
+            match old.get(path) {
+                None => changes.added.push((*path).to_owned()),
+                Some(before) if before != text => changes.changed.push((*path).to_owned()),
+                Some(_) => {}
+            }
+        }
+        changes.removed = old
+            .keys()
+            .filter(|p| !new.contains_key(*p))
+            .map(|p| (*p).to_owned())
+            .collect();
+        changes
+    }
+}
+
+/// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone)]
 pub struct ImportReport {
     pub files: usize,
     pub substances: usize,
     pub rules: usize,
     pub articles: usize,
+    /// The new version; for a dry run, the version in use.
     pub version: i64,
+    pub changes: Changes,
+    pub dry_run: bool,
+    /// Articles and profiles whose file records no review ([`Pack::unreviewed`]).
+    pub unreviewed: Vec<String>,
+}
+
+/// Files a pack may hold besides its content: its own documentation and validators.
+const PACK_DOCUMENTS: [&str; 4] = [
+    "README.md",
+    "check_pack.py",
+    "kb/README.md",
+    "kb/check_kb.py",
+];
+
+/// The paths that are neither pack files ([`netreach_core::ContentPath`]) nor the pack's own
+/// documents. Hidden files and folders (`.git/...`) are not part of a pack and are left out
+/// before this is asked.
+pub fn unknown_files(files: &[(String, String)]) -> Vec<String> {
+    files
+        .iter()
+        .map(|(path, _)| path)
+        .filter(|p| {
+            netreach_core::ContentPath::parse(p).is_err() && !PACK_DOCUMENTS.contains(&p.as_str())
+        })
+        .cloned()
+        .collect()
+}
+
+fn hidden(path: &str) -> bool {
+    path.split('/').any(|part| part.starts_with('.'))
+}
+
+/// The files of the pack in use: stored, or the bundled ones before any import.
+async fn files_in_use(state: &AppState) -> Result<Vec<(String, String)>, ContentError> {
+    let files = state.store.content_files().await?;
+    Ok(if files.is_empty() {
+        bundled_files()
+    } else {
+        files
+    })
 }
 
 /// Validates every file of a pack directory first; only if all are valid, replaces the stored
@@ -216,20 +444,113 @@ pub async fn import_files(
     state: &AppState,
     files: Vec<(String, String)>,
 ) -> Result<ImportReport, ContentError> {
+    import_files_with(state, files, ImportOptions::default()).await
+}
+
+/// The import the operator runs (`netreach content import`): refuses files the pack does not
+/// know, a pack without substances or articles, and, unless `replace`, one that would remove
+/// more than [`REMOVE_WITHOUT_ASKING`] files; validates everything; then, unless `dry_run`,
+/// replaces the stored pack in one transaction, the pack it replaces kept as a version.
+pub async fn import_files_with(
+    state: &AppState,
+    files: Vec<(String, String)>,
+    options: ImportOptions,
+) -> Result<ImportReport, ContentError> {
+    let files: Vec<(String, String)> = files.into_iter().filter(|(p, _)| !hidden(p)).collect();
+    let unknown = unknown_files(&files);
+    if !unknown.is_empty() {
+        return Err(ContentError::UnknownFiles(unknown));
+    }
     let pack = Pack::from_files(files.clone()).map_err(ContentError::Invalid)?;
+    if pack.substances.is_empty() && pack.articles.is_empty() {
+        return Err(ContentError::Empty);
+    }
+    let changes = Changes::between(&files_in_use(state).await?, &files);
     let report = ImportReport {
         files: files.len(),
         substances: pack.substances.len(),
         rules: pack.class_rules.len() + pack.pair_rules.len(),
         articles: pack.articles.len(),
-        version: 0,
+        version: state.content.version(),
+        changes,
+        dry_run: options.dry_run,
+        unreviewed: pack.unreviewed(),
     };
+    if options.dry_run {
+        return Ok(report);
+    }
+    if report.changes.removed.len() > REMOVE_WITHOUT_ASKING && !options.replace {
+        return Err(ContentError::WouldRemove(report.changes.removed));
+    }
+    let reviews = console_reviews(state, &files).await?;
     let version = state
         .store
-        .replace_content(files, state.clock.now())
+        .replace_content(files, state.clock.now(), PackChange::Import)
         .await?;
-    state.content.set(version, pack)?;
+    state.content.set(version, pack, reviews)?;
+    tracing::info!(version, "content pack imported");
     Ok(ImportReport { version, ..report })
+}
+
+/// The versions of the pack, newest first: the one in use, the earlier ones kept, and last the
+/// bundled pack (version 0), which can always be brought back.
+pub async fn versions_as_operator(state: &AppState) -> Result<Vec<PackVersion>, ContentError> {
+    let mut versions = state.store.pack_versions().await?;
+    versions.push(PackVersion {
+        version: 0,
+        made_at: time::OffsetDateTime::UNIX_EPOCH,
+        replaced_at: versions.first().map(|v| v.made_at),
+        how: PackChange::Import,
+        files: bundled_files().len() as i64,
+    });
+    Ok(versions)
+}
+
+/// [`versions_as_operator`] for the console (`EditContent`: anyone who edits content may see
+/// the history).
+pub async fn versions(state: &AppState, staff: &Staff) -> Result<Vec<PackVersion>, ContentError> {
+    staff.may(Action::EditContent)?;
+    versions_as_operator(state).await
+}
+
+/// Brings back an earlier version of the pack (a supervisor, `RestoreContent`): validated as
+/// an import is, then published as a new version, so the pack it replaces is kept too. Other
+/// nodes load it within `jobs::reload`'s period.
+pub async fn restore(state: &AppState, staff: &Staff, version: i64) -> Result<i64, ContentError> {
+    staff.may(Action::RestoreContent)?;
+    let new = restore_as_operator(state, version).await?;
+    tracing::info!(
+        restored = version,
+        version = new,
+        by = %staff.user.id,
+        "content pack version restored"
+    );
+    Ok(new)
+}
+
+/// [`restore`] for the machine's operator (`netreach content restore VERSION`).
+pub async fn restore_as_operator(state: &AppState, version: i64) -> Result<i64, ContentError> {
+    let in_use = state.store.content_version().await?;
+    if version == in_use {
+        return Err(ContentError::InUse(version));
+    }
+    let files = if version == 0 {
+        bundled_files()
+    } else {
+        state
+            .store
+            .pack_version_files(version)
+            .await?
+            .ok_or(ContentError::NoSuchVersion(version))?
+    };
+    let pack = Pack::from_files(files.clone()).map_err(ContentError::Invalid)?;
+    let reviews = console_reviews(state, &files).await?;
+    let new = state
+        .store
+        .replace_content(files, state.clock.now(), PackChange::Restore(version))
+        .await?;
+    state.content.set(new, pack, reviews)?;
+    Ok(new)
 }
 
 /// Writes the pack in use (stored, or bundled before any import) as files, byte for byte.
@@ -252,31 +573,85 @@ pub struct CheckSummary {
     pub path: String,
 }
 
-/// Checks the substances named (slugs or names in either language, comma-separated; at most
-/// six); `None` when fewer than two are recognised.
+/// What someone typed for the checker, read through the pack's alias table (the same one
+/// search uses): the substances found (slugs, in order, no repeats) and each word that matched
+/// nothing, with the substance whose name is nearest, if one is near.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Understood {
+    pub found: Vec<String>,
+    pub unknown: Vec<(String, Option<String>)>,
+}
+
+/// Reads `typed` ([`netreach_content::aliases::split_names`]: commas, "+", "and", «и», ...).
+pub fn understand(state: &AppState, typed: &str) -> Understood {
+    let index = state.content.index();
+    let mut out = Understood::default();
+    for name in netreach_content::aliases::split_names(typed) {
+        match index.aliases().resolve(&name) {
+            Resolved::Found(slug) => {
+                if !out.found.contains(&slug) {
+                    out.found.push(slug);
+                }
+            }
+            Resolved::Unknown { word, suggestion } => out.unknown.push((word, suggestion)),
+        }
+    }
+    out
+}
+
+/// Why a check for a reply could not be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckRefused {
+    /// Words that named no substance, each with a suggestion (a slug) when one is near.
+    Unknown(Vec<(String, Option<String>)>),
+    TooFew,
+}
+
+impl CheckRefused {
+    /// The message in the reader's language, naming each unknown word and what it may mean.
+    pub fn message(&self, state: &AppState, t: &netreach_i18n::Tr<'_>) -> String {
+        match self {
+            CheckRefused::TooFew => t.get("check-error-too-few"),
+            CheckRefused::Unknown(words) => {
+                let pack = state.content.pack();
+                words
+                    .iter()
+                    .map(|(word, suggestion)| {
+                        let mut line = t.with("check-unknown", "word", word);
+                        if let Some(s) = suggestion.as_deref().and_then(|s| pack.substance(s)) {
+                            line.push(' ');
+                            line.push_str(&t.with("check-did-you-mean", "name", s.name(t.lang)));
+                        }
+                        line
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }
+        }
+    }
+}
+
+/// Checks the substances named (any name the alias table knows, in either language, separated
+/// by commas or "and"; at most six) and writes the result out for a reply.
 pub fn check_summary(
     state: &AppState,
     wanted: &str,
     lang: netreach_core::Lang,
-) -> Option<CheckSummary> {
+) -> Result<CheckSummary, CheckRefused> {
     let pack = state.content.pack();
     let t = netreach_i18n::Tr::new(&state.i18n, lang);
-    let chosen: Vec<&netreach_content::Substance> = wanted
-        .split(',')
-        .map(|w| w.trim().to_lowercase())
-        .filter(|w| !w.is_empty())
-        .filter_map(|w| {
-            pack.substances.iter().find(|s| {
-                s.slug == w
-                    || netreach_core::Lang::ALL
-                        .iter()
-                        .any(|l| s.name(*l).to_lowercase() == w)
-            })
-        })
+    let understood = understand(state, wanted);
+    if !understood.unknown.is_empty() {
+        return Err(CheckRefused::Unknown(understood.unknown));
+    }
+    let chosen: Vec<&netreach_content::Substance> = understood
+        .found
+        .iter()
+        .filter_map(|slug| pack.substance(slug))
         .take(6)
         .collect();
     if chosen.len() < 2 {
-        return None;
+        return Err(CheckRefused::TooFew);
     }
     let pairs = netreach_content::check(&pack, &chosen)
         .into_iter()
@@ -287,7 +662,7 @@ pub fn check_summary(
             ));
             let note = pair
                 .note(lang)
-                .map(str::to_owned)
+                .map(|n| state.content.fill().text(n, lang))
                 .unwrap_or_else(|| t.get("check-no-rule"));
             format!(
                 "{} + {}: {label}. {note}",
@@ -297,7 +672,7 @@ pub fn check_summary(
         })
         .collect();
     let slugs: Vec<&str> = chosen.iter().map(|s| s.slug.as_str()).collect();
-    Some(CheckSummary {
+    Ok(CheckSummary {
         heading: t.get("check-reply-heading"),
         pairs,
         path: format!("/check?s={}&lang={}", slugs.join("&s="), lang.code()),

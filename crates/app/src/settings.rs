@@ -173,8 +173,15 @@ pub struct ConversationSettings {
     pub starts_per_minute: u32,
     /// Most open conversations one worker may have assigned; 0 means no cap.
     pub caseload_cap: u32,
-    /// The emergency number shown with first aid (for the region the organisation serves).
+    /// The emergency number shown with first aid (for the region the organisation serves), and
+    /// wherever the content pack writes `{{emergency_number}}`.
     pub emergency_number: String,
+    /// A crisis (suicide prevention) line for the region, filled in where the pack writes
+    /// `{{crisis_line}}`; none: the text tells the reader to ask in the anonymous chat.
+    pub crisis_line: Option<String>,
+    /// Where to get naloxone or opioid agonist treatment locally (a phone number or a short
+    /// place), filled in where the pack writes `{{naloxone_contact}}`; none: ask in the chat.
+    pub naloxone_contact: Option<String>,
 }
 
 impl Default for ConversationSettings {
@@ -189,6 +196,8 @@ impl Default for ConversationSettings {
             starts_per_minute: 60,
             caseload_cap: 0,
             emergency_number: "112".into(),
+            crisis_line: None,
+            naloxone_contact: None,
         }
     }
 }
@@ -301,6 +310,13 @@ impl From<figment::Error> for SettingsError {
     }
 }
 
+/// Settings taken from the environment exactly as typed, never parsed as numbers.
+const TEXT_FROM_ENV: &[&str] = &[
+    "conversations.emergency_number",
+    "conversations.crisis_line",
+    "conversations.naloxone_contact",
+];
+
 /// Environment variables with the prefix that are not settings (used by the test harness).
 const ENV_NOT_SETTINGS: &[&str] = &["test_postgres_url", "test_browser", "config"];
 
@@ -339,7 +355,14 @@ impl Settings {
         if let Some(path) = &config_file {
             figment = figment.merge(Toml::file_exact(path));
         }
-        figment = figment.merge(env);
+        figment = figment.merge(env.clone());
+        // The environment provider reads "112" as a number, which a text setting refuses (and
+        // "000" would lose its zeros): numbers to call are taken as typed.
+        for (key, value) in env.iter() {
+            if TEXT_FROM_ENV.contains(&key.as_str()) {
+                figment = figment.merge(Serialized::default(key.as_str(), value));
+            }
+        }
         let mut cli = serde_json::Map::new();
         if let Some(data) = &overrides.data {
             cli.insert("data".into(), data.display().to_string().into());
@@ -374,6 +397,20 @@ impl Settings {
                  codename_attempts_per_minute and starts_per_minute must be above 0"
                     .into(),
             ));
+        }
+        for (name, value) in [
+            ("emergency_number", Some(&c.emergency_number)),
+            ("crisis_line", c.crisis_line.as_ref()),
+            ("naloxone_contact", c.naloxone_contact.as_ref()),
+        ] {
+            if let Some(value) = value
+                && (value.trim().is_empty() || value.chars().count() > 100)
+            {
+                return Err(SettingsError::Value(format!(
+                    "conversations.{name} must be 1 to 100 characters (leave an optional one out \
+                     instead of setting it empty)"
+                )));
+            }
         }
         if c.solved_retention_days == 0 || c.idle_retention_days == 0 {
             return Err(SettingsError::Value(
@@ -756,6 +793,35 @@ mod tests {
                 ..Overrides::default()
             };
             assert_eq!(load_in_jail(&cli)?.listen.to_string(), "127.0.0.1:9200");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_crisis_line_and_naloxone_contact_are_optional_and_read_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = load_in_jail(&Overrides::default())?;
+            assert_eq!(defaults.conversations.crisis_line, None);
+            assert_eq!(defaults.conversations.naloxone_contact, None);
+            jail.set_env("NETREACH_CONVERSATIONS__CRISIS_LINE", "116123");
+            jail.set_env("NETREACH_CONVERSATIONS__EMERGENCY_NUMBER", "000");
+            jail.set_env("NETREACH_CONVERSATIONS__NALOXONE_CONTACT", "+372 600 0000");
+            let set = load_in_jail(&Overrides::default())?;
+            assert_eq!(set.conversations.crisis_line.as_deref(), Some("116123"));
+            assert_eq!(
+                set.conversations.emergency_number, "000",
+                "digits kept as typed"
+            );
+            assert_eq!(
+                set.conversations.naloxone_contact.as_deref(),
+                Some("+372 600 0000")
+            );
+            jail.set_env("NETREACH_CONVERSATIONS__CRISIS_LINE", " ");
+            let refused = load_in_jail(&Overrides::default()).unwrap_err();
+            assert!(
+                refused.to_string().contains("conversations.crisis_line"),
+                "{refused}"
+            );
             Ok(())
         });
     }

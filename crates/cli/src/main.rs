@@ -105,8 +105,22 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum ContentCommand {
     /// Validate every file of a pack directory and, only if all are valid, make it the
-    /// published pack (running servers reload it within a minute)
-    Import { dir: PathBuf },
+    /// published pack (running servers reload it within a minute); the pack it replaces is
+    /// kept as a version
+    Import {
+        dir: PathBuf,
+        /// Only say what would be added, changed and removed; write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Allow an import that removes more than 3 files of the published pack
+        #[arg(long)]
+        replace: bool,
+    },
+    /// List the versions of the published pack that `content restore` can bring back
+    Versions,
+    /// Make an earlier version the published pack again (on every node within a minute); the
+    /// pack in use is kept as a version
+    Restore { version: i64 },
     /// Write the published pack (or the bundled one, before any import) as files
     Export { dir: PathBuf },
 }
@@ -191,25 +205,88 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Content { command } => {
             let (state, _) = open(settings).await?;
             let result = match command {
-                ContentCommand::Import { dir } => match import_with_progress(&state, &dir).await {
-                    Ok(r) => {
-                        say(&format!(
-                            "imported {} files: {} substances, {} combination rules, {} articles (version {})",
-                            r.files, r.substances, r.rules, r.articles, r.version
-                        ));
-                        Ok(())
-                    }
-                    Err(netreach_app::published::ContentError::Invalid(errors)) => {
-                        for e in &errors {
-                            say(&format!("{e}"));
+                ContentCommand::Import {
+                    dir,
+                    dry_run,
+                    replace,
+                } => {
+                    let options = netreach_app::published::ImportOptions { dry_run, replace };
+                    match import_with_progress(&state, &dir, options).await {
+                        Ok(r) => {
+                            say_changes(&r);
+                            if !r.unreviewed.is_empty() {
+                                say(&format!(
+                                    "note: {} of {} articles and profiles record no review (reviewed_at is empty); they are shown as awaiting your organisation's own clinical review",
+                                    r.unreviewed.len(),
+                                    r.articles + r.substances
+                                ));
+                            }
+                            if r.dry_run {
+                                say(&format!(
+                                    "dry run: {} files are valid ({} substances, {} combination rules, {} articles); nothing was written",
+                                    r.files, r.substances, r.rules, r.articles
+                                ));
+                            } else {
+                                say(&format!(
+                                    "imported {} files: {} substances, {} combination rules, {} articles (version {})",
+                                    r.files, r.substances, r.rules, r.articles, r.version
+                                ));
+                            }
+                            Ok(())
                         }
-                        Err(anyhow::anyhow!(
-                            "{} problem(s) found; nothing was imported",
-                            errors.len()
-                        ))
+                        Err(netreach_app::published::ContentError::Invalid(errors)) => {
+                            for e in &errors {
+                                say(&format!("{e}"));
+                            }
+                            Err(anyhow::anyhow!(
+                                "{} problem(s) found; nothing was imported",
+                                errors.len()
+                            ))
+                        }
+                        Err(e) => Err(anyhow::anyhow!("{e}; nothing was imported")),
                     }
-                    Err(e) => Err(e.into()),
-                },
+                }
+                ContentCommand::Versions => {
+                    let versions = netreach_app::published::versions_as_operator(&state).await?;
+                    say("version\tmade\treplaced\thow\tfiles");
+                    for v in versions {
+                        let date = |t: time::OffsetDateTime| {
+                            t.format(&time::format_description::well_known::Rfc3339)
+                                .unwrap_or_default()
+                        };
+                        let (made, how) = if v.version == 0 {
+                            ("-".to_owned(), "bundled".to_owned())
+                        } else {
+                            (date(v.made_at), v.how.to_text())
+                        };
+                        let replaced = v.replaced_at.map(date).unwrap_or_else(|| "in use".into());
+                        say(&format!(
+                            "{}\t{made}\t{replaced}\t{how}\t{}",
+                            v.version, v.files
+                        ));
+                    }
+                    Ok(())
+                }
+                ContentCommand::Restore { version } => {
+                    match netreach_app::published::restore_as_operator(&state, version).await {
+                        Ok(new) => {
+                            say(&format!(
+                                "restored version {version} as version {new}; running servers load it within a minute"
+                            ));
+                            Ok(())
+                        }
+                        Err(netreach_app::published::ContentError::Invalid(errors)) => {
+                            for e in &errors {
+                                say(&format!("{e}"));
+                            }
+                            Err(anyhow::anyhow!(
+                                "version {version} no longer passes validation ({} problem(s)); nothing was restored",
+                                errors.len()
+                            ))
+                        }
+                        Err(e) => Err(anyhow::anyhow!("{e}; nothing was restored")),
+                    }
+                }
                 ContentCommand::Export { dir } => {
                     let n = netreach_app::published::export(&state, &dir).await?;
                     say(&format!("exported {n} files to {}", dir.display()));
@@ -270,6 +347,7 @@ pub(crate) async fn open(
 async fn import_with_progress(
     state: &netreach_app::AppState,
     dir: &std::path::Path,
+    options: netreach_app::published::ImportOptions,
 ) -> Result<netreach_app::published::ImportReport, netreach_app::published::ContentError> {
     let total = netreach_content::count_files(dir)?;
     let bar = indicatif::ProgressBar::new(total);
@@ -283,7 +361,22 @@ async fn import_with_progress(
     // Validation and the save are one step each: the bar says which is running.
     bar.set_message("validating");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    let result = netreach_app::published::import_files(state, files).await;
+    let result = netreach_app::published::import_files_with(state, files, options).await;
     bar.finish_and_clear();
     result
+}
+
+/// Prints what an import adds, changes and removes ("would" for a dry run), each file by name.
+fn say_changes(report: &netreach_app::published::ImportReport) {
+    let would = if report.dry_run { "would be " } else { "" };
+    for (what, paths) in [
+        ("added", &report.changes.added),
+        ("changed", &report.changes.changed),
+        ("removed", &report.changes.removed),
+    ] {
+        say(&format!("{} file(s) {would}{what}", paths.len()));
+        for path in paths {
+            say(&format!("  {path}"));
+        }
+    }
 }

@@ -12,6 +12,8 @@ use tokio::process::{Child, Command};
 
 #[path = "cli/content_and_backup.rs"]
 mod content_and_backup;
+#[path = "cli/content_versions.rs"]
+mod content_versions;
 
 const BIN: &str = env!("CARGO_BIN_EXE_netreach");
 

@@ -3,6 +3,7 @@
 //! matching on titles and names. The index holds published content only, never a client's text.
 
 use crate::Pack;
+use crate::aliases::Aliases;
 use crate::search::{ExtraDoc, Hit, Kind};
 use netreach_core::Lang;
 use tantivy::collector::TopDocs;
@@ -24,6 +25,15 @@ pub struct SearchIndex {
     title: Field,
     /// Per language: (title field, body field, tokenizer name).
     fields: [(Field, Field, &'static str); 2],
+    /// The names people type, shared with the checker.
+    aliases: Aliases,
+    /// Substance names by (slug, language), for the hit an exact alias puts first.
+    names: std::collections::HashMap<(String, Lang), String>,
+}
+
+/// «ё» indexed and searched as «е», as the alias table folds it.
+fn yo(text: &str) -> String {
+    text.replace('ё', "е").replace('Ё', "Е")
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -87,22 +97,27 @@ impl SearchIndex {
             .tokenizers()
             .register("ru", analyzer(Language::Russian));
         let mut writer = index.writer::<TantivyDocument>(15_000_000)?;
+        let aliases = Aliases::of(pack);
+        let mut names = std::collections::HashMap::new();
         for a in &pack.articles {
             let (t, b, _) = fields[lang_index(a.lang)];
             writer.add_document(doc!(
                 kind => "article", slug => a.slug.clone(), lang => a.lang.code(), title => a.title.clone(),
-                t => a.title.clone(),
-                b => format!("{} {} {} {}", a.summary, a.tags.join(" "), a.topic, a.body),
+                t => yo(&a.title),
+                b => yo(&format!("{} {} {} {}", a.summary, a.tags.join(" "), a.topic, a.body)),
             ))?;
         }
         for s in &pack.substances {
+            // Every alias in both languages' documents: someone reading Russian types «xanax» too.
+            let all_names = aliases.of_substance(&s.slug).collect::<Vec<_>>().join(" ");
             for l in Lang::ALL {
                 let (t, b, _) = fields[lang_index(l)];
                 let texts = s.texts(l);
+                names.insert((s.slug.clone(), l), s.name(l).to_owned());
                 writer.add_document(doc!(
                     kind => "substance", slug => s.slug.clone(), lang => l.code(), title => s.name(l).to_owned(),
-                    t => format!("{} {} {}", s.name(l), s.street_names(l).join(" "), s.slug.replace('-', " ")),
-                    b => format!("{} {} {}", texts.summary, texts.effects, texts.risks),
+                    t => yo(&format!("{} {all_names}", s.name(l))),
+                    b => yo(&format!("{} {} {}", texts.summary, texts.effects, texts.risks)),
                 ))?;
             }
         }
@@ -110,8 +125,8 @@ impl SearchIndex {
             let (t, b, _) = fields[lang_index(e.lang)];
             writer.add_document(doc!(
                 kind => e.kind.as_str(), slug => e.slug.clone(), lang => e.lang.code(), title => e.title.clone(),
-                t => e.title.clone(),
-                b => e.body.clone(),
+                t => yo(&e.title),
+                b => yo(&e.body),
             ))?;
         }
         writer.commit()?;
@@ -124,7 +139,14 @@ impl SearchIndex {
             lang,
             title,
             fields,
+            aliases,
+            names,
         })
+    }
+
+    /// The pack's alias table (the checker uses the same one).
+    pub fn aliases(&self) -> &Aliases {
+        &self.aliases
     }
 
     fn terms(&self, tokenizer: &str, field: Field, query: &str) -> Vec<Term> {
@@ -140,8 +162,10 @@ impl SearchIndex {
     }
 
     /// Up to `limit` results for a query in either language, the visitor's language first.
+    /// A query that is exactly a name people use for a substance (an alias) puts that
+    /// substance first.
     pub fn search(&self, query: &str, visitor: Lang, limit: usize) -> Vec<Hit> {
-        let query: String = query.chars().take(200).collect();
+        let query: String = yo(&query.chars().take(200).collect::<String>());
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (title, body, tokenizer) in self.fields {
             for term in self.terms(tokenizer, title, &query) {
@@ -207,7 +231,24 @@ impl SearchIndex {
                 .cmp(&(b.lang != visitor))
                 .then(sb.total_cmp(sa))
         });
-        hits.into_iter().map(|(_, h)| h).take(limit).collect()
+        let mut hits: Vec<Hit> = hits.into_iter().map(|(_, h)| h).collect();
+        if let Some(slug) = self.aliases.find(&query)
+            && let Some(name) = self.names.get(&(slug.to_owned(), visitor))
+        {
+            hits.retain(|h| !(h.kind == Kind::Substance && h.slug == slug && h.lang == visitor));
+            hits.insert(
+                0,
+                Hit {
+                    kind: Kind::Substance,
+                    slug: slug.to_owned(),
+                    title: name.clone(),
+                    lang: visitor,
+                    score: u32::MAX,
+                },
+            );
+        }
+        hits.truncate(limit);
+        hits
     }
 }
 
@@ -235,6 +276,18 @@ mod tests {
         assert!(typo.iter().any(|h| h.slug == "heroin"), "{typo:?}");
         let street = index.search("tranq", Lang::En, 5);
         assert!(street.iter().any(|h| h.slug == "xylazine"), "{street:?}");
+        let alias = index.search("Спиды", Lang::Ru, 5);
+        assert_eq!(
+            (
+                alias[0].slug.as_str(),
+                alias[0].lang,
+                alias[0].title.as_str()
+            ),
+            ("amphetamine", Lang::Ru, "Амфетамин (спиды)"),
+            "an exact alias comes first"
+        );
+        let other_language = index.search("speed", Lang::Ru, 5);
+        assert_eq!(other_language[0].slug, "amphetamine");
         assert!(index.search("", Lang::En, 5).is_empty());
     }
 }

@@ -6,9 +6,11 @@
 //! with its file (and line where the parser knows it). [`check`] answers "what happens if I mix
 //! these", and [`search`] finds articles and substances in either language.
 
+pub mod aliases;
 pub mod index;
 mod model;
 mod pack;
+pub mod placeholders;
 pub mod render;
 pub mod search;
 
@@ -142,5 +144,34 @@ mod tests {
         let result = check(&pack, &tramadol);
         assert_eq!(result[0].category, Category::Dangerous);
         assert!(result[0].note(Lang::En).unwrap().contains("seizures"));
+    }
+
+    #[test]
+    fn a_class_rule_with_itself_fires_for_two_different_substances_of_that_class() {
+        let pack = Pack::bundled().unwrap_or_else(|errors| panic!("{errors:#?}"));
+        let mut checked = 0;
+        for (i, a) in pack.substances.iter().enumerate() {
+            for b in &pack.substances[i + 1..] {
+                let key = netreach_core::combination::pair_key(&a.slug, &b.slug);
+                if a.class != b.class || pack.pair_rules.contains_key(&key) {
+                    continue;
+                }
+                let own = netreach_core::combination::pair_key(&a.class, &a.class);
+                let result = check(&pack, &[a, b]);
+                let rule = result[0]
+                    .rule
+                    .unwrap_or_else(|| panic!("{} + {}", a.slug, b.slug));
+                assert!(
+                    std::ptr::eq(rule, &pack.class_rules[&own]),
+                    "{} + {} did not use the {} + {} rule",
+                    a.slug,
+                    b.slug,
+                    a.class,
+                    a.class
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "no two substances share a class");
     }
 }

@@ -105,10 +105,20 @@ pub struct Substance {
     pub names: Names,
     #[serde(default)]
     pub street_names: StreetNames,
+    /// Brand names of medicines (Xanax, «Лирика»), each language's list; optional. The checker
+    /// and search understand them like street names.
+    #[serde(default)]
+    pub brand_names: StreetNames,
     #[serde(default)]
     pub routes: Routes,
     #[serde(default)]
     pub timing: Option<Timing>,
+    /// Who reviewed the profile for the organisation (a role, not a name) and when
+    /// (YYYY-MM-DD); empty until someone has. The console's review is recorded in the database.
+    #[serde(default)]
+    pub reviewed_by: String,
+    #[serde(default)]
+    pub reviewed_at: String,
     pub en: Texts,
     pub ru: Texts,
     pub sources: Vec<Source>,
@@ -133,6 +143,13 @@ impl Substance {
         match lang {
             Lang::En => &self.street_names.en,
             Lang::Ru => &self.street_names.ru,
+        }
+    }
+
+    pub fn brand_names(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::En => &self.brand_names.en,
+            Lang::Ru => &self.brand_names.ru,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Loading and validating a pack: from the copy compiled into the binary or from a directory.
 
 use crate::model::{Article, FrontMatter, RuleFile, RuleMap, SERVICE_KINDS, Service, Substance};
+use crate::placeholders;
 use include_dir::{Dir, include_dir};
 use netreach_core::Lang;
 use netreach_core::combination::pair_key;
@@ -142,6 +143,14 @@ impl Pack {
                             ));
                         }
                         check_common(path, s.reused_text, s.sources.is_empty(), &mut errors);
+                        check_review_date(path, &s.reviewed_at, &mut errors);
+                        for texts in [&s.en, &s.ru] {
+                            for prose in
+                                [&texts.summary, &texts.effects, &texts.risks, &texts.advice]
+                            {
+                                check_prose(path, text, prose, &mut errors);
+                            }
+                        }
                         pack.substances.push(s);
                     }
                     Err(e) => errors.push(toml_error(path, text, &e, 0)),
@@ -155,6 +164,8 @@ impl Pack {
                 match toml::from_str::<RuleFile>(text) {
                     Ok(file) => {
                         for rule in file.rule {
+                            check_prose(path, text, &rule.en, &mut errors);
+                            check_prose(path, text, &rule.ru, &mut errors);
                             if rule.sources.is_empty() {
                                 errors.push(err(
                                     path,
@@ -179,7 +190,22 @@ impl Pack {
                 }
             } else if path.starts_with("kb/") && path.ends_with(".md") {
                 match article(path, text) {
-                    Ok(a) => pack.articles.push(a),
+                    Ok(a) => {
+                        check_review_date(path, &a.reviewed_at, &mut errors);
+                        for prose in [&a.title, &a.summary, &a.body] {
+                            check_prose(path, text, prose, &mut errors);
+                        }
+                        // Titles and summaries are shown as plain text in lists, search
+                        // results and links, where nothing fills a placeholder.
+                        if a.title.contains("{{") || a.summary.contains("{{") {
+                            errors.push(err(
+                                path,
+                                "placeholders belong in the body, not in the title or summary"
+                                    .into(),
+                            ));
+                        }
+                        pack.articles.push(a)
+                    }
                     Err(e) => errors.push(e),
                 }
             }
@@ -208,6 +234,26 @@ impl Pack {
             .find(|a| a.slug == slug && a.lang == lang)
     }
 
+    /// The articles and profiles whose file records no review (`reviewed_at` empty), by path:
+    /// they await the organisation's own clinical review. (A review in the console is recorded
+    /// in the database, not in the file.)
+    pub fn unreviewed(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .articles
+            .iter()
+            .filter(|a| a.reviewed_at.trim().is_empty())
+            .map(|a| format!("kb/{}.{}.md", a.slug, a.lang.code()))
+            .chain(
+                self.substances
+                    .iter()
+                    .filter(|s| s.reviewed_at.trim().is_empty())
+                    .map(|s| format!("substances/{}.toml", s.slug)),
+            )
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The same article in the other language, if it exists.
     pub fn translation(&self, article: &Article) -> Option<&Article> {
         self.articles
@@ -221,6 +267,33 @@ fn err(file: &str, message: String) -> PackError {
         file: file.to_owned(),
         line: None,
         message,
+    }
+}
+
+/// Checks a text readers see (placeholders, no literal numbers, see [`placeholders::check`]);
+/// each problem is reported at the first line of the file holding the offending line.
+fn check_prose(path: &str, file_text: &str, prose: &str, errors: &mut Vec<PackError>) {
+    for problem in placeholders::check(prose) {
+        let line_text = prose.lines().nth(problem.line - 1).unwrap_or("").trim();
+        let line = (!line_text.is_empty())
+            .then(|| file_text.find(line_text))
+            .flatten()
+            .map(|offset| line_of(file_text, offset));
+        errors.push(PackError {
+            file: path.to_owned(),
+            line,
+            message: problem.message,
+        });
+    }
+}
+
+fn check_review_date(path: &str, reviewed_at: &str, errors: &mut Vec<PackError>) {
+    let date = time::macros::format_description!("[year]-[month]-[day]");
+    if !reviewed_at.trim().is_empty() && time::Date::parse(reviewed_at.trim(), &date).is_err() {
+        errors.push(err(
+            path,
+            "reviewed_at must be a date, YYYY-MM-DD (or empty until reviewed)".into(),
+        ));
     }
 }
 
@@ -415,5 +488,82 @@ mod tests {
                 .any(|e| e.starts_with("combinations/pairs.toml:4:")),
             "{text:?}"
         );
+    }
+
+    #[test]
+    fn a_literal_number_or_an_unknown_placeholder_in_the_text_is_refused_with_its_line() {
+        let mut files = bundled_files();
+        let (_, text) = files
+            .iter_mut()
+            .find(|(p, _)| p == "kb/overdose-response.ru.md")
+            .unwrap();
+        *text = text.replacen("{{emergency_number}}", "103", 1);
+        text.push_str("\n{{ambulance}}\n");
+        *text = text.replacen("title = \"", "title = \"{{emergency_number}} ", 1);
+        let (_, heroin) = files
+            .iter_mut()
+            .find(|(p, _)| p == "substances/heroin.toml")
+            .unwrap();
+        *heroin = heroin.replacen("{{emergency_number}}", "+7 495 123-45-67", 1);
+        let line_of = |files: &[(String, String)], path: &str, needle: &str| {
+            let (_, text) = files.iter().find(|(p, _)| p == path).unwrap();
+            text.lines().position(|l| l.contains(needle)).unwrap() + 1
+        };
+        let article_line = line_of(&files, "kb/overdose-response.ru.md", "103");
+        let heroin_line = line_of(&files, "substances/heroin.toml", "+7 495");
+        let text: Vec<String> = Pack::from_files(files)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(text.len(), 4, "{text:?}");
+        assert!(
+            text.iter().any(|e| e
+                == "kb/overdose-response.ru.md: placeholders belong in the body, not in the title or summary"),
+            "{text:?}"
+        );
+        assert!(
+            text[0].starts_with(&format!(
+                "kb/overdose-response.ru.md:{article_line}: \"103\" looks like"
+            )),
+            "{text:?}"
+        );
+        assert!(
+            text[1].contains("unknown placeholder {{ambulance}}"),
+            "{text:?}"
+        );
+        assert!(
+            text[3].starts_with(&format!(
+                "substances/heroin.toml:{heroin_line}: \"+7 495 123-45-67\""
+            )),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn items_never_reviewed_are_listed_and_a_review_date_must_be_a_date() {
+        let pack = Pack::bundled().unwrap_or_else(|e| panic!("{e:?}"));
+        let unreviewed = pack.unreviewed();
+        assert!(unreviewed.contains(&"substances/heroin.toml".to_owned()));
+        assert!(unreviewed.contains(&"kb/naloxone.en.md".to_owned()));
+        let mut files = bundled_files();
+        for (path, text) in files.iter_mut() {
+            if path == "kb/naloxone.en.md" {
+                *text = text.replacen("reviewed_at = \"\"", "reviewed_at = \"2026-12-01\"", 1);
+            }
+            if path == "kb/naloxone.ru.md" {
+                *text = text.replacen("reviewed_at = \"\"", "reviewed_at = \"soon\"", 1);
+            }
+        }
+        let errors = Pack::from_files(files.clone()).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("kb/naloxone.ru.md: reviewed_at must be a date")
+        );
+        files.retain(|(p, _)| p != "kb/naloxone.ru.md");
+        let pack = Pack::from_files(files).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(!pack.unreviewed().contains(&"kb/naloxone.en.md".to_owned()));
     }
 }

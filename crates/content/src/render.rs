@@ -1,6 +1,7 @@
 //! Markdown to safe HTML: pulldown-cmark renders, ammonia removes anything an author (or an
 //! attacker who got into the content) could use to run script or load from elsewhere.
 
+use crate::placeholders::Fill;
 use crate::{Article, Pack, Texts};
 use netreach_core::Lang;
 use pulldown_cmark::{Options, Parser, html};
@@ -24,11 +25,13 @@ pub fn markdown(source: &str) -> String {
         .to_string()
 }
 
-/// The Markdown of a pack, rendered and sanitised once when the pack loads: parsing and
-/// sanitising were most of the time a public page took (BENCHMARKS.md), and the text only
-/// changes with the pack.
-#[derive(Debug, Default)]
+/// The Markdown of a pack, rendered and sanitised once when the pack loads, with its
+/// placeholders filled ([`crate::placeholders`]): parsing and sanitising were most of the time a
+/// public page took (BENCHMARKS.md), and the text only changes with the pack (or the settings,
+/// which need a restart).
+#[derive(Debug)]
 pub struct Rendered {
+    fill: Fill,
     /// Article bodies by slug, one slot per language.
     articles: HashMap<String, [Option<String>; 2]>,
     /// Substance texts by slug, one slot per language.
@@ -42,28 +45,40 @@ fn slot(lang: Lang) -> usize {
     }
 }
 
-fn texts(source: &Texts) -> Texts {
+/// Markdown rendered, sanitised and its placeholders filled for `lang`.
+pub fn filled(source: &str, fill: &Fill, lang: Lang) -> String {
+    fill.html(&markdown(source), lang)
+}
+
+fn texts(source: &Texts, fill: &Fill, lang: Lang) -> Texts {
     Texts {
-        summary: markdown(&source.summary),
-        effects: markdown(&source.effects),
-        risks: markdown(&source.risks),
-        advice: markdown(&source.advice),
+        summary: filled(&source.summary, fill, lang),
+        effects: filled(&source.effects, fill, lang),
+        risks: filled(&source.risks, fill, lang),
+        advice: filled(&source.advice, fill, lang),
     }
 }
 
 impl Rendered {
     /// Renders every article body and every substance text of the pack.
-    pub fn of(pack: &Pack) -> Rendered {
+    pub fn of(pack: &Pack, fill: &Fill) -> Rendered {
         let mut articles: HashMap<String, [Option<String>; 2]> = HashMap::new();
         for a in &pack.articles {
-            articles.entry(a.slug.clone()).or_default()[slot(a.lang)] = Some(markdown(&a.body));
+            articles.entry(a.slug.clone()).or_default()[slot(a.lang)] =
+                Some(filled(&a.body, fill, a.lang));
         }
         let substances = pack
             .substances
             .iter()
-            .map(|s| (s.slug.clone(), [texts(&s.en), texts(&s.ru)]))
+            .map(|s| {
+                (
+                    s.slug.clone(),
+                    [texts(&s.en, fill, Lang::En), texts(&s.ru, fill, Lang::Ru)],
+                )
+            })
             .collect();
         Rendered {
+            fill: fill.clone(),
             articles,
             substances,
         }
@@ -78,8 +93,13 @@ impl Rendered {
             .and_then(|langs| langs[slot(article.lang)].as_deref())
         {
             Some(html) => std::borrow::Cow::Borrowed(html),
-            None => std::borrow::Cow::Owned(markdown(&article.body)),
+            None => std::borrow::Cow::Owned(filled(&article.body, &self.fill, article.lang)),
         }
+    }
+
+    /// What the placeholders are filled with, for the pack's plain texts (combination notes).
+    pub fn fill(&self) -> &Fill {
+        &self.fill
     }
 
     /// A substance's summary, effects, risks and advice as HTML, in one language.
@@ -108,17 +128,28 @@ mod tests {
     #[test]
     fn the_rendered_pack_is_what_rendering_each_text_gives() {
         let pack = Pack::bundled().unwrap_or_else(|e| panic!("{e:?}"));
-        let rendered = Rendered::of(&pack);
+        let fill = crate::placeholders::tests::fill();
+        let rendered = Rendered::of(&pack, &fill);
         for a in &pack.articles {
-            assert_eq!(rendered.article(a), markdown(&a.body), "{}", a.slug);
+            let html = rendered.article(a);
+            assert_eq!(html, fill.html(&markdown(&a.body), a.lang), "{}", a.slug);
+            assert!(!html.contains("{{"), "{}: a placeholder left", a.slug);
         }
         for s in &pack.substances {
             for lang in Lang::ALL {
                 let html = rendered.substance(&s.slug, lang).unwrap();
-                assert_eq!(html.risks, markdown(&s.texts(lang).risks), "{}", s.slug);
-                assert_eq!(html.advice, markdown(&s.texts(lang).advice), "{}", s.slug);
+                let want = |t: &str| fill.html(&markdown(t), lang);
+                assert_eq!(html.risks, want(&s.texts(lang).risks), "{}", s.slug);
+                assert_eq!(html.advice, want(&s.texts(lang).advice), "{}", s.slug);
+                assert!(!html.advice.contains("{{"), "{}", s.slug);
             }
         }
+        let overdose = pack.article("overdose-response", Lang::Ru).unwrap();
+        assert!(
+            overdose.body.contains("{{emergency_number}}")
+                && rendered.article(overdose).contains("112"),
+            "the Russian first aid names the configured number"
+        );
         assert!(rendered.substance("no-such-substance", Lang::En).is_none());
     }
 }

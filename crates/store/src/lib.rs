@@ -17,11 +17,16 @@ pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AuditEntry, AuditFilter,
     AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem, ContentRevision,
     Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
-    NewAuditEntry, NewConversation, NewMessage, NewStaffUser, PostRecord, PostVersionRecord,
-    PublicationFilter, PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome,
-    SessionRecord, StaffItems, StaffKeys, StaffUser, StoredMessage, VenueRecord,
+    NewAuditEntry, NewConversation, NewMessage, NewStaffUser, PackChange, PackVersion, PostRecord,
+    PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord, QueuedNotification,
+    SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys, StaffUser, StoredMessage,
+    VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
+
+/// How many earlier versions of the published pack the store keeps (about 0.5 MB each for the
+/// bundled pack); older ones are deleted when a new version is made.
+pub const KEPT_PACK_VERSIONS: i64 = 50;
 
 use async_trait::async_trait;
 use netreach_core::{
@@ -288,12 +293,20 @@ pub trait TeamStore: Send + Sync {
     // --- content pack ---
     /// The imported pack's files (path, text), sorted by path; empty when none was imported.
     async fn content_files(&self) -> StoreResult<Vec<(String, String)>>;
-    /// Replaces the whole pack in one transaction and returns the new version.
+    /// Replaces the whole pack in one transaction and returns the new version. The pack it
+    /// replaces (if one was stored) is kept as a version first ([`PackVersion`]); only the
+    /// newest [`KEPT_PACK_VERSIONS`] are kept.
     async fn replace_content(
         &self,
         files: Vec<(String, String)>,
         at: OffsetDateTime,
+        how: PackChange,
     ) -> StoreResult<i64>;
+    /// The versions of the pack that can be brought back, and the one in use, newest first.
+    async fn pack_versions(&self) -> StoreResult<Vec<PackVersion>>;
+    /// The files of one version (the pack in use included), sorted by path; `None` when that
+    /// version is not kept.
+    async fn pack_version_files(&self, version: i64) -> StoreResult<Option<Vec<(String, String)>>>;
     /// The pack's version; 0 before the first import.
     async fn content_version(&self) -> StoreResult<i64>;
 }
@@ -317,6 +330,8 @@ pub trait AlertStore: Send + Sync {
         user: UserId,
         now: OffsetDateTime,
     ) -> StoreResult<u64>;
+    /// The staff members who verified an alert, in the order they did.
+    async fn alert_verifiers(&self, id: AlertId) -> StoreResult<Vec<UserId>>;
     /// Moves an alert from `from` to `to` (a step the caller checked with the rules in
     /// `netreach_core::alert`), stamping the time; false if it was no longer at `from`.
     async fn set_alert_status(

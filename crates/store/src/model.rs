@@ -438,6 +438,54 @@ pub struct QaRecord {
     pub source: Option<String>,
 }
 
+/// What made a version of the published pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackChange {
+    /// `netreach content import` (or the demo's first load).
+    Import,
+    /// A revision published in the console.
+    Publish,
+    /// A file archived in the console.
+    Archive,
+    /// An earlier version brought back.
+    Restore(i64),
+}
+
+impl PackChange {
+    /// The word stored in the database: `import`, `publish`, `archive`, `restore:<version>`.
+    pub fn to_text(self) -> String {
+        match self {
+            PackChange::Import => "import".into(),
+            PackChange::Publish => "publish".into(),
+            PackChange::Archive => "archive".into(),
+            PackChange::Restore(v) => format!("restore:{v}"),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<PackChange> {
+        match text {
+            "import" => Some(PackChange::Import),
+            "publish" => Some(PackChange::Publish),
+            "archive" => Some(PackChange::Archive),
+            other => other
+                .strip_prefix("restore:")
+                .and_then(|v| v.parse().ok())
+                .map(PackChange::Restore),
+        }
+    }
+}
+
+/// One version of the published pack: an earlier one kept, or the one in use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackVersion {
+    pub version: i64,
+    pub made_at: OffsetDateTime,
+    /// `None` for the pack in use.
+    pub replaced_at: Option<OffsetDateTime>,
+    pub how: PackChange,
+    pub files: i64,
+}
+
 /// A pack file under the editorial workflow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContentItem {

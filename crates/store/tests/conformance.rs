@@ -112,7 +112,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "notifications",
                 "staff search",
                 "qa sealed",
-                "audit"
+                "audit",
+                "content versions"
             ],
             "{backend:?}"
         );

@@ -26,7 +26,7 @@ pub async fn queue_alert(state: &AppState, alert: &AlertRecord) -> Result<usize,
             "**{}: {}**\n\n{}",
             t.get(&format!("alerts-severity-{}", alert.severity)),
             escape_markdown_line(title),
-            body
+            state.content.fill().text(body, lang)
         );
         if let Some(base) = &state.settings.public_url {
             markdown.push_str(&format!(

@@ -129,7 +129,8 @@ substance-risks = Risks
 substance-advice = Safer use
 content-sources = Sources
 content-other-language = Читать по-русски / Read in English
-content-review-pending = This text has not yet been reviewed by a second person.
+content-review-pending = This text awaits this organisation's own clinical review; it is written from the sources below.
+content-reviewed-on = Reviewed for this organisation on { $date }.
 content-disclaimer = This is harm-reduction information, not medical advice. If you are unsure, ask a worker.
 check-title = Mixing checker
 check-intro = Choose two to six substances to see what is known about each pair, most dangerous first. A pair with no known rule is shown as unknown — never as safe.
@@ -247,3 +248,14 @@ service-contact = Contact
 service-website = Website
 service-languages = Languages
 service-checked = Details checked on { $date }
+
+# Placeholders in the content pack, filled from the configuration.
+placeholder-crisis-line = Crisis line: { $number }.
+placeholder-crisis-line-unset = For a crisis line near you, ask us in the anonymous chat.
+placeholder-naloxone-contact = Naloxone and treatment near you: { $number }.
+placeholder-naloxone-contact-unset = To find naloxone or treatment near you, ask us in the anonymous chat.
+placeholder-ask-link = Start an anonymous chat
+alerts-substances-public = Substances:
+check-unknown = Nothing matched “{ $word }”.
+check-did-you-mean = Did you mean { $name }?
+check-did-you-mean-link = Did you mean

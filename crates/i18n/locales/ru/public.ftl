@@ -129,7 +129,8 @@ substance-risks = Риски
 substance-advice = Как снизить риски
 content-sources = Источники
 content-other-language = Read in English / Читать по-русски
-content-review-pending = Этот текст ещё не проверен вторым человеком.
+content-review-pending = Этот текст ещё ждёт клинической проверки этой организацией; он написан по источникам ниже.
+content-reviewed-on = Проверено этой организацией { $date }.
 content-disclaimer = Это информация о снижении вреда, а не медицинская консультация. Если сомневаетесь, спросите сотрудника.
 check-title = Проверка сочетаний
 check-intro = Выберите от двух до шести веществ, чтобы увидеть, что известно о каждой паре, — сначала самые опасные. Пара, о которой ничего не известно, показана как «неизвестно», а не как безопасная.
@@ -247,3 +248,14 @@ service-contact = Контакт
 service-website = Сайт
 service-languages = Языки
 service-checked = Сведения проверены { $date }
+
+# Placeholders in the content pack, filled from the configuration.
+placeholder-crisis-line = Телефон доверия: { $number }.
+placeholder-crisis-line-unset = Чтобы узнать номер телефона доверия рядом с вами, спросите нас в анонимном чате.
+placeholder-naloxone-contact = Налоксон и лечение рядом с вами: { $number }.
+placeholder-naloxone-contact-unset = Чтобы узнать, где получить налоксон или лечение рядом с вами, спросите нас в анонимном чате.
+placeholder-ask-link = Начать анонимный чат
+alerts-substances-public = Вещества:
+check-unknown = Ничего не нашлось по запросу «{ $word }».
+check-did-you-mean = Возможно, вы имели в виду: { $name }?
+check-did-you-mean-link = Возможно, вы имели в виду

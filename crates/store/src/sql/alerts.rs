@@ -160,6 +160,16 @@ impl AlertStore for SqlStore {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
+    async fn alert_verifiers(&self, id: AlertId) -> StoreResult<Vec<UserId>> {
+        let rows = sqlx::query(
+            "SELECT user_id FROM alert_verifications WHERE alert_id = $1 ORDER BY at, user_id",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| parsed(r, "user_id")).collect()
+    }
+
     async fn set_alert_status(
         &self,
         id: AlertId,

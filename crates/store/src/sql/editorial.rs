@@ -3,7 +3,7 @@
 use super::SqlStore;
 use super::rows::{opt_time, opt_user, parsed, text, time};
 use super::team::{pack_version_in, replace_files};
-use crate::model::{ContentItem, ContentRevision, Guarded};
+use crate::model::{ContentItem, ContentRevision, Guarded, PackChange};
 use crate::{EditorialStore, StoreResult};
 use async_trait::async_trait;
 use netreach_core::clock::to_unix;
@@ -206,7 +206,7 @@ impl EditorialStore for SqlStore {
         .bind(path.to_string())
         .execute(&mut *tx)
         .await?;
-        let new_version = replace_files(&mut tx, files, at).await?;
+        let new_version = replace_files(&mut tx, files, at, PackChange::Publish).await?;
         tx.commit().await?;
         Ok(Guarded::Done(new_version))
     }
@@ -247,7 +247,7 @@ impl EditorialStore for SqlStore {
         .bind(path.to_string())
         .execute(&mut *tx)
         .await?;
-        let new_version = replace_files(&mut tx, files, at).await?;
+        let new_version = replace_files(&mut tx, files, at, PackChange::Archive).await?;
         tx.commit().await?;
         Ok(Guarded::Done(new_version))
     }

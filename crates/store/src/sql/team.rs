@@ -2,7 +2,7 @@
 
 use super::rows::{parsed, text, time};
 use super::{Bind, SqlStore, at, contains_pattern, search_text, t};
-use crate::model::{AvailabilityRecord, CannedReply, StaffItems};
+use crate::model::{AvailabilityRecord, CannedReply, PackChange, PackVersion, StaffItems};
 use crate::{StoreError, StoreResult, TeamStore};
 use async_trait::async_trait;
 use netreach_core::{CannedId, Lang};
@@ -188,11 +188,76 @@ impl TeamStore for SqlStore {
         &self,
         files: Vec<(String, String)>,
         when: OffsetDateTime,
+        how: PackChange,
     ) -> StoreResult<i64> {
         let mut tx = self.write_tx().await?;
-        let version = replace_files(&mut tx, files, when).await?;
+        let version = replace_files(&mut tx, files, when, how).await?;
         tx.commit().await?;
         Ok(version)
+    }
+
+    async fn pack_versions(&self) -> StoreResult<Vec<PackVersion>> {
+        let how = |row: &AnyRow| {
+            let word = text(row, "how")?;
+            PackChange::parse(&word).ok_or_else(|| StoreError::Corrupt(format!("how {word:?}")))
+        };
+        let mut out = Vec::new();
+        let current = sqlx::query(
+            "SELECT m.version, m.how, COUNT(f.path) AS files, \
+             COALESCE(MAX(f.updated_at), 0) AS made_at \
+             FROM content_meta m LEFT JOIN content_files f ON 1 = 1 \
+             WHERE m.id = 1 GROUP BY m.version, m.how",
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        if let Some(row) = current {
+            out.push(PackVersion {
+                version: row.try_get("version")?,
+                made_at: time(&row, "made_at")?,
+                replaced_at: None,
+                how: how(&row)?,
+                files: row.try_get("files")?,
+            });
+        }
+        let rows = sqlx::query(
+            "SELECT version, made_at, replaced_at, how, files FROM content_versions \
+             ORDER BY version DESC",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for row in &rows {
+            out.push(PackVersion {
+                version: row.try_get("version")?,
+                made_at: time(row, "made_at")?,
+                replaced_at: Some(time(row, "replaced_at")?),
+                how: how(row)?,
+                files: row.try_get("files")?,
+            });
+        }
+        Ok(out)
+    }
+
+    async fn pack_version_files(&self, version: i64) -> StoreResult<Option<Vec<(String, String)>>> {
+        if version > 0 && version == self.content_version().await? {
+            return Ok(Some(self.content_files().await?));
+        }
+        let kept = sqlx::query("SELECT 1 AS one FROM content_versions WHERE version = $1")
+            .bind(version)
+            .fetch_optional(self.pool())
+            .await?;
+        if kept.is_none() {
+            return Ok(None);
+        }
+        let rows = sqlx::query(
+            "SELECT path, body FROM content_version_files WHERE version = $1 ORDER BY path",
+        )
+        .bind(version)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((text(r, "path")?, text(r, "body")?)))
+            .collect::<StoreResult<Vec<_>>>()
+            .map(Some)
     }
 
     async fn content_version(&self) -> StoreResult<i64> {
@@ -207,11 +272,57 @@ impl TeamStore for SqlStore {
 }
 
 /// Replaces the published pack inside a transaction and bumps its version; returns the version.
+/// The pack replaced, if one was stored, is first kept in `content_versions`, and versions older
+/// than the newest [`crate::KEPT_PACK_VERSIONS`] are deleted.
 pub(crate) async fn replace_files(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     files: Vec<(String, String)>,
     when: OffsetDateTime,
+    how: PackChange,
 ) -> StoreResult<i64> {
+    let old = sqlx::query("SELECT version, how FROM content_meta WHERE id = 1")
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(old) = old {
+        let version: i64 = old.try_get("version")?;
+        let old_how = text(&old, "how")?;
+        let counts = sqlx::query(
+            "SELECT COUNT(*) AS files, COALESCE(MAX(updated_at), 0) AS made_at FROM content_files",
+        )
+        .fetch_one(&mut **tx)
+        .await?;
+        let count: i64 = counts.try_get("files")?;
+        if count > 0 {
+            sqlx::query(
+                "INSERT INTO content_versions (version, made_at, replaced_at, how, files) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (version) DO NOTHING",
+            )
+            .bind(version)
+            .bind(counts.try_get::<i64, _>("made_at")?)
+            .bind(netreach_core::clock::to_unix(when))
+            .bind(old_how)
+            .bind(count)
+            .execute(&mut **tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO content_version_files (version, path, body) \
+                 SELECT CAST($1 AS BIGINT), path, body FROM content_files WHERE 1 = 1 \
+                 ON CONFLICT (version, path) DO NOTHING",
+            )
+            .bind(version)
+            .execute(&mut **tx)
+            .await?;
+        }
+        let oldest_kept = version - crate::KEPT_PACK_VERSIONS + 1;
+        for table in ["content_version_files", "content_versions"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE version < $1"
+            )))
+            .bind(oldest_kept)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
     sqlx::query("DELETE FROM content_files")
         .execute(&mut **tx)
         .await?;
@@ -224,9 +335,11 @@ pub(crate) async fn replace_files(
             .await?;
     }
     let row = sqlx::query(
-        "INSERT INTO content_meta (id, version) VALUES (1, 1) \
-         ON CONFLICT (id) DO UPDATE SET version = content_meta.version + 1 RETURNING version",
+        "INSERT INTO content_meta (id, version, how) VALUES (1, 1, $1) \
+         ON CONFLICT (id) DO UPDATE SET version = content_meta.version + 1, how = excluded.how \
+         RETURNING version",
     )
+    .bind(how.to_text())
     .fetch_one(&mut **tx)
     .await?;
     Ok(row.try_get("version")?)

@@ -60,6 +60,9 @@ async fn alerts_move_through_their_states_and_count_distinct_verifiers() {
         assert_eq!(store.verify_alert(id, a.id, t0()).await.unwrap(), 1);
         assert_eq!(store.verify_alert(id, a.id, t0()).await.unwrap(), 1);
         assert_eq!(store.verify_alert(id, b.id, t0()).await.unwrap(), 2);
+        let verifiers = store.alert_verifiers(id).await.unwrap();
+        assert_eq!(verifiers.len(), 2);
+        assert!(verifiers.contains(&a.id) && verifiers.contains(&b.id));
         assert!(
             !store
                 .set_alert_status(id, AlertStatus::Verified, AlertStatus::Published, t0())

@@ -19,7 +19,11 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
         let a = ContentPath::parse("kb/a.en.md").unwrap();
         let b_path = ContentPath::parse("kb/b.en.md").unwrap();
         let v1 = store
-            .replace_content(vec![("kb/a.en.md".into(), "old".into())], t0())
+            .replace_content(
+                vec![("kb/a.en.md".into(), "old".into())],
+                t0(),
+                netreach_store::PackChange::Import,
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -107,7 +111,10 @@ async fn revisions_move_to_review_and_publishing_replaces_the_pack_once() {
             ("kb/a.en.md".to_owned(), "new".to_owned()),
             ("kb/b.en.md".to_owned(), "b".to_owned()),
         ];
-        let v3 = store.replace_content(files, later).await.unwrap();
+        let v3 = store
+            .replace_content(files, later, netreach_store::PackChange::Import)
+            .await
+            .unwrap();
         assert_eq!(
             store
                 .archive_item(

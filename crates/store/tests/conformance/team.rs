@@ -3,7 +3,7 @@
 
 use super::*;
 use netreach_core::CannedId;
-use netreach_store::{AvailabilityRecord, CannedReply, TeamStore};
+use netreach_store::{AvailabilityRecord, CannedReply, KEPT_PACK_VERSIONS, PackChange, TeamStore};
 
 #[tokio::test]
 async fn tags_label_conversations_and_filter_the_inbox() {
@@ -217,11 +217,20 @@ async fn the_content_pack_is_replaced_whole_and_versioned() {
             ("kb/a.en.md".to_owned(), "+++\nÀ é ё\n".to_owned()),
             ("substances/x.toml".to_owned(), "slug = \"x\"\n".to_owned()),
         ];
-        assert_eq!(store.replace_content(first.clone(), t0()).await.unwrap(), 1);
+        assert_eq!(
+            store
+                .replace_content(first.clone(), t0(), PackChange::Import)
+                .await
+                .unwrap(),
+            1
+        );
         assert_eq!(store.content_files().await.unwrap(), first);
         let second = vec![("kb/b.ru.md".to_owned(), "текст".to_owned())];
         assert_eq!(
-            store.replace_content(second.clone(), t0()).await.unwrap(),
+            store
+                .replace_content(second.clone(), t0(), PackChange::Import)
+                .await
+                .unwrap(),
             2
         );
         assert_eq!(
@@ -230,6 +239,85 @@ async fn the_content_pack_is_replaced_whole_and_versioned() {
             "old files must go"
         );
         assert_eq!(store.content_version().await.unwrap(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_replaced_pack_is_kept_as_a_version_that_can_be_read_back() {
+    on_each_backend(|store| async move {
+        assert!(store.pack_versions().await.unwrap().is_empty());
+        assert_eq!(store.pack_version_files(1).await.unwrap(), None);
+        let first = vec![
+            ("kb/a.en.md".to_owned(), "first ё".to_owned()),
+            ("substances/x.toml".to_owned(), "x".to_owned()),
+        ];
+        let second = vec![("kb/b.ru.md".to_owned(), "второй".to_owned())];
+        let later = t0() + Duration::hours(1);
+        store
+            .replace_content(first.clone(), t0(), PackChange::Import)
+            .await
+            .unwrap();
+        store
+            .replace_content(second.clone(), later, PackChange::Publish)
+            .await
+            .unwrap();
+        let v3 = store
+            .replace_content(first.clone(), later, PackChange::Restore(1))
+            .await
+            .unwrap();
+        assert_eq!(v3, 3);
+        let versions = store.pack_versions().await.unwrap();
+        let summary: Vec<(i64, PackChange, i64, Option<OffsetDateTime>)> = versions
+            .iter()
+            .map(|v| (v.version, v.how, v.files, v.replaced_at))
+            .collect();
+        assert_eq!(
+            summary,
+            vec![
+                (3, PackChange::Restore(1), 2, None),
+                (2, PackChange::Publish, 1, Some(later)),
+                (1, PackChange::Import, 2, Some(later)),
+            ]
+        );
+        assert_eq!(versions[2].made_at, t0());
+        assert_eq!(
+            store.pack_version_files(1).await.unwrap(),
+            Some(first.clone())
+        );
+        assert_eq!(store.pack_version_files(2).await.unwrap(), Some(second));
+        assert_eq!(store.pack_version_files(3).await.unwrap(), Some(first));
+        assert_eq!(store.pack_version_files(4).await.unwrap(), None);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_the_newest_pack_versions_are_kept() {
+    on_each_backend(|store| async move {
+        for i in 0..KEPT_PACK_VERSIONS + 3 {
+            store
+                .replace_content(
+                    vec![("kb/a.en.md".to_owned(), format!("text {i}"))],
+                    t0(),
+                    PackChange::Import,
+                )
+                .await
+                .unwrap();
+        }
+        let versions = store.pack_versions().await.unwrap();
+        assert_eq!(
+            versions.len() as i64,
+            KEPT_PACK_VERSIONS + 1,
+            "kept + in use"
+        );
+        let oldest = versions.last().unwrap().version;
+        assert_eq!(oldest, 3);
+        assert_eq!(store.pack_version_files(2).await.unwrap(), None);
+        assert_eq!(
+            store.pack_version_files(3).await.unwrap(),
+            Some(vec![("kb/a.en.md".to_owned(), "text 2".to_owned())])
+        );
     })
     .await;
 }

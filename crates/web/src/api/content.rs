@@ -67,18 +67,26 @@ pub async fn check(
     RawQuery(raw): RawQuery,
 ) -> Result<Json<CheckResult>, ApiError> {
     let pack = state.content.pack();
+    let index = state.content.index();
     let lang = lang_of(raw.as_deref(), ui_lang);
     let slugs = parse_slugs(raw.as_deref());
     let mut chosen: Vec<&Substance> = Vec::new();
     for slug in &slugs {
-        let substance = pack.substance(slug).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "unknown_substance",
-                "error-unknown-substance",
-            )
-        })?;
-        chosen.push(substance);
+        // A slug, or any name the alias table knows (the one the public checker and search use).
+        let substance = index
+            .aliases()
+            .find(slug)
+            .and_then(|found| pack.substance(found))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "unknown_substance",
+                    "error-unknown-substance",
+                )
+            })?;
+        if !chosen.iter().any(|c| c.slug == substance.slug) {
+            chosen.push(substance);
+        }
     }
     if !(2..=6).contains(&chosen.len()) {
         return Err(ApiError::new(
@@ -93,7 +101,7 @@ pub async fn check(
             a: p.a.slug.clone(),
             b: p.b.slug.clone(),
             category: p.category.as_str().to_owned(),
-            note: p.note(lang).map(str::to_owned),
+            note: p.note(lang).map(|n| state.content.fill().text(n, lang)),
             sources: p
                 .rule
                 .map(|r| {

@@ -36,7 +36,10 @@ pub struct AlertItem {
     pub id: AlertId,
     pub severity: Severity,
     pub title: String,
-    pub body: String,
+    /// Rendered and sanitised like an article.
+    pub body_html: String,
+    /// (slug, name) of the substances the alert is about.
+    pub substances: Vec<(String, String)>,
     pub regions: String,
     pub expires: String,
     pub active: bool,
@@ -51,7 +54,8 @@ pub fn item(state: &AppState, a: &AlertRecord, lang: Lang) -> AlertItem {
         id: a.id,
         severity: a.severity,
         title,
-        body,
+        body_html: service::body_html(state, &body, lang),
+        substances: service::substances(state, a, lang),
         regions: a.regions.replace(',', ", "),
         expires: a.expires_at.date().to_string(),
         active: service::is_active(state, a),
@@ -184,7 +188,10 @@ async fn atom(
         out.push_str("<author><name>");
         out.push_str(&xml(&state.settings.org_name));
         out.push_str("</name></author>\n");
-        out.push_str(&format!("<summary>{}</summary>\n", xml(&i.body)));
+        out.push_str(&format!(
+            "<content type=\"html\">{}</content>\n",
+            xml(&i.body_html)
+        ));
         out.push_str("</entry>\n");
     }
     out.push_str("</feed>\n");

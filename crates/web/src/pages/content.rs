@@ -94,7 +94,19 @@ struct ArticlePage<'a> {
     body: &'a str,
     sources: Vec<SourceView>,
     other: Option<String>,
-    reviewed: bool,
+    /// When it was reviewed for the organisation; `None`: it awaits that review.
+    reviewed_on: Option<String>,
+}
+
+/// When a pack file was reviewed: the date its file records, else the console review that
+/// published its current text.
+fn reviewed_on(state: &AppState, recorded: &str, path: &str) -> Option<String> {
+    let recorded = recorded.trim();
+    if recorded.is_empty() {
+        state.content.reviewed_on(path)
+    } else {
+        Some(recorded.to_owned())
+    }
 }
 
 fn find_article<'p>(
@@ -128,7 +140,11 @@ async fn kb_article(
                 body: &body,
                 sources: sources(&article.sources),
                 other,
-                reviewed: !article.reviewed_by.is_empty(),
+                reviewed_on: reviewed_on(
+                    &state,
+                    &article.reviewed_at,
+                    &format!("kb/{}.{}.md", article.slug, article.lang.code()),
+                ),
             })
         })?;
     Ok(Html(page.to_string()).into_response())
@@ -194,6 +210,7 @@ struct SubstancePage<'a> {
     risks: &'a str,
     advice: &'a str,
     sources: Vec<SourceView>,
+    reviewed_on: Option<String>,
 }
 
 /// Kept like an article page (`Published::page`).
@@ -232,6 +249,11 @@ async fn substance_page(
             risks: &texts.risks,
             advice: &texts.advice,
             sources: sources(&s.sources),
+            reviewed_on: reviewed_on(
+                &state,
+                &s.reviewed_at,
+                &format!("substances/{}.toml", s.slug),
+            ),
             chrome,
         })
     })?;
@@ -263,6 +285,13 @@ struct PairView {
     sources: Vec<SourceView>,
 }
 
+/// A word typed into the checker that named no substance, and what it may have meant.
+struct UnknownView {
+    message: String,
+    /// (name, link to the checker with it chosen)
+    suggestion: Option<(String, String)>,
+}
+
 #[derive(Template)]
 #[template(path = "content/check.html")]
 struct CheckPage<'a> {
@@ -271,8 +300,11 @@ struct CheckPage<'a> {
     q: String,
     pairs: Vec<PairView>,
     error: Option<String>,
+    unknown: Vec<UnknownView>,
 }
 
+/// What the form sent: `s` (chosen, slugs or any name) and `q` (typed names, comma-separated,
+/// read through the alias table search uses; a word that is part of a name narrows the list).
 async fn checker(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -285,39 +317,75 @@ async fn checker(
         .map(parse_check_query)
         .unwrap_or_default();
     let chrome = Chrome::new(&state, lang, "check-title", "/check", None);
-    let needle = query.q.trim().to_lowercase();
+    let typed = crate::published::understand(&state, &format!("{},{}", query.s.join(","), query.q));
+    let chosen_slugs = typed.found;
+    // A word that is no name but part of some (a few letters typed) narrows the list instead.
+    let mut narrowed: Vec<&str> = Vec::new();
+    let mut unknown = Vec::new();
+    for (word, suggestion) in typed.unknown {
+        let needle = netreach_content::aliases::fold(&word);
+        let partial: Vec<&str> = pack
+            .substances
+            .iter()
+            .filter(|s| {
+                needle.chars().count() >= 3
+                    && state
+                        .content
+                        .index()
+                        .aliases()
+                        .of_substance(&s.slug)
+                        .any(|alias| alias.contains(&needle))
+            })
+            .map(|s| s.slug.as_str())
+            .collect();
+        if partial.is_empty() {
+            let mut with: Vec<String> = chosen_slugs.clone();
+            let suggestion = suggestion
+                .as_deref()
+                .and_then(|slug| pack.substance(slug))
+                .map(|s| {
+                    if !with.contains(&s.slug) {
+                        with.push(s.slug.clone());
+                    }
+                    let query: String = form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(with.iter().map(|slug| ("s", slug.as_str())))
+                        .append_pair("lang", lang.code())
+                        .finish();
+                    (s.name(lang).to_owned(), format!("/check?{query}"))
+                });
+            unknown.push(UnknownView {
+                message: chrome.t.with("check-unknown", "word", &word),
+                suggestion,
+            });
+        } else {
+            narrowed.extend(partial);
+        }
+    }
+    let listing_all = query.q.trim().is_empty() && narrowed.is_empty();
     let mut choices: Vec<Choice> = pack
         .substances
         .iter()
         .filter(|s| {
-            needle.is_empty()
-                || query.s.contains(&s.slug)
-                || Lang::ALL.iter().any(|l| {
-                    s.name(*l).to_lowercase().contains(&needle)
-                        || s.street_names(*l)
-                            .iter()
-                            .any(|n| n.to_lowercase().contains(&needle))
-                })
+            listing_all || chosen_slugs.contains(&s.slug) || narrowed.contains(&s.slug.as_str())
         })
         .map(|s| Choice {
             slug: s.slug.clone(),
             name: s.name(lang).to_owned(),
-            checked: query.s.contains(&s.slug),
+            checked: chosen_slugs.contains(&s.slug),
         })
         .collect();
     choices.sort_by_key(|c| c.name.to_lowercase());
-    let chosen: Vec<&Substance> = query
-        .s
+    let chosen: Vec<&Substance> = chosen_slugs
         .iter()
         .filter_map(|slug| pack.substance(slug))
         .collect();
     let error = match chosen.len() {
         0 => None,
-        1 => Some(chrome.t.get("check-error-too-few")),
+        1 if unknown.is_empty() && narrowed.is_empty() => Some(chrome.t.get("check-error-too-few")),
         n if n > 6 => Some(chrome.t.get("check-error-too-many")),
         _ => None,
     };
-    let pairs = if error.is_none() {
+    let pairs = if error.is_none() && chosen.len() >= 2 {
         check(&pack, &chosen)
             .into_iter()
             .map(|p| PairView {
@@ -330,7 +398,7 @@ async fn checker(
                 )),
                 note: p
                     .note(lang)
-                    .map(str::to_owned)
+                    .map(|n| state.content.fill().text(n, lang))
                     .unwrap_or_else(|| chrome.t.get("check-no-rule")),
                 sources: p.rule.map(|r| sources(&r.sources)).unwrap_or_default(),
             })
@@ -344,6 +412,7 @@ async fn checker(
         q: query.q,
         pairs,
         error,
+        unknown,
     })
 }
 

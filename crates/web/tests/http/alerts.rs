@@ -93,7 +93,8 @@ async fn an_anonymous_report_becomes_a_verified_published_then_withdrawn_alert()
     assert!(en.starts_with("<?xml") && en.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
     assert!(
         en.contains("Strong batch of heroin")
-            && en.contains("Start with a small amount &amp; carry naloxone.")
+            // The body as HTML (`&amp;`), escaped once more as the XML text of type="html".
+            && en.contains("Start with a small amount &amp;amp; carry naloxone.")
     );
     let ru = client
         .get(app.url("/alerts.atom?lang=ru"))
@@ -565,4 +566,86 @@ async fn text_that_is_no_id_is_not_found_as_before_ids_were_typed() {
     for path in ["/alerts/a1", "/qa/q1"] {
         assert_eq!(app.browser.get(path).await.status(), 404, "{path}");
     }
+}
+
+#[tokio::test]
+async fn verifiers_see_the_whole_alert_as_published_and_its_markdown_is_rendered_everywhere() {
+    let app = TestApp::spawn().await;
+    let (wendy, _) = app.signed_in("wendy", Role::Worker).await;
+    let (walt, _) = app.signed_in("walt", Role::Worker).await;
+    let (sam, _) = app.signed_in("sam", Role::Supervisor).await;
+    let saved = wendy
+        .post_form(
+            "/staff/alerts",
+            &[
+                ("severity", "danger"),
+                ("regions", "Narva, Tallinn"),
+                ("substances", "heroin, fentanyl"),
+                ("title_en", "Strong heroin"),
+                ("body_en", "**Use less**, do not use alone.\n\n- call {{emergency_number}}\n- <script>x()</script>"),
+                ("title_ru", "Сильный героин"),
+                ("body_ru", "**Уменьшите дозу**, не употребляйте в одиночку."),
+                ("expires", "2026-03-20"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let id = app.state.store.alerts(None).await.unwrap()[0].id;
+
+    wendy
+        .post_form(&format!("/staff/alerts/{id}/verify"), &[])
+        .await;
+    let mine = wendy.get_text("/staff/alerts").await;
+    assert!(mine.contains("Verifications: 1 of 2") && mine.contains("You have verified it"));
+    assert!(
+        !mine.contains(&format!("/staff/alerts/{id}/verify")),
+        "no second verification by the same person"
+    );
+    let theirs = walt.get_text("/staff/alerts").await;
+    for part in [
+        "Verifications: 1 of 2",
+        "<strong>Danger</strong> · <strong>being verified</strong>",
+        "As published in English",
+        "<strong>Use less</strong>, do not use alone.",
+        "<li>call 112</li>",
+        "As published in Russian",
+        "<strong>Уменьшите дозу</strong>",
+        "Сильный героин",
+        "Regions: Narva, Tallinn",
+        "<a href=\"/substances/heroin\">Heroin</a>",
+        "<a href=\"/substances/fentanyl\">Fentanyl</a>",
+        &format!("/staff/alerts/{id}/verify"),
+    ] {
+        assert!(
+            theirs.contains(part),
+            "{part:?} missing for the second verifier"
+        );
+    }
+    assert!(!theirs.contains("<script>x()"), "sanitised like an article");
+    walt.post_form(&format!("/staff/alerts/{id}/verify"), &[])
+        .await;
+    sam.post_form(&format!("/staff/alerts/{id}/publish"), &[])
+        .await;
+
+    for path in ["/", "/alerts", &format!("/alerts/{id}")] {
+        let page = app.new_browser().get_text(path).await;
+        assert!(
+            page.contains("<strong>Use less</strong>") && !page.contains("**Use less**"),
+            "{path}: {page}"
+        );
+    }
+    let ru = app
+        .new_browser()
+        .get_text(&format!("/alerts/{id}?lang=ru"))
+        .await;
+    assert!(
+        ru.contains("<strong>Уменьшите дозу</strong>")
+            && ru.contains("<a href=\"/substances/heroin\">Героин</a>")
+    );
+    let feed = app.new_browser().get_text("/alerts.atom?lang=en").await;
+    assert_well_formed_atom(&feed, "Strong heroin");
+    assert!(
+        feed.contains("<content type=\"html\">&lt;p&gt;&lt;strong&gt;Use less&lt;/strong&gt;"),
+        "{feed}"
+    );
 }

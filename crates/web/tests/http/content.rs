@@ -192,3 +192,132 @@ async fn search_finds_articles_and_substances_in_either_language() {
             .contains("Nothing found")
     );
 }
+
+#[tokio::test]
+async fn placeholders_become_the_configured_numbers_on_every_page_that_shows_pack_text() {
+    let app = TestApp::spawn_on(
+        netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await,
+        |s| {
+            s.conversations.emergency_number = "1313".into();
+            s.conversations.crisis_line = Some("116 123 <b>".into());
+        },
+    )
+    .await;
+    let mut files = netreach_content::bundled_files();
+    for (path, text) in files.iter_mut() {
+        if path == "kb/mental-health-crisis.en.md" {
+            text.push_str("\n{{crisis_line}}\n\n- {{naloxone_contact}}\n");
+        }
+        if path == "combinations/pairs.toml" {
+            *text = text.replacen(
+                "call an ambulance and use the recovery position",
+                "call {{emergency_number}} and use the recovery position",
+                1,
+            );
+        }
+    }
+    netreach_app::published::import_files(&app.state, files)
+        .await
+        .unwrap();
+
+    let overdose = app.browser.get_text("/kb/overdose-response?lang=ru").await;
+    assert!(overdose.contains("Вызовите скорую: 1313."), "{overdose}");
+    assert!(!overdose.contains("{{"));
+    let heroin = app
+        .new_browser()
+        .get_text("/substances/heroin?lang=ru")
+        .await;
+    assert!(heroin.contains("1313") && !heroin.contains("{{"));
+
+    let crisis = app.new_browser().get_text("/kb/mental-health-crisis").await;
+    assert!(
+        crisis.contains("<p>Crisis line: 116 123 &lt;b&gt;.</p>"),
+        "set: the value, escaped, in a sentence"
+    );
+    assert!(
+        crisis.contains(
+            "<li>To find naloxone or treatment near you, ask us in the anonymous chat. <a href=\"/ask?lang=en\">Start an anonymous chat</a></li>"
+        ),
+        "unset: where to ask, with a link"
+    );
+
+    let check = app
+        .new_browser()
+        .get_text("/check?s=heroin&s=xylazine")
+        .await;
+    assert!(
+        check.contains("call 1313 and use the recovery position"),
+        "{check}"
+    );
+    let api: Value = app
+        .browser
+        .get("/api/v1/check?s=heroin&s=xylazine&lang=en")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        api["pairs"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("call 1313 and use")
+    );
+}
+
+#[tokio::test]
+async fn the_checker_understands_names_people_use_and_names_what_it_does_not() {
+    let app = TestApp::spawn().await;
+    // «спиды, героин»: two names from the alias table are chosen and checked at once.
+    let page = app
+        .browser
+        .get_text("/check?q=%D1%81%D0%BF%D0%B8%D0%B4%D1%8B%2C+%D0%93%D0%95%D0%A0%D0%9E%D0%98%D0%9D")
+        .await;
+    assert!(
+        page.contains("value=\"amphetamine\" checked") && page.contains("value=\"heroin\" checked"),
+        "{page}"
+    );
+    assert!(page.contains("Results"), "{page}");
+
+    // A word that is no name in the pack, and a typo with a suggestion that keeps what was chosen.
+    let page = app
+        .browser
+        .get_text("/check?s=heroin&q=heorin%2C+%D0%B1%D0%BB%D0%BE%D1%80%D0%BF&lang=en")
+        .await;
+    assert!(page.contains("Nothing matched “блорп”."), "{page}");
+    assert!(
+        page.contains("Nothing matched “heorin”. Did you mean <a href=\"/check?s=heroin&#38;lang=en\">Heroin</a>?"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("Choose at least two substances"),
+        "the real problem is named"
+    );
+
+    // Part of a name still narrows the list, as before.
+    let page = app.browser.get_text("/check?q=amphet").await;
+    assert!(page.contains("value=\"amphetamine\"") && !page.contains("value=\"heroin\""));
+    assert!(!page.contains("Nothing matched"));
+
+    // The API takes the same names.
+    let api: Value = app
+        .browser
+        .get("/api/v1/check?s=speed&s=%D0%B3%D0%B5%D1%80%D0%BE%D0%B8%D0%BD&lang=en")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pair = &api["pairs"][0];
+    assert!(
+        pair["a"] == "amphetamine" || pair["b"] == "amphetamine",
+        "{api}"
+    );
+
+    // Search understands the same names: an exact one puts its substance first.
+    let search = app
+        .browser
+        .get_text("/search?q=%D0%A1%D0%BF%D0%B8%D0%B4%D1%8B&lang=ru")
+        .await;
+    let first = search.find("/substances/amphetamine").unwrap_or(usize::MAX);
+    let other = search.find("/kb/").unwrap_or(usize::MAX);
+    assert!(first < other, "{search}");
+}

@@ -139,13 +139,25 @@ async fn an_article_is_edited_previewed_reviewed_by_another_supervisor_and_publi
             .unwrap()
             .contains("another supervisor must review it")
     );
+    let never = app.new_browser().get_text("/kb/naloxone?lang=ru").await;
+    assert!(
+        never.contains("ещё ждёт клинической проверки этой организацией"),
+        "the Russian article nobody reviewed says so: {never}"
+    );
     let (root, _) = app.signed_in("root", Role::Admin).await;
     assert_eq!(step(&root, "publish").await.status(), 303);
+    let after = app.browser.get_text("/kb/naloxone?lang=en").await;
+    assert!(after.contains("the opioid overdose antidote"));
     assert!(
-        app.browser
-            .get_text("/kb/naloxone?lang=en")
+        after.contains("Reviewed for this organisation on 2026-03-02."),
+        "the console's review is shown with its date: {after}"
+    );
+    assert!(
+        app.new_browser()
+            .get_text("/substances/heroin")
             .await
-            .contains("the opioid overdose antidote")
+            .contains("own clinical review"),
+        "a profile nobody reviewed says so"
     );
 
     // Someone else's small edit on top does not make the supervisor's own change reviewable by them.
@@ -315,4 +327,76 @@ async fn after_an_import_the_editor_opens_what_is_live() {
         .get_text(&format!("/staff/content/edit?path={PATH}"))
         .await;
     assert_eq!(textarea(&page), imported);
+}
+
+#[tokio::test]
+async fn a_supervisor_brings_back_an_earlier_pack_from_the_console_and_a_worker_cannot() {
+    for backend in netreach_testkit::TestBackend::all() {
+        let app = netreach_testkit::TestApp::spawn_on(
+            netreach_testkit::TestDb::new(backend).await,
+            |_| {},
+        )
+        .await;
+        let titled = |title: &str| {
+            let mut files = netreach_content::bundled_files();
+            for (path, text) in files.iter_mut() {
+                if path == "kb/naloxone.en.md" {
+                    *text = text.replacen("title = \"", &format!("title = \"{title}"), 1);
+                }
+            }
+            files
+        };
+        netreach_app::published::import_files(&app.state, titled("First: "))
+            .await
+            .unwrap();
+        netreach_app::published::import_files(&app.state, titled("Second: "))
+            .await
+            .unwrap();
+
+        let (worker, _) = app.signed_in("wendy", netreach_core::Role::Worker).await;
+        let list = worker.get_text("/staff/content/versions").await;
+        assert!(
+            list.contains("v1 · import") && list.contains("v0"),
+            "{backend:?}: {list}"
+        );
+        assert!(
+            !list.contains("Restore this version"),
+            "workers see no button"
+        );
+        let refused = worker
+            .post_form("/staff/content/versions/restore", &[("version", "1")])
+            .await;
+        assert_eq!(refused.status(), 403, "{backend:?}");
+
+        let (sup, _) = app.signed_in("sam", netreach_core::Role::Supervisor).await;
+        let list = sup.get_text("/staff/content/versions").await;
+        assert!(list.contains("Restore this version"), "{backend:?}");
+        let missing = sup
+            .post_form("/staff/content/versions/restore", &[("version", "7")])
+            .await;
+        assert_eq!(missing.status(), 422);
+        assert!(
+            missing
+                .text()
+                .await
+                .unwrap()
+                .contains("There is no version 7 to restore.")
+        );
+        let done = sup
+            .post_form("/staff/content/versions/restore", &[("version", "1")])
+            .await;
+        assert_eq!(done.status(), 303, "{backend:?}");
+        let page = app.new_browser().get_text("/kb/naloxone").await;
+        assert!(
+            page.contains("First: "),
+            "{backend:?}: the restored pack is served"
+        );
+        let list = sup
+            .get_text("/staff/content/versions?done=content-restored")
+            .await;
+        assert!(
+            list.contains("Restored: every server") && list.contains("v3 · restore of v1"),
+            "{backend:?}: {list}"
+        );
+    }
 }

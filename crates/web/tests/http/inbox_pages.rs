@@ -222,4 +222,29 @@ async fn staff_insert_a_mixing_check_into_a_reply_in_the_clients_language() {
         .get(&format!("/staff/conversations/{id}?check=heroin"))
         .await;
     assert_eq!(one.status(), 422);
+
+    // Names people use, in either language, through the same alias table as search.
+    let street = worker
+        .get_text(&format!(
+            "/staff/conversations/{id}?check=%D0%A1%D0%9F%D0%98%D0%94%D0%AB%20%D0%B8%20ecstasy"
+        ))
+        .await;
+    assert!(
+        street.contains("Амфетамин (спиды) + MDMA (экстази)")
+            || street.contains("MDMA (экстази) + Амфетамин (спиды)"),
+        "«СПИДЫ и ecstasy»: {street}"
+    );
+    let unknown = worker
+        .get(&format!(
+            "/staff/conversations/{id}?check=heroin,%20%D0%B3%D0%B8%D1%80%D0%BE%D0%B8%D0%BD,%20blorp"
+        ))
+        .await;
+    assert_eq!(unknown.status(), 422);
+    let unknown = unknown.text().await.unwrap();
+    assert!(
+        unknown.contains("Nothing matched “гироин”. Did you mean Heroin?")
+            && unknown.contains("Nothing matched “blorp”."),
+        "the words that matched nothing are named: {unknown}"
+    );
+    assert!(!unknown.contains("Choose at least two substances"));
 }

@@ -636,6 +636,29 @@ async fn the_console_registers_venues_composes_posts_and_keeps_the_log() {
         "{page}"
     );
 
+    // A mixing check naming a word that is no substance says which, and keeps the text.
+    let unknown = anna
+        .post_form(
+            &post_path,
+            &[
+                ("title", "Naloxone"),
+                ("markdown", "Carry **naloxone** *always*."),
+                ("version", "1"),
+                ("action", "insert"),
+                ("kb", ""),
+                ("check", "heroin, alcohl"),
+            ],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        unknown.contains("Nothing matched “alcohl”. Did you mean Alcohol?")
+            && unknown.contains("Carry **naloxone** *always*."),
+        "{unknown}"
+    );
+
     // Insert a mixing check (preview only), then save it as version 2.
     let inserted = anna
         .post_form(

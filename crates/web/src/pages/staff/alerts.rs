@@ -38,11 +38,68 @@ pub struct AlertForm {
     expires: String,
 }
 
+/// One text of an alert as it will be published.
+struct Shown {
+    lang: &'static str,
+    heading: String,
+    title: String,
+    body_html: String,
+}
+
+/// An alert as verifiers see it: everything that will be published, in both languages, and
+/// how far verification has come.
+struct AlertCard {
+    alert: AlertRecord,
+    severity: String,
+    texts: [Shown; 2],
+    regions: String,
+    substances: Vec<(String, String)>,
+    /// "1 of 2 verifications ..." while it is being verified.
+    verifications: Option<String>,
+    verified_by_me: bool,
+}
+
+fn card(
+    state: &AppState,
+    chrome: &Chrome<'_>,
+    me: netreach_core::UserId,
+    r: service::Reviewed,
+) -> AlertCard {
+    let a = &r.record;
+    let shown = |lang: Lang, heading: &str, title: &str, body: &str| Shown {
+        lang: lang.code(),
+        heading: chrome.t.get(heading),
+        title: title.to_owned(),
+        body_html: service::body_html(state, body, lang),
+    };
+    let (done, needed) = r.verifications();
+    AlertCard {
+        severity: chrome.t.get(&format!("alerts-severity-{}", a.severity)),
+        texts: [
+            shown(Lang::En, "alerts-text-en", &a.title_en, &a.body_en),
+            shown(Lang::Ru, "alerts-text-ru", &a.title_ru, &a.body_ru),
+        ],
+        regions: a.regions.replace(',', ", "),
+        substances: service::substances(state, a, chrome.lang),
+        verifications: (a.status == AlertStatus::Reported).then(|| {
+            chrome.t.with2(
+                "alerts-verifications",
+                "count",
+                &done.to_string(),
+                "needed",
+                &needed.to_string(),
+            )
+        }),
+        verified_by_me: r.verifiers.contains(&me),
+        alert: r.record,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "staff/alerts.html")]
 struct AlertsPage<'a> {
     chrome: Chrome<'a>,
-    alerts: Vec<AlertRecord>,
+    alerts: Vec<AlertCard>,
     reports: Vec<OpenedReport>,
     form: AlertForm,
     notice: Option<String>,
@@ -64,8 +121,11 @@ async fn page<'a>(
         "/staff/alerts",
         Some(&session.user),
     );
-    let alerts = match service::list(state, &session.staff(), None).await {
-        Ok(alerts) => alerts,
+    let alerts = match service::list_for_review(state, &session.staff(), None).await {
+        Ok(alerts) => alerts
+            .into_iter()
+            .map(|r| card(state, &chrome, session.user.id, r))
+            .collect(),
         Err(AlertError::Denied(d)) => return Err(d.into()),
         Err(e) => return Err(PageError::Internal(e.to_string())),
     };

@@ -176,7 +176,10 @@ async fn edit_page<'a>(
     let mut problems = shown.problems.clone();
     if shown.preview {
         match service::check(state, &session.staff(), path, &text).await {
-            Ok(pack) => (preview_article, preview_lines) = preview(&pack, path.as_str()),
+            Ok(pack) => {
+                (preview_article, preview_lines) =
+                    preview(&pack, path.as_str(), state.content.fill())
+            }
             Err(EditorialError::Invalid(errors)) => {
                 problems = errors.iter().map(ToString::to_string).collect();
             }
@@ -265,7 +268,11 @@ struct ArticlePreview {
 }
 
 /// What the preview shows for the file at `path` in a validated pack.
-fn preview(pack: &netreach_content::Pack, path: &str) -> (Option<ArticlePreview>, Vec<String>) {
+fn preview(
+    pack: &netreach_content::Pack,
+    path: &str,
+    fill: &netreach_content::placeholders::Fill,
+) -> (Option<ArticlePreview>, Vec<String>) {
     let stem = path.rsplit('/').next().unwrap_or(path);
     if let Some(rest) = path.strip_prefix("kb/") {
         let (slug, lang) = match rest.strip_suffix(".md").and_then(|r| r.rsplit_once('.')) {
@@ -276,7 +283,7 @@ fn preview(pack: &netreach_content::Pack, path: &str) -> (Option<ArticlePreview>
             let article = ArticlePreview {
                 title: a.title.clone(),
                 summary: a.summary.clone(),
-                body_html: netreach_content::render::markdown(&a.body),
+                body_html: netreach_content::render::filled(&a.body, fill, a.lang),
             };
             return (Some(article), Vec::new());
         }

@@ -271,6 +271,8 @@ struct Draft<'a> {
     reply: String,
     note: String,
     error: Option<&'a str>,
+    /// A message written already (a mixing check that named unknown words).
+    refused: Option<String>,
     notice: Option<&'a str>,
 }
 
@@ -280,6 +282,7 @@ impl Draft<'_> {
             reply: String::new(),
             note: String::new(),
             error: None,
+            refused: None,
             notice: None,
         }
     }
@@ -302,7 +305,10 @@ async fn conversation_page(
     if let Some(fill) = fill {
         match prefill(state, fill, c.lang, page.canned_text.clone())? {
             Ok(text) => draft.reply = text,
-            Err(error) => draft.error = Some(error),
+            Err(refused) => {
+                let t = netreach_i18n::Tr::new(&state.i18n, lang);
+                draft.refused = Some(refused.message(state, &t));
+            }
         }
     }
     let path = format!("/staff/conversations/{id}");
@@ -404,7 +410,9 @@ async fn conversation_page(
         tags,
         canned,
         notice: draft.notice.map(|id| chrome.t.get(id)),
-        error: draft.error.map(|id| chrome.t.get(id)),
+        error: draft
+            .refused
+            .or_else(|| draft.error.map(|id| chrome.t.get(id))),
         chrome,
     };
     Ok(if page.error.is_some() {
@@ -429,34 +437,35 @@ pub struct ShowQuery {
     service: Option<String>,
 }
 
-/// A combination check written out for a reply, in the conversation's language.
-fn check_text(state: &AppState, wanted: &str, lang: Lang) -> String {
-    match crate::published::check_summary(state, wanted, lang) {
-        Some(summary) => {
-            let mut out = vec![summary.heading];
-            out.extend(summary.pairs.iter().map(|p| format!("• {p}")));
-            out.push(summary.path);
-            out.join("\n")
-        }
-        None => String::new(),
-    }
+/// A combination check written out for a reply, in the conversation's language; refused with
+/// the words that named no substance.
+fn check_text(
+    state: &AppState,
+    wanted: &str,
+    lang: Lang,
+) -> Result<String, crate::published::CheckRefused> {
+    let summary = crate::published::check_summary(state, wanted, lang)?;
+    let mut out = vec![summary.heading];
+    out.extend(summary.pairs.iter().map(|p| format!("• {p}")));
+    out.push(summary.path);
+    Ok(out.join("\n"))
 }
 
 /// What the reply box starts with: a canned reply, a mixing check or a referral, in the
-/// conversation's language; the inner `Err` is the message when a check names too few
-/// substances, and a service that does not exist is a 404.
+/// conversation's language; the inner `Err` is why a check could not be written (words that
+/// named no substance, or too few), and a service that does not exist is a 404.
 fn prefill(
     state: &AppState,
     fill: &ShowQuery,
     lang: Lang,
     canned: Option<String>,
-) -> Result<Result<String, &'static str>, PageError> {
+) -> Result<Result<String, crate::published::CheckRefused>, PageError> {
     let mut reply = canned.unwrap_or_default();
     if let Some(wanted) = fill.check.as_deref() {
-        reply = check_text(state, wanted, lang);
-        if reply.is_empty() {
-            return Ok(Err("check-error-too-few"));
-        }
+        reply = match check_text(state, wanted, lang) {
+            Ok(text) => text,
+            Err(refused) => return Ok(Err(refused)),
+        };
     }
     if let Some(slug) = fill.service.as_deref().filter(|s| !s.is_empty()) {
         let pack = state.content.pack();
@@ -481,6 +490,7 @@ pub async fn show(
         reply: String::new(),
         note: String::new(),
         error: None,
+        refused: None,
         notice: done.message_id(),
     };
     conversation_page(&state, lang, &session, id, draft, Some(&query)).await
@@ -520,6 +530,7 @@ async fn after(
                 id,
                 Draft {
                     error: Some(e.message_id()),
+                    refused: None,
                     ..kept
                 },
                 None,
@@ -542,6 +553,7 @@ pub async fn reply(
         reply: form.message,
         note: String::new(),
         error: None,
+        refused: None,
         notice: None,
     };
     after(&state, lang, &session, id, result, "replied", kept).await
@@ -560,6 +572,7 @@ pub async fn note(
         reply: String::new(),
         note: form.message,
         error: None,
+        refused: None,
         notice: None,
     };
     after(&state, lang, &session, id, result, "noted", kept).await
@@ -640,6 +653,7 @@ pub async fn add_tag(
                 reply: String::new(),
                 note: String::new(),
                 error: Some("error-tag"),
+                refused: None,
                 notice: None,
             };
             conversation_page(&state, lang, &session, id, kept, None).await

@@ -6,6 +6,7 @@ mod account;
 mod alerts;
 mod audit;
 mod content;
+mod content_versions;
 mod inbox;
 mod publication_log;
 mod publishing;
@@ -143,6 +144,16 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/content/edit", EditContent, content::edit)
         .post("/staff/content/edit", EditContent, content::save)
         .post("/staff/content/step", EditContent, content::step)
+        .get(
+            "/staff/content/versions",
+            EditContent,
+            content_versions::list,
+        )
+        .post(
+            "/staff/content/versions/restore",
+            RestoreContent,
+            content_versions::restore,
+        )
         .get("/staff/qa", ListQa, qa::index)
         .post("/staff/qa", DraftQa, qa::create)
         .post("/staff/qa/{id}", EditQa, qa::edit)
@@ -232,6 +243,7 @@ impl Done {
             "content-send-back" => "flash-content-send-back",
             "content-publish" => "flash-content-publish",
             "content-archive" => "flash-content-archive",
+            "content-restored" => "flash-content-restored",
             "qa-publish" => "flash-qa-publish",
             "qa-withdraw" => "flash-qa-withdraw",
             _ => return None,

@@ -187,6 +187,8 @@ struct Draft {
     restoring: Option<i64>,
     notice: Option<&'static str>,
     error: Option<&'static str>,
+    /// A message written already: the words a mixing check could not read.
+    refused: Option<String>,
 }
 
 async fn post_page<'a>(
@@ -212,6 +214,7 @@ async fn post_page<'a>(
         restoring: None,
         notice: None,
         error: None,
+        refused: None,
     });
     let users = crate::accounts::colleagues(state, &session.staff()).await?;
     let name = |id| crate::accounts::username_of(&users, id).unwrap_or_else(|| "—".into());
@@ -259,7 +262,9 @@ async fn post_page<'a>(
         .await
         .map_err(failed)?,
         notice: draft.notice.map(|id| chrome.t.get(id)),
-        error: draft.error.map(|id| chrome.t.get(id)),
+        error: draft
+            .refused
+            .or_else(|| draft.error.map(|id| chrome.t.get(id))),
         chrome,
         title: draft.title,
         markdown: draft.markdown,
@@ -303,6 +308,7 @@ pub async fn post(
                 restoring: Some(wanted),
                 notice,
                 error: None,
+                refused: None,
             })
         }
         None => notice.map(|notice| Draft {
@@ -311,6 +317,7 @@ pub async fn post(
             restoring: None,
             notice: Some(notice),
             error: None,
+            refused: None,
         }),
     };
     // A notice alone keeps the saved text in the editor.
@@ -331,10 +338,14 @@ pub async fn post(
 }
 
 /// A knowledge-base or Q&A link or a combination check, in Markdown, added to the end of a post.
-async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<String> {
+async fn insertion(
+    state: &AppState,
+    lang: Lang,
+    form: &PostForm,
+) -> Result<String, Option<crate::published::CheckRefused>> {
     if !form.qa.trim().is_empty() {
-        let id = form.qa.trim().parse().ok()?;
-        crate::qa::public_entry(state, id).await.ok()?;
+        let id = form.qa.trim().parse().ok().ok_or(None)?;
+        crate::qa::public_entry(state, id).await.ok().ok_or(None)?;
     }
     let base = state
         .settings
@@ -345,7 +356,7 @@ async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<Stri
         .to_owned();
     if !form.qa.trim().is_empty() {
         let t = netreach_i18n::Tr::new(&state.i18n, lang);
-        return Some(format!(
+        return Ok(format!(
             "[{}]({base}/qa/{}?lang={})",
             t.get("qa-title"),
             form.qa.trim(),
@@ -354,25 +365,28 @@ async fn insertion(state: &AppState, lang: Lang, form: &PostForm) -> Option<Stri
     }
     if !form.kb.trim().is_empty() {
         let pack = state.content.pack();
-        let article = pack.article(form.kb.trim(), lang).or_else(|| {
-            Lang::ALL
-                .iter()
-                .find_map(|l| pack.article(form.kb.trim(), *l))
-        })?;
-        return Some(format!(
+        let article = pack
+            .article(form.kb.trim(), lang)
+            .or_else(|| {
+                Lang::ALL
+                    .iter()
+                    .find_map(|l| pack.article(form.kb.trim(), *l))
+            })
+            .ok_or(None)?;
+        return Ok(format!(
             "[{}]({base}/kb/{}?lang={})",
             article.title.replace(['[', ']'], ""),
             article.slug,
             article.lang.code()
         ));
     }
-    let summary = crate::published::check_summary(state, &form.check, lang)?;
+    let summary = crate::published::check_summary(state, &form.check, lang).map_err(Some)?;
     let mut out = format!("**{}**\n\n", summary.heading);
     for pair in &summary.pairs {
         out.push_str(&format!("- {pair}\n"));
     }
     out.push_str(&format!("\n{base}{}", summary.path));
-    Some(out)
+    Ok(out)
 }
 
 pub async fn save_post(
@@ -389,15 +403,23 @@ pub async fn save_post(
         restoring: None,
         notice,
         error,
+        refused: None,
     };
     let page = match form.action.as_str() {
         "preview" => draft(form.markdown.clone(), None, None),
         "insert" => match insertion(&state, lang, &form).await {
-            Some(text) => {
+            Ok(text) => {
                 let joined = format!("{}\n\n{text}", form.markdown.trim_end());
                 draft(joined.trim_start().to_owned(), None, None)
             }
-            None => draft(form.markdown.clone(), None, Some("error-post-insert")),
+            Err(Some(refused)) if matches!(refused, crate::published::CheckRefused::Unknown(_)) => {
+                let t = netreach_i18n::Tr::new(&state.i18n, lang);
+                Draft {
+                    refused: Some(refused.message(&state, &t)),
+                    ..draft(form.markdown.clone(), None, None)
+                }
+            }
+            Err(_) => draft(form.markdown.clone(), None, Some("error-post-insert")),
         },
         _ => {
             match service::update_post(
