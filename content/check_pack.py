@@ -166,6 +166,8 @@ for path in sorted((ROOT / "substances").glob("*.toml")):
             err(w, f"street_names.{lang} must be a list")
         if not isinstance(d.get("brand_names", {}).get(lang, []), list):
             err(w, f"brand_names.{lang} must be a list")
+        if not isinstance(d.get("search_aliases", {}).get(lang, []), list):
+            err(w, f"search_aliases.{lang} must be a list")
     if not d.get("routes", {}).get("list"):
         err(w, "routes.list missing")
     ids = set()

@@ -70,6 +70,7 @@ impl Aliases {
                 names.extend(name_parts(s.name(lang)));
                 names.extend(s.street_names(lang).iter().cloned());
                 names.extend(s.brand_names(lang).iter().cloned());
+                names.extend(s.search_aliases(lang).iter().cloned());
             }
             for name in names {
                 let folded = fold(&name);
@@ -150,6 +151,23 @@ pub fn split_names(typed: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_slang_clients_type_finds_its_profile() {
+        let pack = crate::Pack::bundled().unwrap();
+        let aliases = Aliases::of(&pack);
+        for (typed, slug) in [
+            ("мет", "methamphetamine"),
+            ("Фен", "amphetamine"),
+            ("меф", "mephedrone"),
+            ("meth", "methamphetamine"),
+            ("ксанакс", "benzodiazepines"),
+            ("трамал", "tramadol"),
+            ("соль", "alpha-pvp"),
+        ] {
+            assert_eq!(aliases.find(typed), Some(slug), "{typed}");
+        }
+    }
+
     use super::*;
 
     fn aliases() -> (Pack, Aliases) {

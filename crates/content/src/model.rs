@@ -109,6 +109,11 @@ pub struct Substance {
     /// and search understand them like street names.
     #[serde(default)]
     pub brand_names: StreetNames,
+    /// Short forms and slang people type ("мет", "фен", "меф"), each language's list: matching
+    /// aids for the checker and search, never shown on a page as facts, so they need no source.
+    /// The organisation's outreach team keeps them current.
+    #[serde(default)]
+    pub search_aliases: StreetNames,
     #[serde(default)]
     pub routes: Routes,
     #[serde(default)]
@@ -150,6 +155,13 @@ impl Substance {
         match lang {
             Lang::En => &self.brand_names.en,
             Lang::Ru => &self.brand_names.ru,
+        }
+    }
+
+    pub fn search_aliases(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::En => &self.search_aliases.en,
+            Lang::Ru => &self.search_aliases.ru,
         }
     }
 }

@@ -58,11 +58,11 @@ codename-continue = Continue to my conversation
 first-aid-heading = Possible overdose: do this now
 first-aid-call = Call an ambulance: { $number }.
 first-aid-check = Check: shout their name and rub the middle of their chest hard. Look for pinpoint pupils, no response, slow or no breathing, blue or grey lips.
-first-aid-breathing = If they are not breathing or breathe abnormally, give rescue breaths (about one every five seconds) or start CPR.
+first-aid-breathing = If they are not breathing normally (no breaths, or only rare gasping breaths), start CPR: press hard and fast in the middle of the chest; the ambulance dispatcher will guide you. If you can, give rescue breaths with the compressions.
 first-aid-naloxone = If you have naloxone, give it. If there is no response after two to three minutes, give another dose.
-first-aid-position = Once they breathe on their own, put them in the recovery position: on their side, top knee bent, head tilted back.
+first-aid-position = Once they breathe normally on their own, put them in the recovery position: on their side, top knee bent, head tilted back. If you must leave them, even to fetch naloxone, put them in this position first.
 first-aid-stay = Stay with them until help arrives. Naloxone can wear off before the drug does.
-first-aid-sources = Sources: WHO, Community management of opioid overdose (2014); SAMHSA, Overdose Prevention and Response Toolkit. This is first-aid information, not medical advice.
+first-aid-sources = Sources: WHO, Community management of opioid overdose (2014); SAMHSA, Overdose Prevention and Response Toolkit; European Resuscitation Council, Basic Life Support guidelines (2021). This is first-aid information, not medical advice.
 
 enter-title = Return to your conversation
 enter-intro = Enter the seven words of your codename. Capital letters and extra spaces do not matter.
