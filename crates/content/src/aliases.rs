@@ -163,6 +163,9 @@ mod tests {
             ("ксанакс", "benzodiazepines"),
             ("трамал", "tramadol"),
             ("соль", "alpha-pvp"),
+            ("гера", "heroin"),
+            ("кет", "ketamine"),
+            ("шишки", "cannabis"),
         ] {
             assert_eq!(aliases.find(typed), Some(slug), "{typed}");
         }
