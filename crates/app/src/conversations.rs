@@ -117,6 +117,18 @@ impl CodenameGate {
         }
     }
 
+    /// How many client keys this node holds in memory.
+    pub fn keys_held(&self) -> usize {
+        self.cache.lock().map(|c| c.len()).unwrap_or(0)
+    }
+
+    /// Drops every client key this node holds in memory (the panic lock).
+    pub fn forget_keys(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
+    }
+
     /// Counts one codename attempt for a browser session; false once its budget is spent.
     pub fn charge_session(&self, session: &str) -> bool {
         let Ok(mut sessions) = self.sessions.lock() else {

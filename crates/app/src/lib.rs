@@ -61,6 +61,7 @@ pub fn build(
                 .map_err(|e| StartError::Content(e.to_string()))?,
         ),
         typical_response: Default::default(),
+        panic_seen: Default::default(),
         health: Default::default(),
         http,
         codenames,

@@ -66,6 +66,7 @@ pub enum Action {
     /// Bring back an earlier version of the whole published pack.
     RestoreContent,
     ManageTeam,
+    PanicLock,
     // Admins.
     ManageUsers,
     GrantInboxAccess,
@@ -112,7 +113,7 @@ pub const fn need(action: Action) -> Need {
 
         AssignToOthers => Inbox(Supervisor),
         PublishAlert | WithdrawAlert | ManageVenues | ReviewContent | RestoreContent
-        | ManageTeam => Staff(Supervisor),
+        | ManageTeam | PanicLock => Staff(Supervisor),
 
         ManageUsers | ReadAudit => Staff(Admin),
         GrantInboxAccess => Inbox(Admin),
@@ -309,6 +310,8 @@ mod tests {
             (Action::ManageUsers, Staff(Role::Admin)),
             // Who opened which conversation when is itself sensitive.
             (Action::ReadAudit, Staff(Role::Admin)),
+            // Anyone who can lead on a shift can pull the emergency brake.
+            (Action::PanicLock, Staff(Role::Supervisor)),
             (Action::GrantInboxAccess, Inbox(Role::Admin)),
         ];
         for (action, expected) in pinned {

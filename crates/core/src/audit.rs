@@ -32,6 +32,7 @@ text_enum! {
         PasswordReset => "password_reset",
         InboxAccessGranted => "inbox_access_granted",
         SettingsChanged => "settings_changed",
+        SessionsRevoked => "sessions_revoked",
         PanicLock => "panic_lock",
     }
 }

@@ -137,6 +137,21 @@ pub trait AccountStore: Send + Sync {
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// "Log out everywhere": ends every session of the user; returns how many.
     async fn delete_user_sessions(&self, user_id: UserId) -> StoreResult<u64>;
+    /// The user's live sessions, newest first.
+    async fn user_sessions(
+        &self,
+        user_id: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<SessionRecord>>;
+    /// Ends one session of this user; false when it is not theirs or gone.
+    async fn delete_user_session(&self, user_id: UserId, token_hash: &str) -> StoreResult<bool>;
+    /// Deletes every API token of the user; returns how many.
+    async fn delete_user_tokens(&self, user_id: UserId) -> StoreResult<u64>;
+    /// The panic lock: deletes every staff session and API token and records the time every node
+    /// watches, in one transaction; returns how many sessions and tokens went.
+    async fn panic_lock(&self, at: OffsetDateTime) -> StoreResult<(u64, u64)>;
+    /// When the last panic lock was pulled, if ever.
+    async fn last_panic_lock(&self) -> StoreResult<Option<OffsetDateTime>>;
     async fn count_user_sessions(&self, user_id: UserId, now: OffsetDateTime) -> StoreResult<u64>;
     /// Deletes expired sessions, setup links and API tokens; returns how many rows went.
     async fn purge_expired(&self, now: OffsetDateTime) -> StoreResult<u64>;

@@ -497,6 +497,7 @@ audit-action-user_enabled = Enabled an account
 audit-action-password_reset = Reset a password
 audit-action-inbox_access_granted = Granted inbox access
 audit-action-settings_changed = Changed settings
+audit-action-sessions_revoked = Signed a member out everywhere
 audit-action-panic_lock = Panic lock
 # The versions of the whole published pack.
 content-versions-title = Pack versions
@@ -525,3 +526,18 @@ alerts-status-reported = being verified
 alerts-status-verified = verified, not published
 alerts-status-published = published
 alerts-status-withdrawn = withdrawn
+
+## Sessions and the panic lock
+account-session-started = Signed in
+account-session-last-seen = Last used
+account-session-this = this device
+account-session-end = Sign out this device
+flash-session-ended = That device is signed out.
+flash-panic = Panic lock done: every staff session and API token has ended on every server. Everyone signs in again with their password.
+flash-user-revoked = The member is signed out everywhere: their sessions and API tokens have ended.
+users-revoke = Sign out everywhere
+panic-heading = Panic lock
+panic-intro = For a seized or lost device, a raid, or a suspected break-in: signs out every staff member on every device and ends every API token at once, and the servers forget the client keys they hold in memory. Passwords and inbox access stay; everyone signs in again.
+panic-confirm = Yes, sign everyone out now, me included
+panic-button = Pull the panic lock
+error-panic-confirm = Tick the box to confirm: the panic lock signs everyone out, you included.

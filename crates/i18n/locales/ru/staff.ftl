@@ -503,6 +503,7 @@ audit-action-user_enabled = Учётная запись включена
 audit-action-password_reset = Сброшен пароль
 audit-action-inbox_access_granted = Выдан доступ к входящим
 audit-action-settings_changed = Изменены настройки
+audit-action-sessions_revoked = Сотрудник выведен из всех сеансов
 audit-action-panic_lock = Экстренная блокировка
 # The versions of the whole published pack.
 content-versions-title = Версии пакета
@@ -531,3 +532,18 @@ alerts-status-reported = на проверке
 alerts-status-verified = подтверждено, не опубликовано
 alerts-status-published = опубликовано
 alerts-status-withdrawn = отозвано
+
+## Sessions and the panic lock
+account-session-started = Вход
+account-session-last-seen = Последнее использование
+account-session-this = это устройство
+account-session-end = Выйти на этом устройстве
+flash-session-ended = На том устройстве выполнен выход.
+flash-panic = Экстренная блокировка выполнена: все сеансы сотрудников и все API-токены завершены на всех серверах. Всем нужно снова войти со своим паролем.
+flash-user-revoked = Сотрудник выведен отовсюду: его сеансы и API-токены завершены.
+users-revoke = Выйти отовсюду
+panic-heading = Экстренная блокировка
+panic-intro = Если устройство изъято или потеряно, при обыске или подозрении на взлом: завершает сеансы всех сотрудников на всех устройствах и все API-токены сразу, а серверы забывают ключи клиентов, которые держат в памяти. Пароли и доступ к входящим сохраняются; всем нужно войти заново.
+panic-confirm = Да, вывести всех прямо сейчас, и меня тоже
+panic-button = Включить экстренную блокировку
+error-panic-confirm = Отметьте галочку для подтверждения: экстренная блокировка выводит всех, и вас тоже.

@@ -10,3 +10,11 @@ CREATE TABLE audit_log (
     target TEXT NOT NULL
 );
 CREATE INDEX audit_log_at ON audit_log (at);
+
+-- Security events every node must notice, by name and time: the panic lock signs out every staff
+-- session and API token at once, and each node drops the keys it holds in memory when it sees a
+-- newer time here.
+CREATE TABLE security_events (
+    name TEXT PRIMARY KEY NOT NULL,
+    at BIGINT NOT NULL
+);

@@ -494,6 +494,76 @@ impl AccountStore for SqlStore {
             .await
     }
 
+    async fn user_sessions(
+        &self,
+        user_id: UserId,
+        now: OffsetDateTime,
+    ) -> StoreResult<Vec<SessionRecord>> {
+        let rows = sqlx::query(
+            "SELECT token_hash, user_id, created_at AS s_created_at, last_seen_at, expires_at, \
+             wrapped_inbox_key \
+             FROM sessions WHERE user_id = $1 AND expires_at > $2 \
+             ORDER BY created_at DESC, token_hash",
+        )
+        .bind(user_id.to_string())
+        .bind(to_unix(now))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::session).collect()
+    }
+
+    async fn delete_user_session(&self, user_id: UserId, token_hash: &str) -> StoreResult<bool> {
+        let n = self
+            .exec(
+                "DELETE FROM sessions WHERE user_id = $1 AND token_hash = $2",
+                vec![t(user_id), t(token_hash)],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn delete_user_tokens(&self, user_id: UserId) -> StoreResult<u64> {
+        self.exec(
+            "DELETE FROM api_tokens WHERE user_id = $1",
+            vec![t(user_id)],
+        )
+        .await
+    }
+
+    async fn panic_lock(&self, at: OffsetDateTime) -> StoreResult<(u64, u64)> {
+        let mut tx = self.write_tx().await?;
+        let sessions = sqlx::query("DELETE FROM sessions")
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let tokens = sqlx::query("DELETE FROM api_tokens")
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "INSERT INTO security_events (name, at) VALUES ('panic_lock', $1) \
+             ON CONFLICT (name) DO UPDATE SET at = $2",
+        )
+        .bind(to_unix(at))
+        .bind(to_unix(at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok((sessions, tokens))
+    }
+
+    async fn last_panic_lock(&self) -> StoreResult<Option<OffsetDateTime>> {
+        let row = sqlx::query("SELECT at FROM security_events WHERE name = 'panic_lock'")
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => Some(netreach_core::clock::from_unix(
+                row.try_get::<i64, _>("at")?,
+            )),
+            None => None,
+        })
+    }
+
     async fn count_user_sessions(&self, user_id: UserId, now: OffsetDateTime) -> StoreResult<u64> {
         let n: i64 = sqlx::query(
             "SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1 AND expires_at > $2",

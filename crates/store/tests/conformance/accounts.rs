@@ -372,3 +372,61 @@ async fn purge_removes_only_what_expired() {
 }
 
 // ------------------------------------------------------------------ conversations
+
+#[tokio::test]
+async fn own_sessions_are_listed_and_ended_one_by_one_and_the_panic_lock_ends_them_all() {
+    on_each_backend(|store| async move {
+        let anna = store
+            .create_user(new_user("anna", Role::Worker))
+            .await
+            .unwrap();
+        let boris = store
+            .create_user(new_user("boris", Role::Admin))
+            .await
+            .unwrap();
+        for (hash, user) in [("a1", anna.id), ("a2", anna.id), ("b1", boris.id)] {
+            store
+                .create_session(session(hash, user, Duration::hours(1)))
+                .await
+                .unwrap();
+        }
+        store
+            .create_api_token(token(anna.id, "ta", None))
+            .await
+            .unwrap();
+        store
+            .create_api_token(token(boris.id, "tb", None))
+            .await
+            .unwrap();
+        let mut own: Vec<String> = store
+            .user_sessions(anna.id, t0())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.token_hash)
+            .collect();
+        own.sort();
+        assert_eq!(own, ["a1", "a2"]);
+        assert!(
+            !store.delete_user_session(anna.id, "b1").await.unwrap(),
+            "only one's own"
+        );
+        assert!(store.delete_user_session(anna.id, "a1").await.unwrap());
+        assert_eq!(store.user_sessions(anna.id, t0()).await.unwrap().len(), 1);
+        assert_eq!(store.delete_user_tokens(anna.id).await.unwrap(), 1);
+        assert_eq!(store.last_panic_lock().await.unwrap(), None);
+        assert_eq!(store.panic_lock(t0()).await.unwrap(), (2, 1));
+        assert_eq!(store.last_panic_lock().await.unwrap(), Some(t0()));
+        assert!(
+            store
+                .user_sessions(boris.id, t0())
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let later = t0() + Duration::hours(1);
+        assert_eq!(store.panic_lock(later).await.unwrap(), (0, 0));
+        assert_eq!(store.last_panic_lock().await.unwrap(), Some(later));
+    })
+    .await;
+}

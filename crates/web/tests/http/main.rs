@@ -19,6 +19,7 @@ mod publishing;
 mod qa;
 mod security;
 mod services;
+mod sessions;
 mod signin;
 mod team;
 

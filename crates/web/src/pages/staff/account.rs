@@ -14,12 +14,70 @@ use netreach_core::{Lang, TokenId};
 use netreach_store::ApiTokenRecord;
 use serde::Deserialize;
 
+/// One of the member's own sessions, formatted for display.
+struct SessionRow {
+    id: String,
+    started: String,
+    last_seen: String,
+    current: bool,
+}
+
 #[derive(Template)]
 #[template(path = "staff/account.html")]
 struct AccountPage<'a> {
     chrome: Chrome<'a>,
     notice: Option<String>,
     error: Option<String>,
+    sessions: Vec<SessionRow>,
+    /// Supervisors and admins see the panic lock.
+    may_panic: bool,
+    panic_error: Option<String>,
+}
+
+fn minute(at: time::OffsetDateTime) -> String {
+    at.format(&time::macros::format_description!(
+        "[year]-[month]-[day] [hour]:[minute] UTC"
+    ))
+    .unwrap_or_default()
+}
+
+async fn account_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    session: &StaffSession,
+    notice: Option<&str>,
+    error: Option<&str>,
+    panic_error: Option<&str>,
+) -> Result<AccountPage<'a>, PageError> {
+    let chrome = Chrome::new(
+        state,
+        lang,
+        "account-title",
+        "/staff/account",
+        Some(&session.user),
+    );
+    let staff = session.staff();
+    let sessions = match accounts::own_sessions(state, &staff, &session.session_hash).await {
+        Ok(sessions) => sessions,
+        Err(AccountError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
+    Ok(AccountPage {
+        notice: notice.map(|id| chrome.t.get(id)),
+        error: error.map(|id| chrome.t.get(id)),
+        panic_error: panic_error.map(|id| chrome.t.get(id)),
+        chrome,
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                id: s.id,
+                started: minute(s.created_at),
+                last_seen: minute(s.last_seen_at),
+                current: s.current,
+            })
+            .collect(),
+        may_panic: staff.may(netreach_app::policy::Action::PanicLock).is_ok(),
+    })
 }
 
 pub async fn account(
@@ -27,20 +85,60 @@ pub async fn account(
     Extension(lang): Extension<Lang>,
     session: StaffSession,
     Query(done): Query<Done>,
-) -> Response {
-    let chrome = Chrome::new(
-        &state,
-        lang,
-        "account-title",
-        "/staff/account",
-        Some(&session.user),
-    );
-    let notice = done.message_id().map(|id| chrome.t.get(id));
-    render(&AccountPage {
-        chrome,
-        notice,
-        error: None,
-    })
+) -> Result<Response, PageError> {
+    let page = account_page(&state, lang, &session, done.message_id(), None, None).await?;
+    Ok(render(&page))
+}
+
+/// "Sign out this device" for one of the member's own sessions.
+pub async fn end_session(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let own = accounts::own_sessions(&state, &session.staff(), &session.session_hash)
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    let current = own.iter().any(|s| s.current && s.id == id);
+    match accounts::end_own_session(&state, &session.staff(), &id).await {
+        Ok(_) if current => Ok(Redirect::to("/staff/login").into_response()),
+        Ok(_) => Ok(Redirect::to("/staff/account?done=session-ended").into_response()),
+        Err(AccountError::Store(e)) => Err(e.into()),
+        Err(e) => Err(PageError::Internal(e.to_string())),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PanicForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// The panic lock: every staff session and API token ends, on every node.
+pub async fn panic_lock(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Form(form): Form<PanicForm>,
+) -> Result<Response, PageError> {
+    if form.confirm != "yes" {
+        let page = account_page(
+            &state,
+            lang,
+            &session,
+            None,
+            None,
+            Some("error-panic-confirm"),
+        )
+        .await?;
+        return Ok(render_invalid(&page));
+    }
+    match accounts::panic_lock(&state, &session.staff()).await {
+        Ok(_) => Ok(Redirect::to("/staff/login?done=panic").into_response()),
+        Err(AccountError::Store(e)) => Err(e.into()),
+        Err(AccountError::Denied(denied)) => Err(denied.into()),
+        Err(e) => Err(PageError::Internal(e.to_string())),
+    }
 }
 
 #[derive(Deserialize)]
@@ -73,18 +171,9 @@ pub async fn change_password(
         Err(AccountError::Store(e)) => Err(e.into()),
         Err(AccountError::Denied(denied)) => Err(denied.into()),
         Err(e) => {
-            let chrome = Chrome::new(
-                &state,
-                lang,
-                "account-title",
-                "/staff/account",
-                Some(&session.user),
-            );
-            Ok(render_invalid(&AccountPage {
-                error: Some(chrome.t.get(e.message_id())),
-                chrome,
-                notice: None,
-            }))
+            let page =
+                account_page(&state, lang, &session, None, Some(e.message_id()), None).await?;
+            Ok(render_invalid(&page))
         }
     }
 }

@@ -49,6 +49,12 @@ pub fn routes(state: AppState) -> Routes {
         )
         .get("/staff/account", OwnAccount, account::account)
         .post(
+            "/staff/account/sessions/{id}/end",
+            OwnAccount,
+            account::end_session,
+        )
+        .post("/staff/panic", PanicLock, account::panic_lock)
+        .post(
             "/staff/account/password",
             OwnAccount,
             account::change_password,
@@ -174,6 +180,7 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/users", ManageUsers, users::list)
         .post("/staff/users", ManageUsers, users::create)
         .post("/staff/users/{id}/disable", ManageUsers, users::disable)
+        .post("/staff/users/{id}/revoke", ManageUsers, users::revoke)
         .post("/staff/users/{id}/enable", ManageUsers, users::enable)
         .post("/staff/users/{id}/role", ManageUsers, users::change_role)
         .post(
@@ -215,6 +222,9 @@ impl Done {
             "password" => "flash-password-changed",
             "revoked" => "flash-token-revoked",
             "everywhere" => "flash-logged-out-everywhere",
+            "session-ended" => "flash-session-ended",
+            "panic" => "flash-panic",
+            "user-revoked" => "flash-user-revoked",
             "setup" => "flash-setup-done",
             "replied" => "flash-replied",
             "noted" => "flash-noted",

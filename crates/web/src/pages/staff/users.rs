@@ -213,6 +213,20 @@ pub async fn disable(
     act(&state, lang, &staff, result, "disabled").await
 }
 
+/// Signs a member out everywhere: every session and API token of theirs ends.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let staff = session.staff();
+    let result = accounts::revoke_user_access(&state, &staff, user_id(&id)?)
+        .await
+        .map(|_| ());
+    act(&state, lang, &staff, result, "user-revoked").await
+}
+
 pub async fn enable(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
