@@ -643,3 +643,108 @@ async fn a_client_may_send_only_so_many_messages_an_hour() {
     app.clock.advance(time::Duration::minutes(61));
     assert_eq!(post("an hour later").await.unwrap().status(), 201);
 }
+
+/// The retention run deletes everything of a conversation: messages, notes, intake answers, tags,
+/// the client's sessions (their wrapped keys) and Q&A drafts; staff saw the deletion coming.
+#[tokio::test]
+async fn retention_removes_every_trace_of_a_conversation_after_staff_saw_it_coming() {
+    for backend in TestBackend::all() {
+        let app = TestApp::spawn_on(TestDb::new(backend).await, |_| {}).await;
+        let (anna, _) = app.signed_in("anna", Role::Worker).await;
+        let started: Value = reqwest::Client::new()
+            .post(app.url("/api/v1/conversations"))
+            .json(&json!({"topic": "substances", "message": "hello", "lang": "en", "substances": "ketamine"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let codename = started["codename"].as_str().unwrap().to_owned();
+        let id = started["conversation_id"].as_str().unwrap().to_owned();
+        let client = app.new_browser();
+        assert_eq!(
+            client
+                .post_form("/c", &[("codename", &codename)])
+                .await
+                .status(),
+            303,
+            "a client session with its wrapped key"
+        );
+        client.post_form("/c/qa", &[("consent", "yes")]).await;
+        let page = format!("/staff/conversations/{id}");
+        let version = || async {
+            app.state
+                .store
+                .conversation(id.parse().unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+                .version
+                .to_string()
+        };
+        anna.post_form(
+            &format!("{page}/reply"),
+            &[("message", "we are here"), ("version", &version().await)],
+        )
+        .await;
+        anna.post_form(&format!("{page}/note"), &[("message", "internal")])
+            .await;
+        anna.post_form(&format!("{page}/tags"), &[("tag", "naloxone")])
+            .await;
+        anna.post_form(
+            &format!("{page}/status"),
+            &[("status", "solved"), ("version", &version().await)],
+        )
+        .await;
+        let saved = anna
+            .post_form(
+                "/staff/qa",
+                &[
+                    ("conversation_id", &id),
+                    ("question", "Q?"),
+                    ("answer", "A."),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 303, "{backend:?}: draft");
+        let shown = anna.get_text(&page).await;
+        assert!(
+            shown.contains("Deleted automatically in 30 days"),
+            "{backend:?}: the staff marker: {shown}"
+        );
+        let before = app.db.row_counts().await;
+        for table in [
+            "messages",
+            "conversation_tags",
+            "client_sessions",
+            "qa_entries",
+        ] {
+            assert!(before[table] > 0, "{backend:?}: {table} was filled");
+        }
+
+        app.clock.advance(time::Duration::days(31));
+        netreach_app::jobs::housekeeping(&app.state).await;
+        let after = app.db.row_counts().await;
+        for table in [
+            "conversations",
+            "messages",
+            "conversation_tags",
+            "client_sessions",
+            "qa_entries",
+        ] {
+            assert_eq!(after[table], 0, "{backend:?}: {table} kept a row");
+        }
+        let status = as_client(
+            &app,
+            reqwest::Method::GET,
+            "/api/v1/conversations/me",
+            &codename,
+        )
+        .send()
+        .await
+        .unwrap()
+        .status();
+        assert_eq!(status, 404, "{backend:?}: the codename opens nothing");
+    }
+}

@@ -285,6 +285,7 @@ async fn oversized_bodies_are_rejected_with_413() {
         .post_form("/staff/login", &[("username", "anna"), ("password", &big)])
         .await;
     assert_eq!(response.status(), 413);
+    assert_security_headers(&response, "413");
     assert!(response.text().await.unwrap().contains("too long"));
     let api = reqwest::Client::new()
         .post(app.url("/api/v1/auth/token"))
@@ -294,6 +295,7 @@ async fn oversized_bodies_are_rejected_with_413() {
         .await
         .unwrap();
     assert_eq!(api.status(), 413);
+    assert_security_headers(&api, "413 (API)");
     let body: serde_json::Value = api.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");
 }
