@@ -72,7 +72,9 @@ impl Backend {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 10,
             })
-            .acquire_timeout(Duration::from_secs(10))
+            // A bounded wait for a connection: under a flood, requests get a quick 503 instead of
+            // queueing for long and piling up.
+            .acquire_timeout(Duration::from_secs(3))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if self == Backend::Sqlite {

@@ -26,12 +26,18 @@ pub enum PageError {
     Forbidden,
     /// A state-changing request that did not come from this site.
     CrossSite,
+    /// The database cannot take the request right now: try again.
+    Unavailable(String),
     Internal(String),
 }
 
 impl From<StoreError> for PageError {
     fn from(e: StoreError) -> Self {
-        PageError::Internal(e.to_string())
+        if e.is_unavailable() {
+            PageError::Unavailable(e.to_string())
+        } else {
+            PageError::Internal(e.to_string())
+        }
     }
 }
 
@@ -81,6 +87,17 @@ impl IntoResponse for PageError {
                     message_id: "error-cross-site",
                 },
             ),
+            PageError::Unavailable(cause) => {
+                let mut response = with_info(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorInfo {
+                        code: "unavailable",
+                        message_id: "error-body-503",
+                    },
+                );
+                response.extensions_mut().insert(ErrorCause(cause));
+                response
+            }
             PageError::Internal(cause) => internal(cause),
         }
     }
@@ -130,7 +147,25 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        ApiError::internal(e)
+        ApiError::store(&e)
+    }
+}
+
+impl ApiError {
+    /// A storage failure: 503 when the database cannot take the request right now, else 500.
+    pub fn store(e: &StoreError) -> Self {
+        if e.is_unavailable() {
+            ApiError {
+                cause: Some(e.to_string()),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "error-body-503",
+                )
+            }
+        } else {
+            ApiError::internal(e)
+        }
     }
 }
 
@@ -177,6 +212,7 @@ pub fn info_for_status(status: StatusCode) -> ErrorInfo {
         405 => ("method_not_allowed", "error-body-405"),
         413 => ("payload_too_large", "error-body-413"),
         415 => ("unsupported_media_type", "error-body-415"),
+        503 => ("unavailable", "error-body-503"),
         421 => ("misdirected_request", "error-body-421"),
         422 => ("invalid_input", "error-body-400"),
         429 => ("too_many_requests", "error-body-429"),
@@ -194,6 +230,7 @@ pub fn title_for_status(status: StatusCode) -> &'static str {
         405 => "error-title-405",
         413 => "error-title-413",
         429 => "error-title-429",
+        503 => "error-title-503",
         _ if status.is_client_error() => "error-title-400",
         _ => "error-title-500",
     }

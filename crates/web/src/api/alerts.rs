@@ -24,7 +24,7 @@ impl From<AlertError> for ApiError {
             AlertError::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not_ready"),
             AlertError::Busy => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             AlertError::Denied(denied) => return (*denied).into(),
-            AlertError::Store(inner) => return ApiError::internal(inner),
+            AlertError::Store(inner) => return ApiError::store(inner),
         };
         ApiError::new(status, code, e.message_id())
     }

@@ -18,7 +18,7 @@ impl From<AuditError> for ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_input")
             }
             AuditError::Denied(denied) => return (*denied).into(),
-            AuditError::Store(inner) => return ApiError::internal(inner),
+            AuditError::Store(inner) => return ApiError::store(inner),
         };
         ApiError::new(status, code, e.message_id())
     }

@@ -38,7 +38,7 @@ impl From<ConversationError> for ApiError {
             }
             ConversationError::BadTag => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_tag"),
             ConversationError::Denied(denied) => return (*denied).into(),
-            ConversationError::Store(inner) => return ApiError::internal(inner),
+            ConversationError::Store(inner) => return ApiError::store(inner),
         };
         ApiError::new(status, code, e.message_id())
     }

@@ -81,7 +81,7 @@ impl From<PublishError> for ApiError {
             PublishError::NoSender => (StatusCode::CONFLICT, "no_sender"),
             PublishError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             PublishError::Denied(denied) => return (*denied).into(),
-            PublishError::Store(inner) => return ApiError::internal(inner),
+            PublishError::Store(inner) => return ApiError::store(inner),
         };
         ApiError::new(status, code, e.message_id())
     }

@@ -365,3 +365,23 @@ async fn health_check_and_language_choice() {
         .unwrap();
     assert!(english.text().await.unwrap().contains("<html lang=\"en\">"));
 }
+
+#[tokio::test]
+async fn a_database_that_cannot_answer_gives_a_localised_503_not_a_500() {
+    let app = TestApp::spawn().await;
+    let token = crate::conversations::staff_token(&app, "anna", Role::Worker).await;
+    app.state.store.close().await;
+    let page = app.new_browser().get("/?lang=ru").await;
+    assert_eq!(page.status(), 503);
+    assert_security_headers(&page, "503");
+    assert!(page.text().await.unwrap().contains("Сейчас занято"));
+    let api = reqwest::Client::new()
+        .get(app.url("/api/v1/staff/conversations"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 503);
+    let body: serde_json::Value = api.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unavailable");
+}
