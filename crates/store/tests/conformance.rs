@@ -30,6 +30,8 @@ mod publishing;
 mod qa;
 #[path = "conformance/team.rs"]
 mod team;
+#[path = "conformance/two_factor.rs"]
+mod two_factor;
 
 fn t0() -> OffsetDateTime {
     from_unix(1_780_000_000)
@@ -109,7 +111,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "qa stamp",
                 "notifications",
                 "staff search",
-                "qa sealed"
+                "qa sealed",
+                "totp"
             ],
             "{backend:?}"
         );

@@ -11,6 +11,7 @@ mod publishing;
 mod qa;
 mod rows;
 mod team;
+mod two_factor;
 
 use crate::backend::{Backend, BackendError};
 use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffKeys, StaffUser};
@@ -512,6 +513,7 @@ impl AccountStore for SqlStore {
             "DELETE FROM setup_tokens WHERE expires_at <= $1",
             "DELETE FROM api_tokens WHERE expires_at IS NOT NULL AND expires_at <= $1",
             "DELETE FROM client_sessions WHERE expires_at <= $1",
+            "DELETE FROM pending_signins WHERE expires_at <= $1",
         ] {
             total += self.exec(sql, vec![at(now)]).await?;
         }
