@@ -5,6 +5,7 @@
 mod alerts;
 mod auth;
 mod content;
+mod two_factor;
 pub mod conversations;
 pub mod publishing;
 
@@ -92,6 +93,12 @@ pub const POLICY: &[(&str, &str, Action)] = &[
     ("GET", "/api/v1/auth/tokens", Action::OwnAccount),
     ("DELETE", "/api/v1/auth/tokens/{id}", Action::OwnAccount),
     ("GET", "/api/v1/staff/me", Action::OwnAccount),
+    ("POST", "/api/v1/staff/me/totp", Action::ManageOwnTwoFactor),
+    (
+        "POST",
+        "/api/v1/staff/me/totp/confirm",
+        Action::ManageOwnTwoFactor,
+    ),
     (
         "GET",
         "/api/v1/staff/conversations",
@@ -220,6 +227,8 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(auth::list_tokens))
         .routes(routes!(auth::revoke_token))
         .routes(routes!(auth::me))
+        .routes(routes!(two_factor::start))
+        .routes(routes!(two_factor::confirm))
         .routes(routes!(conversations::start))
         .routes(routes!(conversations::me, conversations::delete_me))
         .routes(routes!(conversations::post_message))
