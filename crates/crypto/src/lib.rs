@@ -16,5 +16,5 @@ pub mod totp;
 pub use codename::{ClientKeys, Codename, CodenameError};
 pub use envelope::{CryptoError, PublicKeyBytes, Sealed, SecretKeyBytes, WrapKey};
 pub use password::{PasswordHash, hash_password, verify_password};
-pub use totp::TotpSecret;
 pub use token::{SecretToken, ServerSecret, ServerSecretError, TokenHash, random_password};
+pub use totp::TotpSecret;

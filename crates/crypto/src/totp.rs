@@ -53,6 +53,12 @@ impl TotpSecret {
         Ok(TotpSecret(bytes))
     }
 
+    /// The secret from its base32 text (as an authenticator app is given it).
+    pub fn from_base32(text: &str) -> Result<TotpSecret, TotpError> {
+        let secret = Secret::try_from_base32(text.trim()).map_err(|_| TotpError::Length)?;
+        TotpSecret::from_bytes(secret.as_bytes())
+    }
+
     /// The raw bytes, to be encrypted before they are stored.
     pub fn expose(&self) -> &[u8] {
         &self.0
@@ -168,6 +174,12 @@ mod tests {
         assert_eq!(secret.code_at(1_234_567_890), "005924");
         assert_eq!(secret.code_at(2_000_000_000), "279037");
         assert_eq!(secret.base32(), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        let again = TotpSecret::from_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").unwrap();
+        assert_eq!(again.expose(), secret.expose());
+        assert_eq!(
+            TotpSecret::from_base32("GEZDGNBV").err(),
+            Some(TotpError::Length)
+        );
     }
 
     #[test]
@@ -193,7 +205,10 @@ mod tests {
         let secret = TotpSecret::from_bytes(b"12345678901234567890").unwrap();
         let url = secret.otpauth_url("Netreach", "alice").unwrap();
         assert!(url.starts_with("otpauth://totp/Netreach:alice?"), "{url}");
-        assert!(url.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), "{url}");
+        assert!(
+            url.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            "{url}"
+        );
         assert!(url.contains("issuer=Netreach"), "{url}");
         assert_eq!(
             secret.otpauth_url("Net:reach", "alice"),

@@ -54,54 +54,53 @@ pub async fn create_token(
         .map(|n| n.trim().chars().take(64).collect::<String>())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "api".into());
-    let (record, secret) =
-        match accounts::sign_in_for_token(
-            &state,
-            &req.username,
-            req.password,
-            req.totp.as_deref(),
-            &name,
-        )
-        .await
-        {
-            Ok(issued) => issued,
-            Err(LoginError::Invalid) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_credentials",
-                    "login-error-invalid",
-                ));
-            }
-            Err(LoginError::Disabled) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "account_disabled",
-                    "login-error-disabled",
-                ));
-            }
-            Err(LoginError::Locked { .. }) => {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "account_locked",
-                    "error-account-locked",
-                ));
-            }
-            Err(LoginError::CodeRequired) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "totp_required",
-                    "login-error-code-required",
-                ));
-            }
-            Err(LoginError::WrongCode | LoginError::Expired) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "totp_invalid",
-                    "login-error-code",
-                ));
-            }
-            Err(LoginError::Store(e)) => return Err(e.into()),
-        };
+    let (record, secret) = match accounts::sign_in_for_token(
+        &state,
+        &req.username,
+        req.password,
+        req.totp.as_deref(),
+        &name,
+    )
+    .await
+    {
+        Ok(issued) => issued,
+        Err(LoginError::Invalid) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "login-error-invalid",
+            ));
+        }
+        Err(LoginError::Disabled) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "account_disabled",
+                "login-error-disabled",
+            ));
+        }
+        Err(LoginError::Locked { .. }) => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "account_locked",
+                "error-account-locked",
+            ));
+        }
+        Err(LoginError::CodeRequired) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "totp_required",
+                "login-error-code-required",
+            ));
+        }
+        Err(LoginError::WrongCode | LoginError::Expired) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "totp_invalid",
+                "login-error-code",
+            ));
+        }
+        Err(LoginError::Store(e)) => return Err(e.into()),
+    };
     Ok(Json(TokenResponse {
         token: secret.expose().to_owned(),
         id: record.id.to_string(),

@@ -5,9 +5,9 @@
 mod alerts;
 mod auth;
 mod content;
-mod two_factor;
 pub mod conversations;
 pub mod publishing;
+mod two_factor;
 
 use crate::routes::RouteRule;
 use crate::state::AppState;

@@ -20,6 +20,7 @@ mod security;
 mod services;
 mod signin;
 mod team;
+mod totp;
 
 use netreach_testkit::TestApp;
 

@@ -5,18 +5,18 @@ use crate::accounts::{self, AccountError, LoginError, SignedIn};
 use crate::auth::{
     PENDING_COOKIE, StaffSession, clear_session_cookie, pending_cookie, session_cookie,
 };
-use crate::middleware::cookie;
-use axum::http::HeaderMap;
-use netreach_crypto::SecretToken;
 use crate::error::PageError;
+use crate::middleware::cookie;
 use crate::pages::{Chrome, render, render_invalid};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use netreach_core::Lang;
+use netreach_crypto::SecretToken;
 use serde::Deserialize;
 
 #[derive(Template)]

@@ -88,7 +88,15 @@ pub async fn show(
     session: StaffSession,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
-    let page = page(&state, lang, &session, done.message_id(), None, String::new()).await?;
+    let page = page(
+        &state,
+        lang,
+        &session,
+        done.message_id(),
+        None,
+        String::new(),
+    )
+    .await?;
     Ok(render(&page))
 }
 
@@ -100,7 +108,14 @@ pub async fn start(
     match two_factor::start(&state, &session.staff()).await {
         Ok(_) => Ok(Redirect::to("/staff/account/totp").into_response()),
         Err(e @ TwoFactorError::AlreadyEnabled) => {
-            let page = page(&state, lang, &session, None, Some(e.message_id()), String::new());
+            let page = page(
+                &state,
+                lang,
+                &session,
+                None,
+                Some(e.message_id()),
+                String::new(),
+            );
             Ok(render_invalid(&page.await?))
         }
         Err(e) => Err(failure(e)),
@@ -135,7 +150,14 @@ pub async fn confirm(
             | TwoFactorError::NotStarted
             | TwoFactorError::AlreadyEnabled),
         ) => {
-            let page = page(&state, lang, &session, None, Some(e.message_id()), form.code);
+            let page = page(
+                &state,
+                lang,
+                &session,
+                None,
+                Some(e.message_id()),
+                form.code,
+            );
             Ok(render_invalid(&page.await?))
         }
         Err(e) => Err(failure(e)),
@@ -165,7 +187,14 @@ pub async fn disable(
             | TwoFactorError::Required),
         ) => {
             // The password is never sent back; the code is kept.
-            let page = page(&state, lang, &session, None, Some(e.message_id()), form.code);
+            let page = page(
+                &state,
+                lang,
+                &session,
+                None,
+                Some(e.message_id()),
+                form.code,
+            );
             Ok(render_invalid(&page.await?))
         }
         Err(e) => Err(failure(e)),
