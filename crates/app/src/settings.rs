@@ -802,7 +802,8 @@ mod tests {
                 .err()
                 .map(|e| e.to_string())
                 .unwrap_or_default();
-            assert!(error.contains("require_totp"), "{error}");
+            assert!(error.to_lowercase().contains("require_totp"), "{error}");
+            assert!(error.contains("everyone"), "{error}");
             Ok(())
         });
         assert!(RequireTotp::Admins.applies_to(netreach_core::Role::Admin));
