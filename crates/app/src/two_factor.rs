@@ -278,6 +278,17 @@ pub async fn reset(state: &AppState, staff: &Staff, target: UserId) -> Result<()
     Ok(())
 }
 
+/// Operator only, outside the policy: removes a member's two-factor sign-in from the CLI
+/// (`netreach admin reset-totp`), for when no admin can sign in to do it (a sole admin who lost
+/// their phone and recovery codes). Returns false when the account had none.
+pub async fn reset_as_operator(state: &AppState, user: UserId) -> Result<bool, StoreError> {
+    let removed = state.store.remove_totp(user).await?;
+    if removed {
+        tracing::info!(user_id = %user, "two-factor sign-in reset by the operator");
+    }
+    Ok(removed)
+}
+
 fn unix_now(state: &AppState) -> u64 {
     u64::try_from(to_unix(state.clock.now())).unwrap_or(0)
 }

@@ -543,6 +543,32 @@ async fn totp_is_turned_off_with_password_and_code_and_reset_by_an_admin() {
             .status(),
         200
     );
+    // The operator's reset (`netreach admin reset-totp`) does the same without the policy.
+    let (secret, _, _) = enrol(&member).await;
+    app.clock.advance(Duration::seconds(30));
+    confirm(&app, &member, &secret).await;
+    assert_eq!(
+        api_token(&app, "gleb", "gleb-long-password-123", None)
+            .await
+            .status(),
+        401
+    );
+    assert!(
+        netreach_app::two_factor::reset_as_operator(&app.state, user.id)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !netreach_app::two_factor::reset_as_operator(&app.state, user.id)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        api_token(&app, "gleb", "gleb-long-password-123", None)
+            .await
+            .status(),
+        200
+    );
     // A worker may not reset anyone's.
     let refused = member
         .post_form(&format!("/staff/users/{}/totp/reset", user.id), &[])
