@@ -594,3 +594,70 @@ async fn totp_pages_read_in_russian() {
         .unwrap();
     assert!(codes.contains("Ваши резервные коды"), "{codes}");
 }
+
+/// Generated from the router: with `session.require_totp = "everyone"`, an admin who has not
+/// enrolled is refused every staff route but enrolment and signing out, on pages and the API.
+#[tokio::test]
+async fn totp_a_member_who_must_enrol_may_use_no_staff_route_but_enrolment() {
+    use netreach_app::policy::{Need, need, open_before_enrolment};
+    let db = TestDb::new(TestBackend::Sqlite).await;
+    let app = TestApp::spawn_on(db, |s| s.session.require_totp = RequireTotp::Everyone).await;
+    let (browser, _) = app.signed_in("root", Role::Admin).await;
+    let token: Value = api_token(&app, "root", "root-long-password-123", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", token["token"].as_str().unwrap());
+    let (_, rules) = netreach_web::router_with_rules(app.state.clone());
+    let mut walked = 0;
+    for rule in &rules {
+        let Some(action) = rule.action else { continue };
+        let staff_route = matches!(need(action), Need::Staff(_) | Need::Inbox(_));
+        // Signing out would end the walk; enrolment is tested above.
+        if !staff_route || open_before_enrolment(action) {
+            continue;
+        }
+        walked += 1;
+        let path = rule
+            .path
+            .replace("{id}", "00000000-0000-4000-8000-000000000000");
+        let api = rule.path.starts_with("/api/");
+        let method = reqwest::Method::from_bytes(rule.method.as_str().as_bytes()).unwrap();
+        let mut request = browser
+            .client
+            .request(method, app.url(&path))
+            .header("origin", app.url(""))
+            .header("sec-fetch-site", "same-origin");
+        if api {
+            request = request.header("authorization", &bearer);
+        }
+        let response = request.send().await.unwrap();
+        let what = format!("{} {} ({action:?})", rule.method, rule.path);
+        if api {
+            assert_eq!(response.status(), 403, "{what}");
+            assert_eq!(
+                error_code(response).await,
+                "totp_enrolment_required",
+                "{what}"
+            );
+        } else {
+            assert_eq!(response.status(), 303, "{what}");
+            assert_eq!(
+                response.headers()["location"],
+                "/staff/account/totp",
+                "{what}"
+            );
+        }
+    }
+    assert!(walked > 60, "only {walked} staff routes walked");
+    // What stays open: the set-up itself, over both surfaces.
+    assert_eq!(browser.get("/staff/account/totp").await.status(), 200);
+    let started = reqwest::Client::new()
+        .post(app.url("/api/v1/staff/me/totp"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 200);
+}
