@@ -76,13 +76,18 @@ pub fn must_enrol(state: &AppState, user: &StaffUser) -> bool {
 }
 
 /// An enrolment waiting for its first code: what the member's authenticator app needs.
-#[derive(Debug)]
 pub struct Enrolment {
     /// The secret in base32, for typing by hand.
     pub secret: String,
     pub otpauth_url: String,
     /// The QR code of the URL, an inline `<svg>` element.
     pub qr_svg: String,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Enrolment(<redacted>)")
+    }
 }
 
 /// Where the member stands, for their account page.
@@ -338,4 +343,19 @@ pub(crate) async fn second_factor_holds(
         return Ok(false);
     };
     state.store.use_totp_step(user.id, step).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_enrolment_never_shows_its_secret_in_debug() {
+        let enrolment = Enrolment {
+            secret: "GEZDGNBVGY3TQOJQ".into(),
+            otpauth_url: "otpauth://totp/N:a?secret=GEZDGNBVGY3TQOJQ".into(),
+            qr_svg: String::new(),
+        };
+        assert_eq!(format!("{enrolment:?}"), "Enrolment(<redacted>)");
+    }
 }
