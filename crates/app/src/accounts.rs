@@ -19,7 +19,9 @@ use netreach_core::{
 use netreach_crypto::PasswordHash;
 use netreach_crypto::SecretKeyBytes;
 use netreach_crypto::{SecretToken, hash_password, password::dummy_hash, verify_password};
-use netreach_store::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffUser, StoreError};
+use netreach_store::{
+    ApiTokenRecord, NewStaffUser, PendingSignin, SessionRecord, StaffUser, StoreError,
+};
 use time::{Duration, OffsetDateTime};
 
 /// Purposes that separate the keyed hashes of different kinds of token.
@@ -40,8 +42,33 @@ pub enum LoginError {
     Locked { minutes: i64 },
     #[error("account disabled")]
     Disabled,
+    /// The password was right and the account has two-factor sign-in: a code is needed.
+    #[error("a two-factor code is needed")]
+    CodeRequired,
+    /// The password was right but the code (or recovery code) was wrong or used already.
+    #[error("wrong or used two-factor code")]
+    WrongCode,
+    /// The sign-in waiting for its code ended (five minutes) or was used: start again.
+    #[error("the sign-in expired")]
+    Expired,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// How long a console sign-in waits for its second factor after the password.
+pub const PENDING_SIGNIN_TTL: Duration = Duration::minutes(5);
+/// Purpose of the keyed hash of a pending sign-in's cookie, and of the key its inbox key is
+/// wrapped under.
+pub const PENDING_PURPOSE: &str = "pending-signin";
+
+/// What a right password gives at the console.
+#[derive(Debug)]
+pub enum SignedIn {
+    /// A session: its secret goes into the session cookie.
+    Session(SecretToken),
+    /// The account has two-factor sign-in: this secret goes into the pending sign-in cookie
+    /// and the code is asked for next ([`complete_sign_in`]).
+    NeedsCode(SecretToken),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -152,7 +179,7 @@ pub async fn hash_off_runtime(password: String) -> PasswordHash {
         .unwrap_or_else(|| PasswordHash::from_stored("!unusable".into()))
 }
 
-async fn verify_off_runtime(password: String, hash: PasswordHash) -> bool {
+pub(crate) async fn verify_off_runtime(password: String, hash: PasswordHash) -> bool {
     crate::kdf::run(move || verify_password(&password, &hash))
         .await
         .unwrap_or(false)
@@ -164,7 +191,9 @@ const CHARGE_RETRIES: usize = 16;
 /// Checks a username and password. Unknown usernames cost the same time as known ones; every
 /// attempt on a known account is charged as a failure before the password is hashed (atomically,
 /// so a parallel burst meets the lock as a sequential one does) and the charge is cleared when the
-/// password is right; a disabled account is only reported to someone who knows its password.
+/// password is right, or for an account with two-factor sign-in only once its code is right (so
+/// guessing codes with a known password meets the same lock); a disabled account is only
+/// reported to someone who knows its password.
 pub async fn authenticate(
     state: &AppState,
     username: &str,
@@ -189,12 +218,38 @@ pub async fn authenticate(
         audit::record(state, &user, AuditAction::SignInFailed, "").await;
         return Err(LoginError::Invalid);
     }
-    state.store.clear_login_failures(user.id).await?;
+    if !user.totp_enabled {
+        state.store.clear_login_failures(user.id).await?;
+    }
     if !user.is_active() {
         return Err(LoginError::Disabled);
     }
-    audit::record(state, &user, AuditAction::SignIn, "").await;
+    if !user.totp_enabled {
+        // With two-factor sign-in, the sign-in is recorded once the code is right.
+        audit::record(state, &user, AuditAction::SignIn, "").await;
+    }
     Ok(user)
+}
+
+/// The second factor after a right password (the attempt is charged already): takes the code
+/// and clears the charge, or refuses.
+async fn second_factor(
+    state: &AppState,
+    user: &StaffUser,
+    code: Option<&str>,
+) -> Result<(), LoginError> {
+    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+        audit::record(state, user, AuditAction::SignInFailed, "").await;
+        return Err(LoginError::CodeRequired);
+    };
+    if !crate::two_factor::second_factor_holds(state, user, code).await? {
+        tracing::info!(user_id = %user.id, "staff two-factor code refused");
+        audit::record(state, user, AuditAction::SignInFailed, "").await;
+        return Err(LoginError::WrongCode);
+    }
+    state.store.clear_login_failures(user.id).await?;
+    audit::record(state, user, AuditAction::SignIn, "").await;
+    Ok(())
 }
 
 /// Counts this attempt as a failure (and locks the account if it is one too many) before any
@@ -287,15 +342,93 @@ pub async fn unlock_with_password(
     }
 }
 
-/// Signs in to the console: checks the password (see [`authenticate`]) and starts a session.
-/// Anyone may try ([`Action::SignIn`]); there is nobody to check yet.
+/// Signs in to the console: checks the password (see [`authenticate`]) and starts a session,
+/// or, for an account with two-factor sign-in, a pending sign-in that waits five minutes for
+/// its code ([`complete_sign_in`]). Anyone may try ([`Action::SignIn`]); there is nobody to
+/// check yet.
 pub async fn sign_in(
     state: &AppState,
     username: &str,
     password: String,
-) -> Result<SecretToken, LoginError> {
+) -> Result<SignedIn, LoginError> {
     let user = authenticate(state, username, password.clone()).await?;
-    Ok(start_session(state, &user, password).await?)
+    if !user.totp_enabled {
+        return Ok(SignedIn::Session(
+            start_session(state, &user, password).await?,
+        ));
+    }
+    let token = SecretToken::generate();
+    let inbox = unlock_with_password(state, &user, password).await?;
+    state
+        .store
+        .create_pending_signin(PendingSignin {
+            token_hash: token
+                .hash(&state.secret, PENDING_PURPOSE)
+                .as_str()
+                .to_owned(),
+            user_id: user.id,
+            expires_at: state.clock.now() + PENDING_SIGNIN_TTL,
+            wrapped_inbox_key: inbox
+                .as_ref()
+                .map(|k| keys::wrap_for_token(k, token.expose(), PENDING_PURPOSE)),
+        })
+        .await?;
+    Ok(SignedIn::NeedsCode(token))
+}
+
+/// The console's second step: the code (or a recovery code) for the sign-in the pending cookie
+/// names. Each try is charged against the account's sign-in throttle before the code is
+/// checked; a right code turns the pending sign-in into a new session (a new secret, the
+/// pending one is gone).
+pub async fn complete_sign_in(
+    state: &AppState,
+    pending: &SecretToken,
+    code: &str,
+) -> Result<SecretToken, LoginError> {
+    let now = state.clock.now();
+    let hash = pending
+        .hash(&state.secret, PENDING_PURPOSE)
+        .as_str()
+        .to_owned();
+    let Some(waiting) = state.store.pending_signin(&hash, now).await? else {
+        return Err(LoginError::Expired);
+    };
+    let Some(user) = state
+        .store
+        .user_by_id(waiting.user_id)
+        .await?
+        .filter(StaffUser::is_active)
+    else {
+        return Err(LoginError::Expired);
+    };
+    let user = charge_attempt(state, user, now).await?;
+    second_factor(state, &user, Some(code)).await?;
+    let token = SecretToken::generate();
+    let wrapped_inbox_key = waiting
+        .wrapped_inbox_key
+        .as_deref()
+        .and_then(|w| keys::unwrap_for_token(w, pending.expose(), PENDING_PURPOSE))
+        .map(|k| keys::wrap_for_token(&k, token.expose(), keys::SESSION_WRAP));
+    let session = SessionRecord {
+        token_hash: token
+            .hash(&state.secret, SESSION_PURPOSE)
+            .as_str()
+            .to_owned(),
+        user_id: user.id,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: session_expiry(state, now, now),
+        wrapped_inbox_key,
+    };
+    if !state
+        .store
+        .promote_pending_signin(&hash, now, session)
+        .await?
+    {
+        return Err(LoginError::Expired);
+    }
+    tracing::info!(user_id = %user.id, "staff session started with two-factor sign-in");
+    Ok(token)
 }
 
 /// One of a member's own live sessions, as the console lists them. Netreach keeps no IP address
@@ -416,14 +549,20 @@ pub async fn notice_panic_lock(state: &AppState) -> Result<bool, StoreError> {
 }
 
 /// Signs in for an API token named `name` (valid [`API_SIGNIN_TOKEN_TTL`]); with inbox access,
-/// the token can read conversations too. Anyone may try ([`Action::SignIn`]).
+/// the token can read conversations too. An account with two-factor sign-in needs `totp` (a
+/// code or a recovery code), asked for only once the password is right. Anyone may try
+/// ([`Action::SignIn`]).
 pub async fn sign_in_for_token(
     state: &AppState,
     username: &str,
     password: String,
+    totp: Option<&str>,
     name: &str,
 ) -> Result<(ApiTokenRecord, SecretToken), LoginError> {
     let user = authenticate(state, username, password.clone()).await?;
+    if user.totp_enabled {
+        second_factor(state, &user, totp).await?;
+    }
     let inbox = unlock_with_password(state, &user, password).await?;
     Ok(issue_api_token(
         state,
@@ -461,13 +600,13 @@ pub async fn end_session(
     staff: &Staff,
     session_hash: &str,
 ) -> Result<(), AccountError> {
-    staff.may(Action::OwnAccount)?;
+    staff.may(Action::SignOut)?;
     Ok(state.store.delete_session(session_hash).await?)
 }
 
 /// Ends every console session of the member, on every device.
 pub async fn end_all_sessions(state: &AppState, staff: &Staff) -> Result<(), AccountError> {
-    staff.may(Action::OwnAccount)?;
+    staff.may(Action::SignOut)?;
     state.store.delete_user_sessions(staff.user.id).await?;
     tracing::info!(user_id = %staff.user.id, "staff signed out everywhere");
     audit::record(

@@ -25,6 +25,7 @@ pub mod search;
 pub mod settings;
 pub mod state;
 pub mod team;
+pub mod two_factor;
 
 pub use state::AppState;
 

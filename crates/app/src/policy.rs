@@ -30,6 +30,11 @@ pub enum Action {
     ClientWrite,
     ClientDelete,
     // Any signed-in staff member, about themselves or what every role sees.
+    /// Sign out (this device or everywhere): open even to a member who must still enrol.
+    SignOut,
+    /// Enrol in, or turn off, one's own two-factor sign-in: open even to a member who must
+    /// still enrol.
+    ManageOwnTwoFactor,
     OwnAccount,
     ViewDashboard,
     ListConversations,
@@ -69,6 +74,8 @@ pub enum Action {
     PanicLock,
     // Admins.
     ManageUsers,
+    /// Remove another member's two-factor sign-in (a lost phone and lost recovery codes).
+    ResetTwoFactor,
     GrantInboxAccess,
     ReadAudit,
 }
@@ -96,6 +103,7 @@ pub const fn need(action: Action) -> Need {
 
         ClientRead | ClientWrite | ClientDelete => Client,
 
+        SignOut | ManageOwnTwoFactor => Staff(Worker),
         OwnAccount | ViewDashboard | ListConversations | ReadConversation | StaffSearch
         | SetAway => Staff(Worker),
         ListAlerts | DraftAlert | VerifyAlert => Staff(Worker),
@@ -115,7 +123,7 @@ pub const fn need(action: Action) -> Need {
         PublishAlert | WithdrawAlert | ManageVenues | ReviewContent | RestoreContent
         | ManageTeam | PanicLock => Staff(Supervisor),
 
-        ManageUsers | ReadAudit => Staff(Admin),
+        ManageUsers | ReadAudit | ResetTwoFactor => Staff(Admin),
         GrantInboxAccess => Inbox(Admin),
     }
 }
@@ -132,6 +140,16 @@ pub enum Denied {
     /// The role would do, but this person does not hold the inbox key (yet).
     #[error("no access to the inbox key")]
     NoInboxKey,
+    /// Two-factor sign-in is required for this member (`session.require_totp`) and they have
+    /// not enrolled yet: only enrolment and signing out are open.
+    #[error("two-factor sign-in must be set up first")]
+    TwoFactorRequired,
+}
+
+/// What a member who must enrol in two-factor sign-in, and has not, may still do (besides what
+/// anyone may).
+pub const fn open_before_enrolment(action: Action) -> bool {
+    matches!(action, Action::SignOut | Action::ManageOwnTwoFactor)
 }
 
 /// Who is acting in a request or a job.
@@ -160,6 +178,8 @@ impl Actor {
 pub struct Staff {
     pub user: StaffUser,
     key: Option<TokenWrappedKey>,
+    /// Must enrol in two-factor sign-in before anything but [`open_before_enrolment`].
+    must_enrol: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -185,12 +205,29 @@ impl Staff {
                 token,
                 purpose,
             }),
+            must_enrol: false,
         }
+    }
+
+    /// This member, who must enrol in two-factor sign-in before doing anything else when
+    /// `must_enrol` (see `accounts::must_enrol`).
+    pub fn enrolment_required(mut self, must_enrol: bool) -> Staff {
+        self.must_enrol = must_enrol;
+        self
+    }
+
+    /// Whether this member must still enrol in two-factor sign-in.
+    pub fn must_enrol(&self) -> bool {
+        self.must_enrol
     }
 
     /// A staff member acting without a request (the CLI, a job), holding no inbox key.
     pub fn without_key(user: StaffUser) -> Staff {
-        Staff { user, key: None }
+        Staff {
+            user,
+            key: None,
+            must_enrol: false,
+        }
     }
 
     /// Whether this staff member holds the inbox key.
@@ -212,7 +249,9 @@ impl Staff {
             Need::Staff(role) => (role, false),
             Need::Inbox(role) => (role, true),
         };
-        if !self.user.role.includes(role) {
+        if self.must_enrol && !open_before_enrolment(action) {
+            Err(Denied::TwoFactorRequired)
+        } else if !self.user.role.includes(role) {
             Err(Denied::Forbidden)
         } else if inbox && !self.has_inbox() {
             Err(Denied::NoInboxKey)
@@ -240,6 +279,7 @@ mod tests {
             failed_logins: 0,
             locked_until: None,
             keys: None,
+            totp_enabled: false,
         };
         if inbox {
             Staff::new(
@@ -312,11 +352,36 @@ mod tests {
             (Action::ReadAudit, Staff(Role::Admin)),
             // Anyone who can lead on a shift can pull the emergency brake.
             (Action::PanicLock, Staff(Role::Supervisor)),
+            // Removing someone's second factor opens their account to their password alone.
+            (Action::ResetTwoFactor, Staff(Role::Admin)),
             (Action::GrantInboxAccess, Inbox(Role::Admin)),
         ];
         for (action, expected) in pinned {
             assert_eq!(need(action), expected, "{action:?}");
         }
+    }
+
+    #[test]
+    fn a_member_who_must_enrol_may_only_enrol_and_sign_out() {
+        let admin = staff(Role::Admin, true).enrolment_required(true);
+        assert_eq!(admin.may(Action::ManageOwnTwoFactor), Ok(()));
+        assert_eq!(admin.may(Action::SignOut), Ok(()));
+        assert_eq!(admin.may(Action::ReadPublic), Ok(()));
+        for action in [
+            Action::OwnAccount,
+            Action::ViewDashboard,
+            Action::ReplyConversation,
+            Action::ManageUsers,
+            Action::ResetTwoFactor,
+        ] {
+            assert_eq!(
+                admin.may(action),
+                Err(Denied::TwoFactorRequired),
+                "{action:?}"
+            );
+        }
+        let enrolled = staff(Role::Admin, true).enrolment_required(false);
+        assert_eq!(enrolled.may(Action::ManageUsers), Ok(()));
     }
 
     #[test]

@@ -218,6 +218,34 @@ pub struct SessionSettings {
     pub idle_minutes: u32,
     /// ... and after this many hours in any case.
     pub max_hours: u32,
+    /// Who must sign in with a second factor (TOTP): `none`, `admins` or `everyone`. A member
+    /// who must and has not enrolled yet is sent to enrolment after the password and can do
+    /// nothing else until enrolled.
+    pub require_totp: RequireTotp,
+}
+
+/// Who must use two-factor sign-in (`session.require_totp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequireTotp {
+    /// Nobody must; anyone may enrol.
+    #[default]
+    None,
+    /// Admins must.
+    Admins,
+    /// Every staff member must.
+    Everyone,
+}
+
+impl RequireTotp {
+    /// Whether a member of `role` must have two-factor sign-in.
+    pub fn applies_to(self, role: netreach_core::Role) -> bool {
+        match self {
+            RequireTotp::None => false,
+            RequireTotp::Admins => role == netreach_core::Role::Admin,
+            RequireTotp::Everyone => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -259,6 +287,7 @@ impl Default for SessionSettings {
         SessionSettings {
             idle_minutes: 120,
             max_hours: 12,
+            require_totp: RequireTotp::None,
         }
     }
 }
@@ -840,6 +869,38 @@ mod tests {
             assert_eq!(load_in_jail(&explicit)?.org_name, "Netreach");
             Ok(())
         });
+    }
+
+    #[test]
+    fn require_totp_takes_its_three_words_and_refuses_others() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(
+                load_in_jail(&Overrides::default())?.session.require_totp,
+                RequireTotp::None
+            );
+            jail.set_env("NETREACH_SESSION__REQUIRE_TOTP", "admins");
+            assert_eq!(
+                load_in_jail(&Overrides::default())?.session.require_totp,
+                RequireTotp::Admins
+            );
+            jail.set_env("NETREACH_SESSION__REQUIRE_TOTP", "everyone");
+            assert_eq!(
+                load_in_jail(&Overrides::default())?.session.require_totp,
+                RequireTotp::Everyone
+            );
+            jail.set_env("NETREACH_SESSION__REQUIRE_TOTP", "all");
+            let error = load_in_jail(&Overrides::default())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(error.to_lowercase().contains("require_totp"), "{error}");
+            assert!(error.contains("everyone"), "{error}");
+            Ok(())
+        });
+        assert!(RequireTotp::Admins.applies_to(netreach_core::Role::Admin));
+        assert!(!RequireTotp::Admins.applies_to(netreach_core::Role::Supervisor));
+        assert!(RequireTotp::Everyone.applies_to(netreach_core::Role::Worker));
+        assert!(!RequireTotp::None.applies_to(netreach_core::Role::Admin));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::{open, say};
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use netreach_app::settings::Settings;
-use netreach_app::{accounts, keys};
+use netreach_app::{accounts, keys, two_factor};
 use netreach_core::{Role, Username};
 use std::io::Read;
 
@@ -30,6 +30,13 @@ pub enum AdminCommand {
         username: String,
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Remove the two-factor sign-in of a staff account that lost its phone and recovery codes
+    /// (when no admin can sign in to reset it); they sign in with their password alone until
+    /// they set it up again
+    ResetTotp {
+        #[arg(long)]
+        username: String,
     },
     /// List staff accounts
     ListUsers,
@@ -101,6 +108,20 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
                 say(&format!(
                     "password of {name} changed; their sessions were ended"
                 ));
+            }
+            Ok(())
+        }
+        AdminCommand::ResetTotp { username } => {
+            let name = Username::parse(&username).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let Some(user) = state.store.user_by_username(&name).await? else {
+                bail!("no staff account named {name}");
+            };
+            if two_factor::reset_as_operator(&state, user.id).await? {
+                say(&format!(
+                    "two-factor sign-in of {name} removed; they sign in with their password"
+                ));
+            } else {
+                say(&format!("{name} had no two-factor sign-in"));
             }
             Ok(())
         }

@@ -422,6 +422,17 @@ async fn admins_manage_accounts_from_the_command_line() {
     let unknown = admin(data, &["reset-password", "--username", "nobody"], None).await;
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no staff account named nobody"));
+
+    // Removing a second factor that is not there says so; an unknown account fails.
+    let no_totp = admin(data, &["reset-totp", "--username", "olga"], None).await;
+    assert!(no_totp.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&no_totp.stdout).trim(),
+        "olga had no two-factor sign-in"
+    );
+    let unknown = admin(data, &["reset-totp", "--username", "nobody"], None).await;
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no staff account named nobody"));
 }
 
 #[tokio::test]

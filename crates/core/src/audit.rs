@@ -33,6 +33,9 @@ text_enum! {
         InboxAccessGranted => "inbox_access_granted",
         SettingsChanged => "settings_changed",
         SessionsRevoked => "sessions_revoked",
+        TwoFactorEnabled => "two_factor_enabled",
+        TwoFactorDisabled => "two_factor_disabled",
+        TwoFactorReset => "two_factor_reset",
         PanicLock => "panic_lock",
     }
 }

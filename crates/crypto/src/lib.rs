@@ -5,13 +5,16 @@
 //! - [`envelope`]: encryption at rest (inbox and staff keypairs, wrapping, sealed bodies).
 //! - [`token`]: random bearer secrets (session cookies, API tokens, setup links) and the keyed
 //!   hashes that are all the database ever keeps of them.
+//! - [`totp`]: RFC 6238 codes for two-factor sign-in, the enrolment QR code, recovery codes.
 
 pub mod codename;
 pub mod envelope;
 pub mod password;
 pub mod token;
+pub mod totp;
 
 pub use codename::{ClientKeys, Codename, CodenameError};
 pub use envelope::{CryptoError, PublicKeyBytes, Sealed, SecretKeyBytes, WrapKey};
 pub use password::{PasswordHash, hash_password, verify_password};
 pub use token::{SecretToken, ServerSecret, ServerSecretError, TokenHash, random_password};
+pub use totp::TotpSecret;

@@ -17,10 +17,10 @@ pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AuditEntry, AuditFilter,
     AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem, ContentRevision,
     Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
-    NewAuditEntry, NewConversation, NewMessage, NewStaffUser, PackChange, PackVersion, PostRecord,
-    PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord, QueuedNotification,
-    SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys, StaffUser, StoredMessage,
-    VenueRecord,
+    NewAuditEntry, NewConversation, NewMessage, NewStaffUser, PackChange, PackVersion,
+    PendingSignin, PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord,
+    QueuedNotification, SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys, StaffUser,
+    StoredMessage, TotpRecord, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
 
@@ -51,6 +51,7 @@ pub trait Store:
     + EditorialStore
     + NotificationStore
     + AuditStore
+    + TwoFactorStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -61,6 +62,55 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// Closes the connection pool, waiting for queries in flight.
     async fn close(&self);
+}
+
+/// Two-factor sign-in: members' TOTP secrets (encrypted by the application), their recovery
+/// codes (keyed hashes) and console sign-ins waiting for a code (migration 0017).
+#[async_trait]
+pub trait TwoFactorStore: Send + Sync {
+    /// Starts (or restarts) enrolment with a new encrypted secret, not yet active. False, and
+    /// nothing changed, when a confirmed secret is already in place.
+    async fn start_totp(
+        &self,
+        user_id: UserId,
+        secret: Vec<u8>,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// The member's TOTP secret, confirmed or waiting for its first code.
+    async fn totp(&self, user_id: UserId) -> StoreResult<Option<TotpRecord>>;
+    /// Activates a waiting secret with the step of its first code and replaces the recovery codes
+    /// with `recovery_hashes`, in one transaction. False when there is nothing waiting.
+    async fn confirm_totp(
+        &self,
+        user_id: UserId,
+        step: i64,
+        recovery_hashes: &[String],
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
+    /// Takes the code of `step` for a confirmed secret, as a compare-and-set: true only if no
+    /// code of this step or a later one was taken before, so each code signs in once.
+    async fn use_totp_step(&self, user_id: UserId, step: i64) -> StoreResult<bool>;
+    /// Takes a recovery code (deletes its hash); true if it was there.
+    async fn use_recovery_code(&self, user_id: UserId, code_hash: &str) -> StoreResult<bool>;
+    /// How many recovery codes are left.
+    async fn count_recovery_codes(&self, user_id: UserId) -> StoreResult<u64>;
+    /// Removes the secret and the recovery codes; false when there was no secret.
+    async fn remove_totp(&self, user_id: UserId) -> StoreResult<bool>;
+    async fn create_pending_signin(&self, pending: PendingSignin) -> StoreResult<()>;
+    /// The live pending sign-in with this hash.
+    async fn pending_signin(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<PendingSignin>>;
+    /// Turns a live pending sign-in into `session` in one transaction (the pending row goes);
+    /// false, and no session, when it was used or expired meanwhile.
+    async fn promote_pending_signin(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        session: SessionRecord,
+    ) -> StoreResult<bool>;
 }
 
 /// Staff accounts, sessions, API tokens and the first-run setup link.

@@ -22,6 +22,8 @@ pub struct StaffUser {
     pub locked_until: Option<OffsetDateTime>,
     /// The member's own keypair; `None` for accounts made before keys existed.
     pub keys: Option<StaffKeys>,
+    /// Whether a confirmed TOTP secret guards the sign-in (migration 0017).
+    pub totp_enabled: bool,
 }
 
 impl StaffUser {
@@ -50,6 +52,28 @@ pub struct SessionRecord {
     pub last_seen_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
     /// The inbox secret wrapped under the cookie; `None` without inbox access.
+    pub wrapped_inbox_key: Option<Vec<u8>>,
+}
+
+/// A member's TOTP secret as stored: encrypted under a key derived from the server secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TotpRecord {
+    pub secret: Vec<u8>,
+    pub created_at: OffsetDateTime,
+    /// `None` while enrolment waits for its first code.
+    pub confirmed_at: Option<OffsetDateTime>,
+    /// The last 30-second step whose code was accepted.
+    pub last_step: Option<i64>,
+}
+
+/// A console sign-in whose password was right and that waits for its second factor; only the
+/// keyed hash of its cookie is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingSignin {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub expires_at: OffsetDateTime,
+    /// The inbox secret wrapped under the pending cookie; `None` without inbox access.
     pub wrapped_inbox_key: Option<Vec<u8>>,
 }
 

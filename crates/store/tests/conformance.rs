@@ -32,6 +32,8 @@ mod publishing;
 mod qa;
 #[path = "conformance/team.rs"]
 mod team;
+#[path = "conformance/two_factor.rs"]
+mod two_factor;
 
 fn t0() -> OffsetDateTime {
     from_unix(1_780_000_000)
@@ -113,6 +115,7 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "staff search",
                 "qa sealed",
                 "audit",
+                "totp",
                 "content versions"
             ],
             "{backend:?}"

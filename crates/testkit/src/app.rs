@@ -135,10 +135,15 @@ impl TestApp {
     pub async fn staff(&self, username: &str, role: Role) -> netreach_app::policy::Staff {
         let password = format!("{username}-long-password-123");
         self.create_user(username, role, &password).await;
-        let (record, token) =
-            netreach_app::accounts::sign_in_for_token(&self.state, username, password, "test")
-                .await
-                .expect("sign in for a token");
+        let (record, token) = netreach_app::accounts::sign_in_for_token(
+            &self.state,
+            username,
+            password,
+            None,
+            "test",
+        )
+        .await
+        .expect("sign in for a token");
         let user = self
             .state
             .store

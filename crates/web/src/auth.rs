@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use netreach_app::conversations::{self, ClientAccess};
 use netreach_app::policy::Staff;
+use netreach_app::two_factor;
 use netreach_crypto::SecretToken;
 use netreach_store::StaffUser;
 
@@ -28,6 +29,7 @@ pub struct StaffSession {
     pub session_hash: String,
     token: SecretToken,
     wrapped_inbox_key: Option<Vec<u8>>,
+    must_enrol: bool,
 }
 
 impl StaffSession {
@@ -39,6 +41,7 @@ impl StaffSession {
             self.wrapped_inbox_key.clone(),
             keys::SESSION_WRAP,
         )
+        .enrolment_required(self.must_enrol)
     }
 }
 
@@ -54,6 +57,7 @@ pub async fn staff_session(
     Ok(accounts::resume_session(state, &token)
         .await?
         .map(|(session, user)| StaffSession {
+            must_enrol: two_factor::must_enrol(state, &user),
             user,
             session_hash: session.token_hash,
             token,
@@ -101,6 +105,7 @@ pub struct ApiStaff {
     pub user: StaffUser,
     token: SecretToken,
     wrapped_inbox_key: Option<Vec<u8>>,
+    must_enrol: bool,
 }
 
 impl ApiStaff {
@@ -112,6 +117,7 @@ impl ApiStaff {
             self.wrapped_inbox_key.clone(),
             keys::API_WRAP,
         )
+        .enrolment_required(self.must_enrol)
     }
 }
 
@@ -131,6 +137,7 @@ pub async fn api_staff(
     Ok(accounts::user_for_api_token(state, &token)
         .await?
         .map(|(record, user)| ApiStaff {
+            must_enrol: two_factor::must_enrol(state, &user),
             user,
             token,
             wrapped_inbox_key: record.wrapped_inbox_key,
@@ -212,6 +219,27 @@ pub fn session_cookie(state: &AppState, token: &SecretToken) -> String {
         "{SESSION_COOKIE}={}; Path=/staff; HttpOnly; SameSite=Strict{secure}",
         token.expose()
     )
+}
+
+/// The cookie of a console sign-in waiting for its second factor; scoped to the sign-in pages.
+pub const PENDING_COOKIE: &str = "nr_signin";
+
+/// The `Set-Cookie` value that holds a sign-in waiting for its code (or, empty, removes it).
+pub fn pending_cookie(state: &AppState, token: Option<&SecretToken>) -> String {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    match token {
+        Some(token) => format!(
+            "{PENDING_COOKIE}={}; Path=/staff/login; HttpOnly; SameSite=Strict{secure}",
+            token.expose()
+        ),
+        None => format!(
+            "{PENDING_COOKIE}=; Path=/staff/login; Max-Age=0; HttpOnly; SameSite=Strict{secure}"
+        ),
+    }
 }
 
 /// The `Set-Cookie` value that removes the console session cookie.

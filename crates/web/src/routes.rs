@@ -196,9 +196,13 @@ pub async fn guard(
         Ok(()) => next.run(req).await,
         Err(denied) if api => api_refusal(denied).into_response(),
         Err(Denied::NotSignedIn) => Redirect::to("/staff/login").into_response(),
+        Err(Denied::TwoFactorRequired) => Redirect::to(ENROL_PAGE).into_response(),
         Err(_) => PageError::Forbidden.into_response(),
     }
 }
+
+/// Where a member who must enrol in two-factor sign-in is sent from every other console page.
+pub const ENROL_PAGE: &str = "/staff/account/totp";
 
 /// How the API says no: 401 to sign in, 403 for the role or a missing inbox key.
 pub fn api_refusal(denied: Denied) -> ApiError {
@@ -209,6 +213,11 @@ pub fn api_refusal(denied: Denied) -> ApiError {
             StatusCode::FORBIDDEN,
             "no_inbox_access",
             "error-no-inbox-access",
+        ),
+        Denied::TwoFactorRequired => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "totp_enrolment_required",
+            "totp-must-enrol",
         ),
     }
 }

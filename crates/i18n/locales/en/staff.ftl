@@ -498,6 +498,9 @@ audit-action-password_reset = Reset a password
 audit-action-inbox_access_granted = Granted inbox access
 audit-action-settings_changed = Changed settings
 audit-action-sessions_revoked = Signed a member out everywhere
+audit-action-two_factor_enabled = Turned on two-factor sign-in
+audit-action-two_factor_disabled = Turned off two-factor sign-in
+audit-action-two_factor_reset = Reset someone's two-factor sign-in
 audit-action-panic_lock = Panic lock
 # The versions of the whole published pack.
 content-versions-title = Pack versions
@@ -541,3 +544,46 @@ panic-intro = For a seized or lost device, a raid, or a suspected break-in: sign
 panic-confirm = Yes, sign everyone out now, me included
 panic-button = Pull the panic lock
 error-panic-confirm = Tick the box to confirm: the panic lock signs everyone out, you included.
+## Two-factor sign-in (TOTP)
+login-code-title = Sign-in code
+login-error-code = That code is wrong or was used already. Type the code your app shows now, or one of your recovery codes.
+login-error-code-required = This account uses two-factor sign-in: send the code from your app (or a recovery code) as "totp".
+login-error-expired = The sign-in took too long. Please start again with your password.
+login-start-again = Start again
+field-totp-code = Code from your authenticator app, or a recovery code
+field-totp-first-code = The six-digit code your app shows now
+hint-totp-code = Six digits from the app, or a recovery code like abcd-efgh-jkmn. Each works once.
+totp-title = Two-factor sign-in
+totp-intro = With two-factor sign-in, signing in needs your password and a code from an authenticator app on your phone (for example FreeOTP, Aegis or Google Authenticator), so a stolen password alone does not open your account.
+totp-status-on = Two-factor sign-in is on.
+totp-status-off = Two-factor sign-in is off.
+totp-recovery-left = { $count ->
+    [one] { $count } recovery code left.
+   *[other] { $count } recovery codes left.
+}
+totp-start = Set up two-factor sign-in
+totp-restart = Start again with a new code
+totp-scan-heading = Add Netreach to your app
+totp-scan = Scan this QR code with your authenticator app.
+totp-type-secret = Or type this key into the app by hand:
+totp-confirm = Turn on two-factor sign-in
+totp-enabled = Two-factor sign-in is on.
+totp-recovery-title = Your recovery codes
+totp-recovery-intro = If you lose your phone, each of these codes signs you in once instead of a code from the app. Write them down or print them now and keep them somewhere safe, away from your phone.
+totp-recovery-warning = These codes are shown only this once. Netreach keeps no readable copy.
+totp-recovery-continue = I have kept my recovery codes
+totp-disable-heading = Turn off two-factor sign-in
+totp-disable = Turn off two-factor sign-in
+totp-required-hint = Your organisation requires two-factor sign-in for your role, so it cannot be turned off. If you lose your phone and your recovery codes, an admin can reset it.
+totp-must-enrol = Your organisation requires two-factor sign-in. Set it up now to continue.
+totp-error-enabled = Two-factor sign-in is already on. Turn it off first to set it up again.
+totp-error-not-enabled = Two-factor sign-in is not on for this account.
+totp-error-not-started = Start the set-up first.
+totp-error-code = That code is wrong. Type the code your app shows now (check that the phone's clock is right).
+totp-error-required = Your organisation requires two-factor sign-in for your role, so it cannot be turned off.
+account-totp-link = Set up or change two-factor sign-in
+users-totp-on = two-factor on
+users-totp-reset = Reset two-factor sign-in
+flash-totp-off = Two-factor sign-in is off.
+flash-totp-reset = Two-factor sign-in was reset. The member signs in with their password until they set it up again.
+flash-totp-none = That account had no two-factor sign-in.

@@ -12,6 +12,7 @@ mod publishing;
 mod qa;
 mod rows;
 mod team;
+mod two_factor;
 
 use crate::backend::{Backend, BackendError};
 use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffKeys, StaffUser};
@@ -540,6 +541,10 @@ impl AccountStore for SqlStore {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        // Sign-ins waiting for their second factor end too.
+        sqlx::query("DELETE FROM pending_signins")
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO security_events (name, at) VALUES ('panic_lock', $1) \
              ON CONFLICT (name) DO UPDATE SET at = $2",
@@ -583,6 +588,7 @@ impl AccountStore for SqlStore {
             "DELETE FROM setup_tokens WHERE expires_at <= $1",
             "DELETE FROM api_tokens WHERE expires_at IS NOT NULL AND expires_at <= $1",
             "DELETE FROM client_sessions WHERE expires_at <= $1",
+            "DELETE FROM pending_signins WHERE expires_at <= $1",
         ] {
             total += self.exec(sql, vec![at(now)]).await?;
         }

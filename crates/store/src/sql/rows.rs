@@ -12,7 +12,9 @@ use time::OffsetDateTime;
 
 pub(crate) const USER_COLUMNS: &str = "u.id, u.username, u.role, u.password_hash, u.created_at, \
      u.password_changed_at, u.disabled_at, u.failed_logins, u.locked_until, u.public_key, \
-     u.wrapped_secret_key, u.key_salt";
+     u.wrapped_secret_key, u.key_salt, \
+     (SELECT COUNT(*) FROM staff_totp x WHERE x.user_id = u.id AND x.confirmed_at IS NOT NULL) \
+     AS totp_enabled";
 
 pub(crate) fn text(row: &AnyRow, col: &str) -> StoreResult<String> {
     Ok(row.try_get::<String, _>(col)?)
@@ -82,6 +84,7 @@ pub(crate) fn user(row: &AnyRow) -> StoreResult<StaffUser> {
             }),
             _ => None,
         },
+        totp_enabled: row.try_get::<i64, _>("totp_enabled")? > 0,
     })
 }
 

@@ -18,9 +18,9 @@ use utoipa::ToSchema;
 pub struct TokenRequest {
     username: String,
     password: String,
-    /// Reserved for two-factor sign-in; ignored while it is not enabled.
+    /// For an account with two-factor sign-in: the current six-digit code, or one of its
+    /// recovery codes (each works once). Asked for only once the password is right.
     #[serde(default)]
-    #[allow(dead_code)]
     totp: Option<String>,
     /// A label for the token, shown in the console's token list (default `api`).
     #[serde(default)]
@@ -42,7 +42,7 @@ pub struct TokenResponse {
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 401, description = "Wrong username or password, or the account is disabled", body = ErrorBody),
+        (status = 401, description = "Wrong username or password, the account is disabled, or a two-factor code is missing (`totp_required`) or wrong (`totp_invalid`)", body = ErrorBody),
         (status = 429, description = "Too many failed attempts for this account", body = ErrorBody),
     ))]
 pub async fn create_token(
@@ -54,32 +54,53 @@ pub async fn create_token(
         .map(|n| n.trim().chars().take(64).collect::<String>())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "api".into());
-    let (record, secret) =
-        match accounts::sign_in_for_token(&state, &req.username, req.password, &name).await {
-            Ok(issued) => issued,
-            Err(LoginError::Invalid) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_credentials",
-                    "login-error-invalid",
-                ));
-            }
-            Err(LoginError::Disabled) => {
-                return Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "account_disabled",
-                    "login-error-disabled",
-                ));
-            }
-            Err(LoginError::Locked { .. }) => {
-                return Err(ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "account_locked",
-                    "error-account-locked",
-                ));
-            }
-            Err(LoginError::Store(e)) => return Err(e.into()),
-        };
+    let (record, secret) = match accounts::sign_in_for_token(
+        &state,
+        &req.username,
+        req.password,
+        req.totp.as_deref(),
+        &name,
+    )
+    .await
+    {
+        Ok(issued) => issued,
+        Err(LoginError::Invalid) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "login-error-invalid",
+            ));
+        }
+        Err(LoginError::Disabled) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "account_disabled",
+                "login-error-disabled",
+            ));
+        }
+        Err(LoginError::Locked { .. }) => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "account_locked",
+                "error-account-locked",
+            ));
+        }
+        Err(LoginError::CodeRequired) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "totp_required",
+                "login-error-code-required",
+            ));
+        }
+        Err(LoginError::WrongCode | LoginError::Expired) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "totp_invalid",
+                "login-error-code",
+            ));
+        }
+        Err(LoginError::Store(e)) => return Err(e.into()),
+    };
     Ok(Json(TokenResponse {
         token: secret.expose().to_owned(),
         id: record.id.to_string(),

@@ -8,6 +8,7 @@ mod auth;
 mod content;
 pub mod conversations;
 pub mod publishing;
+mod two_factor;
 
 use crate::routes::RouteRule;
 use crate::state::AppState;
@@ -94,6 +95,12 @@ pub const POLICY: &[(&str, &str, Action)] = &[
     ("DELETE", "/api/v1/auth/tokens/{id}", Action::OwnAccount),
     ("GET", "/api/v1/staff/me", Action::OwnAccount),
     ("GET", "/api/v1/staff/audit", Action::ReadAudit),
+    ("POST", "/api/v1/staff/me/totp", Action::ManageOwnTwoFactor),
+    (
+        "POST",
+        "/api/v1/staff/me/totp/confirm",
+        Action::ManageOwnTwoFactor,
+    ),
     (
         "GET",
         "/api/v1/staff/conversations",
@@ -223,6 +230,8 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(auth::revoke_token))
         .routes(routes!(auth::me))
         .routes(routes!(audit::audit))
+        .routes(routes!(two_factor::start))
+        .routes(routes!(two_factor::confirm))
         .routes(routes!(conversations::start))
         .routes(routes!(conversations::me, conversations::delete_me))
         .routes(routes!(conversations::post_message))

@@ -22,6 +22,7 @@ mod services;
 mod sessions;
 mod signin;
 mod team;
+mod totp;
 
 use netreach_testkit::TestApp;
 

@@ -14,6 +14,7 @@ mod qa;
 mod search;
 mod session;
 mod team;
+mod two_factor;
 mod users;
 mod venues;
 
@@ -38,14 +39,31 @@ pub fn routes(state: AppState) -> Routes {
         })
         .get("/staff/login", SignIn, session::login_form)
         .post("/staff/login", SignIn, session::login)
+        .post("/staff/login/code", SignIn, session::login_code)
         .get("/staff/setup", SetUp, session::setup_form)
         .post("/staff/setup", SetUp, session::setup)
         .get("/staff/", ViewDashboard, dashboard)
-        .post("/staff/logout", OwnAccount, session::logout)
+        .post("/staff/logout", SignOut, session::logout)
         .post(
             "/staff/logout-everywhere",
-            OwnAccount,
+            SignOut,
             session::logout_everywhere,
+        )
+        .get("/staff/account/totp", ManageOwnTwoFactor, two_factor::show)
+        .post(
+            "/staff/account/totp/start",
+            ManageOwnTwoFactor,
+            two_factor::start,
+        )
+        .post(
+            "/staff/account/totp/confirm",
+            ManageOwnTwoFactor,
+            two_factor::confirm,
+        )
+        .post(
+            "/staff/account/totp/disable",
+            ManageOwnTwoFactor,
+            two_factor::disable,
         )
         .get("/staff/account", OwnAccount, account::account)
         .post(
@@ -189,6 +207,11 @@ pub fn routes(state: AppState) -> Routes {
             users::reset_password,
         )
         .post("/staff/users/{id}/grant", GrantInboxAccess, users::grant)
+        .post(
+            "/staff/users/{id}/totp/reset",
+            ResetTwoFactor,
+            two_factor::reset,
+        )
         .wrap(|router| {
             router.layer(axum::middleware::from_fn_with_state(
                 state,
@@ -256,6 +279,9 @@ impl Done {
             "content-restored" => "flash-content-restored",
             "qa-publish" => "flash-qa-publish",
             "qa-withdraw" => "flash-qa-withdraw",
+            "totp-off" => "flash-totp-off",
+            "totp-reset" => "flash-totp-reset",
+            "totp-none" => "flash-totp-none",
             _ => return None,
         })
     }

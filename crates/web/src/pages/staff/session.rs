@@ -1,17 +1,22 @@
 //! Signing in and out, and the first-run setup page.
 
 use super::Done;
-use crate::accounts::{self, AccountError, LoginError};
-use crate::auth::{StaffSession, clear_session_cookie, session_cookie};
+use crate::accounts::{self, AccountError, LoginError, SignedIn};
+use crate::auth::{
+    PENDING_COOKIE, StaffSession, clear_session_cookie, pending_cookie, session_cookie,
+};
 use crate::error::PageError;
+use crate::middleware::cookie;
 use crate::pages::{Chrome, render, render_invalid};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use netreach_core::Lang;
+use netreach_crypto::SecretToken;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -46,6 +51,36 @@ pub struct LoginForm {
     password: String,
 }
 
+/// The sign-in's second step: the code from the authenticator app, or a recovery code.
+#[derive(Template)]
+#[template(path = "staff/login_code.html")]
+struct CodePage<'a> {
+    chrome: Chrome<'a>,
+    code: String,
+    error: Option<String>,
+}
+
+fn with_cookie(mut response: Response, value: &str) -> Response {
+    if let Ok(value) = value.parse() {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The message for a refused sign-in (password or code step).
+fn login_error(chrome: &Chrome<'_>, e: &LoginError) -> String {
+    match e {
+        LoginError::Locked { minutes } => {
+            let wait = chrome.t.count("duration-minutes", "count", *minutes);
+            chrome.t.with("login-error-locked", "wait", &wait)
+        }
+        LoginError::Disabled => chrome.t.get("login-error-disabled"),
+        LoginError::CodeRequired | LoginError::WrongCode => chrome.t.get("login-error-code"),
+        LoginError::Expired => chrome.t.get("login-error-expired"),
+        LoginError::Invalid | LoginError::Store(_) => chrome.t.get("login-error-invalid"),
+    }
+}
+
 pub async fn login(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
@@ -53,20 +88,22 @@ pub async fn login(
 ) -> Result<Response, PageError> {
     let chrome = Chrome::new(&state, lang, "login-title", "/staff/login", None);
     let error = match accounts::sign_in(&state, &form.username, form.password).await {
-        Ok(token) => {
-            let mut response = Redirect::to("/staff/").into_response();
-            if let Ok(value) = session_cookie(&state, &token).parse() {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            return Ok(response);
+        // A member who must still enrol is sent on to enrolment by the guard.
+        Ok(SignedIn::Session(token)) => {
+            let response = Redirect::to("/staff/").into_response();
+            return Ok(with_cookie(response, &session_cookie(&state, &token)));
         }
-        Err(LoginError::Invalid) => chrome.t.get("login-error-invalid"),
-        Err(LoginError::Disabled) => chrome.t.get("login-error-disabled"),
-        Err(LoginError::Locked { minutes }) => {
-            let wait = chrome.t.count("duration-minutes", "count", minutes);
-            chrome.t.with("login-error-locked", "wait", &wait)
+        Ok(SignedIn::NeedsCode(pending)) => {
+            let chrome = Chrome::new(&state, lang, "login-code-title", "/staff/login", None);
+            let page = render(&CodePage {
+                chrome,
+                code: String::new(),
+                error: None,
+            });
+            return Ok(with_cookie(page, &pending_cookie(&state, Some(&pending))));
         }
         Err(LoginError::Store(e)) => return Err(e.into()),
+        Err(e) => login_error(&chrome, &e),
     };
     Ok(render_invalid(&LoginPage {
         chrome,
@@ -74,6 +111,50 @@ pub async fn login(
         error: Some(error),
         notice: None,
     }))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn login_code(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    headers: HeaderMap,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    let pending = cookie(&headers, PENDING_COOKIE)
+        .map(|value| SecretToken::from_presented(&value))
+        .unwrap_or_else(|| SecretToken::from_presented(""));
+    match accounts::complete_sign_in(&state, &pending, &form.code).await {
+        Ok(token) => {
+            let response = Redirect::to("/staff/").into_response();
+            let response = with_cookie(response, &pending_cookie(&state, None));
+            Ok(with_cookie(response, &session_cookie(&state, &token)))
+        }
+        Err(LoginError::Store(e)) => Err(e.into()),
+        // Start again from the password.
+        Err(e @ LoginError::Expired) => {
+            let chrome = Chrome::new(&state, lang, "login-title", "/staff/login", None);
+            let page = render_invalid(&LoginPage {
+                error: Some(login_error(&chrome, &e)),
+                chrome,
+                username: String::new(),
+                notice: None,
+            });
+            Ok(with_cookie(page, &pending_cookie(&state, None)))
+        }
+        Err(e) => {
+            let chrome = Chrome::new(&state, lang, "login-code-title", "/staff/login", None);
+            Ok(render_invalid(&CodePage {
+                error: Some(login_error(&chrome, &e)),
+                chrome,
+                code: form.code,
+            }))
+        }
+    }
 }
 
 fn signed_out(state: &AppState, to: &str) -> Response {

@@ -23,6 +23,7 @@ struct UserRow {
     is_self: bool,
     created: String,
     has_access: bool,
+    totp: bool,
 }
 
 #[derive(Template)]
@@ -76,6 +77,7 @@ async fn page<'a>(
             is_self: s.user.id == staff.user.id,
             created: s.user.created_at.date().to_string(),
             has_access: s.has_access,
+            totp: s.user.totp_enabled,
         })
         .collect();
     let roles = Role::ALL
