@@ -301,18 +301,19 @@ async fn oversized_bodies_are_rejected_with_413() {
 }
 
 #[tokio::test]
-async fn internal_errors_show_a_generic_page_with_the_request_id_and_no_cause() {
+async fn server_errors_show_a_generic_page_with_the_request_id_and_no_cause() {
     let app = TestApp::spawn().await;
     let (browser, _) = app.signed_in("anna", Role::Worker).await;
+    // A closed database is a failure the person can do nothing about but wait: 503.
     app.state.store.close().await;
     let response = browser.get("/staff/").await;
-    assert_eq!(response.status(), 500);
+    assert_eq!(response.status(), 503);
     let id = response.headers()["x-request-id"]
         .to_str()
         .unwrap()
         .to_owned();
     let page = response.text().await.unwrap();
-    assert!(page.contains("Something went wrong on our side"));
+    assert!(page.contains("cannot answer right now"), "{page}");
     assert!(page.contains(&id), "request id missing from the page");
     assert!(
         !page.to_lowercase().contains("pool") && !page.contains("sqlx"),
