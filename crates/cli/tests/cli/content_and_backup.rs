@@ -126,6 +126,25 @@ async fn a_backup_restores_into_an_empty_data_directory_and_a_wrong_file_changes
         "{}",
         String::from_utf8_lossy(&created.stderr)
     );
+    // What a client typed goes into the backup sealed, as in the database.
+    let canary = format!("BackupCanary{}", uuid_suffix());
+    let server = serve(&live, &[]).await;
+    let client = netreach_testkit::http_client();
+    let started = client
+        .post(format!("{}/api/v1/conversations", server.base))
+        .json(&json!({"topic": "other", "message": format!("hello {canary}"), "lang": "en"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let reported = client
+        .post(format!("{}/api/v1/alerts/reports", server.base))
+        .json(&json!({"sold_as": "heroin", "region": canary, "what_happened": canary}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reported.status(), 202);
+    server.stop().await;
     let file = dir.path().join("netreach.backup");
     let run = |data: &Path, args: &[&str]| {
         let mut command = netreach(data);
@@ -138,6 +157,11 @@ async fn a_backup_restores_into_an_empty_data_directory_and_a_wrong_file_changes
         made.status.success(),
         "{}",
         String::from_utf8_lossy(&made.stderr)
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&bytes).contains(&canary),
+        "a client's words are readable in the backup"
     );
     #[cfg(unix)]
     {
