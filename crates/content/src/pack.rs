@@ -566,4 +566,52 @@ mod tests {
         let pack = Pack::from_files(files).unwrap_or_else(|e| panic!("{e:?}"));
         assert!(!pack.unreviewed().contains(&"kb/naloxone.en.md".to_owned()));
     }
+
+    mod properties {
+        use super::super::Pack;
+        use proptest::prelude::*;
+
+        fn front_matter_line() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("slug = \"x\"".to_owned()),
+                Just("title = \"T\"".to_owned()),
+                Just("summary = \"S {{emergency_number}}\"".to_owned()),
+                Just("lang = \"en\"".to_owned()),
+                Just("[[sources]]".to_owned()),
+                Just("id = \"S1\"".to_owned()),
+                Just("reviewed_at = \"2026-13-45\"".to_owned()),
+                "[a-z_]{1,8} = \"[^\"\\n]{0,12}\"",
+                "[^\n]{0,30}",
+            ]
+        }
+
+        proptest! {
+            /// Any article file, with or without front matter, is accepted or refused with errors
+            /// that name it: never a panic, never an error about another file.
+            #[test]
+            fn any_article_file_is_accepted_or_refused_by_name(
+                lines in proptest::collection::vec(front_matter_line(), 0..10),
+                fenced in any::<bool>(),
+                body in "[^\u{0}]{0,80}",
+            ) {
+                let matter = lines.join("\n");
+                let text = if fenced {
+                    format!("+++\n{matter}\n+++\n{body}")
+                } else {
+                    format!("{matter}\n{body}")
+                };
+                let files = vec![("kb/fuzzed.en.md".to_owned(), text)];
+                if let Err(errors) = Pack::from_files(files) {
+                    prop_assert!(!errors.is_empty());
+                    for e in errors {
+                        let said = e.to_string();
+                        prop_assert!(
+                            said.starts_with("kb/fuzzed.en.md") || !said.contains(".md"),
+                            "{said}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

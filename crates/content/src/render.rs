@@ -152,4 +152,40 @@ mod tests {
         );
         assert!(rendered.substance("no-such-substance", Lang::En).is_none());
     }
+
+    mod properties {
+        use super::super::markdown;
+        use proptest::prelude::*;
+
+        /// Pieces an author, or someone who broke into the content, might combine.
+        fn piece() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-zA-Zа-яА-Я0-9 .,!?]{0,20}",
+                Just("<script>alert(1)</script>".to_owned()),
+                Just("<img src=x onerror=alert(1)>".to_owned()),
+                Just("[click](javascript:alert(1))".to_owned()),
+                Just("[ok](https://example.org/a?b=<c>)".to_owned()),
+                Just("<a href=\"javascript:alert(1)\">x</a>".to_owned()),
+                Just("<iframe src=//evil.example></iframe>".to_owned()),
+                Just("![pic](https://evil.example/track.png)".to_owned()),
+                Just("<style>body{}</style>".to_owned()),
+                Just("**bold** _it_ `code`".to_owned()),
+                Just("\n\n- item\n".to_owned()),
+                Just("<".to_owned()),
+                Just("\"".to_owned()),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn rendered_markdown_never_carries_script_frames_images_or_script_links(
+                pieces in proptest::collection::vec(piece(), 0..12)
+            ) {
+                let html = markdown(&pieces.concat()).to_lowercase();
+                for banned in ["<script", "<iframe", "<img", "<style", "onerror", "href=\"javascript:"] {
+                    prop_assert!(!html.contains(banned), "{banned} in {html}");
+                }
+            }
+        }
+    }
 }
