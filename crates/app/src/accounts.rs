@@ -473,12 +473,24 @@ pub async fn own_sessions(
         .collect())
 }
 
-/// "Sign out this device": ends one of the member's own sessions; false if it is gone already.
+/// Which session "sign out this device" ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The one the request came with: the member is signed out here too.
+    This,
+    Other,
+    /// Gone already (or never theirs).
+    Nothing,
+}
+
+/// "Sign out this device": ends one of the member's own sessions, listed by [`own_sessions`];
+/// `current` is the hash of this request's session.
 pub async fn end_own_session(
     state: &AppState,
     staff: &Staff,
     id: &str,
-) -> Result<bool, AccountError> {
+    current: &str,
+) -> Result<Ended, AccountError> {
     staff.may(Action::OwnAccount)?;
     let sessions = state
         .store
@@ -488,12 +500,20 @@ pub async fn end_own_session(
         .iter()
         .find(|s| session_handle(state, &s.token_hash) == id)
     else {
-        return Ok(false);
+        return Ok(Ended::Nothing);
     };
-    Ok(state
+    if !state
         .store
         .delete_user_session(staff.user.id, &session.token_hash)
-        .await?)
+        .await?
+    {
+        return Ok(Ended::Nothing);
+    }
+    Ok(if session.token_hash == current {
+        Ended::This
+    } else {
+        Ended::Other
+    })
 }
 
 /// An admin signs a member out everywhere: every session and API token of theirs ends (their

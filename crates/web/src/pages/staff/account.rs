@@ -96,12 +96,8 @@ pub async fn end_session(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let own = accounts::own_sessions(&state, &session.staff(), &session.session_hash)
-        .await
-        .map_err(|e| PageError::Internal(e.to_string()))?;
-    let current = own.iter().any(|s| s.current && s.id == id);
-    match accounts::end_own_session(&state, &session.staff(), &id).await {
-        Ok(_) if current => Ok(Redirect::to("/staff/login").into_response()),
+    match accounts::end_own_session(&state, &session.staff(), &id, &session.session_hash).await {
+        Ok(accounts::Ended::This) => Ok(Redirect::to("/staff/login").into_response()),
         Ok(_) => Ok(Redirect::to("/staff/account?done=session-ended").into_response()),
         Err(AccountError::Store(e)) => Err(e.into()),
         Err(e) => Err(PageError::Internal(e.to_string())),
