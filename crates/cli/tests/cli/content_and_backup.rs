@@ -129,21 +129,7 @@ async fn a_backup_restores_into_an_empty_data_directory_and_a_wrong_file_changes
     // What a client typed goes into the backup sealed, as in the database.
     let canary = format!("BackupCanary{}", uuid_suffix());
     let server = serve(&live, &[]).await;
-    let client = netreach_testkit::http_client();
-    let started = client
-        .post(format!("{}/api/v1/conversations", server.base))
-        .json(&json!({"topic": "other", "message": format!("hello {canary}"), "lang": "en"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(started.status(), 201);
-    let reported = client
-        .post(format!("{}/api/v1/alerts/reports", server.base))
-        .json(&json!({"sold_as": "heroin", "region": canary, "what_happened": canary}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reported.status(), 202);
+    client_traffic(&server.base, &canary).await;
     server.stop().await;
     let file = dir.path().join("netreach.backup");
     let run = |data: &Path, args: &[&str]| {
@@ -159,10 +145,7 @@ async fn a_backup_restores_into_an_empty_data_directory_and_a_wrong_file_changes
         String::from_utf8_lossy(&made.stderr)
     );
     let bytes = std::fs::read(&file).unwrap();
-    assert!(
-        !String::from_utf8_lossy(&bytes).contains(&canary),
-        "a client's words are readable in the backup"
-    );
+    assert_no_client_trace(&String::from_utf8_lossy(&bytes), &canary);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -262,6 +245,10 @@ async fn a_postgresql_backup_restores_into_an_empty_database() {
         .await
         .unwrap();
     assert!(child.wait().await.unwrap().success());
+    let canary = format!("PgBackupCanary{suffix}");
+    let server = serve(dir.path(), &["--database-url", &from_url]).await;
+    client_traffic(&server.base, &canary).await;
+    server.stop().await;
     let file = dir.path().join("pg.backup");
     let made = run(&from_url, &["backup", "--out", file.to_str().unwrap()]).await;
     assert!(
@@ -269,6 +256,16 @@ async fn a_postgresql_backup_restores_into_an_empty_database() {
         "{}",
         String::from_utf8_lossy(&made.stderr)
     );
+    // The custom format is compressed: read it back as the SQL it restores.
+    let sql = Command::new("pg_restore")
+        .args(["--file=-", file.to_str().unwrap()])
+        .output()
+        .await
+        .unwrap();
+    assert!(sql.status.success());
+    let sql = String::from_utf8_lossy(&sql.stdout);
+    assert!(sql.contains("olga"), "the dump was read");
+    assert_no_client_trace(&sql, &canary);
     let restored = run(&to_url, &["restore", file.to_str().unwrap()]).await;
     let said = String::from_utf8_lossy(&restored.stdout);
     assert!(
@@ -295,6 +292,45 @@ async fn a_postgresql_backup_restores_into_an_empty_database() {
 }
 
 /// Unique per test process (nextest runs each test in its own).
+const IP: &str = "198.51.100.23";
+const AGENT: &str = "NetreachBackupProbe/2.9-qx";
+
+/// A client's traffic carrying canaries: their words in a message and a drug report (with its
+/// region), their address in proxy headers and their browser's name.
+async fn client_traffic(base: &str, canary: &str) {
+    let client = netreach_testkit::http_client();
+    let started = client
+        .post(format!("{base}/api/v1/conversations"))
+        .header("user-agent", AGENT)
+        .header("x-forwarded-for", IP)
+        .header("forwarded", format!("for={IP}"))
+        .json(&json!({"topic": "other", "message": format!("hello {canary}"), "lang": "en"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let reported = client
+        .post(format!("{base}/api/v1/alerts/reports"))
+        .header("user-agent", AGENT)
+        .header("x-real-ip", IP)
+        .json(&json!({"sold_as": "heroin", "region": canary, "what_happened": canary}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reported.status(), 202);
+}
+
+/// None of [`client_traffic`]'s canaries in what a backup holds.
+fn assert_no_client_trace(backup: &str, canary: &str) {
+    for (trace, what) in [
+        (canary, "a client's words"),
+        (IP, "an IP address"),
+        (AGENT, "a user agent"),
+    ] {
+        assert!(!backup.contains(trace), "{what} readable in the backup");
+    }
+}
+
 fn uuid_suffix() -> String {
     std::process::id().to_string()
 }
