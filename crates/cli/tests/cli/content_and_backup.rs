@@ -146,6 +146,26 @@ async fn a_backup_restores_into_an_empty_data_directory_and_a_wrong_file_changes
     );
     let bytes = std::fs::read(&file).unwrap();
     assert_no_client_trace(&String::from_utf8_lossy(&bytes), &canary);
+    // The backup is in the audit log, by the operator.
+    let store = netreach_store::SqlStore::connect(&format!(
+        "sqlite://{}",
+        live.join("netreach.db").display()
+    ))
+    .await
+    .unwrap();
+    let logged = netreach_store::AuditStore::audit_entries(
+        &store,
+        &netreach_store::AuditFilter {
+            action: Some(netreach_core::AuditAction::BackupWritten),
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].entry.actor, "operator");
+    netreach_store::Store::close(&store).await;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -5,7 +5,7 @@ use netreach_testkit::TestApp;
 use serde_json::{Value, json};
 
 /// Every line of the log, oldest first, as (actor, action, target).
-async fn last(app: &TestApp) -> (String, AuditAction, String) {
+pub(crate) async fn last(app: &TestApp) -> (String, AuditAction, String) {
     lines(app).await.pop().unwrap()
 }
 
@@ -291,4 +291,123 @@ async fn account_changes_are_audited_and_the_console_page_filters_and_exports() 
         ("ada".into(), AuditAction::Exported, "audit-log".into()),
         "the export is itself recorded"
     );
+}
+
+#[tokio::test]
+async fn alert_venue_grant_reset_and_own_account_actions_each_write_one_line() {
+    let app = TestApp::spawn().await;
+    let (admin, _) = app.signed_in("ada", Role::Admin).await;
+    let sveta = staff_token(&app, "sveta", Role::Supervisor).await;
+    let http = reqwest::Client::new();
+    let call = |path: &str, body: Value| {
+        http.post(app.url(path))
+            .bearer_auth(&sveta)
+            .json(&body)
+            .send()
+    };
+    // An alert from draft to withdrawal.
+    let body = json!({"severity": "danger", "regions": ["Narva"], "substances": ["heroin"],
+        "text": {"en": {"title": "Strong batch", "body": "Start low."},
+                 "ru": {"title": "Сильная партия", "body": "Начинайте с малого."}},
+        "expires_at": "2026-03-09T09:00:00Z"});
+    let created = call("/api/v1/staff/alerts", body).await.unwrap();
+    assert_eq!(created.status(), 201);
+    let alert = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (step, action) in [
+        ("verify", AuditAction::AlertVerified),
+        ("publish", AuditAction::AlertPublished),
+        ("withdraw", AuditAction::AlertWithdrawn),
+    ] {
+        one_line(&app, "sveta", action, &alert, async {
+            let r = call(&format!("/api/v1/staff/alerts/{alert}/{step}"), json!({}))
+                .await
+                .unwrap();
+            assert!(r.status().is_success(), "{step}: {}", r.status());
+        })
+        .await;
+    }
+    // A venue registered: a settings change.
+    let before = lines(&app).await.len();
+    let venue = call(
+        "/api/v1/staff/venues",
+        json!({"name": "Forum", "kind": "darknet_forum", "address": "http://forumabcdef.onion/b",
+               "lang": "ru", "markup": "bbcode", "permission": "not_asked"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(venue.status(), 201);
+    let after = lines(&app).await;
+    assert_eq!(after.len(), before + 1);
+    assert_eq!(after[before].1, AuditAction::SettingsChanged);
+    // An admin resets a password and grants inbox access.
+    let wim = app
+        .create_user_without_access("wim", Role::Worker, "wim-long-password-123")
+        .await;
+    let wim_id = wim.id.to_string();
+    one_line(
+        &app,
+        "ada",
+        AuditAction::InboxAccessGranted,
+        &wim_id,
+        async {
+            admin
+                .post_form(&format!("/staff/users/{wim_id}/grant"), &[])
+                .await;
+        },
+    )
+    .await;
+    one_line(&app, "ada", AuditAction::PasswordReset, &wim_id, async {
+        admin
+            .post_form(
+                &format!("/staff/users/{wim_id}/password"),
+                &[
+                    ("password", "a fresh long passphrase here"),
+                    ("confirm", "a fresh long passphrase here"),
+                ],
+            )
+            .await;
+    })
+    .await;
+    one_line(&app, "ada", AuditAction::SessionsRevoked, &wim_id, async {
+        admin
+            .post_form(&format!("/staff/users/{wim_id}/revoke"), &[])
+            .await;
+    })
+    .await;
+    // The admin's own account: signing out everywhere.
+    let ada = app
+        .state
+        .store
+        .user_by_username(&netreach_core::Username::parse("ada").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    one_line(&app, "ada", AuditAction::SignOutEverywhere, &ada, async {
+        admin.post_form("/staff/logout-everywhere", &[]).await;
+    })
+    .await;
+    // And changing one's own password.
+    let again = app.new_browser();
+    assert_eq!(
+        again.login("ada", "ada-long-password-123").await.status(),
+        303
+    );
+    one_line(&app, "ada", AuditAction::PasswordChanged, &ada, async {
+        again
+            .post_form(
+                "/staff/account/password",
+                &[
+                    ("current", "ada-long-password-123"),
+                    ("password", "another fresh long passphrase"),
+                    ("confirm", "another fresh long passphrase"),
+                ],
+            )
+            .await;
+    })
+    .await;
 }

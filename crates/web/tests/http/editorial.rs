@@ -102,6 +102,14 @@ async fn an_article_is_edited_previewed_reviewed_by_another_supervisor_and_publi
     assert_eq!(worker.status(), 403, "workers do not publish");
     let published = step(&sveta, "publish").await;
     assert_eq!(published.status(), 303);
+    let (_, action, target) = crate::audit::last(&app).await;
+    assert_eq!(
+        (action, target.as_str()),
+        (
+            netreach_core::AuditAction::ContentPublished,
+            "kb/naloxone.en.md"
+        )
+    );
     let public = app.browser.get_text("/kb/naloxone?lang=en").await;
     assert!(
         public.contains("Naloxone: reverses an opioid overdose"),

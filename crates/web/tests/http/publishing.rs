@@ -123,6 +123,14 @@ async fn a_post_needs_a_second_staff_members_approval_and_a_warning_is_acknowled
     );
     let (status, _) = boris.post(&approve, json!({"version": 1})).await;
     assert_eq!(status, 204);
+    assert_eq!(
+        crate::audit::last(&app).await,
+        (
+            "boris".into(),
+            netreach_core::AuditAction::PostApproved,
+            post.clone()
+        )
+    );
     let (status, body) = anna
         .post(&path, publish("http://forumabcdef.onion/t/1", false))
         .await;
@@ -136,6 +144,14 @@ async fn a_post_needs_a_second_staff_members_approval_and_a_warning_is_acknowled
         .post(&path, publish("http://forumabcdef.onion/t/1", true))
         .await;
     assert_eq!(status, 201, "{published}");
+    assert_eq!(
+        crate::audit::last(&app).await,
+        (
+            "anna".into(),
+            netreach_core::AuditAction::PostPublished,
+            post.clone()
+        )
+    );
     assert_eq!(published["status"], "live");
     assert_eq!(published["post_version"], 1);
     assert_eq!(published["warnings"], json!(["permission_not_granted"]));

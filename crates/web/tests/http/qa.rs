@@ -127,6 +127,14 @@ async fn a_consenting_solved_conversation_becomes_a_reviewed_public_entry_that_f
         .post_form(&format!("/staff/qa/{}/publish", entry.id), &[])
         .await;
     assert_eq!(published.headers()["location"], "/staff/qa?done=qa-publish");
+    assert_eq!(
+        crate::audit::last(&app).await,
+        (
+            "boris".into(),
+            netreach_core::AuditAction::QaPublished,
+            entry.id.to_string()
+        )
+    );
     let stored = app.state.store.qa(entry.id).await.unwrap().unwrap();
     assert_eq!(
         stored.conversation_id, None,
@@ -156,6 +164,10 @@ async fn a_consenting_solved_conversation_becomes_a_reviewed_public_entry_that_f
     boris
         .post_form(&format!("/staff/qa/{}/withdraw", entry.id), &[])
         .await;
+    assert_eq!(
+        crate::audit::last(&app).await.1,
+        netreach_core::AuditAction::QaWithdrawn
+    );
     assert_eq!(
         app.browser.get(&format!("/qa/{}", entry.id)).await.status(),
         404

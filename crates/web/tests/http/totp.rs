@@ -43,6 +43,10 @@ async fn confirm(app: &TestApp, browser: &Browser, secret: &TotpSecret) -> Vec<S
         )
         .await;
     assert_eq!(done.status(), 200);
+    assert_eq!(
+        crate::audit::last(app).await.1,
+        netreach_core::AuditAction::TwoFactorEnabled
+    );
     let page = done.text().await.unwrap();
     let list = between(
         &page,
@@ -513,6 +517,10 @@ async fn totp_is_turned_off_with_password_and_code_and_reset_by_an_admin() {
         .await;
     assert_eq!(off.status(), 303);
     assert_eq!(
+        crate::audit::last(&app).await.1,
+        netreach_core::AuditAction::TwoFactorDisabled
+    );
+    assert_eq!(
         api_token(&app, "gleb", "gleb-long-password-123", None)
             .await
             .status(),
@@ -537,6 +545,10 @@ async fn totp_is_turned_off_with_password_and_code_and_reset_by_an_admin() {
         .await;
     assert_eq!(reset.status(), 303);
     assert_eq!(reset.headers()["location"], "/staff/users?done=totp-reset");
+    assert_eq!(
+        crate::audit::last(&app).await.1,
+        netreach_core::AuditAction::TwoFactorReset
+    );
     assert_eq!(
         api_token(&app, "gleb", "gleb-long-password-123", None)
             .await
