@@ -110,7 +110,7 @@ pub async fn housekeeping(state: &AppState) {
 /// Every 30 seconds: reloads the content pack when another node (or the CLI) imported a new one,
 /// and re-indexes when the public Q&A archive changed.
 pub async fn reload(state: &AppState) {
-    match crate::accounts::notice_panic_lock(state).await {
+    match crate::sessions::notice_panic_lock(state).await {
         Ok(true) => tracing::warn!("a panic lock was pulled: client keys in memory dropped"),
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "checking for a panic lock failed"),

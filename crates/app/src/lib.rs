@@ -22,6 +22,7 @@ pub mod published;
 pub mod publishing;
 pub mod qa;
 pub mod search;
+pub mod sessions;
 pub mod settings;
 pub mod state;
 pub mod team;

@@ -57,11 +57,12 @@ async fn account_page<'a>(
         Some(&session.user),
     );
     let staff = session.staff();
-    let sessions = match accounts::own_sessions(state, &staff, &session.session_hash).await {
-        Ok(sessions) => sessions,
-        Err(AccountError::Store(e)) => return Err(e.into()),
-        Err(e) => return Err(PageError::Internal(e.to_string())),
-    };
+    let sessions =
+        match netreach_app::sessions::own_sessions(state, &staff, &session.session_hash).await {
+            Ok(sessions) => sessions,
+            Err(AccountError::Store(e)) => return Err(e.into()),
+            Err(e) => return Err(PageError::Internal(e.to_string())),
+        };
     Ok(AccountPage {
         notice: notice.map(|id| chrome.t.get(id)),
         error: error.map(|id| chrome.t.get(id)),
@@ -96,8 +97,15 @@ pub async fn end_session(
     session: StaffSession,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    match accounts::end_own_session(&state, &session.staff(), &id, &session.session_hash).await {
-        Ok(accounts::Ended::This) => Ok(Redirect::to("/staff/login").into_response()),
+    match netreach_app::sessions::end_own_session(
+        &state,
+        &session.staff(),
+        &id,
+        &session.session_hash,
+    )
+    .await
+    {
+        Ok(netreach_app::sessions::Ended::This) => Ok(Redirect::to("/staff/login").into_response()),
         Ok(_) => Ok(Redirect::to("/staff/account?done=session-ended").into_response()),
         Err(AccountError::Store(e)) => Err(e.into()),
         Err(e) => Err(PageError::Internal(e.to_string())),
@@ -129,7 +137,7 @@ pub async fn panic_lock(
         .await?;
         return Ok(render_invalid(&page));
     }
-    match accounts::panic_lock(&state, &session.staff()).await {
+    match netreach_app::sessions::panic_lock(&state, &session.staff()).await {
         Ok(_) => Ok(Redirect::to("/staff/login?done=panic").into_response()),
         Err(AccountError::Store(e)) => Err(e.into()),
         Err(AccountError::Denied(denied)) => Err(denied.into()),

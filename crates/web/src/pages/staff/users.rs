@@ -223,7 +223,7 @@ pub async fn revoke(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let staff = session.staff();
-    let result = accounts::revoke_user_access(&state, &staff, user_id(&id)?)
+    let result = netreach_app::sessions::revoke_user_access(&state, &staff, user_id(&id)?)
         .await
         .map(|_| ());
     act(&state, lang, &staff, result, "user-revoked").await
