@@ -153,14 +153,6 @@ fn codename_page<'a>(
     }
 }
 
-fn no_store(mut response: Response) -> Response {
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
-    response
-}
-
 fn client_cookie(state: &AppState, token: &SecretToken) -> String {
     let secure = if state.settings.secure_cookies {
         "; Secure"
@@ -253,10 +245,7 @@ async fn ask(
         topic.is_emergency(),
         None,
     );
-    Ok(with_cookie(
-        no_store(render(&page)),
-        &client_cookie(&state, &token),
-    ))
+    Ok(with_cookie(render(&page), &client_cookie(&state, &token)))
 }
 
 #[derive(Template)]
@@ -299,7 +288,7 @@ async fn confirm(
         form.emergency == "1",
         Some("error-confirm-word"),
     );
-    Ok(no_store(render_invalid(&page)))
+    Ok(render_invalid(&page))
 }
 
 #[derive(Template)]
@@ -442,11 +431,11 @@ async fn thread_page(
         rated: access.conversation.rating.is_some(),
         max_chars: state.settings.conversations.max_message_chars,
     };
-    Ok(no_store(if page.error.is_some() {
+    Ok(if page.error.is_some() {
         render_invalid(&page)
     } else {
         render(&page)
-    }))
+    })
 }
 
 async fn thread(
@@ -465,12 +454,12 @@ async fn thread(
         )),
         None => {
             let chrome = Chrome::new(&state, lang, "enter-title", "/c", None);
-            Ok(no_store(render(&EnterPage {
+            Ok(render(&EnterPage {
                 chrome,
                 codename: String::new(),
                 error: None,
                 unsent: String::new(),
-            })))
+            }))
         }
     }
 }
@@ -546,7 +535,7 @@ async fn enter_result(
                 unsent: String::new(),
             });
             *response.status_mut() = status;
-            Ok(no_store(response))
+            Ok(response)
         }
     }
 }
@@ -561,7 +550,7 @@ fn session_ended(state: &AppState, lang: Lang, unsent: String) -> Response {
         unsent,
     });
     *response.status_mut() = StatusCode::UNAUTHORIZED;
-    no_store(response)
+    response
 }
 
 #[derive(Deserialize)]
@@ -667,7 +656,7 @@ async fn delete(
     service::client_delete(&state, &access).await?;
     let chrome = Chrome::new(&state, lang, "deleted-title", "/c", None);
     Ok(with_cookie(
-        no_store(render(&DeletedPage { chrome })),
+        render(&DeletedPage { chrome }),
         &clear_client_cookie(&state),
     ))
 }
