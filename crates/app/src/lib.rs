@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod kdf;
 pub mod keys;
 pub mod notify;
+pub mod operations;
 pub mod policy;
 pub mod published;
 pub mod publishing;

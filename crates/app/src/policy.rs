@@ -78,6 +78,8 @@ pub enum Action {
     ResetTwoFactor,
     GrantInboxAccess,
     ReadAudit,
+    /// See the first-run checklist and confirm the recovery key is written down.
+    ReviewOperations,
 }
 
 /// What an action needs of the one acting.
@@ -123,7 +125,7 @@ pub const fn need(action: Action) -> Need {
         PublishAlert | WithdrawAlert | ManageVenues | ReviewContent | RestoreContent
         | ManageTeam | PanicLock => Staff(Supervisor),
 
-        ManageUsers | ReadAudit | ResetTwoFactor => Staff(Admin),
+        ManageUsers | ReadAudit | ResetTwoFactor | ReviewOperations => Staff(Admin),
         GrantInboxAccess => Inbox(Admin),
     }
 }
@@ -350,6 +352,7 @@ mod tests {
             (Action::ManageUsers, Staff(Role::Admin)),
             // Who opened which conversation when is itself sensitive.
             (Action::ReadAudit, Staff(Role::Admin)),
+            (Action::ReviewOperations, Staff(Role::Admin)),
             // Anyone who can lead on a shift can pull the emergency brake.
             (Action::PanicLock, Staff(Role::Supervisor)),
             // Removing someone's second factor opens their account to their password alone.

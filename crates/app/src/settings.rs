@@ -49,7 +49,41 @@ pub struct Settings {
     pub alerts: AlertSettings,
     pub audit: AuditSettings,
     pub publishing: PublishingSettings,
+    pub backup: BackupSettings,
     pub log: LogSettings,
+}
+
+/// How `netreach backup` encrypts (with age): to a passphrase, to recipient public keys, or both.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BackupSettings {
+    /// The passphrase backups are encrypted to (scrypt); needed again to restore.
+    pub passphrase: Option<SecretString>,
+    /// A file holding the passphrase (first line).
+    pub passphrase_file: Option<PathBuf>,
+    /// age public keys (`age1...`) backups are also encrypted to; any one of their private
+    /// keys restores.
+    pub recipients: Vec<String>,
+}
+
+impl BackupSettings {
+    /// The passphrase in force, from the value or its file.
+    pub fn passphrase(&self) -> Result<Option<SecretString>, SettingsError> {
+        if let Some(passphrase) = &self.passphrase {
+            return Ok(Some(passphrase.clone()));
+        }
+        match &self.passphrase_file {
+            Some(path) => {
+                let text = read(path)?;
+                let line = text.lines().next().unwrap_or("");
+                if line.is_empty() {
+                    return Err(SettingsError::Value(format!("{} is empty", path.display())));
+                }
+                Ok(Some(SecretString::from(line.to_owned())))
+            }
+            None => Ok(None),
+        }
+    }
 }
 
 /// Sending posts and alerts to Telegram channels.
@@ -277,6 +311,7 @@ impl Default for Settings {
             alerts: AlertSettings::default(),
             audit: AuditSettings::default(),
             publishing: PublishingSettings::default(),
+            backup: BackupSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -395,6 +430,17 @@ impl Settings {
         let mut cli = serde_json::Map::new();
         if let Some(data) = &overrides.data {
             cli.insert("data".into(), data.display().to_string().into());
+        } else if let Some(path) = &overrides.config_file
+            && !figment.contains("data")
+        {
+            // A settings file named on the command line without a `data` key lives in the data
+            // directory (as the example file says): never a directory relative to wherever the
+            // command happens to run.
+            let dir = std::path::absolute(path)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_owned))
+                .unwrap_or_default();
+            cli.insert("data".into(), dir.display().to_string().into());
         }
         if let Some(url) = &overrides.database_url {
             cli.insert("database_url".into(), url.clone().into());
@@ -560,6 +606,15 @@ impl Settings {
             alerts: self.alerts.clone(),
             audit: self.audit.clone(),
             publishing: self.publishing.clone(),
+            backup: MaskedBackup {
+                passphrase: masked(&self.backup.passphrase),
+                passphrase_file: self
+                    .backup
+                    .passphrase_file
+                    .as_ref()
+                    .map(|p| p.display().to_string()),
+                recipients: self.backup.recipients.clone(),
+            },
             log: self.log.clone(),
         };
         toml::to_string_pretty(&view).unwrap_or_default()
@@ -630,7 +685,15 @@ struct MaskedView {
     alerts: AlertSettings,
     audit: AuditSettings,
     publishing: PublishingSettings,
+    backup: MaskedBackup,
     log: LogSettings,
+}
+
+#[derive(Serialize)]
+struct MaskedBackup {
+    passphrase: Option<String>,
+    passphrase_file: Option<String>,
+    recipients: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -923,6 +986,54 @@ mod tests {
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             assert!(error.contains("sesion"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_config_file_without_a_data_key_names_its_own_directory_as_the_data_directory() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_dir("etc")?;
+            jail.create_file("etc/netreach.toml", "org_name = \"Test\"\n")?;
+            jail.create_file("etc/with-data.toml", "data = \"/srv/netreach\"\n")?;
+            let load = |file: &str| {
+                Settings::load(&Overrides {
+                    config_file: Some(PathBuf::from(file)),
+                    ..Overrides::default()
+                })
+                .map_err(|e| e.to_string())
+            };
+            let own = load("etc/netreach.toml")?;
+            assert_eq!(
+                own.data,
+                std::path::absolute("etc").map_err(|e| e.to_string())?
+            );
+            assert_eq!(
+                load("etc/with-data.toml")?.data,
+                PathBuf::from("/srv/netreach")
+            );
+            jail.set_env("NETREACH_DATA", "/from/env");
+            assert_eq!(load("etc/netreach.toml")?.data, PathBuf::from("/from/env"));
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn the_backup_passphrase_is_read_from_its_file_and_never_shown() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("pass", "correct horse battery staple\n")?;
+            jail.set_env("NETREACH_BACKUP__PASSPHRASE_FILE", "pass");
+            let settings = Settings::load(&Overrides::default()).map_err(|e| e.to_string())?;
+            let passphrase = settings.backup.passphrase().map_err(|e| e.to_string())?;
+            assert_eq!(
+                passphrase.map(|p| p.expose_secret().to_owned()).as_deref(),
+                Some("correct horse battery staple")
+            );
+            jail.set_env("NETREACH_BACKUP__PASSPHRASE", "inline secret words here");
+            let settings = Settings::load(&Overrides::default()).map_err(|e| e.to_string())?;
+            let shown = settings.masked_toml();
+            assert!(!shown.contains("inline secret"), "{shown}");
+            assert!(shown.contains("passphrase = \"********\""), "{shown}");
             Ok(())
         });
     }

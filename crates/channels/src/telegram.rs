@@ -74,6 +74,31 @@ impl BotApi {
         }
     }
 
+    /// Asks Telegram who the bot is (`getMe`): whether the token works and Telegram answers.
+    pub async fn get_me(&self, token: &SecretString) -> Result<(), SendError> {
+        let url = format!("{}/bot{}/getMe", self.base, token.expose_secret());
+        let response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| SendError::Temporary(without_url(&e)))?;
+        let status = response.status().as_u16();
+        #[derive(Deserialize)]
+        struct Plain {
+            ok: bool,
+            #[serde(default)]
+            description: Option<String>,
+        }
+        match response.json::<Plain>().await.ok() {
+            Some(Plain { ok: true, .. }) => Ok(()),
+            Some(Plain { description, .. }) => Err(SendError::Refused(
+                description.unwrap_or_else(|| format!("HTTP {status}")),
+            )),
+            None => Err(SendError::Temporary(format!("HTTP {status}"))),
+        }
+    }
+
     /// Sends `html` (Telegram HTML, as [`crate::render`] writes it) to `chat` (`@name` or a
     /// numeric id), without a link preview.
     pub async fn send_message(

@@ -1,7 +1,7 @@
 //! `netreach admin ...`: staff accounts from the command line, for the first admin of a server
 //! without a browser, and for recovery.
 
-use crate::{open, say};
+use crate::{open_existing, say};
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use netreach_app::settings::Settings;
@@ -40,6 +40,12 @@ pub enum AdminCommand {
     },
     /// List staff accounts
     ListUsers,
+    /// Prove that a staff member can read every conversation: opens every message with their
+    /// password (read from standard input), e.g. after a restore
+    ProveRead {
+        #[arg(long)]
+        username: String,
+    },
     /// Grant an account access to conversations with the recovery key (read from standard
     /// input), when no admin who has access can sign in any more
     Recover {
@@ -48,7 +54,7 @@ pub enum AdminCommand {
     },
 }
 
-fn read_password() -> anyhow::Result<String> {
+pub(crate) fn read_password() -> anyhow::Result<String> {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
@@ -57,7 +63,10 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()> {
-    let (state, _) = open(settings).await?;
+    if let AdminCommand::ProveRead { username } = &command {
+        return crate::backup::prove(settings, username, false).await;
+    }
+    let (state, _) = open_existing(settings).await?;
     let result = match command {
         AdminCommand::CreateUser {
             username,
@@ -153,6 +162,7 @@ pub async fn run(settings: Settings, command: AdminCommand) -> anyhow::Result<()
             }
             Ok(())
         }
+        AdminCommand::ProveRead { .. } => Ok(()),
     };
     state.store.close().await;
     result

@@ -80,20 +80,30 @@ enum Command {
         #[command(subcommand)]
         command: ContentCommand,
     },
-    /// Write a consistent copy of the database to a new file (SQLite: while running;
-    /// PostgreSQL: with pg_dump). Messages stay sealed; keep the server secret with it.
+    /// Write an encrypted, compressed backup of the database to a new file (SQLite: while
+    /// running; PostgreSQL: with pg_dump), encrypted with age to backup.passphrase or
+    /// backup.recipients. The server secret is not in it: keep it separately.
     Backup {
         /// The file to create (it must not exist)
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
-    /// Replace the database with a backup (stop the server first), then migrate
+    /// Check a backup, then replace the database with it (stop the server first), migrate,
+    /// and prove the result: the counts match the backup, and with --prove-as a staff member
+    /// opens every message
     Restore {
         /// A file written by `netreach backup`
         file: PathBuf,
-        /// Replace a database that already exists or has staff accounts
+        /// Replace a database that already holds data
         #[arg(long)]
         force: bool,
+        /// An age identity file (AGE-SECRET-KEY-1...) for a backup made to backup.recipients
+        #[arg(long, value_name = "FILE")]
+        identity: Option<PathBuf>,
+        /// After restoring, open every message as this staff member (password on standard
+        /// input)
+        #[arg(long, value_name = "USERNAME")]
+        prove_as: Option<String>,
     },
     /// Check the configuration
     Config {
@@ -203,7 +213,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin { command } => admin::run(settings, command).await,
         Command::Content { command } => {
-            let (state, _) = open(settings).await?;
+            let (state, _) = open_existing(settings).await?;
             let result = match command {
                 ContentCommand::Import {
                     dir,
@@ -297,7 +307,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
         Command::Backup { out } => backup::backup(&settings, &out).await,
-        Command::Restore { file, force } => backup::restore(&settings, &file, force).await,
+        Command::Restore {
+            file,
+            force,
+            identity,
+            prove_as,
+        } => {
+            let options = backup::RestoreOptions {
+                force,
+                identity,
+                prove_as,
+            };
+            backup::restore(settings, &file, options).await
+        }
         Command::Bench(args) if args.content => {
             bench_content::run(args.nginx.clone(), args.seconds.clamp(1, 60)).await
         }
@@ -308,17 +330,70 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Config {
             command: ConfigCommand::Check,
-        } => {
-            settings.server_secret().context("server secret")?;
-            settings.database_url().context("database URL")?;
-            say("configuration is valid; effective settings (secrets masked):");
-            say(&settings.masked_toml());
-            Ok(())
-        }
+        } => config_check(settings).await,
     }
 }
 
-/// Connects to the configured database (creating the data directory for SQLite).
+/// `config check`: the settings must be valid; then every first-run check is printed as a
+/// warning (the admin dashboard shows the same list). Warnings do not fail the command.
+async fn config_check(settings: Settings) -> anyhow::Result<()> {
+    use netreach_app::operations;
+    settings.server_secret().context("server secret")?;
+    settings.database_url().context("database URL")?;
+    say("configuration is valid; effective settings (secrets masked):");
+    say(&settings.masked_toml());
+    let i18n = netreach_i18n::I18n::load()?;
+    let now = netreach_core::Clock::now(&netreach_core::SystemClock);
+    let mut lines = Vec::new();
+    match connect_existing(&settings).await {
+        Ok(store) => {
+            let store: Arc<dyn Store> = Arc::new(store);
+            let state = netreach_app::build(
+                store.clone(),
+                settings.clone(),
+                Arc::new(netreach_core::SystemClock),
+            )?;
+            match operations::warnings(&state).await {
+                Ok(warnings) => lines.extend(
+                    warnings
+                        .iter()
+                        .map(|w| w.text(&state, netreach_core::Lang::En)),
+                ),
+                Err(e) => {
+                    lines.extend(
+                        operations::settings_warnings(&settings)
+                            .iter()
+                            .map(|w| w.text_with(&i18n, &settings, now, netreach_core::Lang::En)),
+                    );
+                    lines.push(format!(
+                        "the database could not be checked ({e}): run `netreach migrate` if Netreach was upgraded"
+                    ));
+                }
+            }
+            store.close().await;
+        }
+        Err(e) => {
+            lines.extend(
+                operations::settings_warnings(&settings)
+                    .iter()
+                    .map(|w| w.text_with(&i18n, &settings, now, netreach_core::Lang::En)),
+            );
+            lines.push(format!("{e}"));
+        }
+    }
+    if lines.is_empty() {
+        say("no warnings: every first-run check passes");
+    } else {
+        say(&format!("{} warning(s):", lines.len()));
+        for line in lines {
+            say(&format!("warning: {line}"));
+        }
+    }
+    Ok(())
+}
+
+/// Connects to the configured database, creating the data directory and the SQLite file when
+/// missing: only for the commands that are asked to make a server (`serve`, `migrate`, `bench`).
 pub(crate) async fn connect(settings: &Settings) -> anyhow::Result<SqlStore> {
     std::fs::create_dir_all(&settings.data)
         .with_context(|| format!("cannot create data directory {}", settings.data.display()))?;
@@ -328,7 +403,31 @@ pub(crate) async fn connect(settings: &Settings) -> anyhow::Result<SqlStore> {
         .context("cannot open the database")
 }
 
-/// Connects, migrates and builds the application state.
+/// Connects to a Netreach database that exists already; refuses, naming the place it looked,
+/// when there is none (a mistyped `--data`, a settings file in the wrong directory).
+pub(crate) async fn connect_existing(settings: &Settings) -> anyhow::Result<SqlStore> {
+    let url = settings.database_url()?;
+    SqlStore::open_existing(url.expose_secret())
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {e}", no_database_here(settings, url.expose_secret())))
+}
+
+/// Says which database a command looked for and how the place was chosen.
+pub(crate) fn no_database_here(settings: &Settings, url: &str) -> String {
+    match netreach_store::sqlite_path(url) {
+        Some(path) => format!(
+            "no Netreach database at {} (data directory {}, from --data, --config or NETREACH_DATA; a settings file without a data key names its own directory). A new server is made by `netreach serve` or `netreach migrate`",
+            path.display(),
+            settings.data.display()
+        ),
+        None => format!(
+            "no Netreach database at {} (database_url). A new database is prepared by `netreach migrate`",
+            netreach_app::settings::mask_url(url)
+        ),
+    }
+}
+
+/// Connects, migrates and builds the application state, creating the database if needed.
 pub(crate) async fn open(
     settings: Settings,
 ) -> anyhow::Result<(
@@ -336,6 +435,27 @@ pub(crate) async fn open(
     Vec<netreach_store::AppliedMigration>,
 )> {
     let store = connect(&settings).await?;
+    state_for(store, settings).await
+}
+
+/// The same for a database that must exist already (staff and content commands).
+pub(crate) async fn open_existing(
+    settings: Settings,
+) -> anyhow::Result<(
+    netreach_app::AppState,
+    Vec<netreach_store::AppliedMigration>,
+)> {
+    let store = connect_existing(&settings).await?;
+    state_for(store, settings).await
+}
+
+async fn state_for(
+    store: SqlStore,
+    settings: Settings,
+) -> anyhow::Result<(
+    netreach_app::AppState,
+    Vec<netreach_store::AppliedMigration>,
+)> {
     let applied = store.migrate().await.context("migration failed")?;
     let store: Arc<dyn Store> = Arc::new(store);
     let state = netreach_app::build(store, settings, Arc::new(netreach_core::SystemClock))?;

@@ -322,6 +322,25 @@ async fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> std::process:
 async fn admins_manage_accounts_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
+    let before_migrate = admin(data, &["list-users"], None).await;
+    assert!(
+        !before_migrate.status.success(),
+        "admin never creates a database"
+    );
+    assert!(
+        String::from_utf8_lossy(&before_migrate.stderr).contains("netreach migrate"),
+        "{}",
+        String::from_utf8_lossy(&before_migrate.stderr)
+    );
+    assert!(
+        netreach(data)
+            .arg("migrate")
+            .output()
+            .await
+            .unwrap()
+            .status
+            .success()
+    );
     let created = admin(
         data,
         &[
@@ -619,6 +638,15 @@ async fn acknowledged_messages_survive_kill_9() {
 async fn the_first_admin_made_on_the_command_line_gets_the_inbox_key_and_recover_regrants_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
+    assert!(
+        netreach(data)
+            .arg("migrate")
+            .output()
+            .await
+            .unwrap()
+            .status
+            .success()
+    );
     let created = admin(
         data,
         &[

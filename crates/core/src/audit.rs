@@ -37,5 +37,6 @@ text_enum! {
         TwoFactorDisabled => "two_factor_disabled",
         TwoFactorReset => "two_factor_reset",
         PanicLock => "panic_lock",
+        RecoveryKeyConfirmed => "recovery_key_confirmed",
     }
 }

@@ -11,18 +11,18 @@ mod error;
 mod model;
 mod sql;
 
-pub use backend::{Backend, BackendError};
+pub use backend::{Backend, BackendError, sqlite_path};
 pub use error::StoreError;
 pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AuditEntry, AuditFilter,
     AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem, ContentRevision,
-    Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, MessageKind,
-    NewAuditEntry, NewConversation, NewMessage, NewStaffUser, PackChange, PackVersion,
-    PendingSignin, PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord,
-    QueuedNotification, SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys, StaffUser,
-    StoredMessage, TotpRecord, VenueRecord,
+    Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, Inventory,
+    MessageKind, Milestone, NewAuditEntry, NewConversation, NewMessage, NewStaffUser, PackChange,
+    PackVersion, PendingSignin, PostRecord, PostVersionRecord, PublicationFilter,
+    PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome, SessionRecord,
+    StaffItems, StaffKeys, StaffUser, StoredMessage, TotpRecord, VenueRecord,
 };
-pub use sql::{AppliedMigration, SqlStore, bench};
+pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
 
 /// How many earlier versions of the published pack the store keeps (about 0.5 MB each for the
 /// bundled pack); older ones are deleted when a new version is made.
@@ -52,6 +52,7 @@ pub trait Store:
     + NotificationStore
     + AuditStore
     + TwoFactorStore
+    + OperationsStore
     + Send
     + Sync
     + std::fmt::Debug
@@ -62,6 +63,19 @@ pub trait Store:
     async fn ping(&self) -> StoreResult<()>;
     /// Closes the connection pool, waiting for queries in flight.
     async fn close(&self);
+}
+
+/// What an operator needs to trust a server (migration 0019): when a backup was last written
+/// and the recovery key confirmed, and what a database holds, for backups and restores.
+#[async_trait]
+pub trait OperationsStore: Send + Sync {
+    /// Records that `milestone` happened at `at` (the latest time is kept).
+    async fn set_milestone(&self, milestone: Milestone, at: OffsetDateTime) -> StoreResult<()>;
+    /// When `milestone` last happened, if ever.
+    async fn milestone(&self, milestone: Milestone) -> StoreResult<Option<OffsetDateTime>>;
+    /// How much the database holds: staff, conversations, messages, the content version and
+    /// the newest migration.
+    async fn inventory(&self) -> StoreResult<Inventory>;
 }
 
 /// Two-factor sign-in: members' TOTP secrets (encrypted by the application), their recovery

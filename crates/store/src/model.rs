@@ -586,3 +586,33 @@ pub struct AuditFilter {
     pub before_id: Option<i64>,
     pub limit: u32,
 }
+
+/// Something an operator does to keep a server safe, remembered with its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Milestone {
+    /// `netreach backup` wrote a backup.
+    Backup,
+    /// An admin confirmed the recovery key is written down.
+    RecoveryKeyConfirmed,
+}
+
+impl Milestone {
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Milestone::Backup => "backup",
+            Milestone::RecoveryKeyConfirmed => "recovery_key",
+        }
+    }
+}
+
+/// What a database holds, counted for backups and restores (never anything about a client).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Inventory {
+    pub staff: i64,
+    pub conversations: i64,
+    pub messages: i64,
+    /// The version of the published content pack (0: the bundled pack).
+    pub content_version: i64,
+    /// The newest migration applied.
+    pub schema_version: i64,
+}

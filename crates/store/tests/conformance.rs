@@ -26,6 +26,8 @@ mod editorial;
 mod hot_paths;
 #[path = "conformance/notifications.rs"]
 mod notifications;
+#[path = "conformance/operations.rs"]
+mod operations;
 #[path = "conformance/publishing.rs"]
 mod publishing;
 #[path = "conformance/qa.rs"]
@@ -116,7 +118,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "qa sealed",
                 "audit",
                 "totp",
-                "content versions"
+                "content versions",
+                "operations"
             ],
             "{backend:?}"
         );

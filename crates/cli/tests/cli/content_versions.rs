@@ -25,6 +25,7 @@ fn bundled_into(dir: &Path) {
 async fn an_import_refuses_unknown_files_an_empty_pack_and_unasked_removals_and_changes_nothing() {
     for backend in TestBackend::all() {
         let db = TestDb::new(backend).await;
+        netreach_store::Store::close(&db.store().await).await;
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let dir_arg = |name: &str| dir.path().join(name).to_str().unwrap().to_owned();
@@ -95,6 +96,7 @@ async fn an_import_refuses_unknown_files_an_empty_pack_and_unasked_removals_and_
 async fn a_dry_run_says_what_would_be_added_changed_and_removed_and_writes_nothing() {
     for backend in TestBackend::all() {
         let db = TestDb::new(backend).await;
+        netreach_store::Store::close(&db.store().await).await;
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let edited = dir.path().join("edited");
@@ -139,6 +141,7 @@ async fn a_dry_run_says_what_would_be_added_changed_and_removed_and_writes_nothi
 async fn every_import_keeps_the_pack_it_replaces_and_restore_brings_one_back() {
     for backend in TestBackend::all() {
         let db = TestDb::new(backend).await;
+        netreach_store::Store::close(&db.store().await).await;
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
         let first = dir.path().join("first");

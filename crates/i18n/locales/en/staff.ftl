@@ -490,6 +490,7 @@ audit-action-qa_withdrawn = Withdrew a Q&A entry
 audit-action-content_published = Published a content change
 audit-action-exported = Exported a CSV file
 audit-action-backup_written = Wrote a backup
+audit-action-recovery_key_confirmed = Confirmed the recovery key is written down
 audit-action-user_created = Created a staff account
 audit-action-role_changed = Changed a role
 audit-action-user_disabled = Disabled an account
@@ -587,3 +588,23 @@ users-totp-reset = Reset two-factor sign-in
 flash-totp-off = Two-factor sign-in is off.
 flash-totp-reset = Two-factor sign-in was reset. The member signs in with their password until they set it up again.
 flash-totp-none = That account had no two-factor sign-in.
+
+## First-run checks (admin dashboard and `netreach config check`)
+checklist-title = Before you rely on this server
+checklist-intro = These would hurt in production. Each item disappears once it is fixed.
+checklist-all-good = All first-run checks pass.
+check-public-url = public_url is not set: links in replies and posts are relative or left out, and any host name is accepted. Set it to the address people use (https://… or http://….onion).
+check-secure-cookies = The site is served over HTTPS or as an onion service, but secure_cookies is false: set secure_cookies = true.
+check-emergency-number = The emergency number shown with first aid is still the default ({ $number }): set conversations.emergency_number to the number for the region you serve.
+check-one-admin = Only one admin account is active: a lost password or phone would lock the organisation out. Create a second admin.
+check-no-backup = No backup has been written yet: run netreach backup (see Backups in the README) and schedule it daily.
+check-old-backup = The last backup is { $days ->
+    [one] { $days } day old
+   *[other] { $days } days old
+}: schedule netreach backup daily.
+check-recovery-key = Nobody has confirmed that the recovery key is written down. Without it, losing every admin password loses every conversation.
+check-recovery-key-confirm = I have the recovery key written down, offline
+check-recovery-key-confirmed = Recorded: the recovery key is written down.
+check-unreachable = { $what } is configured but does not answer: { $why }
+recovery-key-words = Recovery key: { $count } words. Write each one down, in order.
+recovery-key-written = I have written it down

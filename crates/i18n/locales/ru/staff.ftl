@@ -496,6 +496,7 @@ audit-action-qa_withdrawn = Отозван вопрос-ответ
 audit-action-content_published = Опубликовано изменение материалов
 audit-action-exported = Выгружен CSV-файл
 audit-action-backup_written = Создана резервная копия
+audit-action-recovery_key_confirmed = Подтверждено, что ключ восстановления записан
 audit-action-user_created = Создана учётная запись
 audit-action-role_changed = Изменена роль
 audit-action-user_disabled = Учётная запись отключена
@@ -594,3 +595,24 @@ users-totp-reset = Сбросить двухфакторный вход
 flash-totp-off = Двухфакторный вход выключен.
 flash-totp-reset = Двухфакторный вход сброшен. Сотрудник входит по паролю, пока не настроит его снова.
 flash-totp-none = У этой учётной записи не было двухфакторного входа.
+
+## Проверки первого запуска (панель администратора и `netreach config check`)
+checklist-title = Прежде чем полагаться на этот сервер
+checklist-intro = Эти пункты навредят в работе. Каждый исчезнет, когда его исправят.
+checklist-all-good = Все проверки первого запуска пройдены.
+check-public-url = public_url не задан: ссылки в ответах и публикациях будут относительными или пропадут, и сервер принимает любое имя хоста. Укажите адрес, по которому к вам заходят (https://… или http://….onion).
+check-secure-cookies = Сайт работает по HTTPS или как onion-сервис, но secure_cookies = false: задайте secure_cookies = true.
+check-emergency-number = Номер экстренной помощи в первой помощи всё ещё стандартный ({ $number }): задайте conversations.emergency_number — номер для вашего региона.
+check-one-admin = Активен только один администратор: потерянный пароль или телефон закроет организации доступ. Создайте второго администратора.
+check-no-backup = Резервных копий ещё не было: запустите netreach backup (см. раздел Backups в README) и настройте ежедневный запуск.
+check-old-backup = Последней резервной копии { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+}: настройте ежедневный запуск netreach backup.
+check-recovery-key = Никто не подтвердил, что ключ восстановления записан. Без него потеря всех паролей администраторов означает потерю всех разговоров.
+check-recovery-key-confirm = Ключ восстановления записан и хранится офлайн
+check-recovery-key-confirmed = Записано: ключ восстановления сохранён.
+check-unreachable = { $what } настроен, но не отвечает: { $why }
+recovery-key-words = Ключ восстановления: { $count } слов. Запишите каждое по порядку.
+recovery-key-written = Я записал(а) ключ

@@ -8,6 +8,7 @@ pub mod bench;
 mod conversations;
 mod editorial;
 mod notifications;
+mod operations;
 mod publishing;
 mod qa;
 mod rows;
@@ -25,6 +26,19 @@ use rows::USER_COLUMNS;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 use std::collections::BTreeSet;
 use time::OffsetDateTime;
+
+/// Why [`SqlStore::open_existing`] refused a database.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("no database file there")]
+    Missing,
+    #[error("an in-memory database has nothing to keep")]
+    NotAFile,
+    #[error("it holds no Netreach database (no Netreach migrations)")]
+    NotNetreach,
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+}
 
 /// A migration that `migrate` applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +61,36 @@ impl SqlStore {
         let backend = Backend::from_url(url)?;
         let pool = backend.connect(url).await?;
         Ok(SqlStore { pool, backend })
+    }
+
+    /// Opens a database that must exist already and hold Netreach's schema: never creates a
+    /// SQLite file, and refuses a database without Netreach's migrations. For every command
+    /// that was not asked to create a database (backups, staff and content management).
+    pub async fn open_existing(url: &str) -> Result<SqlStore, OpenError> {
+        let backend = Backend::from_url(url)?;
+        let store = match backend {
+            Backend::Sqlite => {
+                let path = crate::backend::sqlite_path(url).ok_or(OpenError::NotAFile)?;
+                if !path.is_file() {
+                    return Err(OpenError::Missing);
+                }
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let url = if url.contains("mode=") {
+                    url.to_owned()
+                } else {
+                    format!("{url}{sep}mode=rw")
+                };
+                SqlStore::connect(&url).await?
+            }
+            Backend::Postgres => SqlStore::connect(url).await?,
+        };
+        match store.applied_versions().await {
+            Ok(applied) if !applied.is_empty() => Ok(store),
+            _ => {
+                store.close().await;
+                Err(OpenError::NotNetreach)
+            }
+        }
     }
 
     /// Applies pending migrations; returns the ones applied now (empty when up to date).

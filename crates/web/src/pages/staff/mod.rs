@@ -42,6 +42,12 @@ pub fn routes(state: AppState) -> Routes {
         .post("/staff/login/code", SignIn, session::login_code)
         .get("/staff/setup", SetUp, session::setup_form)
         .post("/staff/setup", SetUp, session::setup)
+        .post("/staff/setup/written", SetUp, session::recovery_written)
+        .post(
+            "/staff/checklist/recovery-key",
+            ReviewOperations,
+            confirm_recovery_key,
+        )
         .get("/staff/", ViewDashboard, dashboard)
         .post("/staff/logout", SignOut, session::logout)
         .post(
@@ -282,6 +288,7 @@ impl Done {
             "totp-off" => "flash-totp-off",
             "totp-reset" => "flash-totp-reset",
             "totp-none" => "flash-totp-none",
+            "recovery-key" => "check-recovery-key-confirmed",
             _ => return None,
         })
     }
@@ -300,6 +307,8 @@ struct DashboardPage<'a> {
     away: bool,
     supervisor: bool,
     notice: Option<String>,
+    /// The first-run checklist, for admins: `(id, text)`.
+    checklist: Option<Vec<(&'static str, String)>>,
 }
 
 async fn dashboard(
@@ -323,6 +332,16 @@ async fn dashboard(
         Some(&session.user),
     );
     let role_label = chrome.t.get(&format!("role-{}", session.user.role));
+    let checklist = match netreach_app::operations::checklist(&state, &session.staff()).await {
+        Ok(warnings) => Some(
+            warnings
+                .iter()
+                .map(|w| (w.message_id(), w.text(&state, lang)))
+                .collect(),
+        ),
+        Err(netreach_app::operations::OperationsError::Denied(_)) => None,
+        Err(e) => return Err(operations_failure(e)),
+    };
     let sessions = chrome
         .t
         .count("dashboard-sessions", "count", summary.sessions as i64);
@@ -341,5 +360,28 @@ async fn dashboard(
         chrome,
         role_label,
         sessions,
+        checklist,
     }))
+}
+
+fn operations_failure(e: netreach_app::operations::OperationsError) -> crate::error::PageError {
+    use netreach_app::operations::OperationsError;
+    match e {
+        OperationsError::Denied(denied) => denied.into(),
+        OperationsError::Store(e) => e.into(),
+        _ => crate::error::PageError::NotFound,
+    }
+}
+
+/// The checklist's "I have the recovery key written down".
+async fn confirm_recovery_key(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Response, crate::error::PageError> {
+    netreach_app::operations::confirm_recovery_key(&state, &session.staff())
+        .await
+        .map_err(operations_failure)?;
+    Ok(axum::response::IntoResponse::into_response(Redirect::to(
+        "/staff/?done=recovery-key",
+    )))
 }

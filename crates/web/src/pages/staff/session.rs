@@ -15,6 +15,7 @@ use axum::http::HeaderMap;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use netreach_app::operations;
 use netreach_core::Lang;
 use netreach_crypto::SecretToken;
 use serde::Deserialize;
@@ -208,7 +209,9 @@ struct SetupPage<'a> {
 #[template(path = "staff/recovery.html")]
 struct RecoveryPage<'a> {
     chrome: Chrome<'a>,
-    phrase: String,
+    words: Vec<String>,
+    words_label: String,
+    written_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -232,6 +235,24 @@ pub async fn setup_form(
         username: "admin".into(),
         error: None,
     }))
+}
+
+#[derive(Deserialize)]
+pub struct WrittenForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// "I have written it down" under the recovery key: recorded for the first-run checklist, then
+/// on to signing in.
+pub async fn recovery_written(
+    State(state): State<AppState>,
+    Form(form): Form<WrittenForm>,
+) -> Result<Response, PageError> {
+    if !operations::confirm_written_with_token(&state, &form.token).await? {
+        return Err(PageError::NotFound);
+    }
+    Ok(Redirect::to("/staff/login?done=setup").into_response())
 }
 
 #[derive(Deserialize)]
@@ -264,7 +285,15 @@ pub async fn setup(
         Ok(Some((user, phrase))) => {
             tracing::info!(user_id = %user.id, "first admin created through the setup link");
             let chrome = Chrome::new(&state, lang, "recovery-title", "/staff/setup", None);
-            Ok(render(&RecoveryPage { chrome, phrase }))
+            let words: Vec<String> = phrase.split_whitespace().map(str::to_owned).collect();
+            Ok(render(&RecoveryPage {
+                words_label: chrome
+                    .t
+                    .count("recovery-key-words", "count", words.len() as i64),
+                written_token: operations::recovery_written_token(&state).await?,
+                words,
+                chrome,
+            }))
         }
         Ok(None) => Err(PageError::NotFound),
         Err(AccountError::Store(e)) => Err(e.into()),
