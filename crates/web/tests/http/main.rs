@@ -14,6 +14,7 @@ mod editorial;
 mod i18n_keys;
 mod inbox_pages;
 mod notify;
+mod operations;
 mod privacy;
 mod publishing;
 mod qa;

@@ -381,13 +381,61 @@ async fn the_setup_link_creates_the_first_admin_once() {
     assert_eq!(done.status(), 200);
     let recovery = done.text().await.unwrap();
     assert!(recovery.contains("Your recovery key"), "{recovery}");
-    let start = recovery.find("<code class=\"secret\">").unwrap() + "<code class=\"secret\">".len();
-    let phrase = &recovery[start..start + recovery[start..].find('<').unwrap()];
-    assert_eq!(phrase.split(' ').count(), 24);
+    // A numbered list of words, each whole on its line (never split across lines).
+    let list = recovery
+        .split("<ol class=\"recovery-words\" id=\"recovery-words\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</ol>").next())
+        .expect("the recovery key as a numbered list");
+    let words: Vec<&str> = list
+        .split("<li>")
+        .skip(1)
+        .map(|item| item.split("</li>").next().unwrap().trim())
+        .collect();
+    assert_eq!(words.len(), 24, "{list}");
+    assert!(words.iter().all(|w| !w.is_empty() && !w.contains(' ')));
+    assert!(recovery.contains("24 words"), "{recovery}");
+    let phrase = words.join(" ");
     // The recovery phrase opens the inbox key that was created for this first admin.
-    netreach_app::keys::recover_inbox(&app.state, phrase)
+    netreach_app::keys::recover_inbox(&app.state, &phrase)
         .await
         .unwrap();
+    // "I have written it down" is recorded only with the token of the page that showed the key.
+    let written_token = input_value(&recovery, "token").expect("the written-down form");
+    assert_eq!(
+        app.browser
+            .post_form(
+                "/staff/setup/written",
+                &[("token", "forged"), ("written", "1")]
+            )
+            .await
+            .status(),
+        404
+    );
+    assert_eq!(
+        app.state
+            .store
+            .milestone(netreach_store::Milestone::RecoveryKeyConfirmed)
+            .await
+            .unwrap(),
+        None
+    );
+    let written = app
+        .browser
+        .post_form(
+            "/staff/setup/written",
+            &[("token", &written_token), ("written", "1")],
+        )
+        .await;
+    assert_eq!(written.status(), 303);
+    assert!(
+        app.state
+            .store
+            .milestone(netreach_store::Milestone::RecoveryKeyConfirmed)
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(
         app.browser.get(&link).await.status(),
         404,
