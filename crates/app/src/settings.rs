@@ -382,7 +382,7 @@ const TEXT_FROM_ENV: &[&str] = &[
 ];
 
 /// Environment variables with the prefix that are not settings (used by the test harness).
-const ENV_NOT_SETTINGS: &[&str] = &["test_postgres_url", "test_browser", "config"];
+const ENV_NOT_SETTINGS: &[&str] = &["test_postgres_url", "test_browser", "test_tools", "config"];
 
 impl Settings {
     /// Loads the layers from the real environment.

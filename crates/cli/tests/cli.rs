@@ -14,6 +14,8 @@ use tokio::process::{Child, Command};
 mod content_and_backup;
 #[path = "cli/content_versions.rs"]
 mod content_versions;
+#[path = "cli/deployment.rs"]
+mod deployment;
 
 const BIN: &str = env!("CARGO_BIN_EXE_netreach");
 
