@@ -379,6 +379,8 @@ const TEXT_FROM_ENV: &[&str] = &[
     "conversations.emergency_number",
     "conversations.crisis_line",
     "conversations.naloxone_contact",
+    // A Telegram chat id such as -1001234567890 is text to Telegram.
+    "notify.telegram_chat_id",
 ];
 
 /// Environment variables with the prefix that are not settings (used by the test harness).
@@ -898,7 +900,13 @@ mod tests {
             jail.set_env("NETREACH_CONVERSATIONS__CRISIS_LINE", "116123");
             jail.set_env("NETREACH_CONVERSATIONS__EMERGENCY_NUMBER", "000");
             jail.set_env("NETREACH_CONVERSATIONS__NALOXONE_CONTACT", "+372 600 0000");
+            jail.set_env("NETREACH_NOTIFY__TELEGRAM_CHAT_ID", "-1001234567890");
             let set = load_in_jail(&Overrides::default())?;
+            assert_eq!(
+                set.notify.telegram_chat_id.as_deref(),
+                Some("-1001234567890"),
+                "a Telegram chat id from the environment is text"
+            );
             assert_eq!(set.conversations.crisis_line.as_deref(), Some("116123"));
             assert_eq!(
                 set.conversations.emergency_number, "000",

@@ -16,6 +16,8 @@ mod content_and_backup;
 mod content_versions;
 #[path = "cli/deployment.rs"]
 mod deployment;
+#[path = "cli/nodes.rs"]
+mod nodes;
 
 const BIN: &str = env!("CARGO_BIN_EXE_netreach");
 
@@ -534,106 +536,6 @@ async fn every_subcommand_has_help() {
             assert!(text.contains(global), "{args:?} lacks {global}");
         }
     }
-}
-
-/// `kill -9` in the middle of a bounded loopback load: every message whose POST was acknowledged
-/// is there after a restart, and decrypts.
-#[tokio::test]
-async fn acknowledged_messages_survive_kill_9() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    // One conversation takes the whole load: lift its hourly message allowance for the run.
-    let server = serve_with_env(
-        &data,
-        &["--demo"],
-        &[("NETREACH_CONVERSATIONS__CLIENT_MESSAGES_PER_HOUR", "100000")],
-    )
-    .await;
-    let base = server.base.clone();
-    let client = netreach_testkit::http_client();
-    let started: Value = client
-        .post(format!("{base}/api/v1/conversations"))
-        .json(&json!({"topic": "other", "message": "durability run", "lang": "en"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let codename = started["codename"].as_str().unwrap().to_owned();
-    let auth = format!("Codename {codename}");
-    // Four writers post until the server dies; each remembers what was acknowledged.
-    let mut writers = Vec::new();
-    for w in 0..4 {
-        let (client, base, auth) = (client.clone(), base.clone(), auth.clone());
-        writers.push(tokio::spawn(async move {
-            let mut acknowledged = Vec::new();
-            for i in 0..400 {
-                let text = format!("writer {w} message {i}");
-                let response = client
-                    .post(format!("{base}/api/v1/conversations/me/messages"))
-                    .header("authorization", &auth)
-                    .json(&json!({"message": text}))
-                    .send()
-                    .await;
-                match response {
-                    Ok(r) if r.status() == 201 => acknowledged.push(text),
-                    // While the server lives, every post must succeed: a refusal is a bug.
-                    Ok(r) => panic!("post refused with {} before the crash", r.status()),
-                    // The crash itself: the connection breaks.
-                    Err(_) => break,
-                }
-            }
-            acknowledged
-        }));
-    }
-    tokio::time::sleep(Duration::from_millis(700)).await;
-    let pid = server.child.id().unwrap().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-KILL", &pid])
-            .status()
-            .await
-            .unwrap()
-            .success()
-    );
-    let mut acknowledged = Vec::new();
-    for writer in writers {
-        acknowledged.extend(writer.await.unwrap());
-    }
-    drop(server);
-    assert!(
-        acknowledged.len() > 10,
-        "the load run acknowledged too little to prove anything"
-    );
-
-    let again = serve(&data, &["--demo"]).await;
-    let thread: Value = client
-        .get(format!("{}/api/v1/conversations/me", again.base))
-        .header("authorization", &auth)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bodies: std::collections::HashSet<String> = thread["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["body"].as_str().unwrap().to_owned())
-        .collect();
-    let lost: Vec<_> = acknowledged
-        .iter()
-        .filter(|t| !bodies.contains(*t))
-        .collect();
-    assert!(
-        lost.is_empty(),
-        "{} of {} acknowledged messages lost: {lost:?}",
-        lost.len(),
-        acknowledged.len()
-    );
-    again.stop().await;
 }
 
 #[tokio::test]

@@ -520,13 +520,13 @@ fn assert_no_client_trace(backup: &str, canary: &str) {
     }
 }
 
-fn uuid_suffix() -> String {
+pub(crate) fn uuid_suffix() -> String {
     std::process::id().to_string()
 }
 
 /// A fresh PostgreSQL database of its own (pg_dump and pg_restore work on whole databases, not
 /// on the per-test schemas the other tests use); dropped at the end of the test.
-async fn scratch_database(base: &str, name: &str) -> String {
+pub(crate) async fn scratch_database(base: &str, name: &str) -> String {
     let admin = sqlx::PgPool::connect(base).await.unwrap();
     sqlx::query(sqlx::AssertSqlSafe(format!(
         "DROP DATABASE IF EXISTS {name}"
