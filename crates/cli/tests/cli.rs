@@ -16,6 +16,8 @@ mod content_and_backup;
 mod content_versions;
 #[path = "cli/deployment.rs"]
 mod deployment;
+#[path = "cli/faults.rs"]
+mod faults;
 #[path = "cli/nodes.rs"]
 mod nodes;
 

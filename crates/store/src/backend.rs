@@ -84,6 +84,12 @@ impl Backend {
             // A bounded wait for a connection: under a flood, requests get a quick 503 instead of
             // queueing for long and piling up.
             .acquire_timeout(Duration::from_secs(3))
+            // A connection whose transaction the database ended by itself (SQLite rolls back on
+            // a full disk) can be left counting itself inside one, and every later transaction
+            // on it would fail: it is retired instead of handed out.
+            .before_acquire(|conn, _meta| {
+                Box::pin(async move { Ok(!sqlx::Connection::is_in_transaction(conn)) })
+            })
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if self == Backend::Sqlite {
