@@ -1,6 +1,6 @@
 //! The `netreach` binary as a user runs it: serve (demo and first-run setup), migrate, admin
 //! commands, config check, graceful shutdown.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
 use netreach_testkit::{TestBackend, TestDb};
 use serde_json::{Value, json};
