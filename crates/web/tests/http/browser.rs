@@ -174,6 +174,37 @@ impl Driver {
             .to_owned()
     }
 
+    /// How far right the page's content reaches, in CSS pixels: the right edge of the furthest
+    /// element (scripts are off, so this is measured through WebDriver, element by element).
+    async fn content_width(&self) -> f64 {
+        let found = self
+            .call(
+                reqwest::Method::POST,
+                "/elements",
+                Some(json!({"using": "css selector", "value": "body *"})),
+            )
+            .await;
+        let mut widest: f64 = 0.0;
+        for element in found.as_array().unwrap() {
+            let id = element[ELEMENT].as_str().unwrap();
+            let rect = self
+                .call(reqwest::Method::GET, &format!("/element/{id}/rect"), None)
+                .await;
+            let right = rect["x"].as_f64().unwrap_or(0.0) + rect["width"].as_f64().unwrap_or(0.0);
+            widest = widest.max(right);
+        }
+        widest
+    }
+
+    /// The width of the viewport (the `html` element's box).
+    async fn viewport_width(&self) -> f64 {
+        let id = self.element("html").await;
+        self.call(reqwest::Method::GET, &format!("/element/{id}/rect"), None)
+            .await["width"]
+            .as_f64()
+            .unwrap()
+    }
+
     async fn title(&self) -> String {
         self.call(reqwest::Method::GET, "/title", None)
             .await
@@ -261,5 +292,77 @@ async fn a_client_asks_returns_and_checks_a_mix_in_chromium_without_javascript()
     assert!(
         result.contains("risk-dangerous"),
         "heroin + alcohol shown as dangerous"
+    );
+}
+
+/// A phone 390 px wide: no public page and no console page scrolls sideways (the review found
+/// `/services` and the conversation page did), in English and Russian.
+#[tokio::test]
+async fn public_and_console_pages_fit_a_390_px_phone() {
+    let Some(browser) = Driver::start().await else {
+        return;
+    };
+    browser
+        .call(
+            reqwest::Method::POST,
+            "/window/rect",
+            Some(json!({"width": 390, "height": 844})),
+        )
+        .await;
+    let app = TestApp::spawn().await;
+    app.create_user("anna", netreach_core::Role::Admin, "anna-long-password-123")
+        .await;
+    netreach_app::published::import_files_with(
+        &app.state,
+        netreach_content::bundled_files(),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let (_, id) =
+        crate::conversations::start(&app, "overdose", "my friend is not waking up", "en").await;
+    let viewport = browser.viewport_width().await;
+    assert!(viewport <= 400.0, "the window is a phone's: {viewport}");
+    let mut too_wide = Vec::new();
+    let mut check = async |path: &str| {
+        browser.go(&app.url(path)).await;
+        let width = browser.content_width().await;
+        if width > viewport + 1.0 {
+            too_wide.push(format!("{path}: {width:.0} px"));
+        }
+    };
+    for lang in ["en", "ru"] {
+        for path in [
+            "/",
+            "/ask",
+            "/kb",
+            "/check?s=heroin&s=alcohol",
+            "/services",
+            "/alerts",
+        ] {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            check(&format!("{path}{sep}lang={lang}")).await;
+        }
+    }
+    browser.go(&app.url("/staff/login")).await;
+    browser.type_into("input[name=username]", "anna").await;
+    browser
+        .type_into("input[name=password]", "anna-long-password-123")
+        .await;
+    browser
+        .click("form[action='/staff/login'] button[type=submit]")
+        .await;
+    browser.wait_for("/staff/logout").await;
+    for path in [
+        "/staff/".to_owned(),
+        "/staff/inbox".to_owned(),
+        format!("/staff/conversations/{id}"),
+        format!("/staff/conversations/{id}?lang=ru"),
+    ] {
+        check(&path).await;
+    }
+    assert!(
+        too_wide.is_empty(),
+        "wider than {viewport} px: {too_wide:?}"
     );
 }
