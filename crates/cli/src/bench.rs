@@ -28,6 +28,11 @@ pub struct BenchArgs {
     /// article page's size, and requests per second against nginx
     #[arg(long)]
     pub content: bool,
+    /// Flood a scratch server on 127.0.0.1 (new conversations, overdose questions, codename
+    /// guesses, drug reports) for --seconds, timing the staff API and checking the budgets, a
+    /// returning client and the overdose first aid
+    #[arg(long)]
+    pub flood: bool,
     /// The nginx binary for the comparison (default: looked up in /usr/sbin and /usr/bin)
     #[arg(long)]
     pub nginx: Option<std::path::PathBuf>,

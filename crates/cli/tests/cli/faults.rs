@@ -232,3 +232,40 @@ async fn a_full_disk_gives_503_and_the_service_returns_when_space_is_freed() {
     );
     netreach_store::Store::close(&store).await;
 }
+
+/// A bounded flood on 127.0.0.1 (`netreach bench --flood`): the shared budgets hold, a returning
+/// client is served, and every answer to an overdose question carries first aid. (Its times are
+/// printed and recorded in BENCHMARKS.md, never asserted.)
+#[tokio::test]
+async fn under_a_flood_the_budgets_hold_returning_clients_are_served_and_first_aid_is_always_shown()
+{
+    let output = Command::new(BIN)
+        .args(["bench", "--flood", "--seconds", "4"])
+        .env_remove("NETREACH_DATABASE_URL")
+        .output()
+        .await
+        .unwrap();
+    let text = said_by(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("every promise held"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("overdose questions"))
+        .unwrap();
+    let numbers: Vec<u64> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert!(
+        numbers.len() >= 2 && numbers[0] == numbers[1] && numbers[0] > 0,
+        "{line}"
+    );
+}
+
+fn said_by(output: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
