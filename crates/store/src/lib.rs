@@ -10,6 +10,7 @@ pub mod backend;
 mod error;
 mod model;
 mod sql;
+mod watch;
 
 pub use backend::{Backend, BackendError};
 pub use error::StoreError;
@@ -23,6 +24,10 @@ pub use model::{
     StoredMessage, TotpRecord, VenueRecord,
 };
 pub use sql::{AppliedMigration, SqlStore, bench};
+pub use watch::{
+    WatchFetchOutcome, WatchMatchFilter, WatchMatchRecord, WatchSourceRecord, WatchStore,
+    WatchTermRecord,
+};
 
 /// How many earlier versions of the published pack the store keeps (about 0.5 MB each for the
 /// bundled pack); older ones are deleted when a new version is made.
@@ -52,6 +57,7 @@ pub trait Store:
     + NotificationStore
     + AuditStore
     + TwoFactorStore
+    + WatchStore
     + Send
     + Sync
     + std::fmt::Debug

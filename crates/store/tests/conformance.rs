@@ -34,6 +34,8 @@ mod qa;
 mod team;
 #[path = "conformance/two_factor.rs"]
 mod two_factor;
+#[path = "conformance/watch.rs"]
+mod watch;
 
 fn t0() -> OffsetDateTime {
     from_unix(1_780_000_000)
@@ -116,7 +118,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "qa sealed",
                 "audit",
                 "totp",
-                "content versions"
+                "content versions",
+                "forum watch"
             ],
             "{backend:?}"
         );
