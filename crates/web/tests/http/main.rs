@@ -23,6 +23,7 @@ mod sessions;
 mod signin;
 mod team;
 mod totp;
+mod watch;
 
 use netreach_testkit::TestApp;
 
