@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod publishing;
 mod two_factor;
 mod watch;
+pub use watch::status_of as watch_status;
 
 use crate::routes::RouteRule;
 use crate::state::AppState;

@@ -610,3 +610,105 @@ async fn matched_posts_are_deleted_after_the_retention_period() {
     let (_, page) = sup.get("/api/v1/staff/watch/matches").await;
     assert!(page["items"].as_array().unwrap().is_empty(), "{page}");
 }
+
+#[tokio::test]
+async fn the_console_queue_highlights_signals_and_works_without_javascript() {
+    let app = TestApp::spawn_on(TestDb::new(TestBackend::Sqlite).await, quick).await;
+    let forum = forum().await;
+    let (sup, _) = app.signed_in("sam", Role::Supervisor).await;
+    let url = format!("http://{}/feed.xml", forum.addr);
+    // "Test this source" shows what would be extracted and saves nothing.
+    let tested = sup
+        .post_form(
+            "/staff/watch/sources/test",
+            &[("name", "board"), ("kind", "feed"), ("url", &url)],
+        )
+        .await;
+    assert_eq!(tested.status(), 200);
+    let html = tested.text().await.unwrap();
+    assert!(
+        html.contains("walrus77") && html.contains("quietcat"),
+        "{html}"
+    );
+    let saved = sup
+        .post_form(
+            "/staff/watch/sources",
+            &[("name", "board"), ("kind", "feed"), ("url", &url)],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let list = sup.get_text("/staff/watch/sources").await;
+    let id = list
+        .split("/staff/watch/sources/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let fetched = sup
+        .post_form(&format!("/staff/watch/sources/{id}/fetch"), &[])
+        .await;
+    assert_eq!(fetched.status(), 303);
+    let queue = sup.get_text("/staff/watch").await;
+    assert!(queue.contains("<mark>Bad batch</mark>"), "{queue}");
+    assert!(queue.contains("<mark>передозировка</mark>"), "{queue}");
+    assert!(!queue.contains("quietcat"));
+    let first = queue
+        .split("/staff/watch/")
+        .find_map(|s| {
+            s.strip_suffix("/claim\"")
+                .or_else(|| s.split("/claim\"").next().filter(|p| p.len() == 36))
+        })
+        .unwrap()
+        .to_owned();
+    let dismissed = sup
+        .post_form(
+            &format!("/staff/watch/{first}/dismiss"),
+            &[("reason", "duplicate")],
+        )
+        .await;
+    assert_eq!(dismissed.status(), 303);
+    let done = sup.get_text("/staff/watch?status=dismissed").await;
+    assert!(done.contains("duplicate"), "{done}");
+
+    // The lexicon's test box marks what matched, and a supervisor's phrase counts at once.
+    let tested = sup
+        .post_form(
+            "/staff/watch/lexicon/test",
+            &[("text", "his lips went grey after the pills")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!tested.contains("<mark>"), "{tested}");
+    let added = sup
+        .post_form(
+            "/staff/watch/lexicon/add",
+            &[("signal", "overdose"), ("phrase", "lips went grey")],
+        )
+        .await;
+    assert_eq!(added.status(), 303);
+    let tested = sup
+        .post_form(
+            "/staff/watch/lexicon/test",
+            &[("text", "his lips went grey after the pills")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(tested.contains("<mark>lips went grey</mark>"), "{tested}");
+
+    // A worker reads the queue but cannot register sources or edit the lexicon.
+    let (worker, _) = app.signed_in("wanda", Role::Worker).await;
+    assert_eq!(worker.get("/staff/watch").await.status(), 200);
+    let refused = worker
+        .post_form(
+            "/staff/watch/sources",
+            &[("name", "x"), ("kind", "feed"), ("url", &url)],
+        )
+        .await;
+    assert_eq!(refused.status(), 403);
+}
