@@ -28,6 +28,10 @@ pub struct BenchArgs {
     /// article page's size, and requests per second against nginx
     #[arg(long)]
     pub content: bool,
+    /// Measure forum watch instead: risk-signal matching throughput on one core (MB/s) and the
+    /// time from a post in a feed to the watch queue
+    #[arg(long)]
+    pub watch: bool,
     /// The nginx binary for the comparison (default: looked up in /usr/sbin and /usr/bin)
     #[arg(long)]
     pub nginx: Option<std::path::PathBuf>,

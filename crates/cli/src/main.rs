@@ -6,6 +6,7 @@ mod backup;
 mod bench;
 mod bench_content;
 mod bench_inbox;
+mod bench_watch;
 mod demo;
 mod serve;
 
@@ -298,6 +299,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Backup { out } => backup::backup(&settings, &out).await,
         Command::Restore { file, force } => backup::restore(&settings, &file, force).await,
+        Command::Bench(args) if args.watch => bench_watch::run(settings).await,
         Command::Bench(args) if args.content => {
             bench_content::run(args.nginx.clone(), args.seconds.clamp(1, 60)).await
         }

@@ -89,6 +89,7 @@ pub fn client(limits: &Limits, proxy: Option<&str>) -> Result<reqwest::Client, F
         .connect_timeout(limits.timeout)
         .redirect(reqwest::redirect::Policy::limited(limits.max_redirects))
         .user_agent("Netreach forum watch")
+        .referer(false)
         // A session cookie is sent by hand; nothing the forum sets is kept.
         .cookie_store(false);
     if let Some(proxy) = proxy {
