@@ -160,10 +160,10 @@ fn source_record(
 }
 
 async fn check_venue(state: &AppState, venue: Option<VenueId>) -> Result<(), WatchError> {
-    if let Some(id) = venue {
-        if state.store.venue(id).await?.is_none() {
-            return Err(WatchError::Invalid("venue_id"));
-        }
+    if let Some(id) = venue
+        && state.store.venue(id).await?.is_none()
+    {
+        return Err(WatchError::Invalid("venue_id"));
     }
     Ok(())
 }

@@ -259,17 +259,16 @@ pub fn snippet(text: &str, hits: &[Hit], max: usize) -> (String, Vec<(usize, usi
     let mut from = offsets[from_char];
     let mut to = offsets[to_char];
     // Cut between words where one can.
-    if from > 0 {
-        if let Some(space) = flat[from..first.max(from)].find(' ') {
-            from += space + 1;
-        }
+    if from > 0
+        && let Some(space) = flat[from..first.max(from)].find(' ')
+    {
+        from += space + 1;
     }
-    if to < flat.len() {
-        if let Some(space) = flat[from..to].rfind(' ') {
-            if from + space > first {
-                to = from + space;
-            }
-        }
+    if to < flat.len()
+        && let Some(space) = flat[from..to].rfind(' ')
+        && from + space > first
+    {
+        to = from + space;
     }
     let prefix = if from > 0 { "…" } else { "" };
     let mut out = String::with_capacity(to - from + 8);

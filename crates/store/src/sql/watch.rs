@@ -361,7 +361,7 @@ impl WatchStore for SqlStore {
                 "status IN ({})",
                 placeholders(binds.len() + 1, filter.statuses.len())
             ));
-            binds.extend(filter.statuses.iter().map(|s| t(s)));
+            binds.extend(filter.statuses.iter().map(t));
         }
         if let Some(source) = filter.source_id {
             clauses.push(format!("source_id = ${}", binds.len() + 1));
@@ -420,7 +420,7 @@ impl WatchStore for SqlStore {
             at(now),
             t(id),
         ];
-        binds.extend(from.iter().map(|s| t(s)));
+        binds.extend(from.iter().map(t));
         let done = bind_all(sqlx::query(AssertSqlSafe(sql)), binds)
             .execute(self.pool())
             .await?;

@@ -505,6 +505,10 @@ pub async fn delete_source(
 
 // --- lexicon ---
 
+/// A sample as the test box shows it: the text in marked and unmarked pieces, the signals'
+/// labels, and whether such a post would join the queue.
+type Tested = (Vec<(bool, String)>, Vec<String>, bool);
+
 #[derive(Template)]
 #[template(path = "staff/watch_lexicon.html")]
 struct LexiconPage<'a> {
@@ -513,7 +517,7 @@ struct LexiconPage<'a> {
     signals: &'static [&'static str],
     can_manage: bool,
     sample: String,
-    tested: Option<(Vec<(bool, String)>, Vec<String>, bool)>,
+    tested: Option<Tested>,
     notice: Option<String>,
     error: Option<String>,
 }
