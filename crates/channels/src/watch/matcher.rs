@@ -16,6 +16,7 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// One phrase of the lexicon and the signal it raises (`overdose`, `adulterant`,
 /// `substance:heroin`, ...).
@@ -49,7 +50,12 @@ pub struct Matcher {
     automaton: Option<AhoCorasick>,
     /// Pattern index -> term index.
     terms: Vec<Term>,
-    prefixes: HashSet<[char; 3]>,
+    /// The first three letters of every stem, packed (see [`key`]).
+    prefixes: HashSet<u64, BuildHasherDefault<KeyHasher>>,
+    /// Every stem of the lexicon (and, for a stem ending in "i", the same with "y", as the
+    /// English stemmer turns "injury" into "injuri"), and a bit per length in characters.
+    stems: HashSet<String>,
+    stem_lengths: u64,
     english: Stemmer,
     russian: Stemmer,
 }
@@ -76,9 +82,36 @@ fn is_cyrillic(c: char) -> bool {
     ('\u{0400}'..='\u{04FF}').contains(&c)
 }
 
-fn key(word: &str) -> Option<[char; 3]> {
-    let mut chars = word.chars();
-    Some([chars.next()?, chars.next()?, chars.next()?])
+/// The first three letters of a word, folded and packed into one number (a word of one or two
+/// letters is padded with spaces).
+fn key(word: &str) -> u64 {
+    let mut chars = word.chars().map(|c| fold_char(c).next().unwrap_or(c));
+    let mut k = 0u64;
+    for _ in 0..3 {
+        k = (k << 21) | u64::from(chars.next().unwrap_or(' '));
+    }
+    k
+}
+
+/// A multiplicative hash for the packed keys: they are already well spread, and SipHash would
+/// cost more than the lookup saves.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
 }
 
 const PLACEHOLDER: &str = "\u{1}";
@@ -89,7 +122,9 @@ impl Matcher {
         let mut matcher = Matcher {
             automaton: None,
             terms: Vec::new(),
-            prefixes: HashSet::new(),
+            prefixes: HashSet::default(),
+            stems: HashSet::new(),
+            stem_lengths: 0,
             english: Stemmer::create(Algorithm::English),
             russian: Stemmer::create(Algorithm::Russian),
         };
@@ -107,20 +142,12 @@ impl Matcher {
                 continue;
             }
             for stem in &stems {
-                match key(stem) {
-                    Some(k) => {
-                        matcher.prefixes.insert(k);
-                    }
-                    // Short stems (two letters) are kept whole: mark them by padding.
-                    None => {
-                        let mut chars = stem.chars();
-                        let k = [
-                            chars.next().unwrap_or(' '),
-                            chars.next().unwrap_or(' '),
-                            ' ',
-                        ];
-                        matcher.prefixes.insert(k);
-                    }
+                matcher.prefixes.insert(key(stem));
+                let length = stem.chars().count().min(63);
+                matcher.stem_lengths |= 1 << length;
+                matcher.stems.insert(stem.clone());
+                if let Some(base) = stem.strip_suffix('i') {
+                    matcher.stems.insert(format!("{base}y"));
                 }
             }
             patterns.push(pattern);
@@ -151,20 +178,20 @@ impl Matcher {
         stemmer.stem(folded).into_owned()
     }
 
-    /// Whether a folded word may begin a stem of the lexicon, by its first three letters.
-    fn worth_stemming(&self, folded: &str) -> bool {
-        match key(folded) {
-            Some(k) => self.prefixes.contains(&k),
-            None => {
-                let mut chars = folded.chars();
-                let k = [
-                    chars.next().unwrap_or(' '),
-                    chars.next().unwrap_or(' '),
-                    ' ',
-                ];
-                self.prefixes.contains(&k)
-            }
-        }
+    /// Whether some stem of the lexicon is a prefix of the folded word: the Snowball stemmers
+    /// only cut endings, so a word that begins with no stem cannot stem to one (and is not
+    /// stemmed, the costly step).
+    fn begins_with_a_stem(&self, folded: &str) -> bool {
+        folded
+            .char_indices()
+            .skip(1)
+            .map(|(at, _)| at)
+            .chain([folded.len()])
+            .enumerate()
+            .any(|(i, at)| {
+                let length = (i + 1).min(63);
+                self.stem_lengths & (1 << length) != 0 && self.stems.contains(&folded[..at])
+            })
     }
 
     /// Every phrase found in the text, in order of position (overlapping ones included).
@@ -178,10 +205,14 @@ impl Matcher {
         let mut folded = String::new();
         normal.push(' ');
         for word in words(text) {
-            folded.clear();
-            folded.extend(text[word.start..word.end].chars().flat_map(fold_char));
+            let original = &text[word.start..word.end];
             starts.push((normal.len(), word));
-            if self.worth_stemming(&folded) {
+            // Most words begin no stem: they are neither folded nor stemmed.
+            if self.prefixes.contains(&key(original)) && {
+                folded.clear();
+                folded.extend(original.chars().flat_map(fold_char));
+                self.begins_with_a_stem(&folded)
+            } {
                 normal.push_str(&self.stem(&folded));
             } else {
                 normal.push_str(PLACEHOLDER);
