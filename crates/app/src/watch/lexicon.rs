@@ -83,8 +83,8 @@ impl Signals {
                     }
                 }
                 None => {
-                    if !s.risks.contains(&hit.signal) {
-                        s.risks.push(hit.signal.clone());
+                    if !s.risks.iter().any(|r| **r == *hit.signal) {
+                        s.risks.push(hit.signal.to_string());
                     }
                 }
             }

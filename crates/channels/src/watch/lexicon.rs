@@ -200,7 +200,11 @@ mod tests {
     fn the_default_lexicon_finds_the_classic_warning_posts() {
         let m = Matcher::new(default_terms());
         let signals = |t: &str| -> Vec<String> {
-            let mut s: Vec<_> = m.find(t).into_iter().map(|h| h.signal).collect();
+            let mut s: Vec<String> = m
+                .find(t)
+                .into_iter()
+                .map(|h| h.signal.to_string())
+                .collect();
             s.dedup();
             s
         };

@@ -17,6 +17,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 /// One phrase of the lexicon and the signal it raises (`overdose`, `adulterant`,
 /// `substance:heroin`, ...).
@@ -40,21 +41,22 @@ impl Term {
 pub struct Hit {
     pub start: usize,
     pub end: usize,
-    pub signal: String,
+    /// Shared with the matcher: a hit costs no allocation for its names.
+    pub signal: Arc<str>,
     /// The phrase of the lexicon that matched, as written there.
-    pub phrase: String,
+    pub phrase: Arc<str>,
 }
 
 /// The compiled lexicon. Build once, match many texts.
 pub struct Matcher {
     automaton: Option<AhoCorasick>,
-    /// Pattern index -> term index.
-    terms: Vec<Term>,
+    /// Pattern index -> the term's (signal, phrase).
+    terms: Vec<(Arc<str>, Arc<str>)>,
     /// The first three letters of every stem, packed (see [`key`]).
     prefixes: HashSet<u64, BuildHasherDefault<KeyHasher>>,
     /// Every stem of the lexicon (and, for a stem ending in "i", the same with "y", as the
     /// English stemmer turns "injury" into "injuri"), and a bit per length in characters.
-    stems: HashSet<String>,
+    stems: HashSet<String, BuildHasherDefault<KeyHasher>>,
     stem_lengths: u64,
     english: Stemmer,
     russian: Stemmer,
@@ -74,8 +76,24 @@ struct Word {
     end: usize,
 }
 
+/// A character lower-cased, «ё» as «е»: ASCII and Cyrillic (most of forum text) without the
+/// Unicode tables, the rest through them.
 fn fold_char(c: char) -> impl Iterator<Item = char> {
-    c.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c })
+    let quick = match c {
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        _ if c.is_ascii() => Some(c),
+        'Ё' | 'ё' => Some('е'),
+        // А..Я -> а..я
+        '\u{0410}'..='\u{042F}' => char::from_u32(c as u32 + 0x20),
+        // Ѐ..Џ -> ѐ..џ
+        '\u{0400}'..='\u{040F}' => char::from_u32(c as u32 + 0x50),
+        '\u{0430}'..='\u{045F}' => Some(c),
+        _ => None,
+    };
+    let slow = quick
+        .is_none()
+        .then(|| c.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c }));
+    quick.into_iter().chain(slow.into_iter().flatten())
 }
 
 fn is_cyrillic(c: char) -> bool {
@@ -93,8 +111,9 @@ fn key(word: &str) -> u64 {
     k
 }
 
-/// A multiplicative hash for the packed keys: they are already well spread, and SipHash would
-/// cost more than the lookup saves.
+/// A multiplicative hash for the packed keys (they are already well spread) and FNV-1a for the
+/// stems: SipHash would cost more than the lookups save, and its protection against flooding is not
+/// needed: both sets are fixed when the matcher is built, forum words are only looked up.
 #[derive(Default)]
 struct KeyHasher(u64);
 
@@ -123,7 +142,7 @@ impl Matcher {
             automaton: None,
             terms: Vec::new(),
             prefixes: HashSet::default(),
-            stems: HashSet::new(),
+            stems: HashSet::default(),
             stem_lengths: 0,
             english: Stemmer::create(Algorithm::English),
             russian: Stemmer::create(Algorithm::Russian),
@@ -151,7 +170,10 @@ impl Matcher {
                 }
             }
             patterns.push(pattern);
-            matcher.terms.push(term);
+            matcher.terms.push((
+                Arc::from(term.signal.as_str()),
+                Arc::from(term.phrase.as_str()),
+            ));
         }
         matcher.automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
@@ -228,12 +250,12 @@ impl Matcher {
             let (Some((_, a)), Some((_, b))) = (starts.get(first), starts.get(last - 1)) else {
                 continue;
             };
-            let term = &self.terms[m.pattern().as_usize()];
+            let (signal, phrase) = &self.terms[m.pattern().as_usize()];
             hits.push(Hit {
                 start: a.start,
                 end: b.end,
-                signal: term.signal.clone(),
-                phrase: term.phrase.clone(),
+                signal: signal.clone(),
+                phrase: phrase.clone(),
             });
         }
         hits.sort_by_key(|h| (h.start, h.end));
@@ -249,19 +271,41 @@ fn fold(word: &str) -> String {
 /// The words of a text: maximal runs of letters and digits (an apostrophe or hyphen inside a
 /// word splits it, as the phrases are split the same way).
 fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // The character at a byte offset (a char boundary), with its length; ASCII without decoding.
+    let char_at = move |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            (b.is_ascii_alphanumeric(), 1)
+        } else if b == 0xD0 || b == 0xD1 {
+            // U+0400..U+047F: Cyrillic letters, two bytes.
+            (true, 2)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
     std::iter::from_fn(move || {
-        let (start, _) = chars.by_ref().find(|(_, c)| c.is_alphanumeric())?;
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if c.is_alphanumeric() {
-                chars.next();
-            } else {
-                end = i;
+        while at < bytes.len() {
+            let (alnum, len) = char_at(at);
+            if alnum {
                 break;
             }
+            at += len;
         }
-        Some(Word { start, end })
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (alnum, len) = char_at(at);
+            if !alnum {
+                break;
+            }
+            at += len;
+        }
+        Some(Word { start, end: at })
     })
 }
 
@@ -368,7 +412,11 @@ mod tests {
     }
 
     fn signals(text: &str) -> Vec<String> {
-        matcher().find(text).into_iter().map(|h| h.signal).collect()
+        matcher()
+            .find(text)
+            .into_iter()
+            .map(|h| h.signal.to_string())
+            .collect()
     }
 
     #[test]
