@@ -646,6 +646,33 @@ async fn the_console_queue_highlights_signals_and_works_without_javascript() {
         .next()
         .unwrap()
         .to_owned();
+    // Saved without the "enabled" box ticked: paused, until edited.
+    assert!(
+        list.contains("watch-source-status") || list.contains("paused"),
+        "{list}"
+    );
+    let edit = sup.get_text(&format!("/staff/watch/sources/{id}")).await;
+    assert!(
+        edit.contains(&format!("action=\"/staff/watch/sources/{id}\"")),
+        "{edit}"
+    );
+    let updated = sup
+        .post_form(
+            &format!("/staff/watch/sources/{id}"),
+            &[
+                ("name", "board two"),
+                ("kind", "feed"),
+                ("url", &url),
+                ("enabled", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(updated.status(), 303);
+    let list = sup.get_text("/staff/watch/sources").await;
+    assert!(
+        list.contains("board two") && list.contains("not fetched yet"),
+        "{list}"
+    );
     let fetched = sup
         .post_form(&format!("/staff/watch/sources/{id}/fetch"), &[])
         .await;

@@ -174,6 +174,12 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/watch/sources", ReadWatchQueue, watch::sources)
         .post("/staff/watch/sources", ManageWatch, watch::create_source)
         .post("/staff/watch/sources/test", ManageWatch, watch::test_source)
+        .get("/staff/watch/sources/{id}", ManageWatch, watch::edit_source)
+        .post(
+            "/staff/watch/sources/{id}",
+            ManageWatch,
+            watch::update_source,
+        )
         .post(
             "/staff/watch/sources/{id}/fetch",
             WorkWatchQueue,

@@ -305,6 +305,9 @@ pub struct SourceForm {
     time: String,
     #[serde(default)]
     permalink: String,
+    /// The checkbox: fetched on its schedule (else paused).
+    #[serde(default)]
+    enabled: Option<String>,
 }
 
 fn some(text: &str) -> Option<String> {
@@ -334,8 +337,33 @@ impl SourceForm {
             }),
             venue_id,
             interval_minutes: interval,
-            enabled: true,
+            enabled: self.enabled.is_some(),
         })
+    }
+
+    fn blank() -> SourceForm {
+        SourceForm {
+            kind: "feed".into(),
+            enabled: Some("on".into()),
+            ..SourceForm::default()
+        }
+    }
+
+    fn of(source: &WatchSourceRecord) -> SourceForm {
+        let selectors = service::selectors_of(source).unwrap_or_default();
+        SourceForm {
+            name: source.name.clone(),
+            kind: source.kind.to_string(),
+            url: source.url.clone(),
+            venue_id: source.venue_id.map(|v| v.to_string()).unwrap_or_default(),
+            interval: (source.interval_seconds / 60).to_string(),
+            post: selectors.post,
+            handle: selectors.handle.unwrap_or_default(),
+            text: selectors.text.unwrap_or_default(),
+            time: selectors.time.unwrap_or_default(),
+            permalink: selectors.permalink.unwrap_or_default(),
+            enabled: source.enabled.then(|| "on".into()),
+        }
     }
 }
 
@@ -347,6 +375,8 @@ struct SourcesPage<'a> {
     venues: Vec<VenueRecord>,
     can_manage: bool,
     form: SourceForm,
+    /// The source whose form this is (else the form adds one).
+    editing: Option<WatchSourceRecord>,
     previews: Option<Vec<Preview>>,
     notice: Option<String>,
     error: Option<String>,
@@ -383,6 +413,7 @@ async fn sources_page<'a>(
         venues,
         can_manage: staff.may(Action::ManageWatch).is_ok(),
         form,
+        editing: None,
         previews: None,
         notice: None,
         error: None,
@@ -396,11 +427,7 @@ pub async fn sources(
     session: StaffSession,
     Query(params): Query<QueueParams>,
 ) -> Result<Response, PageError> {
-    let form = SourceForm {
-        kind: "feed".into(),
-        ..SourceForm::default()
-    };
-    let mut page = sources_page(&state, lang, &session, form).await?;
+    let mut page = sources_page(&state, lang, &session, SourceForm::blank()).await?;
     page.notice = params.notice(&page.chrome);
     page.error = params.error(&page.chrome);
     Ok(render(&page))
@@ -423,6 +450,49 @@ pub async fn create_source(
         Err(shown) => {
             let id = shown?;
             let mut page = sources_page(&state, lang, &session, form).await?;
+            page.error = Some(page.chrome.t.get(id));
+            Ok(render_invalid(&page))
+        }
+    }
+}
+
+/// The sources page with one source's form filled in, to change it.
+pub async fn edit_source(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(source_id): Path<String>,
+) -> Result<Response, PageError> {
+    let source = service::source(&state, &session.staff(), id(&source_id)?)
+        .await
+        .map_err(|e| shown(e).err().unwrap_or(PageError::NotFound))?;
+    let mut page = sources_page(&state, lang, &session, SourceForm::of(&source)).await?;
+    page.editing = Some(source);
+    Ok(render(&page))
+}
+
+pub async fn update_source(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(source_id): Path<String>,
+    Form(form): Form<SourceForm>,
+) -> Result<Response, PageError> {
+    let source_id: WatchSourceId = id(&source_id)?;
+    let result = match form.input() {
+        Ok(input) => service::update_source(&state, &session.staff(), source_id, input)
+            .await
+            .map_err(shown),
+        Err(id) => Err(Ok(id)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/staff/watch/sources?done=saved").into_response()),
+        Err(shown) => {
+            let id = shown?;
+            let mut page = sources_page(&state, lang, &session, form).await?;
+            page.editing = service::source(&state, &session.staff(), source_id)
+                .await
+                .ok();
             page.error = Some(page.chrome.t.get(id));
             Ok(render_invalid(&page))
         }
