@@ -254,3 +254,55 @@ pub async fn test_text(
         text,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(signal: &str) -> Hit {
+        Hit {
+            start: 0,
+            end: 1,
+            signal: signal.into(),
+            phrase: "x".into(),
+        }
+    }
+
+    #[test]
+    fn a_risk_signal_a_mix_or_a_question_about_a_substance_queues_a_post() {
+        let risk = Signals::of(&[hit("overdose"), hit("overdose")]);
+        assert_eq!(risk.risks, ["overdose"]);
+        assert!(risk.worth_queueing("no question"));
+        let mix = Signals::of(&[hit("substance:heroin"), hit("substance:alcohol")]);
+        assert!(mix.worth_queueing("heroin and alcohol tonight"));
+        assert_eq!(mix.names(), ["substance:heroin", "substance:alcohol"]);
+        let one = Signals::of(&[hit("substance:heroin"), hit("substance:heroin")]);
+        assert!(!one.worth_queueing("got some heroin"));
+        assert!(one.worth_queueing("is this heroin any good?"));
+        assert!(!Signals::default().worth_queueing("Which VPN?"));
+    }
+
+    #[test]
+    fn removed_defaults_leave_the_lexicon_and_added_phrases_join_it() {
+        let edits = [
+            WatchTermRecord {
+                phrase: "narcan".into(),
+                signal: "overdose".into(),
+                removed: true,
+                created_by: None,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+            },
+            WatchTermRecord {
+                phrase: "lips went grey".into(),
+                signal: "overdose".into(),
+                removed: false,
+                created_by: None,
+                created_at: time::OffsetDateTime::UNIX_EPOCH,
+            },
+        ];
+        let terms = risk_terms(&edits);
+        assert!(!terms.iter().any(|t| t.phrase == "narcan"));
+        assert!(terms.iter().any(|t| t.phrase == "lips went grey"));
+        assert!(terms.iter().any(|t| t.phrase == "naloxone"));
+    }
+}
