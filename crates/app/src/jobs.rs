@@ -39,6 +39,9 @@ pub fn start(state: &AppState) -> Jobs {
     every(Duration::from_secs(5), |s| {
         Box::pin(async move { notify(&s).await })
     });
+    every(Duration::from_secs(20), |s| {
+        Box::pin(async move { watch(&s).await })
+    });
     Jobs { stop, tasks }
 }
 
@@ -72,8 +75,9 @@ async fn run_every(
     }
 }
 
-/// Every ten minutes: deletes expired sessions, setup links and tokens, old alert reports, and the
-/// conversations the retention policy says are due.
+/// Every ten minutes: deletes expired sessions, setup links and tokens, old alert reports,
+/// forum-watch matches past their retention, and the conversations the retention policy says
+/// are due.
 pub async fn housekeeping(state: &AppState) {
     match state.store.purge_expired(state.clock.now()).await {
         Ok(n) if n > 0 => tracing::info!(rows = n, "expired sessions and links purged"),
@@ -94,6 +98,11 @@ pub async fn housekeeping(state: &AppState) {
         Ok(n) if n > 0 => tracing::info!(drafts = n, "q&a drafts from before sealing sealed"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "sealing old q&a drafts failed"),
+    }
+    match crate::watch::purge(state).await {
+        Ok(n) if n > 0 => tracing::info!(matches = n, "forum-watch matches past retention deleted"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "deleting old forum-watch matches failed"),
     }
     match conversations::purge_due(state).await {
         Ok(n) if n > 0 => {
@@ -122,6 +131,13 @@ pub async fn reload(state: &AppState) {
 pub async fn send(state: &AppState) {
     if let Err(e) = publishing::send_due(state).await {
         tracing::error!(error = %e, "telegram send run failed");
+    }
+}
+
+/// Every 20 seconds: fetches the forum-watch sources that are due (each under a lease).
+pub async fn watch(state: &AppState) {
+    if let Err(e) = crate::watch::fetch_due(state).await {
+        tracing::error!(error = %e, "forum watch run failed");
     }
 }
 

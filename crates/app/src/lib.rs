@@ -1,5 +1,6 @@
 //! The Netreach application: every service (accounts, keys, conversations, availability,
-//! notifications, the published pack, editorial, alerts, publishing, Q&A), the settings and the
+//! notifications, the published pack, editorial, alerts, publishing, Q&A, forum watch), the
+//! settings and the
 //! background jobs. It knows nothing of HTTP: the web crate is a skin that parses a request, makes
 //! one call here and renders the answer.
 
@@ -28,6 +29,7 @@ pub mod settings;
 pub mod state;
 pub mod team;
 pub mod two_factor;
+pub mod watch;
 
 pub use state::AppState;
 

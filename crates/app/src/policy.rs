@@ -62,11 +62,18 @@ pub enum Action {
     TagConversation,
     ReadAlertReports,
     DraftQa,
+    /// See the forum-watch queue and the watched sources with their status.
+    ReadWatchQueue,
+    /// Claim, dismiss, answer or report a match of the watch queue; fetch a source now; paste
+    /// or upload a saved forum page.
+    WorkWatchQueue,
     // Supervisors.
     AssignToOthers,
     PublishAlert,
     WithdrawAlert,
     ManageVenues,
+    /// Register and edit forum-watch sources (and their session cookies) and the lexicon.
+    ManageWatch,
     ReviewContent,
     /// Bring back an earlier version of the whole published pack.
     RestoreContent,
@@ -120,10 +127,13 @@ pub const fn need(action: Action) -> Need {
         | TagConversation => Inbox(Worker),
         // Q&A drafts are sealed to the inbox key: writing, editing and publishing one opens it.
         ReadAlertReports | DraftQa | EditQa | PublishQa => Inbox(Worker),
+        // The queue holds what people wrote on forums about drugs and their health: those who
+        // answer conversations answer these.
+        ReadWatchQueue | WorkWatchQueue => Inbox(Worker),
 
         AssignToOthers => Inbox(Supervisor),
-        PublishAlert | WithdrawAlert | ManageVenues | ReviewContent | RestoreContent
-        | ManageTeam | PanicLock => Staff(Supervisor),
+        PublishAlert | WithdrawAlert | ManageVenues | ManageWatch | ReviewContent
+        | RestoreContent | ManageTeam | PanicLock => Staff(Supervisor),
 
         ManageUsers | ReadAudit | ResetTwoFactor | ReviewOperations => Staff(Admin),
         GrantInboxAccess => Inbox(Admin),
@@ -340,6 +350,11 @@ mod tests {
             (Action::WithdrawAlert, Staff(Role::Supervisor)),
             // Venues decide where the organisation's bot speaks and whether posts need approval.
             (Action::ManageVenues, Staff(Role::Supervisor)),
+            // Sources decide what the organisation reads and stores from forums, with its
+            // forum account's cookie.
+            (Action::ManageWatch, Staff(Role::Supervisor)),
+            (Action::ReadWatchQueue, Inbox(Role::Worker)),
+            (Action::WorkWatchQueue, Inbox(Role::Worker)),
             (Action::AssignToOthers, Inbox(Role::Supervisor)),
             (Action::AssignConversation, Inbox(Role::Worker)),
             (Action::TagConversation, Inbox(Role::Worker)),

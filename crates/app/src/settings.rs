@@ -50,6 +50,7 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub publishing: PublishingSettings,
     pub backup: BackupSettings,
+    pub watch: WatchSettings,
     pub log: LogSettings,
 }
 
@@ -82,6 +83,44 @@ impl BackupSettings {
                 Ok(Some(SecretString::from(line.to_owned())))
             }
             None => Ok(None),
+        }
+    }
+}
+
+/// Forum watch: fetching forum feeds and pages and keeping the posts that matched.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WatchSettings {
+    /// Matched posts (their text and handle) are deleted this many days after they were found.
+    pub retention_days: u32,
+    /// The SOCKS5 proxy for onion addresses, e.g. `socks5h://127.0.0.1:9050` (Tor); `socks5h`
+    /// lets the proxy resolve names. Without it onion sources fail with a clear status.
+    pub socks5_proxy: Option<String>,
+    /// Send every source through the proxy, not only onion addresses.
+    pub proxy_everything: bool,
+    /// A new source's fetch interval, in minutes.
+    pub default_interval_minutes: u32,
+    /// The shortest interval a source may have, in minutes.
+    pub min_interval_minutes: u32,
+    /// Largest page or feed read, in bytes.
+    pub max_page_bytes: usize,
+    /// Seconds a whole fetch may take.
+    pub fetch_timeout_seconds: u32,
+    /// Redirects followed.
+    pub max_redirects: u32,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        WatchSettings {
+            retention_days: 14,
+            socks5_proxy: None,
+            proxy_everything: false,
+            default_interval_minutes: 15,
+            min_interval_minutes: 5,
+            max_page_bytes: 4 * 1024 * 1024,
+            fetch_timeout_seconds: 30,
+            max_redirects: 5,
         }
     }
 }
@@ -312,6 +351,7 @@ impl Default for Settings {
             audit: AuditSettings::default(),
             publishing: PublishingSettings::default(),
             backup: BackupSettings::default(),
+            watch: WatchSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -617,6 +657,10 @@ impl Settings {
                     .map(|p| p.display().to_string()),
                 recipients: self.backup.recipients.clone(),
             },
+            watch: WatchSettings {
+                socks5_proxy: self.watch.socks5_proxy.as_deref().map(mask_url),
+                ..self.watch.clone()
+            },
             log: self.log.clone(),
         };
         toml::to_string_pretty(&view).unwrap_or_default()
@@ -688,6 +732,7 @@ struct MaskedView {
     audit: AuditSettings,
     publishing: PublishingSettings,
     backup: MaskedBackup,
+    watch: WatchSettings,
     log: LogSettings,
 }
 

@@ -33,6 +33,10 @@ pub struct BenchArgs {
     /// returning client and the overdose first aid
     #[arg(long)]
     pub flood: bool,
+    /// Measure forum watch instead: risk-signal matching throughput on one core (MB/s) and the
+    /// time from a post in a feed to the watch queue
+    #[arg(long)]
+    pub watch: bool,
     /// The nginx binary for the comparison (default: looked up in /usr/sbin and /usr/bin)
     #[arg(long)]
     pub nginx: Option<std::path::PathBuf>,

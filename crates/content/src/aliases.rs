@@ -87,6 +87,13 @@ impl Aliases {
         self.map.get(&fold(word)).map(String::as_str)
     }
 
+    /// Every alias with its substance's slug, folded (for forum watch's matcher).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.map
+            .iter()
+            .map(|(alias, slug)| (alias.as_str(), slug.as_str()))
+    }
+
     /// Every alias of one substance, folded (for the search index).
     pub fn of_substance<'a>(&'a self, slug: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.map

@@ -79,6 +79,14 @@ typed_id!(
     PostId
 );
 typed_id!(
+    /// A watched forum feed or page (forum watch).
+    WatchSourceId
+);
+typed_id!(
+    /// A forum post that matched the risk lexicon, in the watch queue.
+    WatchMatchId
+);
+typed_id!(
     /// One entry of the publication log (which is also the Telegram send queue).
     PublicationId
 );

@@ -17,6 +17,7 @@ pub mod role;
 pub mod throttle;
 pub mod transition;
 pub mod username;
+pub mod watch;
 
 pub use alert::{AlertStatus, Severity};
 pub use audit::AuditAction;
@@ -25,7 +26,7 @@ pub use conversation::{Author, MessageError, MessageText, RetentionPolicy, Statu
 pub use editorial::{ContentPath, ContentState};
 pub use ids::{
     AlertId, AlertReportId, CannedId, ConversationId, MessageId, PostId, PublicationId, QaId,
-    TokenId, UserId, VenueId,
+    TokenId, UserId, VenueId, WatchMatchId, WatchSourceId,
 };
 pub use lang::Lang;
 pub use password::{NewPassword, PasswordError};

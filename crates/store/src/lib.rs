@@ -10,6 +10,7 @@ pub mod backend;
 mod error;
 mod model;
 mod sql;
+mod watch;
 
 pub use backend::{Backend, BackendError, sqlite_path};
 pub use error::StoreError;
@@ -23,6 +24,10 @@ pub use model::{
     StaffItems, StaffKeys, StaffUser, StoredMessage, TotpRecord, VenueRecord,
 };
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
+pub use watch::{
+    WatchFetchOutcome, WatchMatchFilter, WatchMatchRecord, WatchSourceRecord, WatchStore,
+    WatchTermRecord,
+};
 
 /// How many earlier versions of the published pack the store keeps (about 0.5 MB each for the
 /// bundled pack); older ones are deleted when a new version is made.
@@ -53,6 +58,7 @@ pub trait Store:
     + AuditStore
     + TwoFactorStore
     + OperationsStore
+    + WatchStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -36,6 +36,8 @@ mod qa;
 mod team;
 #[path = "conformance/two_factor.rs"]
 mod two_factor;
+#[path = "conformance/watch.rs"]
+mod watch;
 
 fn t0() -> OffsetDateTime {
     from_unix(1_780_000_000)
@@ -119,7 +121,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "audit",
                 "totp",
                 "content versions",
-                "operations"
+                "operations",
+                "forum watch"
             ],
             "{backend:?}"
         );

@@ -17,7 +17,7 @@ pub mod routes;
 pub use netreach_app::AppState;
 pub use netreach_app::{
     StartError, accounts, alerts, availability, conversations, editorial, keys, notify, published,
-    publishing, qa, settings, state,
+    publishing, qa, settings, state, watch,
 };
 
 use axum::Router;

@@ -14,6 +14,7 @@ mod qa;
 mod rows;
 mod team;
 mod two_factor;
+mod watch;
 
 use crate::backend::{Backend, BackendError};
 use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffKeys, StaffUser};

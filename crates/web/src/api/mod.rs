@@ -9,6 +9,8 @@ mod content;
 pub mod conversations;
 pub mod publishing;
 mod two_factor;
+mod watch;
+pub use watch::status_of as watch_status;
 
 use crate::routes::RouteRule;
 use crate::state::AppState;
@@ -192,6 +194,56 @@ pub const POLICY: &[(&str, &str, Action)] = &[
         "/api/v1/staff/publications/{id}",
         Action::RecordPublication,
     ),
+    // Forum watch.
+    ("GET", "/api/v1/staff/watch/sources", Action::ReadWatchQueue),
+    ("POST", "/api/v1/staff/watch/sources", Action::ManageWatch),
+    (
+        "PUT",
+        "/api/v1/staff/watch/sources/{id}",
+        Action::ManageWatch,
+    ),
+    (
+        "DELETE",
+        "/api/v1/staff/watch/sources/{id}",
+        Action::ManageWatch,
+    ),
+    (
+        "PUT",
+        "/api/v1/staff/watch/sources/{id}/cookie",
+        Action::ManageWatch,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/watch/sources/{id}/fetch",
+        Action::WorkWatchQueue,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/watch/sources/{id}/paste",
+        Action::WorkWatchQueue,
+    ),
+    ("POST", "/api/v1/staff/watch/test", Action::ManageWatch),
+    ("GET", "/api/v1/staff/watch/matches", Action::ReadWatchQueue),
+    (
+        "POST",
+        "/api/v1/staff/watch/matches/{id}/claim",
+        Action::WorkWatchQueue,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/watch/matches/{id}/dismiss",
+        Action::WorkWatchQueue,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/watch/matches/{id}/answer",
+        Action::WorkWatchQueue,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/watch/matches/{id}/report",
+        Action::WorkWatchQueue,
+    ),
 ];
 
 /// The API's routes as the OpenAPI document lists them, each with its action from [`POLICY`].
@@ -261,6 +313,17 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(alerts::verify))
         .routes(routes!(alerts::publish))
         .routes(routes!(alerts::withdraw))
+        .routes(routes!(watch::sources, watch::create_source))
+        .routes(routes!(watch::update_source, watch::delete_source))
+        .routes(routes!(watch::set_cookie))
+        .routes(routes!(watch::fetch))
+        .routes(routes!(watch::paste))
+        .routes(routes!(watch::test_source))
+        .routes(routes!(watch::matches))
+        .routes(routes!(watch::claim))
+        .routes(routes!(watch::dismiss))
+        .routes(routes!(watch::answer))
+        .routes(routes!(watch::report))
         .routes(routes!(openapi_json))
         .split_for_parts();
     let doc = Arc::new(doc);

@@ -191,6 +191,19 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/publications", "get"),
         ("/api/v1/staff/publications.csv", "get"),
         ("/api/v1/staff/publications/{id}", "post"),
+        ("/api/v1/staff/watch/sources", "get"),
+        ("/api/v1/staff/watch/sources", "post"),
+        ("/api/v1/staff/watch/sources/{id}", "put"),
+        ("/api/v1/staff/watch/sources/{id}", "delete"),
+        ("/api/v1/staff/watch/sources/{id}/cookie", "put"),
+        ("/api/v1/staff/watch/sources/{id}/fetch", "post"),
+        ("/api/v1/staff/watch/sources/{id}/paste", "post"),
+        ("/api/v1/staff/watch/test", "post"),
+        ("/api/v1/staff/watch/matches", "get"),
+        ("/api/v1/staff/watch/matches/{id}/claim", "post"),
+        ("/api/v1/staff/watch/matches/{id}/dismiss", "post"),
+        ("/api/v1/staff/watch/matches/{id}/answer", "post"),
+        ("/api/v1/staff/watch/matches/{id}/report", "post"),
     ];
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(

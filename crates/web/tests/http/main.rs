@@ -24,6 +24,7 @@ mod sessions;
 mod signin;
 mod team;
 mod totp;
+mod watch;
 
 use netreach_testkit::TestApp;
 

@@ -17,6 +17,7 @@ mod team;
 mod two_factor;
 mod users;
 mod venues;
+mod watch;
 
 use super::{Chrome, render};
 use crate::auth::StaffSession;
@@ -168,6 +169,49 @@ pub fn routes(state: AppState) -> Routes {
             "/staff/publications/{id}",
             RecordPublication,
             publication_log::record,
+        )
+        // Forum watch.
+        .get("/staff/watch", ReadWatchQueue, watch::queue)
+        .post("/staff/watch/paste", WorkWatchQueue, watch::paste)
+        .post("/staff/watch/{id}/claim", WorkWatchQueue, watch::claim)
+        .post("/staff/watch/{id}/dismiss", WorkWatchQueue, watch::dismiss)
+        .post("/staff/watch/{id}/answer", WorkWatchQueue, watch::answer)
+        .post("/staff/watch/{id}/report", WorkWatchQueue, watch::report)
+        .get("/staff/watch/sources", ReadWatchQueue, watch::sources)
+        .post("/staff/watch/sources", ManageWatch, watch::create_source)
+        .post("/staff/watch/sources/test", ManageWatch, watch::test_source)
+        .get("/staff/watch/sources/{id}", ManageWatch, watch::edit_source)
+        .post(
+            "/staff/watch/sources/{id}",
+            ManageWatch,
+            watch::update_source,
+        )
+        .post(
+            "/staff/watch/sources/{id}/fetch",
+            WorkWatchQueue,
+            watch::fetch_source,
+        )
+        .post(
+            "/staff/watch/sources/{id}/cookie",
+            ManageWatch,
+            watch::set_cookie,
+        )
+        .post(
+            "/staff/watch/sources/{id}/delete",
+            ManageWatch,
+            watch::delete_source,
+        )
+        .get("/staff/watch/lexicon", ReadWatchQueue, watch::lexicon)
+        .post("/staff/watch/lexicon/add", ManageWatch, watch::add_term)
+        .post(
+            "/staff/watch/lexicon/remove",
+            ManageWatch,
+            watch::remove_term,
+        )
+        .post(
+            "/staff/watch/lexicon/test",
+            ReadWatchQueue,
+            watch::test_text,
         )
         // Content and the Q&A archive.
         .get("/staff/content", EditContent, content::list)

@@ -1,0 +1,719 @@
+//! Forum watch in the console: the watch queue with highlighted snippets (claim, dismiss with a
+//! reason, answer in the composer, turn into an alert report, paste a saved page), the sources
+//! with their status ("test this source", fetch now, session cookie) and the lexicon with a test
+//! box. Every action is one call to the same service as the API.
+
+use crate::auth::StaffSession;
+use crate::error::PageError;
+use crate::pages::{Chrome, render, render_invalid};
+use crate::state::AppState;
+use crate::watch::{
+    self as service, PastedPage, Preview, QueueItem, QueueQuery, SourceInput, TestedText,
+    WatchError,
+};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use netreach_app::policy::Action;
+use netreach_channels::watch::Selectors;
+use netreach_channels::watch::lexicon::SIGNALS;
+use netreach_core::watch::MatchStatus;
+use netreach_core::{Lang, WatchMatchId, WatchSourceId};
+use netreach_store::{VenueRecord, WatchSourceRecord};
+use serde::Deserialize;
+
+/// A failure shown inline (its message) or as an error page.
+fn shown(e: WatchError) -> Result<&'static str, PageError> {
+    match e {
+        WatchError::Denied(d) => Err(d.into()),
+        WatchError::NotFound => Err(PageError::NotFound),
+        WatchError::Store(e) => Err(e.into()),
+        other => Ok(other.message_id()),
+    }
+}
+
+fn id<T: std::str::FromStr>(text: &str) -> Result<T, PageError> {
+    text.parse().map_err(|_| PageError::NotFound)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueParams {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    cursor: String,
+    #[serde(default)]
+    done: String,
+    #[serde(default)]
+    posts: Option<usize>,
+    #[serde(default)]
+    matches: Option<usize>,
+    #[serde(default)]
+    error: String,
+}
+
+impl QueueParams {
+    fn notice(&self, chrome: &Chrome<'_>) -> Option<String> {
+        match self.done.as_str() {
+            "fetched" => Some(chrome.t.with2(
+                "watch-flash-fetched",
+                "posts",
+                &self.posts.unwrap_or(0).to_string(),
+                "matches",
+                &self.matches.unwrap_or(0).to_string(),
+            )),
+            "saved" => Some(chrome.t.get("watch-flash-saved")),
+            "done" => Some(chrome.t.get("watch-flash-done")),
+            _ => None,
+        }
+    }
+
+    fn error(&self, chrome: &Chrome<'_>) -> Option<String> {
+        // Only known message ids: the query is typed by anyone.
+        let known = [
+            "watch-error-conflict",
+            "watch-error-busy",
+            "watch-error-fetch",
+            "watch-error-extract",
+            "watch-error-reason",
+            "watch-error-invalid",
+            "error-invalid-region",
+            "error-alert-region",
+        ];
+        known
+            .iter()
+            .find(|k| **k == self.error)
+            .map(|k| chrome.t.get(k))
+    }
+}
+
+/// The snippet of a match in pieces, each marked or not.
+pub struct Card {
+    item: QueueItem,
+    pieces: Vec<(bool, String)>,
+    handle: String,
+    title: String,
+    signals: Vec<String>,
+    mine: bool,
+}
+
+#[derive(Template)]
+#[template(path = "staff/watch.html")]
+struct QueuePage<'a> {
+    chrome: Chrome<'a>,
+    cards: Vec<Card>,
+    status: String,
+    next: Option<String>,
+    sources: Vec<WatchSourceRecord>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+fn signal_label(chrome: &Chrome<'_>, state: &AppState, signal: &str) -> String {
+    match signal.strip_prefix("substance:") {
+        Some(slug) => state
+            .content
+            .pack()
+            .substance(slug)
+            .map_or_else(|| slug.to_owned(), |s| s.name(chrome.lang).to_owned()),
+        None => chrome.t.get(&format!("watch-signal-{signal}")),
+    }
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(params): Query<QueueParams>,
+) -> Result<Response, PageError> {
+    let chrome = Chrome::new(
+        &state,
+        lang,
+        "watch-title",
+        "/staff/watch",
+        Some(&session.user),
+    );
+    let staff = session.staff();
+    let status = params.status.parse::<MatchStatus>().ok();
+    let page = service::queue(
+        &state,
+        &staff,
+        QueueQuery {
+            status,
+            source_id: None,
+            cursor: Some(params.cursor.clone()).filter(|c| !c.is_empty()),
+            limit: Some(30),
+        },
+    )
+    .await
+    .map_err(|e| shown(e).err().unwrap_or(PageError::NotFound))?;
+    let sources = service::sources(&state, &staff)
+        .await
+        .map_err(|e| shown(e).err().unwrap_or(PageError::Forbidden))?;
+    let cards = page
+        .items
+        .into_iter()
+        .map(|item| {
+            let content = item.content.clone().unwrap_or_default();
+            Card {
+                pieces: content
+                    .pieces()
+                    .into_iter()
+                    .map(|(m, s)| (m, s.to_owned()))
+                    .collect(),
+                handle: content.handle.clone(),
+                title: content.title.clone(),
+                signals: item
+                    .record
+                    .signals
+                    .iter()
+                    .map(|s| signal_label(&chrome, &state, s))
+                    .collect(),
+                mine: item.record.claimed_by == Some(session.user.id),
+                item,
+            }
+        })
+        .collect();
+    Ok(render(&QueuePage {
+        notice: params.notice(&chrome),
+        error: params.error(&chrome),
+        chrome,
+        cards,
+        status: status.map(|s| s.to_string()).unwrap_or_default(),
+        next: page.next_cursor,
+        sources,
+    }))
+}
+
+fn back(error: Option<&str>) -> Response {
+    match error {
+        None => Redirect::to("/staff/watch?done=done").into_response(),
+        Some(id) => Redirect::to(&format!("/staff/watch?error={id}")).into_response(),
+    }
+}
+
+fn outcome(result: Result<(), WatchError>) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(back(None)),
+        Err(e) => Ok(back(Some(shown(e)?))),
+    }
+}
+
+pub async fn claim(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(match_id): Path<String>,
+) -> Result<Response, PageError> {
+    outcome(service::claim(&state, &session.staff(), id::<WatchMatchId>(&match_id)?).await)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReasonForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn dismiss(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(match_id): Path<String>,
+    Form(form): Form<ReasonForm>,
+) -> Result<Response, PageError> {
+    outcome(service::dismiss(&state, &session.staff(), id(&match_id)?, &form.reason).await)
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(match_id): Path<String>,
+) -> Result<Response, PageError> {
+    match service::answer(&state, &session.staff(), id(&match_id)?).await {
+        Ok(post) => Ok(Redirect::to(&format!("/staff/posts/{post}")).into_response()),
+        Err(e) => Ok(back(Some(shown(e)?))),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegionForm {
+    #[serde(default)]
+    region: String,
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(match_id): Path<String>,
+    Form(form): Form<RegionForm>,
+) -> Result<Response, PageError> {
+    match service::report(&state, &session.staff(), id(&match_id)?, &form.region).await {
+        Ok(_) => Ok(Redirect::to("/staff/alerts").into_response()),
+        Err(e) => Ok(back(Some(shown(e)?))),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PasteForm {
+    #[serde(default)]
+    source_id: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    content: String,
+}
+
+pub async fn paste(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Form(form): Form<PasteForm>,
+) -> Result<Response, PageError> {
+    let page = PastedPage {
+        content: form.content,
+        url: form.url,
+    };
+    match service::paste(&state, &session.staff(), id(&form.source_id)?, page).await {
+        Ok(r) => Ok(Redirect::to(&format!(
+            "/staff/watch?done=fetched&posts={}&matches={}",
+            r.posts, r.new_matches
+        ))
+        .into_response()),
+        Err(e) => Ok(back(Some(shown(e)?))),
+    }
+}
+
+// --- sources ---
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SourceForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    venue_id: String,
+    #[serde(default)]
+    interval: String,
+    #[serde(default)]
+    post: String,
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    time: String,
+    #[serde(default)]
+    permalink: String,
+    /// The checkbox: fetched on its schedule (else paused).
+    #[serde(default)]
+    enabled: Option<String>,
+}
+
+fn some(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+impl SourceForm {
+    fn input(&self) -> Result<SourceInput, &'static str> {
+        let interval = match self.interval.trim() {
+            "" => None,
+            n => Some(n.parse().map_err(|_| "watch-error-interval")?),
+        };
+        let venue_id = match self.venue_id.trim() {
+            "" => None,
+            v => Some(v.parse().map_err(|_| "watch-error-invalid")?),
+        };
+        Ok(SourceInput {
+            name: self.name.clone(),
+            kind: self.kind.clone(),
+            url: self.url.clone(),
+            selectors: some(&self.post).map(|post| Selectors {
+                post,
+                handle: some(&self.handle),
+                text: some(&self.text),
+                time: some(&self.time),
+                permalink: some(&self.permalink),
+            }),
+            venue_id,
+            interval_minutes: interval,
+            enabled: self.enabled.is_some(),
+        })
+    }
+
+    fn blank() -> SourceForm {
+        SourceForm {
+            kind: "feed".into(),
+            enabled: Some("on".into()),
+            ..SourceForm::default()
+        }
+    }
+
+    fn of(source: &WatchSourceRecord) -> SourceForm {
+        let selectors = service::selectors_of(source).unwrap_or_default();
+        SourceForm {
+            name: source.name.clone(),
+            kind: source.kind.to_string(),
+            url: source.url.clone(),
+            venue_id: source.venue_id.map(|v| v.to_string()).unwrap_or_default(),
+            interval: (source.interval_seconds / 60).to_string(),
+            post: selectors.post,
+            handle: selectors.handle.unwrap_or_default(),
+            text: selectors.text.unwrap_or_default(),
+            time: selectors.time.unwrap_or_default(),
+            permalink: selectors.permalink.unwrap_or_default(),
+            enabled: source.enabled.then(|| "on".into()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/watch_sources.html")]
+struct SourcesPage<'a> {
+    chrome: Chrome<'a>,
+    sources: Vec<(WatchSourceRecord, &'static str)>,
+    venues: Vec<VenueRecord>,
+    can_manage: bool,
+    form: SourceForm,
+    /// The source whose form this is (else the form adds one).
+    editing: Option<WatchSourceRecord>,
+    previews: Option<Vec<Preview>>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn sources_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    session: &StaffSession,
+    form: SourceForm,
+) -> Result<SourcesPage<'a>, PageError> {
+    let chrome = Chrome::new(
+        state,
+        lang,
+        "watch-sources-title",
+        "/staff/watch/sources",
+        Some(&session.user),
+    );
+    let staff = session.staff();
+    let sources = service::sources(state, &staff)
+        .await
+        .map_err(|e| shown(e).err().unwrap_or(PageError::Forbidden))?;
+    let venues = crate::publishing::venues(state, &staff)
+        .await
+        .map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok(SourcesPage {
+        sources: sources
+            .into_iter()
+            .map(|s| {
+                let status = crate::api::watch_status(&s);
+                (s, status)
+            })
+            .collect(),
+        venues,
+        can_manage: staff.may(Action::ManageWatch).is_ok(),
+        form,
+        editing: None,
+        previews: None,
+        notice: None,
+        error: None,
+        chrome,
+    })
+}
+
+pub async fn sources(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(params): Query<QueueParams>,
+) -> Result<Response, PageError> {
+    let mut page = sources_page(&state, lang, &session, SourceForm::blank()).await?;
+    page.notice = params.notice(&page.chrome);
+    page.error = params.error(&page.chrome);
+    Ok(render(&page))
+}
+
+pub async fn create_source(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Form(form): Form<SourceForm>,
+) -> Result<Response, PageError> {
+    let result = match form.input() {
+        Ok(input) => service::create_source(&state, &session.staff(), input)
+            .await
+            .map_err(shown),
+        Err(id) => Err(Ok(id)),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/staff/watch/sources?done=saved").into_response()),
+        Err(shown) => {
+            let id = shown?;
+            let mut page = sources_page(&state, lang, &session, form).await?;
+            page.error = Some(page.chrome.t.get(id));
+            Ok(render_invalid(&page))
+        }
+    }
+}
+
+/// The sources page with one source's form filled in, to change it.
+pub async fn edit_source(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(source_id): Path<String>,
+) -> Result<Response, PageError> {
+    let source = service::source(&state, &session.staff(), id(&source_id)?)
+        .await
+        .map_err(|e| shown(e).err().unwrap_or(PageError::NotFound))?;
+    let mut page = sources_page(&state, lang, &session, SourceForm::of(&source)).await?;
+    page.editing = Some(source);
+    Ok(render(&page))
+}
+
+pub async fn update_source(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(source_id): Path<String>,
+    Form(form): Form<SourceForm>,
+) -> Result<Response, PageError> {
+    let source_id: WatchSourceId = id(&source_id)?;
+    let result = match form.input() {
+        Ok(input) => service::update_source(&state, &session.staff(), source_id, input)
+            .await
+            .map_err(shown),
+        Err(id) => Err(Ok(id)),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/staff/watch/sources?done=saved").into_response()),
+        Err(shown) => {
+            let id = shown?;
+            let mut page = sources_page(&state, lang, &session, form).await?;
+            page.editing = service::source(&state, &session.staff(), source_id)
+                .await
+                .ok();
+            page.error = Some(page.chrome.t.get(id));
+            Ok(render_invalid(&page))
+        }
+    }
+}
+
+pub async fn test_source(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Form(form): Form<SourceForm>,
+) -> Result<Response, PageError> {
+    let result = match form.input() {
+        Ok(input) => service::test_source(&state, &session.staff(), input)
+            .await
+            .map_err(shown),
+        Err(id) => Err(Ok(id)),
+    };
+    let mut page = sources_page(&state, lang, &session, SourceForm::default()).await?;
+    page.form = form;
+    match result {
+        Ok(previews) => {
+            page.previews = Some(previews);
+            Ok(render(&page))
+        }
+        Err(shown) => {
+            page.error = Some(page.chrome.t.get(shown?));
+            Ok(render_invalid(&page))
+        }
+    }
+}
+
+pub async fn fetch_source(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(source_id): Path<String>,
+) -> Result<Response, PageError> {
+    match service::fetch_now(&state, &session.staff(), id::<WatchSourceId>(&source_id)?).await {
+        Ok(r) => Ok(Redirect::to(&format!(
+            "/staff/watch/sources?done=fetched&posts={}&matches={}",
+            r.posts, r.new_matches
+        ))
+        .into_response()),
+        Err(e) => {
+            Ok(Redirect::to(&format!("/staff/watch/sources?error={}", shown(e)?)).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CookieForm {
+    #[serde(default)]
+    cookie: String,
+}
+
+pub async fn set_cookie(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(source_id): Path<String>,
+    Form(form): Form<CookieForm>,
+) -> Result<Response, PageError> {
+    match service::set_cookie(&state, &session.staff(), id(&source_id)?, &form.cookie).await {
+        Ok(()) => Ok(Redirect::to("/staff/watch/sources?done=saved").into_response()),
+        Err(e) => {
+            Ok(Redirect::to(&format!("/staff/watch/sources?error={}", shown(e)?)).into_response())
+        }
+    }
+}
+
+pub async fn delete_source(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(source_id): Path<String>,
+) -> Result<Response, PageError> {
+    match service::delete_source(&state, &session.staff(), id(&source_id)?).await {
+        Ok(()) => Ok(Redirect::to("/staff/watch/sources?done=done").into_response()),
+        Err(e) => Err(shown(e).err().unwrap_or(PageError::NotFound)),
+    }
+}
+
+// --- lexicon ---
+
+/// A sample as the test box shows it: the text in marked and unmarked pieces, the signals'
+/// labels, and whether such a post would join the queue.
+type Tested = (Vec<(bool, String)>, Vec<String>, bool);
+
+#[derive(Template)]
+#[template(path = "staff/watch_lexicon.html")]
+struct LexiconPage<'a> {
+    chrome: Chrome<'a>,
+    entries: Vec<service::LexiconEntry>,
+    signals: &'static [&'static str],
+    can_manage: bool,
+    sample: String,
+    tested: Option<Tested>,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+async fn lexicon_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    session: &StaffSession,
+) -> Result<LexiconPage<'a>, PageError> {
+    let chrome = Chrome::new(
+        state,
+        lang,
+        "watch-lexicon-title",
+        "/staff/watch/lexicon",
+        Some(&session.user),
+    );
+    let staff = session.staff();
+    let entries = service::lexicon(state, &staff)
+        .await
+        .map_err(|e| shown(e).err().unwrap_or(PageError::Forbidden))?;
+    Ok(LexiconPage {
+        entries,
+        signals: SIGNALS,
+        can_manage: staff.may(Action::ManageWatch).is_ok(),
+        sample: String::new(),
+        tested: None,
+        notice: None,
+        error: None,
+        chrome,
+    })
+}
+
+pub async fn lexicon(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Query(params): Query<QueueParams>,
+) -> Result<Response, PageError> {
+    let mut page = lexicon_page(&state, lang, &session).await?;
+    page.notice = params.notice(&page.chrome);
+    page.error = match params.error.as_str() {
+        "watch-error-phrase" => Some(page.chrome.t.get("watch-error-phrase")),
+        _ => params.error(&page.chrome),
+    };
+    Ok(render(&page))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TermForm {
+    #[serde(default)]
+    signal: String,
+    #[serde(default)]
+    phrase: String,
+}
+
+pub async fn add_term(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Form(form): Form<TermForm>,
+) -> Result<Response, PageError> {
+    lexicon_outcome(service::add_term(&state, &session.staff(), &form.signal, &form.phrase).await)
+}
+
+pub async fn remove_term(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Form(form): Form<TermForm>,
+) -> Result<Response, PageError> {
+    lexicon_outcome(
+        service::remove_term(&state, &session.staff(), &form.signal, &form.phrase).await,
+    )
+}
+
+fn lexicon_outcome(result: Result<(), WatchError>) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to("/staff/watch/lexicon?done=saved").into_response()),
+        Err(e) => {
+            Ok(Redirect::to(&format!("/staff/watch/lexicon?error={}", shown(e)?)).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SampleForm {
+    #[serde(default)]
+    text: String,
+}
+
+/// Cuts a text at the hits into marked and unmarked pieces.
+fn marked(tested: &TestedText) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    for hit in &tested.hits {
+        if hit.start < at {
+            continue;
+        }
+        out.push((false, tested.text[at..hit.start].to_owned()));
+        out.push((true, tested.text[hit.start..hit.end].to_owned()));
+        at = hit.end;
+    }
+    out.push((false, tested.text[at..].to_owned()));
+    out
+}
+
+pub async fn test_text(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Form(form): Form<SampleForm>,
+) -> Result<Response, PageError> {
+    let mut page = lexicon_page(&state, lang, &session).await?;
+    match service::test_text(&state, &session.staff(), &form.text).await {
+        Ok(tested) => {
+            let labels = tested
+                .signals
+                .iter()
+                .map(|s| signal_label(&page.chrome, &state, s))
+                .collect();
+            page.tested = Some((marked(&tested), labels, tested.queued));
+            page.sample = tested.text;
+            Ok(render(&page))
+        }
+        Err(e) => {
+            page.error = Some(page.chrome.t.get(shown(e)?));
+            page.sample = form.text;
+            Ok(render_invalid(&page))
+        }
+    }
+}
