@@ -43,13 +43,16 @@ impl StoreError {
 /// exceptions (08), insufficient resources such as a full disk (53), operator intervention such
 /// as a shutdown (57), and a read-only transaction (25006).
 fn unavailable_code(code: &str) -> bool {
-    if let Ok(sqlite) = code.parse::<i64>() {
-        return matches!(sqlite & 0xff, 5 | 6 | 8 | 10 | 13 | 14);
+    // A SQLSTATE is always five characters (often all digits); SQLite's extended codes have at
+    // most four digits.
+    if code.len() == 5 {
+        return ["08", "53", "57"]
+            .iter()
+            .any(|class| code.starts_with(class))
+            || code == "25006";
     }
-    ["08", "53", "57"]
-        .iter()
-        .any(|class| code.starts_with(class))
-        || code == "25006"
+    code.parse::<i64>()
+        .is_ok_and(|sqlite| matches!(sqlite & 0xff, 5 | 6 | 8 | 10 | 13 | 14))
 }
 
 #[cfg(test)]
@@ -63,7 +66,7 @@ mod tests {
         ] {
             assert!(unavailable_code(code), "{code}");
         }
-        for code in ["19", "2067", "23505", "42P01", "1"] {
+        for code in ["19", "2067", "23505", "42P01", "1", "22001"] {
             assert!(!unavailable_code(code), "{code}");
         }
     }
