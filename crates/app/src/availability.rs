@@ -169,6 +169,28 @@ pub async fn team_status(state: &AppState) -> Result<TeamStatus, StoreError> {
     })
 }
 
+/// Whether the team is on shift now, and the organisation's local minute of the day, for
+/// deciding who is notified (`netreach_core::notification::reaches`). A team without working
+/// hours is on shift at all times; one switched away by hand is not. Without a time zone the
+/// minute is UTC's.
+pub async fn shift_now(state: &AppState) -> Result<(bool, u16), StoreError> {
+    let now = state.clock.now();
+    let utc_minute = (now.hour() as u16) * 60 + now.minute() as u16;
+    let Some(record) = state.store.availability().await? else {
+        return Ok((true, utc_minute));
+    };
+    let Some(schedule) = schedule(&record) else {
+        return Ok((true, utc_minute));
+    };
+    let Some((date, minute)) = local_now(&record.timezone, now) else {
+        return Ok((!schedule.away, utc_minute));
+    };
+    if !schedule.is_configured() {
+        return Ok((!schedule.away, minute));
+    }
+    Ok((schedule.at(date, minute) == Availability::Online, minute))
+}
+
 /// A response time for people: minutes under two hours, then hours, then days.
 pub fn describe(seconds: i64, t: &netreach_i18n::Tr<'_>) -> String {
     let minutes = (seconds + 59) / 60;

@@ -10,6 +10,7 @@ use crate::audit;
 use crate::conversations::{
     self, ConversationError, Entry, Reader, guarded, inbox_public, open_entry, seal_message,
 };
+use crate::notify::{self, Audience, Event};
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_core::AuditAction;
@@ -107,6 +108,10 @@ pub async fn conversation(
     canned: Option<CannedId>,
 ) -> Result<ConversationView, ConversationError> {
     let thread = thread(state, staff, id).await?;
+    // Opening the conversation reads the console notices about it.
+    if let Err(e) = notify::mark_read(state, staff, Some(&notify::conversation_path(id))).await {
+        tracing::error!(error = %e, "marking notices read failed");
+    }
     let c = &thread.conversation;
     let users = state.store.list_users().await?;
     let canned_text = match canned {
@@ -202,6 +207,26 @@ pub async fn note(
     )
     .await?;
     audit::record(state, &staff.user, AuditAction::NoteAdded, id).await;
+    // Mentions are read from the text while it is in hand; only who was mentioned goes on.
+    let mentioned = netreach_core::notification::mentions(typed);
+    if !mentioned.is_empty() {
+        let users: Vec<UserId> = state
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .filter(|u| mentioned.iter().any(|m| m == u.username.as_str()))
+            .map(|u| u.id)
+            .collect();
+        notify::emit_logged(
+            state,
+            &[Event::Mentioned],
+            &notify::conversation_path(id),
+            &Audience::Only(users),
+            Some(staff.user.id),
+        )
+        .await;
+    }
     Ok(c)
 }
 
@@ -253,6 +278,16 @@ pub async fn assign(
         AuditAction::ConversationAssigned
     };
     audit::record(state, &staff.user, action, id).await;
+    if let Some(assignee) = target.filter(|u| *u != me) {
+        notify::emit_logged(
+            state,
+            &[Event::Assigned],
+            &notify::conversation_path(id),
+            &Audience::Only(vec![assignee]),
+            Some(me),
+        )
+        .await;
+    }
     Ok(c)
 }
 

@@ -85,6 +85,11 @@ pub async fn housekeeping(state: &AppState) {
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "deleting old audit lines failed"),
     }
+    match notify::purge_notices(state).await {
+        Ok(n) if n > 0 => tracing::info!(notices = n, "old console notices deleted"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "deleting old console notices failed"),
+    }
     match alerts::purge_reports(state).await {
         Ok(n) if n > 0 => tracing::info!(reports = n, "old alert reports deleted"),
         Ok(_) => {}

@@ -36,6 +36,8 @@ pub enum Action {
     /// still enrol.
     ManageOwnTwoFactor,
     OwnAccount,
+    /// One's own notification settings and console notices.
+    OwnNotifications,
     ViewDashboard,
     ListConversations,
     ReadConversation,
@@ -104,8 +106,8 @@ pub const fn need(action: Action) -> Need {
         ClientRead | ClientWrite | ClientDelete => Client,
 
         SignOut | ManageOwnTwoFactor => Staff(Worker),
-        OwnAccount | ViewDashboard | ListConversations | ReadConversation | StaffSearch
-        | SetAway => Staff(Worker),
+        OwnAccount | OwnNotifications | ViewDashboard | ListConversations | ReadConversation
+        | StaffSearch | SetAway => Staff(Worker),
         ListAlerts | DraftAlert | VerifyAlert => Staff(Worker),
         ListVenues | WritePost | ApprovePost | PublishPost => Staff(Worker),
         ReadPublicationLog | RecordPublication => Staff(Worker),

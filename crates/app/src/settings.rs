@@ -46,10 +46,69 @@ pub struct Settings {
     pub session: SessionSettings,
     pub conversations: ConversationSettings,
     pub notify: NotifySettings,
+    pub email: EmailSettings,
+    /// Where the "leave quickly" link on every public page goes: a neutral site of the
+    /// organisation's choosing (a weather or news site), opened in place of this one.
+    pub quick_exit_url: String,
     pub alerts: AlertSettings,
     pub audit: AuditSettings,
     pub publishing: PublishingSettings,
     pub log: LogSettings,
+}
+
+/// E-mail notifications to staff. Off until `smtp_url` and `from` are set.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailSettings {
+    /// The SMTP server: `smtps://user:password@host:465` (TLS from the start) or
+    /// `smtp://user:password@host:587` (STARTTLS, required). Plain `smtp://` without TLS is
+    /// used only for a server on a loopback address (a local relay, or a test's sink).
+    pub smtp_url: Option<SecretString>,
+    /// A file holding the SMTP URL (it may contain a password).
+    pub smtp_url_file: Option<PathBuf>,
+    /// The sender, e.g. `Netreach <netreach@example.org>`.
+    pub from: Option<String>,
+}
+
+impl EmailSettings {
+    /// The SMTP URL in force, from the value or its file.
+    pub fn smtp_url(&self) -> Result<Option<SecretString>, SettingsError> {
+        if let Some(url) = &self.smtp_url {
+            return Ok(Some(url.clone()));
+        }
+        match &self.smtp_url_file {
+            Some(path) => Ok(Some(SecretString::from(read(path)?.trim().to_owned()))),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether e-mail can be sent: a server and a sender are both configured.
+    pub fn enabled(&self) -> bool {
+        (self.smtp_url.is_some() || self.smtp_url_file.is_some()) && self.from.is_some()
+    }
+}
+
+/// Checks an SMTP URL: `smtp` or `smtps`, a host, and TLS unless the host is a loopback address.
+pub fn check_smtp_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|_| "email.smtp_url is not a URL".to_owned())?;
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("email.smtp_url has no host".to_owned());
+    }
+    let tls = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    match (parsed.scheme(), tls.as_deref()) {
+        ("smtps", None) | ("smtp", None | Some("required")) => Ok(()),
+        ("smtp", Some(_)) | ("smtps", Some(_)) => Err(
+            "email.smtp_url: leave out `tls=`; smtp:// uses STARTTLS (required) and smtps:// TLS"
+                .to_owned(),
+        ),
+        _ => Err(format!(
+            "email.smtp_url must start with smtp:// or smtps://, not {}://",
+            parsed.scheme()
+        )),
+    }
 }
 
 /// Sending posts and alerts to Telegram channels.
@@ -274,6 +333,8 @@ impl Default for Settings {
             session: SessionSettings::default(),
             conversations: ConversationSettings::default(),
             notify: NotifySettings::default(),
+            email: EmailSettings::default(),
+            quick_exit_url: "https://www.wikipedia.org/".into(),
             alerts: AlertSettings::default(),
             audit: AuditSettings::default(),
             publishing: PublishingSettings::default(),
@@ -479,6 +540,22 @@ impl Settings {
         {
             return Err(SettingsError::Value("database_url is empty".into()));
         }
+        if let Some(url) = &self.email.smtp_url {
+            check_smtp_url(url.expose_secret()).map_err(SettingsError::Value)?;
+        }
+        if let Some(from) = &self.email.from
+            && from.parse::<lettre::message::Mailbox>().is_err()
+        {
+            return Err(SettingsError::Value(
+                "email.from must be an address, e.g. Netreach <netreach@example.org>".into(),
+            ));
+        }
+        let exit = self.quick_exit_url.trim();
+        if !(exit.starts_with("https://") || exit.starts_with("http://")) || exit.len() > 300 {
+            return Err(SettingsError::Value(
+                "quick_exit_url must be an http(s) URL of a neutral site".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -557,6 +634,20 @@ impl Settings {
                 telegram_chat_id: self.notify.telegram_chat_id.clone(),
                 telegram_api_base: self.notify.telegram_api_base.clone(),
             },
+            email: MaskedEmail {
+                smtp_url: self
+                    .email
+                    .smtp_url
+                    .as_ref()
+                    .map(|u| mask_url(u.expose_secret())),
+                smtp_url_file: self
+                    .email
+                    .smtp_url_file
+                    .as_ref()
+                    .map(|p| p.display().to_string()),
+                from: self.email.from.clone(),
+            },
+            quick_exit_url: self.quick_exit_url.clone(),
             alerts: self.alerts.clone(),
             audit: self.audit.clone(),
             publishing: self.publishing.clone(),
@@ -627,10 +718,19 @@ struct MaskedView {
     session: SessionSettings,
     conversations: ConversationSettings,
     notify: MaskedNotify,
+    email: MaskedEmail,
+    quick_exit_url: String,
     alerts: AlertSettings,
     audit: AuditSettings,
     publishing: PublishingSettings,
     log: LogSettings,
+}
+
+#[derive(Serialize)]
+struct MaskedEmail {
+    smtp_url: Option<String>,
+    smtp_url_file: Option<String>,
+    from: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -644,7 +744,7 @@ struct MaskedNotify {
 
 /// `scheme://host[:port]` of a URL.
 /// `127.0.0.1`, `[::1]` or `localhost`, with or without a port.
-fn is_loopback_host(host: &str) -> bool {
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => host.rsplit_once(':').map_or(host, |(name, _)| name),

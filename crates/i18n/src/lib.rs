@@ -27,6 +27,11 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         include_str!("../locales/en/staff.ftl"),
     ),
     (
+        Lang::En,
+        "notify.ftl",
+        include_str!("../locales/en/notify.ftl"),
+    ),
+    (
         Lang::Ru,
         "common.ftl",
         include_str!("../locales/ru/common.ftl"),
@@ -40,6 +45,11 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         Lang::Ru,
         "staff.ftl",
         include_str!("../locales/ru/staff.ftl"),
+    ),
+    (
+        Lang::Ru,
+        "notify.ftl",
+        include_str!("../locales/ru/notify.ftl"),
     ),
 ];
 

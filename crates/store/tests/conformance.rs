@@ -116,7 +116,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "qa sealed",
                 "audit",
                 "totp",
-                "content versions"
+                "content versions",
+                "staff notifications"
             ],
             "{backend:?}"
         );

@@ -34,6 +34,39 @@ pub struct Chrome<'a> {
 pub struct StaffNav {
     pub username: String,
     pub is_admin: bool,
+    /// Console notices not read yet, shown in the navigation and the page title.
+    pub unread: u64,
+}
+
+/// Whoever the console navigation is drawn for: a signed-in session (with its unread count) or
+/// just an account.
+pub trait NavUser {
+    fn nav(&self) -> StaffNav;
+}
+
+impl NavUser for StaffUser {
+    fn nav(&self) -> StaffNav {
+        StaffNav {
+            username: self.username.to_string(),
+            is_admin: self.role.includes(netreach_core::Role::Admin),
+            unread: 0,
+        }
+    }
+}
+
+impl NavUser for crate::auth::StaffSession {
+    fn nav(&self) -> StaffNav {
+        StaffNav {
+            unread: self.unread,
+            ..self.user.nav()
+        }
+    }
+}
+
+impl<T: NavUser + ?Sized> NavUser for &T {
+    fn nav(&self) -> StaffNav {
+        (**self).nav()
+    }
 }
 
 impl<'a> Chrome<'a> {
@@ -42,7 +75,7 @@ impl<'a> Chrome<'a> {
         lang: Lang,
         title_id: &str,
         path: &str,
-        staff: Option<&StaffUser>,
+        staff: Option<&dyn NavUser>,
     ) -> Chrome<'a> {
         let t = Tr::new(&state.i18n, lang);
         Chrome {
@@ -51,10 +84,7 @@ impl<'a> Chrome<'a> {
             org_name: &state.settings.org_name,
             title: t.get(title_id),
             other_lang_url: format!("{path}?lang={}", lang.other().code()),
-            staff: staff.map(|user| StaffNav {
-                username: user.username.to_string(),
-                is_admin: user.role.includes(netreach_core::Role::Admin),
-            }),
+            staff: staff.map(NavUser::nav),
         }
     }
 }

@@ -119,13 +119,7 @@ pub async fn inbox(
     Query(console): Query<ConsoleQuery>,
 ) -> Result<Response, PageError> {
     let query: InboxQuery = console.into();
-    let chrome = Chrome::new(
-        &state,
-        lang,
-        "inbox-title",
-        "/staff/inbox",
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(&state, lang, "inbox-title", "/staff/inbox", Some(&session));
     let (filter, error) = match query.filter(session.user.id) {
         Ok(filter) => (filter, None),
         Err(_) => (
@@ -312,13 +306,7 @@ async fn conversation_page(
         }
     }
     let path = format!("/staff/conversations/{id}");
-    let chrome = Chrome::new(
-        state,
-        lang,
-        "conversation-title",
-        &path,
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(state, lang, "conversation-title", &path, Some(&session));
     let names = &page.usernames;
     let intake = view.entries.iter().find_map(|e| e.intake.clone());
     let entries = view

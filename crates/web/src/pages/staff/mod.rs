@@ -8,6 +8,7 @@ mod audit;
 mod content;
 mod content_versions;
 mod inbox;
+mod notifications;
 mod publication_log;
 mod publishing;
 mod qa;
@@ -76,6 +77,26 @@ pub fn routes(state: AppState) -> Routes {
             "/staff/account/password",
             OwnAccount,
             account::change_password,
+        )
+        .get(
+            "/staff/notifications",
+            OwnNotifications,
+            notifications::list,
+        )
+        .post(
+            "/staff/notifications/read",
+            OwnNotifications,
+            notifications::read_all,
+        )
+        .get(
+            "/staff/account/notifications",
+            OwnNotifications,
+            notifications::settings,
+        )
+        .post(
+            "/staff/account/notifications",
+            OwnNotifications,
+            notifications::save,
         )
         .get("/staff/tokens", OwnAccount, account::tokens)
         .post("/staff/tokens", OwnAccount, account::create_token)
@@ -315,13 +336,7 @@ async fn dashboard(
             DashboardError::Denied(denied) => crate::error::PageError::from(denied),
             DashboardError::Store(e) => e.into(),
         })?;
-    let chrome = Chrome::new(
-        &state,
-        lang,
-        "dashboard-title",
-        "/staff/",
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(&state, lang, "dashboard-title", "/staff/", Some(&session));
     let role_label = chrome.t.get(&format!("role-{}", session.user.role));
     let sessions = chrome
         .t
