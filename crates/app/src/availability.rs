@@ -193,14 +193,23 @@ pub async fn shift_now(state: &AppState) -> Result<(bool, u16), StoreError> {
 
 /// A response time for people: minutes under two hours, then hours, then days.
 pub fn describe(seconds: i64, t: &netreach_i18n::Tr<'_>) -> String {
+    describe_as(seconds, t, "duration")
+}
+
+/// A response time after "within" ("в течение" takes the genitive in Russian: "1 минуты").
+pub fn describe_within(seconds: i64, t: &netreach_i18n::Tr<'_>) -> String {
+    describe_as(seconds, t, "within")
+}
+
+fn describe_as(seconds: i64, t: &netreach_i18n::Tr<'_>, prefix: &str) -> String {
     let minutes = (seconds + 59) / 60;
     if minutes < 120 {
-        t.count("duration-minutes", "count", minutes.max(1))
+        t.count(&format!("{prefix}-minutes"), "count", minutes.max(1))
     } else if minutes < 48 * 60 {
-        t.count("duration-hours", "count", (minutes + 59) / 60)
+        t.count(&format!("{prefix}-hours"), "count", (minutes + 59) / 60)
     } else {
         t.count(
-            "duration-days",
+            &format!("{prefix}-days"),
             "count",
             (minutes + 24 * 60 - 1) / (24 * 60),
         )

@@ -1136,4 +1136,46 @@ mod tests {
         );
         assert!(shown.contains("server_secret = \"********\""), "{shown}");
     }
+
+    #[test]
+    fn email_and_quick_exit_settings_come_from_the_environment_and_are_checked() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = load_in_jail(&Overrides::default())?;
+            assert!(!defaults.email.enabled());
+            assert!(defaults.quick_exit_url.starts_with("https://"));
+            jail.set_env("NETREACH_EMAIL__SMTP_URL", "smtp://127.0.0.1:2525");
+            jail.set_env("NETREACH_EMAIL__FROM", "Netreach <netreach@example.org>");
+            jail.set_env("NETREACH_QUICK_EXIT_URL", "https://weather.example.org/");
+            let set = load_in_jail(&Overrides::default())?;
+            assert!(set.email.enabled());
+            assert_eq!(
+                set.email.from.as_deref(),
+                Some("Netreach <netreach@example.org>")
+            );
+            assert_eq!(set.quick_exit_url, "https://weather.example.org/");
+            jail.set_env("NETREACH_EMAIL__SMTP_URL", "http://mail.example.org");
+            assert!(load_in_jail(&Overrides::default()).is_err(), "not SMTP");
+            jail.set_env(
+                "NETREACH_EMAIL__SMTP_URL",
+                "smtp://mail.example.org?tls=none",
+            );
+            assert!(
+                load_in_jail(&Overrides::default()).is_err(),
+                "TLS turned off"
+            );
+            jail.set_env(
+                "NETREACH_EMAIL__SMTP_URL",
+                "smtps://u:hunter2hunter2@mail.example.org",
+            );
+            jail.set_env("NETREACH_EMAIL__FROM", "not an address");
+            assert!(load_in_jail(&Overrides::default()).is_err(), "bad sender");
+            jail.set_env("NETREACH_EMAIL__FROM", "netreach@example.org");
+            jail.set_env("NETREACH_QUICK_EXIT_URL", "javascript:alert(1)");
+            assert!(load_in_jail(&Overrides::default()).is_err(), "quick exit");
+            jail.set_env("NETREACH_QUICK_EXIT_URL", "https://weather.example.org/");
+            let shown = load_in_jail(&Overrides::default())?.masked_toml();
+            assert!(!shown.contains("hunter2hunter2"), "{shown}");
+            Ok(())
+        });
+    }
 }

@@ -61,8 +61,7 @@ impl Event {
 pub fn mentions(text: &str) -> Vec<String> {
     let mut found: Vec<String> = Vec::new();
     let mut previous: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in text.char_indices() {
         let starts = c == '@'
             && previous.is_none_or(|p| !(p.is_alphanumeric() || matches!(p, '_' | '-' | '.')));
         previous = Some(c);
@@ -168,10 +167,8 @@ pub struct Moment {
 ///   call, they go to everyone who chose it, at any time: an urgent event is never dropped
 ///   because nobody set up a rota.
 pub fn reaches(event: Event, person: Reachability, now: Moment) -> bool {
-    if event.is_urgent() {
-        if person.on_call || !now.anyone_on_call {
-            return true;
-        }
+    if event.is_urgent() && (person.on_call || !now.anyone_on_call) {
+        return true;
     }
     now.on_shift && !person.quiet.is_some_and(|q| q.contains(now.minute))
 }

@@ -4,8 +4,9 @@
 use super::{Delivery, link};
 use crate::settings::is_loopback_host;
 use crate::state::AppState;
+use lettre::message::Body;
 use lettre::message::Mailbox;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use netreach_core::Lang;
 use netreach_core::notification::Event;
@@ -54,6 +55,31 @@ pub fn compose(state: &AppState, event: Event, path: &str) -> (String, String) {
     (subject, body)
 }
 
+/// Wraps each line at spaces so that no line is longer than `max` bytes (a single word longer
+/// than that stays whole).
+fn wrap(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split('\n') {
+        let mut current = String::new();
+        for word in line.split(' ') {
+            if !current.is_empty() && current.len() + 1 + word.len() > max {
+                out.push_str(&current);
+                out.push('\n');
+                current.clear();
+            }
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out.truncate(out.trim_end_matches('\n').len());
+    out.push('\n');
+    out
+}
+
 pub(super) async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
     let email = &state.settings.email;
     let (Ok(Some(url)), Some(from)) = (email.smtp_url(), &email.from) else {
@@ -82,6 +108,12 @@ pub(super) async fn deliver(state: &AppState, n: &QueuedNotification) -> Deliver
         return Delivery::Refused;
     };
     let (subject, body) = compose(state, event, &n.console_path);
+    // Sent as 8-bit text (lines kept short enough) rather than base64 or quoted-printable, so
+    // what the message says can be read, and checked, as it travels; a line that cannot be
+    // wrapped (a very long link) lets lettre choose the encoding.
+    let body = wrap(&body, 72);
+    let body = Body::new_with_encoding(body, ContentTransferEncoding::EightBit)
+        .unwrap_or_else(|raw| Body::new(String::from_utf8_lossy(&raw).into_owned()));
     let message = match Message::builder()
         .from(from)
         .to(to)
@@ -117,7 +149,19 @@ pub(super) async fn deliver(state: &AppState, n: &QueuedNotification) -> Deliver
 
 #[cfg(test)]
 mod tests {
-    use super::mailer;
+    use super::{mailer, wrap};
+
+    #[test]
+    fn long_lines_are_wrapped_at_spaces() {
+        let text = "Это письмо сообщает только, что что-то требует внимания. Откройте консоль.\n\nhttps://x";
+        let wrapped = wrap(text, 72);
+        assert!(wrapped.lines().all(|l| l.len() <= 72), "{wrapped}");
+        assert_eq!(
+            wrapped.replace('\n', " ").split_whitespace().count(),
+            text.split_whitespace().count()
+        );
+        assert!(wrapped.contains("\n\nhttps://x\n"));
+    }
 
     #[test]
     fn smtp_urls_build_for_loopback_plain_and_tls_elsewhere() {

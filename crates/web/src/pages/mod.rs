@@ -27,6 +27,21 @@ pub struct Chrome<'a> {
     /// The current path with `?lang=` set to the other language.
     pub other_lang_url: String,
     pub staff: Option<StaffNav>,
+    /// A public page (not the console): it carries the quick-exit link.
+    pub public: bool,
+    /// Where the quick-exit link goes (`quick_exit_url`).
+    pub quick_exit_url: &'a str,
+    /// The emergency number as configured, and as a `tel:` target (digits, `+`, `*`, `#`).
+    pub emergency_number: &'a str,
+    pub emergency_tel: String,
+}
+
+/// The characters of a phone number a `tel:` link may carry.
+pub fn tel(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#'))
+        .collect()
 }
 
 /// The console navigation for the signed-in user.
@@ -85,6 +100,10 @@ impl<'a> Chrome<'a> {
             title: t.get(title_id),
             other_lang_url: format!("{path}?lang={}", lang.other().code()),
             staff: staff.map(NavUser::nav),
+            public: !path.starts_with("/staff"),
+            quick_exit_url: &state.settings.quick_exit_url,
+            emergency_number: &state.settings.conversations.emergency_number,
+            emergency_tel: tel(&state.settings.conversations.emergency_number),
         }
     }
 }
