@@ -78,7 +78,7 @@ pub fn validate(
     })
 }
 
-fn schedule(record: &AvailabilityRecord) -> Option<Schedule> {
+pub(crate) fn schedule(record: &AvailabilityRecord) -> Option<Schedule> {
     Some(Schedule {
         days: Schedule::days_from_text(&record.hours).ok()?,
         holidays: parse_holidays(&record.holidays).ok()?,
@@ -87,7 +87,7 @@ fn schedule(record: &AvailabilityRecord) -> Option<Schedule> {
 }
 
 /// The local date and minute of the day in a time zone.
-fn local_now(timezone: &str, now: time::OffsetDateTime) -> Option<(Date, u16)> {
+pub(crate) fn local_now(timezone: &str, now: time::OffsetDateTime) -> Option<(Date, u16)> {
     let tz = jiff::tz::TimeZone::get(timezone).ok()?;
     let zoned = tz.to_datetime(jiff::Timestamp::from_second(now.unix_timestamp()).ok()?);
     let date = Date::from_calendar_date(

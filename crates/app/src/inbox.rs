@@ -32,6 +32,8 @@ pub struct InboxView {
     pub status_counts: Vec<(Status, u64)>,
     /// Conversations per tag, for the tag filter.
     pub tag_counts: Vec<(String, u64)>,
+    /// How long each conversation still without a first answer has waited, in working minutes.
+    pub waiting: HashMap<ConversationId, crate::targets::Waiting>,
 }
 
 /// A page of the inbox (console), with the names and counts its filters show.
@@ -42,8 +44,15 @@ pub async fn inbox(
 ) -> Result<InboxView, ConversationError> {
     staff.may(Action::ListConversations)?;
     // The counts are kept by the database (migration 0011): one row per status and per tag.
+    let items = state.store.list_conversations(filter).await?;
+    let clock = crate::targets::clock(state).await?;
+    let now = state.clock.now();
     Ok(InboxView {
-        items: state.store.list_conversations(filter).await?,
+        waiting: items
+            .iter()
+            .filter_map(|c| clock.waiting(c, now).map(|w| (c.id, w)))
+            .collect(),
+        items,
         usernames: usernames(state).await?,
         status_counts: state.store.status_counts().await?,
         tag_counts: state.store.all_tags().await?,

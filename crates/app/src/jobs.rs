@@ -39,6 +39,9 @@ pub fn start(state: &AppState) -> Jobs {
     every(Duration::from_secs(5), |s| {
         Box::pin(async move { notify(&s).await })
     });
+    every(Duration::from_secs(60), |s| {
+        Box::pin(async move { targets(&s).await })
+    });
     Jobs { stop, tasks }
 }
 
@@ -134,5 +137,13 @@ pub async fn send(state: &AppState) {
 pub async fn notify(state: &AppState) {
     if let Err(e) = notify::send_due(state).await {
         tracing::error!(error = %e, "notification run failed");
+    }
+}
+
+/// Every minute: tells of conversations past their first-response target, and escalates those
+/// past twice it.
+pub async fn targets(state: &AppState) {
+    if let Err(e) = crate::targets::check(state).await {
+        tracing::error!(error = %e, "response target run failed");
     }
 }

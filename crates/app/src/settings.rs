@@ -232,6 +232,12 @@ pub struct ConversationSettings {
     pub starts_per_minute: u32,
     /// Most open conversations one worker may have assigned; 0 means no cap.
     pub caseload_cap: u32,
+    /// First-response target for urgent conversations, in working minutes (counted only within
+    /// the working hours, when they are set). Past it the assignee (or the team) is told; past
+    /// twice it, the supervisors.
+    pub target_minutes_urgent: u32,
+    /// First-response target for other conversations, in working minutes.
+    pub target_minutes: u32,
     /// The emergency number shown with first aid (for the region the organisation serves), and
     /// wherever the content pack writes `{{emergency_number}}`.
     pub emergency_number: String,
@@ -254,6 +260,8 @@ impl Default for ConversationSettings {
             codename_attempts_per_minute: 120,
             starts_per_minute: 60,
             caseload_cap: 0,
+            target_minutes_urgent: 5,
+            target_minutes: 120,
             emergency_number: "112".into(),
             crisis_line: None,
             naloxone_contact: None,
@@ -481,10 +489,13 @@ impl Settings {
             || c.client_session_minutes == 0
             || c.codename_attempts_per_minute == 0
             || c.starts_per_minute == 0
+            || c.target_minutes == 0
+            || c.target_minutes_urgent == 0
         {
             return Err(SettingsError::Value(
                 "conversations.max_message_chars, client_messages_per_hour, client_session_minutes, \
-                 codename_attempts_per_minute and starts_per_minute must be above 0"
+                 codename_attempts_per_minute, starts_per_minute, target_minutes and \
+                 target_minutes_urgent must be above 0"
                     .into(),
             ));
         }

@@ -532,6 +532,14 @@ pub trait NotificationStore: Send + Sync {
     ) -> StoreResult<u64>;
     /// Deletes notices created before `before`; returns how many.
     async fn purge_notices(&self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// Raises how far past its response target a conversation is told to be, to `level`; true
+    /// only for the call that raised it (a compare-and-set: one node tells once).
+    async fn raise_target_breach(
+        &self,
+        conversation: ConversationId,
+        level: u8,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
 }
 
 /// The public question-and-answer archive and the clients' consent to it.

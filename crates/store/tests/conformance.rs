@@ -117,7 +117,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "audit",
                 "totp",
                 "content versions",
-                "staff notifications"
+                "staff notifications",
+                "response targets"
             ],
             "{backend:?}"
         );

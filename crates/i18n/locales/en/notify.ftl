@@ -37,3 +37,5 @@ nav-notifications-unread = { $count ->
 }
 error-notify-email = This is not an email address.
 error-notify-quiet-hours = Write quiet hours as HH:MM-HH:MM, e.g. 22:00-07:00, or leave the field empty.
+inbox-waiting = Waiting (working time)
+inbox-over-target = over target

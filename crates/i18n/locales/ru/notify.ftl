@@ -38,3 +38,5 @@ nav-notifications-unread = { $count ->
 }
 error-notify-email = Это не адрес электронной почты.
 error-notify-quiet-hours = Пишите тихие часы как ЧЧ:ММ-ЧЧ:ММ, например 22:00-07:00, или оставьте поле пустым.
+inbox-waiting = Ждёт (рабочее время)
+inbox-over-target = дольше цели

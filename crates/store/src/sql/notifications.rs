@@ -308,6 +308,25 @@ impl NotificationStore for SqlStore {
         Ok(done.rows_affected())
     }
 
+    async fn raise_target_breach(
+        &self,
+        conversation: netreach_core::ConversationId,
+        level: u8,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO target_breaches (conversation_id, level, at) VALUES ($1, $2, $3) \
+             ON CONFLICT (conversation_id) DO UPDATE SET level = excluded.level, at = excluded.at \
+             WHERE target_breaches.level < excluded.level",
+        )
+        .bind(conversation.to_string())
+        .bind(i64::from(level))
+        .bind(to_unix(now))
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn purge_notices(&self, before: OffsetDateTime) -> StoreResult<u64> {
         let done = sqlx::query("DELETE FROM staff_notices WHERE created_at < $1")
             .bind(to_unix(before))

@@ -199,3 +199,51 @@ async fn console_notices_count_until_read_and_are_purged_when_old() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_target_breach_is_raised_once_per_level_and_goes_with_its_conversation() {
+    use netreach_core::{Author, Topic};
+    use netreach_store::{ConversationStore, MessageKind};
+    on_each_backend(|store| async move {
+        let c = store
+            .create_conversation(
+                super::new_conversation("late", Topic::Legal, t0()),
+                vec![super::msg(
+                    MessageKind::Message,
+                    Author::Client,
+                    None,
+                    t0(),
+                    b"hi",
+                )],
+            )
+            .await
+            .unwrap();
+        assert!(store.raise_target_breach(c.id, 1, t0()).await.unwrap());
+        assert!(
+            !store.raise_target_breach(c.id, 1, t0()).await.unwrap(),
+            "told once"
+        );
+        assert!(
+            store.raise_target_breach(c.id, 2, t0()).await.unwrap(),
+            "escalated"
+        );
+        assert!(
+            !store.raise_target_breach(c.id, 1, t0()).await.unwrap(),
+            "never lowered"
+        );
+        store.delete_conversation(c.id).await.unwrap();
+        let raw = sqlx_count(&store).await;
+        assert_eq!(raw, 0, "deleted with its conversation");
+    })
+    .await;
+}
+
+async fn sqlx_count(store: &netreach_store::SqlStore) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) AS n FROM target_breaches")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap()
+}

@@ -408,3 +408,98 @@ async fn quiet_hours_and_shifts_hold_back_ordinary_email_while_urgent_reaches_th
         "{to:?}"
     );
 }
+
+/// First-response targets count working time only; past the target the team (or assignee) is
+/// told, past twice the target the supervisors; the inbox marks the conversation.
+#[tokio::test]
+async fn a_conversation_past_its_target_is_told_then_escalated_counting_working_time_only() {
+    use netreach_app::notify::{Event, Preferences, Transport, set_preferences};
+    use time::Duration;
+    let app = TestApp::spawn().await;
+    let anna = app.staff("anna", Role::Worker).await;
+    let boris = app.staff("boris", Role::Supervisor).await;
+    for who in [&anna, &boris] {
+        set_preferences(
+            &app.state,
+            who,
+            Preferences {
+                events: vec![(Event::TargetBreached, vec![Transport::Console])],
+                ..Preferences::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let unread = |user: netreach_core::UserId| {
+        let state = app.state.clone();
+        async move { state.store.unread_notices(user).await.unwrap() }
+    };
+    // Working hours Monday 09:00-10:00 only (the clock starts on Monday 09:00 UTC).
+    app.state
+        .store
+        .put_availability(netreach_store::AvailabilityRecord {
+            timezone: "UTC".into(),
+            hours: "09:00-10:00;;;;;;".into(),
+            holidays: String::new(),
+            away: false,
+            updated_at: app.clock.now(),
+        })
+        .await
+        .unwrap();
+    let (_, id) = start(&app, "legal", "is this allowed", "en").await;
+    // A whole day later, only one working hour has passed: within the 2-hour target.
+    app.clock.advance(Duration::hours(24));
+    assert_eq!(netreach_app::targets::check(&app.state).await.unwrap(), 0);
+    // Without working hours every minute counts.
+    app.state
+        .store
+        .put_availability(netreach_store::AvailabilityRecord {
+            timezone: "UTC".into(),
+            hours: ";;;;;;".into(),
+            holidays: String::new(),
+            away: false,
+            updated_at: app.clock.now(),
+        })
+        .await
+        .unwrap();
+    let clock = netreach_app::targets::clock(&app.state).await.unwrap();
+    let c = app
+        .state
+        .store
+        .conversation(id.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let waited = clock.waiting(&c, app.clock.now()).unwrap();
+    assert!(waited.breached() && waited.minutes >= 2 * waited.target);
+    // Past twice the target at once: the team is told (level 1), then the supervisors (2).
+    assert_eq!(netreach_app::targets::check(&app.state).await.unwrap(), 2);
+    assert_eq!(
+        unread(anna.user.id).await,
+        1,
+        "unassigned: everyone who chose it"
+    );
+    assert_eq!(
+        unread(boris.user.id).await,
+        2,
+        "and the supervisors on escalation"
+    );
+    assert_eq!(
+        netreach_app::targets::check(&app.state).await.unwrap(),
+        0,
+        "told once per step"
+    );
+    let (browser, _) = app.signed_in("vera", Role::Worker).await;
+    let inbox = browser.get_text("/staff/inbox").await;
+    assert!(inbox.contains("over target"), "the inbox marks it");
+    assert!(
+        inbox.contains("http-equiv=\"refresh\""),
+        "the inbox refreshes itself"
+    );
+    // Answered: no longer waiting.
+    netreach_app::inbox::reply(&app.state, &anna, c.id, "Here you are.", None)
+        .await
+        .unwrap();
+    let inbox = browser.get_text("/staff/inbox").await;
+    assert!(!inbox.contains("over target"));
+}

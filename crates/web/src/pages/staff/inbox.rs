@@ -27,6 +27,9 @@ struct Row {
     assigned: String,
     last_activity: String,
     waiting_for_staff: bool,
+    /// Working time waited for a first answer ("" once answered), and whether past the target.
+    waiting: String,
+    breached: bool,
 }
 
 struct FilterLink {
@@ -132,6 +135,7 @@ pub async fn inbox(
     let staff = session.staff();
     let view = inbox::inbox(&state, &staff, &filter).await.map_err(shown)?;
     let (items, names, counts) = (view.items, view.usernames, view.status_counts);
+    let waited = view.waiting;
     let next = (items.len() as u32 == filter.limit)
         .then(|| {
             items.last().map(|c| {
@@ -155,6 +159,11 @@ pub async fn inbox(
                 .unwrap_or_default(),
             last_activity: when(c.last_activity_at),
             waiting_for_staff: matches!(c.status, Status::New | Status::Open),
+            waiting: waited
+                .get(&c.id)
+                .map(|w| netreach_app::availability::describe(w.minutes * 60, &chrome.t))
+                .unwrap_or_default(),
+            breached: waited.get(&c.id).is_some_and(|w| w.breached()),
         })
         .collect();
     let mut status_links = vec![FilterLink {
