@@ -300,6 +300,8 @@ struct EnterPage<'a> {
 struct ThreadItem {
     mine: bool,
     body: String,
+    /// The body as HTML: escaped, and for the team's replies with its links made clickable.
+    body_html: String,
     at: String,
 }
 
@@ -394,10 +396,19 @@ async fn thread_page(
     let items: Vec<ThreadItem> = entries
         .into_iter()
         .filter(|e| e.kind == MessageKind::Message)
-        .map(|e| ThreadItem {
-            mine: e.author == Author::Client,
-            body: e.body.unwrap_or_default(),
-            at: at(e.at),
+        .map(|e| {
+            let mine = e.author == Author::Client;
+            let body = e.body.unwrap_or_default();
+            ThreadItem {
+                mine,
+                body_html: if mine {
+                    crate::pages::linkify::escape(&body)
+                } else {
+                    crate::pages::linkify::linkify(&body)
+                },
+                body,
+                at: at(e.at),
+            }
         })
         .collect();
     let status = access.conversation.status;

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod client;
 pub mod content;
+pub mod linkify;
 pub mod public;
 pub mod qa;
 pub mod services;

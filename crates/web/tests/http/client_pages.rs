@@ -585,11 +585,25 @@ async fn the_thread_says_in_plain_words_where_the_question_stands() {
     let page = browser.get_text("/c").await;
     assert!(page.contains("a worker is on it"));
     assert!(!page.contains("anna"), "no worker names");
-    netreach_app::inbox::reply(&app.state, &anna, id, "Here is how.", None)
-        .await
-        .unwrap();
+    netreach_app::inbox::reply(
+        &app.state,
+        &anna,
+        id,
+        "Here is how: /kb/overdose-response?lang=en. <script>x</script> javascript:alert(1)",
+        None,
+    )
+    .await
+    .unwrap();
     let page = browser.get_text("/c").await;
     assert!(page.contains("answered: the reply is below"));
+    assert!(
+        page.contains(
+            "<a href=\"/kb/overdose-response?lang=en\" rel=\"noopener noreferrer\" referrerpolicy=\"no-referrer\">"
+        ),
+        "site links in a reply are clickable"
+    );
+    assert!(!page.contains("<script") && page.contains("&lt;script&gt;"));
+    assert!(!page.contains("href=\"javascript"));
     assert!(
         page.contains("action=\"/c/solve\""),
         "solving makes sense now"
