@@ -39,3 +39,7 @@ error-notify-email = This is not an email address.
 error-notify-quiet-hours = Write quiet hours as HH:MM-HH:MM, e.g. 22:00-07:00, or leave the field empty.
 inbox-waiting = Waiting (working time)
 inbox-over-target = over target
+conversation-gone-title = This conversation is gone
+conversation-gone-body = The client deleted this conversation (or it was deleted after its retention period) while you were writing. Nothing was sent.
+conversation-gone-back = Back to the inbox
+conversation-gone-kept = What you wrote, to copy if you need it

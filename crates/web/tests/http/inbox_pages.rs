@@ -248,3 +248,41 @@ async fn staff_insert_a_mixing_check_into_a_reply_in_the_clients_language() {
     );
     assert!(!unknown.contains("Choose at least two substances"));
 }
+
+#[tokio::test]
+async fn a_reply_to_a_conversation_the_client_just_deleted_says_so_and_keeps_the_text() {
+    let app = TestApp::spawn().await;
+    let (worker, _) = app.signed_in("anna", Role::Worker).await;
+    let (codename, id) = start(&app, "legal", "a question", "en").await;
+    let deleted = as_client(
+        &app,
+        reqwest::Method::DELETE,
+        "/api/v1/conversations/me",
+        &codename,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert!(deleted.status().is_success());
+    let answer = worker
+        .post_form(
+            &format!("/staff/conversations/{id}/reply"),
+            &[("message", "A long careful answer, and more")],
+        )
+        .await;
+    assert_eq!(answer.status(), 404);
+    let page = answer.text().await.unwrap();
+    assert!(
+        page.contains("The client deleted this conversation"),
+        "{page}"
+    );
+    assert!(
+        page.contains("A long careful answer, and more"),
+        "typed text kept"
+    );
+    assert!(page.contains("href=\"/staff/inbox\""));
+    assert!(
+        !page.contains("Back to the home page"),
+        "not the public 404"
+    );
+}

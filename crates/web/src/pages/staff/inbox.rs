@@ -501,6 +501,13 @@ pub struct TextForm {
     version: Option<i64>,
 }
 
+#[derive(Template)]
+#[template(path = "staff/conversation_gone.html")]
+struct GonePage<'a> {
+    chrome: Chrome<'a>,
+    kept: String,
+}
+
 /// After a change: back to the conversation with a confirmation, or the page again with the
 /// reason and the typed text.
 async fn after(
@@ -515,6 +522,28 @@ async fn after(
     match result {
         Ok(_) => {
             Ok(Redirect::to(&format!("/staff/conversations/{id}?done={done}")).into_response())
+        }
+        // The client deleted it (or retention did) while the worker was writing: say so, and
+        // give back what they typed rather than the public "page not found".
+        Err(ConversationError::NotFound) if !(kept.reply.is_empty() && kept.note.is_empty()) => {
+            let chrome = Chrome::new(
+                state,
+                lang,
+                "conversation-gone-title",
+                "/staff/inbox",
+                Some(session),
+            );
+            let typed = if kept.reply.is_empty() {
+                kept.note
+            } else {
+                kept.reply
+            };
+            let mut page = render(&GonePage {
+                chrome,
+                kept: typed,
+            });
+            *page.status_mut() = axum::http::StatusCode::NOT_FOUND;
+            Ok(page)
         }
         Err(ConversationError::NotFound) => Err(PageError::NotFound),
         Err(ConversationError::Store(e)) => Err(e.into()),
