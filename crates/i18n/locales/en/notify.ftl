@@ -43,3 +43,5 @@ conversation-gone-title = This conversation is gone
 conversation-gone-body = The client deleted this conversation (or it was deleted after its retention period) while you were writing. Nothing was sent.
 conversation-gone-back = Back to the inbox
 conversation-gone-kept = What you wrote, to copy if you need it
+shortcuts-title = Keyboard shortcuts
+shortcuts-list = r: reply box · n: note box · Ctrl+Enter: send what you are writing · j: open the first conversation of the list · i: inbox · ?: show or hide this list. Everything also works without them.

@@ -78,10 +78,16 @@ pub fn routes(state: AppState) -> Routes {
             OwnAccount,
             account::change_password,
         )
+        .get("/staff/console.js", ReadPublic, notifications::script)
         .get(
             "/staff/notifications",
             OwnNotifications,
             notifications::list,
+        )
+        .get(
+            "/staff/notifications/count",
+            OwnNotifications,
+            notifications::count,
         )
         .post(
             "/staff/notifications/read",

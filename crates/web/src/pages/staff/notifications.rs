@@ -68,6 +68,29 @@ pub async fn list(
     Ok(render(&NoticesPage { chrome, notices }))
 }
 
+/// `GET /staff/notifications/count`: `{"unread": n}`, for the console script.
+pub async fn count(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<axum::Json<serde_json::Value>, PageError> {
+    let unread = notify::unread(&state, &session.staff()).await?;
+    Ok(axum::Json(serde_json::json!({ "unread": unread })))
+}
+
+/// The console's one script (shortcuts, the unread count kept fresh).
+pub const SCRIPT: &str = include_str!("../../../assets/console.js");
+
+/// `GET /staff/console.js`.
+pub async fn script() -> impl IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/javascript; charset=utf-8",
+        )],
+        SCRIPT,
+    )
+}
+
 /// `POST /staff/notifications/read`: marks every notice read.
 pub async fn read_all(
     State(state): State<AppState>,
