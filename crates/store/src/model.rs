@@ -241,6 +241,9 @@ pub struct InboxFilter {
     pub tag: Option<String>,
     pub after: Option<InboxCursor>,
     pub limit: u32,
+    /// Urgent first, then the oldest activity first (the longest-waiting client at the top);
+    /// otherwise the newest activity first. The cursor continues in the same order.
+    pub oldest_first: bool,
 }
 
 /// A change staff make to a conversation. `None` leaves a field as it is.

@@ -45,3 +45,6 @@ conversation-gone-back = Back to the inbox
 conversation-gone-kept = What you wrote, to copy if you need it
 shortcuts-title = Keyboard shortcuts
 shortcuts-list = r: reply box · n: note box · Ctrl+Enter: send what you are writing · j: open the first conversation of the list · i: inbox · ?: show or hide this list. Everything also works without them.
+inbox-sort = Order
+inbox-sort-oldest = Longest waiting first
+inbox-sort-newest = Newest first

@@ -286,3 +286,43 @@ async fn a_reply_to_a_conversation_the_client_just_deleted_says_so_and_keeps_the
         "not the public 404"
     );
 }
+
+#[tokio::test]
+async fn the_waiting_list_puts_the_longest_waiting_client_first() {
+    let app = TestApp::spawn().await;
+    let (worker, _) = app.signed_in("anna", Role::Worker).await;
+    let (_, older) = start(&app, "legal", "first", "en").await;
+    app.clock.advance(time::Duration::minutes(5));
+    let (_, newer) = start(&app, "legal", "second", "en").await;
+    let position = |page: &str, id: &str| page.find(&format!("/staff/conversations/{id}")).unwrap();
+    let waiting = worker.get_text("/staff/inbox?status=new").await;
+    assert!(
+        position(&waiting, &older) < position(&waiting, &newer),
+        "oldest first"
+    );
+    let all = worker.get_text("/staff/inbox").await;
+    assert!(
+        position(&all, &newer) < position(&all, &older),
+        "newest first by default"
+    );
+    let asked = worker.get_text("/staff/inbox?sort=oldest").await;
+    assert!(position(&asked, &older) < position(&asked, &newer));
+    let token = crate::conversations::staff_token(&app, "boris", Role::Worker).await;
+    let bad = reqwest::Client::new()
+        .get(app.url("/api/v1/staff/conversations?sort=sideways"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let body: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/staff/conversations?status=new"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["items"][0]["id"], older.as_str());
+}

@@ -51,6 +51,10 @@ struct InboxPage<'a> {
     next: Option<String>,
     readable: bool,
     error: Option<String>,
+    oldest_first: bool,
+    /// This view in the other order.
+    sort_oldest: String,
+    sort_newest: String,
 }
 
 fn when(t: time::OffsetDateTime) -> String {
@@ -70,6 +74,7 @@ fn query_string(q: &InboxQuery) -> String {
     push("client_lang", &q.lang);
     push("channel", &q.channel);
     push("tag", &q.tag);
+    push("sort", &q.sort);
     if q.urgent == Some(true) {
         out.append_pair("urgent", "true");
     }
@@ -97,6 +102,7 @@ pub struct ConsoleQuery {
     channel: Option<String>,
     tag: Option<String>,
     cursor: Option<String>,
+    sort: Option<String>,
 }
 
 impl From<ConsoleQuery> for InboxQuery {
@@ -111,6 +117,7 @@ impl From<ConsoleQuery> for InboxQuery {
             tag: q.tag,
             cursor: q.cursor,
             limit: Some(50),
+            sort: q.sort,
         }
     }
 }
@@ -219,10 +226,29 @@ pub async fn inbox(
         status_links,
         assigned_links,
         topics,
+        oldest_first: filter.oldest_first,
+        sort_oldest: sorted(&query, "oldest"),
+        sort_newest: sorted(&query, "newest"),
         query,
         next,
         error,
     }))
+}
+
+/// The inbox link for this query in another order (from the first page).
+fn sorted(query: &InboxQuery, sort: &str) -> String {
+    let mut q = InboxQuery {
+        status: query.status.clone(),
+        urgent: query.urgent,
+        assigned: query.assigned.clone(),
+        topic: query.topic.clone(),
+        lang: query.lang.clone(),
+        channel: query.channel.clone(),
+        tag: query.tag.clone(),
+        ..InboxQuery::default()
+    };
+    q.sort = Some(sort.to_owned());
+    format!("/staff/inbox?{}", query_string(&q))
 }
 
 struct EntryView {
