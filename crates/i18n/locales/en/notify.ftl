@@ -48,3 +48,17 @@ shortcuts-list = r: reply box · n: note box · Ctrl+Enter: send what you are wr
 inbox-sort = Order
 inbox-sort-oldest = Longest waiting first
 inbox-sort-newest = Newest first
+dashboard-queue = Waiting for you
+dashboard-queue-empty = Nothing waits for your review.
+dashboard-queue-reviews = { $count ->
+    [one] { $count } content revision to review
+   *[other] { $count } content revisions to review
+}
+dashboard-queue-verifications = { $count ->
+    [one] { $count } alert to verify
+   *[other] { $count } alerts to verify
+}
+dashboard-queue-qa = { $count ->
+    [one] { $count } Q&A draft to publish
+   *[other] { $count } Q&A drafts to publish
+}

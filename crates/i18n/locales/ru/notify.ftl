@@ -49,3 +49,20 @@ shortcuts-list = r: поле ответа · n: поле заметки · Ctrl+
 inbox-sort = Порядок
 inbox-sort-oldest = Сначала ждущие дольше всех
 inbox-sort-newest = Сначала новые
+dashboard-queue = Ждёт вас
+dashboard-queue-empty = Ничего не ждёт вашей проверки.
+dashboard-queue-reviews = { $count ->
+    [one] { $count } правка материалов ждёт проверки
+    [few] { $count } правки материалов ждут проверки
+   *[many] { $count } правок материалов ждут проверки
+}
+dashboard-queue-verifications = { $count ->
+    [one] { $count } предупреждение ждёт подтверждения
+    [few] { $count } предупреждения ждут подтверждения
+   *[many] { $count } предупреждений ждут подтверждения
+}
+dashboard-queue-qa = { $count ->
+    [one] { $count } черновик вопроса и ответа ждёт публикации
+    [few] { $count } черновика вопросов и ответов ждут публикации
+   *[many] { $count } черновиков вопросов и ответов ждут публикации
+}

@@ -326,3 +326,49 @@ async fn the_waiting_list_puts_the_longest_waiting_client_first() {
         .unwrap();
     assert_eq!(body["items"][0]["id"], older.as_str());
 }
+
+#[tokio::test]
+async fn supervisors_see_what_waits_for_them_on_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let (vera, _) = app.signed_in("vera", Role::Worker).await;
+    let (boris, _) = app.signed_in("boris", Role::Supervisor).await;
+    let empty = boris.get_text("/staff/").await;
+    assert!(empty.contains("Nothing waits for your review."));
+    let page = vera
+        .get_text("/staff/content/edit?path=kb%2Fnaloxone.en.md")
+        .await;
+    let start_at = page.find("name=\"text\"").unwrap();
+    let start_at = start_at + page[start_at..].find('>').unwrap() + 1;
+    let end = start_at + page[start_at..].find("</textarea>").unwrap();
+    let text = page[start_at..end]
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let saved = vera
+        .post_form(
+            "/staff/content/edit",
+            &[
+                ("path", "kb/naloxone.en.md"),
+                ("text", &format!("{text}\n\nOne more line.\n")),
+                ("head", ""),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    vera.post_form(
+        "/staff/content/step",
+        &[("path", "kb/naloxone.en.md"), ("step", "submit")],
+    )
+    .await;
+    let dashboard = boris.get_text("/staff/").await;
+    assert!(
+        dashboard.contains("<a href=\"/staff/content\">1 content revision to review</a>"),
+        "{dashboard}"
+    );
+    assert!(!vera.get_text("/staff/").await.contains("Waiting for you"));
+}

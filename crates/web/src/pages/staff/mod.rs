@@ -327,6 +327,8 @@ struct DashboardPage<'a> {
     away: bool,
     supervisor: bool,
     notice: Option<String>,
+    /// For supervisors: (link, text) of each kind of work waiting for them.
+    waiting_for_you: Option<Vec<(&'static str, String)>>,
 }
 
 async fn dashboard(
@@ -347,7 +349,23 @@ async fn dashboard(
     let sessions = chrome
         .t
         .count("dashboard-sessions", "count", summary.sessions as i64);
+    let waiting_for_you = summary.waiting_for_you.map(|q| {
+        [
+            ("/staff/content", "dashboard-queue-reviews", q.reviews),
+            (
+                "/staff/alerts",
+                "dashboard-queue-verifications",
+                q.verifications,
+            ),
+            ("/staff/qa", "dashboard-queue-qa", q.qa_drafts),
+        ]
+        .into_iter()
+        .filter(|(_, _, n)| *n > 0)
+        .map(|(href, id, n)| (href, chrome.t.count(id, "count", n as i64)))
+        .collect()
+    });
     Ok(render(&DashboardPage {
+        waiting_for_you,
         away: summary.away,
         supervisor: summary.manages_team,
         notice: done.message_id().map(|id| chrome.t.get(id)),
