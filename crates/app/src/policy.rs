@@ -62,6 +62,9 @@ pub enum Action {
     AssignConversation,
     SetConversationStatus,
     TagConversation,
+    /// Claim, tag or set the status of several conversations at once (each still checked as
+    /// its own action).
+    BulkConversations,
     ReadAlertReports,
     DraftQa,
     // Supervisors.
@@ -117,7 +120,8 @@ pub const fn need(action: Action) -> Need {
         | NoteConversation
         | AssignConversation
         | SetConversationStatus
-        | TagConversation => Inbox(Worker),
+        | TagConversation
+        | BulkConversations => Inbox(Worker),
         // Q&A drafts are sealed to the inbox key: writing, editing and publishing one opens it.
         ReadAlertReports | DraftQa | EditQa | PublishQa => Inbox(Worker),
 

@@ -62,3 +62,12 @@ dashboard-queue-qa = { $count ->
     [one] { $count } Q&A draft to publish
    *[other] { $count } Q&A drafts to publish
 }
+inbox-bulk = With the selected conversations
+inbox-bulk-select = Select
+inbox-bulk-action = Do
+inbox-bulk-claim = Assign to me
+inbox-bulk-solve = Mark solved
+inbox-bulk-tag = Add the tag
+inbox-bulk-apply = Apply
+inbox-bulk-nothing = Choose what to do with the selected conversations.
+inbox-bulk-done = Done for { $done }; refused for { $refused } (a caseload cap, someone else's conversation, or one deleted meanwhile).

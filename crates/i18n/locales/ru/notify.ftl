@@ -66,3 +66,12 @@ dashboard-queue-qa = { $count ->
     [few] { $count } черновика вопросов и ответов ждут публикации
    *[many] { $count } черновиков вопросов и ответов ждут публикации
 }
+inbox-bulk = С выбранными обращениями
+inbox-bulk-select = Выбрать
+inbox-bulk-action = Сделать
+inbox-bulk-claim = Назначить мне
+inbox-bulk-solve = Отметить решёнными
+inbox-bulk-tag = Добавить метку
+inbox-bulk-apply = Применить
+inbox-bulk-nothing = Выберите, что сделать с выбранными обращениями.
+inbox-bulk-done = Сделано: { $done }; отказано: { $refused } (предел нагрузки, чужое обращение или уже удалённое).

@@ -372,3 +372,115 @@ async fn supervisors_see_what_waits_for_them_on_the_dashboard() {
     );
     assert!(!vera.get_text("/staff/").await.contains("Waiting for you"));
 }
+
+#[tokio::test]
+async fn bulk_actions_claim_tag_and_solve_a_selection_each_as_if_alone() {
+    let app = TestApp::spawn().await;
+    let (anna, anna_user) = app.signed_in("anna", Role::Worker).await;
+    let boris = app.staff("boris", Role::Worker).await;
+    let (_, a) = start(&app, "legal", "one", "en").await;
+    let (_, b) = start(&app, "legal", "two", "en").await;
+    let (_, c) = start(&app, "legal", "three", "en").await;
+    // Boris holds c already: a worker cannot take it from him.
+    netreach_app::inbox::assign(
+        &app.state,
+        &boris,
+        c.parse().unwrap(),
+        netreach_app::inbox::Assignee::Me,
+        None,
+    )
+    .await
+    .unwrap();
+    let inbox = anna.get_text("/staff/inbox").await;
+    assert!(inbox.contains(&format!("name=\"id\" value=\"{a}\"")));
+    let claimed = anna
+        .post_form(
+            "/staff/inbox/bulk",
+            &[
+                ("id", a.as_str()),
+                ("id", b.as_str()),
+                ("id", c.as_str()),
+                ("do", "claim"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        claimed.headers()["location"],
+        "/staff/inbox?bulk_done=2&bulk_refused=1"
+    );
+    let after = anna
+        .get_text("/staff/inbox?bulk_done=2&bulk_refused=1")
+        .await;
+    assert!(after.contains("Done for 2; refused for 1"));
+    for (id, holder) in [
+        (&a, Some(anna_user.id)),
+        (&b, Some(anna_user.id)),
+        (&c, Some(boris.user.id)),
+    ] {
+        let conversation = app
+            .state
+            .store
+            .conversation(id.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(conversation.assigned_to, holder);
+    }
+    let tagged = anna
+        .post_form(
+            "/staff/inbox/bulk",
+            &[
+                ("id", a.as_str()),
+                ("id", b.as_str()),
+                ("do", "tag"),
+                ("tag", "Follow up"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        tagged.headers()["location"],
+        "/staff/inbox?bulk_done=2&bulk_refused=0"
+    );
+    assert_eq!(
+        app.state.store.tags(a.parse().unwrap()).await.unwrap(),
+        ["follow-up"]
+    );
+    let bad = anna
+        .post_form(
+            "/staff/inbox/bulk",
+            &[("id", a.as_str()), ("do", "tag"), ("tag", "no!")],
+        )
+        .await;
+    assert_eq!(bad.headers()["location"], "/staff/inbox?bulk=bad_tag");
+    let solved = anna
+        .post_form(
+            "/staff/inbox/bulk",
+            &[("id", a.as_str()), ("id", b.as_str()), ("do", "solve")],
+        )
+        .await;
+    assert_eq!(
+        solved.headers()["location"],
+        "/staff/inbox?bulk_done=2&bulk_refused=0"
+    );
+    let a_now = app
+        .state
+        .store
+        .conversation(a.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a_now.status, netreach_core::Status::Solved);
+    // Without the inbox key nothing happens.
+    let (locked, _) = {
+        let password = "carl-long-password-123";
+        app.create_user_without_access("carl", Role::Worker, password)
+            .await;
+        let browser = app.new_browser();
+        browser.login("carl", password).await;
+        (browser, ())
+    };
+    let refused = locked
+        .post_form("/staff/inbox/bulk", &[("id", c.as_str()), ("do", "claim")])
+        .await;
+    assert_eq!(refused.status(), 403);
+}

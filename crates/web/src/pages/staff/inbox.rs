@@ -51,6 +51,8 @@ struct InboxPage<'a> {
     next: Option<String>,
     readable: bool,
     error: Option<String>,
+    bulk_notice: Option<String>,
+    bulk_error: Option<String>,
     oldest_first: bool,
     /// This view in the other order.
     sort_oldest: String,
@@ -103,6 +105,10 @@ pub struct ConsoleQuery {
     tag: Option<String>,
     cursor: Option<String>,
     sort: Option<String>,
+    /// After a bulk action: how many were done and refused, or what was wrong.
+    bulk_done: Option<usize>,
+    bulk_refused: Option<usize>,
+    bulk: Option<String>,
 }
 
 impl From<ConsoleQuery> for InboxQuery {
@@ -122,12 +128,59 @@ impl From<ConsoleQuery> for InboxQuery {
     }
 }
 
+/// `POST /staff/inbox/bulk`: `id` repeated, `do` = `claim`, `solve` or `tag` (with `tag`).
+pub async fn bulk(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let ids: Vec<ConversationId> = fields
+        .iter()
+        .filter(|(k, _)| k == "id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let what = match field("do") {
+        Some("claim") => inbox::Bulk::Claim,
+        Some("solve") => inbox::Bulk::Status(Status::Solved),
+        Some("tag") => inbox::Bulk::Tag(field("tag").unwrap_or_default().to_owned()),
+        _ => return Ok(Redirect::to("/staff/inbox?bulk=none").into_response()),
+    };
+    let back = match inbox::bulk(&state, &session.staff(), &ids, &what).await {
+        Ok(outcome) => format!(
+            "/staff/inbox?bulk_done={}&bulk_refused={}",
+            outcome.done, outcome.refused
+        ),
+        Err(ConversationError::BadTag) => "/staff/inbox?bulk=bad_tag".to_owned(),
+        Err(e) => return Err(shown(e)),
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
 pub async fn inbox(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     session: StaffSession,
     Query(console): Query<ConsoleQuery>,
 ) -> Result<Response, PageError> {
+    let bulk_notice = match (
+        &console.bulk_done,
+        &console.bulk_refused,
+        console.bulk.as_deref(),
+    ) {
+        (Some(done), refused, _) => Some((*done as i64, refused.unwrap_or(0) as i64)),
+        _ => None,
+    };
+    let bulk_error = match console.bulk.as_deref() {
+        Some("bad_tag") => Some("error-tag"),
+        Some(_) => Some("inbox-bulk-nothing"),
+        None => None,
+    };
     let query: InboxQuery = console.into();
     let chrome = Chrome::new(&state, lang, "inbox-title", "/staff/inbox", Some(&session));
     let (filter, error) = match query.filter(session.user.id) {
@@ -218,7 +271,15 @@ pub async fn inbox(
             label: format!("#{tag} ({n})"),
         })
         .collect();
+    let bulk_notice = bulk_notice.map(|(done, refused)| {
+        chrome
+            .t
+            .counts("inbox-bulk-done", "done", done, "refused", refused)
+    });
+    let bulk_error = bulk_error.map(|id| chrome.t.get(id));
     Ok(render(&InboxPage {
+        bulk_notice,
+        bulk_error,
         tags,
         readable: staff.has_inbox(),
         chrome,

@@ -114,6 +114,7 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/search", StaffSearch, search::search)
         // Conversations.
         .get("/staff/inbox", ListConversations, inbox::inbox)
+        .post("/staff/inbox/bulk", BulkConversations, inbox::bulk)
         .get("/staff/conversations/{id}", ReadConversation, inbox::show)
         .post(
             "/staff/conversations/{id}/reply",
