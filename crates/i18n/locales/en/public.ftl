@@ -118,6 +118,7 @@ home-away = The team is away for a while. You can still write: we will answer as
 home-back-at = Someone will answer from { $when }. You can write now.
 home-typical-response = We usually send a first answer within { $time }.
 home-emergency-call = Emergency number:
+home-overdose-now = Overdose? What to do now
 error-lang = Choose a language: en or ru.
 
 nav-kb = Knowledge base

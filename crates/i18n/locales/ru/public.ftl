@@ -118,6 +118,7 @@ home-away = Команда ненадолго отошла. Вы всё равн
 home-back-at = Ответим начиная с { $when }. Написать можно уже сейчас.
 home-typical-response = Обычно мы отвечаем в течение { $time }.
 home-emergency-call = Номер экстренной помощи:
+home-overdose-now = Передозировка? Что делать сейчас
 error-lang = Выберите язык: en или ru.
 
 nav-kb = База знаний

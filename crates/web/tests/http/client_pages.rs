@@ -548,6 +548,11 @@ async fn every_public_page_has_a_quick_exit_to_the_configured_neutral_site_witho
     }
     let ru = app.browser.get_text("/?lang=ru").await;
     assert!(ru.contains("Быстро уйти"));
+    assert!(
+        ru.contains("<a href=\"/kb/overdose-response?lang=ru\"><strong>Передозировка? Что делать сейчас</strong></a>"),
+        "one tap to the overdose response from home"
+    );
+    assert!(ru.contains("href=\"tel:112\""));
     let login = app.browser.get_text("/staff/login").await;
     assert!(
         !login.contains("quick-exit"),
