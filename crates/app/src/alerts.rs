@@ -147,6 +147,14 @@ pub async fn report(state: &AppState, input: ReportInput) -> Result<AlertReportI
         })
         .await?;
     tracing::info!(report_id = %id, flagged, "alert report received");
+    crate::notify::emit_logged(
+        state,
+        &[crate::notify::Event::AlertReport],
+        "/staff/alerts",
+        &crate::notify::Audience::Everyone,
+        None,
+    )
+    .await;
     Ok(id)
 }
 

@@ -78,7 +78,7 @@ pub fn validate(
     })
 }
 
-fn schedule(record: &AvailabilityRecord) -> Option<Schedule> {
+pub(crate) fn schedule(record: &AvailabilityRecord) -> Option<Schedule> {
     Some(Schedule {
         days: Schedule::days_from_text(&record.hours).ok()?,
         holidays: parse_holidays(&record.holidays).ok()?,
@@ -87,7 +87,7 @@ fn schedule(record: &AvailabilityRecord) -> Option<Schedule> {
 }
 
 /// The local date and minute of the day in a time zone.
-fn local_now(timezone: &str, now: time::OffsetDateTime) -> Option<(Date, u16)> {
+pub(crate) fn local_now(timezone: &str, now: time::OffsetDateTime) -> Option<(Date, u16)> {
     let tz = jiff::tz::TimeZone::get(timezone).ok()?;
     let zoned = tz.to_datetime(jiff::Timestamp::from_second(now.unix_timestamp()).ok()?);
     let date = Date::from_calendar_date(
@@ -169,16 +169,47 @@ pub async fn team_status(state: &AppState) -> Result<TeamStatus, StoreError> {
     })
 }
 
+/// Whether the team is on shift now, and the organisation's local minute of the day, for
+/// deciding who is notified (`netreach_core::notification::reaches`). A team without working
+/// hours is on shift at all times; one switched away by hand is not. Without a time zone the
+/// minute is UTC's.
+pub async fn shift_now(state: &AppState) -> Result<(bool, u16), StoreError> {
+    let now = state.clock.now();
+    let utc_minute = (now.hour() as u16) * 60 + now.minute() as u16;
+    let Some(record) = state.store.availability().await? else {
+        return Ok((true, utc_minute));
+    };
+    let Some(schedule) = schedule(&record) else {
+        return Ok((true, utc_minute));
+    };
+    let Some((date, minute)) = local_now(&record.timezone, now) else {
+        return Ok((!schedule.away, utc_minute));
+    };
+    if !schedule.is_configured() {
+        return Ok((!schedule.away, minute));
+    }
+    Ok((schedule.at(date, minute) == Availability::Online, minute))
+}
+
 /// A response time for people: minutes under two hours, then hours, then days.
 pub fn describe(seconds: i64, t: &netreach_i18n::Tr<'_>) -> String {
+    describe_as(seconds, t, "duration")
+}
+
+/// A response time after "within" ("в течение" takes the genitive in Russian: "1 минуты").
+pub fn describe_within(seconds: i64, t: &netreach_i18n::Tr<'_>) -> String {
+    describe_as(seconds, t, "within")
+}
+
+fn describe_as(seconds: i64, t: &netreach_i18n::Tr<'_>, prefix: &str) -> String {
     let minutes = (seconds + 59) / 60;
     if minutes < 120 {
-        t.count("duration-minutes", "count", minutes.max(1))
+        t.count(&format!("{prefix}-minutes"), "count", minutes.max(1))
     } else if minutes < 48 * 60 {
-        t.count("duration-hours", "count", (minutes + 59) / 60)
+        t.count(&format!("{prefix}-hours"), "count", (minutes + 59) / 60)
     } else {
         t.count(
-            "duration-days",
+            &format!("{prefix}-days"),
             "count",
             (minutes + 24 * 60 - 1) / (24 * 60),
         )

@@ -6,6 +6,7 @@
 //! it; nothing here logs content, codenames or rejected input.
 
 use crate::keys;
+use crate::notify::{Audience, Event};
 use crate::state::AppState;
 use netreach_core::{
     Author, ConversationId, Lang, MessageError, MessageId, MessageText, Status, Topic, UserId,
@@ -417,8 +418,17 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
     // An urgent conversation's notifications are queued before the conversation is stored: a
     // process stopped between the two writes leaves a notification to a page that does not
     // exist (staff see a 404) rather than an urgent conversation nobody was told about.
+    let path = crate::notify::conversation_path(pending.id);
     if pending.urgent {
         crate::notify::urgent(state, pending.id).await?;
+        crate::notify::emit(
+            state,
+            &[Event::Urgent, Event::NewConversation],
+            &path,
+            &Audience::Everyone,
+            None,
+        )
+        .await?;
     }
     let conversation = state
         .store
@@ -442,6 +452,16 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
         urgent = conversation.urgent,
         "conversation started"
     );
+    if !conversation.urgent {
+        crate::notify::emit_logged(
+            state,
+            &[Event::NewConversation],
+            &path,
+            &Audience::Everyone,
+            None,
+        )
+        .await;
+    }
     Ok(Started {
         codename,
         conversation,
@@ -616,7 +636,7 @@ pub async fn client_post(
         &inbox,
         state.clock.now(),
     );
-    match state
+    let done = match state
         .store
         .add_message(
             current.id,
@@ -626,9 +646,16 @@ pub async fn client_post(
         )
         .await?
     {
-        Guarded::Done(c) => Ok(c),
-        Guarded::Conflict | Guarded::Missing => Err(ConversationError::NotFound),
-    }
+        Guarded::Done(c) => c,
+        Guarded::Conflict | Guarded::Missing => return Err(ConversationError::NotFound),
+    };
+    let (event, audience) = match done.assigned_to {
+        Some(assignee) => (Event::ClientReplyAssigned, Audience::Only(vec![assignee])),
+        None => (Event::ClientReplyUnassigned, Audience::Everyone),
+    };
+    let path = crate::notify::conversation_path(done.id);
+    crate::notify::emit_logged(state, &[event], &path, &audience, None).await;
+    Ok(done)
 }
 
 /// The client marks the conversation solved.

@@ -33,6 +33,47 @@ pub struct Summary {
     pub reads_inbox: bool,
     /// Whether the member may set working hours and canned replies.
     pub manages_team: bool,
+    /// For supervisors and admins: the work waiting for them.
+    pub waiting_for_you: Option<Queue>,
+}
+
+/// What waits for a supervisor's decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Queue {
+    /// Content revisions sent for review.
+    pub reviews: u64,
+    /// Drafted alerts not yet verified.
+    pub verifications: u64,
+    /// Q&A drafts waiting to be published.
+    pub qa_drafts: u64,
+}
+
+impl Queue {
+    pub fn is_empty(&self) -> bool {
+        self.reviews == 0 && self.verifications == 0 && self.qa_drafts == 0
+    }
+}
+
+async fn queue(state: &AppState) -> Result<Queue, StoreError> {
+    Ok(Queue {
+        reviews: state
+            .store
+            .content_items()
+            .await?
+            .iter()
+            .filter(|i| i.state == netreach_core::ContentState::InReview)
+            .count() as u64,
+        verifications: state
+            .store
+            .alerts(Some(netreach_core::AlertStatus::Reported))
+            .await?
+            .len() as u64,
+        qa_drafts: state
+            .store
+            .qa_entries(Some(netreach_core::QaStatus::Draft), None)
+            .await?
+            .len() as u64,
+    })
 }
 
 /// The dashboard of the signed-in member.
@@ -71,5 +112,10 @@ pub async fn summary(state: &AppState, staff: &Staff) -> Result<Summary, Dashboa
         away,
         reads_inbox: staff.inbox_key().is_some(),
         manages_team: staff.may(Action::ManageTeam).is_ok(),
+        waiting_for_you: if staff.may(Action::ReviewContent).is_ok() {
+            Some(queue(state).await?)
+        } else {
+            None
+        },
     })
 }

@@ -278,7 +278,16 @@ pub async fn submit(
     path: &ContentPath,
 ) -> Result<(), EditorialError> {
     staff.may(Action::EditContent)?;
-    transition(state, path, ContentState::submit).await
+    transition(state, path, ContentState::submit).await?;
+    crate::notify::emit_logged(
+        state,
+        &[crate::notify::Event::ContentReview],
+        &format!("/staff/content/edit?path={}", path.as_str()),
+        &crate::notify::Audience::AtLeast(netreach_core::Role::Supervisor),
+        Some(staff.user.id),
+    )
+    .await;
+    Ok(())
 }
 
 /// In review -> draft (the reviewer asks for changes).

@@ -10,6 +10,7 @@ use crate::audit;
 use crate::conversations::{
     self, ConversationError, Entry, Reader, guarded, inbox_public, open_entry, seal_message,
 };
+use crate::notify::{self, Audience, Event};
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_core::AuditAction;
@@ -31,6 +32,8 @@ pub struct InboxView {
     pub status_counts: Vec<(Status, u64)>,
     /// Conversations per tag, for the tag filter.
     pub tag_counts: Vec<(String, u64)>,
+    /// How long each conversation still without a first answer has waited, in working minutes.
+    pub waiting: HashMap<ConversationId, crate::targets::Waiting>,
 }
 
 /// A page of the inbox (console), with the names and counts its filters show.
@@ -41,8 +44,15 @@ pub async fn inbox(
 ) -> Result<InboxView, ConversationError> {
     staff.may(Action::ListConversations)?;
     // The counts are kept by the database (migration 0011): one row per status and per tag.
+    let items = state.store.list_conversations(filter).await?;
+    let clock = crate::targets::clock(state).await?;
+    let now = state.clock.now();
     Ok(InboxView {
-        items: state.store.list_conversations(filter).await?,
+        waiting: items
+            .iter()
+            .filter_map(|c| clock.waiting(c, now).map(|w| (c.id, w)))
+            .collect(),
+        items,
         usernames: usernames(state).await?,
         status_counts: state.store.status_counts().await?,
         tag_counts: state.store.all_tags().await?,
@@ -107,6 +117,10 @@ pub async fn conversation(
     canned: Option<CannedId>,
 ) -> Result<ConversationView, ConversationError> {
     let thread = thread(state, staff, id).await?;
+    // Opening the conversation reads the console notices about it.
+    if let Err(e) = notify::mark_read(state, staff, Some(&notify::conversation_path(id))).await {
+        tracing::error!(error = %e, "marking notices read failed");
+    }
     let c = &thread.conversation;
     let users = state.store.list_users().await?;
     let canned_text = match canned {
@@ -202,6 +216,26 @@ pub async fn note(
     )
     .await?;
     audit::record(state, &staff.user, AuditAction::NoteAdded, id).await;
+    // Mentions are read from the text while it is in hand; only who was mentioned goes on.
+    let mentioned = netreach_core::notification::mentions(typed);
+    if !mentioned.is_empty() {
+        let users: Vec<UserId> = state
+            .store
+            .list_users()
+            .await?
+            .into_iter()
+            .filter(|u| mentioned.iter().any(|m| m == u.username.as_str()))
+            .map(|u| u.id)
+            .collect();
+        notify::emit_logged(
+            state,
+            &[Event::Mentioned],
+            &notify::conversation_path(id),
+            &Audience::Only(users),
+            Some(staff.user.id),
+        )
+        .await;
+    }
     Ok(c)
 }
 
@@ -253,6 +287,16 @@ pub async fn assign(
         AuditAction::ConversationAssigned
     };
     audit::record(state, &staff.user, action, id).await;
+    if let Some(assignee) = target.filter(|u| *u != me) {
+        notify::emit_logged(
+            state,
+            &[Event::Assigned],
+            &notify::conversation_path(id),
+            &Audience::Only(vec![assignee]),
+            Some(me),
+        )
+        .await;
+    }
     Ok(c)
 }
 
@@ -301,6 +345,69 @@ pub async fn remove_tag(
 ) -> Result<(), ConversationError> {
     staff.may(Action::TagConversation)?;
     Ok(state.store.remove_tag(id, tag.trim()).await?)
+}
+
+/// What to do to each conversation of a selection in the inbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bulk {
+    /// Claim each (assign to oneself).
+    Claim,
+    /// Add this tag to each.
+    Tag(String),
+    /// Set each to this status.
+    Status(Status),
+}
+
+/// How a bulk action went: done, and refused one by one (a caseload cap, a conversation
+/// someone else holds, one deleted meanwhile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BulkOutcome {
+    pub done: usize,
+    pub refused: usize,
+}
+
+/// Most conversations one bulk action touches (an inbox page holds 50).
+pub const BULK_MAX: usize = 100;
+
+/// Applies one action to a selection: each conversation goes through the same service (and
+/// policy) as alone, so a bulk action can do nothing one could not do one by one.
+pub async fn bulk(
+    state: &AppState,
+    staff: &Staff,
+    ids: &[ConversationId],
+    what: &Bulk,
+) -> Result<BulkOutcome, ConversationError> {
+    staff.may(Action::BulkConversations)?;
+    if let Bulk::Tag(typed) = what
+        && tag(typed).is_none()
+    {
+        return Err(ConversationError::BadTag);
+    }
+    if let Bulk::Status(status) = what
+        && !status.settable_by_staff()
+    {
+        return Err(ConversationError::BadStatus);
+    }
+    let mut outcome = BulkOutcome::default();
+    for id in ids.iter().take(BULK_MAX) {
+        let result = match what {
+            Bulk::Claim => assign(state, staff, *id, Assignee::Me, None)
+                .await
+                .map(|_| ()),
+            Bulk::Tag(typed) => add_tag(state, staff, *id, typed).await,
+            Bulk::Status(status) => set_status(state, staff, *id, *status, None)
+                .await
+                .map(|_| ()),
+        };
+        match result {
+            Ok(()) => outcome.done += 1,
+            Err(ConversationError::Denied(d)) if outcome.done == 0 => return Err(d.into()),
+            Err(ConversationError::Store(e)) => return Err(e.into()),
+            Err(_) => outcome.refused += 1,
+        }
+    }
+    tracing::info!(user_id = %staff.user.id, done = outcome.done, refused = outcome.refused, "bulk action");
+    Ok(outcome)
 }
 
 // --- The operator's side: no policy check. The functions above (and the CLI, which acts as the

@@ -42,6 +42,9 @@ pub fn start(state: &AppState) -> Jobs {
     every(Duration::from_secs(20), |s| {
         Box::pin(async move { watch(&s).await })
     });
+    every(Duration::from_secs(60), |s| {
+        Box::pin(async move { targets(&s).await })
+    });
     Jobs { stop, tasks }
 }
 
@@ -88,6 +91,11 @@ pub async fn housekeeping(state: &AppState) {
         Ok(n) if n > 0 => tracing::info!(lines = n, "old audit lines deleted"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "deleting old audit lines failed"),
+    }
+    match notify::purge_notices(state).await {
+        Ok(n) if n > 0 => tracing::info!(notices = n, "old console notices deleted"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "deleting old console notices failed"),
     }
     match alerts::purge_reports(state).await {
         Ok(n) if n > 0 => tracing::info!(reports = n, "old alert reports deleted"),
@@ -145,5 +153,13 @@ pub async fn watch(state: &AppState) {
 pub async fn notify(state: &AppState) {
     if let Err(e) = notify::send_due(state).await {
         tracing::error!(error = %e, "notification run failed");
+    }
+}
+
+/// Every minute: tells of conversations past their first-response target, and escalates those
+/// past twice it.
+pub async fn targets(state: &AppState) {
+    if let Err(e) = crate::targets::check(state).await {
+        tracing::error!(error = %e, "response target run failed");
     }
 }

@@ -27,6 +27,7 @@ pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod state;
+pub mod targets;
 pub mod team;
 pub mod two_factor;
 pub mod watch;

@@ -1,29 +1,198 @@
-//! Notifying on-call staff of an urgent conversation: the console lists it first with a badge,
-//! and optionally a webhook and a message to the team's Telegram chat. A notification never
-//! carries content or anything about the client, and a failure never affects the client.
+//! Telling staff that something needs them: per-person choices of events and transports, the
+//! console's notices, e-mail, and the team-wide webhook and Telegram chat for urgent
+//! conversations. A notification never carries content or anything about the client: only the
+//! kind of event, a console path and a link.
 //!
-//! Notifications go through an outbox in the database: [`urgent`] writes one row per configured
-//! transport before the conversation is stored and the client answered, and [`send_due`] (a background job, on whichever node
-//! claims the row) delivers it and deletes it, retrying with backoff. A stopped process therefore
-//! loses nothing: the next run on any node sends what is left.
+//! Everything that leaves the server goes through an outbox in the database: [`emit`] writes one
+//! row per recipient and transport (and [`urgent`] one per team transport) in the request that
+//! caused it, and [`send_due`] (a background job, on whichever node claims the row) delivers it
+//! and deletes it, retrying with backoff. A stopped process therefore loses nothing: the next run
+//! on any node sends what is left. The console transport needs no delivery: its notices are
+//! written at once and counted in the navigation.
+//!
+//! Who is told: everyone whose choices include the event, narrowed by [`Audience`] (the assignee,
+//! the people mentioned, supervisors), never the person who caused it, and, for every transport
+//! but the console, only when `netreach_core::notification::reaches` says so (on shift, outside
+//! quiet hours; urgent events to the on-call people at any time, or to everyone who chose them
+//! when nobody is on call).
 
+mod email;
+
+use crate::policy::{Action, Denied, Staff};
 use crate::state::AppState;
 use netreach_channels::render::escape_html;
 use netreach_channels::telegram::{BotApi, SendError, backoff, without_url};
-use netreach_core::ConversationId;
-use netreach_store::{QueuedNotification, StoreError};
+use netreach_core::notification::{Moment, QuietHours, Reachability, reaches};
+use netreach_core::{ConversationId, Role, UserId};
+use netreach_store::{NotificationProfile, QueuedNotification, StaffNotice, StoreError};
 use secrecy::ExposeSecret;
 use serde_json::json;
+use std::collections::HashSet;
 use time::Duration;
+
+pub use netreach_core::notification::{Event, Transport};
 
 const URGENT: &str = "urgent_conversation";
 const WEBHOOK: &str = "webhook";
 const TELEGRAM: &str = "telegram";
+const EMAIL: &str = "email";
 /// How long a claimed notification is left to its node before another may try it.
 const LEASE: Duration = Duration::seconds(60);
 const MAX_ATTEMPTS: u32 = 8;
+/// Console notices older than this are deleted by the housekeeping job.
+pub const NOTICE_DAYS: i64 = 30;
+/// How many notices the console lists.
+const NOTICES_SHOWN: u32 = 100;
 
-/// Queues the configured notifications for an urgent conversation.
+/// The console path of a conversation, the reference every conversation event carries.
+pub fn conversation_path(id: ConversationId) -> String {
+    format!("/staff/conversations/{id}")
+}
+
+/// Who an event is for, before each person's own choices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Everyone who chose the event.
+    Everyone,
+    /// Only these members (an assignee, the people mentioned).
+    Only(Vec<UserId>),
+    /// Members whose role includes this one (reviews are supervisors' work).
+    AtLeast(Role),
+}
+
+/// Writes the notifications of `events` about `path`: console notices at once, one outbox row
+/// per recipient and outside transport. With several events (an urgent conversation is also a
+/// new one), a person who chose more than one hears once per transport, of the first. The
+/// member who caused it (`actor`) is never told. Returns how many outbox rows were queued.
+pub async fn emit(
+    state: &AppState,
+    events: &[Event],
+    path: &str,
+    audience: &Audience,
+    actor: Option<UserId>,
+) -> Result<usize, StoreError> {
+    let now = state.clock.now();
+    let roles = match audience {
+        Audience::AtLeast(_) => Some(
+            state
+                .store
+                .list_users()
+                .await?
+                .into_iter()
+                .map(|u| (u.id, u.role))
+                .collect::<std::collections::HashMap<_, _>>(),
+        ),
+        _ => None,
+    };
+    let wanted = |user: UserId| {
+        Some(user) != actor
+            && match audience {
+                Audience::Everyone => true,
+                Audience::Only(users) => users.contains(&user),
+                Audience::AtLeast(role) => roles
+                    .as_ref()
+                    .and_then(|r| r.get(&user))
+                    .is_some_and(|r| r.includes(*role)),
+            }
+    };
+    let mut told: HashSet<(UserId, Transport)> = HashSet::new();
+    let mut notices = Vec::new();
+    let mut queued = 0;
+    let mut shift = None;
+    for &event in events {
+        let audience: Vec<NotificationProfile> = state
+            .store
+            .notification_audience(event)
+            .await?
+            .into_iter()
+            .filter(|p| wanted(p.user_id))
+            .collect();
+        if audience.is_empty() {
+            continue;
+        }
+        let (on_shift, minute) = match shift {
+            Some(s) => s,
+            None => *shift.insert(crate::availability::shift_now(state).await?),
+        };
+        let moment = Moment {
+            on_shift,
+            minute,
+            anyone_on_call: audience.iter().any(|p| p.on_call),
+        };
+        for person in &audience {
+            let reach = Reachability {
+                quiet: QuietHours::parse(&person.quiet_hours).ok().flatten(),
+                on_call: person.on_call,
+            };
+            for &(_, transport) in &person.choices {
+                if !told.insert((person.user_id, transport)) {
+                    continue;
+                }
+                match transport {
+                    Transport::Console => notices.push(StaffNotice {
+                        id: uuid::Uuid::new_v4(),
+                        user_id: person.user_id,
+                        event,
+                        console_path: path.to_owned(),
+                        created_at: now,
+                        read_at: None,
+                    }),
+                    Transport::Email
+                        if state.settings.email.enabled()
+                            && person.email.is_some()
+                            && reaches(event, reach, moment) =>
+                    {
+                        state
+                            .store
+                            .queue_notification(&QueuedNotification {
+                                id: uuid::Uuid::new_v4(),
+                                event: event.as_str().to_owned(),
+                                transport: EMAIL.into(),
+                                console_path: path.to_owned(),
+                                recipient: Some(person.user_id),
+                                created_at: now,
+                                next_attempt_at: now,
+                                attempts: 0,
+                            })
+                            .await?;
+                        queued += 1;
+                    }
+                    // Telegram to a worker's own account needs the organisation's bot and a
+                    // linked account, and Web Push a subscription: neither exists yet, so the
+                    // choice is kept for when they do and nothing is queued.
+                    Transport::Email | Transport::Telegram | Transport::Push => {}
+                }
+            }
+        }
+    }
+    state.store.add_notices(&notices).await?;
+    if queued > 0 || !notices.is_empty() {
+        tracing::info!(
+            event = %events.first().map(|e| e.as_str()).unwrap_or_default(),
+            notices = notices.len(),
+            queued,
+            "staff notifications written"
+        );
+    }
+    Ok(queued)
+}
+
+/// [`emit`] after the thing it tells of is done: a failure is logged, never turned into a
+/// failure of what the member did.
+pub async fn emit_logged(
+    state: &AppState,
+    events: &[Event],
+    path: &str,
+    audience: &Audience,
+    actor: Option<UserId>,
+) {
+    if let Err(e) = emit(state, events, path, audience, actor).await {
+        tracing::error!(error = %e, "writing staff notifications failed");
+    }
+}
+
+/// Queues the team-wide notifications (webhook, the team's Telegram chat) for an urgent
+/// conversation. The per-person ones are [`emit`]ted beside it.
 pub async fn urgent(state: &AppState, conversation: ConversationId) -> Result<(), StoreError> {
     tracing::warn!(conversation_id = %conversation, "urgent conversation waiting");
     let notify = &state.settings.notify;
@@ -42,7 +211,8 @@ pub async fn urgent(state: &AppState, conversation: ConversationId) -> Result<()
                     id: uuid::Uuid::new_v4(),
                     event: URGENT.into(),
                     transport: transport.into(),
-                    console_path: format!("/staff/conversations/{conversation}"),
+                    console_path: conversation_path(conversation),
+                    recipient: None,
                     created_at: now,
                     next_attempt_at: now,
                     attempts: 0,
@@ -85,14 +255,23 @@ pub async fn send_due(state: &AppState) -> Result<usize, StoreError> {
 enum Delivery {
     Done,
     Retry,
-    /// Refused for good (Telegram said so): trying again will not help.
+    /// Refused for good (Telegram or the mail server said so): trying again will not help.
     Refused,
+}
+
+/// A console link: absolute under `public_url` when it is set.
+fn link(state: &AppState, path: &str) -> String {
+    match &state.settings.public_url {
+        Some(base) => format!("{}{}", base.trim_end_matches('/'), path),
+        None => path.to_owned(),
+    }
 }
 
 /// Sends one notification.
 async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
     let notify = &state.settings.notify;
     match n.transport.as_str() {
+        EMAIL => email::deliver(state, n).await,
         WEBHOOK => {
             let Some(url) = &notify.webhook_url else {
                 return Delivery::Done;
@@ -127,15 +306,11 @@ async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
             ) else {
                 return Delivery::Done;
             };
-            let link = match &state.settings.public_url {
-                Some(base) => format!("{}{}", base.trim_end_matches('/'), n.console_path),
-                None => n.console_path.clone(),
-            };
             // Sent as Telegram HTML with link previews off, so Telegram's servers never fetch
             // the console address to draw a preview.
             let text = format!(
                 "Urgent conversation waiting / Срочное обращение: {}",
-                escape_html(&link)
+                escape_html(&link(state, &n.console_path))
             );
             let bot = BotApi::new(state.http.clone(), &notify.telegram_api_base);
             match bot.send_message(&token, chat, &text).await {
@@ -153,4 +328,164 @@ async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
         // A transport this version does not know: nothing to do with it.
         _ => Delivery::Done,
     }
+}
+
+// --- One's own settings and notices. ---
+
+/// A member's notification settings, as the console and the API show them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Preferences {
+    /// The member's own address for e-mail notifications.
+    pub email: Option<String>,
+    /// `HH:MM-HH:MM` in the organisation's time zone (may wrap midnight), or empty.
+    pub quiet_hours: String,
+    /// Told of urgent events at any time.
+    pub on_call: bool,
+    /// For each event (in `Event::ALL` order), the transports chosen.
+    pub events: Vec<(Event, Vec<Transport>)>,
+}
+
+/// What an admin has set up, so the console can say which transports can deliver now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Available {
+    pub email: bool,
+    /// The organisation's bot for messages to workers' own accounts (not built yet).
+    pub telegram: bool,
+    /// Web Push (not built yet).
+    pub push: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error("not an e-mail address")]
+    BadEmail,
+    #[error("quiet hours are written HH:MM-HH:MM")]
+    BadQuietHours,
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl NotifyError {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            NotifyError::BadEmail => "error-notify-email",
+            NotifyError::BadQuietHours => "error-notify-quiet-hours",
+            NotifyError::Denied(_) => "error-body-403",
+            NotifyError::Store(_) => "error-body-500",
+        }
+    }
+}
+
+/// Which transports can deliver on this installation.
+pub fn available(state: &AppState) -> Available {
+    Available {
+        email: state.settings.email.enabled(),
+        telegram: false,
+        push: false,
+    }
+}
+
+/// The acting member's notification settings (nothing chosen when never set).
+pub async fn preferences(state: &AppState, staff: &Staff) -> Result<Preferences, NotifyError> {
+    staff.may(Action::OwnNotifications)?;
+    let profile = state.store.notification_profile(staff.user.id).await?;
+    let Some(profile) = profile else {
+        return Ok(Preferences {
+            events: Event::ALL.iter().map(|e| (*e, Vec::new())).collect(),
+            ..Preferences::default()
+        });
+    };
+    Ok(Preferences {
+        email: profile.email,
+        quiet_hours: profile.quiet_hours,
+        on_call: profile.on_call,
+        events: Event::ALL
+            .iter()
+            .map(|event| {
+                let chosen = Transport::ALL
+                    .iter()
+                    .copied()
+                    .filter(|t| profile.choices.contains(&(*event, *t)))
+                    .collect();
+                (*event, chosen)
+            })
+            .collect(),
+    })
+}
+
+/// Replaces the acting member's notification settings.
+pub async fn set_preferences(
+    state: &AppState,
+    staff: &Staff,
+    preferences: Preferences,
+) -> Result<(), NotifyError> {
+    staff.may(Action::OwnNotifications)?;
+    let email = match preferences.email.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(address) => {
+            if address.len() > 254 || address.parse::<lettre::Address>().is_err() {
+                return Err(NotifyError::BadEmail);
+            }
+            Some(address.to_owned())
+        }
+    };
+    let quiet = QuietHours::parse(&preferences.quiet_hours)
+        .map_err(|_| NotifyError::BadQuietHours)?
+        .map(|q| q.to_string())
+        .unwrap_or_default();
+    let choices = preferences
+        .events
+        .iter()
+        .flat_map(|(event, transports)| transports.iter().map(|t| (*event, *t)))
+        .collect();
+    state
+        .store
+        .set_notification_profile(&NotificationProfile {
+            user_id: staff.user.id,
+            email,
+            quiet_hours: quiet,
+            on_call: preferences.on_call,
+            choices,
+            updated_at: state.clock.now(),
+        })
+        .await?;
+    tracing::info!(user_id = %staff.user.id, "notification settings changed");
+    Ok(())
+}
+
+/// How many console notices the member has not read (0 for a member who may not see them yet).
+pub async fn unread(state: &AppState, staff: &Staff) -> Result<u64, StoreError> {
+    if staff.may(Action::OwnNotifications).is_err() {
+        return Ok(0);
+    }
+    state.store.unread_notices(staff.user.id).await
+}
+
+/// The member's newest console notices, unread first.
+pub async fn notices(state: &AppState, staff: &Staff) -> Result<Vec<StaffNotice>, NotifyError> {
+    staff.may(Action::OwnNotifications)?;
+    Ok(state.store.notices(staff.user.id, NOTICES_SHOWN).await?)
+}
+
+/// Marks the member's notices read: those about `path`, or all.
+pub async fn mark_read(
+    state: &AppState,
+    staff: &Staff,
+    path: Option<&str>,
+) -> Result<u64, NotifyError> {
+    staff.may(Action::OwnNotifications)?;
+    Ok(state
+        .store
+        .mark_notices_read(staff.user.id, path, state.clock.now())
+        .await?)
+}
+
+/// Deletes console notices older than [`NOTICE_DAYS`] (the housekeeping job).
+pub async fn purge_notices(state: &AppState) -> Result<u64, StoreError> {
+    state
+        .store
+        .purge_notices(state.clock.now() - Duration::days(NOTICE_DAYS))
+        .await
 }

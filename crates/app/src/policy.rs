@@ -36,6 +36,8 @@ pub enum Action {
     /// still enrol.
     ManageOwnTwoFactor,
     OwnAccount,
+    /// One's own notification settings and console notices.
+    OwnNotifications,
     ViewDashboard,
     ListConversations,
     ReadConversation,
@@ -60,6 +62,9 @@ pub enum Action {
     AssignConversation,
     SetConversationStatus,
     TagConversation,
+    /// Claim, tag or set the status of several conversations at once (each still checked as
+    /// its own action).
+    BulkConversations,
     ReadAlertReports,
     DraftQa,
     /// See the forum-watch queue and the watched sources with their status.
@@ -113,8 +118,8 @@ pub const fn need(action: Action) -> Need {
         ClientRead | ClientWrite | ClientDelete => Client,
 
         SignOut | ManageOwnTwoFactor => Staff(Worker),
-        OwnAccount | ViewDashboard | ListConversations | ReadConversation | StaffSearch
-        | SetAway => Staff(Worker),
+        OwnAccount | OwnNotifications | ViewDashboard | ListConversations | ReadConversation
+        | StaffSearch | SetAway => Staff(Worker),
         ListAlerts | DraftAlert | VerifyAlert => Staff(Worker),
         ListVenues | WritePost | ApprovePost | PublishPost => Staff(Worker),
         ReadPublicationLog | RecordPublication => Staff(Worker),
@@ -124,7 +129,8 @@ pub const fn need(action: Action) -> Need {
         | NoteConversation
         | AssignConversation
         | SetConversationStatus
-        | TagConversation => Inbox(Worker),
+        | TagConversation
+        | BulkConversations => Inbox(Worker),
         // Q&A drafts are sealed to the inbox key: writing, editing and publishing one opens it.
         ReadAlertReports | DraftQa | EditQa | PublishQa => Inbox(Worker),
         // The queue holds what people wrote on forums about drugs and their health: those who
@@ -356,6 +362,8 @@ mod tests {
             (Action::ReadWatchQueue, Inbox(Role::Worker)),
             (Action::WorkWatchQueue, Inbox(Role::Worker)),
             (Action::AssignToOthers, Inbox(Role::Supervisor)),
+            // Bulk actions touch many conversations at once: never without the inbox key.
+            (Action::BulkConversations, Inbox(Role::Worker)),
             (Action::AssignConversation, Inbox(Role::Worker)),
             (Action::TagConversation, Inbox(Role::Worker)),
             (Action::SetConversationStatus, Inbox(Role::Worker)),

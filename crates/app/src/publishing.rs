@@ -325,6 +325,7 @@ pub async fn create_post(
         })
         .await?;
     tracing::info!(post_id = %id, user_id = %staff.id, "post written");
+    waiting_for_approval(state, id, staff.id).await;
     Ok(id)
 }
 
@@ -352,10 +353,25 @@ pub async fn update_post(
         )
         .await?
     {
-        Guarded::Done(version) => Ok(version),
+        Guarded::Done(version) => {
+            waiting_for_approval(state, id, staff.id).await;
+            Ok(version)
+        }
         Guarded::Conflict => Err(PublishError::Conflict),
         Guarded::Missing => Err(PublishError::NotFound),
     }
+}
+
+/// A new version of a post waits for a second person's approval: tells those who chose to hear.
+async fn waiting_for_approval(state: &AppState, id: PostId, author: netreach_core::UserId) {
+    crate::notify::emit_logged(
+        state,
+        &[crate::notify::Event::PostApproval],
+        &format!("/staff/posts/{id}"),
+        &crate::notify::Audience::Everyone,
+        Some(author),
+    )
+    .await;
 }
 
 pub async fn post(

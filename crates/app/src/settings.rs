@@ -46,6 +46,10 @@ pub struct Settings {
     pub session: SessionSettings,
     pub conversations: ConversationSettings,
     pub notify: NotifySettings,
+    pub email: EmailSettings,
+    /// Where the "leave quickly" link on every public page goes: a neutral site of the
+    /// organisation's choosing (a weather or news site), opened in place of this one.
+    pub quick_exit_url: String,
     pub alerts: AlertSettings,
     pub audit: AuditSettings,
     pub publishing: PublishingSettings,
@@ -122,6 +126,61 @@ impl Default for WatchSettings {
             fetch_timeout_seconds: 30,
             max_redirects: 5,
         }
+    }
+}
+
+/// E-mail notifications to staff. Off until `smtp_url` and `from` are set.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmailSettings {
+    /// The SMTP server: `smtps://user:password@host:465` (TLS from the start) or
+    /// `smtp://user:password@host:587` (STARTTLS, required). Plain `smtp://` without TLS is
+    /// used only for a server on a loopback address (a local relay, or a test's sink).
+    pub smtp_url: Option<SecretString>,
+    /// A file holding the SMTP URL (it may contain a password).
+    pub smtp_url_file: Option<PathBuf>,
+    /// The sender, e.g. `Netreach <netreach@example.org>`.
+    pub from: Option<String>,
+}
+
+impl EmailSettings {
+    /// The SMTP URL in force, from the value or its file.
+    pub fn smtp_url(&self) -> Result<Option<SecretString>, SettingsError> {
+        if let Some(url) = &self.smtp_url {
+            return Ok(Some(url.clone()));
+        }
+        match &self.smtp_url_file {
+            Some(path) => Ok(Some(SecretString::from(read(path)?.trim().to_owned()))),
+            None => Ok(None),
+        }
+    }
+
+    /// Whether e-mail can be sent: a server and a sender are both configured.
+    pub fn enabled(&self) -> bool {
+        (self.smtp_url.is_some() || self.smtp_url_file.is_some()) && self.from.is_some()
+    }
+}
+
+/// Checks an SMTP URL: `smtp` or `smtps`, a host, and TLS unless the host is a loopback address.
+pub fn check_smtp_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|_| "email.smtp_url is not a URL".to_owned())?;
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err("email.smtp_url has no host".to_owned());
+    }
+    let tls = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    match (parsed.scheme(), tls.as_deref()) {
+        ("smtps", None) | ("smtp", None | Some("required")) => Ok(()),
+        ("smtp", Some(_)) | ("smtps", Some(_)) => Err(
+            "email.smtp_url: leave out `tls=`; smtp:// uses STARTTLS (required) and smtps:// TLS"
+                .to_owned(),
+        ),
+        _ => Err(format!(
+            "email.smtp_url must start with smtp:// or smtps://, not {}://",
+            parsed.scheme()
+        )),
     }
 }
 
@@ -246,6 +305,12 @@ pub struct ConversationSettings {
     pub starts_per_minute: u32,
     /// Most open conversations one worker may have assigned; 0 means no cap.
     pub caseload_cap: u32,
+    /// First-response target for urgent conversations, in working minutes (counted only within
+    /// the working hours, when they are set). Past it the assignee (or the team) is told; past
+    /// twice it, the supervisors.
+    pub target_minutes_urgent: u32,
+    /// First-response target for other conversations, in working minutes.
+    pub target_minutes: u32,
     /// The emergency number shown with first aid (for the region the organisation serves), and
     /// wherever the content pack writes `{{emergency_number}}`.
     pub emergency_number: String,
@@ -268,6 +333,8 @@ impl Default for ConversationSettings {
             codename_attempts_per_minute: 120,
             starts_per_minute: 60,
             caseload_cap: 0,
+            target_minutes_urgent: 5,
+            target_minutes: 120,
             emergency_number: "112".into(),
             crisis_line: None,
             naloxone_contact: None,
@@ -347,6 +414,8 @@ impl Default for Settings {
             session: SessionSettings::default(),
             conversations: ConversationSettings::default(),
             notify: NotifySettings::default(),
+            email: EmailSettings::default(),
+            quick_exit_url: "https://www.wikipedia.org/".into(),
             alerts: AlertSettings::default(),
             audit: AuditSettings::default(),
             publishing: PublishingSettings::default(),
@@ -508,10 +577,13 @@ impl Settings {
             || c.client_session_minutes == 0
             || c.codename_attempts_per_minute == 0
             || c.starts_per_minute == 0
+            || c.target_minutes == 0
+            || c.target_minutes_urgent == 0
         {
             return Err(SettingsError::Value(
                 "conversations.max_message_chars, client_messages_per_hour, client_session_minutes, \
-                 codename_attempts_per_minute and starts_per_minute must be above 0"
+                 codename_attempts_per_minute, starts_per_minute, target_minutes and \
+                 target_minutes_urgent must be above 0"
                     .into(),
             ));
         }
@@ -566,6 +638,22 @@ impl Settings {
             && url.expose_secret().trim().is_empty()
         {
             return Err(SettingsError::Value("database_url is empty".into()));
+        }
+        if let Some(url) = &self.email.smtp_url {
+            check_smtp_url(url.expose_secret()).map_err(SettingsError::Value)?;
+        }
+        if let Some(from) = &self.email.from
+            && from.parse::<lettre::message::Mailbox>().is_err()
+        {
+            return Err(SettingsError::Value(
+                "email.from must be an address, e.g. Netreach <netreach@example.org>".into(),
+            ));
+        }
+        let exit = self.quick_exit_url.trim();
+        if !(exit.starts_with("https://") || exit.starts_with("http://")) || exit.len() > 300 {
+            return Err(SettingsError::Value(
+                "quick_exit_url must be an http(s) URL of a neutral site".into(),
+            ));
         }
         Ok(())
     }
@@ -645,6 +733,20 @@ impl Settings {
                 telegram_chat_id: self.notify.telegram_chat_id.clone(),
                 telegram_api_base: self.notify.telegram_api_base.clone(),
             },
+            email: MaskedEmail {
+                smtp_url: self
+                    .email
+                    .smtp_url
+                    .as_ref()
+                    .map(|u| mask_url(u.expose_secret())),
+                smtp_url_file: self
+                    .email
+                    .smtp_url_file
+                    .as_ref()
+                    .map(|p| p.display().to_string()),
+                from: self.email.from.clone(),
+            },
+            quick_exit_url: self.quick_exit_url.clone(),
             alerts: self.alerts.clone(),
             audit: self.audit.clone(),
             publishing: self.publishing.clone(),
@@ -728,6 +830,8 @@ struct MaskedView {
     session: SessionSettings,
     conversations: ConversationSettings,
     notify: MaskedNotify,
+    email: MaskedEmail,
+    quick_exit_url: String,
     alerts: AlertSettings,
     audit: AuditSettings,
     publishing: PublishingSettings,
@@ -744,6 +848,13 @@ struct MaskedBackup {
 }
 
 #[derive(Serialize)]
+struct MaskedEmail {
+    smtp_url: Option<String>,
+    smtp_url_file: Option<String>,
+    from: Option<String>,
+}
+
+#[derive(Serialize)]
 struct MaskedNotify {
     webhook_url: Option<String>,
     telegram_bot_token: Option<String>,
@@ -754,7 +865,7 @@ struct MaskedNotify {
 
 /// `scheme://host[:port]` of a URL.
 /// `127.0.0.1`, `[::1]` or `localhost`, with or without a port.
-fn is_loopback_host(host: &str) -> bool {
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
         Some(v6) => v6.split(']').next().unwrap_or(""),
         None => host.rsplit_once(':').map_or(host, |(name, _)| name),
@@ -1199,5 +1310,47 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("server_secret = \"********\""), "{shown}");
+    }
+
+    #[test]
+    fn email_and_quick_exit_settings_come_from_the_environment_and_are_checked() {
+        figment::Jail::expect_with(|jail| {
+            let defaults = load_in_jail(&Overrides::default())?;
+            assert!(!defaults.email.enabled());
+            assert!(defaults.quick_exit_url.starts_with("https://"));
+            jail.set_env("NETREACH_EMAIL__SMTP_URL", "smtp://127.0.0.1:2525");
+            jail.set_env("NETREACH_EMAIL__FROM", "Netreach <netreach@example.org>");
+            jail.set_env("NETREACH_QUICK_EXIT_URL", "https://weather.example.org/");
+            let set = load_in_jail(&Overrides::default())?;
+            assert!(set.email.enabled());
+            assert_eq!(
+                set.email.from.as_deref(),
+                Some("Netreach <netreach@example.org>")
+            );
+            assert_eq!(set.quick_exit_url, "https://weather.example.org/");
+            jail.set_env("NETREACH_EMAIL__SMTP_URL", "http://mail.example.org");
+            assert!(load_in_jail(&Overrides::default()).is_err(), "not SMTP");
+            jail.set_env(
+                "NETREACH_EMAIL__SMTP_URL",
+                "smtp://mail.example.org?tls=none",
+            );
+            assert!(
+                load_in_jail(&Overrides::default()).is_err(),
+                "TLS turned off"
+            );
+            jail.set_env(
+                "NETREACH_EMAIL__SMTP_URL",
+                "smtps://u:hunter2hunter2@mail.example.org",
+            );
+            jail.set_env("NETREACH_EMAIL__FROM", "not an address");
+            assert!(load_in_jail(&Overrides::default()).is_err(), "bad sender");
+            jail.set_env("NETREACH_EMAIL__FROM", "netreach@example.org");
+            jail.set_env("NETREACH_QUICK_EXIT_URL", "javascript:alert(1)");
+            assert!(load_in_jail(&Overrides::default()).is_err(), "quick exit");
+            jail.set_env("NETREACH_QUICK_EXIT_URL", "https://weather.example.org/");
+            let shown = load_in_jail(&Overrides::default())?.masked_toml();
+            assert!(!shown.contains("hunter2hunter2"), "{shown}");
+            Ok(())
+        });
     }
 }

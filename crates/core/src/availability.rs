@@ -132,6 +132,36 @@ impl Schedule {
         Availability::Offline { back: None }
     }
 
+    /// Working minutes between two local moments (date, minute of the day), counting only the
+    /// schedule's hours and skipping holidays; a schedule without hours counts every minute.
+    /// Spans longer than 60 days are counted up to 60 days (a target is long breached by then).
+    pub fn working_minutes(&self, from: (Date, u16), to: (Date, u16)) -> i64 {
+        if to <= from {
+            return 0;
+        }
+        if !self.is_configured() {
+            let days = (to.0 - from.0).whole_days();
+            return days * 24 * 60 + i64::from(to.1) - i64::from(from.1);
+        }
+        let mut total = 0;
+        let mut day = from.0;
+        for _ in 0..=60 {
+            if day > to.0 {
+                break;
+            }
+            if let Some(h) = self.hours_on(day) {
+                let start = if day == from.0 { from.1 } else { 0 };
+                let end = if day == to.0 { to.1 } else { 24 * 60 };
+                let (a, b) = (start.max(h.open), end.min(h.close));
+                if b > a {
+                    total += i64::from(b - a);
+                }
+            }
+            day += Duration::days(1);
+        }
+        total
+    }
+
     /// Whether any working hours are set at all.
     pub fn is_configured(&self) -> bool {
         self.days.iter().any(Option::is_some)
@@ -169,6 +199,52 @@ mod tests {
             holidays: vec![date!(2026 - 01 - 07)],
             away: false,
         }
+    }
+
+    #[test]
+    fn working_minutes_count_only_working_hours_and_skip_holidays() {
+        let s = weekdays_9_to_6();
+        // Monday 17:00 to Tuesday 10:00: one hour on Monday, one on Tuesday.
+        assert_eq!(
+            s.working_minutes(
+                (date!(2026 - 01 - 05), 17 * 60),
+                (date!(2026 - 01 - 06), 600)
+            ),
+            120
+        );
+        // Friday 17:30 to Monday 09:15 (the weekend does not count).
+        assert_eq!(
+            s.working_minutes(
+                (date!(2026 - 01 - 09), 17 * 60 + 30),
+                (date!(2026 - 01 - 12), 555)
+            ),
+            45
+        );
+        // Tuesday 18:00 to Thursday 09:05 over the Wednesday holiday: five minutes.
+        assert_eq!(
+            s.working_minutes(
+                (date!(2026 - 01 - 06), 18 * 60),
+                (date!(2026 - 01 - 08), 545)
+            ),
+            5
+        );
+        // Night time inside one day counts nothing; backwards counts nothing.
+        assert_eq!(
+            s.working_minutes((date!(2026 - 01 - 05), 60), (date!(2026 - 01 - 05), 120)),
+            0
+        );
+        assert_eq!(
+            s.working_minutes((date!(2026 - 01 - 06), 600), (date!(2026 - 01 - 05), 600)),
+            0
+        );
+        // Without working hours every minute counts.
+        assert_eq!(
+            Schedule::default().working_minutes(
+                (date!(2026 - 01 - 05), 23 * 60),
+                (date!(2026 - 01 - 06), 60)
+            ),
+            120
+        );
     }
 
     #[test]

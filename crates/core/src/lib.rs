@@ -10,6 +10,7 @@ pub mod conversation;
 pub mod editorial;
 pub mod ids;
 pub mod lang;
+pub mod notification;
 pub mod password;
 pub mod publishing;
 pub mod qa;

@@ -32,6 +32,11 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         include_str!("../locales/en/watch.ftl"),
     ),
     (
+        Lang::En,
+        "notify.ftl",
+        include_str!("../locales/en/notify.ftl"),
+    ),
+    (
         Lang::Ru,
         "common.ftl",
         include_str!("../locales/ru/common.ftl"),
@@ -50,6 +55,11 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         Lang::Ru,
         "watch.ftl",
         include_str!("../locales/ru/watch.ftl"),
+    ),
+    (
+        Lang::Ru,
+        "notify.ftl",
+        include_str!("../locales/ru/notify.ftl"),
     ),
 ];
 
@@ -256,5 +266,22 @@ mod tests {
         let en = |n: i64| i18n.get_with(Lang::En, "duration-minutes", &[("count", n.into())]);
         assert_eq!(en(1), "1 minute");
         assert_eq!(en(2), "2 minutes");
+    }
+
+    #[test]
+    fn russian_after_within_takes_the_genitive() {
+        let i18n = I18n::load().unwrap();
+        let within = |id: &str, n: i64| i18n.get_with(Lang::Ru, id, &[("count", n.into())]);
+        assert_eq!(within("within-minutes", 1), "1 минуты");
+        assert_eq!(within("within-minutes", 2), "2 минут");
+        assert_eq!(within("within-minutes", 5), "5 минут");
+        assert_eq!(within("within-minutes", 21), "21 минуты");
+        assert_eq!(within("within-hours", 1), "1 часа");
+        assert_eq!(within("within-hours", 3), "3 часов");
+        assert_eq!(within("within-days", 2), "2 дней");
+        let plural =
+            |n: i64| i18n.get_with(Lang::Ru, "nav-notifications-unread", &[("count", n.into())]);
+        assert_eq!(plural(1), "Уведомления (1 новое)");
+        assert_eq!(plural(5), "Уведомления (5 новых)");
     }
 }

@@ -18,10 +18,11 @@ pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AuditEntry, AuditFilter,
     AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem, ContentRevision,
     Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, Inventory,
-    MessageKind, Milestone, NewAuditEntry, NewConversation, NewMessage, NewStaffUser, PackChange,
-    PackVersion, PendingSignin, PostRecord, PostVersionRecord, PublicationFilter,
-    PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome, SessionRecord,
-    StaffItems, StaffKeys, StaffUser, StoredMessage, TotpRecord, VenueRecord,
+    MessageKind, Milestone, NewAuditEntry, NewConversation, NewMessage, NewStaffUser,
+    NotificationProfile, PackChange, PackVersion, PendingSignin, PostRecord, PostVersionRecord,
+    PublicationFilter, PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome,
+    SessionRecord, StaffItems, StaffKeys, StaffNotice, StaffUser, StoredMessage, TotpRecord,
+    VenueRecord,
 };
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
 pub use watch::{
@@ -525,6 +526,41 @@ pub trait NotificationStore: Send + Sync {
         id: uuid::Uuid,
         retry_at: Option<OffsetDateTime>,
     ) -> StoreResult<()>;
+
+    /// A member's notification choices and how they are reached; `None` if never set.
+    async fn notification_profile(&self, user: UserId) -> StoreResult<Option<NotificationProfile>>;
+    /// Replaces a member's notification choices and contact details whole, in one transaction.
+    async fn set_notification_profile(&self, profile: &NotificationProfile) -> StoreResult<()>;
+    /// The profiles of the active members who chose `event` by at least one transport, each
+    /// with only its choices for that event.
+    async fn notification_audience(
+        &self,
+        event: netreach_core::notification::Event,
+    ) -> StoreResult<Vec<NotificationProfile>>;
+    /// Records console notices.
+    async fn add_notices(&self, notices: &[StaffNotice]) -> StoreResult<()>;
+    /// How many notices a member has not read.
+    async fn unread_notices(&self, user: UserId) -> StoreResult<u64>;
+    /// A member's newest notices, unread first.
+    async fn notices(&self, user: UserId, limit: u32) -> StoreResult<Vec<StaffNotice>>;
+    /// Marks a member's notices read: those pointing at `console_path`, or all with `None`.
+    /// Returns how many changed.
+    async fn mark_notices_read(
+        &self,
+        user: UserId,
+        console_path: Option<&str>,
+        now: OffsetDateTime,
+    ) -> StoreResult<u64>;
+    /// Deletes notices created before `before`; returns how many.
+    async fn purge_notices(&self, before: OffsetDateTime) -> StoreResult<u64>;
+    /// Raises how far past its response target a conversation is told to be, to `level`; true
+    /// only for the call that raised it (a compare-and-set: one node tells once).
+    async fn raise_target_breach(
+        &self,
+        conversation: ConversationId,
+        level: u8,
+        now: OffsetDateTime,
+    ) -> StoreResult<bool>;
 }
 
 /// The public question-and-answer archive and the clients' consent to it.

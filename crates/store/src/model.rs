@@ -1,6 +1,7 @@
 //! The records the store speaks, in domain types. Hashes are plain strings here: the store never
 //! sees a secret, and does not depend on the crypto crate.
 
+use netreach_core::notification::{Event as NotifyEvent, Transport};
 use netreach_core::{
     AlertId, AlertReportId, AlertStatus, Author, CannedId, ContentPath, ContentState,
     ConversationId, Lang, MessageId, Permission, PostId, PublicationId, PublicationStatus, QaId,
@@ -240,6 +241,9 @@ pub struct InboxFilter {
     pub tag: Option<String>,
     pub after: Option<InboxCursor>,
     pub limit: u32,
+    /// Urgent first, then the oldest activity first (the longest-waiting client at the top);
+    /// otherwise the newest activity first. The cursor continues in the same order.
+    pub oldest_first: bool,
 }
 
 /// A change staff make to a conversation. `None` leaves a field as it is.
@@ -545,9 +549,37 @@ pub struct QueuedNotification {
     /// only the one that failed.
     pub transport: String,
     pub console_path: String,
+    /// The staff member it is for; `None` for the team's webhook and chat. Their address is
+    /// looked up when it is sent, never copied here.
+    pub recipient: Option<UserId>,
     pub created_at: OffsetDateTime,
     pub next_attempt_at: OffsetDateTime,
     pub attempts: u32,
+}
+
+/// What a staff member chose to be told about, and how they are reached (migration 0021).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationProfile {
+    pub user_id: UserId,
+    /// The member's own address for e-mail notifications.
+    pub email: Option<String>,
+    /// `HH:MM-HH:MM` in the organisation's time zone, or empty.
+    pub quiet_hours: String,
+    pub on_call: bool,
+    /// Every (event, transport) pair chosen.
+    pub choices: Vec<(NotifyEvent, Transport)>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A notice in the console for one staff member: the kind of event and where to look.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffNotice {
+    pub id: uuid::Uuid,
+    pub user_id: UserId,
+    pub event: NotifyEvent,
+    pub console_path: String,
+    pub created_at: OffsetDateTime,
+    pub read_at: Option<OffsetDateTime>,
 }
 
 /// What staff search found among the team's own records: ids and titles (or names).

@@ -122,7 +122,9 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "totp",
                 "content versions",
                 "operations",
-                "forum watch"
+                "forum watch",
+                "staff notifications",
+                "response targets"
             ],
             "{backend:?}"
         );

@@ -5,6 +5,7 @@
 //! - [`TestApp`]: the real router served on `127.0.0.1:0`, with a clock the test moves.
 //! - [`captured_logs`]: everything the application logged in this test process.
 //! - [`FakeBotApi`]: the one fake Telegram Bot API (and webhook receiver) tests send to.
+//! - [`FakeSmtp`]: an SMTP sink that keeps every message it receives.
 //!
 //! Set `TEST_LOG=1` to also see the logs on stderr.
 
@@ -13,11 +14,13 @@
 
 mod app;
 mod logs;
+pub mod smtp;
 pub mod telegram;
 
 pub use app::{Browser, TestApp};
 pub use logs::captured_logs;
 pub use netreach_testdb::{TestBackend, TestDb};
+pub use smtp::FakeSmtp;
 pub use telegram::FakeBotApi;
 
 /// Installs the process-wide TLS provider (ring) that HTTP clients need; call before building

@@ -30,6 +30,8 @@ pub struct StaffSession {
     token: SecretToken,
     wrapped_inbox_key: Option<Vec<u8>>,
     must_enrol: bool,
+    /// Console notices not read yet (for the navigation and the page title).
+    pub unread: u64,
 }
 
 impl StaffSession {
@@ -54,15 +56,22 @@ pub async fn staff_session(
         return Ok(None);
     };
     let token = SecretToken::from_presented(&value);
-    Ok(accounts::resume_session(state, &token)
-        .await?
-        .map(|(session, user)| StaffSession {
-            must_enrol: two_factor::must_enrol(state, &user),
-            user,
-            session_hash: session.token_hash,
-            token,
-            wrapped_inbox_key: session.wrapped_inbox_key,
-        }))
+    let Some(mut session) =
+        accounts::resume_session(state, &token)
+            .await?
+            .map(|(session, user)| StaffSession {
+                must_enrol: two_factor::must_enrol(state, &user),
+                user,
+                session_hash: session.token_hash,
+                token,
+                wrapped_inbox_key: session.wrapped_inbox_key,
+                unread: 0,
+            })
+    else {
+        return Ok(None);
+    };
+    session.unread = netreach_app::notify::unread(state, &session.staff()).await?;
+    Ok(Some(session))
 }
 
 /// Not signed in: go to the sign-in page.

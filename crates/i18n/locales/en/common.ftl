@@ -18,6 +18,18 @@ duration-days = { $count ->
     [one] { $count } day
    *[other] { $count } days
 }
+within-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+within-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+within-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
 
 error-title-400 = Something is wrong with the request
 error-title-403 = Not allowed

@@ -21,6 +21,22 @@ duration-days = { $count ->
     [few] { $count } дня
    *[many] { $count } дней
 }
+# После «в течение»: родительный падеж (в течение 1 минуты, 2 минут, 5 минут).
+within-minutes = { $count ->
+    [one] { $count } минуты
+    [few] { $count } минут
+   *[many] { $count } минут
+}
+within-hours = { $count ->
+    [one] { $count } часа
+    [few] { $count } часов
+   *[many] { $count } часов
+}
+within-days = { $count ->
+    [one] { $count } дня
+    [few] { $count } дней
+   *[many] { $count } дней
+}
 
 error-title-400 = С запросом что-то не так
 error-title-403 = Нет доступа

@@ -434,8 +434,14 @@ impl ConversationStore for SqlStore {
             clauses.push(format!("{c}channel = {}", param(&mut binds, t(channel))));
         }
         let [urgent, activity, id] = sort;
+        // Newest first: activity and id descending; oldest first: ascending. Urgent first always.
+        let (cmp, dir) = if f.oldest_first {
+            (">", "ASC")
+        } else {
+            ("<", "DESC")
+        };
         if let Some(after) = &f.after {
-            // (urgent, last_activity_at, id) strictly after the cursor in descending order.
+            // (urgent, last_activity_at, id) strictly after the cursor in the page's order.
             let u = param(&mut binds, Bind::Int(i64::from(after.urgent)));
             let u2 = param(&mut binds, Bind::Int(i64::from(after.urgent)));
             let a = param(&mut binds, Bind::Int(after.last_activity_at));
@@ -443,8 +449,8 @@ impl ConversationStore for SqlStore {
             let a2 = param(&mut binds, Bind::Int(after.last_activity_at));
             let i = param(&mut binds, t(&after.id));
             clauses.push(format!(
-                "({urgent} < {u} OR ({urgent} = {u2} AND {activity} < {a}) OR \
-                 ({urgent} = {u3} AND {activity} = {a2} AND {id} < {i}))"
+                "({urgent} < {u} OR ({urgent} = {u2} AND {activity} {cmp} {a}) OR \
+                 ({urgent} = {u3} AND {activity} = {a2} AND {id} {cmp} {i}))"
             ));
         }
         let limit = param(&mut binds, Bind::Int(i64::from(f.limit.clamp(1, 200))));
@@ -460,7 +466,7 @@ impl ConversationStore for SqlStore {
             .join(", ");
         let sql = format!(
             "SELECT {columns} FROM {from}{condition} \
-             ORDER BY {urgent} DESC, {activity} DESC, {id} DESC LIMIT {limit}"
+             ORDER BY {urgent} DESC, {activity} {dir}, {id} {dir} LIMIT {limit}"
         );
         let query = bind_all(sqlx::query(AssertSqlSafe(sql)), binds);
         let rows = query.fetch_all(self.pool()).await?;

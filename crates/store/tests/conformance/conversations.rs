@@ -525,3 +525,62 @@ async fn retention_deletes_solved_after_30_days_and_idle_after_90() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn oldest_first_puts_the_longest_waiting_at_the_top_and_pages_in_that_order() {
+    on_each_backend(|store| async move {
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let topic = if i == 3 {
+                Topic::Overdose
+            } else {
+                Topic::Substances
+            };
+            let c = store
+                .create_conversation(
+                    new_conversation(&format!("o{i}"), topic, t0() + Duration::minutes(i)),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            ids.push(c.id);
+        }
+        for tagged in [None, Some("t")] {
+            if tagged.is_some() {
+                for id in &ids {
+                    store.add_tag(*id, "t").await.unwrap();
+                }
+            }
+            let mut paged = Vec::new();
+            let mut after: Option<InboxCursor> = None;
+            loop {
+                let page = store
+                    .list_conversations(&InboxFilter {
+                        limit: 2,
+                        after: after.clone(),
+                        oldest_first: true,
+                        tag: tagged.map(str::to_owned),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap();
+                paged.extend(page.iter().map(|c| c.id));
+                let Some(last) = page.last() else { break };
+                if page.len() < 2 {
+                    break;
+                }
+                after = Some(InboxCursor {
+                    urgent: last.urgent,
+                    last_activity_at: last.last_activity_at.unix_timestamp(),
+                    id: last.id.to_string(),
+                });
+            }
+            assert_eq!(
+                paged,
+                vec![ids[3], ids[0], ids[1], ids[2], ids[4]],
+                "urgent first, then the oldest activity (tag: {tagged:?})"
+            );
+        }
+    })
+    .await;
+}

@@ -261,6 +261,9 @@ pub struct InboxQuery {
     pub cursor: Option<String>,
     /// 1 to 200, default 50
     pub limit: Option<u32>,
+    /// `oldest` (the longest-waiting first) or `newest`; default: `oldest` when `status` is
+    /// `new` or `open` (waiting for the team), else `newest`. Urgent ones come first either way.
+    pub sort: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -343,6 +346,12 @@ impl InboxQuery {
             tag: nonempty(&self.tag).map(str::to_owned),
             after: nonempty(&self.cursor).map(parse_cursor).transpose()?,
             limit: self.limit.unwrap_or(50).clamp(1, 200),
+            oldest_first: match nonempty(&self.sort) {
+                Some("oldest") => true,
+                Some("newest") => false,
+                Some(_) => return Err("invalid_sort"),
+                None => matches!(nonempty(&self.status), Some("new" | "open")),
+            },
         })
     }
 }

@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod content;
 pub mod conversations;
+mod notifications;
 pub mod publishing;
 mod two_factor;
 mod watch;
@@ -97,6 +98,16 @@ pub const POLICY: &[(&str, &str, Action)] = &[
     ("DELETE", "/api/v1/auth/tokens/{id}", Action::OwnAccount),
     ("GET", "/api/v1/staff/me", Action::OwnAccount),
     ("GET", "/api/v1/staff/audit", Action::ReadAudit),
+    (
+        "GET",
+        "/api/v1/staff/me/notifications",
+        Action::OwnNotifications,
+    ),
+    (
+        "PUT",
+        "/api/v1/staff/me/notifications",
+        Action::OwnNotifications,
+    ),
     ("POST", "/api/v1/staff/me/totp", Action::ManageOwnTwoFactor),
     (
         "POST",
@@ -282,6 +293,7 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(auth::revoke_token))
         .routes(routes!(auth::me))
         .routes(routes!(audit::audit))
+        .routes(routes!(notifications::show, notifications::update))
         .routes(routes!(two_factor::start))
         .routes(routes!(two_factor::confirm))
         .routes(routes!(conversations::start))

@@ -64,7 +64,6 @@ struct AskPage<'a> {
     max_chars: usize,
     /// An emergency question came back with an error: first aid is shown first regardless.
     emergency: bool,
-    emergency_number: &'a str,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -105,7 +104,6 @@ fn ask_page<'a>(
         .collect();
     AskPage {
         emergency: error.is_some() && form.topic == Topic::Overdose.as_str(),
-        emergency_number: &state.settings.conversations.emergency_number,
         error: error.map(|id| chrome.t.get(id)),
         chrome,
         topics,
@@ -130,7 +128,6 @@ struct CodenamePage<'a> {
     /// 1-based position of the word to re-type.
     position: usize,
     emergency: bool,
-    emergency_number: &'a str,
     error: Option<String>,
 }
 
@@ -149,7 +146,6 @@ fn codename_page<'a>(
         codename: codename.expose().to_owned(),
         position,
         emergency,
-        emergency_number: &state.settings.conversations.emergency_number,
     }
 }
 
@@ -304,14 +300,18 @@ struct EnterPage<'a> {
 struct ThreadItem {
     mine: bool,
     body: String,
+    /// The body as HTML: escaped, and for the team's replies with its links made clickable.
+    body_html: String,
     at: String,
 }
+
+/// The article an urgent (overdose) thread suggests first.
+const OVERDOSE_ARTICLE: &str = "overdose-response";
 
 #[derive(Template)]
 #[template(path = "client/thread.html")]
 struct ThreadPage<'a> {
     chrome: Chrome<'a>,
-    status_label: String,
     solved: bool,
     items: Vec<ThreadItem>,
     intake: Option<IntakeAnswers>,
@@ -325,6 +325,23 @@ struct ThreadPage<'a> {
     offline: Option<String>,
     /// The client agreed to an anonymised public Q&A entry.
     qa_consent: bool,
+    /// An urgent conversation: first aid stays first on the page.
+    urgent: bool,
+    /// Where the question stands, in plain words (received, a worker is on it, answered).
+    state_label: String,
+    /// Someone on the team has answered (solving and rating make sense only then).
+    answered: bool,
+}
+
+/// The client's view of where their question stands: the Fluent id of "received", "a worker is
+/// on it" or "answered". No worker is named.
+fn state_of(status: Status, assigned: bool, staff_wrote_last: bool) -> &'static str {
+    match status {
+        Status::Solved | Status::Archived => "status-solved",
+        _ if staff_wrote_last => "thread-state-answered",
+        _ if assigned => "thread-state-on-it",
+        _ => "thread-state-received",
+    }
 }
 
 fn at(t: time::OffsetDateTime) -> String {
@@ -379,26 +396,55 @@ async fn thread_page(
     let items: Vec<ThreadItem> = entries
         .into_iter()
         .filter(|e| e.kind == MessageKind::Message)
-        .map(|e| ThreadItem {
-            mine: e.author == Author::Client,
-            body: e.body.unwrap_or_default(),
-            at: at(e.at),
+        .map(|e| {
+            let mine = e.author == Author::Client;
+            let body = e.body.unwrap_or_default();
+            ThreadItem {
+                mine,
+                body_html: if mine {
+                    crate::pages::linkify::escape(&body)
+                } else {
+                    crate::pages::linkify::linkify(&body)
+                },
+                body,
+                at: at(e.at),
+            }
         })
         .collect();
     let status = access.conversation.status;
+    let urgent = access.conversation.urgent;
+    let answered = items.iter().any(|i| !i.mine);
+    let staff_wrote_last = items.last().is_some_and(|i| !i.mine);
+    let state_label = chrome.t.get(state_of(
+        status,
+        access.conversation.assigned_to.is_some(),
+        staff_wrote_last,
+    ));
     // "While you wait": matched in memory against the first question; never stored or logged.
+    // An urgent question gets the overdose response first.
     let suggestions = if matches!(status, Status::New) {
         let first = items_first_question(&items);
         let lang = access.conversation.lang;
-        state
+        let mut found = state
             .content
             .index()
             .search(&first, lang, 10)
             .into_iter()
             .filter(|h| h.lang == lang)
-            .take(3)
+            .filter(|h| !(urgent && h.slug == OVERDOSE_ARTICLE))
+            .take(if urgent { 2 } else { 3 })
             .map(|h| (crate::pages::content::hit_url(&h), h.title))
-            .collect()
+            .collect::<Vec<_>>();
+        if urgent && let Some(article) = state.content.pack().article(OVERDOSE_ARTICLE, lang) {
+            found.insert(
+                0,
+                (
+                    format!("/kb/{OVERDOSE_ARTICLE}?lang={}", lang.code()),
+                    article.title.clone(),
+                ),
+            );
+        }
+        found
     } else {
         Vec::new()
     };
@@ -418,10 +464,12 @@ async fn thread_page(
         Err(e) => return Err(PageError::Internal(e.to_string())),
     };
     let page = ThreadPage {
+        urgent,
+        state_label,
+        answered,
         qa_consent,
         suggestions,
         offline,
-        status_label: chrome.t.get(&format!("status-{}", status.as_str())),
         solved: matches!(status, Status::Solved | Status::Archived),
         error: error.map(|id| chrome.t.get(id)),
         chrome,

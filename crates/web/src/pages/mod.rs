@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod client;
 pub mod content;
+pub mod linkify;
 pub mod public;
 pub mod qa;
 pub mod services;
@@ -27,6 +28,21 @@ pub struct Chrome<'a> {
     /// The current path with `?lang=` set to the other language.
     pub other_lang_url: String,
     pub staff: Option<StaffNav>,
+    /// A public page (not the console): it carries the quick-exit link.
+    pub public: bool,
+    /// Where the quick-exit link goes (`quick_exit_url`).
+    pub quick_exit_url: &'a str,
+    /// The emergency number as configured, and as a `tel:` target (digits, `+`, `*`, `#`).
+    pub emergency_number: &'a str,
+    pub emergency_tel: String,
+}
+
+/// The characters of a phone number a `tel:` link may carry.
+pub fn tel(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#'))
+        .collect()
 }
 
 /// The console navigation for the signed-in user.
@@ -34,6 +50,39 @@ pub struct Chrome<'a> {
 pub struct StaffNav {
     pub username: String,
     pub is_admin: bool,
+    /// Console notices not read yet, shown in the navigation and the page title.
+    pub unread: u64,
+}
+
+/// Whoever the console navigation is drawn for: a signed-in session (with its unread count) or
+/// just an account.
+pub trait NavUser {
+    fn nav(&self) -> StaffNav;
+}
+
+impl NavUser for StaffUser {
+    fn nav(&self) -> StaffNav {
+        StaffNav {
+            username: self.username.to_string(),
+            is_admin: self.role.includes(netreach_core::Role::Admin),
+            unread: 0,
+        }
+    }
+}
+
+impl NavUser for crate::auth::StaffSession {
+    fn nav(&self) -> StaffNav {
+        StaffNav {
+            unread: self.unread,
+            ..self.user.nav()
+        }
+    }
+}
+
+impl<T: NavUser + ?Sized> NavUser for &T {
+    fn nav(&self) -> StaffNav {
+        (**self).nav()
+    }
 }
 
 impl<'a> Chrome<'a> {
@@ -42,7 +91,7 @@ impl<'a> Chrome<'a> {
         lang: Lang,
         title_id: &str,
         path: &str,
-        staff: Option<&StaffUser>,
+        staff: Option<&dyn NavUser>,
     ) -> Chrome<'a> {
         let t = Tr::new(&state.i18n, lang);
         Chrome {
@@ -51,10 +100,11 @@ impl<'a> Chrome<'a> {
             org_name: &state.settings.org_name,
             title: t.get(title_id),
             other_lang_url: format!("{path}?lang={}", lang.other().code()),
-            staff: staff.map(|user| StaffNav {
-                username: user.username.to_string(),
-                is_admin: user.role.includes(netreach_core::Role::Admin),
-            }),
+            staff: staff.map(NavUser::nav),
+            public: !path.starts_with("/staff"),
+            quick_exit_url: &state.settings.quick_exit_url,
+            emergency_number: &state.settings.conversations.emergency_number,
+            emergency_tel: tel(&state.settings.conversations.emergency_number),
         }
     }
 }

@@ -29,7 +29,6 @@ struct HomePage<'a> {
     status: &'static str,
     back_at: Option<String>,
     typical: Option<String>,
-    emergency_number: &'a str,
     alerts: Vec<super::alerts::AlertItem>,
 }
 
@@ -47,7 +46,7 @@ async fn home(
     };
     let typical = team
         .typical_response
-        .map(|s| availability::describe(s, &chrome.t));
+        .map(|s| availability::describe_within(s, &chrome.t));
     let alerts = crate::alerts::published(&state)
         .await
         .map_err(|e| crate::error::PageError::Internal(e.to_string()))?
@@ -60,7 +59,6 @@ async fn home(
         status,
         back_at: team.back_at,
         typical,
-        emergency_number: &state.settings.conversations.emergency_number,
         alerts,
     }))
 }

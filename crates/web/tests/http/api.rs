@@ -153,6 +153,8 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/auth/tokens/{id}", "delete"),
         ("/api/v1/staff/me", "get"),
         ("/api/v1/staff/audit", "get"),
+        ("/api/v1/staff/me/notifications", "get"),
+        ("/api/v1/staff/me/notifications", "put"),
         ("/api/v1/staff/me/totp", "post"),
         ("/api/v1/staff/me/totp/confirm", "post"),
         ("/api/v1/openapi.json", "get"),

@@ -84,7 +84,7 @@ async fn a_client_asks_without_javascript_and_lands_on_their_thread() {
         thread.contains("ketamine"),
         "intake answers shown to their author"
     );
-    assert!(thread.contains("sent, waiting for the first answer"));
+    assert!(thread.contains("received: the team can see it"));
 
     let reply = app
         .browser
@@ -243,7 +243,49 @@ async fn an_overdose_question_shows_first_aid_at_once_and_is_urgent() {
         first_aid < main.find("Your codename").unwrap(),
         "first aid must come before anything else"
     );
-    assert!(page.contains("Call an ambulance: 112."));
+    assert!(page.contains("Call an ambulance now: <a class=\"tel\" href=\"tel:112\">112</a>"));
+    // The codename step keeps the first aid, and so does the thread after it.
+    let codename = codename_on(&page);
+    let position = position_on(&page);
+    let word = codename.split(' ').nth(position - 1).unwrap().to_owned();
+    let confirmed = app
+        .browser
+        .post_form(
+            "/ask/confirm",
+            &[
+                ("codename", &codename),
+                ("position", &position.to_string()),
+                ("word", &word),
+                ("emergency", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(confirmed.headers()["location"], "/c");
+    let thread = app.browser.get_text("/c").await;
+    let main = &thread[thread.find("<main>").unwrap()..];
+    let first_aid = main
+        .find("Possible overdose: do this now")
+        .expect("first aid kept on the urgent thread");
+    assert!(
+        first_aid < main.find("<h1>").unwrap(),
+        "first aid comes first"
+    );
+    assert!(
+        thread.contains("href=\"tel:112\""),
+        "a tappable emergency number"
+    );
+    assert!(thread.contains("The team has been alerted"));
+    assert!(!thread.contains("Come back later"));
+    assert!(
+        !thread.contains("action=\"/c/solve\"") && !thread.contains("action=\"/c/rate\""),
+        "nothing to mark solved or rate before an answer"
+    );
+    assert!(thread.contains("received: the team can see it"));
+    let overdose = thread.find("/kb/overdose-response?lang=en");
+    assert!(
+        overdose.is_some(),
+        "the overdose response is suggested first"
+    );
     let urgent = app
         .state
         .store
@@ -475,5 +517,100 @@ async fn an_expired_client_session_shows_the_session_ended_page_and_no_message_t
     assert!(
         !page.contains(canary),
         "message text shown after the session ended"
+    );
+}
+
+#[tokio::test]
+async fn every_public_page_has_a_quick_exit_to_the_configured_neutral_site_without_script() {
+    let app = TestApp::spawn_on(
+        netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await,
+        |s| s.quick_exit_url = "https://weather.example.org/".into(),
+    )
+    .await;
+    for path in [
+        "/",
+        "/ask",
+        "/kb",
+        "/check",
+        "/services",
+        "/alerts",
+        "/c",
+        "/?lang=ru",
+    ] {
+        let page = app.browser.get_text(path).await;
+        assert!(
+            page.contains(
+                "<a id=\"quick-exit\" class=\"quick-exit\" href=\"https://weather.example.org/\""
+            ),
+            "no quick exit on {path}"
+        );
+        assert!(!page.contains("<script"), "{path}");
+    }
+    let ru = app.browser.get_text("/?lang=ru").await;
+    assert!(ru.contains("Быстро уйти"));
+    assert!(
+        ru.contains("<a href=\"/kb/overdose-response?lang=ru\"><strong>Передозировка? Что делать сейчас</strong></a>"),
+        "one tap to the overdose response from home"
+    );
+    assert!(ru.contains("href=\"tel:112\""));
+    let login = app.browser.get_text("/staff/login").await;
+    assert!(
+        !login.contains("quick-exit"),
+        "the console has no quick exit"
+    );
+}
+
+#[tokio::test]
+async fn the_thread_says_in_plain_words_where_the_question_stands() {
+    let app = TestApp::spawn().await;
+    let anna = app.staff("anna", Role::Worker).await;
+    let browser = app.new_browser();
+    asked(&app, &browser, "how do I test my pills").await;
+    let page = browser.get_text("/c").await;
+    assert!(page.contains("received: the team can see it"), "{page}");
+    let id = app
+        .state
+        .store
+        .list_conversations(&netreach_store::InboxFilter {
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap()[0]
+        .id;
+    netreach_app::inbox::assign(
+        &app.state,
+        &anna,
+        id,
+        netreach_app::inbox::Assignee::Me,
+        None,
+    )
+    .await
+    .unwrap();
+    let page = browser.get_text("/c").await;
+    assert!(page.contains("a worker is on it"));
+    assert!(!page.contains("anna"), "no worker names");
+    netreach_app::inbox::reply(
+        &app.state,
+        &anna,
+        id,
+        "Here is how: /kb/overdose-response?lang=en. <script>x</script> javascript:alert(1)",
+        None,
+    )
+    .await
+    .unwrap();
+    let page = browser.get_text("/c").await;
+    assert!(page.contains("answered: the reply is below"));
+    assert!(
+        page.contains(
+            "<a href=\"/kb/overdose-response?lang=en\" rel=\"noopener noreferrer\" referrerpolicy=\"no-referrer\">"
+        ),
+        "site links in a reply are clickable"
+    );
+    assert!(!page.contains("<script") && page.contains("&lt;script&gt;"));
+    assert!(!page.contains("href=\"javascript"));
+    assert!(
+        page.contains("action=\"/c/solve\""),
+        "solving makes sense now"
     );
 }

@@ -248,3 +248,239 @@ async fn staff_insert_a_mixing_check_into_a_reply_in_the_clients_language() {
     );
     assert!(!unknown.contains("Choose at least two substances"));
 }
+
+#[tokio::test]
+async fn a_reply_to_a_conversation_the_client_just_deleted_says_so_and_keeps_the_text() {
+    let app = TestApp::spawn().await;
+    let (worker, _) = app.signed_in("anna", Role::Worker).await;
+    let (codename, id) = start(&app, "legal", "a question", "en").await;
+    let deleted = as_client(
+        &app,
+        reqwest::Method::DELETE,
+        "/api/v1/conversations/me",
+        &codename,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert!(deleted.status().is_success());
+    let answer = worker
+        .post_form(
+            &format!("/staff/conversations/{id}/reply"),
+            &[("message", "A long careful answer, and more")],
+        )
+        .await;
+    assert_eq!(answer.status(), 404);
+    let page = answer.text().await.unwrap();
+    assert!(
+        page.contains("The client deleted this conversation"),
+        "{page}"
+    );
+    assert!(
+        page.contains("A long careful answer, and more"),
+        "typed text kept"
+    );
+    assert!(page.contains("href=\"/staff/inbox\""));
+    assert!(
+        !page.contains("Back to the home page"),
+        "not the public 404"
+    );
+}
+
+#[tokio::test]
+async fn the_waiting_list_puts_the_longest_waiting_client_first() {
+    let app = TestApp::spawn().await;
+    let (worker, _) = app.signed_in("anna", Role::Worker).await;
+    let (_, older) = start(&app, "legal", "first", "en").await;
+    app.clock.advance(time::Duration::minutes(5));
+    let (_, newer) = start(&app, "legal", "second", "en").await;
+    let position = |page: &str, id: &str| page.find(&format!("/staff/conversations/{id}")).unwrap();
+    let waiting = worker.get_text("/staff/inbox?status=new").await;
+    assert!(
+        position(&waiting, &older) < position(&waiting, &newer),
+        "oldest first"
+    );
+    let all = worker.get_text("/staff/inbox").await;
+    assert!(
+        position(&all, &newer) < position(&all, &older),
+        "newest first by default"
+    );
+    let asked = worker.get_text("/staff/inbox?sort=oldest").await;
+    assert!(position(&asked, &older) < position(&asked, &newer));
+    let token = crate::conversations::staff_token(&app, "boris", Role::Worker).await;
+    let bad = reqwest::Client::new()
+        .get(app.url("/api/v1/staff/conversations?sort=sideways"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let body: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/staff/conversations?status=new"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["items"][0]["id"], older.as_str());
+}
+
+#[tokio::test]
+async fn supervisors_see_what_waits_for_them_on_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let (vera, _) = app.signed_in("vera", Role::Worker).await;
+    let (boris, _) = app.signed_in("boris", Role::Supervisor).await;
+    let empty = boris.get_text("/staff/").await;
+    assert!(empty.contains("Nothing waits for your review."));
+    let page = vera
+        .get_text("/staff/content/edit?path=kb%2Fnaloxone.en.md")
+        .await;
+    let start_at = page.find("name=\"text\"").unwrap();
+    let start_at = start_at + page[start_at..].find('>').unwrap() + 1;
+    let end = start_at + page[start_at..].find("</textarea>").unwrap();
+    let text = page[start_at..end]
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    let saved = vera
+        .post_form(
+            "/staff/content/edit",
+            &[
+                ("path", "kb/naloxone.en.md"),
+                ("text", &format!("{text}\n\nOne more line.\n")),
+                ("head", ""),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    vera.post_form(
+        "/staff/content/step",
+        &[("path", "kb/naloxone.en.md"), ("step", "submit")],
+    )
+    .await;
+    let dashboard = boris.get_text("/staff/").await;
+    assert!(
+        dashboard.contains("<a href=\"/staff/content\">1 content revision to review</a>"),
+        "{dashboard}"
+    );
+    assert!(!vera.get_text("/staff/").await.contains("Waiting for you"));
+}
+
+#[tokio::test]
+async fn bulk_actions_claim_tag_and_solve_a_selection_each_as_if_alone() {
+    let app = TestApp::spawn().await;
+    let (anna, anna_user) = app.signed_in("anna", Role::Worker).await;
+    let boris = app.staff("boris", Role::Worker).await;
+    let (_, a) = start(&app, "legal", "one", "en").await;
+    let (_, b) = start(&app, "legal", "two", "en").await;
+    let (_, c) = start(&app, "legal", "three", "en").await;
+    // Boris holds c already: a worker cannot take it from him.
+    netreach_app::inbox::assign(
+        &app.state,
+        &boris,
+        c.parse().unwrap(),
+        netreach_app::inbox::Assignee::Me,
+        None,
+    )
+    .await
+    .unwrap();
+    let inbox = anna.get_text("/staff/inbox").await;
+    assert!(inbox.contains(&format!("name=\"id\" value=\"{a}\"")));
+    let claimed = anna
+        .post_form(
+            "/staff/inbox/bulk",
+            &[
+                ("id", a.as_str()),
+                ("id", b.as_str()),
+                ("id", c.as_str()),
+                ("do", "claim"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        claimed.headers()["location"],
+        "/staff/inbox?bulk_done=2&bulk_refused=1"
+    );
+    let after = anna
+        .get_text("/staff/inbox?bulk_done=2&bulk_refused=1")
+        .await;
+    assert!(after.contains("Done for 2; refused for 1"));
+    for (id, holder) in [
+        (&a, Some(anna_user.id)),
+        (&b, Some(anna_user.id)),
+        (&c, Some(boris.user.id)),
+    ] {
+        let conversation = app
+            .state
+            .store
+            .conversation(id.parse().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(conversation.assigned_to, holder);
+    }
+    let tagged = anna
+        .post_form(
+            "/staff/inbox/bulk",
+            &[
+                ("id", a.as_str()),
+                ("id", b.as_str()),
+                ("do", "tag"),
+                ("tag", "Follow up"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        tagged.headers()["location"],
+        "/staff/inbox?bulk_done=2&bulk_refused=0"
+    );
+    assert_eq!(
+        app.state.store.tags(a.parse().unwrap()).await.unwrap(),
+        ["follow-up"]
+    );
+    let bad = anna
+        .post_form(
+            "/staff/inbox/bulk",
+            &[("id", a.as_str()), ("do", "tag"), ("tag", "no!")],
+        )
+        .await;
+    assert_eq!(bad.headers()["location"], "/staff/inbox?bulk=bad_tag");
+    let solved = anna
+        .post_form(
+            "/staff/inbox/bulk",
+            &[("id", a.as_str()), ("id", b.as_str()), ("do", "solve")],
+        )
+        .await;
+    assert_eq!(
+        solved.headers()["location"],
+        "/staff/inbox?bulk_done=2&bulk_refused=0"
+    );
+    let a_now = app
+        .state
+        .store
+        .conversation(a.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a_now.status, netreach_core::Status::Solved);
+    // Without the inbox key nothing happens.
+    let (locked, _) = {
+        let password = "carl-long-password-123";
+        app.create_user_without_access("carl", Role::Worker, password)
+            .await;
+        let browser = app.new_browser();
+        browser.login("carl", password).await;
+        (browser, ())
+    };
+    let refused = locked
+        .post_form("/staff/inbox/bulk", &[("id", c.as_str()), ("do", "claim")])
+        .await;
+    assert_eq!(refused.status(), 403);
+}

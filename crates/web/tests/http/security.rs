@@ -2,6 +2,8 @@ use netreach_core::Role;
 use netreach_testkit::TestApp;
 
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The console's: the same plus its own one script and the requests it makes.
+const STAFF_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; script-src 'self'; connect-src 'self'";
 
 /// The headers every response carries, whatever the route, method or status: `what` names the
 /// request in the failure message.
@@ -10,7 +12,13 @@ pub fn assert_security_headers(response: &reqwest::Response, what: &str) {
     let csp = h
         .get("content-security-policy")
         .unwrap_or_else(|| panic!("{what}: no CSP"));
-    assert_eq!(csp, CSP, "{what}");
+    let path = response.url().path();
+    let expected = if path == "/staff" || path.starts_with("/staff/") {
+        STAFF_CSP
+    } else {
+        CSP
+    };
+    assert_eq!(csp, expected, "{what}");
     for (name, value) in [
         ("referrer-policy", "no-referrer"),
         ("x-content-type-options", "nosniff"),
@@ -48,14 +56,18 @@ async fn every_page_carries_the_security_headers() {
     ];
     for (response, name) in pages {
         let h = response.headers();
-        assert_eq!(h["content-security-policy"], CSP, "{name}");
-        assert!(
-            !h["content-security-policy"]
-                .to_str()
-                .unwrap()
-                .contains("script-src"),
-            "{name}"
-        );
+        if name == "console" || name == "sign-in" {
+            assert_eq!(h["content-security-policy"], STAFF_CSP, "{name}");
+        } else {
+            assert_eq!(h["content-security-policy"], CSP, "{name}");
+            assert!(
+                !h["content-security-policy"]
+                    .to_str()
+                    .unwrap()
+                    .contains("script-src"),
+                "{name}"
+            );
+        }
         assert_eq!(h["referrer-policy"], "no-referrer", "{name}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{name}");
         assert!(
@@ -78,6 +90,10 @@ async fn public_pages_send_no_script_and_no_external_requests() {
     for path in ["/", "/?lang=ru", "/staff/login", "/missing"] {
         let html = app.browser.get_text(path).await;
         assert!(!html.to_lowercase().contains("<script"), "{path}");
+        // The quick exit is the one link out, to the neutral site the organisation chose: a
+        // link the person follows, never a request the page makes.
+        let exit = format!("href=\"{}\"", app.state.settings.quick_exit_url);
+        let html = html.replacen(&exit, "", 1);
         assert!(
             !html.contains("http://") && !html.contains("https://"),
             "{path} links outside"
@@ -385,4 +401,44 @@ async fn a_database_that_cannot_answer_gives_a_localised_503_not_a_500() {
     assert_eq!(api.status(), 503);
     let body: serde_json::Value = api.json().await.unwrap();
     assert_eq!(body["error"]["code"], "unavailable");
+}
+
+/// The console may run its one script, from this origin; the public site runs none and its
+/// policy forbids any. The console stays usable without it (every test here drives it without).
+#[tokio::test]
+async fn only_the_console_loads_its_own_script_and_the_public_site_none() {
+    let app = TestApp::spawn().await;
+    let (staff, _) = app.signed_in("anna", Role::Worker).await;
+    let console = staff.get_text("/staff/").await;
+    assert!(console.contains("<script src=\"/staff/console.js\" defer></script>"));
+    assert_eq!(
+        console.matches("<script").count(),
+        1,
+        "one script, no inline code"
+    );
+    let script = app.new_browser().get("/staff/console.js").await;
+    assert_eq!(script.status(), 200);
+    assert_eq!(
+        script.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    let code = script.text().await.unwrap();
+    assert!(code.contains("/staff/notifications/count"));
+    assert!(
+        !code.contains("http://") && !code.contains("https://"),
+        "no other origin"
+    );
+    for path in ["/", "/ask", "/kb", "/c", "/staff/login"] {
+        let page = app.browser.get_text(path).await;
+        assert!(!page.contains("<script"), "{path}");
+    }
+    let count: serde_json::Value = staff
+        .get("/staff/notifications/count")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(count, serde_json::json!({"unread": 0}));
+    let anonymous = app.new_browser().get("/staff/notifications/count").await;
+    assert_eq!(anonymous.status(), 303, "sign in first");
 }

@@ -54,7 +54,7 @@ async fn account_page<'a>(
         lang,
         "account-title",
         "/staff/account",
-        Some(&session.user),
+        Some(&session),
     );
     let staff = session.staff();
     let sessions =
@@ -241,7 +241,7 @@ pub async fn tokens(
         lang,
         "tokens-title",
         "/staff/tokens",
-        Some(&session.user),
+        Some(&session),
     );
     let tokens = accounts::own_tokens(&state, &session.staff())
         .await
@@ -277,7 +277,7 @@ pub async fn create_token(
         lang,
         "tokens-title",
         "/staff/tokens",
-        Some(&session.user),
+        Some(&session),
     );
     let staff = session.staff();
     let name = form.name.trim().to_owned();

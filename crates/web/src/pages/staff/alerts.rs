@@ -119,7 +119,7 @@ async fn page<'a>(
         lang,
         "alerts-console-title",
         "/staff/alerts",
-        Some(&session.user),
+        Some(&session),
     );
     let alerts = match service::list_for_review(state, &session.staff(), None).await {
         Ok(alerts) => alerts

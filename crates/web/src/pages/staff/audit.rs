@@ -66,13 +66,7 @@ pub async fn log(
     session: StaffSession,
     Query(query): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(
-        &state,
-        lang,
-        "audit-title",
-        "/staff/audit",
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(&state, lang, "audit-title", "/staff/audit", Some(&session));
     let (page, error) = match service::read(&state, &session.staff(), &query.service()).await {
         Ok(page) => (Some(page), None),
         Err(AuditError::Store(e)) => return Err(e.into()),

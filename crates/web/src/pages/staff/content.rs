@@ -46,7 +46,7 @@ pub async fn list(
         lang,
         "editor-title",
         "/staff/content",
-        Some(&session.user),
+        Some(&session),
     );
     let files = service::list(&state, &session.staff())
         .await
@@ -168,7 +168,7 @@ async fn edit_page<'a>(
         lang,
         "editor-title",
         "/staff/content/edit",
-        Some(&session.user),
+        Some(&session),
     );
     let users = crate::accounts::colleagues(state, &session.staff()).await?;
     let text = shown.text.clone().unwrap_or_else(|| opened.text.clone());

@@ -56,7 +56,7 @@ async fn page(
         lang,
         "content-versions-title",
         "/staff/content/versions",
-        Some(&session.user),
+        Some(&session),
     );
     let staff = session.staff();
     let rows = service::versions(state, &staff)

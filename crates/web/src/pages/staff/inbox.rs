@@ -27,6 +27,9 @@ struct Row {
     assigned: String,
     last_activity: String,
     waiting_for_staff: bool,
+    /// Working time waited for a first answer ("" once answered), and whether past the target.
+    waiting: String,
+    breached: bool,
 }
 
 struct FilterLink {
@@ -48,6 +51,12 @@ struct InboxPage<'a> {
     next: Option<String>,
     readable: bool,
     error: Option<String>,
+    bulk_notice: Option<String>,
+    bulk_error: Option<String>,
+    oldest_first: bool,
+    /// This view in the other order.
+    sort_oldest: String,
+    sort_newest: String,
 }
 
 fn when(t: time::OffsetDateTime) -> String {
@@ -67,6 +76,7 @@ fn query_string(q: &InboxQuery) -> String {
     push("client_lang", &q.lang);
     push("channel", &q.channel);
     push("tag", &q.tag);
+    push("sort", &q.sort);
     if q.urgent == Some(true) {
         out.append_pair("urgent", "true");
     }
@@ -94,6 +104,11 @@ pub struct ConsoleQuery {
     channel: Option<String>,
     tag: Option<String>,
     cursor: Option<String>,
+    sort: Option<String>,
+    /// After a bulk action: how many were done and refused, or what was wrong.
+    bulk_done: Option<usize>,
+    bulk_refused: Option<usize>,
+    bulk: Option<String>,
 }
 
 impl From<ConsoleQuery> for InboxQuery {
@@ -108,8 +123,43 @@ impl From<ConsoleQuery> for InboxQuery {
             tag: q.tag,
             cursor: q.cursor,
             limit: Some(50),
+            sort: q.sort,
         }
     }
+}
+
+/// `POST /staff/inbox/bulk`: `id` repeated, `do` = `claim`, `solve` or `tag` (with `tag`).
+pub async fn bulk(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let ids: Vec<ConversationId> = fields
+        .iter()
+        .filter(|(k, _)| k == "id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let what = match field("do") {
+        Some("claim") => inbox::Bulk::Claim,
+        Some("solve") => inbox::Bulk::Status(Status::Solved),
+        Some("tag") => inbox::Bulk::Tag(field("tag").unwrap_or_default().to_owned()),
+        _ => return Ok(Redirect::to("/staff/inbox?bulk=none").into_response()),
+    };
+    let back = match inbox::bulk(&state, &session.staff(), &ids, &what).await {
+        Ok(outcome) => format!(
+            "/staff/inbox?bulk_done={}&bulk_refused={}",
+            outcome.done, outcome.refused
+        ),
+        Err(ConversationError::BadTag) => "/staff/inbox?bulk=bad_tag".to_owned(),
+        Err(e) => return Err(shown(e)),
+    };
+    Ok(Redirect::to(&back).into_response())
 }
 
 pub async fn inbox(
@@ -118,14 +168,21 @@ pub async fn inbox(
     session: StaffSession,
     Query(console): Query<ConsoleQuery>,
 ) -> Result<Response, PageError> {
+    let bulk_notice = match (
+        &console.bulk_done,
+        &console.bulk_refused,
+        console.bulk.as_deref(),
+    ) {
+        (Some(done), refused, _) => Some((*done as i64, refused.unwrap_or(0) as i64)),
+        _ => None,
+    };
+    let bulk_error = match console.bulk.as_deref() {
+        Some("bad_tag") => Some("error-tag"),
+        Some(_) => Some("inbox-bulk-nothing"),
+        None => None,
+    };
     let query: InboxQuery = console.into();
-    let chrome = Chrome::new(
-        &state,
-        lang,
-        "inbox-title",
-        "/staff/inbox",
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(&state, lang, "inbox-title", "/staff/inbox", Some(&session));
     let (filter, error) = match query.filter(session.user.id) {
         Ok(filter) => (filter, None),
         Err(_) => (
@@ -138,6 +195,7 @@ pub async fn inbox(
     let staff = session.staff();
     let view = inbox::inbox(&state, &staff, &filter).await.map_err(shown)?;
     let (items, names, counts) = (view.items, view.usernames, view.status_counts);
+    let waited = view.waiting;
     let next = (items.len() as u32 == filter.limit)
         .then(|| {
             items.last().map(|c| {
@@ -161,6 +219,11 @@ pub async fn inbox(
                 .unwrap_or_default(),
             last_activity: when(c.last_activity_at),
             waiting_for_staff: matches!(c.status, Status::New | Status::Open),
+            waiting: waited
+                .get(&c.id)
+                .map(|w| netreach_app::availability::describe(w.minutes * 60, &chrome.t))
+                .unwrap_or_default(),
+            breached: waited.get(&c.id).is_some_and(|w| w.breached()),
         })
         .collect();
     let mut status_links = vec![FilterLink {
@@ -208,7 +271,15 @@ pub async fn inbox(
             label: format!("#{tag} ({n})"),
         })
         .collect();
+    let bulk_notice = bulk_notice.map(|(done, refused)| {
+        chrome
+            .t
+            .counts("inbox-bulk-done", "done", done, "refused", refused)
+    });
+    let bulk_error = bulk_error.map(|id| chrome.t.get(id));
     Ok(render(&InboxPage {
+        bulk_notice,
+        bulk_error,
         tags,
         readable: staff.has_inbox(),
         chrome,
@@ -216,10 +287,29 @@ pub async fn inbox(
         status_links,
         assigned_links,
         topics,
+        oldest_first: filter.oldest_first,
+        sort_oldest: sorted(&query, "oldest"),
+        sort_newest: sorted(&query, "newest"),
         query,
         next,
         error,
     }))
+}
+
+/// The inbox link for this query in another order (from the first page).
+fn sorted(query: &InboxQuery, sort: &str) -> String {
+    let mut q = InboxQuery {
+        status: query.status.clone(),
+        urgent: query.urgent,
+        assigned: query.assigned.clone(),
+        topic: query.topic.clone(),
+        lang: query.lang.clone(),
+        channel: query.channel.clone(),
+        tag: query.tag.clone(),
+        ..InboxQuery::default()
+    };
+    q.sort = Some(sort.to_owned());
+    format!("/staff/inbox?{}", query_string(&q))
 }
 
 struct EntryView {
@@ -312,13 +402,7 @@ async fn conversation_page(
         }
     }
     let path = format!("/staff/conversations/{id}");
-    let chrome = Chrome::new(
-        state,
-        lang,
-        "conversation-title",
-        &path,
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(state, lang, "conversation-title", &path, Some(&session));
     let names = &page.usernames;
     let intake = view.entries.iter().find_map(|e| e.intake.clone());
     let entries = view
@@ -504,6 +588,13 @@ pub struct TextForm {
     version: Option<i64>,
 }
 
+#[derive(Template)]
+#[template(path = "staff/conversation_gone.html")]
+struct GonePage<'a> {
+    chrome: Chrome<'a>,
+    kept: String,
+}
+
 /// After a change: back to the conversation with a confirmation, or the page again with the
 /// reason and the typed text.
 async fn after(
@@ -518,6 +609,28 @@ async fn after(
     match result {
         Ok(_) => {
             Ok(Redirect::to(&format!("/staff/conversations/{id}?done={done}")).into_response())
+        }
+        // The client deleted it (or retention did) while the worker was writing: say so, and
+        // give back what they typed rather than the public "page not found".
+        Err(ConversationError::NotFound) if !(kept.reply.is_empty() && kept.note.is_empty()) => {
+            let chrome = Chrome::new(
+                state,
+                lang,
+                "conversation-gone-title",
+                "/staff/inbox",
+                Some(session),
+            );
+            let typed = if kept.reply.is_empty() {
+                kept.note
+            } else {
+                kept.reply
+            };
+            let mut page = render(&GonePage {
+                chrome,
+                kept: typed,
+            });
+            *page.status_mut() = axum::http::StatusCode::NOT_FOUND;
+            Ok(page)
         }
         Err(ConversationError::NotFound) => Err(PageError::NotFound),
         Err(ConversationError::Store(e)) => Err(e.into()),

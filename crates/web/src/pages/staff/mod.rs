@@ -8,6 +8,7 @@ mod audit;
 mod content;
 mod content_versions;
 mod inbox;
+mod notifications;
 mod publication_log;
 mod publishing;
 mod qa;
@@ -84,6 +85,32 @@ pub fn routes(state: AppState) -> Routes {
             OwnAccount,
             account::change_password,
         )
+        .get("/staff/console.js", ReadPublic, notifications::script)
+        .get(
+            "/staff/notifications",
+            OwnNotifications,
+            notifications::list,
+        )
+        .get(
+            "/staff/notifications/count",
+            OwnNotifications,
+            notifications::count,
+        )
+        .post(
+            "/staff/notifications/read",
+            OwnNotifications,
+            notifications::read_all,
+        )
+        .get(
+            "/staff/account/notifications",
+            OwnNotifications,
+            notifications::settings,
+        )
+        .post(
+            "/staff/account/notifications",
+            OwnNotifications,
+            notifications::save,
+        )
         .get("/staff/tokens", OwnAccount, account::tokens)
         .post("/staff/tokens", OwnAccount, account::create_token)
         .post(
@@ -94,6 +121,7 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/search", StaffSearch, search::search)
         // Conversations.
         .get("/staff/inbox", ListConversations, inbox::inbox)
+        .post("/staff/inbox/bulk", BulkConversations, inbox::bulk)
         .get("/staff/conversations/{id}", ReadConversation, inbox::show)
         .post(
             "/staff/conversations/{id}/reply",
@@ -353,6 +381,8 @@ struct DashboardPage<'a> {
     notice: Option<String>,
     /// The first-run checklist, for admins: `(id, text)`.
     checklist: Option<Vec<(&'static str, String)>>,
+    /// For supervisors: (link, text) of each kind of work waiting for them.
+    waiting_for_you: Option<Vec<(&'static str, String)>>,
 }
 
 async fn dashboard(
@@ -368,13 +398,7 @@ async fn dashboard(
             DashboardError::Denied(denied) => crate::error::PageError::from(denied),
             DashboardError::Store(e) => e.into(),
         })?;
-    let chrome = Chrome::new(
-        &state,
-        lang,
-        "dashboard-title",
-        "/staff/",
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(&state, lang, "dashboard-title", "/staff/", Some(&session));
     let role_label = chrome.t.get(&format!("role-{}", session.user.role));
     let checklist = match netreach_app::operations::checklist(&state, &session.staff()).await {
         Ok(warnings) => Some(
@@ -389,7 +413,23 @@ async fn dashboard(
     let sessions = chrome
         .t
         .count("dashboard-sessions", "count", summary.sessions as i64);
+    let waiting_for_you = summary.waiting_for_you.map(|q| {
+        [
+            ("/staff/content", "dashboard-queue-reviews", q.reviews),
+            (
+                "/staff/alerts",
+                "dashboard-queue-verifications",
+                q.verifications,
+            ),
+            ("/staff/qa", "dashboard-queue-qa", q.qa_drafts),
+        ]
+        .into_iter()
+        .filter(|(_, _, n)| *n > 0)
+        .map(|(href, id, n)| (href, chrome.t.count(id, "count", n as i64)))
+        .collect()
+    });
     Ok(render(&DashboardPage {
+        waiting_for_you,
         away: summary.away,
         supervisor: summary.manages_team,
         notice: done.message_id().map(|id| chrome.t.get(id)),

@@ -76,7 +76,7 @@ async fn log_page<'a>(
         lang,
         "log-title",
         "/staff/publications",
-        Some(&session.user),
+        Some(&session),
     );
     let listed = match query.filter() {
         Ok(filter) => service::log(state, &session.staff(), filter).await,

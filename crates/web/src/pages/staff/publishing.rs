@@ -89,13 +89,7 @@ pub async fn posts(
     session: StaffSession,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
-    let chrome = Chrome::new(
-        &state,
-        lang,
-        "posts-title",
-        "/staff/posts",
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(&state, lang, "posts-title", "/staff/posts", Some(&session));
     Ok(render(&PostsPage {
         notice: done.message_id().map(|id| chrome.t.get(id)),
         error: None,
@@ -121,13 +115,7 @@ pub async fn create_post(
         Ok(id) => Ok(Redirect::to(&format!("/staff/posts/{id}?done=post-saved")).into_response()),
         Err(e) => {
             let message = shown(e)?;
-            let chrome = Chrome::new(
-                &state,
-                lang,
-                "posts-title",
-                "/staff/posts",
-                Some(&session.user),
-            );
+            let chrome = Chrome::new(&state, lang, "posts-title", "/staff/posts", Some(&session));
             Ok(render_invalid(&PostsPage {
                 error: Some(chrome.t.get(message)),
                 notice: None,
@@ -206,7 +194,7 @@ async fn post_page<'a>(
         lang,
         "post-title",
         &format!("/staff/posts/{id}"),
-        Some(&session.user),
+        Some(&session),
     );
     let draft = draft.unwrap_or(Draft {
         title: post.title.clone(),

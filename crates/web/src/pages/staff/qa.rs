@@ -47,13 +47,7 @@ async fn page<'a>(
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Result<QaPage<'a>, PageError> {
-    let chrome = Chrome::new(
-        state,
-        lang,
-        "qa-console-title",
-        "/staff/qa",
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(state, lang, "qa-console-title", "/staff/qa", Some(&session));
     Ok(QaPage {
         notice: notice.map(|id| chrome.t.get(id)),
         error: error.map(|id| chrome.t.get(id)),

@@ -105,7 +105,7 @@ pub async fn search(
         lang,
         "staff-search-title",
         "/staff/search",
-        Some(&session.user),
+        Some(&session),
     );
     let found = found.into_iter().map(|f| row(&chrome, f)).collect();
     Ok(render(&SearchPage { chrome, q, found }))

@@ -96,7 +96,7 @@ fn availability_page<'a>(
         lang,
         "availability-title",
         "/staff/availability",
-        Some(&session.user),
+        Some(&session),
     );
     let days = DAY_IDS
         .iter()
@@ -218,13 +218,7 @@ async fn canned_page<'a>(
     let CannedReplies { replies, editing } = team::canned_replies(state, &session.staff(), editing)
         .await
         .map_err(failure)?;
-    let chrome = Chrome::new(
-        state,
-        lang,
-        "canned-title",
-        "/staff/canned",
-        Some(&session.user),
-    );
+    let chrome = Chrome::new(state, lang, "canned-title", "/staff/canned", Some(&session));
     let (title, body, form_lang) = match (form, &editing) {
         (Some(f), _) => (f.title, f.body, Lang::parse(&f.lang).unwrap_or(lang)),
         (None, Some(r)) => (r.title.clone(), r.body.clone(), r.lang),

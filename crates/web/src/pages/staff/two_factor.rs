@@ -63,7 +63,7 @@ async fn page<'a>(
         lang,
         "totp-title",
         "/staff/account/totp",
-        Some(&session.user),
+        Some(&session),
     );
     Ok(TwoFactorPage {
         recovery_left: chrome.t.count(
@@ -141,7 +141,7 @@ pub async fn confirm(
                 lang,
                 "totp-recovery-title",
                 "/staff/account/totp",
-                Some(&session.user),
+                Some(&session),
             );
             Ok(render(&RecoveryCodesPage { chrome, codes }))
         }

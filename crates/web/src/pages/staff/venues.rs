@@ -148,7 +148,7 @@ async fn venues_page<'a>(
         Some(v) => format!("/staff/venues/{}", v.id),
         None => "/staff/venues".to_owned(),
     };
-    let chrome = Chrome::new(state, lang, "venues-title", &path, Some(&session.user));
+    let chrome = Chrome::new(state, lang, "venues-title", &path, Some(&session));
     Ok(VenuesPage {
         notice: notice.map(|id| chrome.t.get(id)),
         error: error.map(|id| chrome.t.get(id)),

@@ -1,0 +1,77 @@
+# Уведомления сотрудников: события, способы, уведомления в консоли и их настройки.
+
+notify-event-new_conversation = Новое обращение ждёт ответа
+notify-event-client_reply_assigned = Клиент написал в назначенное вам обращение
+notify-event-client_reply_unassigned = Клиент написал в обращение без исполнителя
+notify-event-assigned = Вам назначили обращение
+notify-event-mentioned = Вас упомянули в заметке
+notify-event-urgent = Срочное обращение ждёт ответа
+notify-event-target_breached = Обращение ждёт дольше целевого времени
+notify-event-alert_report = Новое сообщение о веществе
+notify-event-post_approval = Пост ждёт одобрения
+notify-event-content_review = Правка материалов ждёт проверки
+notify-email-footer = Это письмо сообщает только, что что-то требует внимания. Откройте консоль, чтобы посмотреть.
+notify-transport-console = Консоль
+notify-transport-email = Почта
+notify-transport-telegram = Telegram
+notify-transport-push = Уведомления браузера
+notify-title = Уведомления
+notify-settings-title = Настройки уведомлений
+notify-settings-intro = Выберите, о чём и как вам сообщать. Уведомление никогда не содержит текста сообщений и ничего о клиенте: только что произошло и ссылку в консоль.
+notify-event = Событие
+notify-email-label = Ваш адрес почты (для уведомлений по почте)
+notify-quiet-label = Тихие часы по времени организации, например 22:00-07:00 (оставьте пустым, если не нужны)
+notify-on-call-label = Я на дежурстве: сообщать мне о срочном в любое время, в том числе вне рабочих и в мои тихие часы
+notify-rules = Вне рабочих часов и в ваши тихие часы за пределы консоли отправляется только срочное, и только дежурным (всем, кто это выбрал, если дежурных нет). В консоли уведомление остаётся всегда.
+notify-not-available = не настроено на этом сервере
+notify-save = Сохранить
+notify-saved = Настройки уведомлений сохранены.
+notify-none = Уведомлений нет.
+notify-mark-all-read = Отметить все как прочитанные
+notify-unread = новое
+notify-settings-link = Выбрать, о чём сообщать
+nav-notifications = Уведомления
+nav-notifications-unread = { $count ->
+    [one] Уведомления ({ $count } новое)
+    [few] Уведомления ({ $count } новых)
+   *[many] Уведомления ({ $count } новых)
+}
+error-notify-email = Это не адрес электронной почты.
+error-notify-quiet-hours = Пишите тихие часы как ЧЧ:ММ-ЧЧ:ММ, например 22:00-07:00, или оставьте поле пустым.
+inbox-waiting = Ждёт (рабочее время)
+inbox-over-target = дольше цели
+conversation-gone-title = Этого обращения больше нет
+conversation-gone-body = Клиент удалил это обращение (или оно удалено по сроку хранения), пока вы писали. Ничего не отправлено.
+conversation-gone-back = Вернуться во входящие
+conversation-gone-kept = Что вы написали, чтобы скопировать при необходимости
+shortcuts-title = Клавиши
+shortcuts-list = r: поле ответа · n: поле заметки · Ctrl+Enter: отправить написанное · j: открыть первое обращение списка · i: входящие · ?: показать или скрыть этот список. Всё работает и без них.
+inbox-sort = Порядок
+inbox-sort-oldest = Сначала ждущие дольше всех
+inbox-sort-newest = Сначала новые
+dashboard-queue = Ждёт вас
+dashboard-queue-empty = Ничего не ждёт вашей проверки.
+dashboard-queue-reviews = { $count ->
+    [one] { $count } правка материалов ждёт проверки
+    [few] { $count } правки материалов ждут проверки
+   *[many] { $count } правок материалов ждут проверки
+}
+dashboard-queue-verifications = { $count ->
+    [one] { $count } предупреждение ждёт подтверждения
+    [few] { $count } предупреждения ждут подтверждения
+   *[many] { $count } предупреждений ждут подтверждения
+}
+dashboard-queue-qa = { $count ->
+    [one] { $count } черновик вопроса и ответа ждёт публикации
+    [few] { $count } черновика вопросов и ответов ждут публикации
+   *[many] { $count } черновиков вопросов и ответов ждут публикации
+}
+inbox-bulk = С выбранными обращениями
+inbox-bulk-select = Выбрать
+inbox-bulk-action = Сделать
+inbox-bulk-claim = Назначить мне
+inbox-bulk-solve = Отметить решёнными
+inbox-bulk-tag = Добавить метку
+inbox-bulk-apply = Применить
+inbox-bulk-nothing = Выберите, что сделать с выбранными обращениями.
+inbox-bulk-done = Сделано: { $done }; отказано: { $refused } (предел нагрузки, чужое обращение или уже удалённое).

@@ -1,0 +1,94 @@
+// The console's one script (staff pages only; the public site has none). Everything here is a
+// shortcut: every action still works with a plain form or link when the script does not run.
+// - The unread count in the title and the navigation refreshes every 30 seconds.
+// - Ctrl+Enter (or Cmd+Enter) in a text box submits its form.
+// - Outside text boxes: "r" goes to the reply box, "n" to the note box, "i" to the inbox,
+//   "j" opens the first conversation of the inbox list, "?" lists the shortcuts.
+// - On a conversation, the canned-reply links and the mixing-check and referral forms insert their
+//   text at the cursor of the reply box, keeping what is typed, instead of reloading the page with
+//   only their own text (which is what they do without the script).
+"use strict";
+(function () {
+  var nav = document.getElementById("nav-notifications");
+  var base = document.title.replace(/^\(\d+\) /, "");
+  function show(count) {
+    document.title = (count > 0 ? "(" + count + ") " : "") + base;
+    if (nav) {
+      nav.textContent = nav.getAttribute("data-label") + (count > 0 ? " (" + count + ")" : "");
+      nav.classList.toggle("unread", count > 0);
+    }
+  }
+  function poll() {
+    fetch("/staff/notifications/count", { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (body) { if (body && typeof body.unread === "number") { show(body.unread); } })
+      .catch(function () {});
+  }
+  if (nav) { setInterval(poll, 30000); }
+
+  var reply = document.getElementById("reply");
+  function insert(text) {
+    var start = reply.selectionStart, end = reply.selectionEnd, value = reply.value;
+    var before = value.slice(0, start), after = value.slice(end);
+    var lead = before && !/\s$/.test(before) ? "\n\n" : "";
+    var trail = after && !/^\s/.test(after) ? "\n\n" : "";
+    reply.value = before + lead + text + trail + after;
+    var caret = (before + lead + text).length;
+    reply.focus();
+    reply.setSelectionRange(caret, caret);
+  }
+  // Asks the server for the page the tool would load and takes the text it put in the reply box;
+  // without text (an error to show), the page is loaded as without the script.
+  function tool(url) {
+    fetch(url, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var box = new DOMParser().parseFromString(html, "text/html").getElementById("reply");
+        var text = box ? box.value : "";
+        if (text.trim()) { insert(text); } else { window.location.assign(url); }
+      })
+      .catch(function () { window.location.assign(url); });
+  }
+  if (reply) {
+    document.addEventListener("click", function (e) {
+      var a = e.target.closest ? e.target.closest("a[href*='?canned=']") : null;
+      if (!a || e.ctrlKey || e.metaKey || e.shiftKey) { return; }
+      e.preventDefault();
+      tool(a.getAttribute("href").split("#")[0]);
+    });
+    document.addEventListener("submit", function (e) {
+      var form = e.target;
+      if ((form.method || "").toLowerCase() !== "get" || !(form.elements.check || form.elements.service)) { return; }
+      e.preventDefault();
+      var query = new URLSearchParams(new FormData(form)).toString();
+      tool(form.getAttribute("action").split("#")[0] + "?" + query);
+    });
+  }
+
+  function typing(el) {
+    return el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+  document.addEventListener("keydown", function (e) {
+    var el = document.activeElement;
+    if ((e.ctrlKey || e.metaKey) && e.key === "Enter" && el && el.tagName === "TEXTAREA" && el.form) {
+      e.preventDefault();
+      if (el.form.requestSubmit) { el.form.requestSubmit(); } else { el.form.submit(); }
+      return;
+    }
+    if (typing(el) || e.ctrlKey || e.metaKey || e.altKey) { return; }
+    var go = {
+      r: function () { var b = document.getElementById("reply"); if (b) { b.focus(); return true; } },
+      n: function () { var b = document.getElementById("note"); if (b) { b.focus(); return true; } },
+      i: function () { window.location.assign("/staff/inbox"); return true; },
+      j: function () {
+        var a = document.querySelector("table a[href^='/staff/conversations/']");
+        if (a) { window.location.assign(a.getAttribute("href")); return true; }
+      },
+      "?": function () {
+        var h = document.getElementById("shortcuts");
+        if (h) { h.hidden = !h.hidden; return true; }
+      }
+    }[e.key];
+    if (go && go()) { e.preventDefault(); }
+  });
+})();
