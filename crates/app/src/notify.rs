@@ -16,7 +16,7 @@
 //! quiet hours; urgent events to the on-call people at any time, or to everyone who chose them
 //! when nobody is on call).
 
-mod email;
+pub mod email;
 
 use crate::policy::{Action, Denied, Staff};
 use crate::state::AppState;

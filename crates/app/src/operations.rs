@@ -200,9 +200,16 @@ pub async fn confirm_written_with_token(state: &AppState, token: &str) -> Result
     Ok(true)
 }
 
-/// Whether the configured notification services answer (the staff chat's bot).
+/// Whether the configured notification services answer (the staff chat's bot, the SMTP
+/// server).
 async fn unreachable(state: &AppState) -> Vec<Warning> {
     let mut out = Vec::new();
+    if let Some(Err(why)) = crate::notify::email::reachable(state).await {
+        out.push(Warning::Unreachable {
+            what: "email.smtp_url",
+            why,
+        });
+    }
     let notify = &state.settings.notify;
     if let Ok(Some(token)) = notify.telegram_token() {
         let api =

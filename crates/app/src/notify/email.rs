@@ -32,6 +32,33 @@ pub(crate) fn mailer(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, St
     Ok(builder.timeout(Some(TIMEOUT)).build())
 }
 
+/// Whether the configured SMTP server answers (connects, greets and, where required, starts
+/// TLS): for the first-run checks. `None` when e-mail is not configured.
+pub async fn reachable(state: &AppState) -> Option<Result<(), String>> {
+    let email = &state.settings.email;
+    if !email.enabled() {
+        return None;
+    }
+    let url = match email.smtp_url() {
+        Ok(Some(url)) => url,
+        Ok(None) => return None,
+        Err(e) => return Some(Err(e.to_string())),
+    };
+    let checked = match mailer(url.expose_secret()) {
+        Ok(mailer) => mailer
+            .test_connection()
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|ok| {
+                ok.then_some(())
+                    .ok_or_else(|| "the server did not answer".to_owned())
+            }),
+        Err(e) => Err(e),
+    };
+    // Error text may hold the URL, and with it a password: only its kind is kept.
+    Some(checked.map_err(|e| e.replace(url.expose_secret(), "<smtp_url>")))
+}
+
 /// The subject and body of a notification e-mail, in English and Russian (staff have no
 /// language of their own yet): the kind of event and a link, nothing else.
 pub fn compose(state: &AppState, event: Event, path: &str) -> (String, String) {

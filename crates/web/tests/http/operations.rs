@@ -117,6 +117,9 @@ async fn settings_that_are_right_for_production_leave_only_the_database_checks()
         s.notify.telegram_bot_token = Some("123:token".to_owned().into());
         s.notify.telegram_chat_id = Some("-100".into());
         s.notify.telegram_api_base = "http://127.0.0.1:9".into();
+        // An SMTP server that does not answer.
+        s.email.smtp_url = Some("smtp://127.0.0.1:9".to_owned().into());
+        s.email.from = Some("netreach@example.org".into());
     })
     .await;
     let (admin, _) = app.signed_in("anna", Role::Admin).await;
@@ -128,10 +131,30 @@ async fn settings_that_are_right_for_production_leave_only_the_database_checks()
     );
     assert!(found.iter().any(|c| c == "check-unreachable"), "{found:?}");
     assert!(page.contains("notify.telegram_bot_token"), "{page}");
+    assert!(page.contains("email.smtp_url"), "{page}");
     assert!(!page.contains("123:token"), "the token is never shown");
     assert!(
         !found
             .iter()
             .any(|c| c == "check-public-url" || c == "check-emergency-number")
+    );
+}
+
+#[tokio::test]
+async fn an_smtp_server_that_answers_is_not_flagged() {
+    let smtp = netreach_testkit::FakeSmtp::start().await;
+    let db = TestDb::new(netreach_testkit::TestBackend::Sqlite).await;
+    let url = smtp.url.clone();
+    let app = TestApp::spawn_on(db, move |s| {
+        s.email.smtp_url = Some(url.into());
+        s.email.from = Some("netreach@example.org".into());
+    })
+    .await;
+    let (admin, _) = app.signed_in("anna", Role::Admin).await;
+    let page = admin.get_text("/staff/").await;
+    assert!(!page.contains("email.smtp_url"), "{page}");
+    assert!(
+        checks(&page).iter().any(|c| c == "check-one-admin"),
+        "the list is there"
     );
 }
