@@ -1,6 +1,6 @@
 //! Several processes on one database, and processes that die: two nodes on one PostgreSQL
-//! database serve each other's tokens and conversations and send a notification once between
-//! them; `kill -9` during a bounded load loses nothing acknowledged, on both backends, and the
+//! database serve each other's tokens and conversations, send a notification once and fetch a
+//! forum source once between them; `kill -9` during a bounded load loses nothing acknowledged, on both backends, and the
 //! background jobs resume after the restart.
 
 use super::content_and_backup::{scratch_database, uuid_suffix};
@@ -55,7 +55,7 @@ async fn wait_for_sends(bot: &FakeBotApi, n: usize) {
 }
 
 #[tokio::test]
-async fn two_nodes_on_one_postgresql_database_serve_each_other_and_notify_once() {
+async fn two_nodes_on_one_postgresql_database_serve_each_other_and_work_once() {
     let Ok(base) = std::env::var("NETREACH_TEST_POSTGRES_URL") else {
         return;
     };
@@ -119,10 +119,32 @@ async fn two_nodes_on_one_postgresql_database_serve_each_other_and_notify_once()
         .unwrap();
     assert!(seen.contains("answered from node b"), "{seen}");
 
+    // A forum source registered on A is fetched by one node only, though both run the
+    // forum-watch job every 20 seconds.
+    let forum = CountingFeed::start().await;
+    let registered = client
+        .post(format!("{}/api/v1/staff/watch/sources", b.base))
+        .header("authorization", &bearer)
+        .json(&json!({"name": "board", "kind": "feed", "url": forum.url}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        registered.status(),
+        201,
+        "{}",
+        registered.text().await.unwrap()
+    );
+
     // The urgent conversation's notification leaves exactly once, though both nodes run the
     // notification job every 5 seconds.
     wait_for_sends(&bot, 1).await;
-    tokio::time::sleep(Duration::from_secs(12)).await;
+    tokio::time::sleep(Duration::from_secs(25)).await;
+    assert_eq!(
+        forum.requests(),
+        1,
+        "the source was fetched once between the two nodes"
+    );
     assert_eq!(sends(&bot), 1, "{:?}", bot.requests());
     let text = bot.requests()[0].1.to_string();
     assert!(
@@ -276,4 +298,38 @@ async fn acknowledged_messages_survive_kill_9_on_postgresql() {
     )))
     .execute(&admin)
     .await;
+}
+
+/// A feed on 127.0.0.1 that counts the requests it answers.
+struct CountingFeed {
+    url: String,
+    count: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl CountingFeed {
+    async fn start() -> CountingFeed {
+        use tokio::io::AsyncReadExt;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/feed.xml", listener.local_addr().unwrap());
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = count.clone();
+        tokio::spawn(async move {
+            let feed = r#"<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>b</title><id>urn:b</id><updated>2026-12-01T10:00:00Z</updated><entry><title>t</title><id>urn:p:1</id><updated>2026-12-01T09:00:00Z</updated><link href="http://127.0.0.1/t/1"/><author><name>owl</name></author><content type="text">there is a bad batch going around, my friend overdosed</content></entry></feed>"#;
+            while let Ok((mut socket, _)) = listener.accept().await {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut request = vec![0u8; 4096];
+                let _ = socket.read(&mut request).await;
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/atom+xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{feed}",
+                    feed.len()
+                );
+                let _ = socket.write_all(answer.as_bytes()).await;
+            }
+        });
+        CountingFeed { url, count }
+    }
+
+    fn requests(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
