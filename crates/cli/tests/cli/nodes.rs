@@ -333,3 +333,71 @@ impl CountingFeed {
         self.count.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
+
+/// Retention between two nodes: conversations already due when both start are deleted once in
+/// all (each node's housekeeping runs at start; the deletions its log reports add up to the
+/// number that were due).
+#[tokio::test]
+async fn two_nodes_delete_the_conversations_retention_says_are_due_once_between_them() {
+    let Ok(base) = std::env::var("NETREACH_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let base = base.split('?').next().unwrap().to_owned();
+    let name = format!("nr_retain_{}", uuid_suffix());
+    let url = scratch_database(&base, &name).await;
+    let store = netreach_store::SqlStore::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
+    let long_ago =
+        netreach_core::Clock::now(&netreach_core::SystemClock) - time::Duration::days(200);
+    for _ in 0..3 {
+        netreach_store::ConversationStore::create_conversation(
+            &store,
+            netreach_store::NewConversation {
+                id: netreach_core::ConversationId::new_random(),
+                lookup_id: None,
+                channel: "web".into(),
+                topic: netreach_core::Topic::Other,
+                lang: netreach_core::Lang::En,
+                urgent: false,
+                client_public_key: None,
+                created_at: long_ago,
+            },
+            vec![],
+        )
+        .await
+        .unwrap();
+    }
+    let bot = FakeBotApi::ok().await;
+    let env = node_env(&bot);
+    let dir = tempfile::tempdir().unwrap();
+    let (data_a, data_b) = (dir.path().join("a"), dir.path().join("b"));
+    let (a, b) = tokio::join!(
+        node(&data_a, Some(&url), false, &env),
+        node(&data_b, Some(&url), false, &env)
+    );
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (_, log_a) = a.stop().await;
+    let (_, log_b) = b.stop().await;
+    let deleted: u64 = format!("{log_a}\n{log_b}")
+        .lines()
+        .filter(|l| l.contains("conversations deleted by the retention policy"))
+        .filter_map(|l| {
+            l.split("conversations=")
+                .nth(1)
+                .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+                .and_then(|n| n.parse::<u64>().ok())
+        })
+        .sum();
+    assert_eq!(deleted, 3, "{log_a}\n{log_b}");
+    let found = netreach_store::OperationsStore::inventory(&store)
+        .await
+        .unwrap();
+    assert_eq!(found.conversations, 0);
+    netreach_store::Store::close(&store).await;
+    let admin = sqlx::PgPool::connect(&base).await.unwrap();
+    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    )))
+    .execute(&admin)
+    .await;
+}
