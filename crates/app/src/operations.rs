@@ -203,25 +203,40 @@ pub async fn confirm_written_with_token(state: &AppState, token: &str) -> Result
 /// Whether the configured notification services answer (the staff chat's bot, the SMTP
 /// server).
 async fn unreachable(state: &AppState) -> Vec<Warning> {
-    let mut out = Vec::new();
-    if let Some(Err(why)) = crate::notify::email::reachable(state).await {
-        out.push(Warning::Unreachable {
-            what: "email.smtp_url",
-            why,
-        });
-    }
-    let notify = &state.settings.notify;
-    if let Ok(Some(token)) = notify.telegram_token() {
+    let email = async {
+        match crate::notify::email::reachable(state).await {
+            Some(Err(why)) => Some(why),
+            _ => None,
+        }
+    };
+    let bot = async {
+        let notify = &state.settings.notify;
+        let token = notify.telegram_token().ok().flatten()?;
         let api =
             netreach_channels::telegram::BotApi::new(state.http.clone(), &notify.telegram_api_base);
-        if let Err(e) = api.get_me(&token).await {
-            out.push(Warning::Unreachable {
-                what: "notify.telegram_bot_token",
-                why: e.to_string(),
-            });
-        }
-    }
-    out
+        api.get_me(&token).await.err().map(|e| e.to_string())
+    };
+    // Both at once, each bounded: the admin dashboard runs these checks on every load.
+    let (email, bot) = tokio::join!(within_check_time(email), within_check_time(bot));
+    [
+        ("email.smtp_url", email),
+        ("notify.telegram_bot_token", bot),
+    ]
+    .into_iter()
+    .filter_map(|(what, why)| why.map(|why| Warning::Unreachable { what, why }))
+    .collect()
+}
+
+/// How long a first-run check may wait for a service to answer.
+const CHECK_TIME: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// A check's finding, or "no answer" when the service took longer than [`CHECK_TIME`].
+async fn within_check_time(
+    check: impl std::future::Future<Output = Option<String>>,
+) -> Option<String> {
+    tokio::time::timeout(CHECK_TIME, check)
+        .await
+        .unwrap_or_else(|_| Some(format!("no answer within {} s", CHECK_TIME.as_secs())))
 }
 
 /// What reading a restored database back found.
