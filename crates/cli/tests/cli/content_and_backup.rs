@@ -204,7 +204,7 @@ impl Install {
     }
 }
 
-fn said(output: &std::process::Output) -> String {
+pub(crate) fn said(output: &std::process::Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
@@ -366,14 +366,7 @@ async fn the_readme_backup_and_restore_commands_work_as_written_on_postgresql() 
         scratch_database(&base, &to).await,
     );
     readme_backup_and_restore(Some(&from_url), Some(&to_url)).await;
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    for name in [from, to] {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(&admin)
-        .await;
-    }
+    drop_databases(&base, &[&from, &to]).await;
 }
 
 #[tokio::test]
@@ -541,4 +534,16 @@ pub(crate) async fn scratch_database(base: &str, name: &str) -> String {
     admin.close().await;
     let (prefix, _) = base.rsplit_once('/').unwrap();
     format!("{prefix}/{name}")
+}
+
+/// Drops the scratch databases a test made with [`scratch_database`].
+pub(crate) async fn drop_databases(base: &str, names: &[&str]) {
+    let admin = sqlx::PgPool::connect(base).await.unwrap();
+    for name in names {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .execute(&admin)
+        .await;
+    }
 }

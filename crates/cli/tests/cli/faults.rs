@@ -6,7 +6,7 @@
 //! cannot be remounted read-only; the read-only error itself is classified as "unavailable" by
 //! the store's unit test.)
 
-use super::content_and_backup::{scratch_database, uuid_suffix};
+use super::content_and_backup::{drop_databases, said, scratch_database, uuid_suffix};
 use super::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -160,12 +160,7 @@ async fn postgresql_going_away_gives_503_and_the_service_returns_without_a_resta
         .unwrap();
     assert_eq!(found.conversations, 4, "{found:?}");
     netreach_store::Store::close(&store).await;
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await;
+    drop_databases(&base, &[&name]).await;
 }
 
 /// Runs `mount` (as root, where the machine allows it); false when it cannot.
@@ -245,7 +240,7 @@ async fn under_a_flood_the_budgets_hold_returning_clients_are_served_and_first_a
         .output()
         .await
         .unwrap();
-    let text = said_by(&output);
+    let text = said(&output);
     assert!(output.status.success(), "{text}");
     assert!(text.contains("every promise held"), "{text}");
     let line = text
@@ -260,12 +255,4 @@ async fn under_a_flood_the_budgets_hold_returning_clients_are_served_and_first_a
         numbers.len() >= 2 && numbers[0] == numbers[1] && numbers[0] > 0,
         "{line}"
     );
-}
-
-fn said_by(output: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }

@@ -3,7 +3,7 @@
 //! forum source once between them; `kill -9` during a bounded load loses nothing acknowledged, on both backends, and the
 //! background jobs resume after the restart.
 
-use super::content_and_backup::{scratch_database, uuid_suffix};
+use super::content_and_backup::{drop_databases, scratch_database, uuid_suffix};
 use super::*;
 use netreach_testkit::telegram::FakeBotApi;
 
@@ -154,12 +154,7 @@ async fn two_nodes_on_one_postgresql_database_serve_each_other_and_work_once() {
 
     a.stop().await;
     b.stop().await;
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await;
+    drop_databases(&base, &[&name]).await;
 }
 
 /// `kill -9` in the middle of a bounded loopback load: every message whose POST was acknowledged
@@ -292,12 +287,7 @@ async fn acknowledged_messages_survive_kill_9_on_postgresql() {
     let name = format!("nr_kill_{}", uuid_suffix());
     let url = scratch_database(&base, &name).await;
     acknowledged_messages_survive_kill_9(Some(&url)).await;
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await;
+    drop_databases(&base, &[&name]).await;
 }
 
 /// A feed on 127.0.0.1 that counts the requests it answers.
@@ -394,10 +384,5 @@ async fn two_nodes_delete_the_conversations_retention_says_are_due_once_between_
         .unwrap();
     assert_eq!(found.conversations, 0);
     netreach_store::Store::close(&store).await;
-    let admin = sqlx::PgPool::connect(&base).await.unwrap();
-    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-    )))
-    .execute(&admin)
-    .await;
+    drop_databases(&base, &[&name]).await;
 }
