@@ -6,7 +6,7 @@
 //! and the overdose first aid in every answer to an overdose question, whatever the budgets say.
 //! A broken promise fails the command; the times are printed, never asserted.
 
-use crate::bench::{percentile, tempdir};
+use crate::bench::{ms, percentile, tempdir};
 use crate::say;
 use anyhow::{Context, bail};
 use netreach_core::Role;
@@ -19,10 +19,6 @@ use std::time::{Duration, Instant};
 const PASSWORD: &str = "flood bench password 1234";
 /// Concurrent flooding clients, per kind of request.
 const PER_KIND: usize = 6;
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 /// What the flood saw, by kind of request.
 #[derive(Default)]
