@@ -231,6 +231,8 @@ pub struct Entry {
     pub body: Option<String>,
     /// For intake entries, the answers.
     pub intake: Option<IntakeAnswers>,
+    /// For a staff reply in a Telegram conversation: `sent` or `failed`; '' otherwise.
+    pub delivery: String,
 }
 
 fn aad(conversation: ConversationId, message: MessageId) -> String {
@@ -254,7 +256,31 @@ pub(crate) fn seal_message(
     inbox: &PublicKeyBytes,
     now: OffsetDateTime,
 ) -> NewMessage {
-    let id = MessageId::new_random();
+    seal_message_with_id(
+        MessageId::new_random(),
+        conversation,
+        kind,
+        author,
+        staff_id,
+        text,
+        inbox,
+        now,
+    )
+}
+
+/// [`seal_message`] with a chosen id (one derived from a Telegram update, so that handling it
+/// twice finds the first copy).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn seal_message_with_id(
+    id: MessageId,
+    conversation: &Conversation,
+    kind: MessageKind,
+    author: Author,
+    staff_id: Option<UserId>,
+    text: &str,
+    inbox: &PublicKeyBytes,
+    now: OffsetDateTime,
+) -> NewMessage {
     let client = conversation
         .client_public_key
         .as_deref()
@@ -580,6 +606,7 @@ pub(crate) fn open_entry(
             body
         },
         intake,
+        delivery: record.delivery.clone(),
     }
 }
 
@@ -649,13 +676,18 @@ pub async fn client_post(
         Guarded::Done(c) => c,
         Guarded::Conflict | Guarded::Missing => return Err(ConversationError::NotFound),
     };
+    notify_client_message(state, &done).await;
+    Ok(done)
+}
+
+/// Tells staff a client wrote: the assignee, or everyone who follows unassigned conversations.
+pub(crate) async fn notify_client_message(state: &AppState, done: &Conversation) {
     let (event, audience) = match done.assigned_to {
         Some(assignee) => (Event::ClientReplyAssigned, Audience::Only(vec![assignee])),
         None => (Event::ClientReplyUnassigned, Audience::Everyone),
     };
     let path = crate::notify::conversation_path(done.id);
     crate::notify::emit_logged(state, &[event], &path, &audience, None).await;
-    Ok(done)
 }
 
 /// The client marks the conversation solved.
@@ -720,13 +752,19 @@ pub async fn client_rate(
 /// The client deletes the conversation now: every message, note and session goes.
 pub async fn client_delete(state: &AppState, access: &ClientAccess) -> Result<(), StoreError> {
     let id = access.conversation.id;
+    delete_by_id(state, id).await?;
+    tracing::info!(conversation_id = %id, "conversation deleted by the client");
+    Ok(())
+}
+
+/// Deletes a conversation with everything that goes with it.
+pub(crate) async fn delete_by_id(state: &AppState, id: ConversationId) -> Result<(), StoreError> {
     state.store.delete_conversation(id).await?;
     // Its Q&A drafts carry no link the database could follow, only a keyed hash of its id.
     state
         .store
         .delete_qa_drafts(&[crate::qa::source_of(state, id)])
         .await?;
-    tracing::info!(conversation_id = %id, "conversation deleted by the client");
     Ok(())
 }
 

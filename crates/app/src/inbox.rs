@@ -15,7 +15,7 @@ use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_core::AuditAction;
 use netreach_core::{Author, MessageText};
-use netreach_core::{CannedId, ConversationId, Lang, Status, UserId};
+use netreach_core::{CannedId, ConversationId, Lang, MessageId, Status, UserId};
 use netreach_crypto::SecretKeyBytes;
 use netreach_store::{Conversation, InboxFilter};
 use netreach_store::{ConversationUpdate, MessageKind, StaffUser};
@@ -451,7 +451,7 @@ pub async fn staff_reply(
     typed: &str,
     expected_version: Option<i64>,
 ) -> Result<Conversation, ConversationError> {
-    let done = staff_write(
+    let (done, message) = staff_write(
         state,
         staff,
         inbox,
@@ -462,7 +462,38 @@ pub async fn staff_reply(
     )
     .await?;
     tracing::info!(conversation_id = %id, user_id = %staff.id, "staff replied");
+    if done.channel == "telegram"
+        && let Some(key) = inbox
+    {
+        crate::telegram::deliver(state, key, &done, message, typed.trim()).await?;
+    }
     Ok(done)
+}
+
+/// Sends a Telegram reply that did not arrive again, with the member's inbox key.
+pub async fn resend(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    message: MessageId,
+) -> Result<bool, ConversationError> {
+    staff.may(Action::ReplyConversation)?;
+    let key = staff.inbox_key().ok_or(ConversationError::NoInboxAccess)?;
+    let conversation = state
+        .store
+        .conversation(id)
+        .await?
+        .ok_or(ConversationError::NotFound)?;
+    let records = state.store.messages(id, true).await?;
+    let record = records
+        .iter()
+        .find(|r| r.id == message && r.author == Author::Staff && r.kind == MessageKind::Message)
+        .ok_or(ConversationError::NotFound)?;
+    let text = open_entry(record, id, Reader::Inbox(Some(&key)))
+        .body
+        .ok_or(ConversationError::NoInboxAccess)?;
+    let delivery = crate::telegram::deliver(state, &key, &conversation, message, &text).await?;
+    Ok(delivery == crate::telegram::Delivery::Sent)
 }
 
 /// An internal note: sealed to the inbox only, never shown to the client; the status stays.
@@ -484,6 +515,7 @@ pub async fn staff_note(
         expected_version,
     )
     .await
+    .map(|(done, _)| done)
 }
 
 /// Writing needs the inbox key: staff who cannot read a thread do not answer into it.
@@ -495,7 +527,7 @@ async fn staff_write(
     typed: &str,
     kind: MessageKind,
     expected_version: Option<i64>,
-) -> Result<Conversation, ConversationError> {
+) -> Result<(Conversation, MessageId), ConversationError> {
     if inbox_key.is_none() {
         return Err(ConversationError::NoInboxAccess);
     }
@@ -520,12 +552,14 @@ async fn staff_write(
     } else {
         current.status
     };
-    guarded(
+    let message = sealed.id;
+    let done = guarded(
         state
             .store
             .add_message(id, sealed, status, expected_version)
             .await?,
-    )
+    )?;
+    Ok((done, message))
 }
 
 /// Assigns (or unassigns, with `None`) a conversation, respecting the caseload cap.

@@ -45,6 +45,9 @@ pub fn start(state: &AppState) -> Jobs {
     every(Duration::from_secs(60), |s| {
         Box::pin(async move { targets(&s).await })
     });
+    every(Duration::from_secs(1), |s| {
+        Box::pin(async move { telegram(&s).await })
+    });
     Jobs { stop, tasks }
 }
 
@@ -112,6 +115,17 @@ pub async fn housekeeping(state: &AppState) {
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "deleting old forum-watch matches failed"),
     }
+    match state
+        .store
+        .purge_telegram(state.clock.now() - time::Duration::days(7))
+        .await
+    {
+        Ok(n) if n > 0 => {
+            tracing::info!(rows = n, "old telegram update ids and idle chats deleted")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "deleting old telegram update ids failed"),
+    }
     match conversations::purge_due(state).await {
         Ok(n) if n > 0 => {
             tracing::info!(
@@ -161,5 +175,13 @@ pub async fn notify(state: &AppState) {
 pub async fn targets(state: &AppState) {
     if let Err(e) = crate::targets::check(state).await {
         tracing::error!(error = %e, "response target run failed");
+    }
+}
+
+/// Every second: the node holding the lease long-polls the bot (a poll waits up to
+/// `telegram.poll_seconds` for updates), and every node handles stored updates.
+pub async fn telegram(state: &AppState) {
+    if let Err(e) = crate::telegram::poll_once(state).await {
+        tracing::error!(error = %e, "telegram run failed");
     }
 }

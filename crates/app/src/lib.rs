@@ -29,6 +29,7 @@ pub mod settings;
 pub mod state;
 pub mod targets;
 pub mod team;
+pub mod telegram;
 pub mod two_factor;
 pub mod watch;
 
@@ -68,6 +69,7 @@ pub fn build(
         ),
         typical_response: Default::default(),
         panic_seen: Default::default(),
+        node: uuid::Uuid::new_v4().to_string(),
         health: Default::default(),
         http,
         codenames,

@@ -95,6 +95,7 @@ pub async fn emit(
                     .is_some_and(|r| r.includes(*role)),
             }
     };
+    let bot = state.store.telegram_bot().await?.is_some();
     let mut told: HashSet<(UserId, Transport)> = HashSet::new();
     let mut notices = Vec::new();
     let mut queued = 0;
@@ -157,9 +158,26 @@ pub async fn emit(
                             .await?;
                         queued += 1;
                     }
-                    // Telegram to a worker's own account needs the organisation's bot and a
-                    // linked account, and Web Push a subscription: neither exists yet, so the
-                    // choice is kept for when they do and nothing is queued.
+                    // To the member's own Telegram account through the organisation's bot;
+                    // whether they linked one is looked up when the row is sent.
+                    Transport::Telegram if bot && reaches(event, reach, moment) => {
+                        state
+                            .store
+                            .queue_notification(&QueuedNotification {
+                                id: uuid::Uuid::new_v4(),
+                                event: event.as_str().to_owned(),
+                                transport: TELEGRAM.into(),
+                                console_path: path.to_owned(),
+                                recipient: Some(person.user_id),
+                                created_at: now,
+                                next_attempt_at: now,
+                                attempts: 0,
+                            })
+                            .await?;
+                        queued += 1;
+                    }
+                    // Web Push needs a subscription, which does not exist yet: the choice is
+                    // kept for when it does and nothing is queued.
                     Transport::Email | Transport::Telegram | Transport::Push => {}
                 }
             }
@@ -299,6 +317,7 @@ async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
                 }
             }
         }
+        TELEGRAM if n.recipient.is_some() => own_telegram(state, n).await,
         TELEGRAM => {
             let (Some(token), Some(chat)) = (
                 notify.telegram_token().ok().flatten(),
@@ -312,7 +331,7 @@ async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
                 "Urgent conversation waiting / Срочное обращение: {}",
                 escape_html(&link(state, &n.console_path))
             );
-            let bot = BotApi::new(state.http.clone(), &notify.telegram_api_base);
+            let bot = BotApi::new(state.http.clone(), state.settings.telegram_api_base());
             match bot.send_message(&token, chat, &text).await {
                 Ok(_) => Delivery::Done,
                 Err(SendError::Refused(why)) => {
@@ -327,6 +346,47 @@ async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
         }
         // A transport this version does not know: nothing to do with it.
         _ => Delivery::Done,
+    }
+}
+
+/// A notification to a member's own Telegram account, from the organisation's bot: the kind
+/// of event and a console link, in both languages, nothing else.
+async fn own_telegram(state: &AppState, n: &QueuedNotification) -> Delivery {
+    let Some(user) = n.recipient else {
+        return Delivery::Done;
+    };
+    let (bot, chat) = match (
+        crate::telegram::connected(state).await,
+        crate::telegram::staff_chat(state, user).await,
+    ) {
+        (Ok(Some((token, _))), Ok(Some(chat))) => (token, chat),
+        // No bot any more, or the member unlinked their account: nothing to send.
+        (Ok(_), Ok(_)) => return Delivery::Done,
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!(error = %e, "reading the telegram notification target failed");
+            return Delivery::Retry;
+        }
+    };
+    let label = |lang| state.i18n.get(lang, &format!("notify-event-{}", n.event));
+    let text = format!(
+        "{} / {}\n{}",
+        escape_html(&label(netreach_core::Lang::En)),
+        escape_html(&label(netreach_core::Lang::Ru)),
+        escape_html(&link(state, &n.console_path))
+    );
+    match crate::telegram::api(state)
+        .send_text(&bot, chat, &text, &[])
+        .await
+    {
+        Ok(_) => Delivery::Done,
+        Err(SendError::Refused(why)) => {
+            tracing::error!(reason = %why, "telegram notification to a member refused");
+            Delivery::Refused
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "telegram notification to a member failed");
+            Delivery::Retry
+        }
     }
 }
 
@@ -349,7 +409,7 @@ pub struct Preferences {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Available {
     pub email: bool,
-    /// The organisation's bot for messages to workers' own accounts (not built yet).
+    /// The organisation's bot, for messages to members' own linked accounts.
     pub telegram: bool,
     /// Web Push (not built yet).
     pub push: bool,
@@ -379,12 +439,12 @@ impl NotifyError {
 }
 
 /// Which transports can deliver on this installation.
-pub fn available(state: &AppState) -> Available {
-    Available {
+pub async fn available(state: &AppState) -> Result<Available, StoreError> {
+    Ok(Available {
         email: state.settings.email.enabled(),
-        telegram: false,
+        telegram: state.store.telegram_bot().await?.is_some(),
         push: false,
-    }
+    })
 }
 
 /// The acting member's notification settings (nothing chosen when never set).

@@ -212,8 +212,10 @@ async fn unreachable(state: &AppState) -> Vec<Warning> {
     let bot = async {
         let notify = &state.settings.notify;
         let token = notify.telegram_token().ok().flatten()?;
-        let api =
-            netreach_channels::telegram::BotApi::new(state.http.clone(), &notify.telegram_api_base);
+        let api = netreach_channels::telegram::BotApi::new(
+            state.http.clone(),
+            state.settings.telegram_api_base(),
+        );
         api.get_me(&token).await.err().map(|e| e.to_string())
     };
     // Both at once, each bounded: the admin dashboard runs these checks on every load.

@@ -25,6 +25,8 @@ pub enum Action {
     ReportDrug,
     SignIn,
     SetUp,
+    /// A webhook call from Telegram (checked against the bot's secret token by the service).
+    ReceiveTelegramUpdate,
     // A client, holding their own conversation.
     ClientRead,
     ClientWrite,
@@ -92,6 +94,8 @@ pub enum Action {
     ReadAudit,
     /// See the first-run checklist and confirm the recovery key is written down.
     ReviewOperations,
+    /// Connect, test or disconnect the organisation's Telegram bot.
+    ManageTelegramBot,
 }
 
 /// What an action needs of the one acting.
@@ -113,7 +117,13 @@ pub const fn need(action: Action) -> Need {
     use Need::{Anyone, Client, Inbox, Staff};
     use Role::{Admin, Supervisor, Worker};
     match action {
-        ReadPublic | StartConversation | EnterConversation | ReportDrug | SignIn | SetUp => Anyone,
+        ReadPublic
+        | StartConversation
+        | EnterConversation
+        | ReportDrug
+        | SignIn
+        | SetUp
+        | ReceiveTelegramUpdate => Anyone,
 
         ClientRead | ClientWrite | ClientDelete => Client,
 
@@ -141,7 +151,9 @@ pub const fn need(action: Action) -> Need {
         PublishAlert | WithdrawAlert | ManageVenues | ManageWatch | ReviewContent
         | RestoreContent | ManageTeam | PanicLock => Staff(Supervisor),
 
-        ManageUsers | ReadAudit | ResetTwoFactor | ReviewOperations => Staff(Admin),
+        ManageUsers | ReadAudit | ResetTwoFactor | ReviewOperations | ManageTelegramBot => {
+            Staff(Admin)
+        }
         GrantInboxAccess => Inbox(Admin),
     }
 }
@@ -376,6 +388,8 @@ mod tests {
             // Who opened which conversation when is itself sensitive.
             (Action::ReadAudit, Staff(Role::Admin)),
             (Action::ReviewOperations, Staff(Role::Admin)),
+            // The bot speaks for the organisation, and its token reads everything sent to it.
+            (Action::ManageTelegramBot, Staff(Role::Admin)),
             // Anyone who can lead on a shift can pull the emergency brake.
             (Action::PanicLock, Staff(Role::Supervisor)),
             // Removing someone's second factor opens their account to their password alone.

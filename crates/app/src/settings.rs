@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+mod telegram;
+pub use telegram::{DEFAULT_API_BASE, TelegramSettings};
+
 /// The name of the settings file looked for in the data directory.
 pub const CONFIG_FILE_NAME: &str = "netreach.toml";
 /// The file in the data directory that holds the generated server secret.
@@ -55,6 +58,7 @@ pub struct Settings {
     pub publishing: PublishingSettings,
     pub backup: BackupSettings,
     pub watch: WatchSettings,
+    pub telegram: TelegramSettings,
     pub log: LogSettings,
 }
 
@@ -421,6 +425,7 @@ impl Default for Settings {
             publishing: PublishingSettings::default(),
             backup: BackupSettings::default(),
             watch: WatchSettings::default(),
+            telegram: TelegramSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -565,7 +570,36 @@ impl Settings {
         Ok(settings)
     }
 
+    /// The Bot API base every Telegram call uses: `telegram.api_base`, or (for configurations
+    /// written before it existed) `publishing.telegram_api_base` or `notify.telegram_api_base`
+    /// when only that one was changed.
+    pub fn telegram_api_base(&self) -> &str {
+        [
+            self.telegram.api_base.as_str(),
+            self.publishing.telegram_api_base.as_str(),
+            self.notify.telegram_api_base.as_str(),
+        ]
+        .into_iter()
+        .find(|base| *base != DEFAULT_API_BASE)
+        .unwrap_or(DEFAULT_API_BASE)
+    }
+
     fn validate(&self) -> Result<(), SettingsError> {
+        if let Some(url) = &self.telegram.webhook_url
+            && !url.starts_with("https://")
+        {
+            return Err(SettingsError::Value(
+                "telegram.webhook_url must start with https:// (Telegram calls webhooks over TLS \
+                 only); leave it out to use long polling"
+                    .into(),
+            ));
+        }
+        if self.telegram.poll_seconds > 50 || self.telegram.max_file_bytes < 1024 {
+            return Err(SettingsError::Value(
+                "telegram.poll_seconds must be at most 50 and telegram.max_file_bytes at least 1024"
+                    .into(),
+            ));
+        }
         if self.session.idle_minutes == 0 || self.session.max_hours == 0 {
             return Err(SettingsError::Value(
                 "session.idle_minutes and session.max_hours must be above 0".into(),
@@ -763,6 +797,7 @@ impl Settings {
                 socks5_proxy: self.watch.socks5_proxy.as_deref().map(mask_url),
                 ..self.watch.clone()
             },
+            telegram: self.telegram.clone(),
             log: self.log.clone(),
         };
         toml::to_string_pretty(&view).unwrap_or_default()
@@ -837,6 +872,7 @@ struct MaskedView {
     publishing: PublishingSettings,
     backup: MaskedBackup,
     watch: WatchSettings,
+    telegram: TelegramSettings,
     log: LogSettings,
 }
 

@@ -46,6 +46,9 @@ pub struct Shared {
     pub health: Arc<crate::health::Health>,
     /// The home page's typical response time and when it was computed.
     pub typical_response: Arc<std::sync::Mutex<Option<CachedResponseTime>>>,
+    /// This process's name among the app nodes (random per start), for leases such as the
+    /// Telegram bot's polling.
+    pub node: String,
     /// The last panic lock this node has acted on (see `accounts::notice_panic_lock`).
     pub panic_seen: Arc<std::sync::Mutex<Option<time::OffsetDateTime>>>,
 }

@@ -14,6 +14,10 @@ mod lexicon;
 mod queue;
 mod reply;
 
+/// The risk-signal matcher with the supervisors' lexicon edits (the bot reads overdose words
+/// with it too).
+pub(crate) use lexicon::matcher as risk_matcher;
+
 pub use fetcher::{FetchReport, PastedPage, Preview, fetch_due, fetch_now, paste, test_source};
 pub use lexicon::{LexiconEntry, TestedText, add_term, lexicon, remove_term, test_text};
 pub use queue::{

@@ -3,6 +3,8 @@
 //! (sent, try again later, refused for good) and says how long to wait before the next attempt.
 //! Errors never carry the request URL, which holds the bot token.
 
+pub mod bot;
+
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;

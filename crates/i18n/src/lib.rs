@@ -36,6 +36,7 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         "notify.ftl",
         include_str!("../locales/en/notify.ftl"),
     ),
+    (Lang::En, "bot.ftl", include_str!("../locales/en/bot.ftl")),
     (
         Lang::Ru,
         "common.ftl",
@@ -61,6 +62,7 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         "notify.ftl",
         include_str!("../locales/ru/notify.ftl"),
     ),
+    (Lang::Ru, "bot.ftl", include_str!("../locales/ru/bot.ftl")),
 ];
 
 /// A message bundle that could not be built.

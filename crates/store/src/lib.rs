@@ -10,6 +10,7 @@ pub mod backend;
 mod error;
 mod model;
 mod sql;
+mod telegram;
 mod watch;
 
 pub use backend::{Backend, BackendError, sqlite_path};
@@ -25,6 +26,7 @@ pub use model::{
     VenueRecord,
 };
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
+pub use telegram::{PendingUpdate, TelegramBotRecord, TelegramChatRecord, TelegramStore};
 pub use watch::{
     WatchFetchOutcome, WatchMatchFilter, WatchMatchRecord, WatchSourceRecord, WatchStore,
     WatchTermRecord,
@@ -60,6 +62,7 @@ pub trait Store:
     + TwoFactorStore
     + OperationsStore
     + WatchStore
+    + TelegramStore
     + Send
     + Sync
     + std::fmt::Debug

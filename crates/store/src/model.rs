@@ -177,6 +177,8 @@ pub struct StoredMessage {
     pub staff_id: Option<UserId>,
     pub created_at: OffsetDateTime,
     pub sealed: SealedRecord,
+    /// For a staff reply in a Telegram conversation: `sent` or `failed`; '' otherwise.
+    pub delivery: String,
 }
 
 /// A conversation's metadata (no content).

@@ -34,6 +34,8 @@ mod publishing;
 mod qa;
 #[path = "conformance/team.rs"]
 mod team;
+#[path = "conformance/telegram.rs"]
+mod telegram;
 #[path = "conformance/two_factor.rs"]
 mod two_factor;
 #[path = "conformance/watch.rs"]
@@ -124,7 +126,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "operations",
                 "forum watch",
                 "staff notifications",
-                "response targets"
+                "response targets",
+                "telegram bot"
             ],
             "{backend:?}"
         );

@@ -21,7 +21,7 @@ pub use app::{Browser, TestApp};
 pub use logs::captured_logs;
 pub use netreach_testdb::{TestBackend, TestDb};
 pub use smtp::FakeSmtp;
-pub use telegram::FakeBotApi;
+pub use telegram::{FakeBot, FakeBotApi};
 
 /// Installs the process-wide TLS provider (ring) that HTTP clients need; call before building
 /// one outside a [`TestApp`].

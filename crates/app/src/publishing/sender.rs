@@ -94,7 +94,7 @@ pub async fn send_due(state: &AppState) -> Result<SendReport, StoreError> {
         .store
         .claim_due_publications(now, spacing, now + time::Duration::minutes(2), 20)
         .await?;
-    let api = BotApi::new(state.http.clone(), &settings.telegram_api_base);
+    let api = BotApi::new(state.http.clone(), state.settings.telegram_api_base());
     let mut report = SendReport::default();
     for publication in claimed {
         let outcome = attempt(state, &api, &publication).await?;

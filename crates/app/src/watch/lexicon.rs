@@ -50,7 +50,7 @@ fn risk_terms(edits: &[WatchTermRecord]) -> Vec<Term> {
 }
 
 /// The matcher in force: risk phrases and substance names.
-pub(super) async fn matcher(state: &AppState) -> Result<Matcher, StoreError> {
+pub(crate) async fn matcher(state: &AppState) -> Result<Matcher, StoreError> {
     let edits = state.store.watch_terms().await?;
     let mut terms = risk_terms(&edits);
     let index = state.content.index();

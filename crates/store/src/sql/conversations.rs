@@ -65,6 +65,7 @@ fn message(row: &AnyRow) -> StoreResult<StoredMessage> {
             key_inbox: blob(row, "key_inbox")?,
             key_client: opt_blob(row, "key_client")?,
         },
+        delivery: text(row, "delivery")?,
     })
 }
 
@@ -275,8 +276,8 @@ impl ConversationStore for SqlStore {
             " AND kind IN ('message', 'intake')"
         };
         let sql = format!(
-            "SELECT id, seq, kind, author, staff_id, created_at, body, key_inbox, key_client \
-             FROM messages WHERE conversation_id = $1{filter} ORDER BY seq"
+            "SELECT id, seq, kind, author, staff_id, created_at, body, key_inbox, key_client, \
+             delivery FROM messages WHERE conversation_id = $1{filter} ORDER BY seq"
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(id.to_string())

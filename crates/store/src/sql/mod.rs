@@ -13,6 +13,7 @@ mod publishing;
 mod qa;
 mod rows;
 mod team;
+mod telegram;
 mod two_factor;
 mod watch;
 

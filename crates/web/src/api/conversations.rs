@@ -119,7 +119,7 @@ pub async fn start(
                 when: req.when.unwrap_or_default(),
                 happening: req.happening.unwrap_or_default(),
             },
-            channel: "api",
+            channel: "web",
         },
     )
     .await?;
@@ -254,6 +254,7 @@ pub struct InboxQuery {
     pub assigned: Option<String>,
     pub topic: Option<String>,
     pub lang: Option<String>,
+    /// `web` or `telegram`
     pub channel: Option<String>,
     /// Only conversations with this tag
     pub tag: Option<String>,
@@ -269,6 +270,7 @@ pub struct InboxQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConversationSummary {
     id: String,
+    /// `web` (the site or this API) or `telegram` (the organisation's bot).
     channel: String,
     topic: String,
     lang: String,
@@ -411,6 +413,10 @@ pub struct StaffMessage {
     #[schema(value_type = Option<Object>)]
     intake: Option<IntakeAnswers>,
     at: String,
+    /// For a staff reply in a Telegram conversation: `sent`, or `failed` (not delivered; send
+    /// it again from the console).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delivery: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -453,6 +459,7 @@ pub async fn show(
                 body: e.body,
                 intake: e.intake,
                 at: rfc3339(e.at),
+                delivery: (!e.delivery.is_empty()).then_some(e.delivery),
             })
             .collect(),
     }))

@@ -9,6 +9,7 @@ mod content;
 pub mod conversations;
 mod notifications;
 pub mod publishing;
+mod telegram;
 mod two_factor;
 mod watch;
 pub use watch::status_of as watch_status;
@@ -205,6 +206,27 @@ pub const POLICY: &[(&str, &str, Action)] = &[
         "/api/v1/staff/publications/{id}",
         Action::RecordPublication,
     ),
+    // The organisation's Telegram bot.
+    (
+        "POST",
+        "/api/v1/telegram/webhook",
+        Action::ReceiveTelegramUpdate,
+    ),
+    (
+        "PUT",
+        "/api/v1/staff/telegram/bot",
+        Action::ManageTelegramBot,
+    ),
+    (
+        "GET",
+        "/api/v1/staff/telegram/bot",
+        Action::ManageTelegramBot,
+    ),
+    (
+        "DELETE",
+        "/api/v1/staff/telegram/bot",
+        Action::ManageTelegramBot,
+    ),
     // Forum watch.
     ("GET", "/api/v1/staff/watch/sources", Action::ReadWatchQueue),
     ("POST", "/api/v1/staff/watch/sources", Action::ManageWatch),
@@ -325,6 +347,12 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(alerts::verify))
         .routes(routes!(alerts::publish))
         .routes(routes!(alerts::withdraw))
+        .routes(routes!(telegram::webhook))
+        .routes(routes!(
+            telegram::connect,
+            telegram::show,
+            telegram::disconnect
+        ))
         .routes(routes!(watch::sources, watch::create_source))
         .routes(routes!(watch::update_source, watch::delete_source))
         .routes(routes!(watch::set_cookie))

@@ -206,6 +206,10 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/watch/matches/{id}/dismiss", "post"),
         ("/api/v1/staff/watch/matches/{id}/answer", "post"),
         ("/api/v1/staff/watch/matches/{id}/report", "post"),
+        ("/api/v1/staff/telegram/bot", "put"),
+        ("/api/v1/staff/telegram/bot", "get"),
+        ("/api/v1/staff/telegram/bot", "delete"),
+        ("/api/v1/telegram/webhook", "post"),
     ];
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(

@@ -23,6 +23,7 @@ mod services;
 mod sessions;
 mod signin;
 mod team;
+mod telegram;
 mod totp;
 mod watch;
 

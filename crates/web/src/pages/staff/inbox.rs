@@ -318,6 +318,10 @@ struct EntryView {
     who: String,
     at: String,
     body: Option<String>,
+    /// A Telegram reply's delivery: `sent` or `failed` ('' otherwise), and its id for sending
+    /// it again.
+    delivery: String,
+    message_id: String,
 }
 
 #[derive(Template)]
@@ -429,6 +433,8 @@ async fn conversation_page(
             },
             at: when(e.at),
             body: e.body.clone(),
+            delivery: e.delivery.clone(),
+            message_id: e.id.to_string(),
         })
         .collect();
     let days = (page.deletion_due - state.clock.now()).whole_days().max(0);
@@ -689,6 +695,26 @@ pub async fn note(
         notice: None,
     };
     after(&state, lang, &session, id, result, "noted", kept).await
+}
+
+/// `POST /staff/conversations/{id}/messages/{message}/resend`: sends a Telegram reply that did
+/// not arrive again.
+pub async fn resend(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path((id, message)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let message = message.parse().map_err(|_| PageError::NotFound)?;
+    let done = match inbox::resend(&state, &session.staff(), id, message).await {
+        Ok(true) => "resent",
+        Ok(false) => "not-resent",
+        Err(ConversationError::NotFound) => return Err(PageError::NotFound),
+        Err(ConversationError::Store(e)) => return Err(e.into()),
+        Err(ConversationError::Denied(denied)) => return Err(denied.into()),
+        Err(e) => return Err(PageError::Internal(e.to_string())),
+    };
+    Ok(Redirect::to(&format!("/staff/conversations/{id}?done={done}")).into_response())
 }
 
 #[derive(Deserialize)]

@@ -15,6 +15,7 @@ mod qa;
 mod search;
 mod session;
 mod team;
+mod telegram;
 mod two_factor;
 mod users;
 mod venues;
@@ -111,6 +112,24 @@ pub fn routes(state: AppState) -> Routes {
             OwnNotifications,
             notifications::save,
         )
+        .post(
+            "/staff/account/telegram/link",
+            OwnNotifications,
+            notifications::link_telegram,
+        )
+        .post(
+            "/staff/account/telegram/unlink",
+            OwnNotifications,
+            notifications::unlink_telegram,
+        )
+        .get("/staff/telegram", ManageTelegramBot, telegram::show)
+        .post("/staff/telegram", ManageTelegramBot, telegram::connect)
+        .post("/staff/telegram/test", ManageTelegramBot, telegram::test)
+        .post(
+            "/staff/telegram/disconnect",
+            ManageTelegramBot,
+            telegram::disconnect,
+        )
         .get("/staff/tokens", OwnAccount, account::tokens)
         .post("/staff/tokens", OwnAccount, account::create_token)
         .post(
@@ -123,6 +142,11 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/inbox", ListConversations, inbox::inbox)
         .post("/staff/inbox/bulk", BulkConversations, inbox::bulk)
         .get("/staff/conversations/{id}", ReadConversation, inbox::show)
+        .post(
+            "/staff/conversations/{id}/messages/{message}/resend",
+            ReplyConversation,
+            inbox::resend,
+        )
         .post(
             "/staff/conversations/{id}/reply",
             ReplyConversation,
@@ -328,6 +352,10 @@ impl Done {
             "user-revoked" => "flash-user-revoked",
             "setup" => "flash-setup-done",
             "replied" => "flash-replied",
+            "resent" => "flash-resent",
+            "not-resent" => "flash-not-resent",
+            "bot-connected" => "flash-bot-connected",
+            "bot-disconnected" => "flash-bot-disconnected",
             "noted" => "flash-noted",
             "assigned" => "flash-assigned",
             "status" => "flash-status",

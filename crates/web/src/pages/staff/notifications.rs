@@ -129,8 +129,54 @@ struct SettingsPage<'a> {
     email: String,
     quiet_hours: String,
     on_call: bool,
+    telegram: TelegramBox,
 }
 
+/// The member's own Telegram account for notifications.
+#[derive(Debug, Default)]
+struct TelegramBox {
+    /// The organisation's bot is connected.
+    available: bool,
+    linked: bool,
+    /// A fresh one-time code and the bot's username, right after asking for one.
+    code: Option<(String, String)>,
+}
+
+/// What the page needs beyond the member's choices: which transports work, and their link.
+async fn telegram_box(
+    state: &AppState,
+    session: &StaffSession,
+    code: Option<(String, String)>,
+) -> Result<(notify::Available, TelegramBox), PageError> {
+    let available = notify::available(state).await?;
+    let linked = if available.telegram {
+        netreach_app::telegram::linked(state, &session.staff())
+            .await
+            .map_err(telegram_failure)?
+    } else {
+        false
+    };
+    Ok((
+        available,
+        TelegramBox {
+            available: available.telegram,
+            linked,
+            code,
+        },
+    ))
+}
+
+fn telegram_failure(e: netreach_app::telegram::BotError) -> PageError {
+    use netreach_app::telegram::BotError;
+    match e {
+        BotError::Denied(d) => d.into(),
+        BotError::Store(e) => e.into(),
+        // No bot to link to (it was disconnected meanwhile): the page no longer offers it.
+        _ => PageError::NotFound,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn settings_page<'a>(
     state: &'a AppState,
     lang: Lang,
@@ -138,6 +184,8 @@ fn settings_page<'a>(
     prefs: &Preferences,
     notice: Option<&str>,
     error: Option<&str>,
+    available: notify::Available,
+    telegram: TelegramBox,
 ) -> SettingsPage<'a> {
     let chrome = Chrome::new(
         state,
@@ -146,7 +194,6 @@ fn settings_page<'a>(
         "/staff/account/notifications",
         Some(session),
     );
-    let available = notify::available(state);
     let transports: Vec<TransportColumn> = Transport::ALL
         .iter()
         .map(|t| TransportColumn {
@@ -190,6 +237,7 @@ fn settings_page<'a>(
         email: prefs.email.clone().unwrap_or_default(),
         quiet_hours: prefs.quiet_hours.clone(),
         on_call: prefs.on_call,
+        telegram,
         chrome,
     }
 }
@@ -210,9 +258,39 @@ pub async fn settings(
         .await
         .map_err(failure)?;
     let notice = saved.saved.is_some().then_some("notify-saved");
+    let (available, telegram) = telegram_box(&state, &session, None).await?;
     Ok(render(&settings_page(
-        &state, lang, &session, &prefs, notice, None,
+        &state, lang, &session, &prefs, notice, None, available, telegram,
     )))
+}
+
+/// `POST /staff/account/telegram/link`: a one-time code to send the organisation's bot.
+pub async fn link_telegram(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+) -> Result<Response, PageError> {
+    let code = netreach_app::telegram::start_link(&state, &session.staff())
+        .await
+        .map_err(telegram_failure)?;
+    let prefs = notify::preferences(&state, &session.staff())
+        .await
+        .map_err(failure)?;
+    let (available, telegram) = telegram_box(&state, &session, Some(code)).await?;
+    Ok(render(&settings_page(
+        &state, lang, &session, &prefs, None, None, available, telegram,
+    )))
+}
+
+/// `POST /staff/account/telegram/unlink`: stops notifications to the linked account.
+pub async fn unlink_telegram(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Redirect, PageError> {
+    netreach_app::telegram::unlink(&state, &session.staff())
+        .await
+        .map_err(telegram_failure)?;
+    Ok(Redirect::to("/staff/account/notifications?saved=1"))
 }
 
 /// The form's fields as posted: repeated `choice=<event>.<transport>`, `email`, `quiet_hours`,
@@ -258,9 +336,19 @@ pub async fn save(
     let prefs = preferences_from(&fields);
     match notify::set_preferences(&state, &session.staff(), prefs.clone()).await {
         Ok(()) => Ok(Redirect::to("/staff/account/notifications?saved=1").into_response()),
-        Err(e @ (NotifyError::BadEmail | NotifyError::BadQuietHours)) => Ok(render_invalid(
-            &settings_page(&state, lang, &session, &prefs, None, Some(e.message_id())),
-        )),
+        Err(e @ (NotifyError::BadEmail | NotifyError::BadQuietHours)) => {
+            let (available, telegram) = telegram_box(&state, &session, None).await?;
+            Ok(render_invalid(&settings_page(
+                &state,
+                lang,
+                &session,
+                &prefs,
+                None,
+                Some(e.message_id()),
+                available,
+                telegram,
+            )))
+        }
         Err(e) => Err(failure(e)),
     }
 }
