@@ -371,6 +371,7 @@ pub async fn process_pending(state: &AppState) -> Result<usize, StoreError> {
         token,
         username: bot.username.clone(),
         bot_id: bot.bot_id,
+        risk: tokio::sync::OnceCell::new(),
     };
     let mut handled = 0;
     loop {

@@ -37,6 +37,10 @@ pub struct BenchArgs {
     /// time from a post in a feed to the watch queue
     #[arg(long)]
     pub watch: bool,
+    /// Measure the Telegram bot instead: client messages per second from a local Bot API
+    /// stand-in into the inbox (sealed, durable), against web client posts in the same run
+    #[arg(long)]
+    pub telegram: bool,
     /// The nginx binary for the comparison (default: looked up in /usr/sbin and /usr/bin)
     #[arg(long)]
     pub nginx: Option<std::path::PathBuf>,

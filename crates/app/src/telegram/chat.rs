@@ -22,6 +22,8 @@ pub(crate) struct Bot {
     pub token: SecretString,
     pub username: String,
     pub bot_id: i64,
+    /// The risk-signal matcher (overdose words), built once per run when first needed.
+    pub risk: tokio::sync::OnceCell<netreach_channels::watch::Matcher>,
 }
 
 /// The keyed hash that finds a chat's state and conversation again (never the chat id itself).
@@ -96,6 +98,7 @@ pub(crate) async fn handle(state: &AppState, bot: &Bot, update: Update) -> Resul
         hash,
         lang,
         update_id: update.update_id,
+        step: step.clone(),
     };
     if let Some(query) = &update.callback_query {
         if let Err(e) = bot.api.answer_callback(&bot.token, &query.id).await {
@@ -175,6 +178,8 @@ struct Session<'a> {
     hash: String,
     lang: Lang,
     update_id: i64,
+    /// The menu step the chat was on when this update arrived.
+    step: String,
 }
 
 impl Session<'_> {
@@ -310,6 +315,7 @@ impl Session<'_> {
         let switched = Session {
             lang: other,
             hash: self.hash.clone(),
+            step: String::new(),
             ..*self
         };
         switched.show_menu().await;
@@ -560,7 +566,9 @@ impl Session<'_> {
                 created
             }
         };
-        self.set_step("").await?;
+        if !self.step.is_empty() {
+            self.set_step("").await?;
+        }
         if overdose {
             self.say(&answers::alerted(state, self.lang), &[]).await;
         } else if let Some(html) =
