@@ -380,7 +380,11 @@ impl Session<'_> {
     }
 
     async fn is_overdose(&self, text: &str) -> Result<bool, StoreError> {
-        let matcher = crate::watch::risk_matcher(self.state).await?;
+        let matcher = self
+            .bot
+            .risk
+            .get_or_try_init(|| crate::watch::risk_matcher(self.state))
+            .await?;
         Ok(matcher
             .find(text)
             .iter()
