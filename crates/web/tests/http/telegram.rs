@@ -516,7 +516,10 @@ async fn only_one_node_polls_and_no_update_is_handled_twice() {
     assert_eq!(fake.count("getUpdates"), 1, "one node holds the lease");
     fake.push(private_text(31, "second message", "en"));
     fake.push(private_text(32, "another client", "en"));
+    // Whichever node holds the lease fetches them (the other only handles what is stored).
     netreach_app::telegram::poll_once(&app.state).await.unwrap();
+    netreach_app::telegram::poll_once(&second).await.unwrap();
+    assert_eq!(fake.count("getUpdates"), 2, "still one poller");
     // Both nodes handle what is stored at the same time: each update once.
     let (a, b) = tokio::join!(
         netreach_app::telegram::process_pending(&app.state),
