@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod attachments;
 pub mod audit;
 pub mod availability;
 pub mod conversations;
@@ -68,6 +69,7 @@ pub fn build(
         ),
         typical_response: Default::default(),
         panic_seen: Default::default(),
+        media: Default::default(),
         health: Default::default(),
         http,
         codenames,

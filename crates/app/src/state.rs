@@ -46,6 +46,8 @@ pub struct Shared {
     pub health: Arc<crate::health::Health>,
     /// The home page's typical response time and when it was computed.
     pub typical_response: Arc<std::sync::Mutex<Option<CachedResponseTime>>>,
+    /// At most two uploads decoded at once on this node.
+    pub media: Arc<crate::attachments::MediaGate>,
     /// The last panic lock this node has acted on (see `accounts::notice_panic_lock`).
     pub panic_seen: Arc<std::sync::Mutex<Option<time::OffsetDateTime>>>,
 }

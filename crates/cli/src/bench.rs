@@ -37,6 +37,10 @@ pub struct BenchArgs {
     /// time from a post in a feed to the watch queue
     #[arg(long)]
     pub watch: bool,
+    /// Measure photo processing instead: a 12-megapixel JPEG made safe to keep (decoded,
+    /// scaled, re-encoded without its metadata) against decoding it only
+    #[arg(long)]
+    pub photo: bool,
     /// The nginx binary for the comparison (default: looked up in /usr/sbin and /usr/bin)
     #[arg(long)]
     pub nginx: Option<std::path::PathBuf>,

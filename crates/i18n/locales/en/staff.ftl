@@ -608,3 +608,7 @@ check-recovery-key-confirmed = Recorded: the recovery key is written down.
 check-unreachable = { $what } is configured but does not answer: { $why }
 recovery-key-words = Recovery key: { $count } words. Write each one down, in order.
 recovery-key-written = I have written it down
+attachment-locked = { $count ->
+    [one] (an encrypted attachment: no inbox access)
+   *[other] ({ $count } encrypted attachments: no inbox access)
+}

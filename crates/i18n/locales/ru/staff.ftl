@@ -616,3 +616,8 @@ check-recovery-key-confirmed = Записано: ключ восстановле
 check-unreachable = { $what } настроен, но не отвечает: { $why }
 recovery-key-words = Ключ восстановления: { $count } слов. Запишите каждое по порядку.
 recovery-key-written = Я записал(а) ключ
+attachment-locked = { $count ->
+    [one] ({ $count } зашифрованное вложение: нет доступа к входящим)
+    [few] ({ $count } зашифрованных вложения: нет доступа к входящим)
+   *[many] ({ $count } зашифрованных вложений: нет доступа к входящим)
+}
