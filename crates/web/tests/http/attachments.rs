@@ -145,11 +145,38 @@ async fn a_photo_on_c_loses_its_metadata_is_sealed_and_is_seen_by_its_client_and
                 "{backend:?}: {canary} readable in the database"
             );
         }
+        if let Some(dump) = pg_dump(&app.db) {
+            for canary in [&exif_canary, &caption_canary] {
+                let hex: String = canary.bytes().map(|b| format!("{b:02x}")).collect();
+                assert!(
+                    !dump.contains(canary.as_str()) && !dump.contains(&hex),
+                    "{canary} in pg_dump's output"
+                );
+            }
+        }
         let logs = netreach_testkit::captured_logs();
         for canary in [&exif_canary, &caption_canary] {
             assert!(!logs.contains(canary.as_str()), "{canary} logged");
         }
     }
+}
+
+/// `pg_dump` of the test's own schema (bytea comes out as hex), on PostgreSQL only.
+fn pg_dump(db: &TestDb) -> Option<String> {
+    let schema = db.schema.as_deref()?;
+    let url = std::env::var("NETREACH_TEST_POSTGRES_URL").ok()?;
+    let output = std::process::Command::new("pg_dump")
+        .args(["--data-only", "--schema", schema, &url])
+        .output()
+        .expect("pg_dump runs where PostgreSQL tests do");
+    assert!(
+        output.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let dump = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(dump.contains("attachments"), "the dump holds the table");
+    Some(dump)
 }
 
 fn image_size(jpeg: &[u8]) -> (u32, u32) {
