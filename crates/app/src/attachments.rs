@@ -219,13 +219,14 @@ async fn charge(state: &AppState, conversation: &Conversation) -> Result<(), Att
     Ok(())
 }
 
-/// Seals a prepared upload and its caption and adds them to the thread; staff are told as for a
-/// client message.
+/// Seals a prepared upload and its caption and adds them to the thread; with `notify`, staff are
+/// told as for a client message (a new conversation's first photo needs no second notice).
 async fn attach(
     state: &AppState,
     conversation: &Conversation,
     prepared: Prepared,
     caption: Option<MessageText>,
+    notify: bool,
 ) -> Result<AttachmentId, AttachmentError> {
     let inbox = inbox_public(state).await?;
     let now = state.clock.now();
@@ -282,6 +283,9 @@ async fn attach(
         size = prepared.bytes.len(),
         "attachment added"
     );
+    if !notify {
+        return Ok(id);
+    }
     let (event, audience) = match done.assigned_to {
         Some(assignee) => (Event::ClientReplyAssigned, Audience::Only(vec![assignee])),
         None => (Event::ClientReplyUnassigned, Audience::Everyone),
@@ -303,7 +307,7 @@ pub async fn add_from_client(
     let caption = caption_text(state, upload.caption.as_deref())?;
     charge(state, conversation).await?;
     let prepared = prepare(state, upload.bytes, upload.declared).await?;
-    attach(state, conversation, prepared, caption).await
+    attach(state, conversation, prepared, caption, true).await
 }
 
 /// The client writes on `/c`: a message, a photo with the typed text as its caption, or both.
@@ -353,7 +357,7 @@ pub async fn start_with_photo(
     };
     let started = conversations::start(state, request).await?;
     if let Some(prepared) = prepared
-        && let Err(e) = attach(state, &started.conversation, prepared, None).await
+        && let Err(e) = attach(state, &started.conversation, prepared, None, false).await
     {
         tracing::error!(conversation_id = %started.conversation.id, error = %e, "attaching the first photo failed");
     }
