@@ -15,8 +15,8 @@ use netreach_crypto::{
     ClientKeys, Codename, PublicKeyBytes, Sealed, SecretKeyBytes, SecretToken, WrapKey,
 };
 use netreach_store::{
-    ClientSessionRecord, Conversation, ConversationUpdate, Guarded, MessageKind, NewConversation,
-    NewMessage, SealedRecord, StoreError, StoredMessage,
+    AttachmentInfo, ClientSessionRecord, Conversation, ConversationUpdate, Guarded, MessageKind,
+    NewConversation, NewMessage, SealedRecord, StoreError, StoredMessage,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -168,6 +168,11 @@ impl ClientAccess {
             secret,
         }
     }
+
+    /// The client's key, for opening what was sealed to them.
+    pub(crate) fn secret(&self) -> &SecretKeyBytes {
+        &self.secret
+    }
 }
 
 /// The intake form's answers. Topic and language stay plaintext metadata; the rest is sealed.
@@ -233,6 +238,8 @@ pub struct Entry {
     pub intake: Option<IntakeAnswers>,
     /// For a staff reply in a Telegram conversation: `sent` or `failed`; '' otherwise.
     pub delivery: String,
+    /// The photos and voice messages this entry shows (its body is their caption).
+    pub attachments: Vec<AttachmentInfo>,
 }
 
 fn aad(conversation: ConversationId, message: MessageId) -> String {
@@ -607,6 +614,7 @@ pub(crate) fn open_entry(
         },
         intake,
         delivery: record.delivery.clone(),
+        attachments: Vec::new(),
     }
 }
 
@@ -622,10 +630,13 @@ pub async fn client_thread(
     access: &ClientAccess,
 ) -> Result<Vec<Entry>, StoreError> {
     let records = state.store.messages(access.conversation.id, false).await?;
-    Ok(records
+    let mut entries: Vec<Entry> = records
         .iter()
         .map(|r| open_entry(r, access.conversation.id, Reader::Client(&access.secret)))
-        .collect())
+        .collect();
+    let attachments = state.store.attachments(access.conversation.id).await?;
+    crate::attachments::hang(&mut entries, attachments);
+    Ok(entries)
 }
 
 /// The client writes. A message holding a codename (anyone's: seven list words in a row) is

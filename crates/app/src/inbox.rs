@@ -431,10 +431,11 @@ pub async fn staff_view(
         .await?
         .ok_or(ConversationError::NotFound)?;
     let records = state.store.messages(id, true).await?;
-    let entries = records
+    let mut entries: Vec<Entry> = records
         .iter()
         .map(|r| open_entry(r, id, Reader::Inbox(inbox)))
         .collect();
+    crate::attachments::hang(&mut entries, state.store.attachments(id).await?);
     Ok(StaffView {
         conversation,
         entries,

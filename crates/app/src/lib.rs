@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod attachments;
 pub mod audit;
 pub mod availability;
 pub mod conversations;
@@ -70,6 +71,7 @@ pub fn build(
         typical_response: Default::default(),
         panic_seen: Default::default(),
         node: uuid::Uuid::new_v4().to_string(),
+        media: Default::default(),
         health: Default::default(),
         http,
         codenames,

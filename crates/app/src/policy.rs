@@ -68,6 +68,8 @@ pub enum Action {
     /// its own action).
     BulkConversations,
     ReadAlertReports,
+    /// Open a conversation's photos and voice messages (with the inbox key, like its text).
+    ReadAttachment,
     DraftQa,
     /// See the forum-watch queue and the watched sources with their status.
     ReadWatchQueue,
@@ -143,6 +145,9 @@ pub const fn need(action: Action) -> Need {
         | BulkConversations => Inbox(Worker),
         // Q&A drafts are sealed to the inbox key: writing, editing and publishing one opens it.
         ReadAlertReports | DraftQa | EditQa | PublishQa => Inbox(Worker),
+        // An attachment is all content: like a message's text, it opens only with the inbox key
+        // (a thread's page shows the rest of the conversation to every role).
+        ReadAttachment => Inbox(Worker),
         // The queue holds what people wrote on forums about drugs and their health: those who
         // answer conversations answer these.
         ReadWatchQueue | WorkWatchQueue => Inbox(Worker),
@@ -380,6 +385,8 @@ mod tests {
             (Action::TagConversation, Inbox(Role::Worker)),
             (Action::SetConversationStatus, Inbox(Role::Worker)),
             (Action::ReadAlertReports, Inbox(Role::Worker)),
+            // Photos of wounds and voices are as sensitive as the text of a message.
+            (Action::ReadAttachment, Inbox(Role::Worker)),
             // Q&A drafts are sealed to the inbox key.
             (Action::DraftQa, Inbox(Role::Worker)),
             (Action::EditQa, Inbox(Role::Worker)),

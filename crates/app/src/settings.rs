@@ -59,7 +59,34 @@ pub struct Settings {
     pub backup: BackupSettings,
     pub watch: WatchSettings,
     pub telegram: TelegramSettings,
+    pub attachments: AttachmentSettings,
     pub log: LogSettings,
+}
+
+/// Photos and voice messages clients add to their conversation: limits on what is accepted.
+/// Every image is decoded and re-encoded, every voice message re-muxed, before it is sealed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AttachmentSettings {
+    /// Largest photo accepted, in bytes, as uploaded.
+    pub max_image_bytes: usize,
+    /// Largest voice message accepted, in bytes (OGG/Opus).
+    pub max_voice_bytes: usize,
+    /// Largest image accepted, in pixels (width times height); bounds the memory decoding takes.
+    pub max_pixels: u64,
+    /// Longer sides are scaled down to this many pixels before the image is stored.
+    pub max_side: u32,
+}
+
+impl Default for AttachmentSettings {
+    fn default() -> Self {
+        AttachmentSettings {
+            max_image_bytes: 10 * 1024 * 1024,
+            max_voice_bytes: 5 * 1024 * 1024,
+            max_pixels: 40_000_000,
+            max_side: 2560,
+        }
+    }
 }
 
 /// How `netreach backup` encrypts (with age): to a passphrase, to recipient public keys, or both.
@@ -426,6 +453,7 @@ impl Default for Settings {
             backup: BackupSettings::default(),
             watch: WatchSettings::default(),
             telegram: TelegramSettings::default(),
+            attachments: AttachmentSettings::default(),
             log: LogSettings::default(),
         }
     }
@@ -650,6 +678,20 @@ impl Settings {
                 "alerts.reports_per_minute and alerts.report_retention_days must be above 0".into(),
             ));
         }
+        let a = &self.attachments;
+        if a.max_image_bytes < 1024 || a.max_voice_bytes < 1024 {
+            return Err(SettingsError::Value(
+                "attachments.max_image_bytes and attachments.max_voice_bytes must be at least 1024"
+                    .into(),
+            ));
+        }
+        if a.max_pixels < 1_000_000 || a.max_side < 256 {
+            return Err(SettingsError::Value(
+                "attachments.max_pixels must be at least 1000000 and attachments.max_side at \
+                 least 256"
+                    .into(),
+            ));
+        }
         if self.max_body_bytes < 1024 {
             return Err(SettingsError::Value(
                 "max_body_bytes must be at least 1024".into(),
@@ -798,6 +840,7 @@ impl Settings {
                 ..self.watch.clone()
             },
             telegram: self.telegram.clone(),
+            attachments: self.attachments.clone(),
             log: self.log.clone(),
         };
         toml::to_string_pretty(&view).unwrap_or_default()
@@ -873,6 +916,7 @@ struct MaskedView {
     backup: MaskedBackup,
     watch: WatchSettings,
     telegram: TelegramSettings,
+    attachments: AttachmentSettings,
     log: LogSettings,
 }
 

@@ -49,6 +49,8 @@ pub struct Shared {
     /// This process's name among the app nodes (random per start), for leases such as the
     /// Telegram bot's polling.
     pub node: String,
+    /// At most two uploads decoded at once on this node.
+    pub media: Arc<crate::attachments::MediaGate>,
     /// The last panic lock this node has acted on (see `accounts::notice_panic_lock`).
     pub panic_seen: Arc<std::sync::Mutex<Option<time::OffsetDateTime>>>,
 }

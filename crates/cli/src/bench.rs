@@ -41,6 +41,10 @@ pub struct BenchArgs {
     /// stand-in into the inbox (sealed, durable), against web client posts in the same run
     #[arg(long)]
     pub telegram: bool,
+    /// Measure photo processing instead: a 12-megapixel JPEG made safe to keep (decoded,
+    /// scaled, re-encoded without its metadata) against decoding it only
+    #[arg(long)]
+    pub photo: bool,
     /// The nginx binary for the comparison (default: looked up in /usr/sbin and /usr/bin)
     #[arg(long)]
     pub nginx: Option<std::path::PathBuf>,

@@ -8,6 +8,7 @@ mod bench_content;
 mod bench_flood;
 mod bench_inbox;
 mod bench_telegram;
+mod bench_photo;
 mod bench_watch;
 mod demo;
 mod serve;
@@ -326,6 +327,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) if args.flood => bench_flood::run(args.seconds.clamp(1, 120)).await,
         Command::Bench(args) if args.watch => bench_watch::run(settings).await,
         Command::Bench(args) if args.telegram => bench_telegram::run(settings).await,
+        Command::Bench(args) if args.photo => bench_photo::run(&settings),
         Command::Bench(args) if args.content => {
             bench_content::run(args.nginx.clone(), args.seconds.clamp(1, 60)).await
         }

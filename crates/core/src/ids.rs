@@ -59,6 +59,10 @@ typed_id!(
     MessageId
 );
 typed_id!(
+    /// A photo or voice message attached to a conversation.
+    AttachmentId
+);
+typed_id!(
     /// A canned reply.
     CannedId
 );

@@ -26,8 +26,8 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use conversation::{Author, MessageError, MessageText, RetentionPolicy, Status, Topic};
 pub use editorial::{ContentPath, ContentState};
 pub use ids::{
-    AlertId, AlertReportId, CannedId, ConversationId, MessageId, PostId, PublicationId, QaId,
-    TokenId, UserId, VenueId, WatchMatchId, WatchSourceId,
+    AlertId, AlertReportId, AttachmentId, CannedId, ConversationId, MessageId, PostId,
+    PublicationId, QaId, TokenId, UserId, VenueId, WatchMatchId, WatchSourceId,
 };
 pub use lang::Lang;
 pub use password::{NewPassword, PasswordError};

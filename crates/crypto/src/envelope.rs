@@ -253,13 +253,78 @@ impl Sealed {
         secret: &SecretKeyBytes,
         aad: &str,
     ) -> Result<String, CryptoError> {
-        let key_bytes = Zeroizing::new(open_bytes(sealed_key, secret)?);
-        let key: [u8; 32] = key_bytes[..]
-            .try_into()
-            .map_err(|_| CryptoError::Malformed)?;
-        let plain = WrapKey::from_bytes(key).decrypt(&self.ciphertext, aad)?;
-        String::from_utf8(plain).map_err(|_| CryptoError::Malformed)
+        let mut plain = open_data(&self.ciphertext, sealed_key, secret, aad)?;
+        String::from_utf8(std::mem::take(&mut *plain)).map_err(|_| CryptoError::Malformed)
     }
+}
+
+/// A sealed attachment (a photo, a voice message): bytes rather than text, sealed the same way
+/// as [`Sealed`] (a random data key, sealed to the inbox and optionally to a client), bound to
+/// its row by associated data such as `attachment:{conversation}:{id}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedBytes {
+    pub ciphertext: Vec<u8>,
+    pub for_inbox: Vec<u8>,
+    pub for_client: Option<Vec<u8>>,
+}
+
+impl fmt::Debug for SealedBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SealedBytes({} bytes)", self.ciphertext.len())
+    }
+}
+
+impl SealedBytes {
+    /// Seals `bytes` to the inbox and optionally a client, bound to `aad`.
+    pub fn seal(
+        bytes: &[u8],
+        aad: &str,
+        inbox: &PublicKeyBytes,
+        client: Option<&PublicKeyBytes>,
+    ) -> SealedBytes {
+        let mut data_key = Zeroizing::new([0u8; 32]);
+        rand::rng().fill_bytes(&mut data_key[..]);
+        let ciphertext = WrapKey::from_bytes(*data_key).encrypt(bytes, aad);
+        SealedBytes {
+            ciphertext,
+            for_inbox: seal_bytes(&data_key[..], inbox),
+            for_client: client.map(|c| seal_bytes(&data_key[..], c)),
+        }
+    }
+
+    /// Opens with the inbox secret; the bytes are zeroized when dropped.
+    pub fn open_as_inbox(
+        &self,
+        inbox: &SecretKeyBytes,
+        aad: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        open_data(&self.ciphertext, &self.for_inbox, inbox, aad)
+    }
+
+    /// Opens with a client's secret.
+    pub fn open_as_client(
+        &self,
+        client: &SecretKeyBytes,
+        aad: &str,
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        let sealed_key = self.for_client.as_deref().ok_or(CryptoError::Decrypt)?;
+        open_data(&self.ciphertext, sealed_key, client, aad)
+    }
+}
+
+fn open_data(
+    ciphertext: &[u8],
+    sealed_key: &[u8],
+    secret: &SecretKeyBytes,
+    aad: &str,
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let key_bytes = Zeroizing::new(open_bytes(sealed_key, secret)?);
+    let key: [u8; 32] = key_bytes[..]
+        .try_into()
+        .map_err(|_| CryptoError::Malformed)?;
+    WrapKey::from_bytes(key)
+        .decrypt(ciphertext, aad)
+        .map(Zeroizing::new)
 }
 
 /// A fresh random salt for password-derived wrap keys.
@@ -302,6 +367,33 @@ mod tests {
         assert!(sealed.open_as_client(&stranger, "msg:1").is_err());
         let inbox_only = Sealed::seal("x", "a", &inbox.public(), None);
         assert!(inbox_only.open_as_client(&client, "a").is_err());
+    }
+
+    #[test]
+    fn sealed_bytes_open_for_each_recipient_and_only_with_the_right_row() {
+        let inbox = SecretKeyBytes::generate();
+        let client = SecretKeyBytes::generate();
+        let photo: Vec<u8> = (0..=255u8).cycle().take(4096).collect();
+        let aad = "attachment:c1:a1";
+        let sealed = SealedBytes::seal(&photo, aad, &inbox.public(), Some(&client.public()));
+        assert!(!sealed.ciphertext.windows(64).any(|w| w == &photo[..64]));
+        assert_eq!(&*sealed.open_as_inbox(&inbox, aad).unwrap(), &photo);
+        assert_eq!(&*sealed.open_as_client(&client, aad).unwrap(), &photo);
+        assert_eq!(
+            sealed.open_as_inbox(&inbox, "attachment:c1:a2"),
+            Err(CryptoError::Decrypt),
+            "moved to another row"
+        );
+        assert!(sealed.open_as_inbox(&client, aad).is_err());
+        let inbox_only = SealedBytes::seal(&photo, aad, &inbox.public(), None);
+        assert!(inbox_only.open_as_client(&client, aad).is_err());
+        assert!(format!("{sealed:?}").starts_with("SealedBytes("));
+        let mut tampered = sealed.clone();
+        tampered.ciphertext[30] ^= 1;
+        assert_eq!(
+            tampered.open_as_inbox(&inbox, aad),
+            Err(CryptoError::Decrypt)
+        );
     }
 
     #[test]

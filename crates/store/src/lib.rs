@@ -16,14 +16,14 @@ mod watch;
 pub use backend::{Backend, BackendError, sqlite_path};
 pub use error::StoreError;
 pub use model::{
-    AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AuditEntry, AuditFilter,
-    AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem, ContentRevision,
-    Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, Inventory,
-    MessageKind, Milestone, NewAuditEntry, NewConversation, NewMessage, NewStaffUser,
-    NotificationProfile, PackChange, PackVersion, PendingSignin, PostRecord, PostVersionRecord,
-    PublicationFilter, PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome,
-    SessionRecord, StaffItems, StaffKeys, StaffNotice, StaffUser, StoredMessage, TotpRecord,
-    VenueRecord,
+    AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AttachmentInfo, AttachmentKind,
+    AuditEntry, AuditFilter, AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem,
+    ContentRevision, Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter,
+    InstallKeys, Inventory, MessageKind, Milestone, NewAttachment, NewAuditEntry, NewConversation,
+    NewMessage, NewStaffUser, NotificationProfile, PackChange, PackVersion, PendingSignin,
+    PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord,
+    QueuedNotification, SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys,
+    StaffNotice, StaffUser, StoredAttachment, StoredMessage, TotpRecord, VenueRecord,
 };
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
 pub use telegram::{PendingUpdate, TelegramBotRecord, TelegramChatRecord, TelegramStore};
@@ -308,6 +308,23 @@ pub trait ConversationStore: Send + Sync {
         status_after: netreach_core::Status,
         expected_version: Option<i64>,
     ) -> StoreResult<Guarded<Conversation>>;
+    /// Adds a client's attachment with the thread message that shows it (its caption), in one
+    /// transaction; the message counts like [`ConversationStore::add_message`]'s.
+    async fn add_attachment(
+        &self,
+        id: ConversationId,
+        message: NewMessage,
+        attachment: NewAttachment,
+        status_after: netreach_core::Status,
+    ) -> StoreResult<Guarded<Conversation>>;
+    /// A conversation's attachments, oldest first, without their bytes.
+    async fn attachments(&self, id: ConversationId) -> StoreResult<Vec<AttachmentInfo>>;
+    /// One attachment of a conversation, with its sealed bytes.
+    async fn attachment(
+        &self,
+        id: ConversationId,
+        attachment: netreach_core::AttachmentId,
+    ) -> StoreResult<Option<StoredAttachment>>;
     /// Applies a staff change guarded by the version the worker saw.
     async fn update_conversation(
         &self,

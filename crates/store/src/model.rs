@@ -3,7 +3,7 @@
 
 use netreach_core::notification::{Event as NotifyEvent, Transport};
 use netreach_core::{
-    AlertId, AlertReportId, AlertStatus, Author, CannedId, ContentPath, ContentState,
+    AlertId, AlertReportId, AlertStatus, AttachmentId, Author, CannedId, ContentPath, ContentState,
     ConversationId, Lang, MessageId, Permission, PostId, PublicationId, PublicationStatus, QaId,
     QaStatus, Role, Severity, Status, TokenId, Topic, UserId, Username, VenueId, VenueKind,
 };
@@ -156,6 +156,60 @@ impl MessageKind {
     pub fn client_visible(self) -> bool {
         matches!(self, MessageKind::Message | MessageKind::Intake)
     }
+}
+
+/// What an attachment is: a photo (re-encoded image) or a voice message (OGG/Opus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttachmentKind {
+    Image,
+    Voice,
+}
+
+impl AttachmentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttachmentKind::Image => "image",
+            AttachmentKind::Voice => "voice",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<AttachmentKind> {
+        [AttachmentKind::Image, AttachmentKind::Voice]
+            .into_iter()
+            .find(|k| k.as_str() == value)
+    }
+}
+
+/// A new attachment: its bytes sealed like a message body, and the thread message that shows it.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub id: AttachmentId,
+    pub message_id: MessageId,
+    pub kind: AttachmentKind,
+    pub media_type: String,
+    /// Size of the processed (stored) bytes before sealing.
+    pub size: i64,
+    pub created_at: OffsetDateTime,
+    pub sealed: SealedRecord,
+}
+
+/// What the thread shows of an attachment, without its sealed bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentInfo {
+    pub id: AttachmentId,
+    pub conversation_id: ConversationId,
+    pub message_id: MessageId,
+    pub kind: AttachmentKind,
+    pub media_type: String,
+    pub size: i64,
+    pub created_at: OffsetDateTime,
+}
+
+/// An attachment with its sealed bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredAttachment {
+    pub info: AttachmentInfo,
+    pub sealed: SealedRecord,
 }
 
 #[derive(Debug, Clone)]

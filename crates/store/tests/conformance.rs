@@ -16,6 +16,8 @@ use time::{Duration, OffsetDateTime};
 mod accounts;
 #[path = "conformance/alerts.rs"]
 mod alerts;
+#[path = "conformance/attachments.rs"]
+mod attachments;
 #[path = "conformance/audit.rs"]
 mod audit;
 #[path = "conformance/conversations.rs"]
@@ -127,7 +129,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "forum watch",
                 "staff notifications",
                 "response targets",
-                "telegram bot"
+                "telegram bot",
+                "attachments"
             ],
             "{backend:?}"
         );

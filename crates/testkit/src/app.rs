@@ -214,6 +214,20 @@ impl Browser {
             .expect("POST")
     }
 
+    /// Posts a `multipart/form-data` form, as a browser does for a form with a file field.
+    pub async fn post_multipart(&self, path: &str, parts: &[Part<'_>]) -> reqwest::Response {
+        let (content_type, body) = multipart_body(parts);
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
         self.post_form(
             "/staff/login",
@@ -221,4 +235,51 @@ impl Browser {
         )
         .await
     }
+}
+
+/// One part of a multipart form: a text field, or a file with its name and declared type.
+#[derive(Debug, Clone, Copy)]
+pub enum Part<'a> {
+    Text(&'a str, &'a str),
+    File {
+        field: &'a str,
+        filename: &'a str,
+        content_type: &'a str,
+        bytes: &'a [u8],
+    },
+}
+
+/// The `Content-Type` header and the body of a multipart form.
+pub fn multipart_body(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = format!("----netreach{}", uuid::Uuid::new_v4().simple());
+    let mut body = Vec::new();
+    for part in parts {
+        body.extend(format!("--{boundary}\r\n").as_bytes());
+        match part {
+            Part::Text(name, value) => {
+                body.extend(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                );
+                body.extend(value.as_bytes());
+            }
+            Part::File {
+                field,
+                filename,
+                content_type,
+                bytes,
+            } => {
+                body.extend(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n\
+                         Content-Type: {content_type}\r\n\r\n"
+                    )
+                    .as_bytes(),
+                );
+                body.extend(*bytes);
+            }
+        }
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
 }

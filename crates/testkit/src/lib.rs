@@ -17,7 +17,7 @@ mod logs;
 pub mod smtp;
 pub mod telegram;
 
-pub use app::{Browser, TestApp};
+pub use app::{Browser, Part, TestApp, multipart_body};
 pub use logs::captured_logs;
 pub use netreach_testdb::{TestBackend, TestDb};
 pub use smtp::FakeSmtp;

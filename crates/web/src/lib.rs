@@ -13,6 +13,7 @@ mod error;
 pub mod middleware;
 mod pages;
 pub mod routes;
+pub mod upload;
 
 pub use netreach_app::AppState;
 pub use netreach_app::{
@@ -55,7 +56,11 @@ pub fn router_with_rules(state: AppState) -> (Router, Vec<routes::RouteRule>) {
         .route_layer(axum::middleware::from_fn(middleware::record_route))
         .fallback(error::not_found)
         .layer(DefaultBodyLimit::max(max_body))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(max_body))
+        // `max_body_bytes`, or the attachment limits on the routes that take an upload.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            upload::body_limit,
+        ))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

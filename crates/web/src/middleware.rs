@@ -25,13 +25,13 @@ pub struct RequestId(pub String);
 #[derive(Debug, Clone)]
 struct RouteName(String);
 
-pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-     frame-ancestors 'none'; base-uri 'none'";
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; media-src 'self'; \
+     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The console's policy: the same, plus its one script and the requests it makes, from this
 /// origin only. Never sent on the public site, which stays free of scripts.
 pub const STAFF_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     form-action 'self'; frame-ancestors 'none'; base-uri 'none'; script-src 'self'; \
+     media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; script-src 'self'; \
      connect-src 'self'";
 
 pub async fn request_id(mut req: Request, next: Next) -> Response {
@@ -80,6 +80,8 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let path = req.uri().path().to_owned();
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
+    // A response that set a stricter policy of its own (a served attachment) keeps it.
+    let own_policy = headers.remove(header::CONTENT_SECURITY_POLICY);
     let fixed: [(&str, &str); 7] = [
         ("content-security-policy", CSP),
         ("referrer-policy", "no-referrer"),
@@ -100,6 +102,9 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
             "content-security-policy",
             HeaderValue::from_static(STAFF_CSP),
         );
+    }
+    if let Some(policy) = own_policy {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     // Nothing is cached, not even the stylesheet: a browser cache is a trace of the visit on a
     // shared or seized device.

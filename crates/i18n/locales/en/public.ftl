@@ -267,3 +267,16 @@ alerts-substances-public = Substances:
 check-unknown = Nothing matched “{ $word }”.
 check-did-you-mean = Did you mean { $name }?
 check-did-you-mean-link = Did you mean
+
+## Photos and voice messages
+attachment-add-photo = Add a photo (optional)
+attachment-photo-hint = A JPEG, PNG or WebP photo up to { $mb } MB. Its location, camera details and other hidden data are removed before it is stored, encrypted. If the page shows an error, choose the photo again.
+attachment-photo = Photo
+attachment-voice = Voice message
+error-attachment-empty = The file is empty. Please choose the photo again.
+error-photo-too-large = This photo is too large. Please send a smaller one (a screenshot of it works too): your text is kept below.
+error-voice-too-large = This voice message is too long. Please send a shorter one.
+error-photo-type = Only photos can be attached (JPEG, PNG or WebP). Your text is kept below.
+error-photo-unreadable = This photo could not be read. Please try another one, or a screenshot of it: your text is kept below.
+error-photo-too-many-pixels = This photo has too many pixels to process. Please send a smaller one (a screenshot of it works too): your text is kept below.
+error-voice-type = Only voice messages in OGG/Opus format can be attached.

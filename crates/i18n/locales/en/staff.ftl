@@ -641,3 +641,7 @@ error-bot-refused = Telegram refused this token. Check it in @BotFather, or make
 error-bot-unreachable = Telegram did not answer. Check the server's connection (and telegram.api_base), then try again.
 error-bot-not-connected = No bot is connected.
 nav-telegram = Telegram bot
+attachment-locked = { $count ->
+    [one] (an encrypted attachment: no inbox access)
+   *[other] ({ $count } encrypted attachments: no inbox access)
+}

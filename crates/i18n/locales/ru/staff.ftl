@@ -649,3 +649,8 @@ error-bot-refused = Telegram отклонил этот токен. Провер�
 error-bot-unreachable = Telegram не ответил. Проверьте соединение сервера (и telegram.api_base) и попробуйте снова.
 error-bot-not-connected = Бот не подключён.
 nav-telegram = Telegram-бот
+attachment-locked = { $count ->
+    [one] ({ $count } зашифрованное вложение: нет доступа к входящим)
+    [few] ({ $count } зашифрованных вложения: нет доступа к входящим)
+   *[many] ({ $count } зашифрованных вложений: нет доступа к входящим)
+}

@@ -4,13 +4,14 @@ use super::rows::{blob, opt_blob, opt_time, parsed, text, time};
 use super::{Bind, SqlStore, at, bind_all, t};
 use crate::backend::Backend;
 use crate::model::{
-    AssignedFilter, ClientSessionRecord, Conversation, ConversationUpdate, Guarded, InboxFilter,
-    InstallKeys, MessageKind, NewConversation, NewMessage, SealedRecord, StaffKeys, StoredMessage,
+    AssignedFilter, AttachmentInfo, AttachmentKind, ClientSessionRecord, Conversation,
+    ConversationUpdate, Guarded, InboxFilter, InstallKeys, MessageKind, NewAttachment,
+    NewConversation, NewMessage, SealedRecord, StaffKeys, StoredAttachment, StoredMessage,
 };
 use crate::{ConversationStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use netreach_core::clock::to_unix;
-use netreach_core::{Author, ConversationId, Lang, RetentionPolicy, Status, UserId};
+use netreach_core::{AttachmentId, Author, ConversationId, Lang, RetentionPolicy, Status, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use time::{Duration, OffsetDateTime};
@@ -95,6 +96,47 @@ async fn insert_message(
     Ok(())
 }
 
+const ATTACHMENT_COLUMNS: &str =
+    "id, conversation_id, message_id, kind, media_type, size, created_at";
+
+fn attachment_info(row: &AnyRow) -> StoreResult<AttachmentInfo> {
+    let kind = text(row, "kind")?;
+    Ok(AttachmentInfo {
+        id: parsed(row, "id")?,
+        conversation_id: parsed(row, "conversation_id")?,
+        message_id: parsed(row, "message_id")?,
+        kind: AttachmentKind::parse(&kind)
+            .ok_or_else(|| StoreError::Corrupt("column kind".into()))?,
+        media_type: text(row, "media_type")?,
+        size: row.try_get::<i64, _>("size")?,
+        created_at: time(row, "created_at")?,
+    })
+}
+
+async fn insert_attachment(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    conversation_id: ConversationId,
+    a: &NewAttachment,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO attachments (id, conversation_id, message_id, kind, media_type, size, \
+         created_at, body, key_inbox, key_client) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(a.id.to_string())
+    .bind(conversation_id.to_string())
+    .bind(a.message_id.to_string())
+    .bind(a.kind.as_str())
+    .bind(a.media_type.clone())
+    .bind(a.size)
+    .bind(to_unix(a.created_at))
+    .bind(a.sealed.body.clone())
+    .bind(a.sealed.key_inbox.clone())
+    .bind(a.sealed.key_client.clone())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl SqlStore {
     async fn conversation_where(
         &self,
@@ -123,6 +165,74 @@ impl SqlStore {
             })
         })
         .transpose()
+    }
+
+    /// Adds a message (and the attachment it shows, if any) in one transaction.
+    async fn add_message_with(
+        &self,
+        id: ConversationId,
+        m: NewMessage,
+        attachment: Option<NewAttachment>,
+        status_after: Status,
+        expected_version: Option<i64>,
+    ) -> StoreResult<Guarded<Conversation>> {
+        let mut tx = self.write_tx().await?;
+        let sql = format!(
+            "SELECT message_count, version, first_response_at FROM conversations WHERE id = $1{}",
+            self.for_update()
+        );
+        let Some(row) = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(Guarded::Missing);
+        };
+        let version: i64 = row.try_get("version")?;
+        if expected_version.is_some_and(|v| v != version) {
+            return Ok(Guarded::Conflict);
+        }
+        let seq = row.try_get::<i64, _>("message_count")? + 1;
+        let now = to_unix(m.created_at);
+        let thread = m.kind == MessageKind::Message;
+        let first_response = thread
+            && m.author == Author::Staff
+            && row
+                .try_get::<Option<i64>, _>("first_response_at")?
+                .is_none();
+        insert_message(&mut tx, id, seq, &m).await?;
+        if let Some(a) = &attachment {
+            insert_attachment(&mut tx, id, a).await?;
+        }
+        sqlx::query(
+            "UPDATE conversations SET message_count = $1, version = version + 1, \
+             status = CASE WHEN $2 = 1 THEN $3 ELSE status END, \
+             last_activity_at = CASE WHEN $4 = 1 THEN $5 ELSE last_activity_at END, \
+             last_client_at = CASE WHEN $6 = 1 THEN $7 ELSE last_client_at END, \
+             first_response_at = CASE WHEN $8 = 1 THEN $9 ELSE first_response_at END, \
+             closed_at = CASE WHEN $10 = 1 THEN NULL ELSE closed_at END \
+             WHERE id = $11",
+        )
+        .bind(seq)
+        .bind(i64::from(thread))
+        .bind(status_after.as_str())
+        .bind(i64::from(thread))
+        .bind(now)
+        .bind(i64::from(thread && m.author == Author::Client))
+        .bind(now)
+        .bind(i64::from(first_response))
+        .bind(now)
+        .bind(i64::from(
+            thread && !matches!(status_after, Status::Solved | Status::Archived),
+        ))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(match self.conversation(id).await? {
+            Some(c) => Guarded::Done(c),
+            None => Guarded::Missing,
+        })
     }
 
     /// Row-locking clause for read-modify-write in a transaction (SQLite serialises writers).
@@ -293,62 +403,59 @@ impl ConversationStore for SqlStore {
         status_after: Status,
         expected_version: Option<i64>,
     ) -> StoreResult<Guarded<Conversation>> {
-        let mut tx = self.write_tx().await?;
-        let sql = format!(
-            "SELECT message_count, version, first_response_at FROM conversations WHERE id = $1{}",
-            self.for_update()
-        );
-        let Some(row) = sqlx::query(AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
-            return Ok(Guarded::Missing);
-        };
-        let version: i64 = row.try_get("version")?;
-        if expected_version.is_some_and(|v| v != version) {
-            return Ok(Guarded::Conflict);
-        }
-        let seq = row.try_get::<i64, _>("message_count")? + 1;
-        let now = to_unix(m.created_at);
-        let thread = m.kind == MessageKind::Message;
-        let first_response = thread
-            && m.author == Author::Staff
-            && row
-                .try_get::<Option<i64>, _>("first_response_at")?
-                .is_none();
-        insert_message(&mut tx, id, seq, &m).await?;
-        sqlx::query(
-            "UPDATE conversations SET message_count = $1, version = version + 1, \
-             status = CASE WHEN $2 = 1 THEN $3 ELSE status END, \
-             last_activity_at = CASE WHEN $4 = 1 THEN $5 ELSE last_activity_at END, \
-             last_client_at = CASE WHEN $6 = 1 THEN $7 ELSE last_client_at END, \
-             first_response_at = CASE WHEN $8 = 1 THEN $9 ELSE first_response_at END, \
-             closed_at = CASE WHEN $10 = 1 THEN NULL ELSE closed_at END \
-             WHERE id = $11",
-        )
-        .bind(seq)
-        .bind(i64::from(thread))
-        .bind(status_after.as_str())
-        .bind(i64::from(thread))
-        .bind(now)
-        .bind(i64::from(thread && m.author == Author::Client))
-        .bind(now)
-        .bind(i64::from(first_response))
-        .bind(now)
-        .bind(i64::from(
-            thread && !matches!(status_after, Status::Solved | Status::Archived),
-        ))
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(match self.conversation(id).await? {
-            Some(c) => Guarded::Done(c),
-            None => Guarded::Missing,
-        })
+        self.add_message_with(id, m, None, status_after, expected_version)
+            .await
     }
 
+    async fn add_attachment(
+        &self,
+        id: ConversationId,
+        m: NewMessage,
+        attachment: NewAttachment,
+        status_after: Status,
+    ) -> StoreResult<Guarded<Conversation>> {
+        self.add_message_with(id, m, Some(attachment), status_after, None)
+            .await
+    }
+
+    async fn attachments(&self, id: ConversationId) -> StoreResult<Vec<AttachmentInfo>> {
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLUMNS} FROM attachments WHERE conversation_id = $1 \
+             ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(attachment_info).collect()
+    }
+
+    async fn attachment(
+        &self,
+        id: ConversationId,
+        attachment: AttachmentId,
+    ) -> StoreResult<Option<StoredAttachment>> {
+        let sql = format!(
+            "SELECT {ATTACHMENT_COLUMNS}, body, key_inbox, key_client FROM attachments \
+             WHERE conversation_id = $1 AND id = $2"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .bind(attachment.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| {
+            Ok(StoredAttachment {
+                info: attachment_info(&row)?,
+                sealed: SealedRecord {
+                    body: blob(&row, "body")?,
+                    key_inbox: blob(&row, "key_inbox")?,
+                    key_client: opt_blob(&row, "key_client")?,
+                },
+            })
+        })
+        .transpose()
+    }
     async fn update_conversation(
         &self,
         id: ConversationId,

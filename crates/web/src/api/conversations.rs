@@ -7,8 +7,10 @@ use crate::conversations::{self as service, ConversationError, Entry, IntakeAnsw
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
+use netreach_app::attachments::media::MediaError;
+use netreach_app::attachments::{AttachmentError, Declared, Upload};
 use netreach_app::inbox::{self, Assignee};
 use netreach_core::{Author, ConversationId, Lang, Status, Topic, UserId};
 use netreach_store::{AssignedFilter, Conversation, InboxCursor, InboxFilter, MessageKind};
@@ -42,6 +44,58 @@ impl From<ConversationError> for ApiError {
         };
         ApiError::new(status, code, e.message_id())
     }
+}
+
+impl From<AttachmentError> for ApiError {
+    fn from(e: AttachmentError) -> Self {
+        let message = e.message_id();
+        let (status, code) = match e {
+            AttachmentError::Conversation(inner) => return inner.into(),
+            AttachmentError::Denied(denied) => return denied.into(),
+            AttachmentError::Store(inner) => return ApiError::store(&inner),
+            AttachmentError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty_file"),
+            AttachmentError::ImageTooLarge | AttachmentError::VoiceTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+            }
+            AttachmentError::Media(MediaError::NotAnImage | MediaError::NotVoice) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            AttachmentError::Media(MediaError::Undecodable) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "undecodable")
+            }
+            AttachmentError::Media(MediaError::TooManyPixels) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "too_many_pixels")
+            }
+            AttachmentError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            AttachmentError::Busy => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
+        };
+        ApiError::new(status, code, message)
+    }
+}
+
+/// A photo or voice message as the thread lists it (its bytes are served separately).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentItem {
+    id: String,
+    /// `image` or `voice`.
+    kind: String,
+    /// `image/jpeg` or `audio/ogg`.
+    media_type: String,
+    /// Bytes, as stored (after re-encoding).
+    size: i64,
+}
+
+fn attachment_items(entry: &Entry) -> Vec<AttachmentItem> {
+    entry
+        .attachments
+        .iter()
+        .map(|a| AttachmentItem {
+            id: a.id.to_string(),
+            kind: a.kind.as_str().to_owned(),
+            media_type: a.media_type.clone(),
+            size: a.size,
+        })
+        .collect()
 }
 
 fn rfc3339(at: OffsetDateTime) -> String {
@@ -139,6 +193,10 @@ pub struct ClientMessage {
     body: String,
     /// RFC 3339.
     at: String,
+    /// Photos and voice messages this message shows (its body is their caption); left out when
+    /// there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<AttachmentItem>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -153,6 +211,7 @@ fn client_messages(entries: Vec<Entry>) -> Vec<ClientMessage> {
         .into_iter()
         .filter(|e| e.kind == MessageKind::Message)
         .map(|e| ClientMessage {
+            attachments: attachment_items(&e),
             from: e.author.as_str().to_owned(),
             body: e.body.unwrap_or_default(),
             at: rfc3339(e.at),
@@ -214,6 +273,94 @@ pub async fn delete_me(
 ) -> Result<StatusCode, ApiError> {
     service::client_delete(&state, &client.access).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentCreated {
+    id: String,
+}
+
+/// The multipart form of an upload.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct AttachmentUpload {
+    /// A photo (JPEG, PNG or WebP) or a voice message (OGG/Opus).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Optional text shown with it.
+    caption: Option<String>,
+}
+
+/// Add a photo (or a voice message) to your conversation. Images are decoded and re-encoded and
+/// voice messages re-muxed before they are sealed, so no metadata of the file (EXIF, GPS, camera,
+/// tags) is kept.
+#[utoipa::path(post, path = "/api/v1/conversations/me/attachments", tag = "client",
+    security(("codename" = [])),
+    request_body(content = AttachmentUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = AttachmentCreated), (status = 401, body = ErrorBody),
+        (status = 413, description = "Larger than the configured limit", body = ErrorBody),
+        (status = 415, description = "Not a JPEG, PNG or WebP image, nor OGG/Opus", body = ErrorBody),
+        (status = 422, description = "Empty, or an image that does not decode", body = ErrorBody),
+        (status = 429, body = ErrorBody)))]
+pub async fn add_attachment(
+    State(state): State<AppState>,
+    client: CodenameClient,
+    mut multipart: Multipart,
+) -> Result<(StatusCode, Json<AttachmentCreated>), ApiError> {
+    let max_file = netreach_app::attachments::max_upload_bytes(&state);
+    let (fields, file) = crate::upload::read_parts(
+        &mut multipart,
+        "file",
+        max_file,
+        state.settings.max_body_bytes,
+    )
+    .await
+    .map_err(|response| {
+        if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                "error-photo-too-large",
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_multipart",
+                "error-body-400",
+            )
+        }
+    })?;
+    let bytes = file.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty_file",
+            "error-attachment-empty",
+        )
+    })?;
+    // What the bytes are decides, not a declared type: an OGG stream is a voice message.
+    let declared = if bytes.starts_with(b"OggS") {
+        Declared::Voice
+    } else {
+        Declared::Photo
+    };
+    let caption = fields
+        .get("caption")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    let id = netreach_app::attachments::add_from_client(
+        &state,
+        &client.access.conversation,
+        Upload {
+            bytes,
+            declared,
+            caption,
+        },
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AttachmentCreated { id: id.to_string() }),
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -417,6 +564,9 @@ pub struct StaffMessage {
     /// it again from the console).
     #[serde(skip_serializing_if = "Option::is_none")]
     delivery: Option<String>,
+    /// Photos and voice messages this message shows; left out when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<AttachmentItem>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -449,6 +599,7 @@ pub async fn show(
             .entries
             .into_iter()
             .map(|e| StaffMessage {
+                attachments: attachment_items(&e),
                 id: e.id.to_string(),
                 kind: e.kind.as_str().to_owned(),
                 from: match e.author {

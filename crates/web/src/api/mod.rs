@@ -93,6 +93,11 @@ pub const POLICY: &[(&str, &str, Action)] = &[
         "/api/v1/conversations/me/qa_consent",
         Action::ClientWrite,
     ),
+    (
+        "POST",
+        "/api/v1/conversations/me/attachments",
+        Action::ClientWrite,
+    ),
     ("DELETE", "/api/v1/conversations/me", Action::ClientDelete),
     // Staff, by bearer token.
     ("GET", "/api/v1/auth/tokens", Action::OwnAccount),
@@ -322,6 +327,12 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(conversations::me, conversations::delete_me))
         .routes(routes!(conversations::post_message))
         .routes(routes!(conversations::qa_consent))
+        // Uploads are limited by the attachment limits (`upload::body_limit`), not the default.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(conversations::add_attachment))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .routes(routes!(conversations::list))
         .routes(routes!(conversations::show))
         .routes(routes!(conversations::reply))

@@ -10,15 +10,18 @@ use crate::error::PageError;
 use crate::middleware::cookie;
 use crate::routes::Routes;
 use crate::state::AppState;
+use crate::upload::WithFile;
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use netreach_app::attachments;
 use netreach_app::policy::Action;
 use netreach_core::{Author, Lang, Status, Topic};
 use netreach_crypto::{Codename, SecretToken};
+use netreach_store::AttachmentKind;
 use netreach_store::MessageKind;
 use serde::Deserialize;
 
@@ -28,13 +31,19 @@ pub const CLIENT_COOKIE: &str = "nr_client";
 /// The client's own pages. Without a live client session the guard lets the request through and
 /// the page answers 401 "your session ended" with what the person typed, so nothing is lost.
 pub fn routes(state: AppState) -> Routes {
+    // The forms that take a photo: their bodies are limited by the attachment limits instead
+    // (`upload::body_limit`), not by the extractors' default.
+    let uploads = Routes::new()
+        .post("/ask", Action::StartConversation, ask)
+        .post("/c/reply", Action::ClientWrite, reply)
+        .wrap(|router| router.layer(axum::extract::DefaultBodyLimit::disable()));
     Routes::new()
         .get("/ask", Action::ReadPublic, ask_form)
-        .post("/ask", Action::StartConversation, ask)
+        .merge(uploads)
         .post("/ask/confirm", Action::StartConversation, confirm)
         .get("/c", Action::EnterConversation, thread)
         .post("/c", Action::EnterConversation, enter)
-        .post("/c/reply", Action::ClientWrite, reply)
+        .get("/c/attachments/{id}", Action::ClientRead, attachment)
         .post("/c/solve", Action::ClientWrite, solve)
         .post("/c/rate", Action::ClientWrite, rate)
         .post("/c/qa", Action::ClientWrite, qa_consent)
@@ -64,6 +73,8 @@ struct AskPage<'a> {
     max_chars: usize,
     /// An emergency question came back with an error: first aid is shown first regardless.
     emergency: bool,
+    /// The largest photo accepted, in whole megabytes.
+    max_photo_mb: i64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -109,7 +120,15 @@ fn ask_page<'a>(
         topics,
         form,
         max_chars: state.settings.conversations.max_message_chars,
+        max_photo_mb: photo_mb(state),
     }
+}
+
+/// The largest photo accepted, in whole megabytes (at least 1), for the forms' hints.
+fn photo_mb(state: &AppState) -> i64 {
+    i64::try_from(state.settings.attachments.max_image_bytes / (1024 * 1024))
+        .unwrap_or(i64::MAX)
+        .max(1)
 }
 
 async fn ask_form(State(state): State<AppState>, Extension(lang): Extension<Lang>) -> Response {
@@ -191,7 +210,7 @@ fn rand_index() -> usize {
 async fn ask(
     State(state): State<AppState>,
     Extension(ui_lang): Extension<Lang>,
-    Form(form): Form<AskForm>,
+    WithFile { form, file }: WithFile<AskForm>,
 ) -> Result<Response, PageError> {
     if !form.website.is_empty() {
         // A bot filled the hidden field: answer like a success, store nothing.
@@ -219,10 +238,13 @@ async fn ask(
         },
         channel: "web",
     };
-    let started = match service::start(&state, request).await {
+    let started = match attachments::start_with_photo(&state, request, file).await {
         Ok(started) => started,
-        Err(ConversationError::Store(e)) => return Err(e.into()),
         Err(e) => {
+            let e = match e.into_store_error() {
+                Ok(store) => return Err(store.into()),
+                Err(e) => e,
+            };
             return Ok(render_invalid(&ask_page(
                 &state,
                 ui_lang,
@@ -299,6 +321,8 @@ struct EnterPage<'a> {
 
 struct ThreadItem {
     mine: bool,
+    /// Photos and voice messages: (id, whether it is an image).
+    attachments: Vec<(String, bool)>,
     body: String,
     /// The body as HTML: escaped, and for the team's replies with its links made clickable.
     body_html: String,
@@ -331,6 +355,8 @@ struct ThreadPage<'a> {
     state_label: String,
     /// Someone on the team has answered (solving and rating make sense only then).
     answered: bool,
+    /// The largest photo accepted, in whole megabytes.
+    max_photo_mb: i64,
 }
 
 /// The client's view of where their question stands: the Fluent id of "received", "a worker is
@@ -400,6 +426,11 @@ async fn thread_page(
             let mine = e.author == Author::Client;
             let body = e.body.unwrap_or_default();
             ThreadItem {
+                attachments: e
+                    .attachments
+                    .iter()
+                    .map(|a| (a.id.to_string(), a.kind == AttachmentKind::Image))
+                    .collect(),
                 mine,
                 body_html: if mine {
                     crate::pages::linkify::escape(&body)
@@ -478,6 +509,7 @@ async fn thread_page(
         message,
         rated: access.conversation.rating.is_some(),
         max_chars: state.settings.conversations.max_message_chars,
+        max_photo_mb: photo_mb(state),
     };
     Ok(if page.error.is_some() {
         render_invalid(&page)
@@ -611,15 +643,37 @@ async fn reply(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     ClientSession(access): ClientSession,
-    Form(form): Form<ReplyForm>,
+    WithFile { form, file }: WithFile<ReplyForm>,
 ) -> Result<Response, PageError> {
     let Some(access) = access else {
         return Ok(session_ended(&state, lang, form.message));
     };
-    match service::client_post(&state, &access, &form.message).await {
-        Ok(_) => Ok(Redirect::to("/c").into_response()),
-        Err(ConversationError::Store(e)) => Err(e.into()),
-        Err(e) => thread_page(&state, lang, &access, form.message, Some(e.message_id())).await,
+    match attachments::client_reply(&state, &access, &form.message, file).await {
+        Ok(()) => Ok(Redirect::to("/c").into_response()),
+        Err(e) => match e.into_store_error() {
+            Ok(store) => Err(store.into()),
+            Err(e) => thread_page(&state, lang, &access, form.message, Some(e.message_id())).await,
+        },
+    }
+}
+
+/// One of the client's own photos or voice messages, opened with their session's key.
+async fn attachment(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    ClientSession(access): ClientSession,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, PageError> {
+    let Some(access) = access else {
+        return Ok(session_ended(&state, lang, String::new()));
+    };
+    let id = id.parse().map_err(|_| PageError::NotFound)?;
+    match attachments::client_open(&state, &access, id).await {
+        Ok(opened) => Ok(crate::upload::serve(opened)),
+        Err(e) => match e.into_store_error() {
+            Ok(store) => Err(store.into()),
+            Err(_) => Err(PageError::NotFound),
+        },
     }
 }
 

@@ -279,6 +279,44 @@ async fn a_client_asks_returns_and_checks_a_mix_in_chromium_without_javascript()
         "the question is on the thread page"
     );
 
+    // A photo from the reply form alone (no text), as a plain multipart form, shown in the thread.
+    let folder = tempfile::tempdir().unwrap();
+    let file = folder.path().join("wound.jpg");
+    std::fs::write(
+        &file,
+        netreach_app::attachments::media::samples::jpeg_with_exif(320, 240, "Browsercanary"),
+    )
+    .unwrap();
+    browser
+        .type_into("#photo", &file.display().to_string())
+        .await;
+    browser
+        .click("form[action='/c/reply'] button[type=submit]")
+        .await;
+    let with_photo = browser.wait_for("class=\"attachment\"").await;
+    assert!(
+        browser.url().await.ends_with("/c"),
+        "{}",
+        browser.url().await
+    );
+    assert!(!with_photo.contains("Browsercanary"));
+    let img = browser.element("img.attachment").await;
+    let mut width = Value::Null;
+    for _ in 0..100 {
+        width = browser
+            .call(
+                reqwest::Method::GET,
+                &format!("/element/{img}/property/naturalWidth"),
+                None,
+            )
+            .await;
+        if width.as_f64().is_some_and(|w| w > 0.0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(width.as_f64(), Some(320.0), "the photo loads in the page");
+
     browser.go(&app.url("/check?lang=en")).await;
     browser.click("input[name=s][value=heroin]").await;
     browser.click("input[name=s][value=alcohol]").await;

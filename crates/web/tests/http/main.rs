@@ -4,6 +4,7 @@
 mod accounts;
 mod alerts;
 mod api;
+mod attachments;
 mod audit;
 mod authorization;
 mod browser;

@@ -313,6 +313,8 @@ fn sorted(query: &InboxQuery, sort: &str) -> String {
 }
 
 struct EntryView {
+    /// Photos and voice messages: (id, whether it is an image).
+    attachments: Vec<(String, bool)>,
     kind_label: String,
     css: &'static str,
     who: String,
@@ -414,6 +416,16 @@ async fn conversation_page(
         .iter()
         .filter(|e| e.kind != MessageKind::Intake)
         .map(|e| EntryView {
+            attachments: e
+                .attachments
+                .iter()
+                .map(|a| {
+                    (
+                        a.id.to_string(),
+                        a.kind == netreach_store::AttachmentKind::Image,
+                    )
+                })
+                .collect(),
             kind_label: match e.kind {
                 MessageKind::Note => chrome.t.get("conversation-note"),
                 MessageKind::Feedback => chrome.t.get("conversation-feedback"),
@@ -584,6 +596,24 @@ pub async fn show(
         notice: done.message_id(),
     };
     conversation_page(&state, lang, &session, id, draft, Some(&query)).await
+}
+
+/// A photo or voice message of the conversation, opened with the inbox key the session holds.
+pub async fn attachment(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let attachment = attachment.parse().map_err(|_| PageError::NotFound)?;
+    match netreach_app::attachments::staff_open(&state, &session.staff(), id, attachment).await {
+        Ok(opened) => Ok(crate::upload::serve(opened)),
+        Err(e) => Err(match e.into_store_error() {
+            Ok(store) => store.into(),
+            Err(netreach_app::attachments::AttachmentError::Denied(denied)) => denied.into(),
+            Err(_) => PageError::NotFound,
+        }),
+    }
 }
 
 #[derive(Deserialize)]

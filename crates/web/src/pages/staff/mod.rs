@@ -142,6 +142,11 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/inbox", ListConversations, inbox::inbox)
         .post("/staff/inbox/bulk", BulkConversations, inbox::bulk)
         .get("/staff/conversations/{id}", ReadConversation, inbox::show)
+        .get(
+            "/staff/conversations/{id}/attachments/{attachment}",
+            ReadAttachment,
+            inbox::attachment,
+        )
         .post(
             "/staff/conversations/{id}/messages/{message}/resend",
             ReplyConversation,
