@@ -313,6 +313,16 @@ pub async fn poll_once(state: &AppState) -> Result<usize, StoreError> {
     process_pending(state).await
 }
 
+/// Why handling an update must be tried again later.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum HandleError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Telegram could not be reached (a file download): the update waits for the next attempt.
+    #[error("telegram: {0}")]
+    Telegram(String),
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum WebhookError {
     #[error("no bot takes webhook calls")]
@@ -331,6 +341,13 @@ pub async fn receive_webhook(
     secret: Option<&str>,
     body: &[u8],
 ) -> Result<(), WebhookError> {
+    // Only an update is looked at further (cheap to parse, and nothing is kept before the
+    // secret is checked).
+    let raw: Value = serde_json::from_slice(body).map_err(|_| WebhookError::Malformed)?;
+    let id = raw
+        .get("update_id")
+        .and_then(Value::as_i64)
+        .ok_or(WebhookError::Malformed)?;
     let Some((_, bot)) = connected(state).await? else {
         return Err(WebhookError::NotConnected);
     };
@@ -345,11 +362,6 @@ pub async fn receive_webhook(
     )) {
         return Err(WebhookError::Unauthorized);
     }
-    let raw: Value = serde_json::from_slice(body).map_err(|_| WebhookError::Malformed)?;
-    let id = raw
-        .get("update_id")
-        .and_then(Value::as_i64)
-        .ok_or(WebhookError::Malformed)?;
     let sealed = seal_updates(state, &[(id, raw)]);
     state
         .store

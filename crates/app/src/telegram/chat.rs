@@ -3,11 +3,14 @@
 //! at once on an overdose word or button. In a group: only the content commands, nothing kept.
 
 use super::answers::{self, escape};
-use super::send_retrying;
+use super::{HandleError, send_retrying};
+use crate::attachments::{self, AttachmentError, Declared, Upload};
 use crate::conversations::{self, ConversationError, seal_message_with_id};
 use crate::notify::{self, Audience, Event};
 use crate::state::AppState;
 use netreach_channels::telegram::BotApi;
+use netreach_channels::telegram::SendError;
+use netreach_channels::telegram::bot::DownloadError;
 use netreach_channels::telegram::bot::{ButtonRow, Message, Update};
 use netreach_core::{Author, ConversationId, Lang, MessageId, Status, Topic};
 use netreach_crypto::SecretToken;
@@ -76,7 +79,7 @@ fn command<'a>(text: &'a str, username: &str) -> Option<(String, &'a str)> {
 }
 
 /// Handles one update. A store error leaves it to be tried again; everything else is answered.
-pub(crate) async fn handle(state: &AppState, bot: &Bot, update: Update) -> Result<(), StoreError> {
+pub(crate) async fn handle(state: &AppState, bot: &Bot, update: Update) -> Result<(), HandleError> {
     let Some((chat, private)) = update.chat() else {
         return Ok(());
     };
@@ -104,15 +107,15 @@ pub(crate) async fn handle(state: &AppState, bot: &Bot, update: Update) -> Resul
         if let Err(e) = bot.api.answer_callback(&bot.token, &query.id).await {
             tracing::debug!(error = %e, "answering a telegram button failed");
         }
-        return session
+        return Ok(session
             .button(query.data.as_deref().unwrap_or(""), &step)
-            .await;
+            .await?);
     }
     let Some(message) = &update.message else {
         return Ok(());
     };
     if !message.photo.is_empty() || message.voice.is_some() {
-        return session.media(message, &step).await;
+        return session.media(message).await;
     }
     let Some(text) = message
         .text
@@ -124,7 +127,7 @@ pub(crate) async fn handle(state: &AppState, bot: &Bot, update: Update) -> Resul
         return Ok(());
     };
     if let Some((name, args)) = command(text, &bot.username) {
-        return session.command(&name, args).await;
+        return Ok(session.command(&name, args).await?);
     }
     match step.as_str() {
         "search" | "check" | "services" => {
@@ -136,7 +139,7 @@ pub(crate) async fn handle(state: &AppState, bot: &Bot, update: Update) -> Resul
             let topic = step
                 .strip_prefix("topic:")
                 .and_then(|t| t.parse::<Topic>().ok());
-            session.to_conversation(text, topic, false).await
+            Ok(session.to_conversation(text, topic, false).await?)
         }
     }
 }
@@ -391,10 +394,107 @@ impl Session<'_> {
             .any(|hit| &*hit.signal == "overdose"))
     }
 
-    /// Photos and voice messages become attachments of the conversation.
-    async fn media(&self, message: &Message, step: &str) -> Result<(), StoreError> {
-        let _ = (message, step);
-        self.say_id("bot-media-unsupported").await;
+    /// Photos and voice messages become attachments of the client's conversation (started when
+    /// there is none), the caption their text. Downloaded into memory, made safe (re-encoded or
+    /// re-muxed) and sealed before anything is stored. A download that failed for the network is
+    /// tried again with the update; a file that is too large or not a photo or voice is refused
+    /// with a word to the client.
+    async fn media(&self, message: &Message) -> Result<(), HandleError> {
+        let state = self.state;
+        let max = state.settings.telegram.max_file_bytes;
+        let picked = match (&message.voice, message.best_photo(max as u64)) {
+            (Some(voice), _) => Some((voice.file_id.clone(), Declared::Voice)),
+            (None, Some(photo)) => Some((photo.file_id.clone(), Declared::Photo)),
+            (None, None) => None,
+        };
+        let Some((file_id, declared)) = picked else {
+            self.say_id("bot-file-too-large").await;
+            return Ok(());
+        };
+        let bytes = match self.bot.api.download(&self.bot.token, &file_id, max).await {
+            Ok(bytes) => bytes,
+            Err(DownloadError::TooLarge) => {
+                self.say_id("bot-file-too-large").await;
+                return Ok(());
+            }
+            Err(DownloadError::Send(SendError::Refused(why))) => {
+                tracing::warn!(reason = %why, "a telegram file could not be downloaded");
+                self.say_id("bot-file-refused").await;
+                return Ok(());
+            }
+            Err(DownloadError::Send(e)) => return Err(HandleError::Telegram(e.to_string())),
+        };
+        let inbox = match conversations::inbox_public(state).await {
+            Ok(key) => key,
+            Err(ConversationError::Store(e)) => return Err(e.into()),
+            Err(_) => {
+                self.say_id("error-not-ready").await;
+                return Ok(());
+            }
+        };
+        let existing = state
+            .store
+            .conversation_by_lookup(&lookup_of(&self.hash))
+            .await?;
+        let first = existing.is_none();
+        let conversation = match existing {
+            Some(c) => c,
+            None => {
+                let topic = self
+                    .step
+                    .strip_prefix("topic:")
+                    .and_then(|t| t.parse::<Topic>().ok())
+                    .unwrap_or(Topic::Other);
+                self.start_conversation(topic, false, None, &inbox).await?
+            }
+        };
+        let caption = message
+            .caption
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        let upload = Upload {
+            bytes,
+            declared,
+            caption,
+        };
+        match attachments::add_from_client(state, &conversation, upload).await {
+            Ok(_) => {}
+            Err(AttachmentError::ImageTooLarge | AttachmentError::VoiceTooLarge) => {
+                self.say_id("bot-file-too-large").await;
+                return Ok(());
+            }
+            Err(AttachmentError::Busy) => {
+                return Err(HandleError::Telegram("too many uploads at once".into()));
+            }
+            Err(AttachmentError::Conversation(ConversationError::TooManyMessages)) => {
+                self.say(
+                    &escape(&self.t().with(
+                        "bot-too-many",
+                        "number",
+                        &state.settings.conversations.emergency_number,
+                    )),
+                    &[],
+                )
+                .await;
+                return Ok(());
+            }
+            Err(e) => match e.into_store_error() {
+                Ok(store) => return Err(store.into()),
+                Err(refused) => {
+                    tracing::info!(reason = %refused, "a telegram attachment was refused");
+                    self.say_id("bot-file-refused").await;
+                    return Ok(());
+                }
+            },
+        }
+        if !self.step.is_empty() {
+            self.set_step("").await?;
+        }
+        if let Some(html) = answers::received(state, self.lang, first).await {
+            self.say(&html, &[]).await;
+        }
         Ok(())
     }
 
@@ -491,83 +591,8 @@ impl Session<'_> {
                 } else {
                     topic.unwrap_or(Topic::Other)
                 };
-                let id = ConversationId::from(derived(
-                    state,
-                    self.bot.bot_id,
-                    self.update_id,
-                    "conversation",
-                ));
-                let pending = Conversation {
-                    id,
-                    channel: "telegram".into(),
-                    topic,
-                    lang: self.lang,
-                    status: Status::New,
-                    urgent: overdose || topic.is_emergency(),
-                    assigned_to: None,
-                    client_public_key: None,
-                    created_at: now,
-                    last_activity_at: now,
-                    last_client_at: Some(now),
-                    first_response_at: None,
-                    closed_at: None,
-                    message_count: 0,
-                    version: 1,
-                    rating: None,
-                };
-                let first = vec![seal_message_with_id(
-                    message_id,
-                    &pending,
-                    MessageKind::Message,
-                    Author::Client,
-                    None,
-                    &text,
-                    &inbox,
-                    now,
-                )];
-                let path = notify::conversation_path(id);
-                // As on the web: an urgent conversation's notifications are queued first.
-                if pending.urgent {
-                    notify::urgent(state, id).await?;
-                    notify::emit(
-                        state,
-                        &[Event::Urgent, Event::NewConversation],
-                        &path,
-                        &Audience::Everyone,
-                        None,
-                    )
-                    .await?;
-                }
-                let created = state
-                    .store
-                    .create_conversation(
-                        NewConversation {
-                            id,
-                            lookup_id: Some(lookup),
-                            channel: pending.channel.clone(),
-                            topic,
-                            lang: self.lang,
-                            urgent: pending.urgent,
-                            client_public_key: None,
-                            created_at: now,
-                        },
-                        first,
-                    )
-                    .await?;
-                self.ensure_contact(created.id, &inbox).await?;
-                tracing::info!(conversation_id = %created.id, topic = %created.topic,
-                    urgent = created.urgent, "conversation started in telegram");
-                if !created.urgent {
-                    notify::emit_logged(
-                        state,
-                        &[Event::NewConversation],
-                        &path,
-                        &Audience::Everyone,
-                        None,
-                    )
-                    .await;
-                }
-                created
+                self.start_conversation(topic, overdose, Some((message_id, &text)), &inbox)
+                    .await?
             }
         };
         if !self.step.is_empty() {
@@ -581,6 +606,100 @@ impl Session<'_> {
             self.say(&html, &[]).await;
         }
         Ok(())
+    }
+
+    /// Starts the chat's conversation, with its first message when there is one (a photo alone
+    /// starts one empty and is attached next). Ids derive from the update, like the message's.
+    async fn start_conversation(
+        &self,
+        topic: Topic,
+        urgent: bool,
+        first: Option<(MessageId, &str)>,
+        inbox: &netreach_crypto::PublicKeyBytes,
+    ) -> Result<Conversation, StoreError> {
+        let state = self.state;
+        let now = state.clock.now();
+        let id = ConversationId::from(derived(
+            state,
+            self.bot.bot_id,
+            self.update_id,
+            "conversation",
+        ));
+        let pending = Conversation {
+            id,
+            channel: "telegram".into(),
+            topic,
+            lang: self.lang,
+            status: Status::New,
+            urgent: urgent || topic.is_emergency(),
+            assigned_to: None,
+            client_public_key: None,
+            created_at: now,
+            last_activity_at: now,
+            last_client_at: Some(now),
+            first_response_at: None,
+            closed_at: None,
+            message_count: 0,
+            version: 1,
+            rating: None,
+        };
+        let messages = first
+            .map(|(message_id, text)| {
+                vec![seal_message_with_id(
+                    message_id,
+                    &pending,
+                    MessageKind::Message,
+                    Author::Client,
+                    None,
+                    text,
+                    inbox,
+                    now,
+                )]
+            })
+            .unwrap_or_default();
+        let path = notify::conversation_path(id);
+        // As on the web: an urgent conversation's notifications are queued first.
+        if pending.urgent {
+            notify::urgent(state, id).await?;
+            notify::emit(
+                state,
+                &[Event::Urgent, Event::NewConversation],
+                &path,
+                &Audience::Everyone,
+                None,
+            )
+            .await?;
+        }
+        let created = state
+            .store
+            .create_conversation(
+                NewConversation {
+                    id,
+                    lookup_id: Some(lookup_of(&self.hash)),
+                    channel: pending.channel.clone(),
+                    topic,
+                    lang: self.lang,
+                    urgent: pending.urgent,
+                    client_public_key: None,
+                    created_at: now,
+                },
+                messages,
+            )
+            .await?;
+        self.ensure_contact(created.id, inbox).await?;
+        tracing::info!(conversation_id = %created.id, topic = %created.topic,
+            urgent = created.urgent, "conversation started in telegram");
+        if !created.urgent {
+            notify::emit_logged(
+                state,
+                &[Event::NewConversation],
+                &path,
+                &Audience::Everyone,
+                None,
+            )
+            .await;
+        }
+        Ok(created)
     }
 
     async fn ensure_contact(

@@ -741,3 +741,71 @@ async fn a_worker_links_their_own_account_and_gets_notifications_without_content
     assert!(last.contains("http://help.example/staff/conversations/"));
     assert!(!last.contains("NOTIFYCANARY"));
 }
+
+#[tokio::test]
+async fn photos_and_voice_from_telegram_become_attachments_without_their_metadata() {
+    use netreach_app::attachments::media::samples::{jpeg_with_exif, opus_with_tags};
+    let fake = FakeBot::start().await;
+    let app = bot_app(TestBackend::Sqlite, &fake, None).await;
+    let token = admin_token(&app).await;
+    connect(&app, &token).await;
+    let chat = 6060;
+    fake.add_file("photo-big", jpeg_with_exif(64, 48, "TGEXIFCANARY"));
+    fake.add_file("voice-1", opus_with_tags("TGOPUSCANARY", 4));
+    fake.add_file("not-a-photo", b"%PDF-1.7 not an image at all".to_vec());
+    // A photo first: it starts the conversation, its caption is the text.
+    let mut photo = private_text(chat, "", "en");
+    photo["message"]["text"] = Value::Null;
+    photo["message"]["caption"] = json!("this is the wound TGCAPTIONCANARY");
+    photo["message"]["photo"] = json!([
+        {"file_id": "photo-small", "width": 8, "height": 6, "file_size": 100},
+        {"file_id": "photo-big", "width": 64, "height": 48, "file_size": 2000}
+    ]);
+    fake.push(photo);
+    let mut voice = private_text(chat, "", "en");
+    voice["message"]["text"] = Value::Null;
+    voice["message"]["voice"] =
+        json!({"file_id": "voice-1", "duration": 1, "mime_type": "audio/ogg"});
+    fake.push(voice);
+    let mut bad = private_text(chat, "", "en");
+    bad["message"]["text"] = Value::Null;
+    bad["message"]["photo"] = json!([{"file_id": "not-a-photo", "width": 10, "height": 10}]);
+    fake.push(bad);
+    assert_eq!(poll(&app).await, 3);
+    let items = telegram_conversations(&app, &token).await;
+    assert_eq!(items.len(), 1);
+    let opened = thread(&app, &token, items[0]["id"].as_str().unwrap()).await;
+    let kinds: Vec<String> = opened["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["attachments"].as_array().cloned().unwrap_or_default())
+        .map(|a| a["media_type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(kinds, ["image/jpeg", "audio/ogg"], "{opened}");
+    assert!(opened.to_string().contains("TGCAPTIONCANARY"));
+    assert!(
+        fake.texts_to(chat)
+            .last()
+            .unwrap()
+            .contains("could not take that file"),
+        "a file that is not a photo is refused with a word"
+    );
+    let raw = app.db.raw_contents().await;
+    for canary in ["TGEXIFCANARY", "TGOPUSCANARY", "TGCAPTIONCANARY"] {
+        assert!(!raw.contains(canary), "{canary} readable at rest");
+    }
+    // The staff page shows the image from its authenticated route.
+    let (browser, _) = app.signed_in("worker", Role::Worker).await;
+    let page = browser
+        .get(&format!(
+            "/staff/conversations/{}",
+            items[0]["id"].as_str().unwrap()
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<img class=\"attachment\""));
+    assert!(page.contains("<audio controls"));
+}
