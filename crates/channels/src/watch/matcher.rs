@@ -4,19 +4,22 @@
 //! Text and phrases go through the same normalisation: words are runs of letters and digits,
 //! lower-cased, «ё» read as «е», and each word is reduced to its Snowball stem (the Russian
 //! stemmer for words with Cyrillic letters, the English one otherwise), so "overdosed" meets
-//! "overdose" and «передозировки» meets «передозировка». The stems are joined with single spaces
-//! and one Aho-Corasick automaton finds every phrase (itself a sequence of stems) in one pass.
-//! Phrases are padded with spaces, so they only ever match whole words.
+//! "overdose" and «передозировки» meets «передозировка». A phrase is a sequence of stems, and it
+//! matches where the text's words stem to it, one after the other.
 //!
-//! Stemming is the costly step, so a word is only stemmed when its first three letters begin
-//! some stem of the lexicon (a stem is a prefix of the lower-cased word for the Snowball
-//! algorithms, apart from a final letter or two); every other word becomes a placeholder that
-//! no phrase contains.
+//! Stemming is the costly step, so only the words that may stem to a stem of the lexicon are
+//! stemmed. The Snowball algorithms cut endings (apart from an English final "y" read as "i"), so
+//! such a word begins with a stem of the lexicon; a stem of one or two letters counts only as
+//! the whole word (else every word beginning with "e" or «с» would be stemmed). One pass folds
+//! the text (ASCII and Cyrillic without the Unicode tables, and every other character to a
+//! space), keeping byte offsets where it can; one Aho-Corasick automaton over the folded text
+//! finds the words that begin with a stem; those words alone are stemmed (each distinct word
+//! once per [`Scratch`]); and a second automaton finds the phrases in the short stream of their
+//! stems. Buffers are reused across posts through a [`Scratch`].
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rust_stemmers::{Algorithm, Stemmer};
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// One phrase of the lexicon and the signal it raises (`overdose`, `adulterant`,
@@ -49,15 +52,13 @@ pub struct Hit {
 
 /// The compiled lexicon. Build once, match many texts.
 pub struct Matcher {
-    automaton: Option<AhoCorasick>,
-    /// Pattern index -> the term's (signal, phrase).
+    /// Over folded text: a space and a stem of three letters or more, or a space, a shorter
+    /// stem and a space (see the module's documentation).
+    words: Option<AhoCorasick>,
+    /// Over the stream of stems: each phrase's stems between spaces.
+    phrases: Option<AhoCorasick>,
+    /// Pattern index of `phrases` -> the term's (signal, phrase).
     terms: Vec<(Arc<str>, Arc<str>)>,
-    /// The first three letters of every stem, packed (see [`key`]).
-    prefixes: HashSet<u64, BuildHasherDefault<KeyHasher>>,
-    /// Every stem of the lexicon (and, for a stem ending in "i", the same with "y", as the
-    /// English stemmer turns "injury" into "injuri"), and a bit per length in characters.
-    stems: HashSet<String, BuildHasherDefault<KeyHasher>>,
-    stem_lengths: u64,
     english: Stemmer,
     russian: Stemmer,
 }
@@ -70,10 +71,46 @@ impl std::fmt::Debug for Matcher {
     }
 }
 
-/// A word of a text: its byte range and its stem (or the placeholder).
-struct Word {
-    start: usize,
-    end: usize,
+/// What matching keeps between texts: its buffers, and the stems of the words it has stemmed
+/// (forum words repeat; each distinct one is stemmed once). One per task, reused across the
+/// posts of a fetch; the stems are dropped when it is (and held at most [`MEMO_WORDS`]).
+#[derive(Default)]
+pub struct Scratch {
+    /// A space, the folded text, a space.
+    folded: Vec<u8>,
+    /// Where folding changed a character's length: (end in `folded`, end in the text).
+    shifts: Vec<(usize, usize)>,
+    /// The stems of the words that may matter, with a placeholder where other words were.
+    stream: String,
+    /// Each stem in `stream`: where it starts there, and its word's byte range in the text.
+    tokens: Vec<(usize, usize, usize)>,
+    memo: foldhash::HashMap<Box<str>, Box<str>>,
+    stemmed: usize,
+    looked_up: usize,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("words_looked_up", &self.looked_up)
+            .field("words_stemmed", &self.stemmed)
+            .finish()
+    }
+}
+
+/// The most distinct words a [`Scratch`] remembers stems of; then it starts afresh.
+pub const MEMO_WORDS: usize = 4096;
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+
+    /// Words that began with a stem of the lexicon (so needed their stem), and how many of them
+    /// went through a stemmer (the others were remembered).
+    pub fn counts(&self) -> (usize, usize) {
+        (self.looked_up, self.stemmed)
+    }
 }
 
 /// A character lower-cased, «ё» as «е»: ASCII and Cyrillic (most of forum text) without the
@@ -96,41 +133,97 @@ fn fold_char(c: char) -> impl Iterator<Item = char> {
     quick.into_iter().chain(slow.into_iter().flatten())
 }
 
-fn is_cyrillic(c: char) -> bool {
-    ('\u{0400}'..='\u{04FF}').contains(&c)
+/// ASCII folded: letters lower-cased, digits kept, everything else a space.
+const ASCII: [u8; 128] = {
+    let mut table = [b' '; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            table[b] = c;
+        } else if c.is_ascii_uppercase() {
+            table[b] = c + 32;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// A two-byte character of U+0400..U+047F (`lead` 0xD0 or 0xD1), folded as [`fold_char`]
+/// does, in UTF-8; every one of them is a letter.
+fn fold_cyrillic(lead: u8, next: u8) -> [u8; 2] {
+    match (lead, next) {
+        // Ё, ё -> е
+        (0xD0, 0x81) | (0xD1, 0x91) => [0xD0, 0xB5],
+        // Ѐ..Џ (U+0400..) -> ѐ..џ (U+0450..)
+        (0xD0, 0x80..=0x8F) => [0xD1, next + 0x10],
+        // А..П (U+0410..) -> а..п (U+0430..)
+        (0xD0, 0x90..=0x9F) => [0xD0, next + 0x20],
+        // Р..Я (U+0420..) -> р..я (U+0440..)
+        (0xD0, 0xA0..=0xAF) => [0xD1, next - 0x20],
+        // U+0460..U+047F, old letters in capital and small pairs: the capital is even.
+        (0xD1, 0xA0..=0xBF) => [0xD1, next | 1],
+        _ => [lead, next],
+    }
 }
 
-/// The first three letters of a word, folded and packed into one number (a word of one or two
-/// letters is padded with spaces).
-fn key(word: &str) -> u64 {
-    let mut chars = word.chars().map(|c| fold_char(c).next().unwrap_or(c));
-    let mut k = 0u64;
-    for _ in 0..3 {
-        k = (k << 21) | u64::from(chars.next().unwrap_or(' '));
-    }
-    k
-}
-
-/// A multiplicative hash for the packed keys (they are already well spread) and FNV-1a for the
-/// stems: SipHash would cost more than the lookups save, and its protection against flooding is not
-/// needed: both sets are fixed when the matcher is built, forum words are only looked up.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+/// Folds `text` into `out` between two spaces: letters and digits lower-cased (see
+/// [`fold_char`]), every other character a space for each of its bytes. A character whose
+/// folded form has another length is noted in `shifts`, so offsets can be mapped back.
+fn fold_text(text: &str, out: &mut Vec<u8>, shifts: &mut Vec<(usize, usize)>) {
+    out.clear();
+    shifts.clear();
+    out.reserve(text.len() + 2);
+    out.push(b' ');
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b < 0x80 {
+            // A run of ASCII at once.
+            let run = bytes[at..]
+                .iter()
+                .position(|b| *b >= 0x80)
+                .unwrap_or(bytes.len() - at);
+            out.extend(
+                bytes[at..at + run]
+                    .iter()
+                    .map(|b| ASCII[usize::from(*b & 0x7F)]),
+            );
+            at += run;
+        } else if (b == 0xD0 || b == 0xD1) && at + 1 < bytes.len() {
+            out.extend_from_slice(&fold_cyrillic(b, bytes[at + 1]));
+            at += 2;
+        } else {
+            let c = text[at..].chars().next().unwrap_or(' ');
+            let len = c.len_utf8();
+            if c.is_alphanumeric() {
+                let before = out.len();
+                let mut buf = [0u8; 4];
+                for f in fold_char(c) {
+                    out.extend_from_slice(f.encode_utf8(&mut buf).as_bytes());
+                }
+                if out.len() - before != len {
+                    shifts.push((out.len(), at + len + 1));
+                }
+            } else {
+                out.extend(std::iter::repeat_n(b' ', len));
+            }
+            at += len;
         }
     }
+    out.push(b' ');
+}
 
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+/// The offset in the text of an offset in the folded text (a word's start or end).
+fn origin(shifts: &[(usize, usize)], at: usize) -> usize {
+    let i = shifts.partition_point(|(folded, _)| *folded <= at);
+    let (folded, text) = match i {
+        0 => (0, 0),
+        i => shifts[i - 1],
+    };
+    // The folded text begins with a space the text does not have.
+    (text + (at - folded)).saturating_sub(1)
 }
 
 const PLACEHOLDER: &str = "\u{1}";
@@ -139,35 +232,36 @@ impl Matcher {
     /// Compiles the terms (empty phrases, or phrases with no word, are skipped).
     pub fn new(terms: impl IntoIterator<Item = Term>) -> Matcher {
         let mut matcher = Matcher {
-            automaton: None,
+            words: None,
+            phrases: None,
             terms: Vec::new(),
-            prefixes: HashSet::default(),
-            stems: HashSet::default(),
-            stem_lengths: 0,
             english: Stemmer::create(Algorithm::English),
             russian: Stemmer::create(Algorithm::Russian),
         };
         let mut patterns = Vec::new();
-        let mut seen = HashSet::new();
+        let mut stems = BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        let (mut folded, mut shifts) = (Vec::new(), Vec::new());
         for term in terms {
-            let stems: Vec<String> = words(&term.phrase)
-                .map(|w| matcher.stem(&fold(&term.phrase[w.start..w.end])))
+            fold_text(&term.phrase, &mut folded, &mut shifts);
+            let phrase_stems: Vec<String> = String::from_utf8_lossy(&folded)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| matcher.stem(w).into_owned())
                 .collect();
-            if stems.is_empty() {
+            if phrase_stems.is_empty() {
                 continue;
             }
-            let pattern = format!(" {} ", stems.join(" "));
+            let pattern = format!(" {} ", phrase_stems.join(" "));
             if !seen.insert((pattern.clone(), term.signal.clone())) {
                 continue;
             }
-            for stem in &stems {
-                matcher.prefixes.insert(key(stem));
-                let length = stem.chars().count().min(63);
-                matcher.stem_lengths |= 1 << length;
-                matcher.stems.insert(stem.clone());
+            for stem in phrase_stems {
+                // The English stemmer turns "injury" into "injuri": the word begins with "injury".
                 if let Some(base) = stem.strip_suffix('i') {
-                    matcher.stems.insert(format!("{base}y"));
+                    stems.insert(format!("{base}y"));
                 }
+                stems.insert(stem);
             }
             patterns.push(pattern);
             matcher.terms.push((
@@ -175,7 +269,27 @@ impl Matcher {
                 Arc::from(term.phrase.as_str()),
             ));
         }
-        matcher.automaton = AhoCorasick::builder()
+        let words: Vec<String> = stems
+            .iter()
+            .map(|s| {
+                if s.chars().count() >= 3 {
+                    format!(" {s}")
+                } else {
+                    format!(" {s} ")
+                }
+            })
+            .collect();
+        // A DFA: the folded text is scanned whole, a byte at a time, and every pattern begins
+        // with a space, which no prefilter could skip to usefully.
+        let mut builder = AhoCorasick::builder();
+        builder.match_kind(MatchKind::Standard).prefilter(false);
+        matcher.words = builder
+            .clone()
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)
+            .or_else(|_| builder.build(&words))
+            .ok();
+        matcher.phrases = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .ok();
@@ -191,69 +305,92 @@ impl Matcher {
         self.terms.is_empty()
     }
 
-    fn stem(&self, folded: &str) -> String {
-        let stemmer = if folded.chars().any(is_cyrillic) {
+    fn stem<'a>(&self, folded: &'a str) -> std::borrow::Cow<'a, str> {
+        let stemmer = if folded.bytes().any(|b| (0xD0..=0xD3).contains(&b)) {
             &self.russian
         } else {
             &self.english
         };
-        stemmer.stem(folded).into_owned()
-    }
-
-    /// Whether some stem of the lexicon is a prefix of the folded word: the Snowball stemmers
-    /// only cut endings, so a word that begins with no stem cannot stem to one (and is not
-    /// stemmed, the costly step).
-    fn begins_with_a_stem(&self, folded: &str) -> bool {
-        folded
-            .char_indices()
-            .skip(1)
-            .map(|(at, _)| at)
-            .chain([folded.len()])
-            .enumerate()
-            .any(|(i, at)| {
-                let length = (i + 1).min(63);
-                self.stem_lengths & (1 << length) != 0 && self.stems.contains(&folded[..at])
-            })
+        stemmer.stem(folded)
     }
 
     /// Every phrase found in the text, in order of position (overlapping ones included).
     pub fn find(&self, text: &str) -> Vec<Hit> {
-        let Some(automaton) = &self.automaton else {
+        self.find_with(text, &mut Scratch::new())
+    }
+
+    /// [`Matcher::find`], reusing `scratch`'s buffers and the stems it remembers.
+    pub fn find_with(&self, text: &str, scratch: &mut Scratch) -> Vec<Hit> {
+        let (Some(words), Some(phrases)) = (&self.words, &self.phrases) else {
             return Vec::new();
         };
-        // The normalised text, and for each word where it starts there.
-        let mut normal = String::with_capacity(text.len() + 2);
-        let mut starts: Vec<(usize, Word)> = Vec::new();
-        let mut folded = String::new();
-        normal.push(' ');
-        for word in words(text) {
-            let original = &text[word.start..word.end];
-            starts.push((normal.len(), word));
-            // Most words begin no stem: they are neither folded nor stemmed.
-            if self.prefixes.contains(&key(original)) && {
-                folded.clear();
-                folded.extend(original.chars().flat_map(fold_char));
-                self.begins_with_a_stem(&folded)
-            } {
-                normal.push_str(&self.stem(&folded));
-            } else {
-                normal.push_str(PLACEHOLDER);
+        let Scratch {
+            folded,
+            shifts,
+            stream,
+            tokens,
+            memo,
+            stemmed,
+            looked_up,
+        } = scratch;
+        fold_text(text, folded, shifts);
+        stream.clear();
+        stream.push(' ');
+        tokens.clear();
+        let mut previous_end = None;
+        let mut previous_start = usize::MAX;
+        for m in words.find_overlapping_iter(&folded[..]) {
+            // Every pattern begins with the space before the word.
+            let start = m.start() + 1;
+            if start == previous_start {
+                continue;
             }
-            normal.push(' ');
+            previous_start = start;
+            let end = folded[start..]
+                .iter()
+                .position(|b| *b == b' ')
+                .map_or(folded.len(), |n| start + n);
+            let Ok(word) = std::str::from_utf8(&folded[start..end]) else {
+                continue;
+            };
+            // A word in between that begins with no stem breaks a phrase.
+            if previous_end.is_some_and(|e: usize| folded[e..start].iter().any(|b| *b != b' ')) {
+                stream.push_str(PLACEHOLDER);
+                stream.push(' ');
+            }
+            previous_end = Some(end);
+            *looked_up += 1;
+            let at = stream.len();
+            match memo.get(word) {
+                Some(stem) => stream.push_str(stem),
+                None => {
+                    *stemmed += 1;
+                    let stem = self.stem(word);
+                    stream.push_str(&stem);
+                    if memo.len() >= MEMO_WORDS {
+                        memo.clear();
+                    }
+                    memo.insert(word.into(), stem.into());
+                }
+            }
+            stream.push(' ');
+            tokens.push((at, origin(shifts, start), origin(shifts, end)));
         }
         let mut hits = Vec::new();
-        for m in automaton.find_overlapping_iter(&normal) {
-            // The pattern starts with the space before its first word and ends with the
+        for m in phrases.find_overlapping_iter(stream.as_str()) {
+            // The pattern starts with the space before its first stem and ends with the
             // space after its last one.
-            let first = starts.partition_point(|(at, _)| *at < m.start() + 1);
-            let last = starts.partition_point(|(at, _)| *at < m.end() - 1);
-            let (Some((_, a)), Some((_, b))) = (starts.get(first), starts.get(last - 1)) else {
+            let first = tokens.partition_point(|(at, _, _)| *at < m.start() + 1);
+            let last = tokens.partition_point(|(at, _, _)| *at < m.end() - 1);
+            let (Some((_, start, _)), Some((_, _, end))) =
+                (tokens.get(first), tokens.get(last.wrapping_sub(1)))
+            else {
                 continue;
             };
             let (signal, phrase) = &self.terms[m.pattern().as_usize()];
             hits.push(Hit {
-                start: a.start,
-                end: b.end,
+                start: *start,
+                end: *end,
                 signal: signal.clone(),
                 phrase: phrase.clone(),
             });
@@ -261,52 +398,6 @@ impl Matcher {
         hits.sort_by_key(|h| (h.start, h.end));
         hits
     }
-}
-
-/// Lower case with «ё» as «е».
-fn fold(word: &str) -> String {
-    word.chars().flat_map(fold_char).collect()
-}
-
-/// The words of a text: maximal runs of letters and digits (an apostrophe or hyphen inside a
-/// word splits it, as the phrases are split the same way).
-fn words(text: &str) -> impl Iterator<Item = Word> + '_ {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    // The character at a byte offset (a char boundary), with its length; ASCII without decoding.
-    let char_at = move |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b < 0x80 {
-            (b.is_ascii_alphanumeric(), 1)
-        } else if b == 0xD0 || b == 0xD1 {
-            // U+0400..U+047F: Cyrillic letters, two bytes.
-            (true, 2)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
-        }
-    };
-    std::iter::from_fn(move || {
-        while at < bytes.len() {
-            let (alnum, len) = char_at(at);
-            if alnum {
-                break;
-            }
-            at += len;
-        }
-        if at >= bytes.len() {
-            return None;
-        }
-        let start = at;
-        while at < bytes.len() {
-            let (alnum, len) = char_at(at);
-            if !alnum {
-                break;
-            }
-            at += len;
-        }
-        Some(Word { start, end: at })
-    })
 }
 
 /// A piece of text around the first hit, at most `max` characters (plus an ellipsis at each
@@ -455,6 +546,204 @@ mod tests {
         let text = "we can't   wake him";
         let hits = matcher().find(text);
         assert_eq!(&text[hits[0].start..hits[0].end], "can't   wake");
+    }
+
+    #[test]
+    fn cyrillic_is_folded_as_the_unicode_tables_fold_it() {
+        for c in '\u{0400}'..='\u{047F}' {
+            let mut utf8 = [0u8; 2];
+            c.encode_utf8(&mut utf8);
+            let expected: String = fold_char(c).collect();
+            let folded = fold_cyrillic(utf8[0], utf8[1]);
+            assert_eq!(std::str::from_utf8(&folded).unwrap(), expected, "{c}");
+        }
+    }
+
+    #[test]
+    fn characters_that_fold_to_another_length_keep_hits_on_the_original_text() {
+        // U+212A KELVIN SIGN folds to a one-byte "k", U+0130 to two characters.
+        let m = Matcher::new([
+            Term::new("ketamine", "substance:ketamine"),
+            Term::new("bad batch", "b"),
+        ]);
+        let text = "İİ \u{212A}ETAMINE ẞ and a İ bad  batch";
+        let hits = m.find(text);
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!(&text[hits[0].start..hits[0].end], "\u{212A}ETAMINE");
+        assert_eq!(&text[hits[1].start..hits[1].end], "bad  batch");
+    }
+
+    #[test]
+    fn short_stems_match_whole_words_only() {
+        let m = Matcher::new([
+            Term::new("K2", "substance:spice"),
+            Term::new("не дышит", "overdose"),
+        ]);
+        let signals = |t: &str| -> Vec<String> {
+            m.find(t)
+                .into_iter()
+                .map(|h| h.signal.to_string())
+                .collect()
+        };
+        assert_eq!(
+            signals("smoked k2, он не дышит"),
+            ["substance:spice", "overdose"]
+        );
+        assert!(signals("k22 нет дышит").is_empty());
+        assert!(
+            signals("не сейчас дышит").is_empty(),
+            "a word in between breaks a phrase"
+        );
+    }
+
+    #[test]
+    fn a_scratch_reused_across_texts_finds_the_same_and_stems_each_word_once() {
+        let m = matcher();
+        let mut scratch = Scratch::new();
+        let texts = [
+            "My friend overdosed, a BAD BATCHES everywhere",
+            "Вчера была передозировка после новой партии",
+            "overdosed again, overdosed twice",
+            "",
+        ];
+        for text in texts {
+            assert_eq!(m.find_with(text, &mut scratch), m.find(text), "{text}");
+        }
+        let (looked_up, stemmed) = scratch.counts();
+        assert!(stemmed < looked_up, "{looked_up} {stemmed}");
+    }
+
+    /// The matcher's behaviour written plainly: every word split and folded a character at a
+    /// time, stemmed when it begins with a stem of three letters or more (or a "y" variant of
+    /// one) or is a shorter stem itself, and the phrases found in the stream of every word.
+    fn reference(terms: &[Term], text: &str) -> Vec<(usize, usize, String)> {
+        let stemmers = (
+            Stemmer::create(Algorithm::English),
+            Stemmer::create(Algorithm::Russian),
+        );
+        let stem = |w: &str| -> String {
+            if w.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
+                stemmers.1.stem(w).into_owned()
+            } else {
+                stemmers.0.stem(w).into_owned()
+            }
+        };
+        let words = |t: &str| -> Vec<(usize, usize, String)> {
+            let mut out = Vec::new();
+            let mut current: Option<(usize, String)> = None;
+            for (i, c) in t.char_indices().chain([(t.len(), ' ')]) {
+                let letter =
+                    i < t.len() && (c.is_alphanumeric() || ('\u{0400}'..='\u{047F}').contains(&c));
+                match (&mut current, letter) {
+                    (Some((_, w)), true) => w.extend(fold_char(c)),
+                    (None, true) => current = Some((i, fold_char(c).collect())),
+                    (Some(_), false) => {
+                        if let Some((s, w)) = current.take() {
+                            out.push((s, i, w));
+                        }
+                    }
+                    (None, false) => {}
+                }
+            }
+            out
+        };
+        let mut stems = std::collections::HashSet::new();
+        let mut patterns = Vec::new();
+        let mut signals = Vec::new();
+        for term in terms {
+            let s: Vec<String> = words(&term.phrase)
+                .into_iter()
+                .map(|w| stem(&w.2))
+                .collect();
+            if s.is_empty() {
+                continue;
+            }
+            for x in &s {
+                stems.insert(x.clone());
+                if let Some(base) = x.strip_suffix('i') {
+                    stems.insert(format!("{base}y"));
+                }
+            }
+            patterns.push(format!(" {} ", s.join(" ")));
+            signals.push(term.signal.clone());
+        }
+        let candidate = |w: &str| {
+            stems.iter().any(|s| {
+                if s.chars().count() >= 3 {
+                    w.starts_with(s.as_str())
+                } else {
+                    w == s
+                }
+            })
+        };
+        let text_words = words(text);
+        let mut stream = String::from(" ");
+        let mut at = Vec::new();
+        for (_, _, w) in &text_words {
+            at.push(stream.len());
+            stream.push_str(&if candidate(w) {
+                stem(w)
+            } else {
+                PLACEHOLDER.into()
+            });
+            stream.push(' ');
+        }
+        let ac = AhoCorasick::new(&patterns).unwrap();
+        let mut hits: Vec<(usize, usize, String)> = ac
+            .find_overlapping_iter(&stream)
+            .map(|m| {
+                let first = at.partition_point(|a| *a < m.start() + 1);
+                let last = at.partition_point(|a| *a < m.end() - 1) - 1;
+                (
+                    text_words[first].0,
+                    text_words[last].1,
+                    signals[m.pattern().as_usize()].clone(),
+                )
+            })
+            .collect();
+        hits.sort();
+        hits
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_finds_what_the_plain_reading_finds(
+            pieces in proptest::collection::vec(proptest::sample::select(vec![
+                "Overdosed", "overdoses", "ПЕРЕДОЗИРОВКИ", "передоз", "bad", "Batch", "batches",
+                "новой", "Партии", "партия", "can't", "cant", "wake", "нитазены", "Нитазен",
+                "fentanyl", "fentanylish", "injury", "injuries", "injuri", "k2", "K", "не",
+                "дышит", "e", "every", "the", "Ё", "ёлка", "İ", "\u{212A}", "ẞ", "ǅ", "Ѡ", "ѡ",
+                "😀", "١٢", "\u{0301}", "-", "'", " ", " ", " ", ", ", "\n", "—", "…", "a",
+            ]), 0..40),
+            reuse in proptest::bool::ANY,
+        ) {
+            let terms = vec![
+                Term::new("overdose", "overdose"),
+                Term::new("bad batch", "bad_batch"),
+                Term::new("передозировка", "overdose"),
+                Term::new("новая партия", "bad_batch"),
+                Term::new("нитазены", "adulterant"),
+                Term::new("can't wake", "unconscious"),
+                Term::new("injury", "wound"),
+                Term::new("K2", "substance:spice"),
+                Term::new("не дышит", "overdose"),
+                Term::new("e", "substance:mdma"),
+                Term::new("Ѡ", "odd"),
+            ];
+            let text: String = pieces.concat();
+            let m = Matcher::new(terms.clone());
+            let mut scratch = Scratch::new();
+            if reuse {
+                m.find_with("overdosed injuries K2 Партии", &mut scratch);
+            }
+            let mut found: Vec<(usize, usize, String)> = m
+                .find_with(&text, &mut scratch)
+                .into_iter()
+                .map(|h| (h.start, h.end, h.signal.to_string()))
+                .collect();
+            found.sort();
+            proptest::prop_assert_eq!(found, reference(&terms, &text));
+        }
     }
 
     #[test]
