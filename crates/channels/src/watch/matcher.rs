@@ -11,13 +11,16 @@
 //! stemmed. The Snowball algorithms cut endings (apart from an English final "y" read as "i"), so
 //! such a word begins with a stem of the lexicon; a stem of one or two letters counts only as
 //! the whole word (else every word beginning with "e" or «с» would be stemmed). One pass folds
-//! the text (ASCII and Cyrillic without the Unicode tables, and every other character to a
-//! space), keeping byte offsets where it can; one Aho-Corasick automaton over the folded text
-//! finds the words that begin with a stem; those words alone are stemmed (each distinct word
-//! once per [`Scratch`]); and a second automaton finds the phrases in the short stream of their
-//! stems. Buffers are reused across posts through a [`Scratch`].
+//! the text (ASCII eight bytes at a time and Cyrillic by table, without the Unicode tables, and
+//! every other character to a space), keeping byte offsets where it can; a scan of the folded
+//! words admits those that begin with a stem (a bit per first two bytes, then the stems that
+//! begin with the same three or four); only those are stemmed, each distinct word once per
+//! [`Scratch`]. Each stem of the lexicon has a number, each phrase is a sequence of numbers,
+//! and the phrases are found among the admitted words by their first stem. (A first version
+//! ran Aho-Corasick over the stream of stems; profiling showed the byte-wise automata to be most
+//! of the cost, and over whole stems a table of phrases by first stem does the same work.)
+//! Buffers are reused across posts through a [`Scratch`].
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -52,15 +55,88 @@ pub struct Hit {
 
 /// The compiled lexicon. Build once, match many texts.
 pub struct Matcher {
-    /// Over folded text: a space and a stem of three letters or more, or a space, a shorter
-    /// stem and a space (see the module's documentation).
-    words: Option<AhoCorasick>,
-    /// Over the stream of stems: each phrase's stems between spaces.
-    phrases: Option<AhoCorasick>,
-    /// Pattern index of `phrases` -> the term's (signal, phrase).
+    /// Which folded words may stem to a stem of the lexicon.
+    beginnings: Beginnings,
+    /// Every stem of the lexicon's phrases, numbered.
+    ids: foldhash::HashMap<Box<str>, u32>,
+    /// The stem numbers of the words the phrases are written with and of the stems themselves
+    /// (folded): the commonest admitted words, known without stemming (the same memo as a
+    /// [`Scratch`] keeps, filled in advance).
+    known: foldhash::HashMap<Box<[u8]>, Option<u32>>,
+    /// Each phrase as its stems' numbers.
+    phrases: Vec<Vec<u32>>,
+    /// A stem's number -> the phrases that begin with it.
+    starting: Vec<Vec<usize>>,
+    /// Each phrase's (signal, phrase as written).
     terms: Vec<(Arc<str>, Arc<str>)>,
     english: Stemmer,
     russian: Stemmer,
+}
+
+/// The stems of the lexicon (and their "y" variants) by how words beginning with them begin.
+#[derive(Default)]
+struct Beginnings {
+    /// A bit per first two bytes of a word (a space after a word of one byte): whether some
+    /// stem begins so. Most words stop here.
+    pairs: Vec<u64>,
+    /// The first bytes of a stem (see [`key`]) -> the stems that begin so, each with whether it is of one or two letters (so must be the whole word).
+    stems: foldhash::HashMap<u32, Vec<Beginning>>,
+}
+
+/// A stem (folded, as bytes) and whether it is of one or two letters.
+type Beginning = (Box<[u8]>, bool);
+
+/// A word's first two bytes (a word of one byte with a space).
+fn pair(word: &[u8]) -> usize {
+    usize::from(word[0]) | usize::from(word.get(1).copied().unwrap_or(b' ')) << 8
+}
+
+/// A word's first three bytes, or four when it begins with a character of two bytes or more (a
+/// stem of three letters has that many), a shorter word padded with spaces.
+fn key(word: &[u8]) -> u32 {
+    let at = |i: usize| u32::from(word.get(i).copied().unwrap_or(b' '));
+    let fourth = if word[0] >= 0x80 { at(3) << 24 } else { 0 };
+    at(0) | at(1) << 8 | at(2) << 16 | fourth
+}
+
+impl Beginnings {
+    fn new<'a>(stems: impl Iterator<Item = &'a String>) -> Beginnings {
+        let mut beginnings = Beginnings {
+            pairs: vec![0; 1 << 10],
+            stems: foldhash::HashMap::default(),
+        };
+        for stem in stems {
+            let bytes = stem.as_bytes();
+            if bytes.is_empty() {
+                continue;
+            }
+            let p = pair(bytes);
+            beginnings.pairs[p >> 6] |= 1 << (p & 63);
+            let short = stem.chars().count() < 3;
+            beginnings
+                .stems
+                .entry(key(bytes))
+                .or_default()
+                .push((bytes.into(), short));
+        }
+        beginnings
+    }
+
+    /// Whether a folded word (not empty) begins with a stem of three letters or more, or is
+    /// a shorter one.
+    fn admit(&self, word: &[u8]) -> bool {
+        let p = pair(word);
+        self.pairs[p >> 6] & (1 << (p & 63)) != 0
+            && self.stems.get(&key(word)).is_some_and(|stems| {
+                stems.iter().any(|(stem, short)| {
+                    if *short {
+                        word == &stem[..]
+                    } else {
+                        word.starts_with(stem)
+                    }
+                })
+            })
+    }
 }
 
 impl std::fmt::Debug for Matcher {
@@ -80,11 +156,11 @@ pub struct Scratch {
     folded: Vec<u8>,
     /// Where folding changed a character's length: (end in `folded`, end in the text).
     shifts: Vec<(usize, usize)>,
-    /// The stems of the words that may matter, with a placeholder where other words were.
-    stream: String,
-    /// Each stem in `stream`: where it starts there, and its word's byte range in the text.
-    tokens: Vec<(usize, usize, usize)>,
-    memo: foldhash::HashMap<Box<str>, Box<str>>,
+    /// The words whose stems are in some phrase, in order: the stem's number and the word's
+    /// byte range in the text, with a [`GAP`] where other words came between.
+    tokens: Vec<(u32, usize, usize)>,
+    /// A folded word -> its stem's number, or `None` when no phrase has its stem.
+    memo: foldhash::HashMap<Box<[u8]>, Option<u32>>,
     stemmed: usize,
     looked_up: usize,
 }
@@ -149,9 +225,34 @@ const ASCII: [u8; 128] = {
     table
 };
 
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes of ASCII folded at once (as [`ASCII`] does each), or `None` when one of them is
+/// not ASCII. Each comparison adds to every byte at once: a byte below 0x80 plus a constant
+/// below 0x80 never carries into the next, and its top bit says whether it reached the bound.
+fn fold_ascii8(chunk: &[u8]) -> Option<[u8; 8]> {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    let x = u64::from_le_bytes(word);
+    if x & HIGH != 0 {
+        return None;
+    }
+    // The top bit of each byte: at least `bound`.
+    let at_least = |bound: u8| x.wrapping_add(ONES * u64::from(0x80 - bound)) & HIGH;
+    let upper = at_least(b'A') & !at_least(b'Z' + 1);
+    let lower = at_least(b'a') & !at_least(b'z' + 1);
+    let digit = at_least(b'0') & !at_least(b'9' + 1);
+    let other = HIGH & !(upper | lower | digit);
+    // 0x20 added to capitals; every other byte wholly replaced by a space.
+    let lowered = x | (upper >> 2);
+    let mask = (other >> 7) * 0xFF;
+    Some(((lowered & !mask) | ((ONES * u64::from(b' ')) & mask)).to_le_bytes())
+}
+
 /// A two-byte character of U+0400..U+047F (`lead` 0xD0 or 0xD1), folded as [`fold_char`]
 /// does, in UTF-8; every one of them is a letter.
-fn fold_cyrillic(lead: u8, next: u8) -> [u8; 2] {
+const fn fold_cyrillic(lead: u8, next: u8) -> [u8; 2] {
     match (lead, next) {
         // Ё, ё -> е
         (0xD0, 0x81) | (0xD1, 0x91) => [0xD0, 0xB5],
@@ -167,52 +268,126 @@ fn fold_cyrillic(lead: u8, next: u8) -> [u8; 2] {
     }
 }
 
+/// [`fold_cyrillic`] of every character of U+0400..U+047F, by the low bit of its first byte
+/// and the low six of its second.
+const CYRILLIC: [[u8; 2]; 128] = {
+    let mut table = [[0u8; 2]; 128];
+    let mut i = 0;
+    while i < 128 {
+        let lead = 0xD0 | (i >> 6) as u8;
+        let next = 0x80 | (i & 0x3F) as u8;
+        table[i] = fold_cyrillic(lead, next);
+        i += 1;
+    }
+    table
+};
+
 /// Folds `text` into `out` between two spaces: letters and digits lower-cased (see
 /// [`fold_char`]), every other character a space for each of its bytes. A character whose
 /// folded form has another length is noted in `shifts`, so offsets can be mapped back.
 fn fold_text(text: &str, out: &mut Vec<u8>, shifts: &mut Vec<(usize, usize)>) {
-    out.clear();
     shifts.clear();
-    out.reserve(text.len() + 2);
-    out.push(b' ');
+    if !fold_aligned(text, out) {
+        fold_shifted(text, out, shifts);
+    }
+}
+
+/// [`fold_text`] for a text where folding keeps every character's length (nearly all of
+/// them): written in place, byte for byte. False, with `out` to be discarded, at the first
+/// character where it does not.
+fn fold_aligned(text: &str, out: &mut Vec<u8>) -> bool {
     let bytes = text.as_bytes();
+    out.clear();
+    out.resize(bytes.len() + 2, b' ');
+    let folded = &mut out[1..=bytes.len()];
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
         if b < 0x80 {
-            // A run of ASCII at once.
-            let run = bytes[at..]
-                .iter()
-                .position(|b| *b >= 0x80)
-                .unwrap_or(bytes.len() - at);
-            out.extend(
-                bytes[at..at + run]
-                    .iter()
-                    .map(|b| ASCII[usize::from(*b & 0x7F)]),
-            );
-            at += run;
-        } else if (b == 0xD0 || b == 0xD1) && at + 1 < bytes.len() {
-            out.extend_from_slice(&fold_cyrillic(b, bytes[at + 1]));
-            at += 2;
+            // A run of ASCII: eight bytes at a time, then one at a time.
+            while let Some(ascii) = bytes.get(at..at + 8).and_then(fold_ascii8) {
+                folded[at..at + 8].copy_from_slice(&ascii);
+                at += 8;
+            }
+            while let Some(b) = bytes.get(at).filter(|b| **b < 0x80) {
+                folded[at] = ASCII[usize::from(*b)];
+                at += 1;
+            }
+        } else if b & 0xFE == 0xD0 {
+            // A run of two-byte Cyrillic.
+            while let Some([lead, next]) = bytes
+                .get(at..at + 2)
+                .and_then(|p| <[u8; 2]>::try_from(p).ok())
+                && lead & 0xFE == 0xD0
+            {
+                let index = usize::from(lead & 1) << 6 | usize::from(next & 0x3F);
+                folded[at..at + 2].copy_from_slice(&CYRILLIC[index]);
+                at += 2;
+            }
         } else {
             let c = text[at..].chars().next().unwrap_or(' ');
             let len = c.len_utf8();
             if c.is_alphanumeric() {
-                let before = out.len();
-                let mut buf = [0u8; 4];
+                let mut buf = [0u8; 8];
+                let mut n = 0;
                 for f in fold_char(c) {
-                    out.extend_from_slice(f.encode_utf8(&mut buf).as_bytes());
+                    if n + f.len_utf8() > len {
+                        return false;
+                    }
+                    n += f.encode_utf8(&mut buf[n..]).len();
                 }
-                if out.len() - before != len {
-                    shifts.push((out.len(), at + len + 1));
+                if n != len {
+                    return false;
                 }
-            } else {
-                out.extend(std::iter::repeat_n(b' ', len));
+                folded[at..at + len].copy_from_slice(&buf[..len]);
             }
             at += len;
         }
     }
+    true
+}
+
+/// [`fold_text`] for any text, noting the characters whose length changed.
+fn fold_shifted(text: &str, out: &mut Vec<u8>, shifts: &mut Vec<(usize, usize)>) {
+    out.clear();
+    out.reserve(text.len() + 2);
     out.push(b' ');
+    let mut buf = [0u8; 4];
+    for (at, c) in text.char_indices() {
+        let len = c.len_utf8();
+        if c.is_alphanumeric() || ('\u{0400}'..='\u{047F}').contains(&c) {
+            let before = out.len();
+            for f in fold_char(c) {
+                out.extend_from_slice(f.encode_utf8(&mut buf).as_bytes());
+            }
+            if out.len() - before != len {
+                shifts.push((out.len(), at + len + 1));
+            }
+        } else {
+            out.extend(std::iter::repeat_n(b' ', len));
+        }
+    }
+    out.push(b' ');
+}
+
+/// The first offset from `at` in `folded` (which has eight spaces of room at its end) where a
+/// word ends (`in_word`: a space), or begins (a byte other than a space).
+fn skip(folded: &[u8], mut at: usize, in_word: bool) -> usize {
+    while let Some(chunk) = folded.get(at..at + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // Bytes that are spaces become zero.
+        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
+        // The top bit of each byte that is zero. A borrow out of a zero byte could mark a
+        // byte 0x01 above it too, but none is: that would be a '!', which folding never keeps.
+        let zero = x.wrapping_sub(ONES) & !x & HIGH;
+        let found = if in_word { zero } else { !zero & HIGH };
+        if found != 0 {
+            return at + (found.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    folded.len()
 }
 
 /// The offset in the text of an offset in the folded text (a word's start or end).
@@ -226,73 +401,63 @@ fn origin(shifts: &[(usize, usize)], at: usize) -> usize {
     (text + (at - folded)).saturating_sub(1)
 }
 
-const PLACEHOLDER: &str = "\u{1}";
+/// In [`Scratch::tokens`], where words in no phrase came between two that are.
+const GAP: u32 = u32::MAX;
 
 impl Matcher {
     /// Compiles the terms (empty phrases, or phrases with no word, are skipped).
     pub fn new(terms: impl IntoIterator<Item = Term>) -> Matcher {
         let mut matcher = Matcher {
-            words: None,
-            phrases: None,
+            beginnings: Beginnings::default(),
+            ids: foldhash::HashMap::default(),
+            known: foldhash::HashMap::default(),
+            phrases: Vec::new(),
+            starting: Vec::new(),
             terms: Vec::new(),
             english: Stemmer::create(Algorithm::English),
             russian: Stemmer::create(Algorithm::Russian),
         };
-        let mut patterns = Vec::new();
-        let mut stems = BTreeSet::new();
+        let mut beginnings = BTreeSet::new();
+        let mut written = BTreeSet::new();
         let mut seen = std::collections::HashSet::new();
         let (mut folded, mut shifts) = (Vec::new(), Vec::new());
         for term in terms {
             fold_text(&term.phrase, &mut folded, &mut shifts);
-            let phrase_stems: Vec<String> = String::from_utf8_lossy(&folded)
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(|w| matcher.stem(w).into_owned())
-                .collect();
-            if phrase_stems.is_empty() {
+            let folded = String::from_utf8_lossy(&folded);
+            let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+            let stems: Vec<String> = words.iter().map(|w| matcher.stem(w).into_owned()).collect();
+            written.extend(words.iter().map(|w| (*w).to_owned()));
+            if stems.is_empty() || !seen.insert((stems.clone(), term.signal.clone())) {
                 continue;
             }
-            let pattern = format!(" {} ", phrase_stems.join(" "));
-            if !seen.insert((pattern.clone(), term.signal.clone())) {
-                continue;
-            }
-            for stem in phrase_stems {
+            let mut phrase = Vec::with_capacity(stems.len());
+            for stem in stems {
                 // The English stemmer turns "injury" into "injuri": the word begins with "injury".
                 if let Some(base) = stem.strip_suffix('i') {
-                    stems.insert(format!("{base}y"));
+                    beginnings.insert(format!("{base}y"));
                 }
-                stems.insert(stem);
+                beginnings.insert(stem.clone());
+                let next = u32::try_from(matcher.ids.len()).unwrap_or(GAP);
+                let id = *matcher.ids.entry(stem.into()).or_insert(next);
+                phrase.push(id);
             }
-            patterns.push(pattern);
+            let index = matcher.phrases.len();
+            let first = phrase[0] as usize;
+            if matcher.starting.len() <= first {
+                matcher.starting.resize(first + 1, Vec::new());
+            }
+            matcher.starting[first].push(index);
+            matcher.phrases.push(phrase);
             matcher.terms.push((
                 Arc::from(term.signal.as_str()),
                 Arc::from(term.phrase.as_str()),
             ));
         }
-        let words: Vec<String> = stems
-            .iter()
-            .map(|s| {
-                if s.chars().count() >= 3 {
-                    format!(" {s}")
-                } else {
-                    format!(" {s} ")
-                }
-            })
-            .collect();
-        // A DFA: the folded text is scanned whole, a byte at a time, and every pattern begins
-        // with a space, which no prefilter could skip to usefully.
-        let mut builder = AhoCorasick::builder();
-        builder.match_kind(MatchKind::Standard).prefilter(false);
-        matcher.words = builder
-            .clone()
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
-            .or_else(|_| builder.build(&words))
-            .ok();
-        matcher.phrases = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .ok();
+        matcher.beginnings = Beginnings::new(beginnings.iter());
+        for word in written.into_iter().chain(beginnings) {
+            let id = matcher.ids.get(&*matcher.stem(&word)).copied();
+            matcher.known.insert(word.into_bytes().into(), id);
+        }
         matcher
     }
 
@@ -321,79 +486,79 @@ impl Matcher {
 
     /// [`Matcher::find`], reusing `scratch`'s buffers and the stems it remembers.
     pub fn find_with(&self, text: &str, scratch: &mut Scratch) -> Vec<Hit> {
-        let (Some(words), Some(phrases)) = (&self.words, &self.phrases) else {
+        if self.phrases.is_empty() {
             return Vec::new();
-        };
+        }
         let Scratch {
             folded,
             shifts,
-            stream,
             tokens,
             memo,
             stemmed,
             looked_up,
         } = scratch;
         fold_text(text, folded, shifts);
-        stream.clear();
-        stream.push(' ');
         tokens.clear();
         let mut previous_end = None;
-        let mut previous_start = usize::MAX;
-        for m in words.find_overlapping_iter(&folded[..]) {
-            // Every pattern begins with the space before the word.
-            let start = m.start() + 1;
-            if start == previous_start {
+        let length = folded.len();
+        // Room to read eight bytes anywhere in the text.
+        folded.extend_from_slice(&[b' '; 8]);
+        let mut at = 1;
+        loop {
+            at = skip(folded, at, false);
+            if at >= length {
+                break;
+            }
+            let start = at;
+            at = skip(folded, at, true);
+            let end = at;
+            let word = &folded[start..end];
+            if !self.beginnings.admit(word) {
                 continue;
             }
-            previous_start = start;
-            let end = folded[start..]
-                .iter()
-                .position(|b| *b == b' ')
-                .map_or(folded.len(), |n| start + n);
-            let Ok(word) = std::str::from_utf8(&folded[start..end]) else {
-                continue;
-            };
-            // A word in between that begins with no stem breaks a phrase.
-            if previous_end.is_some_and(|e: usize| folded[e..start].iter().any(|b| *b != b' ')) {
-                stream.push_str(PLACEHOLDER);
-                stream.push(' ');
-            }
-            previous_end = Some(end);
             *looked_up += 1;
-            let at = stream.len();
-            match memo.get(word) {
-                Some(stem) => stream.push_str(stem),
+            let id = match self.known.get(word).or_else(|| memo.get(word)) {
+                Some(id) => *id,
                 None => {
                     *stemmed += 1;
-                    let stem = self.stem(word);
-                    stream.push_str(&stem);
+                    let stem = self.stem(std::str::from_utf8(word).unwrap_or_default());
+                    let id = self.ids.get(&*stem).copied();
                     if memo.len() >= MEMO_WORDS {
                         memo.clear();
                     }
-                    memo.insert(word.into(), stem.into());
+                    memo.insert(word.into(), id);
+                    id
                 }
+            };
+            // A word whose stem is in no phrase is as any other word.
+            let Some(id) = id else { continue };
+            // A word in between that is in no phrase breaks a phrase.
+            if previous_end.is_some_and(|e: usize| folded[e..start].iter().any(|b| *b != b' ')) {
+                tokens.push((GAP, 0, 0));
             }
-            stream.push(' ');
-            tokens.push((at, origin(shifts, start), origin(shifts, end)));
+            previous_end = Some(end);
+            tokens.push((id, origin(shifts, start), origin(shifts, end)));
         }
         let mut hits = Vec::new();
-        for m in phrases.find_overlapping_iter(stream.as_str()) {
-            // The pattern starts with the space before its first stem and ends with the
-            // space after its last one.
-            let first = tokens.partition_point(|(at, _, _)| *at < m.start() + 1);
-            let last = tokens.partition_point(|(at, _, _)| *at < m.end() - 1);
-            let (Some((_, start, _)), Some((_, _, end))) =
-                (tokens.get(first), tokens.get(last.wrapping_sub(1)))
-            else {
+        for (t, (id, start, _)) in tokens.iter().enumerate() {
+            let Some(starting) = self.starting.get(*id as usize) else {
                 continue;
             };
-            let (signal, phrase) = &self.terms[m.pattern().as_usize()];
-            hits.push(Hit {
-                start: *start,
-                end: *end,
-                signal: signal.clone(),
-                phrase: phrase.clone(),
-            });
+            for index in starting {
+                let phrase = &self.phrases[*index];
+                let Some(words) = tokens.get(t..t + phrase.len()) else {
+                    continue;
+                };
+                if words.iter().zip(phrase).all(|(w, id)| w.0 == *id) {
+                    let (signal, phrase) = &self.terms[*index];
+                    hits.push(Hit {
+                        start: *start,
+                        end: words[words.len() - 1].2,
+                        signal: signal.clone(),
+                        phrase: phrase.clone(),
+                    });
+                }
+            }
         }
         hits.sort_by_key(|h| (h.start, h.end));
         hits
@@ -489,6 +654,7 @@ fn whitespace_map(text: &str) -> impl Fn(usize) -> Option<usize> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use aho_corasick::AhoCorasick;
 
     fn matcher() -> Matcher {
         Matcher::new([
@@ -613,7 +779,10 @@ mod tests {
         assert!(stemmed < looked_up, "{looked_up} {stemmed}");
     }
 
-    /// The matcher's behaviour written plainly: every word split and folded a character at a
+    const PLACEHOLDER: &str = "\u{1}";
+
+    /// The matcher's behaviour written plainly (and as it was first built, with Aho-Corasick
+    /// over the stream of stems): every word split and folded a character at a
     /// time, stemmed when it begins with a stem of three letters or more (or a "y" variant of
     /// one) or is a shorter stem itself, and the phrases found in the stream of every word.
     fn reference(terms: &[Term], text: &str) -> Vec<(usize, usize, String)> {
