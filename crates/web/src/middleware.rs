@@ -265,3 +265,45 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         PageError::CrossSite.into_response()
     }
 }
+
+/// The routes that take a saved page's file (forum watch): their body may be up to
+/// `watch.max_upload_bytes` larger than `max_body_bytes`.
+pub const UPLOAD_ROUTES: &[&str] = &[
+    "/staff/watch/upload",
+    "/api/v1/staff/watch/sources/{id}/upload",
+];
+
+/// The size limit of a request body: `max_body_bytes`, plus `watch.max_upload_bytes` on the
+/// [`UPLOAD_ROUTES`]. A larger declared length is refused at once (413, saying so for an
+/// upload); a body without one is cut off at the limit, and the extractor reading it answers
+/// 413. Runs after routing, which tells the route.
+pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let upload = req
+        .extensions()
+        .get::<MatchedPath>()
+        .is_some_and(|p| UPLOAD_ROUTES.contains(&p.as_str()));
+    let settings = &state.settings;
+    let limit = settings.max_body_bytes
+        + if upload {
+            settings.watch.max_upload_bytes
+        } else {
+            0
+        };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let mut response = axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        if upload {
+            response.extensions_mut().insert(ErrorInfo {
+                code: "payload_too_large",
+                message_id: "watch-error-upload-size",
+            });
+        }
+        return response;
+    }
+    next.run(req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit))))
+        .await
+}
