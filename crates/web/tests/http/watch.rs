@@ -164,6 +164,20 @@ impl Api<'_> {
         created["id"].as_str().unwrap().to_owned()
     }
 
+    /// Registers the fixture forum's feed as the source "board" and fetches it once.
+    async fn fetched_feed(&self, forum: &Forum) -> String {
+        let id = self
+            .source(json!({"name": "board", "kind": "feed",
+                "url": format!("http://{}/feed.xml", forum.addr)}))
+            .await;
+        self.post(
+            &format!("/api/v1/staff/watch/sources/{id}/fetch"),
+            json!({}),
+        )
+        .await;
+        id
+    }
+
     async fn status_of(&self, id: &str) -> Value {
         let (_, list) = self.get("/api/v1/staff/watch/sources").await;
         list["items"]
@@ -380,15 +394,7 @@ async fn a_match_turns_into_an_alert_report_in_one_step() {
     let app = TestApp::spawn_on(TestDb::new(TestBackend::Sqlite).await, quick).await;
     let forum = forum().await;
     let sup = api(&app, "sam", Role::Supervisor).await;
-    let id = sup
-        .source(json!({"name": "board", "kind": "feed",
-            "url": format!("http://{}/feed.xml", forum.addr)}))
-        .await;
-    sup.post(
-        &format!("/api/v1/staff/watch/sources/{id}/fetch"),
-        json!({}),
-    )
-    .await;
+    let id = sup.fetched_feed(&forum).await;
     let (_, page) = sup.get("/api/v1/staff/watch/matches").await;
     let m = page["items"][0]["id"].as_str().unwrap().to_owned();
     let (status, reported) = sup
@@ -588,15 +594,7 @@ async fn matched_posts_are_deleted_after_the_retention_period() {
     let app = TestApp::spawn_on(TestDb::new(TestBackend::Sqlite).await, quick).await;
     let forum = forum().await;
     let sup = api(&app, "sam", Role::Supervisor).await;
-    let id = sup
-        .source(json!({"name": "board", "kind": "feed",
-            "url": format!("http://{}/feed.xml", forum.addr)}))
-        .await;
-    sup.post(
-        &format!("/api/v1/staff/watch/sources/{id}/fetch"),
-        json!({}),
-    )
-    .await;
+    let id = sup.fetched_feed(&forum).await;
     app.clock.advance(time::Duration::days(13));
     netreach_app::jobs::housekeeping(&app.state).await;
     let (_, page) = sup.get("/api/v1/staff/watch/matches").await;
