@@ -394,7 +394,7 @@ async fn a_match_turns_into_an_alert_report_in_one_step() {
     let app = TestApp::spawn_on(TestDb::new(TestBackend::Sqlite).await, quick).await;
     let forum = forum().await;
     let sup = api(&app, "sam", Role::Supervisor).await;
-    let id = sup.fetched_feed(&forum).await;
+    sup.fetched_feed(&forum).await;
     let (_, page) = sup.get("/api/v1/staff/watch/matches").await;
     let m = page["items"][0]["id"].as_str().unwrap().to_owned();
     let (status, reported) = sup
@@ -594,7 +594,7 @@ async fn matched_posts_are_deleted_after_the_retention_period() {
     let app = TestApp::spawn_on(TestDb::new(TestBackend::Sqlite).await, quick).await;
     let forum = forum().await;
     let sup = api(&app, "sam", Role::Supervisor).await;
-    let id = sup.fetched_feed(&forum).await;
+    sup.fetched_feed(&forum).await;
     app.clock.advance(time::Duration::days(13));
     netreach_app::jobs::housekeeping(&app.state).await;
     let (_, page) = sup.get("/api/v1/staff/watch/matches").await;
