@@ -139,6 +139,9 @@ pub struct WatchSettings {
     pub min_interval_minutes: u32,
     /// Largest page or feed read, in bytes.
     pub max_page_bytes: usize,
+    /// Largest saved page a worker may upload as a file in the console or over the API, in
+    /// bytes (such a request may be this much above `max_body_bytes`, and only for uploads).
+    pub max_upload_bytes: usize,
     /// Seconds a whole fetch may take.
     pub fetch_timeout_seconds: u32,
     /// Redirects followed.
@@ -154,6 +157,7 @@ impl Default for WatchSettings {
             default_interval_minutes: 15,
             min_interval_minutes: 5,
             max_page_bytes: 4 * 1024 * 1024,
+            max_upload_bytes: 4 * 1024 * 1024,
             fetch_timeout_seconds: 30,
             max_redirects: 5,
         }
@@ -695,6 +699,11 @@ impl Settings {
         if self.max_body_bytes < 1024 {
             return Err(SettingsError::Value(
                 "max_body_bytes must be at least 1024".into(),
+            ));
+        }
+        if !(1024..=256 * 1024 * 1024).contains(&self.watch.max_upload_bytes) {
+            return Err(SettingsError::Value(
+                "watch.max_upload_bytes must be between 1024 and 268435456".into(),
             ));
         }
         if !["text", "json"].contains(&self.log.format.as_str()) {

@@ -18,7 +18,10 @@ mod reply;
 /// with it too).
 pub(crate) use lexicon::matcher as risk_matcher;
 
-pub use fetcher::{FetchReport, PastedPage, Preview, fetch_due, fetch_now, paste, test_source};
+pub use fetcher::{
+    FetchReport, PastedPage, Preview, UploadedPage, fetch_due, fetch_now, paste, test_source,
+    upload,
+};
 pub use lexicon::{LexiconEntry, TestedText, add_term, lexicon, remove_term, test_text};
 pub use queue::{
     QueueItem, QueuePage, QueueQuery, answer, claim, dismiss, purge, queue, report, watch_match,
@@ -46,6 +49,10 @@ pub enum WatchError {
     Conflict,
     #[error("another node is fetching this source right now")]
     Busy,
+    #[error("the uploaded file is larger than watch.max_upload_bytes")]
+    UploadTooLarge,
+    #[error("the uploaded file is not a saved HTML page or a text file in UTF-8")]
+    UploadType,
     #[error(transparent)]
     Fetch(#[from] FetchError),
     #[error(transparent)]
@@ -83,6 +90,8 @@ impl WatchError {
             WatchError::NotFound => "error-body-404",
             WatchError::Conflict => "watch-error-conflict",
             WatchError::Busy => "watch-error-busy",
+            WatchError::UploadTooLarge => "watch-error-upload-size",
+            WatchError::UploadType => "watch-error-upload-type",
             WatchError::Fetch(_) => "watch-error-fetch",
             WatchError::Extract(_) => "watch-error-extract",
             WatchError::Alert(e) => e.message_id(),

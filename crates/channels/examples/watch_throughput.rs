@@ -5,8 +5,8 @@
 //! `cargo run -p netreach-channels --example watch_throughput` (see BENCHMARKS.md for the profile).
 #![allow(clippy::print_stdout)]
 
-use netreach_channels::watch::Matcher;
 use netreach_channels::watch::lexicon::default_terms;
+use netreach_channels::watch::{Matcher, Scratch};
 use std::time::Instant;
 
 const SENTENCES: &[&str] = &[
@@ -41,7 +41,11 @@ fn main() {
     let lowered: usize = posts.iter().map(|p| p.to_lowercase().len()).sum();
     let baseline = clock.elapsed().as_secs_f64();
     let clock = Instant::now();
-    let hits: usize = posts.iter().map(|p| matcher.find(p).len()).sum();
+    let mut scratch = Scratch::new();
+    let hits: usize = posts
+        .iter()
+        .map(|p| matcher.find_with(p, &mut scratch).len())
+        .sum();
     let matching = clock.elapsed().as_secs_f64();
     println!(
         "{} phrases, {mb:.1} MB in {} posts, {hits} hits ({lowered} bytes lower-cased)",

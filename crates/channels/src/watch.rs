@@ -8,4 +8,4 @@ pub mod lexicon;
 mod matcher;
 
 pub use extract::{ForumPost, Selectors};
-pub use matcher::{Hit, Matcher, Term, snippet};
+pub use matcher::{Hit, MEMO_WORDS, Matcher, Scratch, Term, snippet};

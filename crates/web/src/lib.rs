@@ -13,6 +13,7 @@ mod error;
 pub mod middleware;
 mod pages;
 pub mod routes;
+mod saved_page;
 pub mod upload;
 
 pub use netreach_app::AppState;
@@ -35,7 +36,6 @@ pub fn router(state: AppState) -> Router {
 /// The router, and every route it serves with the action the guard checks for it (what the
 /// authorization matrix test walks).
 pub fn router_with_rules(state: AppState) -> (Router, Vec<routes::RouteRule>) {
-    let max_body = state.settings.max_body_bytes;
     let (api_router, openapi) = api::router();
     let (pages, mut rules) = pages::public::routes()
         .merge(pages::client::routes(state.clone()))
@@ -55,12 +55,12 @@ pub fn router_with_rules(state: AppState) -> (Router, Vec<routes::RouteRule>) {
         ))
         .route_layer(axum::middleware::from_fn(middleware::record_route))
         .fallback(error::not_found)
-        .layer(DefaultBodyLimit::max(max_body))
-        // `max_body_bytes`, or the attachment limits on the routes that take an upload.
+        // One limit for every body, chosen per route (larger for uploads): see `body_limit`.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             upload::body_limit,
         ))
+        .layer(DefaultBodyLimit::disable())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -5,15 +5,23 @@
 
 use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{FromRequest, MatchedPath, Multipart, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use netreach_app::attachments::{self, Opened};
 use serde::de::DeserializeOwned;
 
-/// The routes that take an upload: their request bodies may be as large as an attachment.
+/// The routes that take a photo or voice message: their request bodies may be as large as an
+/// attachment.
 pub const UPLOAD_ROUTES: &[&str] = &["/ask", "/c/reply", "/api/v1/conversations/me/attachments"];
+
+/// The routes that take a saved forum page's file: their body may be up to
+/// `watch.max_upload_bytes` larger than `max_body_bytes`.
+pub const SAVED_PAGE_ROUTES: &[&str] = &[
+    "/staff/watch/upload",
+    "/api/v1/staff/watch/sources/{id}/upload",
+];
 
 /// The policy of a served attachment: nothing in it may run, load or be framed.
 pub const ATTACHMENT_CSP: &str = "default-src 'none'; sandbox; frame-ancestors 'none'";
@@ -26,14 +34,26 @@ pub fn upload_body_limit(state: &AppState) -> usize {
         .saturating_add(state.settings.max_body_bytes)
 }
 
-/// Limits every request body: `max_body_bytes`, or [`upload_body_limit`] on [`UPLOAD_ROUTES`].
-/// A declared length over the limit is refused at once; a body that grows past it fails while
-/// it is read (axum's extractors answer 413).
+/// Limits every request body: `max_body_bytes`, [`upload_body_limit`] on [`UPLOAD_ROUTES`], or
+/// `max_body_bytes + watch.max_upload_bytes` on [`SAVED_PAGE_ROUTES`]. A declared length over the
+/// limit is refused at once (413, saying so for a saved page); a body that grows past it fails
+/// while it is read (the extractor answers 413). Runs after routing, which tells the route.
 pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limit = if UPLOAD_ROUTES.contains(&req.uri().path()) {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let settings = &state.settings;
+    let saved_page = SAVED_PAGE_ROUTES.contains(&route.as_str());
+    let limit = if UPLOAD_ROUTES.contains(&route.as_str()) {
         upload_body_limit(&state)
+    } else if saved_page {
+        settings
+            .max_body_bytes
+            .saturating_add(settings.watch.max_upload_bytes)
     } else {
-        state.settings.max_body_bytes
+        settings.max_body_bytes
     };
     let declared = req
         .headers()
@@ -41,7 +61,14 @@ pub async fn body_limit(State(state): State<AppState>, req: Request, next: Next)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        let mut response = StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        if saved_page {
+            response.extensions_mut().insert(crate::error::ErrorInfo {
+                code: "payload_too_large",
+                message_id: "watch-error-upload-size",
+            });
+        }
+        return response;
     }
     let req = req.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
     next.run(req).await

@@ -1,5 +1,5 @@
 //! Fetching sources and processing what they serve: the job's single step ([`fetch_due`]), a
-//! fetch on demand ([`fetch_now`]), a worker's pasted or uploaded page ([`paste`]) and a
+//! fetch on demand ([`fetch_now`]), a worker's pasted or uploaded page ([`paste`], [`upload`]) and a
 //! supervisor's dry run ([`test_source`]). Each source is leased in the database while it is
 //! fetched, so only one node fetches it at a time; failures back off exponentially.
 
@@ -10,7 +10,7 @@ use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_channels::watch::extract::{self, ForumPost};
 use netreach_channels::watch::fetch::{self, Fetched, Limits, Validators};
-use netreach_channels::watch::{Matcher, Selectors, snippet};
+use netreach_channels::watch::{Matcher, Scratch, Selectors, snippet};
 use netreach_core::watch::{MatchStatus, SourceKind, retry_after};
 use netreach_core::{WatchMatchId, WatchSourceId};
 use netreach_store::{StoreError, WatchFetchOutcome, WatchMatchRecord, WatchSourceRecord};
@@ -68,6 +68,7 @@ async fn process(
     let now = state.clock.now();
     let oldest = now - Duration::days(i64::from(state.settings.watch.retention_days));
     let mut new = 0;
+    let mut scratch = Scratch::new();
     for post in posts {
         // A post older than the retention period would only be deleted again.
         if post.posted_at.is_some_and(|t| t < oldest) {
@@ -78,7 +79,7 @@ async fn process(
         } else {
             format!("{}\n{}", post.title, post.text)
         };
-        let hits = matcher.find(&whole);
+        let hits = matcher.find_with(&whole, &mut scratch);
         let signals = Signals::of(&hits);
         if !signals.worth_queueing(&whole) {
             continue;
@@ -250,8 +251,8 @@ pub struct PastedPage {
     pub url: String,
 }
 
-/// Processes a pasted or uploaded page as if it had been fetched for `source`: HTML with the
-/// source's selectors when it has them, else the whole text as one post.
+/// Processes a pasted page as if it had been fetched for `source`: HTML with the source's
+/// selectors when it has them, else the whole text as one post.
 pub async fn paste(
     state: &AppState,
     staff: &Staff,
@@ -259,12 +260,87 @@ pub async fn paste(
     page: PastedPage,
 ) -> Result<FetchReport, WatchError> {
     staff.may(Action::WorkWatchQueue)?;
+    if page.content.len() > state.settings.watch.max_page_bytes {
+        return Err(WatchError::Invalid("content"));
+    }
+    saved(state, id, page).await
+}
+
+/// A saved page uploaded as a file (from the browser's "Save page as", or a text file).
+#[derive(Debug, Clone, Default)]
+pub struct UploadedPage {
+    /// The file's name as the browser sent it: only its extension is looked at.
+    pub file_name: String,
+    /// The type the browser declared for it (`text/html`, `text/plain`, ...), if any.
+    pub content_type: String,
+    /// The file; a caller need read no more than `watch.max_upload_bytes` and one byte.
+    pub bytes: Vec<u8>,
+    /// The thread's address, for the link in the queue.
+    pub url: String,
+}
+
+/// The text of an uploaded file when it is a saved HTML page or a text file: declared as
+/// such (or as nothing in particular, with an .html, .htm, .xhtml or .txt name), in UTF-8 (a
+/// byte-order mark is dropped), with no NUL byte.
+fn uploaded_text(page: UploadedPage) -> Result<String, WatchError> {
+    let declared = page
+        .content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let extension = page
+        .file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let typed = match declared.as_str() {
+        "text/html" | "application/xhtml+xml" | "text/plain" => true,
+        "" | "application/octet-stream" => {
+            matches!(extension.as_str(), "html" | "htm" | "xhtml" | "txt")
+        }
+        _ => false,
+    };
+    let mut bytes = page.bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) if typed && !text.contains('\0') => Ok(text),
+        _ => Err(WatchError::UploadType),
+    }
+}
+
+/// Processes an uploaded saved page exactly as [`paste`] processes a pasted one, within
+/// `watch.max_upload_bytes`.
+pub async fn upload(
+    state: &AppState,
+    staff: &Staff,
+    id: WatchSourceId,
+    page: UploadedPage,
+) -> Result<FetchReport, WatchError> {
+    staff.may(Action::WorkWatchQueue)?;
+    if page.bytes.len() > state.settings.watch.max_upload_bytes {
+        return Err(WatchError::UploadTooLarge);
+    }
+    let url = page.url.clone();
+    let content = uploaded_text(page)?;
+    saved(state, id, PastedPage { content, url }).await
+}
+
+/// A pasted or uploaded page, processed as if it had been fetched for the source.
+async fn saved(
+    state: &AppState,
+    id: WatchSourceId,
+    page: PastedPage,
+) -> Result<FetchReport, WatchError> {
     let source = state
         .store
         .watch_source(id)
         .await?
         .ok_or(WatchError::NotFound)?;
-    if page.content.trim().is_empty() || page.content.len() > state.settings.watch.max_page_bytes {
+    if page.content.trim().is_empty() {
         return Err(WatchError::Invalid("content"));
     }
     let url = match page.url.trim() {
@@ -301,7 +377,7 @@ pub async fn paste(
     let count = posts.len();
     let matcher = matcher(state).await?;
     let new_matches = process(state, &source, posts, &matcher).await?;
-    tracing::info!(source_id = %id, posts = count, new_matches, "page pasted into forum watch");
+    tracing::info!(source_id = %id, posts = count, new_matches, "saved page processed by forum watch");
     Ok(FetchReport {
         posts: count,
         new_matches,

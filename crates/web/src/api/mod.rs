@@ -260,6 +260,11 @@ pub const POLICY: &[(&str, &str, Action)] = &[
         "/api/v1/staff/watch/sources/{id}/paste",
         Action::WorkWatchQueue,
     ),
+    (
+        "POST",
+        "/api/v1/staff/watch/sources/{id}/upload",
+        Action::WorkWatchQueue,
+    ),
     ("POST", "/api/v1/staff/watch/test", Action::ManageWatch),
     ("GET", "/api/v1/staff/watch/matches", Action::ReadWatchQueue),
     (
@@ -369,6 +374,7 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(watch::set_cookie))
         .routes(routes!(watch::fetch))
         .routes(routes!(watch::paste))
+        .routes(routes!(watch::upload))
         .routes(routes!(watch::test_source))
         .routes(routes!(watch::matches))
         .routes(routes!(watch::claim))

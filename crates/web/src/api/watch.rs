@@ -1,4 +1,5 @@
-//! Forum watch over the JSON API: sources with their status, fetching now, pasting a saved page,
+//! Forum watch over the JSON API: sources with their status, fetching now, pasting or uploading
+//! a saved page,
 //! a dry run of a source, and the watch queue (claim, dismiss, answer, report).
 
 use super::ErrorBody;
@@ -7,7 +8,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::watch::{self as service, PastedPage, QueueQuery, SourceInput, WatchError};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use netreach_channels::watch::Selectors;
@@ -26,6 +27,10 @@ impl From<WatchError> for ApiError {
             WatchError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             WatchError::Conflict => (StatusCode::CONFLICT, "already_handled"),
             WatchError::Busy => (StatusCode::CONFLICT, "fetch_in_progress"),
+            WatchError::UploadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            WatchError::UploadType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
             WatchError::Fetch(_) => (StatusCode::BAD_GATEWAY, "fetch_failed"),
             WatchError::Extract(_) => (StatusCode::UNPROCESSABLE_ENTITY, "nothing_extracted"),
             WatchError::Alert(inner) => return inner.into(),
@@ -313,6 +318,47 @@ pub async fn paste(
         },
     )
     .await?;
+    Ok(Json(Fetched {
+        posts: r.posts,
+        new_matches: r.new_matches,
+        not_modified: false,
+    }))
+}
+
+/// An upload's multipart form (described for the OpenAPI document; read by
+/// `saved_page::read`).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The saved page (`text/html`, or `.html`) or a text file (`text/plain`, or `.txt`), in
+    /// UTF-8, at most `watch.max_upload_bytes`.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The thread's address, for the queue's link.
+    url: Option<String>,
+}
+
+/// Upload a saved page as a file (multipart, field `file`), processed as a paste is: 413 when
+/// larger than `watch.max_upload_bytes`, 415 when not HTML or text in UTF-8.
+#[utoipa::path(post, path = "/api/v1/staff/watch/sources/{id}/upload", tag = "watch", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = Fetched), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn upload(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Path(source_id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Json<Fetched>, ApiError> {
+    let form = crate::saved_page::read(&mut multipart, state.settings.watch.max_upload_bytes)
+        .await
+        .map_err(|e| match e.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => WatchError::UploadTooLarge.into(),
+            status => ApiError::new(status, "bad_request", "error-body-400"),
+        })?;
+    let mut page = form.file.ok_or(WatchError::Invalid("file"))?;
+    page.url = form.url;
+    let r = service::upload(&state, &staff.staff(), id(&source_id)?, page).await?;
     Ok(Json(Fetched {
         posts: r.posts,
         new_matches: r.new_matches,

@@ -200,6 +200,7 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/watch/sources/{id}/cookie", "put"),
         ("/api/v1/staff/watch/sources/{id}/fetch", "post"),
         ("/api/v1/staff/watch/sources/{id}/paste", "post"),
+        ("/api/v1/staff/watch/sources/{id}/upload", "post"),
         ("/api/v1/staff/watch/test", "post"),
         ("/api/v1/staff/watch/matches", "get"),
         ("/api/v1/staff/watch/matches/{id}/claim", "post"),

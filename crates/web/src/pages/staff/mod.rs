@@ -230,6 +230,7 @@ pub fn routes(state: AppState) -> Routes {
         // Forum watch.
         .get("/staff/watch", ReadWatchQueue, watch::queue)
         .post("/staff/watch/paste", WorkWatchQueue, watch::paste)
+        .post("/staff/watch/upload", WorkWatchQueue, watch::upload)
         .post("/staff/watch/{id}/claim", WorkWatchQueue, watch::claim)
         .post("/staff/watch/{id}/dismiss", WorkWatchQueue, watch::dismiss)
         .post("/staff/watch/{id}/answer", WorkWatchQueue, watch::answer)

@@ -4,6 +4,7 @@
 //! box. Every action is one call to the same service as the API.
 
 use crate::auth::StaffSession;
+use crate::error::ErrorInfo;
 use crate::error::PageError;
 use crate::pages::{Chrome, render, render_invalid};
 use crate::state::AppState;
@@ -12,7 +13,9 @@ use crate::watch::{
     WatchError,
 };
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::multipart::MultipartError;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use netreach_app::policy::Action;
@@ -106,6 +109,10 @@ struct QueuePage<'a> {
     status: String,
     next: Option<String>,
     sources: Vec<WatchSourceRecord>,
+    /// The paste-or-upload form, filled in again after an error.
+    saved: PasteForm,
+    /// The largest upload, said in the form ("4 MiB").
+    upload_limit: String,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -127,8 +134,17 @@ pub async fn queue(
     session: StaffSession,
     Query(params): Query<QueueParams>,
 ) -> Result<Response, PageError> {
+    Ok(render(&queue_page(&state, lang, &session, &params).await?))
+}
+
+async fn queue_page<'a>(
+    state: &'a AppState,
+    lang: Lang,
+    session: &StaffSession,
+    params: &QueueParams,
+) -> Result<QueuePage<'a>, PageError> {
     let chrome = Chrome::new(
-        &state,
+        state,
         lang,
         "watch-title",
         "/staff/watch",
@@ -137,7 +153,7 @@ pub async fn queue(
     let staff = session.staff();
     let status = params.status.parse::<MatchStatus>().ok();
     let page = service::queue(
-        &state,
+        state,
         &staff,
         QueueQuery {
             status,
@@ -148,7 +164,7 @@ pub async fn queue(
     )
     .await
     .map_err(|e| shown(e).err().unwrap_or(PageError::NotFound))?;
-    let sources = service::sources(&state, &staff)
+    let sources = service::sources(state, &staff)
         .await
         .map_err(|e| shown(e).err().unwrap_or(PageError::Forbidden))?;
     let cards = page
@@ -168,14 +184,14 @@ pub async fn queue(
                     .record
                     .signals
                     .iter()
-                    .map(|s| signal_label(&chrome, &state, s))
+                    .map(|s| signal_label(&chrome, state, s))
                     .collect(),
                 mine: item.record.claimed_by == Some(session.user.id),
                 item,
             }
         })
         .collect();
-    Ok(render(&QueuePage {
+    Ok(QueuePage {
         notice: params.notice(&chrome),
         error: params.error(&chrome),
         chrome,
@@ -183,7 +199,16 @@ pub async fn queue(
         status: status.map(|s| s.to_string()).unwrap_or_default(),
         next: page.next_cursor,
         sources,
-    }))
+        saved: PasteForm::default(),
+        upload_limit: mebibytes(state.settings.watch.max_upload_bytes),
+    })
+}
+
+/// A size in MiB for people ("4 MiB", "0.5 MiB").
+fn mebibytes(bytes: usize) -> String {
+    let mib = bytes as f64 / (1024.0 * 1024.0);
+    let text = format!("{mib:.1}");
+    format!("{} MiB", text.strip_suffix(".0").unwrap_or(&text))
 }
 
 fn back(error: Option<&str>) -> Response {
@@ -262,6 +287,14 @@ pub struct PasteForm {
     content: String,
 }
 
+fn fetched(report: &service::FetchReport) -> Response {
+    Redirect::to(&format!(
+        "/staff/watch?done=fetched&posts={}&matches={}",
+        report.posts, report.new_matches
+    ))
+    .into_response()
+}
+
 pub async fn paste(
     State(state): State<AppState>,
     session: StaffSession,
@@ -272,12 +305,68 @@ pub async fn paste(
         url: form.url,
     };
     match service::paste(&state, &session.staff(), id(&form.source_id)?, page).await {
-        Ok(r) => Ok(Redirect::to(&format!(
-            "/staff/watch?done=fetched&posts={}&matches={}",
-            r.posts, r.new_matches
-        ))
-        .into_response()),
+        Ok(r) => Ok(fetched(&r)),
         Err(e) => Ok(back(Some(shown(e)?))),
+    }
+}
+
+/// A multipart body that could not be read: cut off at the route's limit (413, saying the file
+/// is too large) or malformed (400).
+fn unreadable(e: &MultipartError) -> Response {
+    let mut response = e.status().into_response();
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        response.extensions_mut().insert(ErrorInfo {
+            code: "payload_too_large",
+            message_id: "watch-error-upload-size",
+        });
+    }
+    response
+}
+
+/// The queue's paste-or-upload form: a saved page's file when one was chosen, else the pasted
+/// text. A refusal comes back on the queue page with what was typed.
+pub async fn upload(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let read = crate::saved_page::read(&mut multipart, state.settings.watch.max_upload_bytes).await;
+    let (form, file) = match read {
+        Ok(read) => (
+            PasteForm {
+                source_id: read.source_id,
+                url: read.url,
+                content: read.content,
+            },
+            read.file,
+        ),
+        Err(e) => return Ok(unreadable(&e)),
+    };
+    let source_id = id(&form.source_id)?;
+    let staff = session.staff();
+    let result = match file {
+        Some(mut page) => {
+            page.url = form.url.clone();
+            service::upload(&state, &staff, source_id, page).await
+        }
+        None => {
+            let page = PastedPage {
+                content: form.content.clone(),
+                url: form.url.clone(),
+            };
+            service::paste(&state, &staff, source_id, page).await
+        }
+    };
+    match result {
+        Ok(r) => Ok(fetched(&r)),
+        Err(e) => {
+            let message = shown(e)?;
+            let mut page = queue_page(&state, lang, &session, &QueueParams::default()).await?;
+            page.error = Some(page.chrome.t.get(message));
+            page.saved = form;
+            Ok(render_invalid(&page))
+        }
     }
 }
 
