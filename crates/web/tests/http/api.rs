@@ -179,6 +179,7 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/alerts/{id}/publish", "post"),
         ("/api/v1/staff/alerts/{id}/withdraw", "post"),
         ("/api/v1/conversations/me/qa_consent", "post"),
+        ("/api/v1/conversations/me/attachments", "post"),
         ("/api/v1/staff/venues", "get"),
         ("/api/v1/staff/venues", "post"),
         ("/api/v1/staff/venues/{id}", "get"),
