@@ -37,6 +37,11 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         include_str!("../locales/en/notify.ftl"),
     ),
     (
+        Lang::En,
+        "worker.ftl",
+        include_str!("../locales/en/worker.ftl"),
+    ),
+    (
         Lang::Ru,
         "common.ftl",
         include_str!("../locales/ru/common.ftl"),
@@ -60,6 +65,11 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         Lang::Ru,
         "notify.ftl",
         include_str!("../locales/ru/notify.ftl"),
+    ),
+    (
+        Lang::Ru,
+        "worker.ftl",
+        include_str!("../locales/ru/worker.ftl"),
     ),
 ];
 

@@ -17,12 +17,12 @@ pub use error::StoreError;
 pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AuditEntry, AuditFilter,
     AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem, ContentRevision,
-    Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter, InstallKeys, Inventory,
-    MessageKind, Milestone, NewAuditEntry, NewConversation, NewMessage, NewStaffUser,
-    NotificationProfile, PackChange, PackVersion, PendingSignin, PostRecord, PostVersionRecord,
-    PublicationFilter, PublicationRecord, QaRecord, QueuedNotification, SealedRecord, SendOutcome,
-    SessionRecord, StaffItems, StaffKeys, StaffNotice, StaffUser, StoredMessage, TotpRecord,
-    VenueRecord,
+    Conversation, ConversationUpdate, FirstResponseRecord, FollowUpFilter, Guarded, InboxCursor,
+    InboxFilter, InstallKeys, Inventory, MessageKind, Milestone, NewAuditEntry, NewConversation,
+    NewMessage, NewStaffUser, NotificationProfile, PackChange, PackVersion, PendingSignin,
+    PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord,
+    QueuedNotification, SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys,
+    StaffNotice, StaffUser, StoredMessage, TotpRecord, VenueRecord,
 };
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
 pub use watch::{
@@ -349,6 +349,23 @@ pub trait ConversationStore: Send + Sync {
     async fn all_tags(&self) -> StoreResult<Vec<(String, u64)>>;
     /// Seconds from start to first staff response, for conversations started since `since`.
     async fn first_response_seconds(&self, since: OffsetDateTime) -> StoreResult<Vec<i64>>;
+    /// Keeps a first answer for the weekly report, once per conversation; false when one was
+    /// kept already.
+    async fn record_first_response(&self, record: &FirstResponseRecord) -> StoreResult<bool>;
+    /// The first answers sent from `since` on, oldest first (the report; retention keeps them).
+    async fn first_responses(&self, since: OffsetDateTime)
+    -> StoreResult<Vec<FirstResponseRecord>>;
+    /// Auto-assignment: gives the unassigned conversation `id` to the first of `candidates`
+    /// after the one given the last conversation (round-robin, in the order of their ids) whose
+    /// open caseload is below `cap` (0: no cap). One transaction holding the cursor row's lock,
+    /// so concurrent starts on any node take turns and never pass a cap. `None`, and nothing
+    /// changed, when every candidate is full or the conversation is assigned or gone.
+    async fn assign_next(
+        &self,
+        id: ConversationId,
+        candidates: &[UserId],
+        cap: u64,
+    ) -> StoreResult<Option<UserId>>;
 }
 
 /// The team's working hours and canned replies.
@@ -463,6 +480,9 @@ pub trait PublishingStore: Send + Sync {
     async fn post_titles(&self, ids: &[PostId]) -> StoreResult<Vec<(PostId, String)>>;
     /// The versions of a post, newest first.
     async fn post_versions(&self, id: PostId) -> StoreResult<Vec<PostVersionRecord>>;
+    /// How many posts wait for a second person's approval: their current version is neither
+    /// approved nor published anywhere yet. Counted by the database.
+    async fn posts_awaiting_approval(&self) -> StoreResult<u64>;
     /// Records an approval of one version, once; false when it is missing or already approved.
     async fn approve_post_version(
         &self,

@@ -124,7 +124,10 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "operations",
                 "forum watch",
                 "staff notifications",
-                "response targets"
+                "response targets",
+                "follow ups",
+                "macros",
+                "response report and assignment"
             ],
             "{backend:?}"
         );
@@ -177,8 +180,9 @@ async fn both_backends_have_the_same_tables_and_columns() {
 
 use netreach_core::{Author, ConversationId, Lang, MessageId, RetentionPolicy, Status, Topic};
 use netreach_store::{
-    AssignedFilter, ClientSessionRecord, ConversationUpdate, Guarded, InboxCursor, InboxFilter,
-    MessageKind, NewConversation, NewMessage, SealedRecord, StaffKeys,
+    AssignedFilter, ClientSessionRecord, ConversationUpdate, FirstResponseRecord, FollowUpFilter,
+    Guarded, InboxCursor, InboxFilter, MessageKind, NewConversation, NewMessage, SealedRecord,
+    StaffKeys,
 };
 
 fn new_conversation(lookup: &str, topic: Topic, at: OffsetDateTime) -> NewConversation {

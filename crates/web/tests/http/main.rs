@@ -25,6 +25,7 @@ mod signin;
 mod team;
 mod totp;
 mod watch;
+mod worker_speed;
 
 use netreach_testkit::TestApp;
 
