@@ -56,6 +56,10 @@ pub enum ConversationError {
     BadTag,
     #[error("not a follow-up time")]
     BadFollowUp,
+    #[error("a saved view needs a name of at most 40 characters")]
+    BadViewName,
+    #[error("too many saved views")]
+    TooManyViews,
     #[error(transparent)]
     FollowUp(#[from] netreach_core::follow_up::FollowUpError),
     #[error(transparent)]
@@ -82,6 +86,8 @@ impl ConversationError {
             ConversationError::UnknownAssignee => "error-body-404",
             ConversationError::BadTag => "error-tag",
             ConversationError::BadFollowUp => "error-follow-up-time",
+            ConversationError::BadViewName => "error-view-name",
+            ConversationError::TooManyViews => "error-too-many-views",
             ConversationError::FollowUp(FollowUpError::NotFuture) => "error-follow-up-past",
             ConversationError::FollowUp(FollowUpError::TooFar) => "error-follow-up-too-far",
             ConversationError::FollowUp(FollowUpError::AfterDeletion) => {

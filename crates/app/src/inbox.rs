@@ -37,6 +37,45 @@ pub struct InboxView {
     pub waiting: HashMap<ConversationId, crate::targets::Waiting>,
     /// The team's time zone, for the times shown (follow-ups).
     pub timezone: Option<String>,
+    /// The opening of each conversation's newest client message, opened with the caller's
+    /// inbox key for this page only (never stored in the clear); empty without the key.
+    pub previews: HashMap<ConversationId, String>,
+}
+
+/// How many characters of a client's message the inbox shows.
+pub const PREVIEW_CHARS: usize = 90;
+
+/// The first line of a message, cut at [`PREVIEW_CHARS`] characters with an ellipsis.
+pub fn preview(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or_default().trim();
+    if line.chars().count() > PREVIEW_CHARS || text.trim().lines().nth(1).is_some() {
+        let cut: String = line.chars().take(PREVIEW_CHARS).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        line.to_owned()
+    }
+}
+
+/// The preview lines of `items`, opened with the caller's key (none without it).
+async fn previews(
+    state: &AppState,
+    staff: &Staff,
+    items: &[Conversation],
+) -> Result<HashMap<ConversationId, String>, ConversationError> {
+    let Some(key) = staff.inbox_key() else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<ConversationId> = items.iter().map(|c| c.id).collect();
+    Ok(state
+        .store
+        .last_client_messages(&ids)
+        .await?
+        .iter()
+        .filter_map(|(id, record)| {
+            let body = open_entry(record, *id, Reader::Inbox(Some(&key))).body?;
+            Some((*id, preview(&body)))
+        })
+        .collect())
 }
 
 /// A page of the inbox (console), with the names and counts its filters show.
@@ -55,6 +94,7 @@ pub async fn inbox(
             .iter()
             .filter_map(|c| clock.waiting(c, now).map(|w| (c.id, w)))
             .collect(),
+        previews: previews(state, staff, &items).await?,
         items,
         timezone: state.store.availability().await?.map(|r| r.timezone),
         usernames: usernames(state).await?,
@@ -90,6 +130,64 @@ async fn usernames(state: &AppState) -> Result<HashMap<UserId, String>, Conversa
         .into_iter()
         .map(|u| (u.id, u.username.to_string()))
         .collect())
+}
+
+/// Most saved inbox views per person.
+pub const VIEWS_MAX: usize = 20;
+/// The longest view name, in characters, and the longest query string kept.
+const VIEW_NAME_MAX: usize = 40;
+const VIEW_QUERY_MAX: usize = 500;
+
+/// One's own saved inbox views, by name.
+pub async fn saved_views(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Vec<netreach_store::SavedView>, ConversationError> {
+    staff.may(Action::ListConversations)?;
+    Ok(state.store.saved_views(staff.user.id).await?)
+}
+
+/// Saves the inbox's current filters (`query`, the inbox's own query string) under a name of
+/// one's own; the same name replaces the view. At most [`VIEWS_MAX`] per person.
+pub async fn save_view(
+    state: &AppState,
+    staff: &Staff,
+    name: &str,
+    query: &str,
+) -> Result<(), ConversationError> {
+    staff.may(Action::ListConversations)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > VIEW_NAME_MAX || query.len() > VIEW_QUERY_MAX {
+        return Err(ConversationError::BadViewName);
+    }
+    let views = state.store.saved_views(staff.user.id).await?;
+    if views.len() >= VIEWS_MAX && !views.iter().any(|v| v.name == name) {
+        return Err(ConversationError::TooManyViews);
+    }
+    state
+        .store
+        .put_saved_view(&netreach_store::SavedView {
+            id: uuid::Uuid::new_v4(),
+            user_id: staff.user.id,
+            name: name.to_owned(),
+            query: query.to_owned(),
+            created_at: state.clock.now(),
+        })
+        .await?;
+    Ok(())
+}
+
+/// Deletes one of one's own saved views.
+pub async fn delete_view(
+    state: &AppState,
+    staff: &Staff,
+    id: uuid::Uuid,
+) -> Result<(), ConversationError> {
+    staff.may(Action::ListConversations)?;
+    if !state.store.delete_saved_view(staff.user.id, id).await? {
+        return Err(ConversationError::NotFound);
+    }
+    Ok(())
 }
 
 /// A conversation as its console page shows it.
@@ -701,6 +799,17 @@ pub async fn change_status(
 #[cfg(test)]
 mod tests {
     use super::tag;
+
+    #[test]
+    fn a_preview_is_the_first_line_cut_with_an_ellipsis() {
+        assert_eq!(super::preview("  short question "), "short question");
+        assert_eq!(super::preview("first line\nsecond"), "first line…");
+        let long = "я".repeat(100);
+        let cut = super::preview(&long);
+        assert_eq!(cut.chars().count(), super::PREVIEW_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(super::preview(""), "");
+    }
 
     #[test]
     fn tags_are_short_lowercase_labels_not_notes() {

@@ -21,7 +21,7 @@ pub use model::{
     InboxFilter, InstallKeys, Inventory, MessageKind, Milestone, NewAuditEntry, NewConversation,
     NewMessage, NewStaffUser, NotificationProfile, PackChange, PackVersion, PendingSignin,
     PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord,
-    QueuedNotification, SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys,
+    QueuedNotification, SavedView, SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys,
     StaffNotice, StaffUser, StoredMessage, TotpRecord, VenueRecord,
 };
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
@@ -355,6 +355,12 @@ pub trait ConversationStore: Send + Sync {
     /// The first answers sent from `since` on, oldest first (the report; retention keeps them).
     async fn first_responses(&self, since: OffsetDateTime)
     -> StoreResult<Vec<FirstResponseRecord>>;
+    /// The newest client message of each of these conversations (those that have one), for the
+    /// inbox's preview line; still sealed.
+    async fn last_client_messages(
+        &self,
+        ids: &[ConversationId],
+    ) -> StoreResult<Vec<(ConversationId, StoredMessage)>>;
     /// Auto-assignment: gives the unassigned conversation `id` to the first of `candidates`
     /// after the one given the last conversation (round-robin, in the order of their ids) whose
     /// open caseload is below `cap` (0: no cap). One transaction holding the cursor row's lock,
@@ -383,6 +389,12 @@ pub trait TeamStore: Send + Sync {
     /// Creates or replaces a canned reply.
     async fn put_canned_reply(&self, reply: CannedReply) -> StoreResult<()>;
     async fn delete_canned_reply(&self, id: CannedId) -> StoreResult<bool>;
+    /// A member's saved inbox views, by name.
+    async fn saved_views(&self, user: UserId) -> StoreResult<Vec<SavedView>>;
+    /// Saves a view; one of the member's views with the same name is replaced.
+    async fn put_saved_view(&self, view: &SavedView) -> StoreResult<()>;
+    /// Deletes one of the member's own views; false when it is not theirs or gone.
+    async fn delete_saved_view(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool>;
     /// Counts one use of a named budget in a fixed window and returns the uses so far in the
     /// current window (a new window starts when the old one is `window` old). Atomic, so every
     /// app node shares the budget.

@@ -224,6 +224,16 @@ pub enum AssignedFilter {
     Unassigned,
 }
 
+/// A staff member's saved inbox view (migration 0026): a name and the inbox's query string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    pub id: uuid::Uuid,
+    pub user_id: UserId,
+    pub name: String,
+    pub query: String,
+    pub created_at: OffsetDateTime,
+}
+
 /// A first answer as the weekly report keeps it (migration 0027): metadata only, kept after its
 /// conversation is deleted.
 #[derive(Debug, Clone, PartialEq, Eq)]

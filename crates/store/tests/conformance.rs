@@ -126,7 +126,7 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "staff notifications",
                 "response targets",
                 "follow ups",
-                "macros",
+                "macros and saved views",
                 "response report and assignment"
             ],
             "{backend:?}"

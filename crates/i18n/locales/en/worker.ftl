@@ -42,3 +42,9 @@ dashboard-queue-approvals = { $count ->
     [one] { $count } post waiting for approval
    *[other] { $count } posts waiting for approval
 }
+inbox-views = My views
+inbox-view-delete = Delete this view
+inbox-view-save = Save these filters as a view named
+inbox-view-submit = Save view
+error-view-name = A view needs a name of 1 to 40 characters.
+error-too-many-views = You have 20 saved views: delete one first.

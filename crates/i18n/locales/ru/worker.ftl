@@ -44,3 +44,9 @@ dashboard-queue-approvals = { $count ->
     [few] { $count } публикации ждут одобрения
    *[many] { $count } публикаций ждут одобрения
 }
+inbox-views = Мои виды
+inbox-view-delete = Удалить этот вид
+inbox-view-save = Сохранить эти фильтры как вид с названием
+inbox-view-submit = Сохранить вид
+error-view-name = Название вида — от 1 до 40 символов.
+error-too-many-views = У вас уже 20 сохранённых видов: сначала удалите один.

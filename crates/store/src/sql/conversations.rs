@@ -740,6 +740,34 @@ impl ConversationStore for SqlStore {
             .collect()
     }
 
+    async fn last_client_messages(
+        &self,
+        ids: &[ConversationId],
+    ) -> StoreResult<Vec<(ConversationId, StoredMessage)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT m.conversation_id, m.id, m.seq, m.kind, m.author, m.staff_id, m.created_at, \
+             m.body, m.key_inbox, m.key_client FROM messages m \
+             WHERE m.conversation_id IN ({}) AND m.kind = $1 AND m.author = $2 \
+             AND m.seq = (SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = \
+             m.conversation_id AND l.kind = $1 AND l.author = $2)",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(MessageKind::Message.as_str())
+            .bind(Author::Client.as_str());
+        for id in ids {
+            query = query.bind(id.to_string());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| Ok((parsed(row, "conversation_id")?, message(row)?)))
+            .collect()
+    }
+
     async fn assign_next(
         &self,
         id: ConversationId,

@@ -2,10 +2,12 @@
 
 use super::rows::{parsed, text, time};
 use super::{Bind, SqlStore, at, contains_pattern, search_text, t};
-use crate::model::{AvailabilityRecord, CannedReply, PackChange, PackVersion, StaffItems};
+use crate::model::{
+    AvailabilityRecord, CannedReply, PackChange, PackVersion, SavedView, StaffItems,
+};
 use crate::{StoreError, StoreResult, TeamStore};
 use async_trait::async_trait;
-use netreach_core::{CannedId, Lang};
+use netreach_core::{CannedId, Lang, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
@@ -129,6 +131,54 @@ impl TeamStore for SqlStore {
         )
         .await?;
         Ok(())
+    }
+
+    async fn saved_views(&self, user: UserId) -> StoreResult<Vec<SavedView>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, name, query, created_at FROM saved_views WHERE user_id = $1 \
+             ORDER BY name",
+        )
+        .bind(user.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SavedView {
+                    id: parsed(row, "id")?,
+                    user_id: parsed(row, "user_id")?,
+                    name: text(row, "name")?,
+                    query: text(row, "query")?,
+                    created_at: time(row, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_saved_view(&self, v: &SavedView) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO saved_views (id, user_id, name, query, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, name) DO UPDATE SET \
+             query = excluded.query, created_at = excluded.created_at",
+            vec![
+                t(v.id),
+                t(v.user_id),
+                t(&v.name),
+                t(&v.query),
+                at(v.created_at),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_saved_view(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool> {
+        let n = self
+            .exec(
+                "DELETE FROM saved_views WHERE id = $1 AND user_id = $2",
+                vec![t(id), t(user)],
+            )
+            .await?;
+        Ok(n > 0)
     }
 
     async fn find_staff_items(&self, needle: &str, limit: u32) -> StoreResult<StaffItems> {

@@ -943,3 +943,59 @@ async fn concurrent_starts_share_out_fairly_and_never_pass_a_cap() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_newest_client_message_of_each_conversation_is_read_for_the_preview() {
+    on_each_backend(|store| async move {
+        let worker = store
+            .create_user(new_user("vera", Role::Worker))
+            .await
+            .unwrap();
+        let a = store
+            .create_conversation(
+                new_conversation("p-1", Topic::Other, t0()),
+                vec![
+                    msg(MessageKind::Intake, Author::Client, None, t0(), b"intake"),
+                    msg(MessageKind::Message, Author::Client, None, t0(), b"first"),
+                ],
+            )
+            .await
+            .unwrap();
+        let later = t0() + Duration::minutes(1);
+        for (kind, author, staff, body) in [
+            (
+                MessageKind::Message,
+                Author::Client,
+                None,
+                b"second".as_slice(),
+            ),
+            (
+                MessageKind::Message,
+                Author::Staff,
+                Some(worker.id),
+                b"answer",
+            ),
+            (MessageKind::Note, Author::Staff, Some(worker.id), b"note"),
+        ] {
+            store
+                .add_message(
+                    a.id,
+                    msg(kind, author, staff, later, body),
+                    Status::Open,
+                    None,
+                )
+                .await
+                .unwrap();
+        }
+        let b = store
+            .create_conversation(new_conversation("p-2", Topic::Other, t0()), Vec::new())
+            .await
+            .unwrap();
+        let found = store.last_client_messages(&[a.id, b.id]).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, a.id);
+        assert_eq!(found[0].1.sealed.body, b"second");
+        assert!(store.last_client_messages(&[]).await.unwrap().is_empty());
+    })
+    .await;
+}

@@ -573,3 +573,50 @@ async fn a_canned_reply_keeps_the_tags_and_status_that_make_it_a_macro() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn saved_views_belong_to_their_member_and_are_replaced_by_name() {
+    on_each_backend(|store| async move {
+        let anna = store
+            .create_user(new_user("anna", Role::Worker))
+            .await
+            .unwrap();
+        let boris = store
+            .create_user(new_user("boris", Role::Worker))
+            .await
+            .unwrap();
+        let view = |user, name: &str, query: &str| netreach_store::SavedView {
+            id: uuid::Uuid::new_v4(),
+            user_id: user,
+            name: name.into(),
+            query: query.into(),
+            created_at: t0(),
+        };
+        store
+            .put_saved_view(&view(anna.id, "New", "status=new"))
+            .await
+            .unwrap();
+        store
+            .put_saved_view(&view(anna.id, "HIV", "tag=hiv"))
+            .await
+            .unwrap();
+        store
+            .put_saved_view(&view(anna.id, "New", "status=new&assigned=mine"))
+            .await
+            .unwrap();
+        let mine = store.saved_views(anna.id).await.unwrap();
+        let names: Vec<_> = mine
+            .iter()
+            .map(|v| (v.name.as_str(), v.query.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("HIV", "tag=hiv"), ("New", "status=new&assigned=mine")]
+        );
+        assert!(store.saved_views(boris.id).await.unwrap().is_empty());
+        assert!(!store.delete_saved_view(boris.id, mine[0].id).await.unwrap());
+        assert!(store.delete_saved_view(anna.id, mine[0].id).await.unwrap());
+        assert_eq!(store.saved_views(anna.id).await.unwrap().len(), 1);
+    })
+    .await;
+}

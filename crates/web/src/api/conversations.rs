@@ -43,6 +43,9 @@ impl From<ConversationError> for ApiError {
             ConversationError::BadFollowUp | ConversationError::FollowUp(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_follow_up")
             }
+            ConversationError::BadViewName | ConversationError::TooManyViews => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_view")
+            }
             ConversationError::Denied(denied) => return (*denied).into(),
             ConversationError::Store(inner) => return ApiError::store(inner),
         };

@@ -36,6 +36,8 @@ async fn a_conversation_put_aside_leaves_the_inbox_and_comes_back_marked_at_its_
     assert!(aside.contains("put aside until"), "{aside}");
 
     app.clock.advance(Duration::days(3) - Duration::minutes(1));
+    // Three days on, the console session has long ended: sign in again.
+    anna.login("anna", "anna-long-password-123").await;
     assert!(!listed(&anna.get_text("/staff/inbox").await, &id));
     app.clock.advance(Duration::minutes(2));
     let back = anna.get_text("/staff/inbox").await;
@@ -409,7 +411,7 @@ async fn posts_waiting_for_approval_are_counted_for_supervisors() {
 
 #[tokio::test]
 async fn new_conversations_are_shared_round_robin_and_urgent_ones_go_to_the_on_call_first() {
-    use netreach_app::notify::{Preferences, set_preferences};
+    use netreach_app::notify::{Event, Preferences, Transport, set_preferences};
     let db = netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await;
     let app = TestApp::spawn_on(db, |s| {
         s.conversations.auto_assign = true;
@@ -424,7 +426,7 @@ async fn new_conversations_are_shared_round_robin_and_urgent_ones_go_to_the_on_c
         email: None,
         quiet_hours: quiet.into(),
         on_call,
-        events: Vec::new(),
+        events: vec![(Event::Assigned, vec![Transport::Console])],
     };
     set_preferences(&app.state, &vera, prefs("00:00-23:59", true))
         .await
@@ -481,4 +483,104 @@ async fn auto_assignment_is_off_by_default() {
         .unwrap()
         .unwrap();
     assert_eq!(c.assigned_to, None);
+}
+
+#[tokio::test]
+async fn the_inbox_previews_the_clients_newest_message_only_for_key_holders() {
+    let app = TestApp::spawn().await;
+    let (anna, _) = app.signed_in("anna", Role::Worker).await;
+    let (codename, _) = start(
+        &app,
+        "legal",
+        "Can they search my phone?\nSecond line",
+        "en",
+    )
+    .await;
+    let inbox = anna.get_text("/staff/inbox").await;
+    assert!(inbox.contains("Can they search my phone?…"), "{inbox}");
+    as_client(
+        &app,
+        reqwest::Method::POST,
+        "/api/v1/conversations/me/messages",
+        &codename,
+    )
+    .json(&json!({"message": "And my laptop?"}))
+    .send()
+    .await
+    .unwrap();
+    let inbox = anna.get_text("/staff/inbox").await;
+    assert!(inbox.contains("And my laptop?"));
+    assert!(!inbox.contains("Can they search my phone?"));
+    let password = "boris-long-password-123";
+    app.create_user_without_access("boris", Role::Worker, password)
+        .await;
+    let boris = app.new_browser();
+    boris.login("boris", password).await;
+    let locked = boris.get_text("/staff/inbox").await;
+    assert!(locked.contains("/staff/conversations/"));
+    assert!(!locked.contains("And my laptop?"));
+}
+
+#[tokio::test]
+async fn each_member_saves_named_inbox_views_of_their_own() {
+    let app = TestApp::spawn().await;
+    let (anna, _) = app.signed_in("anna", Role::Worker).await;
+    let (boris, _) = app.signed_in("boris", Role::Worker).await;
+    let saved = anna
+        .post_form(
+            "/staff/inbox/views",
+            &[
+                ("name", "My new ones"),
+                ("query", "status=new&assigned=mine&bogus=1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        saved.headers()["location"],
+        "/staff/inbox?status=new&assigned=mine"
+    );
+    let page = anna.get_text("/staff/inbox").await;
+    assert!(
+        page.contains("<a href=\"/staff/inbox?status=new&#38;assigned=mine\">My new ones</a>"),
+        "{page}"
+    );
+    assert!(!boris.get_text("/staff/inbox").await.contains("My new ones"));
+    let bad = anna
+        .post_form(
+            "/staff/inbox/views",
+            &[("name", &"x".repeat(41)), ("query", "tag=hiv")],
+        )
+        .await;
+    let back = bad.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        back.starts_with("/staff/inbox?tag=hiv&view_error=name"),
+        "{back}"
+    );
+    let page = anna.get_text(&back).await;
+    assert!(page.contains("A view needs a name of 1 to 40 characters."));
+    assert_eq!(
+        input_value(&page, "name").as_deref(),
+        Some("x".repeat(41).as_str())
+    );
+    let anna_id = app
+        .state
+        .store
+        .user_by_username(&netreach_core::Username::parse("anna").unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let views = app.state.store.saved_views(anna_id).await.unwrap();
+    assert_eq!(views.len(), 1);
+    // Boris cannot delete Anna's view.
+    let theirs = boris
+        .post_form(&format!("/staff/inbox/views/{}/delete", views[0].id), &[])
+        .await;
+    assert_eq!(theirs.status(), 404);
+    let deleted = anna
+        .post_form(&format!("/staff/inbox/views/{}/delete", views[0].id), &[])
+        .await;
+    assert_eq!(deleted.status(), 303);
+    assert!(!anna.get_text("/staff/inbox").await.contains("My new ones"));
 }

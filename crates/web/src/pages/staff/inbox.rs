@@ -36,6 +36,8 @@ struct Row {
     follow_up_pending: Option<String>,
     /// Came back from a follow-up: its time came, or the client wrote.
     follow_up_due: bool,
+    /// The opening of the client's newest message ("" without the inbox key).
+    preview: String,
 }
 
 struct FilterLink {
@@ -64,6 +66,12 @@ struct InboxPage<'a> {
     sort_oldest: String,
     sort_newest: String,
     follow_up_links: Vec<FilterLink>,
+    /// One's saved views: id, name, link.
+    views: Vec<(String, String, String)>,
+    /// This view's query string, for "Save this view"; the name typed, and what was wrong.
+    view_query: String,
+    view_name: String,
+    view_error: Option<String>,
 }
 
 fn when(t: time::OffsetDateTime) -> String {
@@ -118,6 +126,9 @@ pub struct ConsoleQuery {
     bulk_done: Option<usize>,
     bulk_refused: Option<usize>,
     bulk: Option<String>,
+    /// After saving a view failed: why, and the name typed.
+    view_error: Option<String>,
+    view_name: Option<String>,
 }
 
 impl From<ConsoleQuery> for InboxQuery {
@@ -191,6 +202,12 @@ pub async fn inbox(
         Some(_) => Some("inbox-bulk-nothing"),
         None => None,
     };
+    let view_error = match console.view_error.as_deref() {
+        Some("many") => Some("error-too-many-views"),
+        Some(_) => Some("error-view-name"),
+        None => None,
+    };
+    let view_name = console.view_name.clone().unwrap_or_default();
     let query: InboxQuery = console.into();
     let chrome = Chrome::new(&state, lang, "inbox-title", "/staff/inbox", Some(&session));
     let (filter, error) = match query.filter(session.user.id) {
@@ -207,6 +224,7 @@ pub async fn inbox(
     let (items, names, counts) = (view.items, view.usernames, view.status_counts);
     let waited = view.waiting;
     let timezone = view.timezone;
+    let mut previews = view.previews;
     let now = state.clock.now();
     let next = (items.len() as u32 == filter.limit)
         .then(|| {
@@ -240,6 +258,7 @@ pub async fn inbox(
                 FollowUpState::Pending(at) => Some(local_text(timezone.as_deref(), at).0),
                 _ => None,
             },
+            preview: previews.remove(&c.id).unwrap_or_default(),
             follow_up_due: matches!(follow_up::state(c.follow_up_at, now), FollowUpState::Due(_)),
         })
         .collect();
@@ -305,6 +324,19 @@ pub async fn inbox(
             .counts("inbox-bulk-done", "done", done, "refused", refused)
     });
     let bulk_error = bulk_error.map(|id| chrome.t.get(id));
+    let view_error = view_error.map(|id| chrome.t.get(id));
+    let views = inbox::saved_views(&state, &staff)
+        .await
+        .map_err(shown)?
+        .into_iter()
+        .map(|v| {
+            (
+                v.id.to_string(),
+                v.name,
+                format!("/staff/inbox?{}", v.query),
+            )
+        })
+        .collect();
     Ok(render(&InboxPage {
         bulk_notice,
         bulk_error,
@@ -319,6 +351,10 @@ pub async fn inbox(
         sort_oldest: sorted(&query, "oldest"),
         sort_newest: sorted(&query, "newest"),
         follow_up_links,
+        views,
+        view_query: query_string(&query),
+        view_name,
+        view_error,
         query,
         next,
         error,
@@ -944,4 +980,60 @@ pub async fn apply_macro(
     let canned: CannedId = form.canned.parse().map_err(|_| PageError::NotFound)?;
     let result = inbox::apply_macro(&state, &session.staff(), id, canned, form.version).await;
     after(&state, lang, &session, id, result, "macro", Draft::empty()).await
+}
+
+#[derive(Deserialize)]
+pub struct ViewForm {
+    #[serde(default)]
+    name: String,
+    /// The inbox's query string of the view being saved.
+    #[serde(default)]
+    query: String,
+}
+
+/// `POST /staff/inbox/views`: saves the inbox's current filters under a name of one's own, then
+/// shows that view; a bad name comes back with the reason and what was typed.
+pub async fn save_view(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Form(form): Form<ViewForm>,
+) -> Result<Response, PageError> {
+    // Only the inbox's own filters are kept, in its own spelling.
+    let uri: axum::http::Uri = format!("/staff/inbox?{}", form.query)
+        .parse()
+        .map_err(|_| PageError::NotFound)?;
+    let Query(console) =
+        Query::<ConsoleQuery>::try_from_uri(&uri).map_err(|_| PageError::NotFound)?;
+    let query = query_string(&console.into());
+    let back = match inbox::save_view(&state, &session.staff(), &form.name, &query).await {
+        Ok(()) => format!("/staff/inbox?{query}"),
+        Err(e @ (ConversationError::BadViewName | ConversationError::TooManyViews)) => {
+            let mut url = form_urlencoded::Serializer::new(query.clone());
+            url.append_pair(
+                "view_error",
+                if matches!(e, ConversationError::TooManyViews) {
+                    "many"
+                } else {
+                    "name"
+                },
+            );
+            url.append_pair("view_name", &form.name);
+            format!("/staff/inbox?{}", url.finish())
+        }
+        Err(e) => return Err(shown(e)),
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// `POST /staff/inbox/views/{id}/delete`: deletes one of one's own views.
+pub async fn delete_view(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: uuid::Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    inbox::delete_view(&state, &session.staff(), id)
+        .await
+        .map_err(shown)?;
+    Ok(Redirect::to("/staff/inbox").into_response())
 }

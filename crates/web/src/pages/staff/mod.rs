@@ -123,6 +123,12 @@ pub fn routes(state: AppState) -> Routes {
         // Conversations.
         .get("/staff/inbox", ListConversations, inbox::inbox)
         .post("/staff/inbox/bulk", BulkConversations, inbox::bulk)
+        .post("/staff/inbox/views", ListConversations, inbox::save_view)
+        .post(
+            "/staff/inbox/views/{id}/delete",
+            ListConversations,
+            inbox::delete_view,
+        )
         .get("/staff/conversations/{id}", ReadConversation, inbox::show)
         .post(
             "/staff/conversations/{id}/reply",
