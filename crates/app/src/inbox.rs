@@ -114,6 +114,34 @@ pub async fn list(
     Ok(state.store.list_conversations(&at(filter, now)).await?)
 }
 
+/// The conversation waiting longest for the team: urgent first, then new (no answer yet) before
+/// open (the client wrote again), each the oldest activity first; those put aside are left out.
+pub async fn next_waiting(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Option<ConversationId>, ConversationError> {
+    staff.may(Action::ListConversations)?;
+    let now = state.clock.now();
+    let mut best: Option<Conversation> = None;
+    for status in [Status::New, Status::Open] {
+        let filter = InboxFilter {
+            status: Some(status),
+            limit: 1,
+            oldest_first: true,
+            follow_ups: netreach_store::FollowUpFilter::NotPending,
+            now: Some(now),
+            ..InboxFilter::default()
+        };
+        if let Some(c) = state.store.list_conversations(&filter).await?.pop() {
+            // An urgent open one goes before a new one that is not urgent.
+            if best.as_ref().is_none_or(|b| c.urgent && !b.urgent) {
+                best = Some(c);
+            }
+        }
+    }
+    Ok(best.map(|c| c.id))
+}
+
 /// The filter with follow-ups judged now.
 fn at(filter: &InboxFilter, now: OffsetDateTime) -> InboxFilter {
     InboxFilter {

@@ -48,3 +48,6 @@ inbox-view-save = Save these filters as a view named
 inbox-view-submit = Save view
 error-view-name = A view needs a name of 1 to 40 characters.
 error-too-many-views = You have 20 saved views: delete one first.
+skip-link = Skip to the main part (on a conversation: the reply box)
+inbox-next-waiting = Next waiting →
+conversation-mark-solved = Mark solved

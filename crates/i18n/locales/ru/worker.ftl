@@ -50,3 +50,6 @@ inbox-view-save = Сохранить эти фильтры как вид с на
 inbox-view-submit = Сохранить вид
 error-view-name = Название вида — от 1 до 40 символов.
 error-too-many-views = У вас уже 20 сохранённых видов: сначала удалите один.
+skip-link = Перейти к главному (в разговоре — к полю ответа)
+inbox-next-waiting = Следующий ждущий →
+conversation-mark-solved = Отметить решённым

@@ -584,3 +584,47 @@ async fn each_member_saves_named_inbox_views_of_their_own() {
     assert_eq!(deleted.status(), 303);
     assert!(!anna.get_text("/staff/inbox").await.contains("My new ones"));
 }
+
+#[tokio::test]
+async fn next_waiting_skip_to_reply_and_mark_solved_work_without_the_script() {
+    let app = TestApp::spawn().await;
+    let (anna, _) = app.signed_in("anna", Role::Worker).await;
+    let none = anna.get("/staff/inbox/next").await;
+    assert_eq!(none.headers()["location"], "/staff/inbox?status=new");
+    let (_, older) = start(&app, "legal", "first", "en").await;
+    app.clock.advance(Duration::minutes(5));
+    let (_, newer) = start(&app, "legal", "second", "en").await;
+    let next = anna.get("/staff/inbox/next").await;
+    assert_eq!(
+        next.headers()["location"],
+        format!("/staff/conversations/{older}#reply").as_str()
+    );
+    app.clock.advance(Duration::minutes(5));
+    let (_, urgent) = start(&app, "overdose", "help", "en").await;
+    let next = anna.get("/staff/inbox/next").await;
+    assert_eq!(
+        next.headers()["location"],
+        format!("/staff/conversations/{urgent}#reply").as_str()
+    );
+    let page = anna
+        .get_text(&format!("/staff/conversations/{newer}"))
+        .await;
+    // The first thing Tab reaches goes to the reply box, which comes right after the thread.
+    let skip = page.find("<a id=\"skip\"").unwrap();
+    assert!(
+        page[..skip].find("<a ").is_none(),
+        "the skip link comes first"
+    );
+    assert!(page.contains("<a id=\"skip\" class=\"skip\" href=\"#reply\">"));
+    assert!(page.find("id=\"reply\"").unwrap() < page.find("/tags\"").unwrap());
+    let version = input_value(&page, "version").unwrap();
+    let solved = anna
+        .post_form(
+            &format!("/staff/conversations/{newer}/status"),
+            &[("status", "solved"), ("version", version.as_str())],
+        )
+        .await;
+    assert_eq!(solved.status(), 303);
+    assert!(page.contains("id=\"solve\""));
+    assert!(page.contains("id=\"claim\""));
+}

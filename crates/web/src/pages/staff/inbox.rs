@@ -1037,3 +1037,18 @@ pub async fn delete_view(
         .map_err(shown)?;
     Ok(Redirect::to("/staff/inbox").into_response())
 }
+
+/// `GET /staff/inbox/next`: the conversation waiting longest (or the inbox when none waits).
+pub async fn next(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Response, PageError> {
+    let next = inbox::next_waiting(&state, &session.staff())
+        .await
+        .map_err(shown)?;
+    Ok(match next {
+        Some(id) => Redirect::to(&format!("/staff/conversations/{id}#reply")),
+        None => Redirect::to("/staff/inbox?status=new"),
+    }
+    .into_response())
+}

@@ -122,6 +122,7 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/search", StaffSearch, search::search)
         // Conversations.
         .get("/staff/inbox", ListConversations, inbox::inbox)
+        .get("/staff/inbox/next", ListConversations, inbox::next)
         .post("/staff/inbox/bulk", BulkConversations, inbox::bulk)
         .post("/staff/inbox/views", ListConversations, inbox::save_view)
         .post(
