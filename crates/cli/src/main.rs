@@ -7,6 +7,7 @@ mod bench;
 mod bench_content;
 mod bench_flood;
 mod bench_inbox;
+mod bench_notify;
 mod bench_watch;
 mod demo;
 mod serve;
@@ -324,6 +325,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Bench(args) if args.flood => bench_flood::run(args.seconds.clamp(1, 120)).await,
         Command::Bench(args) if args.watch => bench_watch::run(settings).await,
+        Command::Bench(args) if args.notify => {
+            bench_notify::run(settings, args.notify_posts.clamp(1, 1000)).await
+        }
         Command::Bench(args) if args.content => {
             bench_content::run(args.nginx.clone(), args.seconds.clamp(1, 60)).await
         }
