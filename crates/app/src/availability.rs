@@ -86,6 +86,42 @@ pub(crate) fn schedule(record: &AvailabilityRecord) -> Option<Schedule> {
     })
 }
 
+/// A local date and time typed as `YYYY-MM-DDTHH:MM` (what a `datetime-local` field sends),
+/// read in `timezone` (UTC without one); `None` when it is not such a time. In a daylight-saving
+/// gap or overlap the earlier reading is taken.
+pub(crate) fn from_local(timezone: Option<&str>, typed: &str) -> Option<time::OffsetDateTime> {
+    let civil: jiff::civil::DateTime = typed.parse().ok()?;
+    let tz = match timezone {
+        Some(name) => jiff::tz::TimeZone::get(name).ok()?,
+        None => jiff::tz::TimeZone::UTC,
+    };
+    let stamp = tz.to_ambiguous_timestamp(civil).compatible().ok()?;
+    time::OffsetDateTime::from_unix_timestamp(stamp.as_second()).ok()
+}
+
+/// A moment as the team reads it, `YYYY-MM-DD HH:MM` in `timezone` (UTC without one), and as
+/// a `datetime-local` field takes it (`YYYY-MM-DDTHH:MM`).
+pub fn local_text(timezone: Option<&str>, at: time::OffsetDateTime) -> (String, String) {
+    let local = timezone
+        .and_then(|name| jiff::tz::TimeZone::get(name).ok())
+        .and_then(|tz| {
+            let stamp = jiff::Timestamp::from_second(at.unix_timestamp()).ok()?;
+            Some(tz.to_datetime(stamp))
+        });
+    let (date, hour, minute) = match local {
+        Some(dt) => (
+            format!("{:04}-{:02}-{:02}", dt.year(), dt.month(), dt.day()),
+            dt.hour() as u8,
+            dt.minute() as u8,
+        ),
+        None => (at.date().to_string(), at.hour(), at.minute()),
+    };
+    (
+        format!("{date} {hour:02}:{minute:02}"),
+        format!("{date}T{hour:02}:{minute:02}"),
+    )
+}
+
 /// The local date and minute of the day in a time zone.
 pub(crate) fn local_now(timezone: &str, now: time::OffsetDateTime) -> Option<(Date, u16)> {
     let tz = jiff::tz::TimeZone::get(timezone).ok()?;
@@ -213,5 +249,23 @@ fn describe_as(seconds: i64, t: &netreach_i18n::Tr<'_>, prefix: &str) -> String 
             "count",
             (minutes + 24 * 60 - 1) / (24 * 60),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_typed_local_time_is_read_in_the_team_time_zone() {
+        let moscow = super::from_local(Some("Europe/Moscow"), "2026-12-24T09:30").unwrap();
+        assert_eq!(moscow.unix_timestamp(), 1_798_093_800);
+        let utc = super::from_local(None, "2026-12-24T09:30").unwrap();
+        assert_eq!(utc - moscow, time::Duration::hours(3));
+        assert!(super::from_local(None, "tomorrow").is_none());
+        assert!(super::from_local(Some("Nowhere/Atlantis"), "2026-12-24T09:30").is_none());
+        assert_eq!(
+            super::local_text(Some("Europe/Moscow"), moscow),
+            ("2026-12-24 09:30".to_owned(), "2026-12-24T09:30".to_owned())
+        );
+        assert_eq!(super::local_text(None, moscow).0, "2026-12-24 06:30");
     }
 }

@@ -8,6 +8,7 @@
 use crate::keys;
 use crate::notify::{Audience, Event};
 use crate::state::AppState;
+use netreach_core::follow_up::FollowUpError;
 use netreach_core::{
     Author, ConversationId, Lang, MessageError, MessageId, MessageText, Status, Topic, UserId,
 };
@@ -53,6 +54,14 @@ pub enum ConversationError {
     UnknownAssignee,
     #[error("not a tag")]
     BadTag,
+    #[error("not a follow-up time")]
+    BadFollowUp,
+    #[error("a saved view needs a name of at most 40 characters")]
+    BadViewName,
+    #[error("too many saved views")]
+    TooManyViews,
+    #[error(transparent)]
+    FollowUp(#[from] netreach_core::follow_up::FollowUpError),
     #[error(transparent)]
     Denied(#[from] crate::policy::Denied),
     #[error(transparent)]
@@ -76,6 +85,14 @@ impl ConversationError {
             ConversationError::BadStatus => "error-body-400",
             ConversationError::UnknownAssignee => "error-body-404",
             ConversationError::BadTag => "error-tag",
+            ConversationError::BadFollowUp => "error-follow-up-time",
+            ConversationError::BadViewName => "error-view-name",
+            ConversationError::TooManyViews => "error-too-many-views",
+            ConversationError::FollowUp(FollowUpError::NotFuture) => "error-follow-up-past",
+            ConversationError::FollowUp(FollowUpError::TooFar) => "error-follow-up-too-far",
+            ConversationError::FollowUp(FollowUpError::AfterDeletion) => {
+                "error-follow-up-after-deletion"
+            }
             ConversationError::Denied(crate::policy::Denied::NoInboxKey) => "error-no-inbox-access",
             ConversationError::Denied(_) => "error-body-403",
             ConversationError::Store(_) => "error-body-500",
@@ -424,6 +441,7 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
         message_count: 0,
         version: 1,
         rating: None,
+        follow_up_at: None,
     };
     let mut first = Vec::new();
     let intake = request.intake.trimmed(500);
@@ -463,7 +481,7 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
         )
         .await?;
     }
-    let conversation = state
+    let mut conversation = state
         .store
         .create_conversation(
             NewConversation {
@@ -485,6 +503,18 @@ pub async fn start(state: &AppState, request: NewRequest) -> Result<Started, Con
         urgent = conversation.urgent,
         "conversation started"
     );
+    if state.settings.conversations.auto_assign {
+        match crate::assignment::assign_new(state, &conversation).await {
+            Ok(Some(_)) => {
+                if let Some(assigned) = state.store.conversation(conversation.id).await? {
+                    conversation = assigned;
+                }
+            }
+            Ok(None) => {}
+            // The conversation stands; it waits in the shared inbox like any other.
+            Err(e) => tracing::error!(error = %e, "auto-assignment failed"),
+        }
+    }
     if !conversation.urgent {
         crate::notify::emit_logged(
             state,

@@ -46,11 +46,13 @@ pub struct Queue {
     pub verifications: u64,
     /// Q&A drafts waiting to be published.
     pub qa_drafts: u64,
+    /// Posts whose current version waits for a second person's approval.
+    pub approvals: u64,
 }
 
 impl Queue {
     pub fn is_empty(&self) -> bool {
-        self.reviews == 0 && self.verifications == 0 && self.qa_drafts == 0
+        self.reviews == 0 && self.verifications == 0 && self.qa_drafts == 0 && self.approvals == 0
     }
 }
 
@@ -73,6 +75,7 @@ async fn queue(state: &AppState) -> Result<Queue, StoreError> {
             .qa_entries(Some(netreach_core::QaStatus::Draft), None)
             .await?
             .len() as u64,
+        approvals: state.store.posts_awaiting_approval().await?,
     })
 }
 

@@ -14,6 +14,7 @@ use crate::notify::{self, Audience, Event};
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_core::AuditAction;
+use netreach_core::follow_up;
 use netreach_core::{Author, MessageText};
 use netreach_core::{CannedId, ConversationId, Lang, MessageId, Status, UserId};
 use netreach_crypto::SecretKeyBytes;
@@ -34,6 +35,47 @@ pub struct InboxView {
     pub tag_counts: Vec<(String, u64)>,
     /// How long each conversation still without a first answer has waited, in working minutes.
     pub waiting: HashMap<ConversationId, crate::targets::Waiting>,
+    /// The team's time zone, for the times shown (follow-ups).
+    pub timezone: Option<String>,
+    /// The opening of each conversation's newest client message, opened with the caller's
+    /// inbox key for this page only (never stored in the clear); empty without the key.
+    pub previews: HashMap<ConversationId, String>,
+}
+
+/// How many characters of a client's message the inbox shows.
+pub const PREVIEW_CHARS: usize = 90;
+
+/// The first line of a message, cut at [`PREVIEW_CHARS`] characters with an ellipsis.
+pub fn preview(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or_default().trim();
+    if line.chars().count() > PREVIEW_CHARS || text.trim().lines().nth(1).is_some() {
+        let cut: String = line.chars().take(PREVIEW_CHARS).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        line.to_owned()
+    }
+}
+
+/// The preview lines of `items`, opened with the caller's key (none without it).
+async fn previews(
+    state: &AppState,
+    staff: &Staff,
+    items: &[Conversation],
+) -> Result<HashMap<ConversationId, String>, ConversationError> {
+    let Some(key) = staff.inbox_key() else {
+        return Ok(HashMap::new());
+    };
+    let ids: Vec<ConversationId> = items.iter().map(|c| c.id).collect();
+    Ok(state
+        .store
+        .last_client_messages(&ids)
+        .await?
+        .iter()
+        .filter_map(|(id, record)| {
+            let body = open_entry(record, *id, Reader::Inbox(Some(&key))).body?;
+            Some((*id, preview(&body)))
+        })
+        .collect())
 }
 
 /// A page of the inbox (console), with the names and counts its filters show.
@@ -43,16 +85,18 @@ pub async fn inbox(
     filter: &InboxFilter,
 ) -> Result<InboxView, ConversationError> {
     staff.may(Action::ListConversations)?;
-    // The counts are kept by the database (migration 0011): one row per status and per tag.
-    let items = state.store.list_conversations(filter).await?;
-    let clock = crate::targets::clock(state).await?;
     let now = state.clock.now();
+    // The counts are kept by the database (migration 0011): one row per status and per tag.
+    let items = state.store.list_conversations(&at(filter, now)).await?;
+    let clock = crate::targets::clock(state).await?;
     Ok(InboxView {
         waiting: items
             .iter()
             .filter_map(|c| clock.waiting(c, now).map(|w| (c.id, w)))
             .collect(),
+        previews: previews(state, staff, &items).await?,
         items,
+        timezone: state.store.availability().await?.map(|r| r.timezone),
         usernames: usernames(state).await?,
         status_counts: state.store.status_counts().await?,
         tag_counts: state.store.all_tags().await?,
@@ -66,7 +110,44 @@ pub async fn list(
     filter: &InboxFilter,
 ) -> Result<Vec<Conversation>, ConversationError> {
     staff.may(Action::ListConversations)?;
-    Ok(state.store.list_conversations(filter).await?)
+    let now = state.clock.now();
+    Ok(state.store.list_conversations(&at(filter, now)).await?)
+}
+
+/// The conversation waiting longest for the team: urgent first, then new (no answer yet) before
+/// open (the client wrote again), each the oldest activity first; those put aside are left out.
+pub async fn next_waiting(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Option<ConversationId>, ConversationError> {
+    staff.may(Action::ListConversations)?;
+    let now = state.clock.now();
+    let mut best: Option<Conversation> = None;
+    for status in [Status::New, Status::Open] {
+        let filter = InboxFilter {
+            status: Some(status),
+            limit: 1,
+            oldest_first: true,
+            follow_ups: netreach_store::FollowUpFilter::NotPending,
+            now: Some(now),
+            ..InboxFilter::default()
+        };
+        if let Some(c) = state.store.list_conversations(&filter).await?.pop() {
+            // An urgent open one goes before a new one that is not urgent.
+            if best.as_ref().is_none_or(|b| c.urgent && !b.urgent) {
+                best = Some(c);
+            }
+        }
+    }
+    Ok(best.map(|c| c.id))
+}
+
+/// The filter with follow-ups judged now.
+fn at(filter: &InboxFilter, now: OffsetDateTime) -> InboxFilter {
+    InboxFilter {
+        now: Some(now),
+        ..filter.clone()
+    }
 }
 
 async fn usernames(state: &AppState) -> Result<HashMap<UserId, String>, ConversationError> {
@@ -77,6 +158,64 @@ async fn usernames(state: &AppState) -> Result<HashMap<UserId, String>, Conversa
         .into_iter()
         .map(|u| (u.id, u.username.to_string()))
         .collect())
+}
+
+/// Most saved inbox views per person.
+pub const VIEWS_MAX: usize = 20;
+/// The longest view name, in characters, and the longest query string kept.
+const VIEW_NAME_MAX: usize = 40;
+const VIEW_QUERY_MAX: usize = 500;
+
+/// One's own saved inbox views, by name.
+pub async fn saved_views(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Vec<netreach_store::SavedView>, ConversationError> {
+    staff.may(Action::ListConversations)?;
+    Ok(state.store.saved_views(staff.user.id).await?)
+}
+
+/// Saves the inbox's current filters (`query`, the inbox's own query string) under a name of
+/// one's own; the same name replaces the view. At most [`VIEWS_MAX`] per person.
+pub async fn save_view(
+    state: &AppState,
+    staff: &Staff,
+    name: &str,
+    query: &str,
+) -> Result<(), ConversationError> {
+    staff.may(Action::ListConversations)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > VIEW_NAME_MAX || query.len() > VIEW_QUERY_MAX {
+        return Err(ConversationError::BadViewName);
+    }
+    let views = state.store.saved_views(staff.user.id).await?;
+    if views.len() >= VIEWS_MAX && !views.iter().any(|v| v.name == name) {
+        return Err(ConversationError::TooManyViews);
+    }
+    state
+        .store
+        .put_saved_view(&netreach_store::SavedView {
+            id: uuid::Uuid::new_v4(),
+            user_id: staff.user.id,
+            name: name.to_owned(),
+            query: query.to_owned(),
+            created_at: state.clock.now(),
+        })
+        .await?;
+    Ok(())
+}
+
+/// Deletes one of one's own saved views.
+pub async fn delete_view(
+    state: &AppState,
+    staff: &Staff,
+    id: uuid::Uuid,
+) -> Result<(), ConversationError> {
+    staff.may(Action::ListConversations)?;
+    if !state.store.delete_saved_view(staff.user.id, id).await? {
+        return Err(ConversationError::NotFound);
+    }
+    Ok(())
 }
 
 /// A conversation as its console page shows it.
@@ -91,10 +230,14 @@ pub struct ConversationView {
     pub tags: Vec<String>,
     /// The canned replies in the conversation's language: id and title.
     pub canned: Vec<(CannedId, String)>,
+    /// Those of them that are macros (they also tag or set the status), whole.
+    pub macros: Vec<netreach_store::CannedReply>,
     pub qa_consent: bool,
     pub deletion_due: OffsetDateTime,
     /// The chosen canned reply's text with its placeholders filled in, for the reply box.
     pub canned_text: Option<String>,
+    /// The team's time zone, for follow-up times shown and typed.
+    pub timezone: Option<String>,
 }
 
 /// A conversation as staff see it (API): the thread, opened when the caller holds the key.
@@ -124,13 +267,14 @@ pub async fn conversation(
     let c = &thread.conversation;
     let users = state.store.list_users().await?;
     let canned_text = match canned {
-        Some(canned) => state.store.canned_reply(canned).await?.map(|r| {
-            r.body
-                .replace("{worker}", staff.user.username.as_str())
-                .replace("{org}", &state.settings.org_name)
-        }),
+        Some(canned) => state
+            .store
+            .canned_reply(canned)
+            .await?
+            .map(|r| filled(state, staff, &r.body)),
         None => None,
     };
+    let replies = state.store.canned_replies(Some(c.lang)).await?;
     Ok(ConversationView {
         usernames: users
             .iter()
@@ -142,19 +286,51 @@ pub async fn conversation(
             .map(|u| (u.id, u.username.to_string()))
             .collect(),
         tags: state.store.tags(id).await?,
-        canned: state
-            .store
-            .canned_replies(Some(c.lang))
-            .await?
-            .into_iter()
-            .map(|r| (r.id, r.title))
-            .collect(),
+        canned: replies.iter().map(|r| (r.id, r.title.clone())).collect(),
+        macros: replies.into_iter().filter(|r| r.is_macro()).collect(),
         qa_consent: state.store.qa_consent(id).await?.is_some(),
         deletion_due: conversations::deletion_due(state, c),
         readable: staff.has_inbox(),
         canned_text,
+        timezone: state.store.availability().await?.map(|r| r.timezone),
         thread,
     })
+}
+
+/// A canned reply's text with its placeholders filled in.
+fn filled(state: &AppState, staff: &Staff, body: &str) -> String {
+    body.replace("{worker}", staff.user.username.as_str())
+        .replace("{org}", &state.settings.org_name)
+}
+
+/// Applies a macro: sends its reply (placeholders filled in), then adds its tags and sets its
+/// status, each through the same service (and policy) as alone. Every permission is asked first,
+/// so a macro is not applied in part for want of one; `expected_version` guards the reply.
+pub async fn apply_macro(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    canned: CannedId,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    staff.may(Action::ReplyConversation)?;
+    staff.may(Action::TagConversation)?;
+    staff.may(Action::SetConversationStatus)?;
+    let mac = state
+        .store
+        .canned_reply(canned)
+        .await?
+        .ok_or(ConversationError::NotFound)?;
+    let text = filled(state, staff, &mac.body);
+    let mut c = reply(state, staff, id, &text, expected_version).await?;
+    for tag in &mac.tags {
+        add_tag(state, staff, id, tag).await?;
+    }
+    if let Some(status) = mac.status {
+        c = set_status(state, staff, id, status, None).await?;
+    }
+    tracing::info!(conversation_id = %id, user_id = %staff.user.id, "macro applied");
+    Ok(c)
 }
 
 /// The language a conversation is held in, for text a worker inserts into a reply.
@@ -312,6 +488,32 @@ pub async fn set_status(
     let c = conversations::set_status(state, id, status, expected_version).await?;
     audit::record(state, &staff.user, AuditAction::ConversationStatus, id).await;
     Ok(c)
+}
+
+/// Puts a conversation aside until `when` (out of the inbox until then; back, marked, at that
+/// time or when the client writes), or with `None` takes it back now.
+pub async fn follow_up(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    when: Option<follow_up::When>,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    staff.may(Action::FollowUpConversation)?;
+    let c = set_follow_up(state, id, when, expected_version).await?;
+    audit::record(state, &staff.user, AuditAction::ConversationFollowUp, id).await;
+    Ok(c)
+}
+
+/// A time a worker typed into the console (`YYYY-MM-DDTHH:MM`, as a `datetime-local` field
+/// sends it), read in the team's time zone (UTC when none is set).
+pub async fn local_time(
+    state: &AppState,
+    typed: &str,
+) -> Result<OffsetDateTime, ConversationError> {
+    let timezone = state.store.availability().await?.map(|r| r.timezone);
+    crate::availability::from_local(timezone.as_deref(), typed.trim())
+        .ok_or(ConversationError::BadFollowUp)
 }
 
 /// A tag: 1 to 32 lower-case letters (any script), digits or dashes. Short labels from a small
@@ -560,6 +762,12 @@ async fn staff_write(
             .add_message(id, sealed, status, expected_version)
             .await?,
     )?;
+    if current.first_response_at.is_none() && done.first_response_at.is_some() {
+        // Metadata for the weekly report; a failure here does not undo the answer.
+        if let Err(e) = crate::targets::record_first_response(state, &done, staff.id).await {
+            tracing::error!(error = %e, conversation_id = %id, "recording the first response failed");
+        }
+    }
     Ok((done, message))
 }
 
@@ -598,6 +806,37 @@ pub async fn assign_to(
     Ok(done)
 }
 
+/// Sets (or with `None` clears) a conversation's follow-up; the time must be in the future and
+/// before retention deletes the conversation.
+pub async fn set_follow_up(
+    state: &AppState,
+    id: ConversationId,
+    when: Option<follow_up::When>,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    let now = state.clock.now();
+    let follow_up_at = match when {
+        Some(when) => {
+            let current = existing(state, id).await?;
+            let deletion = conversations::deletion_due(state, &current);
+            Some(follow_up::due_at(when, now, deletion)?)
+        }
+        None => None,
+    };
+    let update = ConversationUpdate {
+        follow_up_at: Some(follow_up_at),
+        ..ConversationUpdate::default()
+    };
+    let done = guarded(
+        state
+            .store
+            .update_conversation(id, expected_version, update, now)
+            .await?,
+    )?;
+    tracing::info!(conversation_id = %id, set = follow_up_at.is_some(), "follow-up changed");
+    Ok(done)
+}
+
 pub async fn change_status(
     state: &AppState,
     id: ConversationId,
@@ -622,6 +861,17 @@ pub async fn change_status(
 #[cfg(test)]
 mod tests {
     use super::tag;
+
+    #[test]
+    fn a_preview_is_the_first_line_cut_with_an_ellipsis() {
+        assert_eq!(super::preview("  short question "), "short question");
+        assert_eq!(super::preview("first line\nsecond"), "first line…");
+        let long = "я".repeat(100);
+        let cut = super::preview(&long);
+        assert_eq!(cut.chars().count(), super::PREVIEW_CHARS + 1);
+        assert!(cut.ends_with('…'));
+        assert_eq!(super::preview(""), "");
+    }
 
     #[test]
     fn tags_are_short_lowercase_labels_not_notes() {

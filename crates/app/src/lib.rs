@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod alerts;
+pub mod assignment;
 pub mod attachments;
 pub mod audit;
 pub mod availability;

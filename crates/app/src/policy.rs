@@ -64,6 +64,8 @@ pub enum Action {
     AssignConversation,
     SetConversationStatus,
     TagConversation,
+    /// Put a conversation aside until a follow-up time, or take it back.
+    FollowUpConversation,
     /// Claim, tag or set the status of several conversations at once (each still checked as
     /// its own action).
     BulkConversations,
@@ -87,6 +89,8 @@ pub enum Action {
     /// Bring back an earlier version of the whole published pack.
     RestoreContent,
     ManageTeam,
+    /// The weekly first-response report per worker.
+    ReadResponseReport,
     PanicLock,
     // Admins.
     ManageUsers,
@@ -142,6 +146,7 @@ pub const fn need(action: Action) -> Need {
         | AssignConversation
         | SetConversationStatus
         | TagConversation
+        | FollowUpConversation
         | BulkConversations => Inbox(Worker),
         // Q&A drafts are sealed to the inbox key: writing, editing and publishing one opens it.
         ReadAlertReports | DraftQa | EditQa | PublishQa => Inbox(Worker),
@@ -154,7 +159,7 @@ pub const fn need(action: Action) -> Need {
 
         AssignToOthers => Inbox(Supervisor),
         PublishAlert | WithdrawAlert | ManageVenues | ManageWatch | ReviewContent
-        | RestoreContent | ManageTeam | PanicLock => Staff(Supervisor),
+        | RestoreContent | ManageTeam | ReadResponseReport | PanicLock => Staff(Supervisor),
 
         ManageUsers | ReadAudit | ResetTwoFactor | ReviewOperations | ManageTelegramBot => {
             Staff(Admin)

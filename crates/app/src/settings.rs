@@ -340,6 +340,9 @@ pub struct ConversationSettings {
     pub starts_per_minute: u32,
     /// Most open conversations one worker may have assigned; 0 means no cap.
     pub caseload_cap: u32,
+    /// New conversations go round-robin to the members on shift who hold the inbox key (urgent
+    /// ones to the on-call members first), within `caseload_cap`. Off by default.
+    pub auto_assign: bool,
     /// First-response target for urgent conversations, in working minutes (counted only within
     /// the working hours, when they are set). Past it the assignee (or the team) is told; past
     /// twice it, the supervisors.
@@ -368,6 +371,7 @@ impl Default for ConversationSettings {
             codename_attempts_per_minute: 120,
             starts_per_minute: 60,
             caseload_cap: 0,
+            auto_assign: false,
             target_minutes_urgent: 5,
             target_minutes: 120,
             emergency_number: "112".into(),

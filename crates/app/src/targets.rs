@@ -8,12 +8,17 @@
 //! computed from metadata (creation and first-response times): no content is read.
 
 use crate::availability;
+use crate::conversations::ConversationError;
 use crate::notify::{self, Audience, Event};
+use crate::policy::{Action, Staff};
 use crate::state::AppState;
+use netreach_core::UserId;
 use netreach_core::availability::Schedule;
+use netreach_core::response_report::{self, FirstResponse, WeekLine};
 use netreach_core::{Role, Status};
-use netreach_store::{Conversation, InboxFilter, StoreError};
-use time::{Date, OffsetDateTime};
+use netreach_store::{Conversation, FirstResponseRecord, InboxFilter, StoreError};
+use std::collections::HashMap;
+use time::{Date, Duration, OffsetDateTime};
 
 /// How long a conversation without a first answer has waited, and whether that is past its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,21 +68,31 @@ impl TargetClock {
             .unwrap_or_else(|| (at.date(), (at.hour() as u16) * 60 + at.minute() as u16))
     }
 
-    /// How long `c` has waited for its first answer; `None` once answered or closed.
-    pub fn waiting(&self, c: &Conversation, now: OffsetDateTime) -> Option<Waiting> {
-        if c.first_response_at.is_some() || !matches!(c.status, Status::New | Status::Open) {
-            return None;
-        }
-        Some(Waiting {
+    /// The working minutes from `c`'s start to `at`, and its target.
+    fn measured(&self, c: &Conversation, at: OffsetDateTime) -> Waiting {
+        Waiting {
             minutes: self
                 .schedule
-                .working_minutes(self.local(c.created_at), self.local(now)),
+                .working_minutes(self.local(c.created_at), self.local(at)),
             target: if c.urgent {
                 self.target_urgent
             } else {
                 self.target
             },
-        })
+        }
+    }
+
+    /// The team's calendar day of `at`.
+    pub fn day(&self, at: OffsetDateTime) -> Date {
+        self.local(at).0
+    }
+
+    /// How long `c` has waited for its first answer; `None` once answered or closed.
+    pub fn waiting(&self, c: &Conversation, now: OffsetDateTime) -> Option<Waiting> {
+        if c.first_response_at.is_some() || !matches!(c.status, Status::New | Status::Open) {
+            return None;
+        }
+        Some(self.measured(c, now))
     }
 }
 
@@ -131,4 +146,68 @@ pub async fn check(state: &AppState) -> Result<usize, StoreError> {
         }
     }
     Ok(raised)
+}
+
+/// Keeps the first answer to `c` for the weekly report (once per conversation): who sent it,
+/// the working time the client had waited and the target. Called right after the answer.
+pub async fn record_first_response(
+    state: &AppState,
+    c: &Conversation,
+    responder: UserId,
+) -> Result<(), StoreError> {
+    let Some(answered_at) = c.first_response_at else {
+        return Ok(());
+    };
+    let measured = clock(state).await?.measured(c, answered_at);
+    state
+        .store
+        .record_first_response(&FirstResponseRecord {
+            conversation_id: c.id,
+            responder: Some(responder),
+            answered_at,
+            working_seconds: measured.minutes * 60,
+            target_seconds: measured.target * 60,
+        })
+        .await?;
+    Ok(())
+}
+
+/// How many weeks the report shows.
+pub const REPORT_WEEKS: i64 = 8;
+
+/// The weekly first-response report: per week (newest first) and per worker, the share answered
+/// within target and the median and 90th percentile first response, in working time; weeks are
+/// the team's calendar weeks. Supervisors only.
+pub async fn weekly_report(
+    state: &AppState,
+    staff: &Staff,
+) -> Result<Vec<WeekLine<String>>, ConversationError> {
+    staff.may(Action::ReadResponseReport)?;
+    let now = state.clock.now();
+    let clock = clock(state).await?;
+    let since = now - Duration::weeks(REPORT_WEEKS);
+    let names: HashMap<UserId, String> = state
+        .store
+        .list_users()
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.username.to_string()))
+        .collect();
+    let records: Vec<FirstResponse<String>> = state
+        .store
+        .first_responses(since)
+        .await?
+        .into_iter()
+        .map(|r| FirstResponse {
+            // An account that is gone still counts, without a name.
+            responder: r
+                .responder
+                .and_then(|u| names.get(&u).cloned())
+                .unwrap_or_default(),
+            day: clock.day(r.answered_at),
+            working_seconds: r.working_seconds,
+            target_seconds: r.target_seconds,
+        })
+        .collect();
+    Ok(response_report::weekly(&records))
 }

@@ -8,7 +8,7 @@ use crate::availability::{self, ScheduleError};
 use crate::policy::{Action, Denied, Staff};
 use crate::state::AppState;
 use netreach_core::availability::Schedule;
-use netreach_core::{CannedId, Lang};
+use netreach_core::{CannedId, Lang, Status};
 use netreach_store::{CannedReply, StoreError};
 
 /// The time zone the schedule form offers before any is saved.
@@ -26,6 +26,10 @@ pub enum TeamError {
     CannedBody,
     #[error("a canned reply needs a language")]
     CannedLang,
+    #[error("a macro's tags are short labels separated by spaces")]
+    CannedTags,
+    #[error("a macro can set only a status staff can set by hand")]
+    CannedStatus,
     #[error("no such canned reply")]
     NoSuchReply,
     #[error(transparent)]
@@ -42,6 +46,8 @@ impl TeamError {
             TeamError::CannedTitle => "error-canned-title",
             TeamError::CannedBody => "error-canned-body",
             TeamError::CannedLang => "error-canned-lang",
+            TeamError::CannedTags => "error-macro-tags",
+            TeamError::CannedStatus => "error-body-400",
             TeamError::NoSuchReply => "error-body-404",
             TeamError::Denied(Denied::NoInboxKey) => "error-no-inbox-access",
             TeamError::Denied(_) => "error-body-403",
@@ -157,7 +163,14 @@ pub struct CannedDraft<'a> {
     pub title: &'a str,
     pub body: &'a str,
     pub lang: &'a str,
+    /// Tags a macro adds, separated by spaces or commas (empty: none).
+    pub tags: &'a str,
+    /// The status a macro sets (empty: none).
+    pub status: &'a str,
 }
+
+/// Most tags one macro adds.
+const MACRO_TAGS_MAX: usize = 5;
 
 /// Saves a new canned reply (`id` is `None`) or replaces an existing one; returns its id.
 pub async fn save_canned_reply(
@@ -200,12 +213,38 @@ fn checked_reply(
         return Err(TeamError::CannedBody);
     }
     let lang = Lang::parse(draft.lang).ok_or(TeamError::CannedLang)?;
+    let mut tags: Vec<String> = Vec::new();
+    for typed in draft
+        .tags
+        .split([' ', ','])
+        .filter(|t| !t.trim().is_empty())
+    {
+        let tag = crate::inbox::tag(typed).ok_or(TeamError::CannedTags)?;
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    if tags.len() > MACRO_TAGS_MAX {
+        return Err(TeamError::CannedTags);
+    }
+    let status = match draft.status.trim() {
+        "" => None,
+        typed => Some(
+            typed
+                .parse::<Status>()
+                .ok()
+                .filter(|s| s.settable_by_staff())
+                .ok_or(TeamError::CannedStatus)?,
+        ),
+    };
     Ok(CannedReply {
         id,
         lang,
         title: title.to_owned(),
         body: body.to_owned(),
         updated_at: now,
+        tags,
+        status,
     })
 }
 
@@ -227,7 +266,13 @@ mod tests {
     use super::*;
 
     fn draft<'a>(title: &'a str, body: &'a str, lang: &'a str) -> CannedDraft<'a> {
-        CannedDraft { title, body, lang }
+        CannedDraft {
+            title,
+            body,
+            lang,
+            tags: "",
+            status: "",
+        }
     }
 
     fn check(d: CannedDraft<'_>) -> Result<CannedReply, TeamError> {
@@ -245,6 +290,39 @@ mod tests {
         assert_eq!(reply.title, "Hello");
         assert_eq!(reply.body, "Hi there");
         assert_eq!(reply.lang, Lang::Ru);
+    }
+
+    #[test]
+    fn a_macro_keeps_distinct_tags_and_a_status_staff_can_set() {
+        let reply = check(CannedDraft {
+            tags: "Naloxone, сдано naloxone",
+            status: "solved",
+            ..draft("t", "b", "en")
+        })
+        .unwrap();
+        assert_eq!(reply.tags, ["naloxone", "сдано"]);
+        assert_eq!(reply.status, Some(Status::Solved));
+        assert!(matches!(
+            check(CannedDraft {
+                tags: "lives-at-5-main-st.",
+                ..draft("t", "b", "en")
+            }),
+            Err(TeamError::CannedTags)
+        ));
+        assert!(matches!(
+            check(CannedDraft {
+                tags: "a b c d e f",
+                ..draft("t", "b", "en")
+            }),
+            Err(TeamError::CannedTags)
+        ));
+        assert!(matches!(
+            check(CannedDraft {
+                status: "new",
+                ..draft("t", "b", "en")
+            }),
+            Err(TeamError::CannedStatus)
+        ));
     }
 
     #[test]

@@ -45,6 +45,14 @@ pub struct BenchArgs {
     /// scaled, re-encoded without its metadata) against decoding it only
     #[arg(long)]
     pub photo: bool,
+    /// Measure notifications instead: the time from a client's post to the notification
+    /// leaving the server (console notices, and e-mails accepted by an SMTP sink on 127.0.0.1),
+    /// with 50 staff members subscribed
+    #[arg(long)]
+    pub notify: bool,
+    /// Client posts to time with --notify
+    #[arg(long, default_value_t = 40)]
+    pub notify_posts: u32,
     /// The nginx binary for the comparison (default: looked up in /usr/sbin and /usr/bin)
     #[arg(long)]
     pub nginx: Option<std::path::PathBuf>,

@@ -7,6 +7,7 @@ mod bench;
 mod bench_content;
 mod bench_flood;
 mod bench_inbox;
+mod bench_notify;
 mod bench_photo;
 mod bench_telegram;
 mod bench_watch;
@@ -328,6 +329,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) if args.watch => bench_watch::run(settings).await,
         Command::Bench(args) if args.telegram => bench_telegram::run(settings).await,
         Command::Bench(args) if args.photo => bench_photo::run(&settings),
+        Command::Bench(args) if args.notify => {
+            bench_notify::run(settings, args.notify_posts.clamp(1, 1000)).await
+        }
         Command::Bench(args) if args.content => {
             bench_content::run(args.nginx.clone(), args.seconds.clamp(1, 60)).await
         }

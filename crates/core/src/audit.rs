@@ -14,6 +14,7 @@ text_enum! {
         ConversationClaimed => "conversation_claimed",
         ConversationAssigned => "conversation_assigned",
         ConversationStatus => "conversation_status",
+        ConversationFollowUp => "conversation_follow_up",
         NoteAdded => "note_added",
         PostApproved => "post_approved",
         PostPublished => "post_published",

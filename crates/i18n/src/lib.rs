@@ -38,6 +38,11 @@ pub const FILES: &[(Lang, &str, &str)] = &[
     ),
     (Lang::En, "bot.ftl", include_str!("../locales/en/bot.ftl")),
     (
+        Lang::En,
+        "worker.ftl",
+        include_str!("../locales/en/worker.ftl"),
+    ),
+    (
         Lang::Ru,
         "common.ftl",
         include_str!("../locales/ru/common.ftl"),
@@ -63,6 +68,11 @@ pub const FILES: &[(Lang, &str, &str)] = &[
         include_str!("../locales/ru/notify.ftl"),
     ),
     (Lang::Ru, "bot.ftl", include_str!("../locales/ru/bot.ftl")),
+    (
+        Lang::Ru,
+        "worker.ftl",
+        include_str!("../locales/ru/worker.ftl"),
+    ),
 ];
 
 /// A message bundle that could not be built.

@@ -18,12 +18,13 @@ pub use error::StoreError;
 pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AttachmentInfo, AttachmentKind,
     AuditEntry, AuditFilter, AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem,
-    ContentRevision, Conversation, ConversationUpdate, Guarded, InboxCursor, InboxFilter,
-    InstallKeys, Inventory, MessageKind, Milestone, NewAttachment, NewAuditEntry, NewConversation,
-    NewMessage, NewStaffUser, NotificationProfile, PackChange, PackVersion, PendingSignin,
-    PostRecord, PostVersionRecord, PublicationFilter, PublicationRecord, QaRecord,
-    QueuedNotification, SealedRecord, SendOutcome, SessionRecord, StaffItems, StaffKeys,
-    StaffNotice, StaffUser, StoredAttachment, StoredMessage, TotpRecord, VenueRecord,
+    ContentRevision, Conversation, ConversationUpdate, FirstResponseRecord, FollowUpFilter,
+    Guarded, InboxCursor, InboxFilter, InstallKeys, Inventory, MessageKind, Milestone,
+    NewAttachment, NewAuditEntry, NewConversation, NewMessage, NewStaffUser, NotificationProfile,
+    PackChange, PackVersion, PendingSignin, PostRecord, PostVersionRecord, PublicationFilter,
+    PublicationRecord, QaRecord, QueuedNotification, SavedView, SealedRecord, SendOutcome,
+    SessionRecord, StaffItems, StaffKeys, StaffNotice, StaffUser, StoredAttachment, StoredMessage,
+    TotpRecord, VenueRecord,
 };
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
 pub use telegram::{PendingUpdate, TelegramBotRecord, TelegramChatRecord, TelegramStore};
@@ -369,6 +370,29 @@ pub trait ConversationStore: Send + Sync {
     async fn all_tags(&self) -> StoreResult<Vec<(String, u64)>>;
     /// Seconds from start to first staff response, for conversations started since `since`.
     async fn first_response_seconds(&self, since: OffsetDateTime) -> StoreResult<Vec<i64>>;
+    /// Keeps a first answer for the weekly report, once per conversation; false when one was
+    /// kept already.
+    async fn record_first_response(&self, record: &FirstResponseRecord) -> StoreResult<bool>;
+    /// The first answers sent from `since` on, oldest first (the report; retention keeps them).
+    async fn first_responses(&self, since: OffsetDateTime)
+    -> StoreResult<Vec<FirstResponseRecord>>;
+    /// The newest client message of each of these conversations (those that have one), for the
+    /// inbox's preview line; still sealed.
+    async fn last_client_messages(
+        &self,
+        ids: &[ConversationId],
+    ) -> StoreResult<Vec<(ConversationId, StoredMessage)>>;
+    /// Auto-assignment: gives the unassigned conversation `id` to the first of `candidates`
+    /// after the one given the last conversation (round-robin, in the order of their ids) whose
+    /// open caseload is below `cap` (0: no cap). One transaction holding the cursor row's lock,
+    /// so concurrent starts on any node take turns and never pass a cap. `None`, and nothing
+    /// changed, when every candidate is full or the conversation is assigned or gone.
+    async fn assign_next(
+        &self,
+        id: ConversationId,
+        candidates: &[UserId],
+        cap: u64,
+    ) -> StoreResult<Option<UserId>>;
 }
 
 /// The team's working hours and canned replies.
@@ -386,6 +410,12 @@ pub trait TeamStore: Send + Sync {
     /// Creates or replaces a canned reply.
     async fn put_canned_reply(&self, reply: CannedReply) -> StoreResult<()>;
     async fn delete_canned_reply(&self, id: CannedId) -> StoreResult<bool>;
+    /// A member's saved inbox views, by name.
+    async fn saved_views(&self, user: UserId) -> StoreResult<Vec<SavedView>>;
+    /// Saves a view; one of the member's views with the same name is replaced.
+    async fn put_saved_view(&self, view: &SavedView) -> StoreResult<()>;
+    /// Deletes one of the member's own views; false when it is not theirs or gone.
+    async fn delete_saved_view(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool>;
     /// Counts one use of a named budget in a fixed window and returns the uses so far in the
     /// current window (a new window starts when the old one is `window` old). Atomic, so every
     /// app node shares the budget.
@@ -483,6 +513,9 @@ pub trait PublishingStore: Send + Sync {
     async fn post_titles(&self, ids: &[PostId]) -> StoreResult<Vec<(PostId, String)>>;
     /// The versions of a post, newest first.
     async fn post_versions(&self, id: PostId) -> StoreResult<Vec<PostVersionRecord>>;
+    /// How many posts wait for a second person's approval: their current version is neither
+    /// approved nor published anywhere yet. Counted by the database.
+    async fn posts_awaiting_approval(&self) -> StoreResult<u64>;
     /// Records an approval of one version, once; false when it is missing or already approved.
     async fn approve_post_version(
         &self,

@@ -254,6 +254,8 @@ pub struct Conversation {
     pub message_count: i64,
     pub version: i64,
     pub rating: Option<u8>,
+    /// Put aside until then (a follow-up, migration 0025); due once past.
+    pub follow_up_at: Option<OffsetDateTime>,
 }
 
 #[derive(Debug, Clone)]
@@ -278,6 +280,44 @@ pub enum AssignedFilter {
     Unassigned,
 }
 
+/// A staff member's saved inbox view (migration 0026): a name and the inbox's query string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedView {
+    pub id: uuid::Uuid,
+    pub user_id: UserId,
+    pub name: String,
+    pub query: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// A first answer as the weekly report keeps it (migration 0027): metadata only, kept after its
+/// conversation is deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstResponseRecord {
+    pub conversation_id: ConversationId,
+    /// Who sent it; `None` once their account is gone.
+    pub responder: Option<UserId>,
+    pub answered_at: OffsetDateTime,
+    /// The working time the client had waited, and the target it was measured against.
+    pub working_seconds: i64,
+    pub target_seconds: i64,
+}
+
+/// Which conversations the inbox shows by their follow-up (migration 0025), judged at
+/// [`InboxFilter::now`] (without it, every conversation is shown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FollowUpFilter {
+    /// Every conversation, put aside or not.
+    #[default]
+    All,
+    /// The inbox as workers see it: those put aside until later are left out.
+    NotPending,
+    /// Only those put aside until later.
+    Pending,
+    /// Only those whose follow-up came due (the time came or the client wrote).
+    Due,
+}
+
 /// Position in the inbox order (urgent first, then newest activity), for keyset paging.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxCursor {
@@ -300,6 +340,9 @@ pub struct InboxFilter {
     /// Urgent first, then the oldest activity first (the longest-waiting client at the top);
     /// otherwise the newest activity first. The cursor continues in the same order.
     pub oldest_first: bool,
+    pub follow_ups: FollowUpFilter,
+    /// The time `follow_ups` is judged at.
+    pub now: Option<OffsetDateTime>,
 }
 
 /// A change staff make to a conversation. `None` leaves a field as it is.
@@ -308,6 +351,8 @@ pub struct ConversationUpdate {
     pub status: Option<Status>,
     pub assigned_to: Option<Option<UserId>>,
     pub rating: Option<u8>,
+    /// Sets (`Some(Some(at))`) or clears (`Some(None)`) the follow-up.
+    pub follow_up_at: Option<Option<OffsetDateTime>>,
 }
 
 /// The result of a change guarded by the conversation's version.
@@ -341,7 +386,9 @@ pub struct AvailabilityRecord {
     pub updated_at: OffsetDateTime,
 }
 
-/// A prepared answer staff insert into replies; `{worker}` and `{org}` are filled in.
+/// A prepared answer staff insert into replies; `{worker}` and `{org}` are filled in. With tags
+/// or a status it is also a macro (migration 0026): applying it sends the reply, adds the tags
+/// and sets the status in one action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CannedReply {
     pub id: CannedId,
@@ -349,6 +396,15 @@ pub struct CannedReply {
     pub title: String,
     pub body: String,
     pub updated_at: OffsetDateTime,
+    pub tags: Vec<String>,
+    pub status: Option<netreach_core::Status>,
+}
+
+impl CannedReply {
+    /// Whether applying it does more than send the reply.
+    pub fn is_macro(&self) -> bool {
+        !self.tags.is_empty() || self.status.is_some()
+    }
 }
 
 /// An anonymous drug-alert report: the region stays plaintext (for staff triage, no finer than

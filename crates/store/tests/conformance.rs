@@ -130,7 +130,10 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "staff notifications",
                 "response targets",
                 "telegram bot",
-                "attachments"
+                "attachments",
+                "follow ups",
+                "macros and saved views",
+                "response report and assignment"
             ],
             "{backend:?}"
         );
@@ -183,8 +186,9 @@ async fn both_backends_have_the_same_tables_and_columns() {
 
 use netreach_core::{Author, ConversationId, Lang, MessageId, RetentionPolicy, Status, Topic};
 use netreach_store::{
-    AssignedFilter, ClientSessionRecord, ConversationUpdate, Guarded, InboxCursor, InboxFilter,
-    MessageKind, NewConversation, NewMessage, SealedRecord, StaffKeys,
+    AssignedFilter, ClientSessionRecord, ConversationUpdate, FirstResponseRecord, FollowUpFilter,
+    Guarded, InboxCursor, InboxFilter, MessageKind, NewConversation, NewMessage, SealedRecord,
+    StaffKeys,
 };
 
 fn new_conversation(lookup: &str, topic: Topic, at: OffsetDateTime) -> NewConversation {

@@ -3,7 +3,9 @@
 // - The unread count in the title and the navigation refreshes every 30 seconds.
 // - Ctrl+Enter (or Cmd+Enter) in a text box submits its form.
 // - Outside text boxes: "r" goes to the reply box, "n" to the note box, "i" to the inbox,
-//   "j" opens the first conversation of the inbox list, "?" lists the shortcuts.
+//   "j" opens the next waiting conversation (the longest-waiting, as the "Next waiting" link
+//   does), "a" assigns the conversation to oneself, "s" marks it solved (the page's own forms),
+//   "?" lists the shortcuts.
 // - On a conversation, the canned-reply links and the mixing-check and referral forms insert their
 //   text at the cursor of the reply box, keeping what is typed, instead of reloading the page with
 //   only their own text (which is what they do without the script).
@@ -65,6 +67,12 @@
     });
   }
 
+  function submit(id) {
+    var form = document.getElementById(id);
+    if (!form) { return false; }
+    if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+    return true;
+  }
   function typing(el) {
     return el && (el.tagName === "TEXTAREA" || el.tagName === "INPUT" || el.tagName === "SELECT" || el.isContentEditable);
   }
@@ -80,10 +88,9 @@
       r: function () { var b = document.getElementById("reply"); if (b) { b.focus(); return true; } },
       n: function () { var b = document.getElementById("note"); if (b) { b.focus(); return true; } },
       i: function () { window.location.assign("/staff/inbox"); return true; },
-      j: function () {
-        var a = document.querySelector("table a[href^='/staff/conversations/']");
-        if (a) { window.location.assign(a.getAttribute("href")); return true; }
-      },
+      j: function () { window.location.assign("/staff/inbox/next"); return true; },
+      a: function () { return submit("claim"); },
+      s: function () { return submit("solve"); },
       "?": function () {
         var h = document.getElementById("shortcuts");
         if (h) { h.hidden = !h.hidden; return true; }

@@ -642,6 +642,7 @@ impl Session<'_> {
             message_count: 0,
             version: 1,
             rating: None,
+            follow_up_at: None,
         };
         let messages = first
             .map(|(message_id, text)| {
@@ -689,6 +690,12 @@ impl Session<'_> {
         self.ensure_contact(created.id, inbox).await?;
         tracing::info!(conversation_id = %created.id, topic = %created.topic,
             urgent = created.urgent, "conversation started in telegram");
+        // Auto-assignment (when on) treats a Telegram conversation like a web one.
+        if state.settings.conversations.auto_assign
+            && let Err(e) = crate::assignment::assign_new(state, &created).await
+        {
+            tracing::error!(error = %e, "auto-assignment failed");
+        }
         if !created.urgent {
             notify::emit_logged(
                 state,

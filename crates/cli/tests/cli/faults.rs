@@ -256,3 +256,22 @@ async fn under_a_flood_the_budgets_hold_returning_clients_are_served_and_first_a
         "{line}"
     );
 }
+
+/// `netreach bench --notify`: every one of the 50 subscribed members' e-mails of each post
+/// reaches an SMTP sink on 127.0.0.1, and the times are printed (never asserted).
+#[tokio::test]
+async fn the_notification_benchmark_delivers_every_email_of_every_post() {
+    let output = Command::new(BIN)
+        .args(["bench", "--notify", "--notify-posts", "3"])
+        .env_remove("NETREACH_DATABASE_URL")
+        .output()
+        .await
+        .unwrap();
+    let text = said(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("post to each e-mail accepted by the SMTP sink"),
+        "{text}"
+    );
+    assert!(text.contains("e-mail p95 / post p95 = "), "{text}");
+}

@@ -479,6 +479,7 @@ audit-action-conversation_opened = Opened a conversation
 audit-action-conversation_claimed = Claimed a conversation
 audit-action-conversation_assigned = Assigned a conversation
 audit-action-conversation_status = Changed a conversation's status
+audit-action-conversation_follow_up = Set or cleared a conversation's follow-up
 audit-action-note_added = Added an internal note
 audit-action-post_approved = Approved a post
 audit-action-post_published = Published a post

@@ -485,6 +485,7 @@ audit-action-conversation_opened = Открыт разговор
 audit-action-conversation_claimed = Разговор взят в работу
 audit-action-conversation_assigned = Разговор назначен
 audit-action-conversation_status = Изменён статус разговора
+audit-action-conversation_follow_up = Назначено или снято напоминание по разговору
 audit-action-note_added = Добавлена внутренняя заметка
 audit-action-post_approved = Пост одобрен
 audit-action-post_published = Пост опубликован

@@ -5,8 +5,9 @@ use super::{Bind, SqlStore, at, bind_all, t};
 use crate::backend::Backend;
 use crate::model::{
     AssignedFilter, AttachmentInfo, AttachmentKind, ClientSessionRecord, Conversation,
-    ConversationUpdate, Guarded, InboxFilter, InstallKeys, MessageKind, NewAttachment,
-    NewConversation, NewMessage, SealedRecord, StaffKeys, StoredAttachment, StoredMessage,
+    ConversationUpdate, FirstResponseRecord, FollowUpFilter, Guarded, InboxFilter, InstallKeys,
+    MessageKind, NewAttachment, NewConversation, NewMessage, SealedRecord, StaffKeys,
+    StoredAttachment, StoredMessage,
 };
 use crate::{ConversationStore, StoreError, StoreResult};
 use async_trait::async_trait;
@@ -18,7 +19,7 @@ use time::{Duration, OffsetDateTime};
 
 const CONVERSATION_COLUMNS: &str = "id, channel, topic, lang, status, urgent, assigned_to, \
      client_public_key, created_at, last_activity_at, last_client_at, first_response_at, closed_at, \
-     message_count, version, rating";
+     message_count, version, rating, follow_up_at";
 
 fn conversation(row: &AnyRow) -> StoreResult<Conversation> {
     let lang = text(row, "lang")?;
@@ -45,6 +46,7 @@ fn conversation(row: &AnyRow) -> StoreResult<Conversation> {
         rating: row
             .try_get::<Option<i64>, _>("rating")?
             .and_then(|r| u8::try_from(r).ok()),
+        follow_up_at: opt_time(row, "follow_up_at")?,
     })
 }
 
@@ -210,7 +212,11 @@ impl SqlStore {
              last_activity_at = CASE WHEN $4 = 1 THEN $5 ELSE last_activity_at END, \
              last_client_at = CASE WHEN $6 = 1 THEN $7 ELSE last_client_at END, \
              first_response_at = CASE WHEN $8 = 1 THEN $9 ELSE first_response_at END, \
-             closed_at = CASE WHEN $10 = 1 THEN NULL ELSE closed_at END \
+             closed_at = CASE WHEN $10 = 1 THEN NULL ELSE closed_at END, \
+             follow_up_at = CASE \
+                 WHEN $12 = 1 AND follow_up_at > $13 THEN $14 \
+                 WHEN $15 = 1 AND follow_up_at <= $16 THEN NULL \
+                 ELSE follow_up_at END \
              WHERE id = $11",
         )
         .bind(seq)
@@ -226,6 +232,13 @@ impl SqlStore {
             thread && !matches!(status_after, Status::Solved | Status::Archived),
         ))
         .bind(id.to_string())
+        // A client message brings a follow-up put aside for later back now; a staff reply
+        // ends one that came due (the follow-up was done).
+        .bind(i64::from(thread && m.author == Author::Client))
+        .bind(now)
+        .bind(now)
+        .bind(i64::from(thread && m.author == Author::Staff))
+        .bind(now)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -476,9 +489,10 @@ impl ConversationStore for SqlStore {
         };
         let assigned = update.assigned_to.unwrap_or(current.assigned_to);
         let rating = update.rating.or(current.rating);
+        let follow_up = update.follow_up_at.unwrap_or(current.follow_up_at);
         let n = sqlx::query(
             "UPDATE conversations SET status = $1, closed_at = $2, assigned_to = $3, rating = $4, \
-             version = version + 1 WHERE id = $5 AND version = $6",
+             follow_up_at = $7, version = version + 1 WHERE id = $5 AND version = $6",
         )
         .bind(status.as_str())
         .bind(closed_at.map(to_unix))
@@ -486,6 +500,7 @@ impl ConversationStore for SqlStore {
         .bind(rating.map(i64::from))
         .bind(id.to_string())
         .bind(current.version)
+        .bind(follow_up.map(to_unix))
         .execute(self.pool())
         .await?
         .rows_affected();
@@ -540,6 +555,31 @@ impl ConversationStore for SqlStore {
         }
         if let Some(channel) = &f.channel {
             clauses.push(format!("{c}channel = {}", param(&mut binds, t(channel))));
+        }
+        if let Some(now) = f.now {
+            let pending = match f.follow_ups {
+                FollowUpFilter::All => None,
+                FollowUpFilter::NotPending => Some(false),
+                FollowUpFilter::Pending => Some(true),
+                FollowUpFilter::Due => {
+                    let n = param(&mut binds, at(now));
+                    clauses.push(format!("{c}follow_up_at <= {n}"));
+                    None
+                }
+            };
+            match pending {
+                Some(true) => {
+                    let n = param(&mut binds, at(now));
+                    clauses.push(format!("{c}follow_up_at > {n}"));
+                }
+                Some(false) => {
+                    let n = param(&mut binds, at(now));
+                    clauses.push(format!(
+                        "({c}follow_up_at IS NULL OR {c}follow_up_at <= {n})"
+                    ));
+                }
+                None => {}
+            }
         }
         let [urgent, activity, id] = sort;
         // Newest first: activity and id descending; oldest first: ascending. Urgent first always.
@@ -760,5 +800,145 @@ impl ConversationStore for SqlStore {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(|r| Ok(r.try_get::<i64, _>("s")?)).collect()
+    }
+
+    async fn record_first_response(&self, r: &FirstResponseRecord) -> StoreResult<bool> {
+        let n = self
+            .exec(
+                "INSERT INTO first_responses (conversation_id, responder_id, answered_at, \
+                 working_seconds, target_seconds) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (conversation_id) DO NOTHING",
+                vec![
+                    t(r.conversation_id),
+                    Bind::OptText(r.responder.map(|u| u.to_string())),
+                    at(r.answered_at),
+                    Bind::Int(r.working_seconds),
+                    Bind::Int(r.target_seconds),
+                ],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn first_responses(
+        &self,
+        since: OffsetDateTime,
+    ) -> StoreResult<Vec<FirstResponseRecord>> {
+        let rows = sqlx::query(
+            "SELECT conversation_id, responder_id, answered_at, working_seconds, target_seconds \
+             FROM first_responses WHERE answered_at >= $1 ORDER BY answered_at, conversation_id",
+        )
+        .bind(to_unix(since))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(FirstResponseRecord {
+                    conversation_id: parsed(row, "conversation_id")?,
+                    responder: row
+                        .try_get::<Option<String>, _>("responder_id")?
+                        .map(|id| id.parse::<UserId>())
+                        .transpose()
+                        .map_err(|_| StoreError::Corrupt("column responder_id".into()))?,
+                    answered_at: time(row, "answered_at")?,
+                    working_seconds: row.try_get("working_seconds")?,
+                    target_seconds: row.try_get("target_seconds")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn last_client_messages(
+        &self,
+        ids: &[ConversationId],
+    ) -> StoreResult<Vec<(ConversationId, StoredMessage)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT m.conversation_id, m.id, m.seq, m.kind, m.author, m.staff_id, m.created_at, \
+             m.body, m.key_inbox, m.key_client FROM messages m \
+             WHERE m.conversation_id IN ({}) AND m.kind = $1 AND m.author = $2 \
+             AND m.seq = (SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = \
+             m.conversation_id AND l.kind = $1 AND l.author = $2)",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(MessageKind::Message.as_str())
+            .bind(Author::Client.as_str());
+        for id in ids {
+            query = query.bind(id.to_string());
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| Ok((parsed(row, "conversation_id")?, message(row)?)))
+            .collect()
+    }
+
+    async fn assign_next(
+        &self,
+        id: ConversationId,
+        candidates: &[UserId],
+        cap: u64,
+    ) -> StoreResult<Option<UserId>> {
+        if candidates.is_empty() {
+            return Ok(None);
+        }
+        let mut ordered: Vec<UserId> = candidates.to_vec();
+        ordered.sort_by_key(|u| u.to_string());
+        ordered.dedup();
+        // SQLite: BEGIN IMMEDIATE serialises writers; PostgreSQL: the cursor row's lock does.
+        let mut tx = self.write_tx().await?;
+        let sql = format!(
+            "SELECT last_user_id FROM assignment_cursor WHERE id = 1{}",
+            self.for_update()
+        );
+        let last: Option<String> = sqlx::query(AssertSqlSafe(sql))
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get::<Option<String>, _>("last_user_id"))
+            .transpose()?
+            .flatten();
+        let start = last
+            .and_then(|last| ordered.iter().position(|u| u.to_string() > last))
+            .unwrap_or(0);
+        for offset in 0..ordered.len() {
+            let user = ordered[(start + offset) % ordered.len()];
+            if cap > 0 {
+                let open: i64 = sqlx::query(
+                    "SELECT COUNT(*) AS n FROM conversations WHERE assigned_to = $1 \
+                     AND status NOT IN ($2, $3)",
+                )
+                .bind(user.to_string())
+                .bind(Status::Solved.as_str())
+                .bind(Status::Archived.as_str())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("n")?;
+                if u64::try_from(open).unwrap_or(0) >= cap {
+                    continue;
+                }
+            }
+            let n = sqlx::query(
+                "UPDATE conversations SET assigned_to = $1, version = version + 1 \
+                 WHERE id = $2 AND assigned_to IS NULL",
+            )
+            .bind(user.to_string())
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n == 0 {
+                return Ok(None);
+            }
+            sqlx::query("UPDATE assignment_cursor SET last_user_id = $1 WHERE id = 1")
+                .bind(user.to_string())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(Some(user));
+        }
+        Ok(None)
     }
 }

@@ -314,6 +314,19 @@ impl PublishingStore for SqlStore {
             .collect()
     }
 
+    async fn posts_awaiting_approval(&self) -> StoreResult<u64> {
+        let n: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM posts p JOIN post_versions v \
+             ON v.post_id = p.id AND v.version = p.version \
+             WHERE v.approved_at IS NULL AND NOT EXISTS (SELECT 1 FROM publications pub \
+             WHERE pub.post_id = p.id AND pub.post_version = p.version)",
+        )
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     async fn approve_post_version(
         &self,
         id: PostId,

@@ -2,10 +2,12 @@
 
 use super::rows::{parsed, text, time};
 use super::{Bind, SqlStore, at, contains_pattern, search_text, t};
-use crate::model::{AvailabilityRecord, CannedReply, PackChange, PackVersion, StaffItems};
+use crate::model::{
+    AvailabilityRecord, CannedReply, PackChange, PackVersion, SavedView, StaffItems,
+};
 use crate::{StoreError, StoreResult, TeamStore};
 use async_trait::async_trait;
-use netreach_core::{CannedId, Lang};
+use netreach_core::{CannedId, Lang, UserId};
 use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
@@ -18,8 +20,19 @@ fn canned(row: &AnyRow) -> StoreResult<CannedReply> {
         title: text(row, "title")?,
         body: text(row, "body")?,
         updated_at: time(row, "updated_at")?,
+        tags: text(row, "tags")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        status: row
+            .try_get::<Option<String>, _>("status")?
+            .map(|s| s.parse())
+            .transpose()
+            .map_err(|_| StoreError::Corrupt("column status".into()))?,
     })
 }
+
+const CANNED_COLUMNS: &str = "id, lang, title, body, updated_at, tags, status";
 
 #[async_trait]
 impl TeamStore for SqlStore {
@@ -70,13 +83,18 @@ impl TeamStore for SqlStore {
     async fn canned_replies(&self, lang: Option<Lang>) -> StoreResult<Vec<CannedReply>> {
         let rows = match lang {
             Some(lang) => {
-                sqlx::query("SELECT id, lang, title, body, updated_at FROM canned_replies WHERE lang = $1 ORDER BY title")
+                let sql = format!(
+                    "SELECT {CANNED_COLUMNS} FROM canned_replies WHERE lang = $1 ORDER BY title"
+                );
+                sqlx::query(AssertSqlSafe(sql))
                     .bind(lang.code())
                     .fetch_all(self.pool())
                     .await?
             }
             None => {
-                sqlx::query("SELECT id, lang, title, body, updated_at FROM canned_replies ORDER BY lang, title")
+                let sql =
+                    format!("SELECT {CANNED_COLUMNS} FROM canned_replies ORDER BY lang, title");
+                sqlx::query(AssertSqlSafe(sql))
                     .fetch_all(self.pool())
                     .await?
             }
@@ -85,22 +103,21 @@ impl TeamStore for SqlStore {
     }
 
     async fn canned_reply(&self, id: CannedId) -> StoreResult<Option<CannedReply>> {
-        let row = sqlx::query(
-            "SELECT id, lang, title, body, updated_at FROM canned_replies WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(self.pool())
-        .await?;
+        let sql = format!("SELECT {CANNED_COLUMNS} FROM canned_replies WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(canned).transpose()
     }
 
     async fn put_canned_reply(&self, r: CannedReply) -> StoreResult<()> {
         self.exec(
-            "INSERT INTO canned_replies (id, lang, title, body, updated_at, search_text) \
-             VALUES ($1, $2, $3, $4, $5, $6) \
+            "INSERT INTO canned_replies (id, lang, title, body, updated_at, search_text, tags, \
+             status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, title = excluded.title, \
              body = excluded.body, updated_at = excluded.updated_at, \
-             search_text = excluded.search_text",
+             search_text = excluded.search_text, tags = excluded.tags, status = excluded.status",
             vec![
                 t(r.id),
                 t(r.lang.code()),
@@ -108,10 +125,60 @@ impl TeamStore for SqlStore {
                 t(&r.body),
                 at(r.updated_at),
                 t(search_text(&[&r.title, &r.body])),
+                t(r.tags.join(" ")),
+                Bind::OptText(r.status.map(|s| s.as_str().to_owned())),
             ],
         )
         .await?;
         Ok(())
+    }
+
+    async fn saved_views(&self, user: UserId) -> StoreResult<Vec<SavedView>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, name, query, created_at FROM saved_views WHERE user_id = $1 \
+             ORDER BY name",
+        )
+        .bind(user.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SavedView {
+                    id: parsed(row, "id")?,
+                    user_id: parsed(row, "user_id")?,
+                    name: text(row, "name")?,
+                    query: text(row, "query")?,
+                    created_at: time(row, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_saved_view(&self, v: &SavedView) -> StoreResult<()> {
+        self.exec(
+            "INSERT INTO saved_views (id, user_id, name, query, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, name) DO UPDATE SET \
+             query = excluded.query, created_at = excluded.created_at",
+            vec![
+                t(v.id),
+                t(v.user_id),
+                t(&v.name),
+                t(&v.query),
+                at(v.created_at),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_saved_view(&self, user: UserId, id: uuid::Uuid) -> StoreResult<bool> {
+        let n = self
+            .exec(
+                "DELETE FROM saved_views WHERE id = $1 AND user_id = $2",
+                vec![t(id), t(user)],
+            )
+            .await?;
+        Ok(n > 0)
     }
 
     async fn find_staff_items(&self, needle: &str, limit: u32) -> StoreResult<StaffItems> {

@@ -217,6 +217,7 @@ async fn conversations_keep_messages_in_order_and_track_status_and_times() {
             status: Some(Status::Solved),
             assigned_to: Some(Some(worker.id)),
             rating: Some(4),
+            follow_up_at: None,
         };
         assert_eq!(
             store
@@ -581,6 +582,420 @@ async fn oldest_first_puts_the_longest_waiting_at_the_top_and_pages_in_that_orde
                 "urgent first, then the oldest activity (tag: {tagged:?})"
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_follow_up_hides_a_conversation_until_its_time_or_the_clients_next_message() {
+    on_each_backend(|store| async move {
+        let worker = store
+            .create_user(new_user("vera", Role::Worker))
+            .await
+            .unwrap();
+        let mut ids = Vec::new();
+        for (i, lookup) in ["f-1", "f-2", "f-3"].iter().enumerate() {
+            let at = t0() + Duration::minutes(i as i64);
+            let c = store
+                .create_conversation(
+                    new_conversation(lookup, Topic::Other, at),
+                    vec![msg(MessageKind::Message, Author::Client, None, at, b"q")],
+                )
+                .await
+                .unwrap();
+            ids.push(c.id);
+        }
+        let now = t0() + Duration::hours(1);
+        let later = now + Duration::days(3);
+        let set = |at: Option<OffsetDateTime>| ConversationUpdate {
+            follow_up_at: Some(at),
+            ..Default::default()
+        };
+        let put_aside = store
+            .update_conversation(ids[0], Some(1), set(Some(later)), now)
+            .await
+            .unwrap();
+        let Guarded::Done(put_aside) = put_aside else {
+            panic!("{put_aside:?}")
+        };
+        assert_eq!(put_aside.follow_up_at, Some(later));
+        store
+            .update_conversation(ids[1], None, set(Some(later)), now)
+            .await
+            .unwrap();
+        let listed = |follow_ups: FollowUpFilter, at: OffsetDateTime| {
+            let store = store.clone();
+            async move {
+                let mut ids: Vec<_> = store
+                    .list_conversations(&InboxFilter {
+                        limit: 50,
+                        follow_ups,
+                        now: Some(at),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.id)
+                    .collect();
+                ids.sort();
+                ids
+            }
+        };
+        let sorted = |mut v: Vec<ConversationId>| {
+            v.sort();
+            v
+        };
+        assert_eq!(listed(FollowUpFilter::NotPending, now).await, vec![ids[2]]);
+        assert_eq!(
+            listed(FollowUpFilter::Pending, now).await,
+            sorted(vec![ids[0], ids[1]])
+        );
+        assert!(listed(FollowUpFilter::Due, now).await.is_empty());
+        assert_eq!(listed(FollowUpFilter::All, now).await.len(), 3);
+
+        // The client writes in the second one: it comes back at once, marked as due.
+        let wrote = now + Duration::hours(2);
+        let Guarded::Done(back) = store
+            .add_message(
+                ids[1],
+                msg(MessageKind::Message, Author::Client, None, wrote, b"again"),
+                Status::New,
+                None,
+            )
+            .await
+            .unwrap()
+        else {
+            panic!("client message refused")
+        };
+        assert_eq!(back.follow_up_at, Some(wrote));
+        assert_eq!(
+            listed(FollowUpFilter::Due, wrote).await,
+            vec![ids[1]],
+            "the client's message brings it back"
+        );
+        // The first one comes back when its time comes, and a note does not end it.
+        assert_eq!(listed(FollowUpFilter::Due, later).await.len(), 2);
+        assert_eq!(listed(FollowUpFilter::NotPending, later).await.len(), 3);
+        store
+            .add_message(
+                ids[0],
+                msg(
+                    MessageKind::Note,
+                    Author::Staff,
+                    Some(worker.id),
+                    later,
+                    b"n",
+                ),
+                Status::New,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .conversation(ids[0])
+                .await
+                .unwrap()
+                .unwrap()
+                .follow_up_at,
+            Some(later)
+        );
+        // A staff reply after it came due ends the follow-up.
+        store
+            .add_message(
+                ids[0],
+                msg(
+                    MessageKind::Message,
+                    Author::Staff,
+                    Some(worker.id),
+                    later,
+                    b"r",
+                ),
+                Status::WaitingForClient,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .conversation(ids[0])
+                .await
+                .unwrap()
+                .unwrap()
+                .follow_up_at,
+            None
+        );
+        // A staff reply before it is due leaves it put aside; clearing takes it back.
+        store
+            .update_conversation(ids[2], None, set(Some(later + Duration::days(1))), later)
+            .await
+            .unwrap();
+        store
+            .add_message(
+                ids[2],
+                msg(
+                    MessageKind::Message,
+                    Author::Staff,
+                    Some(worker.id),
+                    later,
+                    b"r",
+                ),
+                Status::WaitingForClient,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(listed(FollowUpFilter::Pending, later).await, vec![ids[2]]);
+        store
+            .update_conversation(ids[2], None, set(None), later)
+            .await
+            .unwrap();
+        assert!(listed(FollowUpFilter::Pending, later).await.is_empty());
+        // A tag-filtered page applies the same rule.
+        store.add_tag(ids[1], "hiv").await.unwrap();
+        store
+            .update_conversation(ids[1], None, set(Some(later + Duration::days(2))), later)
+            .await
+            .unwrap();
+        let tagged = store
+            .list_conversations(&InboxFilter {
+                limit: 50,
+                tag: Some("hiv".into()),
+                follow_ups: FollowUpFilter::NotPending,
+                now: Some(later),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(tagged.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn first_responses_are_kept_once_and_outlive_their_conversation() {
+    on_each_backend(|store| async move {
+        let worker = store
+            .create_user(new_user("vera", Role::Worker))
+            .await
+            .unwrap();
+        let c = store
+            .create_conversation(
+                new_conversation("r-1", Topic::Other, t0()),
+                vec![msg(MessageKind::Message, Author::Client, None, t0(), b"q")],
+            )
+            .await
+            .unwrap();
+        let record = FirstResponseRecord {
+            conversation_id: c.id,
+            responder: Some(worker.id),
+            answered_at: t0() + Duration::minutes(30),
+            working_seconds: 1_800,
+            target_seconds: 7_200,
+        };
+        assert!(store.record_first_response(&record).await.unwrap());
+        assert!(
+            !store
+                .record_first_response(&FirstResponseRecord {
+                    working_seconds: 1,
+                    ..record.clone()
+                })
+                .await
+                .unwrap(),
+            "kept twice"
+        );
+        assert!(store.delete_conversation(c.id).await.unwrap());
+        assert_eq!(
+            store.first_responses(t0()).await.unwrap(),
+            vec![record.clone()],
+            "the report outlives the conversation"
+        );
+        assert!(
+            store
+                .first_responses(t0() + Duration::hours(1))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    })
+    .await;
+}
+
+async fn unassigned(store: &SqlStore, n: usize) -> Vec<ConversationId> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let c = store
+            .create_conversation(
+                new_conversation(
+                    &format!("a-{i}-{}", uuid::Uuid::new_v4()),
+                    Topic::Other,
+                    t0(),
+                ),
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+        ids.push(c.id);
+    }
+    ids
+}
+
+async fn caseloads(store: &SqlStore, users: &[UserId]) -> Vec<u64> {
+    let mut out = Vec::new();
+    for u in users {
+        out.push(store.open_caseload(*u).await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn auto_assignment_goes_round_robin_and_respects_the_cap() {
+    on_each_backend(|store| async move {
+        let mut users = Vec::new();
+        for name in ["anna", "boris", "vera"] {
+            users.push(
+                store
+                    .create_user(new_user(name, Role::Worker))
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let ids = unassigned(&store, 7).await;
+        let mut given = Vec::new();
+        for id in &ids[..6] {
+            given.push(store.assign_next(*id, &users, 0).await.unwrap().unwrap());
+        }
+        // Each in turn, the round going on where it stopped.
+        assert_eq!(given[..3], given[3..6]);
+        let mut distinct = given[..3].to_vec();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 3, "{given:?}");
+        assert_eq!(caseloads(&store, &users).await, [2, 2, 2]);
+        // Already assigned: nothing changes.
+        assert_eq!(store.assign_next(ids[0], &users, 0).await.unwrap(), None);
+        // A cap of 2 leaves nobody free; a member leaving the round is skipped.
+        assert_eq!(store.assign_next(ids[6], &users, 2).await.unwrap(), None);
+        assert_eq!(
+            store
+                .conversation(ids[6])
+                .await
+                .unwrap()
+                .unwrap()
+                .assigned_to,
+            None
+        );
+        assert_eq!(store.assign_next(ids[6], &[], 0).await.unwrap(), None);
+        let next = store.assign_next(ids[6], &users[..1], 3).await.unwrap();
+        assert_eq!(next, Some(users[0]));
+        assert_eq!(
+            store.conversation(ids[6]).await.unwrap().unwrap().version,
+            2
+        );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_starts_share_out_fairly_and_never_pass_a_cap() {
+    on_each_backend(|store| async move {
+        let mut users = Vec::new();
+        for name in ["anna", "boris", "vera"] {
+            users.push(
+                store
+                    .create_user(new_user(name, Role::Worker))
+                    .await
+                    .unwrap()
+                    .id,
+            );
+        }
+        let users = std::sync::Arc::new(users);
+        // 12 at once, no cap: 4 each.
+        let ids = unassigned(&store, 12).await;
+        let handles: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                let (store, users, id) = (store.clone(), users.clone(), *id);
+                tokio::spawn(async move { store.assign_next(id, &users, 0).await.unwrap() })
+            })
+            .collect();
+        for h in handles {
+            assert!(h.await.unwrap().is_some());
+        }
+        assert_eq!(caseloads(&store, &users).await, [4, 4, 4]);
+        // 12 more at once under a cap of 6: 2 more each, and 6 left unassigned.
+        let ids = unassigned(&store, 12).await;
+        let handles: Vec<_> = ids
+            .iter()
+            .map(|id| {
+                let (store, users, id) = (store.clone(), users.clone(), *id);
+                tokio::spawn(async move { store.assign_next(id, &users, 6).await.unwrap() })
+            })
+            .collect();
+        let mut assigned = 0;
+        for h in handles {
+            assigned += usize::from(h.await.unwrap().is_some());
+        }
+        assert_eq!(assigned, 6);
+        assert_eq!(caseloads(&store, &users).await, [6, 6, 6]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_newest_client_message_of_each_conversation_is_read_for_the_preview() {
+    on_each_backend(|store| async move {
+        let worker = store
+            .create_user(new_user("vera", Role::Worker))
+            .await
+            .unwrap();
+        let a = store
+            .create_conversation(
+                new_conversation("p-1", Topic::Other, t0()),
+                vec![
+                    msg(MessageKind::Intake, Author::Client, None, t0(), b"intake"),
+                    msg(MessageKind::Message, Author::Client, None, t0(), b"first"),
+                ],
+            )
+            .await
+            .unwrap();
+        let later = t0() + Duration::minutes(1);
+        for (kind, author, staff, body) in [
+            (
+                MessageKind::Message,
+                Author::Client,
+                None,
+                b"second".as_slice(),
+            ),
+            (
+                MessageKind::Message,
+                Author::Staff,
+                Some(worker.id),
+                b"answer",
+            ),
+            (MessageKind::Note, Author::Staff, Some(worker.id), b"note"),
+        ] {
+            store
+                .add_message(
+                    a.id,
+                    msg(kind, author, staff, later, body),
+                    Status::Open,
+                    None,
+                )
+                .await
+                .unwrap();
+        }
+        let b = store
+            .create_conversation(new_conversation("p-2", Topic::Other, t0()), Vec::new())
+            .await
+            .unwrap();
+        let found = store.last_client_messages(&[a.id, b.id]).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, a.id);
+        assert_eq!(found[0].1.sealed.body, b"second");
+        assert!(store.last_client_messages(&[]).await.unwrap().is_empty());
     })
     .await;
 }

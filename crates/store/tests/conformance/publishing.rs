@@ -389,3 +389,53 @@ async fn due_sends_are_claimed_once_spaced_per_venue_and_retried_after_their_lea
     })
     .await;
 }
+
+#[tokio::test]
+async fn posts_await_approval_until_their_current_version_is_approved_or_published() {
+    on_each_backend(|store| async move {
+        let anna = store
+            .create_user(new_user("anna", Role::Worker))
+            .await
+            .unwrap();
+        assert_eq!(store.posts_awaiting_approval().await.unwrap(), 0);
+        for name in ["p1", "p2", "p3"] {
+            store
+                .create_post(PostRecord {
+                    id: id(name),
+                    title: name.into(),
+                    body: "text".into(),
+                    version: 1,
+                    created_by: Some(anna.id),
+                    created_at: t0(),
+                    updated_at: t0(),
+                })
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.posts_awaiting_approval().await.unwrap(), 3);
+        store
+            .approve_post_version(id("p1"), 1, anna.id, t0())
+            .await
+            .unwrap();
+        store
+            .create_venue(venue(id("v1"), "Channel"))
+            .await
+            .unwrap();
+        store
+            .create_publication(PublicationRecord {
+                post_id: Some(id("p2")),
+                post_version: Some(1),
+                ..queued(id("q1"), id("v1"), Duration::ZERO)
+            })
+            .await
+            .unwrap();
+        assert_eq!(store.posts_awaiting_approval().await.unwrap(), 1);
+        // An edit makes a new version that waits again.
+        store
+            .update_post(id("p1"), 1, "p1", "edited", anna.id, t0())
+            .await
+            .unwrap();
+        assert_eq!(store.posts_awaiting_approval().await.unwrap(), 2);
+    })
+    .await;
+}

@@ -127,6 +127,8 @@ async fn availability_and_canned_replies_are_stored_and_replaced() {
             title: "Привет".into(),
             body: "Здравствуйте, {worker}".into(),
             updated_at: t0(),
+            tags: Vec::new(),
+            status: None,
         };
         store.put_canned_reply(reply.clone()).await.unwrap();
         store
@@ -136,6 +138,8 @@ async fn availability_and_canned_replies_are_stored_and_replaced() {
                 title: "Hi".into(),
                 body: "Hello".into(),
                 updated_at: t0(),
+                tags: Vec::new(),
+                status: None,
             })
             .await
             .unwrap();
@@ -470,6 +474,8 @@ async fn staff_search_finds_the_teams_records_in_any_letter_case_and_takes_wildc
             title: title.into(),
             body: body.into(),
             updated_at: t0(),
+            tags: Vec::new(),
+            status: None,
         };
         store
             .put_canned_reply(reply("Налоксон", "Где взять НАЛОКСОН бесплатно"))
@@ -532,6 +538,85 @@ async fn staff_search_finds_the_teams_records_in_any_letter_case_and_takes_wildc
                 .len(),
             3
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_canned_reply_keeps_the_tags_and_status_that_make_it_a_macro() {
+    on_each_backend(|store| async move {
+        let id = CannedId::new_random();
+        let mac = CannedReply {
+            id,
+            lang: Lang::En,
+            title: "Naloxone sent".into(),
+            body: "We have sent the kit.".into(),
+            updated_at: t0(),
+            tags: vec!["naloxone".into(), "сдано".into()],
+            status: Some(netreach_core::Status::Solved),
+        };
+        store.put_canned_reply(mac.clone()).await.unwrap();
+        let read = store.canned_reply(id).await.unwrap().unwrap();
+        assert_eq!(read, mac);
+        assert!(read.is_macro());
+        store
+            .put_canned_reply(CannedReply {
+                tags: Vec::new(),
+                status: None,
+                ..mac
+            })
+            .await
+            .unwrap();
+        let plain = store.canned_replies(Some(Lang::En)).await.unwrap();
+        assert_eq!(plain.len(), 1);
+        assert!(!plain[0].is_macro(), "{plain:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn saved_views_belong_to_their_member_and_are_replaced_by_name() {
+    on_each_backend(|store| async move {
+        let anna = store
+            .create_user(new_user("anna", Role::Worker))
+            .await
+            .unwrap();
+        let boris = store
+            .create_user(new_user("boris", Role::Worker))
+            .await
+            .unwrap();
+        let view = |user, name: &str, query: &str| netreach_store::SavedView {
+            id: uuid::Uuid::new_v4(),
+            user_id: user,
+            name: name.into(),
+            query: query.into(),
+            created_at: t0(),
+        };
+        store
+            .put_saved_view(&view(anna.id, "New", "status=new"))
+            .await
+            .unwrap();
+        store
+            .put_saved_view(&view(anna.id, "HIV", "tag=hiv"))
+            .await
+            .unwrap();
+        store
+            .put_saved_view(&view(anna.id, "New", "status=new&assigned=mine"))
+            .await
+            .unwrap();
+        let mine = store.saved_views(anna.id).await.unwrap();
+        let names: Vec<_> = mine
+            .iter()
+            .map(|v| (v.name.as_str(), v.query.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("HIV", "tag=hiv"), ("New", "status=new&assigned=mine")]
+        );
+        assert!(store.saved_views(boris.id).await.unwrap().is_empty());
+        assert!(!store.delete_saved_view(boris.id, mine[0].id).await.unwrap());
+        assert!(store.delete_saved_view(anna.id, mine[0].id).await.unwrap());
+        assert_eq!(store.saved_views(anna.id).await.unwrap().len(), 1);
     })
     .await;
 }

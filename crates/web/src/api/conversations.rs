@@ -12,8 +12,11 @@ use axum::http::StatusCode;
 use netreach_app::attachments::media::MediaError;
 use netreach_app::attachments::{AttachmentError, Declared, Upload};
 use netreach_app::inbox::{self, Assignee};
+use netreach_core::follow_up::When;
 use netreach_core::{Author, ConversationId, Lang, Status, Topic, UserId};
-use netreach_store::{AssignedFilter, Conversation, InboxCursor, InboxFilter, MessageKind};
+use netreach_store::{
+    AssignedFilter, Conversation, FollowUpFilter, InboxCursor, InboxFilter, MessageKind,
+};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
@@ -39,6 +42,12 @@ impl From<ConversationError> for ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid_user")
             }
             ConversationError::BadTag => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_tag"),
+            ConversationError::BadFollowUp | ConversationError::FollowUp(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_follow_up")
+            }
+            ConversationError::BadViewName | ConversationError::TooManyViews => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid_view")
+            }
             ConversationError::Denied(denied) => return (*denied).into(),
             ConversationError::Store(inner) => return ApiError::store(inner),
         };
@@ -412,6 +421,9 @@ pub struct InboxQuery {
     /// `oldest` (the longest-waiting first) or `newest`; default: `oldest` when `status` is
     /// `new` or `open` (waiting for the team), else `newest`. Urgent ones come first either way.
     pub sort: Option<String>,
+    /// By follow-up: `pending` (put aside until later), `due` (came back: the time came or the
+    /// client wrote) or `all`; default: every conversation but those put aside until later.
+    pub follow_up: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -433,6 +445,8 @@ pub struct ConversationSummary {
     rating: Option<u8>,
     /// Send it back with changes to detect concurrent edits.
     version: i64,
+    /// Put aside until then (out of the default list); once past, it came back.
+    follow_up_at: Option<String>,
 }
 
 fn summary(state: &AppState, c: &Conversation) -> ConversationSummary {
@@ -451,6 +465,7 @@ fn summary(state: &AppState, c: &Conversation) -> ConversationSummary {
         deletion_due_at: rfc3339(service::deletion_due(state, c)),
         rating: c.rating,
         version: c.version,
+        follow_up_at: c.follow_up_at.map(rfc3339),
     }
 }
 
@@ -501,6 +516,14 @@ impl InboxQuery {
                 Some(_) => return Err("invalid_sort"),
                 None => matches!(nonempty(&self.status), Some("new" | "open")),
             },
+            follow_ups: match nonempty(&self.follow_up) {
+                None => FollowUpFilter::NotPending,
+                Some("all") => FollowUpFilter::All,
+                Some("pending") => FollowUpFilter::Pending,
+                Some("due") => FollowUpFilter::Due,
+                Some(_) => return Err("invalid_follow_up"),
+            },
+            now: None,
         })
     }
 }
@@ -738,6 +761,62 @@ pub async fn status(
     let status: Status = req.status.parse().map_err(|_| invalid("invalid_status"))?;
     let id = conversation_id(&id)?;
     let c = inbox::set_status(&state, &staff.staff(), id, status, req.version).await?;
+    Ok(Json(Changed {
+        conversation: summary(&state, &c),
+    }))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FollowUpRequest {
+    /// When to follow up (RFC 3339); or give `in_days`.
+    #[serde(default)]
+    at: Option<String>,
+    /// Follow up in this many days (1 to 365).
+    #[serde(default)]
+    in_days: Option<i64>,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// Put a conversation aside until a time (`at`) or for some days (`in_days`): it leaves the
+/// default list and comes back, marked by `follow_up_at` in the past, at that time or as soon as
+/// the client writes. Refused (422 `invalid_follow_up`) for a time not in the future, more than
+/// a year away, or after retention would delete the conversation.
+#[utoipa::path(post, path = "/api/v1/staff/conversations/{id}/follow_up", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = FollowUpRequest,
+    responses((status = 200, body = Changed), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn follow_up(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Path(id): Path<String>,
+    Json(req): Json<FollowUpRequest>,
+) -> Result<Json<Changed>, ApiError> {
+    let when = match (req.at.as_deref(), req.in_days) {
+        (Some(at), None) => When::At(
+            OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+                .map_err(|_| invalid("invalid_follow_up"))?,
+        ),
+        (None, Some(days)) => When::InDays(days),
+        _ => return Err(invalid("invalid_follow_up")),
+    };
+    let id = conversation_id(&id)?;
+    let c = inbox::follow_up(&state, &staff.staff(), id, Some(when), req.version).await?;
+    Ok(Json(Changed {
+        conversation: summary(&state, &c),
+    }))
+}
+
+/// Take a conversation back from its follow-up now (it returns to the default list unmarked).
+#[utoipa::path(delete, path = "/api/v1/staff/conversations/{id}/follow_up", tag = "staff", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = Changed), (status = 404, body = ErrorBody)))]
+pub async fn clear_follow_up(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Path(id): Path<String>,
+) -> Result<Json<Changed>, ApiError> {
+    let id = conversation_id(&id)?;
+    let c = inbox::follow_up(&state, &staff.staff(), id, None, None).await?;
     Ok(Json(Changed {
         conversation: summary(&state, &c),
     }))

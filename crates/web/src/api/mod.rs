@@ -150,6 +150,16 @@ pub const POLICY: &[(&str, &str, Action)] = &[
         "/api/v1/staff/conversations/{id}/status",
         Action::SetConversationStatus,
     ),
+    (
+        "POST",
+        "/api/v1/staff/conversations/{id}/follow_up",
+        Action::FollowUpConversation,
+    ),
+    (
+        "DELETE",
+        "/api/v1/staff/conversations/{id}/follow_up",
+        Action::FollowUpConversation,
+    ),
     ("GET", "/api/v1/staff/alerts", Action::ListAlerts),
     ("POST", "/api/v1/staff/alerts", Action::DraftAlert),
     (
@@ -344,6 +354,10 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(conversations::note))
         .routes(routes!(conversations::assign))
         .routes(routes!(conversations::status))
+        .routes(routes!(
+            conversations::follow_up,
+            conversations::clear_follow_up
+        ))
         .routes(routes!(content::check))
         .routes(routes!(content::search))
         .routes(routes!(publishing::render))

@@ -168,6 +168,8 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/conversations/{id}/notes", "post"),
         ("/api/v1/staff/conversations/{id}/assign", "post"),
         ("/api/v1/staff/conversations/{id}/status", "post"),
+        ("/api/v1/staff/conversations/{id}/follow_up", "post"),
+        ("/api/v1/staff/conversations/{id}/follow_up", "delete"),
         ("/api/v1/check", "get"),
         ("/api/v1/search", "get"),
         ("/api/v1/staff/render", "post"),

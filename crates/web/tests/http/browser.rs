@@ -1,5 +1,6 @@
 //! The public site in a real browser: headless Chromium with JavaScript switched off (as Tor
-//! Browser at "Safest"), driven through chromedriver's W3C WebDriver API. CI installs both and
+//! Browser at "Safest"), and the console with it on, driven through chromedriver's W3C WebDriver
+//! API. CI installs both and
 //! sets `NETREACH_TEST_BROWSER=required`; elsewhere the test is skipped when they are missing.
 
 use netreach_testkit::TestApp;
@@ -27,6 +28,11 @@ impl Driver {
     /// Starts chromedriver and a headless Chromium session without JavaScript; `None` if the
     /// browser is not installed (and not required).
     async fn start() -> Option<Driver> {
+        Self::start_with(false).await
+    }
+
+    /// As [`Driver::start`], with JavaScript on or off.
+    async fn start_with(javascript: bool) -> Option<Driver> {
         let required = std::env::var("NETREACH_TEST_BROWSER").is_ok_and(|v| v == "required");
         let (Some(driver), Some(chromium)) = (
             find(&["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]),
@@ -71,7 +77,8 @@ impl Driver {
                 "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     format!("--user-data-dir={}", profile.path().display())],
-                "prefs": {"profile.managed_default_content_settings.javascript": 2}
+                "prefs": {"profile.managed_default_content_settings.javascript":
+                    if javascript { 1 } else { 2 }}
             }
         }}});
         let created: Value = http
@@ -203,6 +210,16 @@ impl Driver {
             .await["width"]
             .as_f64()
             .unwrap()
+    }
+
+    /// Runs a script in the page (JavaScript on only) and returns its value.
+    async fn script(&self, script: &str) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+        .await
     }
 
     async fn title(&self) -> String {
@@ -402,5 +419,65 @@ async fn public_and_console_pages_fit_a_390_px_phone() {
     assert!(
         too_wide.is_empty(),
         "wider than {viewport} px: {too_wide:?}"
+    );
+}
+
+/// The console with JavaScript on: a canned reply goes in at the cursor of the reply box and the
+/// draft typed before stays (review B1), without the page reloading.
+#[tokio::test]
+async fn a_canned_reply_is_inserted_at_the_cursor_keeping_the_typed_draft() {
+    let Some(browser) = Driver::start_with(true).await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let password = "anna-long-password-123";
+    app.create_user("anna", netreach_core::Role::Admin, password)
+        .await;
+    app.state
+        .store
+        .put_canned_reply(netreach_store::CannedReply {
+            id: netreach_core::CannedId::new_random(),
+            lang: netreach_core::Lang::En,
+            title: "Greeting".into(),
+            body: "Cannedcanary text.".into(),
+            updated_at: time::OffsetDateTime::UNIX_EPOCH,
+            tags: Vec::new(),
+            status: None,
+        })
+        .await
+        .unwrap();
+    let (_, id) = crate::conversations::start(&app, "legal", "a question", "en").await;
+    browser.go(&app.url("/staff/login?lang=en")).await;
+    browser.type_into("#username", "anna").await;
+    browser.type_into("#password", password).await;
+    browser.click("form button[type=submit]").await;
+    browser.wait_for("nav-notifications").await;
+    let page = format!("/staff/conversations/{id}");
+    browser.go(&app.url(&page)).await;
+    browser.wait_for("id=\"reply\"").await;
+    browser.type_into("#reply", "Hello! Draftcanary. ").await;
+    // The cursor after "Hello! ": the canned text goes between the two parts of the draft.
+    browser
+        .script("var r = document.getElementById('reply'); r.focus(); r.setSelectionRange(7, 7);")
+        .await;
+    browser.click("a[href*='?canned=']").await;
+    let mut value = String::new();
+    for _ in 0..100 {
+        value = browser
+            .script("return document.getElementById('reply').value;")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if value.contains("Cannedcanary") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(value, "Hello! Cannedcanary text.\n\nDraftcanary. ");
+    assert!(
+        browser.url().await.ends_with(&page),
+        "inserted without reloading: {}",
+        browser.url().await
     );
 }

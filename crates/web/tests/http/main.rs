@@ -27,6 +27,7 @@ mod team;
 mod telegram;
 mod totp;
 mod watch;
+mod worker_speed;
 
 use netreach_testkit::TestApp;
 

@@ -292,6 +292,8 @@ async fn team_services_ask_the_policy_whoever_calls_them() {
         title: "Naloxone",
         body: "Where to get naloxone",
         lang: "en",
+        tags: "",
+        status: "",
     };
     let forbidden =
         |r: Result<(), TeamError>| matches!(r, Err(TeamError::Denied(Denied::Forbidden)));

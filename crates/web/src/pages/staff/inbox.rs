@@ -13,7 +13,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
+use netreach_app::availability::local_text;
 use netreach_app::inbox::{self, Assignee};
+use netreach_core::follow_up::{self, FollowUpState, When};
 use netreach_core::{Author, CannedId, ConversationId, Lang, Status, Topic, UserId};
 use netreach_store::{Conversation, MessageKind};
 use serde::Deserialize;
@@ -30,6 +32,12 @@ struct Row {
     /// Working time waited for a first answer ("" once answered), and whether past the target.
     waiting: String,
     breached: bool,
+    /// Put aside until this (local) time, shown in the follow-up views.
+    follow_up_pending: Option<String>,
+    /// Came back from a follow-up: its time came, or the client wrote.
+    follow_up_due: bool,
+    /// The opening of the client's newest message ("" without the inbox key).
+    preview: String,
 }
 
 struct FilterLink {
@@ -57,6 +65,13 @@ struct InboxPage<'a> {
     /// This view in the other order.
     sort_oldest: String,
     sort_newest: String,
+    follow_up_links: Vec<FilterLink>,
+    /// One's saved views: id, name, link.
+    views: Vec<(String, String, String)>,
+    /// This view's query string, for "Save this view"; the name typed, and what was wrong.
+    view_query: String,
+    view_name: String,
+    view_error: Option<String>,
 }
 
 fn when(t: time::OffsetDateTime) -> String {
@@ -77,6 +92,7 @@ fn query_string(q: &InboxQuery) -> String {
     push("channel", &q.channel);
     push("tag", &q.tag);
     push("sort", &q.sort);
+    push("follow_up", &q.follow_up);
     if q.urgent == Some(true) {
         out.append_pair("urgent", "true");
     }
@@ -105,10 +121,14 @@ pub struct ConsoleQuery {
     tag: Option<String>,
     cursor: Option<String>,
     sort: Option<String>,
+    follow_up: Option<String>,
     /// After a bulk action: how many were done and refused, or what was wrong.
     bulk_done: Option<usize>,
     bulk_refused: Option<usize>,
     bulk: Option<String>,
+    /// After saving a view failed: why, and the name typed.
+    view_error: Option<String>,
+    view_name: Option<String>,
 }
 
 impl From<ConsoleQuery> for InboxQuery {
@@ -124,6 +144,7 @@ impl From<ConsoleQuery> for InboxQuery {
             cursor: q.cursor,
             limit: Some(50),
             sort: q.sort,
+            follow_up: q.follow_up,
         }
     }
 }
@@ -181,6 +202,12 @@ pub async fn inbox(
         Some(_) => Some("inbox-bulk-nothing"),
         None => None,
     };
+    let view_error = match console.view_error.as_deref() {
+        Some("many") => Some("error-too-many-views"),
+        Some(_) => Some("error-view-name"),
+        None => None,
+    };
+    let view_name = console.view_name.clone().unwrap_or_default();
     let query: InboxQuery = console.into();
     let chrome = Chrome::new(&state, lang, "inbox-title", "/staff/inbox", Some(&session));
     let (filter, error) = match query.filter(session.user.id) {
@@ -196,6 +223,9 @@ pub async fn inbox(
     let view = inbox::inbox(&state, &staff, &filter).await.map_err(shown)?;
     let (items, names, counts) = (view.items, view.usernames, view.status_counts);
     let waited = view.waiting;
+    let timezone = view.timezone;
+    let mut previews = view.previews;
+    let now = state.clock.now();
     let next = (items.len() as u32 == filter.limit)
         .then(|| {
             items.last().map(|c| {
@@ -224,8 +254,25 @@ pub async fn inbox(
                 .map(|w| netreach_app::availability::describe(w.minutes * 60, &chrome.t))
                 .unwrap_or_default(),
             breached: waited.get(&c.id).is_some_and(|w| w.breached()),
+            follow_up_pending: match follow_up::state(c.follow_up_at, now) {
+                FollowUpState::Pending(at) => Some(local_text(timezone.as_deref(), at).0),
+                _ => None,
+            },
+            preview: previews.remove(&c.id).unwrap_or_default(),
+            follow_up_due: matches!(follow_up::state(c.follow_up_at, now), FollowUpState::Due(_)),
         })
         .collect();
+    let follow_up_links = [
+        ("pending", "inbox-follow-up-pending"),
+        ("due", "inbox-follow-up-due"),
+    ]
+    .into_iter()
+    .map(|(value, id)| FilterLink {
+        label: chrome.t.get(id),
+        href: format!("/staff/inbox?follow_up={value}"),
+        active: query.follow_up.as_deref() == Some(value),
+    })
+    .collect();
     let mut status_links = vec![FilterLink {
         label: chrome.t.get("inbox-all"),
         href: "/staff/inbox".into(),
@@ -277,6 +324,19 @@ pub async fn inbox(
             .counts("inbox-bulk-done", "done", done, "refused", refused)
     });
     let bulk_error = bulk_error.map(|id| chrome.t.get(id));
+    let view_error = view_error.map(|id| chrome.t.get(id));
+    let views = inbox::saved_views(&state, &staff)
+        .await
+        .map_err(shown)?
+        .into_iter()
+        .map(|v| {
+            (
+                v.id.to_string(),
+                v.name,
+                format!("/staff/inbox?{}", v.query),
+            )
+        })
+        .collect();
     Ok(render(&InboxPage {
         bulk_notice,
         bulk_error,
@@ -290,6 +350,11 @@ pub async fn inbox(
         oldest_first: filter.oldest_first,
         sort_oldest: sorted(&query, "oldest"),
         sort_newest: sorted(&query, "newest"),
+        follow_up_links,
+        views,
+        view_query: query_string(&query),
+        view_name,
+        view_error,
         query,
         next,
         error,
@@ -306,6 +371,7 @@ fn sorted(query: &InboxQuery, sort: &str) -> String {
         lang: query.lang.clone(),
         channel: query.channel.clone(),
         tag: query.tag.clone(),
+        follow_up: query.follow_up.clone(),
         ..InboxQuery::default()
     };
     q.sort = Some(sort.to_owned());
@@ -361,11 +427,24 @@ struct ConversationPage<'a> {
     qa_consent: bool,
     /// The services directory, for referrals: (slug, "name — city").
     services: Vec<(String, String)>,
+    /// Macros: id, title, and what they do besides replying ("#tag · Solved").
+    macros: Vec<(String, String, String)>,
+    /// Put aside until this (local) time.
+    follow_up_pending: Option<String>,
+    /// Came back from a follow-up set for this (local) time.
+    follow_up_due: Option<String>,
+    /// What the follow-up fields hold: the typed time (`datetime-local`) and days.
+    follow_up_at: String,
+    follow_up_days: String,
+    /// The team's time zone the follow-up time is read in.
+    timezone: String,
 }
 
 struct Draft<'a> {
     reply: String,
     note: String,
+    /// What was typed into the follow-up form: a local time and a number of days.
+    follow_up: (String, String),
     error: Option<&'a str>,
     /// A message written already (a mixing check that named unknown words).
     refused: Option<String>,
@@ -377,6 +456,7 @@ impl Draft<'_> {
         Draft {
             reply: String::new(),
             note: String::new(),
+            follow_up: (String::new(), String::new()),
             error: None,
             refused: None,
             notice: None,
@@ -449,7 +529,14 @@ async fn conversation_page(
             message_id: e.id.to_string(),
         })
         .collect();
-    let days = (page.deletion_due - state.clock.now()).whole_days().max(0);
+    let now = state.clock.now();
+    let days = (page.deletion_due - now).whole_days().max(0);
+    let timezone = page.timezone.clone();
+    let (follow_up_pending, follow_up_due) = match follow_up::state(c.follow_up_at, now) {
+        FollowUpState::None => (None, None),
+        FollowUpState::Pending(at) => (Some(local_text(timezone.as_deref(), at).0), None),
+        FollowUpState::Due(at) => (None, Some(local_text(timezone.as_deref(), at).0)),
+    };
     let tags = page.tags.clone();
     let canned = page
         .canned
@@ -457,6 +544,17 @@ async fn conversation_page(
         .map(|(id, title)| (id.to_string(), title.clone()))
         .collect();
     let qa_consent = page.qa_consent;
+    let macros = page
+        .macros
+        .iter()
+        .map(|m| {
+            let mut does: Vec<String> = m.tags.iter().map(|t| format!("#{t}")).collect();
+            if let Some(status) = m.status {
+                does.push(chrome.t.get(&format!("staff-status-{}", status.as_str())));
+            }
+            (m.id.to_string(), m.title.clone(), does.join(" · "))
+        })
+        .collect();
     let services = state
         .content
         .pack()
@@ -465,6 +563,12 @@ async fn conversation_page(
         .map(|s| (s.slug.clone(), format!("{} — {}", s.name.get(lang), s.city)))
         .collect();
     let page = ConversationPage {
+        macros,
+        follow_up_pending,
+        follow_up_due,
+        follow_up_at: draft.follow_up.0,
+        follow_up_days: draft.follow_up.1,
+        timezone: timezone.unwrap_or_else(|| "UTC".to_owned()),
         services,
         qa_consent,
         id: c.id.to_string(),
@@ -591,6 +695,7 @@ pub async fn show(
     let draft = Draft {
         reply: String::new(),
         note: String::new(),
+        follow_up: Default::default(),
         error: None,
         refused: None,
         notice: done.message_id(),
@@ -701,6 +806,7 @@ pub async fn reply(
     let kept = Draft {
         reply: form.message,
         note: String::new(),
+        follow_up: Default::default(),
         error: None,
         refused: None,
         notice: None,
@@ -720,6 +826,7 @@ pub async fn note(
     let kept = Draft {
         reply: String::new(),
         note: form.message,
+        follow_up: Default::default(),
         error: None,
         refused: None,
         notice: None,
@@ -821,6 +928,7 @@ pub async fn add_tag(
             let kept = Draft {
                 reply: String::new(),
                 note: String::new(),
+                follow_up: Default::default(),
                 error: Some("error-tag"),
                 refused: None,
                 notice: None,
@@ -842,4 +950,161 @@ pub async fn remove_tag(
         .await
         .map_err(shown)?;
     Ok(Redirect::to(&format!("/staff/conversations/{id}?done=tagged")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct FollowUpForm {
+    /// A local time (`datetime-local`), read in the team's time zone; or
+    #[serde(default)]
+    at: String,
+    /// a number of days from now.
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// `POST /staff/conversations/{id}/follow_up`: put the conversation aside until a time or for
+/// some days; a bad time comes back with the reason and what was typed.
+pub async fn follow_up(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<FollowUpForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let staff = session.staff();
+    let when = match (form.at.trim(), form.days.trim()) {
+        ("", "") => Err(ConversationError::BadFollowUp),
+        (at, "") => inbox::local_time(&state, at).await.map(When::At),
+        (_, days) => days
+            .parse::<i64>()
+            .map(When::InDays)
+            .map_err(|_| ConversationError::BadFollowUp),
+    };
+    let result = match when {
+        Ok(when) => inbox::follow_up(&state, &staff, id, Some(when), form.version).await,
+        Err(e) => Err(e),
+    };
+    let kept = Draft {
+        follow_up: (form.at, form.days),
+        ..Draft::empty()
+    };
+    after(&state, lang, &session, id, result, "follow-up", kept).await
+}
+
+/// `POST /staff/conversations/{id}/follow_up/clear`: take it back now.
+pub async fn clear_follow_up(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let result = inbox::follow_up(&state, &session.staff(), id, None, None).await;
+    after(
+        &state,
+        lang,
+        &session,
+        id,
+        result,
+        "follow-up-cleared",
+        Draft::empty(),
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct MacroForm {
+    #[serde(default)]
+    canned: String,
+    #[serde(default)]
+    version: Option<i64>,
+}
+
+/// `POST /staff/conversations/{id}/macro`: sends the macro's reply, adds its tags and sets its
+/// status in one action (a plain form: no script needed).
+pub async fn apply_macro(
+    State(state): State<AppState>,
+    Extension(lang): Extension<Lang>,
+    session: StaffSession,
+    Path(id): Path<String>,
+    Form(form): Form<MacroForm>,
+) -> Result<Response, PageError> {
+    let id = parse_id(&id)?;
+    let canned: CannedId = form.canned.parse().map_err(|_| PageError::NotFound)?;
+    let result = inbox::apply_macro(&state, &session.staff(), id, canned, form.version).await;
+    after(&state, lang, &session, id, result, "macro", Draft::empty()).await
+}
+
+#[derive(Deserialize)]
+pub struct ViewForm {
+    #[serde(default)]
+    name: String,
+    /// The inbox's query string of the view being saved.
+    #[serde(default)]
+    query: String,
+}
+
+/// `POST /staff/inbox/views`: saves the inbox's current filters under a name of one's own, then
+/// shows that view; a bad name comes back with the reason and what was typed.
+pub async fn save_view(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Form(form): Form<ViewForm>,
+) -> Result<Response, PageError> {
+    // Only the inbox's own filters are kept, in its own spelling.
+    let uri: axum::http::Uri = format!("/staff/inbox?{}", form.query)
+        .parse()
+        .map_err(|_| PageError::NotFound)?;
+    let Query(console) =
+        Query::<ConsoleQuery>::try_from_uri(&uri).map_err(|_| PageError::NotFound)?;
+    let query = query_string(&console.into());
+    let back = match inbox::save_view(&state, &session.staff(), &form.name, &query).await {
+        Ok(()) => format!("/staff/inbox?{query}"),
+        Err(e @ (ConversationError::BadViewName | ConversationError::TooManyViews)) => {
+            let mut url = form_urlencoded::Serializer::new(query.clone());
+            url.append_pair(
+                "view_error",
+                if matches!(e, ConversationError::TooManyViews) {
+                    "many"
+                } else {
+                    "name"
+                },
+            );
+            url.append_pair("view_name", &form.name);
+            format!("/staff/inbox?{}", url.finish())
+        }
+        Err(e) => return Err(shown(e)),
+    };
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// `POST /staff/inbox/views/{id}/delete`: deletes one of one's own views.
+pub async fn delete_view(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: uuid::Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    inbox::delete_view(&state, &session.staff(), id)
+        .await
+        .map_err(shown)?;
+    Ok(Redirect::to("/staff/inbox").into_response())
+}
+
+/// `GET /staff/inbox/next`: the conversation waiting longest (or the inbox when none waits).
+pub async fn next(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Response, PageError> {
+    let next = inbox::next_waiting(&state, &session.staff())
+        .await
+        .map_err(shown)?;
+    Ok(match next {
+        Some(id) => Redirect::to(&format!("/staff/conversations/{id}#reply")),
+        None => Redirect::to("/staff/inbox?status=new"),
+    }
+    .into_response())
 }

@@ -12,6 +12,7 @@ mod notifications;
 mod publication_log;
 mod publishing;
 mod qa;
+mod responses;
 mod search;
 mod session;
 mod team;
@@ -140,7 +141,14 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/search", StaffSearch, search::search)
         // Conversations.
         .get("/staff/inbox", ListConversations, inbox::inbox)
+        .get("/staff/inbox/next", ListConversations, inbox::next)
         .post("/staff/inbox/bulk", BulkConversations, inbox::bulk)
+        .post("/staff/inbox/views", ListConversations, inbox::save_view)
+        .post(
+            "/staff/inbox/views/{id}/delete",
+            ListConversations,
+            inbox::delete_view,
+        )
         .get("/staff/conversations/{id}", ReadConversation, inbox::show)
         .get(
             "/staff/conversations/{id}/attachments/{attachment}",
@@ -181,6 +189,21 @@ pub fn routes(state: AppState) -> Routes {
             "/staff/conversations/{id}/tags/remove",
             TagConversation,
             inbox::remove_tag,
+        )
+        .post(
+            "/staff/conversations/{id}/macro",
+            ReplyConversation,
+            inbox::apply_macro,
+        )
+        .post(
+            "/staff/conversations/{id}/follow_up",
+            FollowUpConversation,
+            inbox::follow_up,
+        )
+        .post(
+            "/staff/conversations/{id}/follow_up/clear",
+            FollowUpConversation,
+            inbox::clear_follow_up,
         )
         // Alerts.
         .get("/staff/alerts", ListAlerts, alerts::index)
@@ -301,6 +324,7 @@ pub fn routes(state: AppState) -> Routes {
         .post("/staff/canned/{id}", ManageTeam, team::canned_update)
         .post("/staff/canned/{id}/delete", ManageTeam, team::canned_delete)
         // Accounts.
+        .get("/staff/responses", ReadResponseReport, responses::report)
         .get("/staff/audit", ReadAudit, audit::log)
         .get("/staff/audit.csv", ReadAudit, audit::log_csv)
         .get("/staff/users", ManageUsers, users::list)
@@ -371,6 +395,9 @@ impl Done {
             "canned" => "flash-canned",
             "canned-deleted" => "flash-canned-deleted",
             "tagged" => "flash-tagged",
+            "follow-up" => "flash-follow-up",
+            "macro" => "flash-macro",
+            "follow-up-cleared" => "flash-follow-up-cleared",
             "alert-saved" => "flash-alert-saved",
             "alert-verify" => "flash-alert-verify",
             "alert-publish" => "flash-alert-publish",
@@ -456,6 +483,7 @@ async fn dashboard(
                 q.verifications,
             ),
             ("/staff/qa", "dashboard-queue-qa", q.qa_drafts),
+            ("/staff/posts", "dashboard-queue-approvals", q.approvals),
         ]
         .into_iter()
         .filter(|(_, _, n)| *n > 0)

@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use netreach_app::team::{self, CannedDraft, CannedReplies, ScheduleForm, TeamError};
-use netreach_core::{CannedId, Lang};
+use netreach_core::{CannedId, Lang, Status};
 use netreach_store::CannedReply;
 use serde::Deserialize;
 
@@ -181,6 +181,11 @@ struct CannedPage<'a> {
     title: String,
     body: String,
     form_lang: Lang,
+    /// The macro part: tags (space-separated) and the status it sets ("" for none).
+    tags: String,
+    form_status: String,
+    /// The statuses a macro can set: value and label.
+    statuses: Vec<(&'static str, String)>,
     notice: Option<String>,
     error: Option<String>,
 }
@@ -193,6 +198,10 @@ pub struct CannedForm {
     body: String,
     #[serde(default)]
     lang: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    status: String,
 }
 
 impl CannedForm {
@@ -201,6 +210,8 @@ impl CannedForm {
             title: &self.title,
             body: &self.body,
             lang: &self.lang,
+            tags: &self.tags,
+            status: &self.status,
         }
     }
 }
@@ -219,11 +230,39 @@ async fn canned_page<'a>(
         .await
         .map_err(failure)?;
     let chrome = Chrome::new(state, lang, "canned-title", "/staff/canned", Some(&session));
-    let (title, body, form_lang) = match (form, &editing) {
-        (Some(f), _) => (f.title, f.body, Lang::parse(&f.lang).unwrap_or(lang)),
-        (None, Some(r)) => (r.title.clone(), r.body.clone(), r.lang),
-        (None, None) => (String::new(), String::new(), lang),
+    let (title, body, form_lang, tags, form_status) = match (form, &editing) {
+        (Some(f), _) => (
+            f.title,
+            f.body,
+            Lang::parse(&f.lang).unwrap_or(lang),
+            f.tags,
+            f.status,
+        ),
+        (None, Some(r)) => (
+            r.title.clone(),
+            r.body.clone(),
+            r.lang,
+            r.tags.join(" "),
+            r.status.map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        ),
+        (None, None) => (
+            String::new(),
+            String::new(),
+            lang,
+            String::new(),
+            String::new(),
+        ),
     };
+    let statuses = Status::ALL
+        .iter()
+        .filter(|s| s.settable_by_staff())
+        .map(|s| {
+            (
+                s.as_str(),
+                chrome.t.get(&format!("staff-status-{}", s.as_str())),
+            )
+        })
+        .collect();
     Ok(CannedPage {
         notice: notice.map(|id| chrome.t.get(id)),
         error: error.map(|id| chrome.t.get(id)),
@@ -233,6 +272,9 @@ async fn canned_page<'a>(
         title,
         body,
         form_lang,
+        tags,
+        form_status,
+        statuses,
     })
 }
 
@@ -270,7 +312,13 @@ async fn save(
 ) -> Result<Response, PageError> {
     match team::save_canned_reply(state, &session.staff(), id, form.draft()).await {
         Ok(_) => Ok(Redirect::to("/staff/canned?done=canned").into_response()),
-        Err(e @ (TeamError::CannedTitle | TeamError::CannedBody | TeamError::CannedLang)) => {
+        Err(
+            e @ (TeamError::CannedTitle
+            | TeamError::CannedBody
+            | TeamError::CannedLang
+            | TeamError::CannedTags
+            | TeamError::CannedStatus),
+        ) => {
             let page = canned_page(
                 state,
                 lang,
