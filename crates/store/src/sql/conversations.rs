@@ -858,7 +858,7 @@ impl ConversationStore for SqlStore {
         let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT m.conversation_id, m.id, m.seq, m.kind, m.author, m.staff_id, m.created_at, \
-             m.body, m.key_inbox, m.key_client FROM messages m \
+             m.body, m.key_inbox, m.key_client, m.delivery FROM messages m \
              WHERE m.conversation_id IN ({}) AND m.kind = $1 AND m.author = $2 \
              AND m.seq = (SELECT MAX(l.seq) FROM messages l WHERE l.conversation_id = \
              m.conversation_id AND l.kind = $1 AND l.author = $2)",

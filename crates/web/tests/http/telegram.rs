@@ -809,3 +809,46 @@ async fn photos_and_voice_from_telegram_become_attachments_without_their_metadat
     assert!(page.contains("<img class=\"attachment\""));
     assert!(page.contains("<audio controls"));
 }
+
+#[tokio::test]
+async fn a_poll_that_times_out_is_recorded_and_the_update_comes_with_the_next_one() {
+    let fake = FakeBot::start().await;
+    let app = bot_app(TestBackend::Sqlite, &fake, None).await;
+    let token = admin_token(&app).await;
+    connect(&app, &token).await;
+    fake.push(private_text(7070, "are you there?", "en"));
+    // Telegram holds the answer past the client's limit (the poll's wait plus 10 s).
+    fake.delay_polls(std::time::Duration::from_secs(12));
+    assert_eq!(poll(&app).await, 0);
+    let status: Value = api(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/staff/telegram/bot",
+        &token,
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert!(
+        !status["last_error"].as_str().unwrap().is_empty(),
+        "the timeout is shown: {status}"
+    );
+    fake.delay_polls(std::time::Duration::ZERO);
+    assert_eq!(poll(&app).await, 1, "nothing lost");
+    let status: Value = api(
+        &app,
+        reqwest::Method::GET,
+        "/api/v1/staff/telegram/bot",
+        &token,
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(status["last_error"], "", "cleared once polling works");
+}
