@@ -38,3 +38,15 @@ pub struct Hit {
     pub lang: Lang,
     pub score: u32,
 }
+
+impl Hit {
+    /// The public page of the hit, in its language: `/kb/…`, `/substances/…` or `/qa/…`.
+    pub fn path(&self) -> String {
+        let section = match self.kind {
+            Kind::Article => "kb",
+            Kind::Substance => "substances",
+            Kind::Qa => "qa",
+        };
+        format!("/{section}/{}?lang={}", self.slug, self.lang.code())
+    }
+}

@@ -3,7 +3,6 @@
 //! from Fluent or the pack is escaped; only the tags written here are markup.
 
 use crate::state::AppState;
-use netreach_content::search::Kind;
 use netreach_content::{Substance, check as check_pairs};
 use netreach_core::Lang;
 use netreach_i18n::Tr;
@@ -126,11 +125,7 @@ pub(crate) fn search(state: &AppState, lang: Lang, query: &str) -> String {
     }
     let mut out = escape(&t.get("bot-search-results"));
     for hit in hits {
-        let path = match hit.kind {
-            Kind::Article => format!("/kb/{}?lang={}", hit.slug, hit.lang.code()),
-            Kind::Substance => format!("/substances/{}?lang={}", hit.slug, hit.lang.code()),
-            Kind::Qa => format!("/qa/{}?lang={}", hit.slug, hit.lang.code()),
-        };
+        let path = hit.path();
         match site_link(state, &path) {
             Some(url) => out.push_str(&format!(
                 "\n• <a href=\"{}\">{}</a>",

@@ -484,9 +484,5 @@ async fn search_page(
 
 /// Where a search hit lives on the public site.
 pub fn hit_url(hit: &netreach_content::search::Hit) -> String {
-    match hit.kind {
-        Kind::Article => format!("/kb/{}?lang={}", hit.slug, hit.lang.code()),
-        Kind::Substance => format!("/substances/{}?lang={}", hit.slug, hit.lang.code()),
-        Kind::Qa => format!("/qa/{}?lang={}", hit.slug, hit.lang.code()),
-    }
+    hit.path()
 }
