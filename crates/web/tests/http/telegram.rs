@@ -59,6 +59,22 @@ async fn connect(app: &TestApp, token: &str) -> Value {
     response.json().await.unwrap()
 }
 
+/// The bot as `GET /api/v1/staff/telegram/bot` shows it.
+async fn bot_status(app: &TestApp, token: &str) -> Value {
+    api(
+        app,
+        reqwest::Method::GET,
+        "/api/v1/staff/telegram/bot",
+        token,
+    )
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap()
+}
+
 async fn poll(app: &TestApp) -> usize {
     netreach_app::telegram::poll_once(&app.state).await.unwrap()
 }
@@ -103,18 +119,7 @@ async fn a_private_message_becomes_a_telegram_conversation_and_the_reply_goes_ba
         let shown = connect(&app, &token).await;
         assert_eq!(shown["username"], FAKE_BOT_USERNAME);
         assert_eq!(shown["mode"], "polling");
-        let got: Value = api(
-            &app,
-            reqwest::Method::GET,
-            "/api/v1/staff/telegram/bot",
-            &token,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        let got = bot_status(&app, &token).await;
         assert_eq!(got["username"], FAKE_BOT_USERNAME);
         assert!(
             !got.to_string().contains("AAEexample"),
@@ -407,18 +412,7 @@ async fn telegram_failures_are_retried_and_an_undelivered_reply_is_marked_and_se
         json!({"ok": false, "description": "Bad Gateway"}),
     )]);
     assert_eq!(poll(&app).await, 0);
-    let status: Value = api(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/staff/telegram/bot",
-        &token,
-    )
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let status = bot_status(&app, &token).await;
     assert!(status["last_error"].as_str().unwrap().contains("502"));
     assert_eq!(poll(&app).await, 1, "nothing lost: the update comes again");
     let id = telegram_conversations(&app, &token).await[0]["id"]
@@ -820,35 +814,13 @@ async fn a_poll_that_times_out_is_recorded_and_the_update_comes_with_the_next_on
     // Telegram holds the answer past the client's limit (the poll's wait plus 10 s).
     fake.delay_polls(std::time::Duration::from_secs(12));
     assert_eq!(poll(&app).await, 0);
-    let status: Value = api(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/staff/telegram/bot",
-        &token,
-    )
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let status = bot_status(&app, &token).await;
     assert!(
         !status["last_error"].as_str().unwrap().is_empty(),
         "the timeout is shown: {status}"
     );
     fake.delay_polls(std::time::Duration::ZERO);
     assert_eq!(poll(&app).await, 1, "nothing lost");
-    let status: Value = api(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/staff/telegram/bot",
-        &token,
-    )
-    .send()
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let status = bot_status(&app, &token).await;
     assert_eq!(status["last_error"], "", "cleared once polling works");
 }
