@@ -55,6 +55,11 @@ pub fn build(
         .timeout(std::time::Duration::from_secs(10))
         .build()
         .map_err(|e| StartError::Http(e.to_string()))?;
+    let push_http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| StartError::Http(e.to_string()))?;
     let content = netreach_content::Pack::bundled().map_err(|errors| {
         StartError::Content(
             errors
@@ -75,6 +80,7 @@ pub fn build(
         media: Default::default(),
         health: Default::default(),
         http,
+        push_http,
         codenames,
         store,
         settings: std::sync::Arc::new(settings),

@@ -17,6 +17,7 @@
 //! when nobody is on call).
 
 pub mod email;
+pub mod push;
 
 use crate::policy::{Action, Denied, Staff};
 use crate::state::AppState;
@@ -36,6 +37,7 @@ const URGENT: &str = "urgent_conversation";
 const WEBHOOK: &str = "webhook";
 const TELEGRAM: &str = "telegram";
 const EMAIL: &str = "email";
+const PUSH: &str = "push";
 /// How long a claimed notification is left to its node before another may try it.
 const LEASE: Duration = Duration::seconds(60);
 const MAX_ATTEMPTS: u32 = 8;
@@ -129,57 +131,47 @@ pub async fn emit(
                 if !told.insert((person.user_id, transport)) {
                     continue;
                 }
-                match transport {
-                    Transport::Console => notices.push(StaffNotice {
-                        id: uuid::Uuid::new_v4(),
-                        user_id: person.user_id,
-                        event,
-                        console_path: path.to_owned(),
-                        created_at: now,
-                        read_at: None,
-                    }),
+                let outside = match transport {
+                    Transport::Console => {
+                        notices.push(StaffNotice {
+                            id: uuid::Uuid::new_v4(),
+                            user_id: person.user_id,
+                            event,
+                            console_path: path.to_owned(),
+                            created_at: now,
+                            read_at: None,
+                        });
+                        continue;
+                    }
                     Transport::Email
-                        if state.settings.email.enabled()
-                            && person.email.is_some()
-                            && reaches(event, reach, moment) =>
+                        if state.settings.email.enabled() && person.email.is_some() =>
                     {
-                        state
-                            .store
-                            .queue_notification(&QueuedNotification {
-                                id: uuid::Uuid::new_v4(),
-                                event: event.as_str().to_owned(),
-                                transport: EMAIL.into(),
-                                console_path: path.to_owned(),
-                                recipient: Some(person.user_id),
-                                created_at: now,
-                                next_attempt_at: now,
-                                attempts: 0,
-                            })
-                            .await?;
-                        queued += 1;
+                        EMAIL
                     }
-                    // To the member's own Telegram account through the organisation's bot;
-                    // whether they linked one is looked up when the row is sent.
-                    Transport::Telegram if bot && reaches(event, reach, moment) => {
-                        state
-                            .store
-                            .queue_notification(&QueuedNotification {
-                                id: uuid::Uuid::new_v4(),
-                                event: event.as_str().to_owned(),
-                                transport: TELEGRAM.into(),
-                                console_path: path.to_owned(),
-                                recipient: Some(person.user_id),
-                                created_at: now,
-                                next_attempt_at: now,
-                                attempts: 0,
-                            })
-                            .await?;
-                        queued += 1;
-                    }
-                    // Web Push needs a subscription, which does not exist yet: the choice is
-                    // kept for when it does and nothing is queued.
-                    Transport::Email | Transport::Telegram | Transport::Push => {}
+                    // To the member's own Telegram account through the organisation's bot, or
+                    // to their browsers; whether they linked one or subscribed any is looked
+                    // up when the row is sent.
+                    Transport::Telegram if bot => TELEGRAM,
+                    Transport::Push if state.settings.push.enabled() => PUSH,
+                    Transport::Email | Transport::Telegram | Transport::Push => continue,
+                };
+                if !reaches(event, reach, moment) {
+                    continue;
                 }
+                state
+                    .store
+                    .queue_notification(&QueuedNotification {
+                        id: uuid::Uuid::new_v4(),
+                        event: event.as_str().to_owned(),
+                        transport: outside.into(),
+                        console_path: path.to_owned(),
+                        recipient: Some(person.user_id),
+                        created_at: now,
+                        next_attempt_at: now,
+                        attempts: 0,
+                    })
+                    .await?;
+                queued += 1;
             }
         }
     }
@@ -290,6 +282,7 @@ async fn deliver(state: &AppState, n: &QueuedNotification) -> Delivery {
     let notify = &state.settings.notify;
     match n.transport.as_str() {
         EMAIL => email::deliver(state, n).await,
+        PUSH => push::deliver(state, n).await,
         WEBHOOK => {
             let Some(url) = &notify.webhook_url else {
                 return Delivery::Done;
@@ -411,7 +404,7 @@ pub struct Available {
     pub email: bool,
     /// The organisation's bot, for messages to members' own linked accounts.
     pub telegram: bool,
-    /// Web Push (not built yet).
+    /// Web Push to members' browsers (`push.subject` is set).
     pub push: bool,
 }
 
@@ -421,6 +414,10 @@ pub enum NotifyError {
     BadEmail,
     #[error("quiet hours are written HH:MM-HH:MM")]
     BadQuietHours,
+    #[error("Web Push is not set up on this server")]
+    PushOff,
+    #[error("not a browser push subscription this server can use")]
+    BadSubscription,
     #[error(transparent)]
     Denied(#[from] Denied),
     #[error(transparent)]
@@ -432,6 +429,8 @@ impl NotifyError {
         match self {
             NotifyError::BadEmail => "error-notify-email",
             NotifyError::BadQuietHours => "error-notify-quiet-hours",
+            NotifyError::PushOff => "error-push-off",
+            NotifyError::BadSubscription => "error-push-subscription",
             NotifyError::Denied(_) => "error-body-403",
             NotifyError::Store(_) => "error-body-500",
         }
@@ -443,7 +442,7 @@ pub async fn available(state: &AppState) -> Result<Available, StoreError> {
     Ok(Available {
         email: state.settings.email.enabled(),
         telegram: state.store.telegram_bot().await?.is_some(),
-        push: false,
+        push: state.settings.push.enabled(),
     })
 }
 

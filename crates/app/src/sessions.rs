@@ -115,14 +115,16 @@ pub async fn revoke_user_access(
 }
 
 /// The panic lock: every staff session and API token on every node ends at once, and every node
-/// drops the client keys it holds in memory. For a seized phone or laptop, a raid, a lost device:
-/// everyone signs in again with their password.
+/// drops the client keys it holds in memory, and no browser is pushed notifications any more
+/// (a seized phone's lock screen shows nothing new). For a seized phone or laptop, a raid, a
+/// lost device: everyone signs in again with their password (and subscribes again).
 pub async fn panic_lock(state: &AppState, staff: &Staff) -> Result<(u64, u64), AccountError> {
     staff.may(Action::PanicLock)?;
     let now = state.clock.now();
     // Recorded first: once the lock is pulled, nobody is signed in to record it for.
     audit::record(state, &staff.user, AuditAction::PanicLock, "").await;
     let (sessions, tokens) = state.store.panic_lock(now).await?;
+    state.store.delete_all_push_subscriptions().await?;
     state.codenames.forget_keys();
     if let Ok(mut seen) = state.panic_seen.lock() {
         *seen = Some(now);

@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+mod push;
 mod telegram;
+pub use push::{DEFAULT_ENDPOINT_HOSTS, PushSettings};
 pub use telegram::{DEFAULT_API_BASE, TelegramSettings};
 
 /// The name of the settings file looked for in the data directory.
@@ -50,6 +52,7 @@ pub struct Settings {
     pub conversations: ConversationSettings,
     pub notify: NotifySettings,
     pub email: EmailSettings,
+    pub push: PushSettings,
     /// Where the "leave quickly" link on every public page goes: a neutral site of the
     /// organisation's choosing (a weather or news site), opened in place of this one.
     pub quick_exit_url: String,
@@ -454,6 +457,7 @@ impl Default for Settings {
             conversations: ConversationSettings::default(),
             notify: NotifySettings::default(),
             email: EmailSettings::default(),
+            push: PushSettings::default(),
             quick_exit_url: "https://www.wikipedia.org/".into(),
             alerts: AlertSettings::default(),
             audit: AuditSettings::default(),
@@ -621,6 +625,9 @@ impl Settings {
     }
 
     fn validate(&self) -> Result<(), SettingsError> {
+        if let Some(problem) = self.push.problem() {
+            return Err(SettingsError::Value(problem));
+        }
         if let Some(url) = &self.telegram.webhook_url
             && !url.starts_with("https://")
         {

@@ -40,6 +40,9 @@ pub struct Shared {
     pub codenames: Arc<crate::conversations::CodenameGate>,
     /// For outgoing notifications (rustls with the ring provider).
     pub http: reqwest::Client,
+    /// For Web Push: never follows a redirect, so a push service's answer cannot send the
+    /// server on to another host.
+    pub push_http: reqwest::Client,
     /// The published content pack (imported, or the bundled one).
     pub content: Arc<crate::published::Published>,
     /// When the database last answered `/healthz`'s ping.

@@ -9,6 +9,7 @@
 pub mod backend;
 mod error;
 mod model;
+mod push;
 mod sql;
 mod telegram;
 mod watch;
@@ -26,6 +27,7 @@ pub use model::{
     SessionRecord, StaffItems, StaffKeys, StaffNotice, StaffUser, StoredAttachment, StoredMessage,
     TotpRecord, VenueRecord,
 };
+pub use push::{PushStore, PushSubscriptionRecord};
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
 pub use telegram::{PendingUpdate, TelegramBotRecord, TelegramChatRecord, TelegramStore};
 pub use watch::{
@@ -64,6 +66,7 @@ pub trait Store:
     + OperationsStore
     + WatchStore
     + TelegramStore
+    + PushStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -32,6 +32,8 @@ mod notifications;
 mod operations;
 #[path = "conformance/publishing.rs"]
 mod publishing;
+#[path = "conformance/push.rs"]
+mod push;
 #[path = "conformance/qa.rs"]
 mod qa;
 #[path = "conformance/team.rs"]
@@ -133,7 +135,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "attachments",
                 "follow ups",
                 "macros and saved views",
-                "response report and assignment"
+                "response report and assignment",
+                "push subscriptions"
             ],
             "{backend:?}"
         );

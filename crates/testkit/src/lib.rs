@@ -6,6 +6,7 @@
 //! - [`captured_logs`]: everything the application logged in this test process.
 //! - [`FakeBotApi`]: the one fake Telegram Bot API (and webhook receiver) tests send to.
 //! - [`FakeSmtp`]: an SMTP sink that keeps every message it receives.
+//! - [`FakePush`] and [`FakeBrowser`]: a Web Push service and a subscribed browser's keys.
 //!
 //! Set `TEST_LOG=1` to also see the logs on stderr.
 
@@ -14,12 +15,14 @@
 
 mod app;
 mod logs;
+pub mod push;
 pub mod smtp;
 pub mod telegram;
 
 pub use app::{Browser, Part, TestApp, multipart_body};
 pub use logs::captured_logs;
 pub use netreach_testdb::{TestBackend, TestDb};
+pub use push::{FakeBrowser, FakePush, ReceivedPush, vapid_claims};
 pub use smtp::FakeSmtp;
 pub use telegram::{FakeBot, FakeBotApi};
 

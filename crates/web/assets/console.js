@@ -99,3 +99,46 @@
     if (go && go()) { e.preventDefault(); }
   });
 })();
+
+// Web Push (the notification settings page): subscribes this browser with the server's key and
+// hands the subscription to the server. Without the script the page says it is needed.
+(function () {
+  var box = document.getElementById("push");
+  var button = document.getElementById("push-on");
+  var status = document.getElementById("push-status");
+  if (!box || !button || !status) { return; }
+  function say(name) { status.textContent = box.getAttribute("data-" + name) || ""; }
+  if (!("serviceWorker" in navigator) || !("PushManager" in window) || !("Notification" in window)) {
+    say("unsupported");
+    return;
+  }
+  function key(base64url) {
+    var text = atob(base64url.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((base64url.length + 3) % 4));
+    var bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) { bytes[i] = text.charCodeAt(i); }
+    return bytes;
+  }
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    say("working");
+    Notification.requestPermission().then(function (permission) {
+      if (permission !== "granted") { return Promise.reject("denied"); }
+      return navigator.serviceWorker.register("/staff/push-worker.js", { scope: "/staff/" });
+    }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      return registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key(box.getAttribute("data-key")) });
+    }).then(function (subscription) {
+      return fetch("/staff/account/push", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(subscription.toJSON())
+      });
+    }).then(function (r) {
+      if (!r.ok) { return Promise.reject("failed"); }
+      say("done");
+      window.location.assign("/staff/account/notifications?saved=1");
+    }).catch(function (why) { say(why === "denied" ? "denied" : "failed"); });
+  });
+})();

@@ -10,6 +10,7 @@ mod editorial;
 mod notifications;
 mod operations;
 mod publishing;
+mod push;
 mod qa;
 mod rows;
 mod team;

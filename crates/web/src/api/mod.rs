@@ -114,6 +114,21 @@ pub const POLICY: &[(&str, &str, Action)] = &[
         "/api/v1/staff/me/notifications",
         Action::OwnNotifications,
     ),
+    (
+        "GET",
+        "/api/v1/staff/me/push_subscriptions",
+        Action::OwnNotifications,
+    ),
+    (
+        "POST",
+        "/api/v1/staff/me/push_subscriptions",
+        Action::OwnNotifications,
+    ),
+    (
+        "DELETE",
+        "/api/v1/staff/me/push_subscriptions/{id}",
+        Action::OwnNotifications,
+    ),
     ("POST", "/api/v1/staff/me/totp", Action::ManageOwnTwoFactor),
     (
         "POST",
@@ -336,6 +351,8 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(auth::me))
         .routes(routes!(audit::audit))
         .routes(routes!(notifications::show, notifications::update))
+        .routes(routes!(notifications::devices, notifications::subscribe))
+        .routes(routes!(notifications::unsubscribe))
         .routes(routes!(two_factor::start))
         .routes(routes!(two_factor::confirm))
         .routes(routes!(conversations::start))

@@ -5,7 +5,7 @@ use crate::auth::ApiStaff;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use netreach_app::notify::{self, Event, NotifyError, Preferences, Transport};
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,7 @@ pub struct NotificationRequest {
     on_call: Option<bool>,
 }
 
-fn failure(e: NotifyError) -> ApiError {
+pub(crate) fn failure(e: NotifyError) -> ApiError {
     let message = e.message_id();
     match e {
         NotifyError::Denied(denied) => denied.into(),
@@ -52,6 +52,12 @@ fn failure(e: NotifyError) -> ApiError {
         NotifyError::BadQuietHours => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_quiet_hours",
+            message,
+        ),
+        NotifyError::PushOff => ApiError::new(StatusCode::CONFLICT, "push_not_set_up", message),
+        NotifyError::BadSubscription => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_subscription",
             message,
         ),
     }
@@ -116,4 +122,130 @@ pub async fn update(
         .map_err(failure)?;
     let stored = notify::preferences(&state, &staff).await.map_err(failure)?;
     Ok(Json(shown(stored)))
+}
+
+/// A browser's push subscription, as `PushSubscription.toJSON()` gives it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PushSubscriptionRequest {
+    /// The push service's address for this browser (an `https://` URL of a push service the
+    /// server is configured to post to).
+    endpoint: String,
+    keys: PushKeys,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PushKeys {
+    /// The browser's P-256 public key, base64url.
+    p256dh: String,
+    /// The browser's 16-byte authentication secret, base64url.
+    auth: String,
+}
+
+/// A subscribed browser.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushDevice {
+    id: uuid::Uuid,
+    /// The push service's host.
+    service: String,
+    /// RFC 3339.
+    created_at: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushDevices {
+    items: Vec<PushDevice>,
+    /// The key to subscribe with (`applicationServerKey`), or null when Web Push is not set up.
+    public_key: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    id: uuid::Uuid,
+}
+
+impl From<PushSubscriptionRequest> for notify::push::NewSubscription {
+    fn from(req: PushSubscriptionRequest) -> Self {
+        notify::push::NewSubscription {
+            endpoint: req.endpoint,
+            keys: notify::push::SubscriptionKeys {
+                p256dh: req.keys.p256dh,
+                auth: req.keys.auth,
+            },
+        }
+    }
+}
+
+/// Subscribe a browser to one's notifications (Web Push).
+#[utoipa::path(post, path = "/api/v1/staff/me/push_subscriptions", tag = "staff",
+    security(("bearer" = [])), request_body = PushSubscriptionRequest,
+    responses(
+        (status = 201, body = Created),
+        (status = 401, body = ErrorBody),
+        (status = 409, description = "Web Push is not set up (`push_not_set_up`)", body = ErrorBody),
+        (status = 422, description = "Not a push service this server posts to, or bad keys (`invalid_subscription`)", body = ErrorBody),
+    ))]
+pub async fn subscribe(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Json(req): Json<PushSubscriptionRequest>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = notify::push::subscribe(&state, &staff.staff(), req.into())
+        .await
+        .map_err(failure)?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// One's subscribed browsers, and the key to subscribe with.
+#[utoipa::path(get, path = "/api/v1/staff/me/push_subscriptions", tag = "staff",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = PushDevices),
+        (status = 401, body = ErrorBody),
+    ))]
+pub async fn devices(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+) -> Result<Json<PushDevices>, ApiError> {
+    let staff = staff.staff();
+    let items = notify::push::devices(&state, &staff)
+        .await
+        .map_err(failure)?
+        .into_iter()
+        .map(|d| PushDevice {
+            id: d.id,
+            service: d.service,
+            created_at: d
+                .since
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+        })
+        .collect();
+    let public_key = notify::push::public_key(&state, &staff)
+        .await
+        .map_err(failure)?;
+    Ok(Json(PushDevices { items, public_key }))
+}
+
+/// Stop pushing to a browser.
+#[utoipa::path(delete, path = "/api/v1/staff/me/push_subscriptions/{id}", tag = "staff",
+    security(("bearer" = [])),
+    params(("id" = uuid::Uuid, Path)),
+    responses(
+        (status = 204),
+        (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+    ))]
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    staff: ApiStaff,
+    Path(id): Path<uuid::Uuid>,
+) -> Result<StatusCode, ApiError> {
+    if notify::push::unsubscribe(&state, &staff.staff(), id)
+        .await
+        .map_err(failure)?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::not_found())
+    }
 }

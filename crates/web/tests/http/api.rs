@@ -214,6 +214,9 @@ async fn the_openapi_document_describes_every_api_route() {
         ("/api/v1/staff/telegram/bot", "get"),
         ("/api/v1/staff/telegram/bot", "delete"),
         ("/api/v1/telegram/webhook", "post"),
+        ("/api/v1/staff/me/push_subscriptions", "get"),
+        ("/api/v1/staff/me/push_subscriptions", "post"),
+        ("/api/v1/staff/me/push_subscriptions/{id}", "delete"),
     ];
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(

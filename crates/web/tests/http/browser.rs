@@ -173,6 +173,15 @@ impl Driver {
         panic!("{needle:?} never appeared in: {}", self.source().await)
     }
 
+    /// Signs in at the console's login form and waits for the console.
+    async fn sign_in(&self, app: &TestApp, username: &str, password: &str) {
+        self.go(&app.url("/staff/login?lang=en")).await;
+        self.type_into("#username", username).await;
+        self.type_into("#password", password).await;
+        self.click("form button[type=submit]").await;
+        self.wait_for("nav-notifications").await;
+    }
+
     async fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None)
             .await
@@ -447,11 +456,7 @@ async fn a_canned_reply_is_inserted_at_the_cursor_keeping_the_typed_draft() {
         .await
         .unwrap();
     let (_, id) = crate::conversations::start(&app, "legal", "a question", "en").await;
-    browser.go(&app.url("/staff/login?lang=en")).await;
-    browser.type_into("#username", "anna").await;
-    browser.type_into("#password", password).await;
-    browser.click("form button[type=submit]").await;
-    browser.wait_for("nav-notifications").await;
+    browser.sign_in(&app, "anna", password).await;
     let page = format!("/staff/conversations/{id}");
     browser.go(&app.url(&page)).await;
     browser.wait_for("id=\"reply\"").await;
@@ -480,4 +485,44 @@ async fn a_canned_reply_is_inserted_at_the_cursor_keeping_the_typed_draft() {
         "inserted without reloading: {}",
         browser.url().await
     );
+}
+
+/// With the script, the notification settings page offers to turn on push in this browser, and
+/// the service worker it registers loads under the console's Content-Security-Policy. (Headless
+/// Chromium cannot reach a real push service, so subscribing itself is tested over HTTP with a
+/// fake browser's keys.)
+#[tokio::test]
+async fn the_console_offers_push_and_its_service_worker_registers_under_the_console_policy() {
+    let Some(browser) = Driver::start_with(true).await else {
+        return;
+    };
+    let app = TestApp::spawn_on(
+        netreach_testkit::TestDb::new(netreach_testkit::TestBackend::Sqlite).await,
+        |s| s.push.subject = Some("mailto:team@example.org".into()),
+    )
+    .await;
+    let password = "anna-long-password-123";
+    app.create_user("anna", netreach_core::Role::Worker, password)
+        .await;
+    browser.sign_in(&app, "anna", password).await;
+    browser.go(&app.url("/staff/account/notifications")).await;
+    browser.wait_for("id=\"push-on\"").await;
+    let mut shown = Value::Null;
+    for _ in 0..50 {
+        shown = browser
+            .script("return document.getElementById('push-on').hidden;")
+            .await;
+        if shown == Value::Bool(false) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shown, Value::Bool(false), "the script shows the button");
+    let scope = browser
+        .script(
+            "return navigator.serviceWorker.register('/staff/push-worker.js', {scope: '/staff/'})\
+             .then(function (r) { return r.scope; }, function (e) { return 'failed: ' + e; });",
+        )
+        .await;
+    assert_eq!(scope, json!(app.url("/staff/")), "{scope}");
 }

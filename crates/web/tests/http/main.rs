@@ -18,6 +18,7 @@ mod notify;
 mod operations;
 mod privacy;
 mod publishing;
+mod push;
 mod qa;
 mod security;
 mod services;

@@ -67,21 +67,34 @@ async fn urgent_conversations_notify_on_call_staff_without_any_content() {
     );
 }
 
-/// Every event a person can choose, by every transport they can choose, through the SMTP sink:
-/// the console notices and the e-mails carry the kind of event and a link, never the text a
-/// client or a worker typed, nor the topic.
+/// Every event a person can choose, by every transport they can choose, through the SMTP sink
+/// and a push service: the console notices, the e-mails and the pushes carry the kind of event
+/// and a link, never the text a client or a worker typed, nor the topic. (The Telegram
+/// transport to a member's own account is checked the same way in the Telegram tests.)
 #[tokio::test]
 async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
     use netreach_app::notify::Event;
     for backend in TestBackend::all() {
         let smtp = netreach_testkit::FakeSmtp::start().await;
+        let push = netreach_testkit::FakePush::start().await;
         let url = smtp.url.clone();
         let app = TestApp::spawn_on(TestDb::new(backend).await, move |s| {
             s.email.smtp_url = Some(url.into());
             s.email.from = Some("Netreach <netreach@example.org>".into());
+            s.push.subject = Some("mailto:team@example.org".into());
+            s.push.endpoint_hosts = vec!["127.0.0.1".into()];
         })
         .await;
         let anna_token = crate::conversations::staff_token(&app, "anna", Role::Admin).await;
+        let browser = netreach_testkit::FakeBrowser::new(&push, "anna", 9);
+        let subscribed = reqwest::Client::new()
+            .post(app.url("/api/v1/staff/me/push_subscriptions"))
+            .bearer_auth(&anna_token)
+            .json(&browser.subscription())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(subscribed.status(), 201);
         let boris = app.staff("boris", Role::Supervisor).await;
         let (vera, _) = app.signed_in("vera", Role::Worker).await;
         // Anna chooses every event by every transport.
@@ -123,6 +136,15 @@ async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
         // stored in the clear): neither goes into a notification.
         const CANARY: &str = "NOTIFYCANARY";
         const PUBLIC: &str = "PUBLICTEXTMARK";
+        // Lower-cased: the canaries, the topic and words of the messages.
+        const NEVER_SENT: [&str; 6] = [
+            "notifycanary",
+            "publictextmark",
+            "overdose",
+            "blue",
+            "передоз",
+            "fainted",
+        ];
         // new_conversation + urgent (one e-mail: the urgent one).
         let (codename, id) = start(&app, "overdose", &format!("{CANARY} he is blue"), "en").await;
         // client_reply_unassigned
@@ -252,10 +274,25 @@ async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
             Event::ContentReview,
         ];
         let mails = smtp.mails();
+        let pushes = push.received();
         assert_eq!(
-            (sent, mails.len()),
-            (emitted.len(), emitted.len()),
+            (sent, mails.len(), pushes.len()),
+            (2 * emitted.len(), emitted.len(), emitted.len()),
             "{backend:?}"
+        );
+        for received in &pushes {
+            let message = browser.open(received).to_string().to_lowercase();
+            for secret in NEVER_SENT {
+                assert!(!message.contains(secret), "{secret} in a push: {message}");
+            }
+        }
+        let paths: Vec<String> = pushes
+            .iter()
+            .map(|p| browser.open(p)["path"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            paths.contains(&format!("/staff/conversations/{id}")),
+            "a push names the conversation's console page: {paths:?}"
         );
         for mail in &mails {
             assert!(
@@ -264,14 +301,7 @@ async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
                     .any(|l| l.contains("<anna@example.org>"))
             );
             let lower = mail.data.to_lowercase();
-            for secret in [
-                "notifycanary",
-                "publictextmark",
-                "overdose",
-                "blue",
-                "передоз",
-                "fainted",
-            ] {
+            for secret in NEVER_SENT {
                 assert!(
                     !lower.contains(secret),
                     "{secret} in an e-mail: {}",

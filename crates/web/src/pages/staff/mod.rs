@@ -89,6 +89,11 @@ pub fn routes(state: AppState) -> Routes {
         )
         .get("/staff/console.js", ReadPublic, notifications::script)
         .get(
+            "/staff/push-worker.js",
+            ReadPublic,
+            notifications::push_worker,
+        )
+        .get(
             "/staff/notifications",
             OwnNotifications,
             notifications::list,
@@ -117,6 +122,16 @@ pub fn routes(state: AppState) -> Routes {
             "/staff/account/telegram/link",
             OwnNotifications,
             notifications::link_telegram,
+        )
+        .post(
+            "/staff/account/push",
+            OwnNotifications,
+            notifications::subscribe,
+        )
+        .post(
+            "/staff/account/push/{id}/remove",
+            OwnNotifications,
+            notifications::unsubscribe,
         )
         .post(
             "/staff/account/telegram/unlink",

@@ -130,6 +130,24 @@ struct SettingsPage<'a> {
     quiet_hours: String,
     on_call: bool,
     telegram: TelegramBox,
+    push: PushBox,
+}
+
+/// The member's browsers for Web Push.
+#[derive(Debug, Default)]
+struct PushBox {
+    /// The key browsers subscribe with, when Web Push is set up.
+    key: Option<String>,
+    /// Each subscribed browser: its id and how it is described.
+    devices: Vec<(String, String)>,
+}
+
+/// What the page shows beyond the member's choices.
+#[derive(Debug)]
+struct Extras {
+    available: notify::Available,
+    telegram: TelegramBox,
+    push: PushBox,
 }
 
 /// The member's own Telegram account for notifications.
@@ -142,28 +160,53 @@ struct TelegramBox {
     code: Option<(String, String)>,
 }
 
-/// What the page needs beyond the member's choices: which transports work, and their link.
-async fn telegram_box(
+/// What the page needs beyond the member's choices: which transports work, the Telegram link
+/// and the browsers subscribed to Web Push.
+async fn extras(
     state: &AppState,
+    lang: Lang,
     session: &StaffSession,
     code: Option<(String, String)>,
-) -> Result<(notify::Available, TelegramBox), PageError> {
+) -> Result<Extras, PageError> {
+    let staff = session.staff();
     let available = notify::available(state).await?;
     let linked = if available.telegram {
-        netreach_app::telegram::linked(state, &session.staff())
+        netreach_app::telegram::linked(state, &staff)
             .await
             .map_err(telegram_failure)?
     } else {
         false
     };
-    Ok((
+    let t = netreach_i18n::Tr::new(&state.i18n, lang);
+    let devices = notify::push::devices(state, &staff)
+        .await
+        .map_err(failure)?
+        .into_iter()
+        .map(|d| {
+            let since = d
+                .since
+                .format(&time::macros::format_description!("[year]-[month]-[day]"))
+                .unwrap_or_default();
+            (
+                d.id.to_string(),
+                t.with2("notify-push-device", "service", &d.service, "since", &since),
+            )
+        })
+        .collect();
+    Ok(Extras {
         available,
-        TelegramBox {
+        telegram: TelegramBox {
             available: available.telegram,
             linked,
             code,
         },
-    ))
+        push: PushBox {
+            key: notify::push::public_key(state, &staff)
+                .await
+                .map_err(failure)?,
+            devices,
+        },
+    })
 }
 
 fn telegram_failure(e: netreach_app::telegram::BotError) -> PageError {
@@ -176,17 +219,19 @@ fn telegram_failure(e: netreach_app::telegram::BotError) -> PageError {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn settings_page<'a>(
     state: &'a AppState,
     lang: Lang,
     session: &StaffSession,
     prefs: &Preferences,
-    notice: Option<&str>,
-    error: Option<&str>,
-    available: notify::Available,
-    telegram: TelegramBox,
+    (notice, error): (Option<&str>, Option<&str>),
+    extras: Extras,
 ) -> SettingsPage<'a> {
+    let Extras {
+        available,
+        telegram,
+        push,
+    } = extras;
     let chrome = Chrome::new(
         state,
         lang,
@@ -238,6 +283,7 @@ fn settings_page<'a>(
         quiet_hours: prefs.quiet_hours.clone(),
         on_call: prefs.on_call,
         telegram,
+        push,
         chrome,
     }
 }
@@ -245,6 +291,7 @@ fn settings_page<'a>(
 #[derive(Debug, Deserialize)]
 pub struct Saved {
     saved: Option<String>,
+    removed: Option<String>,
 }
 
 /// `GET /staff/account/notifications`: the settings table.
@@ -257,10 +304,19 @@ pub async fn settings(
     let prefs = notify::preferences(&state, &session.staff())
         .await
         .map_err(failure)?;
-    let notice = saved.saved.is_some().then_some("notify-saved");
-    let (available, telegram) = telegram_box(&state, &session, None).await?;
+    let notice = match (saved.saved.is_some(), saved.removed.is_some()) {
+        (_, true) => Some("notify-push-removed"),
+        (true, false) => Some("notify-saved"),
+        (false, false) => None,
+    };
+    let extras = extras(&state, lang, &session, None).await?;
     Ok(render(&settings_page(
-        &state, lang, &session, &prefs, notice, None, available, telegram,
+        &state,
+        lang,
+        &session,
+        &prefs,
+        (notice, None),
+        extras,
     )))
 }
 
@@ -276,9 +332,14 @@ pub async fn link_telegram(
     let prefs = notify::preferences(&state, &session.staff())
         .await
         .map_err(failure)?;
-    let (available, telegram) = telegram_box(&state, &session, Some(code)).await?;
+    let extras = extras(&state, lang, &session, Some(code)).await?;
     Ok(render(&settings_page(
-        &state, lang, &session, &prefs, None, None, available, telegram,
+        &state,
+        lang,
+        &session,
+        &prefs,
+        (None, None),
+        extras,
     )))
 }
 
@@ -337,18 +398,76 @@ pub async fn save(
     match notify::set_preferences(&state, &session.staff(), prefs.clone()).await {
         Ok(()) => Ok(Redirect::to("/staff/account/notifications?saved=1").into_response()),
         Err(e @ (NotifyError::BadEmail | NotifyError::BadQuietHours)) => {
-            let (available, telegram) = telegram_box(&state, &session, None).await?;
+            let extras = extras(&state, lang, &session, None).await?;
             Ok(render_invalid(&settings_page(
                 &state,
                 lang,
                 &session,
                 &prefs,
-                None,
-                Some(e.message_id()),
-                available,
-                telegram,
+                (None, Some(e.message_id())),
+                extras,
             )))
         }
         Err(e) => Err(failure(e)),
     }
+}
+
+/// `POST /staff/account/push` (from the console script, with the browser's subscription as
+/// JSON): `201 {"id"}`, or the error page in the member's language (409 push not set up, 422 a
+/// subscription this server cannot use).
+pub async fn subscribe(
+    State(state): State<AppState>,
+    session: StaffSession,
+    axum::Json(subscription): axum::Json<notify::push::NewSubscription>,
+) -> Result<Response, PageError> {
+    match notify::push::subscribe(&state, &session.staff(), subscription).await {
+        Ok(id) => Ok((
+            axum::http::StatusCode::CREATED,
+            axum::Json(serde_json::json!({ "id": id })),
+        )
+            .into_response()),
+        Err(e @ (NotifyError::PushOff | NotifyError::BadSubscription)) => {
+            let status = match e {
+                NotifyError::PushOff => axum::http::StatusCode::CONFLICT,
+                _ => axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            let mut response = status.into_response();
+            response.extensions_mut().insert(crate::error::ErrorInfo {
+                code: "invalid_subscription",
+                message_id: e.message_id(),
+            });
+            Ok(response)
+        }
+        Err(e) => Err(failure(e)),
+    }
+}
+
+/// `POST /staff/account/push/{id}/remove`: one browser stops getting notifications.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    session: StaffSession,
+    axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
+) -> Result<Redirect, PageError> {
+    notify::push::unsubscribe(&state, &session.staff(), id)
+        .await
+        .map_err(failure)?;
+    Ok(Redirect::to("/staff/account/notifications?removed=1"))
+}
+
+/// The service worker that shows a push: registered by the console script, scoped to the
+/// console.
+pub const PUSH_WORKER: &str = include_str!("../../../assets/push-worker.js");
+
+/// `GET /staff/push-worker.js`.
+pub async fn push_worker() -> impl IntoResponse {
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/javascript; charset=utf-8",
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-cache"),
+        ],
+        PUSH_WORKER,
+    )
 }
