@@ -67,18 +67,38 @@ async fn urgent_conversations_notify_on_call_staff_without_any_content() {
     );
 }
 
+/// Fails if `text` holds what the every-event test typed or its topic (the canaries, the topic,
+/// words of the messages), in any letter case.
+fn assert_content_free(what: &str, text: &str) {
+    let lower = text.to_lowercase();
+    for secret in [
+        "notifycanary",
+        "publictextmark",
+        "overdose",
+        "blue",
+        "передоз",
+        "fainted",
+    ] {
+        assert!(!lower.contains(secret), "{secret} in {what}: {text}");
+    }
+}
+
 /// Every event a person can choose, by every transport they can choose, through the SMTP sink
-/// and a push service: the console notices, the e-mails and the pushes carry the kind of event
-/// and a link, never the text a client or a worker typed, nor the topic. (The Telegram
-/// transport to a member's own account is checked the same way in the Telegram tests.)
+/// a push service and the fake Bot API: the console notices, the e-mails, the pushes and the
+/// Telegram messages carry the kind of event and a link, never the text a client or a worker
+/// typed, nor the topic.
 #[tokio::test]
 async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
     use netreach_app::notify::Event;
     for backend in TestBackend::all() {
         let smtp = netreach_testkit::FakeSmtp::start().await;
         let push = netreach_testkit::FakePush::start().await;
+        let bot = netreach_testkit::FakeBot::start().await;
         let url = smtp.url.clone();
+        let bot_base = bot.base.clone();
         let app = TestApp::spawn_on(TestDb::new(backend).await, move |s| {
+            s.telegram.api_base = bot_base;
+            s.telegram.poll_seconds = 0;
             s.email.smtp_url = Some(url.into());
             s.email.from = Some("Netreach <netreach@example.org>".into());
             s.push.subject = Some("mailto:team@example.org".into());
@@ -95,6 +115,19 @@ async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
             .await
             .unwrap();
         assert_eq!(subscribed.status(), 201);
+        // ... and links her own Telegram account to the organisation's bot.
+        crate::telegram::connect(&app, &anna_token).await;
+        let anna_browser = app.new_browser();
+        assert_eq!(
+            anna_browser
+                .login("anna", "anna-long-password-123")
+                .await
+                .status(),
+            303
+        );
+        const ANNA_CHAT: i64 = 770_077;
+        crate::telegram::link_own_account(&app, &bot, &anna_browser, ANNA_CHAT).await;
+        let linked_messages = bot.texts_to(ANNA_CHAT).len();
         let boris = app.staff("boris", Role::Supervisor).await;
         let (vera, _) = app.signed_in("vera", Role::Worker).await;
         // Anna chooses every event by every transport.
@@ -136,15 +169,6 @@ async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
         // stored in the clear): neither goes into a notification.
         const CANARY: &str = "NOTIFYCANARY";
         const PUBLIC: &str = "PUBLICTEXTMARK";
-        // Lower-cased: the canaries, the topic and words of the messages.
-        const NEVER_SENT: [&str; 6] = [
-            "notifycanary",
-            "publictextmark",
-            "overdose",
-            "blue",
-            "передоз",
-            "fainted",
-        ];
         // new_conversation + urgent (one e-mail: the urgent one).
         let (codename, id) = start(&app, "overdose", &format!("{CANARY} he is blue"), "en").await;
         // client_reply_unassigned
@@ -275,16 +299,22 @@ async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
         ];
         let mails = smtp.mails();
         let pushes = push.received();
+        let telegrams = bot.texts_to(ANNA_CHAT)[linked_messages..].to_vec();
         assert_eq!(
-            (sent, mails.len(), pushes.len()),
-            (2 * emitted.len(), emitted.len(), emitted.len()),
+            (sent, mails.len(), pushes.len(), telegrams.len()),
+            (
+                3 * emitted.len(),
+                emitted.len(),
+                emitted.len(),
+                emitted.len()
+            ),
             "{backend:?}"
         );
+        for text in &telegrams {
+            assert_content_free("a Telegram message", text);
+        }
         for received in &pushes {
-            let message = browser.open(received).to_string().to_lowercase();
-            for secret in NEVER_SENT {
-                assert!(!message.contains(secret), "{secret} in a push: {message}");
-            }
+            assert_content_free("a push", &browser.open(received).to_string());
         }
         let paths: Vec<String> = pushes
             .iter()
@@ -300,14 +330,7 @@ async fn every_event_reaches_the_people_who_chose_it_without_any_content() {
                     .iter()
                     .any(|l| l.contains("<anna@example.org>"))
             );
-            let lower = mail.data.to_lowercase();
-            for secret in NEVER_SENT {
-                assert!(
-                    !lower.contains(secret),
-                    "{secret} in an e-mail: {}",
-                    mail.data
-                );
-            }
+            assert_content_free("an e-mail", &mail.data);
         }
         let urgent = mails
             .iter()

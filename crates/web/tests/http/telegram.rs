@@ -44,7 +44,7 @@ fn api(app: &TestApp, method: reqwest::Method, path: &str, token: &str) -> reqwe
         .bearer_auth(token)
 }
 
-async fn connect(app: &TestApp, token: &str) -> Value {
+pub(crate) async fn connect(app: &TestApp, token: &str) -> Value {
     let response = api(
         app,
         reqwest::Method::PUT,
@@ -75,7 +75,7 @@ async fn bot_status(app: &TestApp, token: &str) -> Value {
     .unwrap()
 }
 
-async fn poll(app: &TestApp) -> usize {
+pub(crate) async fn poll(app: &TestApp) -> usize {
     netreach_app::telegram::poll_once(&app.state).await.unwrap()
 }
 
@@ -652,14 +652,14 @@ async fn connecting_needs_an_admin_and_a_token_telegram_accepts() {
     assert_eq!(gone.status(), 204);
 }
 
-#[tokio::test]
-async fn a_worker_links_their_own_account_and_gets_notifications_without_content() {
-    use netreach_app::notify::{Event, Preferences, Transport};
-    let fake = FakeBot::start().await;
-    let app = bot_app(TestBackend::Sqlite, &fake, None).await;
-    let token = admin_token(&app).await;
-    connect(&app, &token).await;
-    let (browser, _) = app.signed_in("anna", Role::Worker).await;
+/// Links the signed-in member's own Telegram account (chat `chat`) with a one-time code from the
+/// notification settings page, as a member does.
+pub(crate) async fn link_own_account(
+    app: &TestApp,
+    fake: &FakeBot,
+    browser: &netreach_testkit::Browser,
+    chat: i64,
+) {
     let page = browser
         .post_form("/staff/account/telegram/link", &[])
         .await
@@ -674,15 +674,26 @@ async fn a_worker_links_their_own_account_and_gets_notifications_without_content
         .take_while(char::is_ascii_alphanumeric)
         .collect();
     assert_eq!(code.len(), 10, "{page}");
-    let worker_chat = 880_088;
-    fake.push(private_text(worker_chat, &format!("/link {code}"), "en"));
-    poll(&app).await;
+    fake.push(private_text(chat, &format!("/link {code}"), "en"));
+    poll(app).await;
     assert!(
-        fake.texts_to(worker_chat)
+        fake.texts_to(chat)
             .last()
             .unwrap()
             .contains("receives your Netreach notifications")
     );
+}
+
+#[tokio::test]
+async fn a_worker_links_their_own_account_and_gets_notifications_without_content() {
+    use netreach_app::notify::{Event, Preferences, Transport};
+    let fake = FakeBot::start().await;
+    let app = bot_app(TestBackend::Sqlite, &fake, None).await;
+    let token = admin_token(&app).await;
+    connect(&app, &token).await;
+    let (browser, _) = app.signed_in("anna", Role::Worker).await;
+    let worker_chat = 880_088;
+    link_own_account(&app, &fake, &browser, worker_chat).await;
     let page = browser
         .get("/staff/account/notifications")
         .await
