@@ -7,6 +7,7 @@
 //! same migration names, and a schema-parity test keeps them in step.
 
 pub mod backend;
+mod drafts;
 mod error;
 mod model;
 mod sql;
@@ -14,6 +15,7 @@ mod telegram;
 mod watch;
 
 pub use backend::{Backend, BackendError, sqlite_path};
+pub use drafts::{DraftStore, ReplyDraft};
 pub use error::StoreError;
 pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AttachmentInfo, AttachmentKind,
@@ -64,6 +66,7 @@ pub trait Store:
     + OperationsStore
     + WatchStore
     + TelegramStore
+    + DraftStore
     + Send
     + Sync
     + std::fmt::Debug

@@ -22,6 +22,8 @@ mod attachments;
 mod audit;
 #[path = "conformance/conversations.rs"]
 mod conversations;
+#[path = "conformance/drafts.rs"]
+mod drafts;
 #[path = "conformance/editorial.rs"]
 mod editorial;
 #[path = "conformance/hot_paths.rs"]
@@ -133,7 +135,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "attachments",
                 "follow ups",
                 "macros and saved views",
-                "response report and assignment"
+                "response report and assignment",
+                "reply drafts"
             ],
             "{backend:?}"
         );

@@ -481,3 +481,39 @@ async fn a_canned_reply_is_inserted_at_the_cursor_keeping_the_typed_draft() {
         browser.url().await
     );
 }
+
+/// The console with JavaScript on: the reply box is saved as a draft while typing (on the
+/// server, sealed; nothing in the browser's storage) and is back after a reload.
+#[tokio::test]
+async fn a_typed_reply_is_saved_as_a_draft_and_survives_a_reload() {
+    let Some(browser) = Driver::start_with(true).await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let password = "anna-long-password-123";
+    app.create_user("anna", netreach_core::Role::Admin, password)
+        .await;
+    let (_, id) = crate::conversations::start(&app, "legal", "a question", "en").await;
+    browser.go(&app.url("/staff/login?lang=en")).await;
+    browser.type_into("#username", "anna").await;
+    browser.type_into("#password", password).await;
+    browser.click("form button[type=submit]").await;
+    browser.wait_for("nav-notifications").await;
+    let page = app.url(&format!("/staff/conversations/{id}"));
+    browser.go(&page).await;
+    browser.wait_for("id=\"reply\"").await;
+    browser
+        .type_into("#reply", "Not unless they have a warrant.")
+        .await;
+    browser.wait_for("Draft saved ").await;
+    browser.go(&page).await;
+    browser.wait_for("id=\"reply\"").await;
+    let value = browser
+        .script("return document.getElementById('reply').value;")
+        .await;
+    assert_eq!(value, "Not unless they have a warrant.");
+    let stored = browser
+        .script("return window.localStorage.length + window.sessionStorage.length;")
+        .await;
+    assert_eq!(stored, 0, "nothing kept in the browser");
+}
