@@ -11,7 +11,7 @@ use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_core::{ConversationId, MessageError, UserId};
 use netreach_crypto::Sealed;
-use netreach_store::{DraftStore, ReplyDraft, StoreError};
+use netreach_store::{ReplyDraft, StoreError};
 use time::OffsetDateTime;
 
 /// Days a draft nobody saves again is kept.

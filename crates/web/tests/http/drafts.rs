@@ -3,8 +3,7 @@
 
 use crate::conversations::{as_client, start};
 use crate::input_value;
-use netreach_core::Role;
-use netreach_store::DraftStore;
+use netreach_core::{Clock, Role};
 use netreach_testkit::{Browser, TestApp, TestBackend, TestDb};
 use serde_json::{Value, json};
 use time::Duration;

@@ -49,16 +49,21 @@ pub async fn save(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    let form: DraftForm = if json {
+    // A body that does not parse gets the extractor's own refusal (400 or 422).
+    let parsed = if json {
         Json::<DraftForm>::from_request(req, &state)
             .await
-            .map_err(|_| PageError::NotFound)?
-            .0
+            .map(|Json(f)| f)
+            .map_err(IntoResponse::into_response)
     } else {
         Form::<DraftForm>::from_request(req, &state)
             .await
-            .map_err(|_| PageError::NotFound)?
-            .0
+            .map(|Form(f)| f)
+            .map_err(IntoResponse::into_response)
+    };
+    let form = match parsed {
+        Ok(form) => form,
+        Err(refused) => return Ok(refused),
     };
     let result = drafts::save(&state, &session.staff(), id, &form.message).await;
     if !script {
