@@ -498,7 +498,7 @@ async fn conversation_page(
         }
         _ => String::new(),
     };
-    if let Some(fill) = fill {
+    if let Some(fill) = fill.filter(|f| f.fills_reply()) {
         match prefill(state, fill, c.lang, page.canned_text.clone())? {
             Ok(text) => draft.reply = text,
             Err(refused) => {
