@@ -238,6 +238,8 @@ pub struct ConversationView {
     pub canned_text: Option<String>,
     /// The team's time zone, for follow-up times shown and typed.
     pub timezone: Option<String>,
+    /// The caller's own unsent reply, opened with their inbox key.
+    pub draft: Option<crate::drafts::Draft>,
 }
 
 /// A conversation as staff see it (API): the thread, opened when the caller holds the key.
@@ -293,6 +295,7 @@ pub async fn conversation(
         readable: staff.has_inbox(),
         canned_text,
         timezone: state.store.availability().await?.map(|r| r.timezone),
+        draft: crate::drafts::own(state, staff, id).await?,
         thread,
     })
 }
@@ -322,7 +325,8 @@ pub async fn apply_macro(
         .await?
         .ok_or(ConversationError::NotFound)?;
     let text = filled(state, staff, &mac.body);
-    let mut c = reply(state, staff, id, &text, expected_version).await?;
+    // The macro's text is not the member's draft: that stays for their own reply.
+    let mut c = send_reply(state, staff, id, &text, expected_version).await?;
     for tag in &mac.tags {
         add_tag(state, staff, id, tag).await?;
     }
@@ -351,8 +355,21 @@ async fn existing(state: &AppState, id: ConversationId) -> Result<Conversation, 
         .ok_or(ConversationError::NotFound)
 }
 
-/// A reply to the client (sealed to the inbox and the client).
+/// A reply to the client (sealed to the inbox and the client); the member's draft in the
+/// conversation goes once it is sent.
 pub async fn reply(
+    state: &AppState,
+    staff: &Staff,
+    id: ConversationId,
+    typed: &str,
+    expected_version: Option<i64>,
+) -> Result<Conversation, ConversationError> {
+    let c = send_reply(state, staff, id, typed, expected_version).await?;
+    crate::drafts::sent(state, staff.user.id, id).await;
+    Ok(c)
+}
+
+async fn send_reply(
     state: &AppState,
     staff: &Staff,
     id: ConversationId,

@@ -82,8 +82,8 @@ async fn run_every(
 }
 
 /// Every ten minutes: deletes expired sessions, setup links and tokens, old alert reports,
-/// forum-watch matches past their retention, and the conversations the retention policy says
-/// are due.
+/// reply drafts untouched for a week, forum-watch matches past their retention, and the
+/// conversations the retention policy says are due.
 pub async fn housekeeping(state: &AppState) {
     match state.store.purge_expired(state.clock.now()).await {
         Ok(n) if n > 0 => tracing::info!(rows = n, "expired sessions and links purged"),
@@ -109,6 +109,11 @@ pub async fn housekeeping(state: &AppState) {
         Ok(n) if n > 0 => tracing::info!(drafts = n, "q&a drafts from before sealing sealed"),
         Ok(_) => {}
         Err(e) => tracing::error!(error = %e, "sealing old q&a drafts failed"),
+    }
+    match crate::drafts::purge(state).await {
+        Ok(n) if n > 0 => tracing::info!(drafts = n, "reply drafts untouched for a week deleted"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "deleting old reply drafts failed"),
     }
     match crate::watch::purge(state).await {
         Ok(n) if n > 0 => tracing::info!(matches = n, "forum-watch matches past retention deleted"),

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod availability;
 pub mod conversations;
 pub mod dashboard;
+pub mod drafts;
 pub mod editorial;
 pub mod health;
 pub mod inbox;

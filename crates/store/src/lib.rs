@@ -7,6 +7,7 @@
 //! same migration names, and a schema-parity test keeps them in step.
 
 pub mod backend;
+mod drafts;
 mod error;
 mod model;
 mod push;
@@ -15,6 +16,7 @@ mod telegram;
 mod watch;
 
 pub use backend::{Backend, BackendError, sqlite_path};
+pub use drafts::{DraftStore, ReplyDraft};
 pub use error::StoreError;
 pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AttachmentInfo, AttachmentKind,
@@ -67,6 +69,7 @@ pub trait Store:
     + WatchStore
     + TelegramStore
     + PushStore
+    + DraftStore
     + Send
     + Sync
     + std::fmt::Debug

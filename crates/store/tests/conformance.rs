@@ -22,6 +22,8 @@ mod attachments;
 mod audit;
 #[path = "conformance/conversations.rs"]
 mod conversations;
+#[path = "conformance/drafts.rs"]
+mod drafts;
 #[path = "conformance/editorial.rs"]
 mod editorial;
 #[path = "conformance/hot_paths.rs"]
@@ -136,7 +138,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "follow ups",
                 "macros and saved views",
                 "response report and assignment",
-                "push subscriptions"
+                "push subscriptions",
+                "reply drafts"
             ],
             "{backend:?}"
         );

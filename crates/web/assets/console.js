@@ -9,6 +9,8 @@
 // - On a conversation, the canned-reply links and the mixing-check and referral forms insert their
 //   text at the cursor of the reply box, keeping what is typed, instead of reloading the page with
 //   only their own text (which is what they do without the script).
+// - The reply box is saved as a draft on the server while typing (the "Save draft" button without
+//   the script).
 "use strict";
 (function () {
   var nav = document.getElementById("nav-notifications");
@@ -38,6 +40,7 @@
     var caret = (before + lead + text).length;
     reply.focus();
     reply.setSelectionRange(caret, caret);
+    reply.dispatchEvent(new Event("input"));
   }
   // Asks the server for the page the tool would load and takes the text it put in the reply box;
   // without text (an error to show), the page is loaded as without the script.
@@ -64,6 +67,55 @@
       e.preventDefault();
       var query = new URLSearchParams(new FormData(form)).toString();
       tool(form.getAttribute("action").split("#")[0] + "?" + query);
+    });
+  }
+
+  // Reply drafts: the box is saved on the server (sealed there; nothing is kept in the browser)
+  // two seconds after typing stops and when the page is hidden or left; an empty box deletes the
+  // draft. The line under the box says when it was saved. A send waits for a save in flight, so
+  // a late save cannot bring back the draft of a reply already sent.
+  var draftStatus = document.getElementById("draft-status");
+  if (reply && reply.form && draftStatus) {
+    var draftUrl = reply.form.getAttribute("action").replace(/\/reply$/, "/draft");
+    var lastSaved = draftStatus.textContent.trim() ? reply.value : "";
+    var draftTimer = null, inFlight = null;
+    var saveDraft = function (leaving) {
+      clearTimeout(draftTimer);
+      var text = reply.value;
+      if (text === lastSaved) { return; }
+      lastSaved = text;
+      var failed = function () { lastSaved = null; draftStatus.textContent = draftStatus.getAttribute("data-failed"); };
+      inFlight = fetch(draftUrl, {
+        method: "POST", credentials: "same-origin", keepalive: leaving === true,
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ message: text })
+      })
+        .then(function (r) {
+          return r.json().then(function (body) {
+            if (!r.ok) { lastSaved = null; }
+            draftStatus.textContent = typeof body.status === "string" ? body.status : draftStatus.getAttribute("data-failed");
+          });
+        })
+        .catch(failed)
+        .then(function () { inFlight = null; });
+    };
+    reply.addEventListener("input", function () {
+      clearTimeout(draftTimer);
+      draftTimer = setTimeout(saveDraft, 2000);
+    });
+    window.addEventListener("pagehide", function () { saveDraft(true); });
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { saveDraft(true); }
+    });
+    reply.form.addEventListener("submit", function (e) {
+      clearTimeout(draftTimer);
+      lastSaved = reply.value;
+      if (!inFlight) { return; }
+      e.preventDefault();
+      var by = e.submitter;
+      inFlight.then(function () {
+        if (by) { reply.form.requestSubmit(by); } else { reply.form.requestSubmit(); }
+      });
     });
   }
 

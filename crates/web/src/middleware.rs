@@ -190,7 +190,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Replaces bodiless or non-matching error responses with the localised error page (or the JSON
-/// error shape under `/api/`).
+/// error shape under `/api/`); a JSON answer a console route gave its script stays.
 pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
     let request_id = req
@@ -215,7 +215,8 @@ pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next
     } else {
         "text/html"
     };
-    if content_type.starts_with(wanted) {
+    // A console route answering its script in JSON (a draft's autosave) keeps its answer.
+    if content_type.starts_with(wanted) || content_type.starts_with("application/json") {
         return response;
     }
     let info = response

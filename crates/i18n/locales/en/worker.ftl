@@ -51,3 +51,11 @@ error-too-many-views = You have 20 saved views: delete one first.
 skip-link = Skip to the main part (on a conversation: the reply box)
 inbox-next-waiting = Next waiting →
 conversation-mark-solved = Mark solved
+## Reply drafts: kept sealed on the server until the reply is sent.
+draft-save = Save draft
+draft-saved = Draft saved { $time }
+draft-saved-on = Draft saved on { $date } at { $time }
+draft-deleted = Draft deleted
+draft-not-saved = Draft not saved
+flash-draft-saved = Draft saved. Only you can open it; it is deleted when you send your reply, or after a week untouched.
+flash-draft-deleted = The reply box was empty, so your draft is deleted.

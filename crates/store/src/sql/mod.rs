@@ -6,6 +6,7 @@ mod alerts;
 mod audit;
 pub mod bench;
 mod conversations;
+mod drafts;
 mod editorial;
 mod notifications;
 mod operations;

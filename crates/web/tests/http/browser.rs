@@ -526,3 +526,35 @@ async fn the_console_offers_push_and_its_service_worker_registers_under_the_cons
         .await;
     assert_eq!(scope, json!(app.url("/staff/")), "{scope}");
 }
+
+/// The console with JavaScript on: the reply box is saved as a draft while typing (on the
+/// server, sealed; nothing in the browser's storage) and is back after a reload.
+#[tokio::test]
+async fn a_typed_reply_is_saved_as_a_draft_and_survives_a_reload() {
+    let Some(browser) = Driver::start_with(true).await else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let password = "anna-long-password-123";
+    app.create_user("anna", netreach_core::Role::Admin, password)
+        .await;
+    let (_, id) = crate::conversations::start(&app, "legal", "a question", "en").await;
+    browser.sign_in(&app, "anna", password).await;
+    let page = app.url(&format!("/staff/conversations/{id}"));
+    browser.go(&page).await;
+    browser.wait_for("id=\"reply\"").await;
+    browser
+        .type_into("#reply", "Not unless they have a warrant.")
+        .await;
+    browser.wait_for("Draft saved ").await;
+    browser.go(&page).await;
+    browser.wait_for("id=\"reply\"").await;
+    let value = browser
+        .script("return document.getElementById('reply').value;")
+        .await;
+    assert_eq!(value, "Not unless they have a warrant.");
+    let stored = browser
+        .script("return window.localStorage.length + window.sessionStorage.length;")
+        .await;
+    assert_eq!(stored, 0, "nothing kept in the browser");
+}

@@ -11,6 +11,7 @@ mod browser;
 mod client_pages;
 mod content;
 mod conversations;
+mod drafts;
 mod editorial;
 mod i18n_keys;
 mod inbox_pages;

@@ -438,6 +438,8 @@ struct ConversationPage<'a> {
     follow_up_days: String,
     /// The team's time zone the follow-up time is read in.
     timezone: String,
+    /// When the member's own draft (in the reply box) was saved, as the quiet status line.
+    draft_status: String,
 }
 
 struct Draft<'a> {
@@ -478,7 +480,25 @@ async fn conversation_page(
         .map_err(shown)?;
     let view = &page.thread;
     let c: &Conversation = &view.conversation;
-    if let Some(fill) = fill {
+    // The member's own draft goes back into the box, unless the page returns typed text (a
+    // failed send) or a tool fills the box without the script (which replaces it, as ever).
+    let filling = fill.is_some_and(ShowQuery::fills_reply);
+    let draft_status = match &page.draft {
+        Some(saved) if draft.reply.is_empty() && !filling => {
+            draft.reply = saved.text.clone();
+            let (at, _) = local_text(page.timezone.as_deref(), saved.saved_at);
+            let (date, time) = at.split_once(' ').unwrap_or((&at, ""));
+            netreach_i18n::Tr::new(&state.i18n, lang).with2(
+                "draft-saved-on",
+                "date",
+                date,
+                "time",
+                time,
+            )
+        }
+        _ => String::new(),
+    };
+    if let Some(fill) = fill.filter(|f| f.fills_reply()) {
         match prefill(state, fill, c.lang, page.canned_text.clone())? {
             Ok(text) => draft.reply = text,
             Err(refused) => {
@@ -563,6 +583,7 @@ async fn conversation_page(
         .map(|s| (s.slug.clone(), format!("{} — {}", s.name.get(lang), s.city)))
         .collect();
     let page = ConversationPage {
+        draft_status,
         macros,
         follow_up_pending,
         follow_up_due,
@@ -641,6 +662,13 @@ pub struct ShowQuery {
     check: Option<String>,
     /// A service from the directory to refer the client to.
     service: Option<String>,
+}
+
+impl ShowQuery {
+    /// Whether a tool (canned reply, mixing check, referral) fills the reply box.
+    fn fills_reply(&self) -> bool {
+        self.canned.is_some() || self.check.is_some() || self.service.is_some()
+    }
 }
 
 /// A combination check written out for a reply, in the conversation's language; refused with
@@ -738,12 +766,12 @@ struct GonePage<'a> {
 
 /// After a change: back to the conversation with a confirmation, or the page again with the
 /// reason and the typed text.
-async fn after(
+async fn after<T>(
     state: &AppState,
     lang: Lang,
     session: &StaffSession,
     id: ConversationId,
-    result: Result<Conversation, ConversationError>,
+    result: Result<T, ConversationError>,
     done: &str,
     kept: Draft<'_>,
 ) -> Result<Response, PageError> {
@@ -792,6 +820,23 @@ async fn after(
             .await
         }
     }
+}
+
+/// After saving a draft without the script: as after a reply, the typed text kept on failure.
+pub(super) async fn after_draft(
+    state: &AppState,
+    lang: Lang,
+    session: &StaffSession,
+    id: ConversationId,
+    result: Result<(), ConversationError>,
+    done: &str,
+    typed: String,
+) -> Result<Response, PageError> {
+    let kept = Draft {
+        reply: typed,
+        ..Draft::empty()
+    };
+    after(state, lang, session, id, result, done, kept).await
 }
 
 pub async fn reply(

@@ -7,6 +7,7 @@ mod alerts;
 mod audit;
 mod content;
 mod content_versions;
+mod drafts;
 mod inbox;
 mod notifications;
 mod publication_log;
@@ -179,6 +180,11 @@ pub fn routes(state: AppState) -> Routes {
             "/staff/conversations/{id}/reply",
             ReplyConversation,
             inbox::reply,
+        )
+        .post(
+            "/staff/conversations/{id}/draft",
+            ReplyConversation,
+            drafts::save,
         )
         .post(
             "/staff/conversations/{id}/note",
@@ -397,6 +403,8 @@ impl Done {
             "user-revoked" => "flash-user-revoked",
             "setup" => "flash-setup-done",
             "replied" => "flash-replied",
+            "draft-saved" => "flash-draft-saved",
+            "draft-deleted" => "flash-draft-deleted",
             "resent" => "flash-resent",
             "not-resent" => "flash-not-resent",
             "bot-connected" => "flash-bot-connected",
