@@ -72,8 +72,16 @@ pub async fn save(
             _ => "draft-saved",
         };
         let result = result.map(|_| ());
-        return super::inbox::after_draft(&state, lang, &session, id, result, done, form.message)
-            .await;
+        return super::conversation::after_draft(
+            &state,
+            lang,
+            &session,
+            id,
+            result,
+            done,
+            form.message,
+        )
+        .await;
     }
     let t = netreach_i18n::Tr::new(&state.i18n, lang);
     let (status, saved, line) = match result {

@@ -7,6 +7,7 @@ mod alerts;
 mod audit;
 mod content;
 mod content_versions;
+mod conversation;
 mod drafts;
 mod inbox;
 mod notifications;
@@ -165,21 +166,25 @@ pub fn routes(state: AppState) -> Routes {
             ListConversations,
             inbox::delete_view,
         )
-        .get("/staff/conversations/{id}", ReadConversation, inbox::show)
+        .get(
+            "/staff/conversations/{id}",
+            ReadConversation,
+            conversation::show,
+        )
         .get(
             "/staff/conversations/{id}/attachments/{attachment}",
             ReadAttachment,
-            inbox::attachment,
+            conversation::attachment,
         )
         .post(
             "/staff/conversations/{id}/messages/{message}/resend",
             ReplyConversation,
-            inbox::resend,
+            conversation::resend,
         )
         .post(
             "/staff/conversations/{id}/reply",
             ReplyConversation,
-            inbox::reply,
+            conversation::reply,
         )
         .post(
             "/staff/conversations/{id}/draft",
@@ -189,42 +194,42 @@ pub fn routes(state: AppState) -> Routes {
         .post(
             "/staff/conversations/{id}/note",
             NoteConversation,
-            inbox::note,
+            conversation::note,
         )
         .post(
             "/staff/conversations/{id}/assign",
             AssignConversation,
-            inbox::assign,
+            conversation::assign,
         )
         .post(
             "/staff/conversations/{id}/status",
             SetConversationStatus,
-            inbox::status,
+            conversation::status,
         )
         .post(
             "/staff/conversations/{id}/tags",
             TagConversation,
-            inbox::add_tag,
+            conversation::add_tag,
         )
         .post(
             "/staff/conversations/{id}/tags/remove",
             TagConversation,
-            inbox::remove_tag,
+            conversation::remove_tag,
         )
         .post(
             "/staff/conversations/{id}/macro",
             ReplyConversation,
-            inbox::apply_macro,
+            conversation::apply_macro,
         )
         .post(
             "/staff/conversations/{id}/follow_up",
             FollowUpConversation,
-            inbox::follow_up,
+            conversation::follow_up,
         )
         .post(
             "/staff/conversations/{id}/follow_up/clear",
             FollowUpConversation,
-            inbox::clear_follow_up,
+            conversation::clear_follow_up,
         )
         // Alerts.
         .get("/staff/alerts", ListAlerts, alerts::index)
