@@ -90,13 +90,11 @@ fn main() {
         let clock = Instant::now();
         let lowered: usize = posts.iter().map(|p| p.to_lowercase().len()).sum();
         let seconds = clock.elapsed().as_secs_f64();
-        println!(
-            "lower-casing {:.1} MB/s ({lowered} bytes)",
-            mb / seconds
-        );
+        println!("lower-casing {:.1} MB/s ({lowered} bytes)", mb / seconds);
         baseline = Some(seconds);
     }
-    let ratio = |seconds: f64| baseline.map_or(String::new(), |b| format!(", ratio {:.2}", b / seconds));
+    let ratio =
+        |seconds: f64| baseline.map_or(String::new(), |b| format!(", ratio {:.2}", b / seconds));
     if run("match") {
         let clock = Instant::now();
         let mut scratch = Scratch::new();
