@@ -11,12 +11,16 @@
 //! stemmed. The Snowball algorithms cut endings (apart from an English final "y" read as "i"), so
 //! such a word begins with a stem of the lexicon; a stem of one or two letters counts only as
 //! the whole word (else every word beginning with "e" or «с» would be stemmed). One pass folds
-//! the text (ASCII eight bytes at a time and Cyrillic by table, without the Unicode tables, and
-//! every other character to a space), keeping byte offsets where it can; a scan of the folded
-//! words admits those that begin with a stem (a bit per first two bytes, then the stems that
-//! begin with the same three or four); only those are stemmed, each distinct word once per
-//! [`Scratch`]. Each stem of the lexicon has a number, each phrase is a sequence of numbers,
-//! and the phrases are found among the admitted words by their first stem. (A first version
+//! the text eight bytes at a time, without branches on the bytes (ASCII and Cyrillic letters
+//! lower-cased by bit arithmetic and a table, every other character to a space, byte offsets
+//! kept where it can) and marks the words' bytes in a bitmap; the words are read from the
+//! bitmap, and a bit per hash of each word's first three letters picks, again without a branch
+//! per word, the few that may begin with a stem. Those are looked up in tables keyed by the
+//! word's bytes (the lexicon's own words, then the words this [`Scratch`] has met); a word met
+//! for the first time is checked against the stems that begin alike and stemmed when it begins
+//! with one, each distinct word once per [`Scratch`]. Each stem of the lexicon has a number,
+//! each phrase is a sequence of numbers, and the phrases are found among the admitted words by
+//! their first stem. (A first version
 //! ran Aho-Corasick over the stream of stems; profiling showed the byte-wise automata to be most
 //! of the cost, and over whole stems a table of phrases by first stem does the same work.)
 //! Buffers are reused across posts through a [`Scratch`].
@@ -24,9 +28,9 @@
 mod fold;
 mod words;
 
+use fold::{Words, fold_text, origin};
 #[cfg(test)]
 use fold::{fold_char, fold_cyrillic};
-use fold::{fold_text, next_mark, origin};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -99,6 +103,9 @@ pub struct Scratch {
     marks: Vec<u64>,
     /// Where folding changed a character's length: (end in `folded`, end in the text).
     shifts: Vec<(usize, usize)>,
+    /// The words that may begin with a stem (by [`Beginnings::may_admit`]), in order: their
+    /// byte range in `folded` and their place among all the words.
+    candidates: Vec<(usize, usize, usize)>,
     /// The words whose stems are in some phrase, in order: the stem's number and the word's
     /// byte range in the text, with a [`GAP`] where other words came between.
     tokens: Vec<(u32, usize, usize)>,
@@ -267,37 +274,41 @@ impl Matcher {
             folded,
             marks,
             shifts,
+            candidates,
             tokens,
             memo,
             stemmed,
             looked_up,
         } = scratch;
         fold_text(text, folded, marks, shifts);
-        tokens.clear();
-        // Whether a word in no phrase came since the last token: it breaks a phrase.
-        let mut between = false;
-        let mut at = 0;
-        loop {
-            let start = next_mark(marks, at, true);
-            if start >= folded.len() {
-                break;
+        // First the words that may begin with a stem, without a branch on each word (whether
+        // one may is hard to foretell): each is written to the buffer, and kept by counting it.
+        candidates.clear();
+        let mut buffer = [(0, 0, 0); 64];
+        let mut kept = 0;
+        for (place, (start, end)) in Words::new(marks).enumerate() {
+            buffer[kept % 64] = (start, end, place);
+            kept += usize::from(self.beginnings.may_admit(head(folded, start, end)));
+            if kept == 64 {
+                candidates.extend_from_slice(&buffer);
+                kept = 0;
             }
-            let end = next_mark(marks, start, false);
-            at = end;
-            let id = if self.beginnings.may_admit(head(folded, start, end)) {
-                self.word_id(&Word::of(folded, start, end), memo, stemmed, looked_up)
-            } else {
-                NOT_ADMITTED
-            };
+        }
+        candidates.extend_from_slice(&buffer[..kept]);
+        tokens.clear();
+        // Where the last token was among the words: a word in between that is in no phrase
+        // breaks a phrase.
+        let mut last = None;
+        for (start, end, place) in candidates.iter().copied() {
+            let id = self.word_id(&Word::of(folded, start, end), memo, stemmed, looked_up);
             // A word whose stem is in no phrase is as any other word.
             if id >= NOT_ADMITTED {
-                between = true;
                 continue;
             }
-            if between && !tokens.is_empty() {
+            if last.is_some_and(|l: usize| l + 1 != place) {
                 tokens.push((GAP, 0, 0));
             }
-            between = false;
+            last = Some(place);
             tokens.push((id, origin(shifts, start), origin(shifts, end)));
         }
         let mut hits = Vec::new();

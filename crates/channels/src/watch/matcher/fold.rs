@@ -220,7 +220,7 @@ fn fold_chars(text: &str, out: &mut [u8], marks: &mut [u64], chunk: usize) -> Op
     if bytes[at] & 0xC0 == 0x80 {
         at -= 1;
     }
-    while at < bytes.len() && (at < chunk + 8 || at % 8 != 0) {
+    while at < bytes.len() && (at < chunk + 8 || !at.is_multiple_of(8)) {
         let b = bytes[at];
         if b < 0x80 {
             out[at] = ASCII[usize::from(b)];
@@ -291,22 +291,45 @@ fn mark_words(folded: &[u8], bits: &mut Vec<u64>) {
     }
 }
 
-/// The first offset from `at` whose mark in `bits` is `set`, or the end of `bits`.
-pub(super) fn next_mark(bits: &[u64], at: usize, set: bool) -> usize {
-    let flip = if set { 0 } else { u64::MAX };
-    let mut block = at / 64;
-    let Some(first) = bits.get(block) else {
-        return bits.len() * 64;
-    };
-    let mut m = (first ^ flip) & (u64::MAX << (at % 64));
-    while m == 0 {
-        block += 1;
-        match bits.get(block) {
-            Some(b) => m = b ^ flip,
-            None => return bits.len() * 64,
+/// The words of a folded text, as byte ranges, read from the marks [`fold_text`] made: a
+/// block of 64 marks at a time, the words' starts and ends found by counting zeros.
+pub(super) struct Words<'a> {
+    marks: &'a [u64],
+    block: usize,
+    /// The marks of `block` from the end of the last word on.
+    bits: u64,
+}
+
+impl<'a> Words<'a> {
+    pub(super) fn new(marks: &'a [u64]) -> Words<'a> {
+        Words {
+            marks,
+            block: 0,
+            bits: marks.first().copied().unwrap_or(0),
         }
     }
-    block * 64 + m.trailing_zeros() as usize
+}
+
+impl Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        while self.bits == 0 {
+            self.block += 1;
+            self.bits = *self.marks.get(self.block)?;
+        }
+        let start = self.block * 64 + self.bits.trailing_zeros() as usize;
+        // The first byte from the start that is not marked (the folded text ends in spaces).
+        let mut rest = !self.bits & (u64::MAX << (start % 64));
+        while rest == 0 {
+            self.block += 1;
+            self.bits = *self.marks.get(self.block)?;
+            rest = !self.bits;
+        }
+        let end = self.block * 64 + rest.trailing_zeros() as usize;
+        self.bits &= u64::MAX << (end % 64);
+        Some((start, end))
+    }
 }
 
 /// The offset in the text of an offset in the folded text (a word's start or end).

@@ -45,8 +45,14 @@ fn bloom_index(head: u64) -> usize {
 }
 
 /// A folded word's first eight bytes (zeros after a shorter word).
+#[inline]
 pub(super) fn head(text: &[u8], start: usize, end: usize) -> u64 {
-    load(text, start) & (u64::MAX >> (64 - 8 * (end - start).clamp(1, 8)))
+    load(text, start) & low_bytes(end - start)
+}
+
+/// A mask of the low `n` bytes of a `u64` (all of them from eight).
+fn low_bytes(n: usize) -> u64 {
+    if n >= 8 { u64::MAX } else { (1 << (8 * n)) - 1 }
 }
 
 impl Beginnings {
@@ -97,8 +103,8 @@ impl Beginnings {
     }
 }
 
-/// A folded word with its bytes read as two numbers: the first eight (zeros after a shorter
-/// word) and the next eight (zeros after), or the last eight of a word longer than sixteen.
+/// A folded word with its bytes read as two numbers: the first eight and the next eight (zeros
+/// after a shorter word); a longer word is told from others by its bytes.
 pub(super) struct Word<'a> {
     pub(super) bytes: &'a [u8],
     head: u64,
@@ -108,14 +114,8 @@ pub(super) struct Word<'a> {
 impl<'a> Word<'a> {
     /// The word at `start..end` of `text` (quickest with eight bytes after `end`).
     pub(super) fn of(text: &'a [u8], start: usize, end: usize) -> Word<'a> {
-        let len = end - start;
-        let mask = |n: usize| u64::MAX >> (64 - 8 * n.clamp(1, 8));
         let head = head(text, start, end);
-        let tail = match len {
-            0..=8 => 0,
-            9..=16 => load(text, start + 8) & mask(len - 8),
-            _ => load(text, end - 8),
-        };
+        let tail = load(text, start + 8) & low_bytes((end - start).saturating_sub(8));
         Word {
             bytes: text.get(start..end).unwrap_or_default(),
             head,
