@@ -36,9 +36,9 @@ fn bloom_index(head: u64) -> usize {
     // The bytes that begin a character (not 0b10xx_xxxx; a zero after the word counts): the
     // fourth of them is where the first three letters end.
     let mut starts = !(head & !(head << 1)) & 0x8080_8080_8080_8080;
-    starts &= starts - 1;
-    starts &= starts.wrapping_sub(1);
-    starts &= starts.wrapping_sub(1);
+    for _ in 0..3 {
+        starts &= starts.wrapping_sub(1);
+    }
     let bytes = (starts.trailing_zeros() / 8).max(1);
     let prefix = head & (u64::MAX >> (64 - 8 * bytes));
     (prefix.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BLOOM_BITS)) as usize
