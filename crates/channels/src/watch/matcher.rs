@@ -11,19 +11,30 @@
 //! stemmed. The Snowball algorithms cut endings (apart from an English final "y" read as "i"), so
 //! such a word begins with a stem of the lexicon; a stem of one or two letters counts only as
 //! the whole word (else every word beginning with "e" or «с» would be stemmed). One pass folds
-//! the text (ASCII eight bytes at a time and Cyrillic by table, without the Unicode tables, and
-//! every other character to a space), keeping byte offsets where it can; a scan of the folded
-//! words admits those that begin with a stem (a bit per first two bytes, then the stems that
-//! begin with the same three or four); only those are stemmed, each distinct word once per
-//! [`Scratch`]. Each stem of the lexicon has a number, each phrase is a sequence of numbers,
-//! and the phrases are found among the admitted words by their first stem. (A first version
+//! the text eight bytes at a time, without branches on the bytes (ASCII and Cyrillic letters
+//! lower-cased by bit arithmetic and a table, every other character to a space, byte offsets
+//! kept where it can) and marks the words' bytes in a bitmap; the words are read from the
+//! bitmap, and a bit per hash of each word's first three letters picks, again without a branch
+//! per word, the few that may begin with a stem. Those are looked up in tables keyed by the
+//! word's bytes (the lexicon's own words, then the words this [`Scratch`] has met); a word met
+//! for the first time is checked against the stems that begin alike and stemmed when it begins
+//! with one, each distinct word once per [`Scratch`]. Each stem of the lexicon has a number,
+//! each phrase is a sequence of numbers, and the phrases are found among the admitted words by
+//! their first stem. (A first version
 //! ran Aho-Corasick over the stream of stems; profiling showed the byte-wise automata to be most
 //! of the cost, and over whole stems a table of phrases by first stem does the same work.)
 //! Buffers are reused across posts through a [`Scratch`].
 
+mod fold;
+mod words;
+
+use fold::{Words, fold_text, origin};
+#[cfg(test)]
+use fold::{fold_char, fold_cyrillic};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use words::{Beginnings, Word, WordTable, head};
 
 /// One phrase of the lexicon and the signal it raises (`overdose`, `adulterant`,
 /// `substance:heroin`, ...).
@@ -59,10 +70,10 @@ pub struct Matcher {
     beginnings: Beginnings,
     /// Every stem of the lexicon's phrases, numbered.
     ids: foldhash::HashMap<Box<str>, u32>,
-    /// The stem numbers of the words the phrases are written with and of the stems themselves
-    /// (folded): the commonest admitted words, known without stemming (the same memo as a
-    /// [`Scratch`] keeps, filled in advance).
-    known: foldhash::HashMap<Box<[u8]>, Option<u32>>,
+    /// The stem numbers (or [`NO_STEM`]) of the words the phrases are written with and of the
+    /// stems themselves (folded), those of them that are admitted: the commonest admitted
+    /// words, known without stemming (the same memo as a [`Scratch`] keeps, filled in advance).
+    known: WordTable,
     /// Each phrase as its stems' numbers.
     phrases: Vec<Vec<u32>>,
     /// A stem's number -> the phrases that begin with it.
@@ -71,72 +82,6 @@ pub struct Matcher {
     terms: Vec<(Arc<str>, Arc<str>)>,
     english: Stemmer,
     russian: Stemmer,
-}
-
-/// The stems of the lexicon (and their "y" variants) by how words beginning with them begin.
-#[derive(Default)]
-struct Beginnings {
-    /// A bit per first two bytes of a word (a space after a word of one byte): whether some
-    /// stem begins so. Most words stop here.
-    pairs: Vec<u64>,
-    /// The first bytes of a stem (see [`key`]) -> the stems that begin so, each with whether it is of one or two letters (so must be the whole word).
-    stems: foldhash::HashMap<u32, Vec<Beginning>>,
-}
-
-/// A stem (folded, as bytes) and whether it is of one or two letters.
-type Beginning = (Box<[u8]>, bool);
-
-/// A word's first two bytes (a word of one byte with a space).
-fn pair(word: &[u8]) -> usize {
-    usize::from(word[0]) | usize::from(word.get(1).copied().unwrap_or(b' ')) << 8
-}
-
-/// A word's first three bytes, or four when it begins with a character of two bytes or more (a
-/// stem of three letters has that many), a shorter word padded with spaces.
-fn key(word: &[u8]) -> u32 {
-    let at = |i: usize| u32::from(word.get(i).copied().unwrap_or(b' '));
-    let fourth = if word[0] >= 0x80 { at(3) << 24 } else { 0 };
-    at(0) | at(1) << 8 | at(2) << 16 | fourth
-}
-
-impl Beginnings {
-    fn new<'a>(stems: impl Iterator<Item = &'a String>) -> Beginnings {
-        let mut beginnings = Beginnings {
-            pairs: vec![0; 1 << 10],
-            stems: foldhash::HashMap::default(),
-        };
-        for stem in stems {
-            let bytes = stem.as_bytes();
-            if bytes.is_empty() {
-                continue;
-            }
-            let p = pair(bytes);
-            beginnings.pairs[p >> 6] |= 1 << (p & 63);
-            let short = stem.chars().count() < 3;
-            beginnings
-                .stems
-                .entry(key(bytes))
-                .or_default()
-                .push((bytes.into(), short));
-        }
-        beginnings
-    }
-
-    /// Whether a folded word (not empty) begins with a stem of three letters or more, or is
-    /// a shorter one.
-    fn admit(&self, word: &[u8]) -> bool {
-        let p = pair(word);
-        self.pairs[p >> 6] & (1 << (p & 63)) != 0
-            && self.stems.get(&key(word)).is_some_and(|stems| {
-                stems.iter().any(|(stem, short)| {
-                    if *short {
-                        word == &stem[..]
-                    } else {
-                        word.starts_with(stem)
-                    }
-                })
-            })
-    }
 }
 
 impl std::fmt::Debug for Matcher {
@@ -152,15 +97,21 @@ impl std::fmt::Debug for Matcher {
 /// posts of a fetch; the stems are dropped when it is (and held at most [`MEMO_WORDS`]).
 #[derive(Default)]
 pub struct Scratch {
-    /// A space, the folded text, a space.
+    /// The folded text, a space, eight spaces of room.
     folded: Vec<u8>,
+    /// A bit per byte of `folded`: whether it is in a word.
+    marks: Vec<u64>,
     /// Where folding changed a character's length: (end in `folded`, end in the text).
     shifts: Vec<(usize, usize)>,
+    /// The words that may begin with a stem (by [`Beginnings::may_admit`]), in order: their
+    /// byte range in `folded` and their place among all the words.
+    candidates: Vec<(usize, usize, usize)>,
     /// The words whose stems are in some phrase, in order: the stem's number and the word's
     /// byte range in the text, with a [`GAP`] where other words came between.
     tokens: Vec<(u32, usize, usize)>,
-    /// A folded word -> its stem's number, or `None` when no phrase has its stem.
-    memo: foldhash::HashMap<Box<[u8]>, Option<u32>>,
+    /// A folded word that may begin with a stem -> its stem's number, [`NO_STEM`] when no
+    /// phrase has its stem, or [`NOT_ADMITTED`] when it begins with no stem after all.
+    memo: WordTable,
     stemmed: usize,
     looked_up: usize,
 }
@@ -174,8 +125,9 @@ impl std::fmt::Debug for Scratch {
     }
 }
 
-/// The most distinct words a [`Scratch`] remembers stems of; then it starts afresh.
-pub const MEMO_WORDS: usize = 4096;
+/// The most distinct words a [`Scratch`] remembers (their stems, or that they need none); then
+/// it starts afresh.
+pub const MEMO_WORDS: usize = 8192;
 
 impl Scratch {
     pub fn new() -> Scratch {
@@ -189,220 +141,13 @@ impl Scratch {
     }
 }
 
-/// A character lower-cased, «ё» as «е»: ASCII and Cyrillic (most of forum text) without the
-/// Unicode tables, the rest through them.
-fn fold_char(c: char) -> impl Iterator<Item = char> {
-    let quick = match c {
-        'A'..='Z' => Some(c.to_ascii_lowercase()),
-        _ if c.is_ascii() => Some(c),
-        'Ё' | 'ё' => Some('е'),
-        // А..Я -> а..я
-        '\u{0410}'..='\u{042F}' => char::from_u32(c as u32 + 0x20),
-        // Ѐ..Џ -> ѐ..џ
-        '\u{0400}'..='\u{040F}' => char::from_u32(c as u32 + 0x50),
-        '\u{0430}'..='\u{045F}' => Some(c),
-        _ => None,
-    };
-    let slow = quick
-        .is_none()
-        .then(|| c.to_lowercase().map(|c| if c == 'ё' { 'е' } else { c }));
-    quick.into_iter().chain(slow.into_iter().flatten())
-}
-
-/// ASCII folded: letters lower-cased, digits kept, everything else a space.
-const ASCII: [u8; 128] = {
-    let mut table = [b' '; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            table[b] = c;
-        } else if c.is_ascii_uppercase() {
-            table[b] = c + 32;
-        }
-        b += 1;
-    }
-    table
-};
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// Eight bytes of ASCII folded at once (as [`ASCII`] does each), or `None` when one of them is
-/// not ASCII. Each comparison adds to every byte at once: a byte below 0x80 plus a constant
-/// below 0x80 never carries into the next, and its top bit says whether it reached the bound.
-fn fold_ascii8(chunk: &[u8]) -> Option<[u8; 8]> {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(chunk);
-    let x = u64::from_le_bytes(word);
-    if x & HIGH != 0 {
-        return None;
-    }
-    // The top bit of each byte: at least `bound`.
-    let at_least = |bound: u8| x.wrapping_add(ONES * u64::from(0x80 - bound)) & HIGH;
-    let upper = at_least(b'A') & !at_least(b'Z' + 1);
-    let lower = at_least(b'a') & !at_least(b'z' + 1);
-    let digit = at_least(b'0') & !at_least(b'9' + 1);
-    let other = HIGH & !(upper | lower | digit);
-    // 0x20 added to capitals; every other byte wholly replaced by a space.
-    let lowered = x | (upper >> 2);
-    let mask = (other >> 7) * 0xFF;
-    Some(((lowered & !mask) | ((ONES * u64::from(b' ')) & mask)).to_le_bytes())
-}
-
-/// A two-byte character of U+0400..U+047F (`lead` 0xD0 or 0xD1), folded as [`fold_char`]
-/// does, in UTF-8; every one of them is a letter.
-const fn fold_cyrillic(lead: u8, next: u8) -> [u8; 2] {
-    match (lead, next) {
-        // Ё, ё -> е
-        (0xD0, 0x81) | (0xD1, 0x91) => [0xD0, 0xB5],
-        // Ѐ..Џ (U+0400..) -> ѐ..џ (U+0450..)
-        (0xD0, 0x80..=0x8F) => [0xD1, next + 0x10],
-        // А..П (U+0410..) -> а..п (U+0430..)
-        (0xD0, 0x90..=0x9F) => [0xD0, next + 0x20],
-        // Р..Я (U+0420..) -> р..я (U+0440..)
-        (0xD0, 0xA0..=0xAF) => [0xD1, next - 0x20],
-        // U+0460..U+047F, old letters in capital and small pairs: the capital is even.
-        (0xD1, 0xA0..=0xBF) => [0xD1, next | 1],
-        _ => [lead, next],
-    }
-}
-
-/// [`fold_cyrillic`] of every character of U+0400..U+047F, by the low bit of its first byte
-/// and the low six of its second.
-const CYRILLIC: [[u8; 2]; 128] = {
-    let mut table = [[0u8; 2]; 128];
-    let mut i = 0;
-    while i < 128 {
-        let lead = 0xD0 | (i >> 6) as u8;
-        let next = 0x80 | (i & 0x3F) as u8;
-        table[i] = fold_cyrillic(lead, next);
-        i += 1;
-    }
-    table
-};
-
-/// Folds `text` into `out` between two spaces: letters and digits lower-cased (see
-/// [`fold_char`]), every other character a space for each of its bytes. A character whose
-/// folded form has another length is noted in `shifts`, so offsets can be mapped back.
-fn fold_text(text: &str, out: &mut Vec<u8>, shifts: &mut Vec<(usize, usize)>) {
-    shifts.clear();
-    if !fold_aligned(text, out) {
-        fold_shifted(text, out, shifts);
-    }
-}
-
-/// [`fold_text`] for a text where folding keeps every character's length (nearly all of
-/// them): written in place, byte for byte. False, with `out` to be discarded, at the first
-/// character where it does not.
-fn fold_aligned(text: &str, out: &mut Vec<u8>) -> bool {
-    let bytes = text.as_bytes();
-    out.clear();
-    out.resize(bytes.len() + 2, b' ');
-    let folded = &mut out[1..=bytes.len()];
-    let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        if b < 0x80 {
-            // A run of ASCII: eight bytes at a time, then one at a time.
-            while let Some(ascii) = bytes.get(at..at + 8).and_then(fold_ascii8) {
-                folded[at..at + 8].copy_from_slice(&ascii);
-                at += 8;
-            }
-            while let Some(b) = bytes.get(at).filter(|b| **b < 0x80) {
-                folded[at] = ASCII[usize::from(*b)];
-                at += 1;
-            }
-        } else if b & 0xFE == 0xD0 {
-            // A run of two-byte Cyrillic.
-            while let Some([lead, next]) = bytes
-                .get(at..at + 2)
-                .and_then(|p| <[u8; 2]>::try_from(p).ok())
-                && lead & 0xFE == 0xD0
-            {
-                let index = usize::from(lead & 1) << 6 | usize::from(next & 0x3F);
-                folded[at..at + 2].copy_from_slice(&CYRILLIC[index]);
-                at += 2;
-            }
-        } else {
-            let c = text[at..].chars().next().unwrap_or(' ');
-            let len = c.len_utf8();
-            if c.is_alphanumeric() {
-                let mut buf = [0u8; 8];
-                let mut n = 0;
-                for f in fold_char(c) {
-                    if n + f.len_utf8() > len {
-                        return false;
-                    }
-                    n += f.encode_utf8(&mut buf[n..]).len();
-                }
-                if n != len {
-                    return false;
-                }
-                folded[at..at + len].copy_from_slice(&buf[..len]);
-            }
-            at += len;
-        }
-    }
-    true
-}
-
-/// [`fold_text`] for any text, noting the characters whose length changed.
-fn fold_shifted(text: &str, out: &mut Vec<u8>, shifts: &mut Vec<(usize, usize)>) {
-    out.clear();
-    out.reserve(text.len() + 2);
-    out.push(b' ');
-    let mut buf = [0u8; 4];
-    for (at, c) in text.char_indices() {
-        let len = c.len_utf8();
-        if c.is_alphanumeric() || ('\u{0400}'..='\u{047F}').contains(&c) {
-            let before = out.len();
-            for f in fold_char(c) {
-                out.extend_from_slice(f.encode_utf8(&mut buf).as_bytes());
-            }
-            if out.len() - before != len {
-                shifts.push((out.len(), at + len + 1));
-            }
-        } else {
-            out.extend(std::iter::repeat_n(b' ', len));
-        }
-    }
-    out.push(b' ');
-}
-
-/// The first offset from `at` in `folded` (which has eight spaces of room at its end) where a
-/// word ends (`in_word`: a space), or begins (a byte other than a space).
-fn skip(folded: &[u8], mut at: usize, in_word: bool) -> usize {
-    while let Some(chunk) = folded.get(at..at + 8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        // Bytes that are spaces become zero.
-        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
-        // The top bit of each byte that is zero. A borrow out of a zero byte could mark a
-        // byte 0x01 above it too, but none is: that would be a '!', which folding never keeps.
-        let zero = x.wrapping_sub(ONES) & !x & HIGH;
-        let found = if in_word { zero } else { !zero & HIGH };
-        if found != 0 {
-            return at + (found.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    folded.len()
-}
-
-/// The offset in the text of an offset in the folded text (a word's start or end).
-fn origin(shifts: &[(usize, usize)], at: usize) -> usize {
-    let i = shifts.partition_point(|(folded, _)| *folded <= at);
-    let (folded, text) = match i {
-        0 => (0, 0),
-        i => shifts[i - 1],
-    };
-    // The folded text begins with a space the text does not have.
-    (text + (at - folded)).saturating_sub(1)
-}
-
 /// In [`Scratch::tokens`], where words in no phrase came between two that are.
 const GAP: u32 = u32::MAX;
+/// In the word tables: the word's stem is in no phrase.
+const NO_STEM: u32 = u32::MAX;
+/// In [`Scratch::memo`]: the word begins with no stem of the lexicon (though its first letters
+/// looked as if it might).
+const NOT_ADMITTED: u32 = u32::MAX - 1;
 
 impl Matcher {
     /// Compiles the terms (empty phrases, or phrases with no word, are skipped).
@@ -410,7 +155,7 @@ impl Matcher {
         let mut matcher = Matcher {
             beginnings: Beginnings::default(),
             ids: foldhash::HashMap::default(),
-            known: foldhash::HashMap::default(),
+            known: WordTable::default(),
             phrases: Vec::new(),
             starting: Vec::new(),
             terms: Vec::new(),
@@ -420,9 +165,9 @@ impl Matcher {
         let mut beginnings = BTreeSet::new();
         let mut written = BTreeSet::new();
         let mut seen = std::collections::HashSet::new();
-        let (mut folded, mut shifts) = (Vec::new(), Vec::new());
+        let (mut folded, mut marks, mut shifts) = (Vec::new(), Vec::new(), Vec::new());
         for term in terms {
-            fold_text(&term.phrase, &mut folded, &mut shifts);
+            fold_text(&term.phrase, &mut folded, &mut marks, &mut shifts);
             let folded = String::from_utf8_lossy(&folded);
             let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
             let stems: Vec<String> = words.iter().map(|w| matcher.stem(w).into_owned()).collect();
@@ -437,7 +182,7 @@ impl Matcher {
                     beginnings.insert(format!("{base}y"));
                 }
                 beginnings.insert(stem.clone());
-                let next = u32::try_from(matcher.ids.len()).unwrap_or(GAP);
+                let next = u32::try_from(matcher.ids.len()).unwrap_or(NO_STEM);
                 let id = *matcher.ids.entry(stem.into()).or_insert(next);
                 phrase.push(id);
             }
@@ -455,8 +200,12 @@ impl Matcher {
         }
         matcher.beginnings = Beginnings::new(beginnings.iter());
         for word in written.into_iter().chain(beginnings) {
+            let folded = Word::of(word.as_bytes(), 0, word.len());
+            if !matcher.beginnings.admit(word.as_bytes()) || matcher.known.get(&folded).is_some() {
+                continue;
+            }
             let id = matcher.ids.get(&*matcher.stem(&word)).copied();
-            matcher.known.insert(word.into_bytes().into(), id);
+            matcher.known.insert(&folded, id.unwrap_or(NO_STEM));
         }
         matcher
     }
@@ -479,6 +228,38 @@ impl Matcher {
         stemmer.stem(folded)
     }
 
+    /// The stem number of a folded word that may begin with a stem: [`NOT_ADMITTED`] when it
+    /// does not, [`NO_STEM`] when its stem is in no phrase.
+    fn word_id(
+        &self,
+        word: &Word<'_>,
+        memo: &mut WordTable,
+        stemmed: &mut usize,
+        looked_up: &mut usize,
+    ) -> u32 {
+        if let Some(id) = self.known.get(word) {
+            *looked_up += 1;
+            return id;
+        }
+        if let Some(id) = memo.get(word) {
+            *looked_up += usize::from(id != NOT_ADMITTED);
+            return id;
+        }
+        let id = if self.beginnings.admit(word.bytes) {
+            *looked_up += 1;
+            *stemmed += 1;
+            let stem = self.stem(std::str::from_utf8(word.bytes).unwrap_or_default());
+            self.ids.get(&*stem).copied().unwrap_or(NO_STEM)
+        } else {
+            NOT_ADMITTED
+        };
+        if memo.len() >= MEMO_WORDS {
+            memo.clear();
+        }
+        memo.insert(word, id);
+        id
+    }
+
     /// Every phrase found in the text, in order of position (overlapping ones included).
     pub fn find(&self, text: &str) -> Vec<Hit> {
         self.find_with(text, &mut Scratch::new())
@@ -491,52 +272,43 @@ impl Matcher {
         }
         let Scratch {
             folded,
+            marks,
             shifts,
+            candidates,
             tokens,
             memo,
             stemmed,
             looked_up,
         } = scratch;
-        fold_text(text, folded, shifts);
-        tokens.clear();
-        let mut previous_end = None;
-        let length = folded.len();
-        // Room to read eight bytes anywhere in the text.
-        folded.extend_from_slice(&[b' '; 8]);
-        let mut at = 1;
-        loop {
-            at = skip(folded, at, false);
-            if at >= length {
-                break;
+        fold_text(text, folded, marks, shifts);
+        // First the words that may begin with a stem, without a branch on each word (whether
+        // one may is hard to foretell): each is written to the buffer, and kept by counting it.
+        candidates.clear();
+        let mut buffer = [(0, 0, 0); 64];
+        let mut kept = 0;
+        for (place, (start, end)) in Words::new(marks).enumerate() {
+            buffer[kept % 64] = (start, end, place);
+            kept += usize::from(self.beginnings.may_admit(head(folded, start, end)));
+            if kept == 64 {
+                candidates.extend_from_slice(&buffer);
+                kept = 0;
             }
-            let start = at;
-            at = skip(folded, at, true);
-            let end = at;
-            let word = &folded[start..end];
-            if !self.beginnings.admit(word) {
+        }
+        candidates.extend_from_slice(&buffer[..kept]);
+        tokens.clear();
+        // Where the last token was among the words: a word in between that is in no phrase
+        // breaks a phrase.
+        let mut last = None;
+        for (start, end, place) in candidates.iter().copied() {
+            let id = self.word_id(&Word::of(folded, start, end), memo, stemmed, looked_up);
+            // A word whose stem is in no phrase is as any other word.
+            if id >= NOT_ADMITTED {
                 continue;
             }
-            *looked_up += 1;
-            let id = match self.known.get(word).or_else(|| memo.get(word)) {
-                Some(id) => *id,
-                None => {
-                    *stemmed += 1;
-                    let stem = self.stem(std::str::from_utf8(word).unwrap_or_default());
-                    let id = self.ids.get(&*stem).copied();
-                    if memo.len() >= MEMO_WORDS {
-                        memo.clear();
-                    }
-                    memo.insert(word.into(), id);
-                    id
-                }
-            };
-            // A word whose stem is in no phrase is as any other word.
-            let Some(id) = id else { continue };
-            // A word in between that is in no phrase breaks a phrase.
-            if previous_end.is_some_and(|e: usize| folded[e..start].iter().any(|b| *b != b' ')) {
+            if last.is_some_and(|l: usize| l + 1 != place) {
                 tokens.push((GAP, 0, 0));
             }
-            previous_end = Some(end);
+            last = Some(place);
             tokens.push((id, origin(shifts, start), origin(shifts, end)));
         }
         let mut hits = Vec::new();
