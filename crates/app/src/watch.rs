@@ -51,7 +51,7 @@ pub enum WatchError {
     Busy,
     #[error("the uploaded file is larger than watch.max_upload_bytes")]
     UploadTooLarge,
-    #[error("the uploaded file is not a saved HTML page or a text file in UTF-8")]
+    #[error("the uploaded file is not a saved HTML page, or a text file in UTF-8")]
     UploadType,
     #[error(transparent)]
     Fetch(#[from] FetchError),

@@ -2,6 +2,7 @@
 //! turning them into posts ([`extract`]), and finding risk signals in posts ([`Matcher`], with
 //! the default [`lexicon`]).
 
+pub mod charset;
 pub mod extract;
 pub mod fetch;
 pub mod lexicon;

@@ -280,8 +280,9 @@ pub struct UploadedPage {
 }
 
 /// The text of an uploaded file when it is a saved HTML page or a text file: declared as
-/// such (or as nothing in particular, with an .html, .htm, .xhtml or .txt name), in UTF-8 (a
-/// byte-order mark is dropped), with no NUL byte.
+/// such (or as nothing in particular, with an .html, .htm, .xhtml or .txt name), with no NUL
+/// byte, in the encoding the page declares (a browser saves a windows-1251 forum page with its
+/// `<meta charset>`), or else in valid UTF-8.
 fn uploaded_text(page: UploadedPage) -> Result<String, WatchError> {
     let declared = page
         .content_type
@@ -302,13 +303,11 @@ fn uploaded_text(page: UploadedPage) -> Result<String, WatchError> {
         }
         _ => false,
     };
-    let mut bytes = page.bytes;
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
-        bytes.drain(..3);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) if typed && !text.contains('\0') => Ok(text),
-        _ => Err(WatchError::UploadType),
+    let read = netreach_channels::watch::charset::decode(&page.bytes, Some(&page.content_type));
+    if typed && !(read.malformed && !read.declared) && !read.text.contains('\0') {
+        Ok(read.text)
+    } else {
+        Err(WatchError::UploadType)
     }
 }
 

@@ -176,6 +176,7 @@ pub async fn fetch(
             etag: header(reqwest::header::ETAG),
             last_modified: header(reqwest::header::LAST_MODIFIED),
         };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| classify(&e, limits))? {
             if body.len() + chunk.len() > limits.max_bytes {
@@ -184,7 +185,8 @@ pub async fn fetch(
             body.extend_from_slice(&chunk);
         }
         Ok(Fetched::Body {
-            text: String::from_utf8_lossy(&body).into_owned(),
+            // In the encoding the page declares (windows-1251 forums too).
+            text: super::charset::decode(&body, content_type.as_deref()).text,
             validators,
         })
     };

@@ -109,4 +109,4 @@ watch-error-busy = This source is being fetched right now.
 watch-error-fetch = The source could not be fetched; see its last error.
 watch-error-extract = Nothing could be read from this page or feed.
 watch-error-upload-size = This file is too large to upload. Save the page as “HTML only” rather than “complete”, or upload or paste just the thread's text.
-watch-error-upload-type = This file is not a saved web page or a text file. Upload the page saved from the browser as HTML (.html) or a text file (.txt), in UTF-8.
+watch-error-upload-type = This file is not a saved web page or a text file we can read. Upload the page saved from the browser as HTML (.html), or a text file (.txt) in UTF-8.

@@ -33,6 +33,10 @@ const BOARD: &str = r#"<html><body><div class="post" id="p7"><span class="who">w
 <a class="perma" href="/board/1#p7">#7</a><div class="body">Mixing heroin and alcohol tonight, <b>any tips?
 </div></div><div class="post"><span class="who">quietcat</span><div class="body">nice weather<p>unclosed"#;
 
+/// «У него судороги после новой партии, что делать?» in windows-1251, as Russian forums still
+/// serve their pages.
+const CP1251: &[u8] = b"\xD3 \xED\xE5\xE3\xEE \xF1\xF3\xE4\xEE\xF0\xEE\xE3\xE8 \xEF\xEE\xF1\xEB\xE5 \xED\xEE\xE2\xEE\xE9 \xEF\xE0\xF0\xF2\xE8\xE8, \xF7\xF2\xEE \xE4\xE5\xEB\xE0\xF2\xFC?";
+
 /// The fixture forum: what each path serves, and how often the feed was asked for.
 struct Forum {
     addr: SocketAddr,
@@ -61,6 +65,18 @@ async fn forum() -> Forum {
             }),
         )
         .route("/board.html", get(|| async { BOARD }))
+        .route(
+            "/board-1251.html",
+            get(|| async {
+                let page = [
+                    b"<html><body><div class=\"post\"><span class=\"who\">sova</span><div class=\"body\">".as_slice(),
+                    CP1251,
+                    b"</div></div></body></html>",
+                ]
+                .concat();
+                ([(header::CONTENT_TYPE, "text/html; charset=windows-1251")], page)
+            }),
+        )
         .route("/huge", get(|| async { "x".repeat(300_000) }))
         .route(
             "/slow",
@@ -431,6 +447,14 @@ async fn html_pages_are_read_with_selectors_tested_before_saving_and_pasted_when
     assert_eq!(items[0]["queued"], true);
     assert!(items[0]["signals"].to_string().contains("substance:heroin"));
     assert_eq!(items[1]["queued"], false);
+    // A Russian board in windows-1251 (its Content-Type says so) is read as such.
+    let russian = json!({"name": "ru", "kind": "html",
+        "url": format!("http://{}/board-1251.html", forum.addr),
+        "selectors": {"post": "div.post", "handle": ".who", "text": ".body"}});
+    let (status, preview) = sup.post("/api/v1/staff/watch/test", russian).await;
+    assert_eq!(status, 200, "{preview}");
+    assert_eq!(preview["items"][0]["queued"], true, "{preview}");
+    assert!(preview.to_string().contains("судороги"), "{preview}");
     let (_, list) = sup.get("/api/v1/staff/watch/sources").await;
     assert!(
         list["items"].as_array().unwrap().is_empty(),
@@ -982,4 +1006,27 @@ async fn the_api_takes_a_saved_page_as_a_file_and_refuses_one_too_large_or_of_an
     assert_eq!(body["error"]["code"], "unsupported_media_type");
     let (status, body) = upload(multipart(&[("url", "x")], None)).await;
     assert_eq!(status, 422, "{body}");
+
+    // A Russian forum page saved by the browser in windows-1251, as its <meta> says.
+    let page = [
+        b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1251\"></head><body><p>".as_slice(),
+        CP1251,
+        b"</p></body></html>",
+    ]
+    .concat();
+    let (status, body) = upload(multipart(
+        &[("url", "http://forumxyz.onion/t/6")],
+        Some(("thread.html", "text/html", &page)),
+    ))
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["new_matches"], 1, "read as windows-1251: {body}");
+    let (_, page) = worker.get("/api/v1/staff/watch/matches").await;
+    assert!(
+        page.to_string().contains("судороги"),
+        "the snippet is readable Russian: {page}"
+    );
+    // The same bytes with no declaration are not UTF-8: refused, not read as garbage.
+    let (status, body) = upload(multipart(&[], Some(("thread.txt", "text/plain", CP1251)))).await;
+    assert_eq!(status, 415, "{body}");
 }
