@@ -304,7 +304,7 @@ fn uploaded_text(page: UploadedPage) -> Result<String, WatchError> {
         _ => false,
     };
     let read = netreach_channels::watch::charset::decode(&page.bytes, Some(&page.content_type));
-    if typed && !(read.malformed && !read.declared) && !read.text.contains('\0') {
+    if typed && (read.declared || !read.malformed) && !read.text.contains('\0') {
         Ok(read.text)
     } else {
         Err(WatchError::UploadType)
