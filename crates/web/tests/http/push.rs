@@ -37,6 +37,30 @@ async fn api(
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
+/// `POST /api/v1/staff/me/push_subscriptions` with a browser's subscription.
+async fn subscribe(app: &TestApp, token: &str, subscription: Value) -> (u16, Value) {
+    api(
+        app,
+        token,
+        reqwest::Method::POST,
+        "/api/v1/staff/me/push_subscriptions",
+        Some(subscription),
+    )
+    .await
+}
+
+/// `GET /api/v1/staff/me/push_subscriptions`: the member's browsers and the key.
+async fn devices(app: &TestApp, token: &str) -> (u16, Value) {
+    api(
+        app,
+        token,
+        reqwest::Method::GET,
+        "/api/v1/staff/me/push_subscriptions",
+        None,
+    )
+    .await
+}
+
 async fn choose(app: &TestApp, token: &str, events: Value) {
     let (status, _) = api(
         app,
@@ -72,48 +96,20 @@ async fn a_subscribed_browser_gets_a_signed_push_that_only_it_can_open_naming_on
         )
         .await;
 
-        let (status, listed) = api(
-            &app,
-            &anna,
-            reqwest::Method::GET,
-            "/api/v1/staff/me/push_subscriptions",
-            None,
-        )
-        .await;
+        let (status, listed) = devices(&app, &anna).await;
         assert_eq!(status, 200);
         assert_eq!(listed["items"], json!([]));
         let key = listed["public_key"].as_str().unwrap().to_owned();
         let laptop = FakeBrowser::new(&service, "laptop", 3);
         let phone = FakeBrowser::new(&service, "phone", 4);
         for browser in [&laptop, &phone] {
-            let (status, created) = api(
-                &app,
-                &anna,
-                reqwest::Method::POST,
-                "/api/v1/staff/me/push_subscriptions",
-                Some(browser.subscription()),
-            )
-            .await;
+            let (status, created) = subscribe(&app, &anna, browser.subscription()).await;
             assert_eq!(status, 201, "{created}");
         }
         // The same browser subscribing again replaces its row.
-        let (status, _) = api(
-            &app,
-            &anna,
-            reqwest::Method::POST,
-            "/api/v1/staff/me/push_subscriptions",
-            Some(laptop.subscription()),
-        )
-        .await;
+        let (status, _) = subscribe(&app, &anna, laptop.subscription()).await;
         assert_eq!(status, 201);
-        let (_, listed) = api(
-            &app,
-            &anna,
-            reqwest::Method::GET,
-            "/api/v1/staff/me/push_subscriptions",
-            None,
-        )
-        .await;
+        let (_, listed) = devices(&app, &anna).await;
         assert_eq!(listed["items"].as_array().unwrap().len(), 2, "{listed}");
         assert_eq!(listed["items"][0]["service"], "127.0.0.1");
         assert_eq!(
@@ -204,14 +200,7 @@ async fn a_subscribed_browser_gets_a_signed_push_that_only_it_can_open_naming_on
         service.answer(410);
         start(&app, "other", "another question", "en").await;
         send_all(&app).await;
-        let (_, listed) = api(
-            &app,
-            &anna,
-            reqwest::Method::GET,
-            "/api/v1/staff/me/push_subscriptions",
-            None,
-        )
-        .await;
+        let (_, listed) = devices(&app, &anna).await;
         assert_eq!(listed["items"], json!([]), "{backend:?}");
 
         // Endpoints are sealed at rest.
@@ -230,23 +219,9 @@ async fn a_subscription_is_refused_unless_push_is_set_up_for_that_service_with_w
     // Push not set up: nothing is offered and nothing accepted.
     let off = TestApp::spawn().await;
     let token = staff_token(&off, "anna", Role::Worker).await;
-    let (status, listed) = api(
-        &off,
-        &token,
-        reqwest::Method::GET,
-        "/api/v1/staff/me/push_subscriptions",
-        None,
-    )
-    .await;
+    let (status, listed) = devices(&off, &token).await;
     assert_eq!((status, &listed["public_key"]), (200, &Value::Null));
-    let (status, body) = api(
-        &off,
-        &token,
-        reqwest::Method::POST,
-        "/api/v1/staff/me/push_subscriptions",
-        Some(browser.subscription()),
-    )
-    .await;
+    let (status, body) = subscribe(&off, &token, browser.subscription()).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (409, Some("push_not_set_up"))
@@ -278,14 +253,7 @@ async fn a_subscription_is_refused_unless_push_is_set_up_for_that_service_with_w
     bad_auth["keys"]["auth"] = json!("c2hvcnQ");
     subscriptions.push(bad_auth);
     for s in subscriptions {
-        let (status, body) = api(
-            &strict,
-            &token,
-            reqwest::Method::POST,
-            "/api/v1/staff/me/push_subscriptions",
-            Some(s.clone()),
-        )
-        .await;
+        let (status, body) = subscribe(&strict, &token, s.clone()).await;
         assert_eq!(
             (status, body["error"]["code"].as_str()),
             (422, Some("invalid_subscription")),
@@ -294,14 +262,7 @@ async fn a_subscription_is_refused_unless_push_is_set_up_for_that_service_with_w
     }
     let mut good = browser.subscription();
     good["endpoint"] = json!("https://fcm.googleapis.com/fcm/send/abc");
-    let (status, _) = api(
-        &strict,
-        &token,
-        reqwest::Method::POST,
-        "/api/v1/staff/me/push_subscriptions",
-        Some(good),
-    )
-    .await;
+    let (status, _) = subscribe(&strict, &token, good).await;
     assert_eq!(status, 201);
 }
 
