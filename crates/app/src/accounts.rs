@@ -24,6 +24,14 @@ use netreach_store::{
 };
 use time::{Duration, OffsetDateTime};
 
+mod setup;
+mod tokens;
+pub use setup::{complete_setup, first_inbox, new_setup_link, setup_link_valid};
+pub use tokens::{
+    TOKEN_LIFETIME_DAYS, TOKEN_NAME_MAX, TokenError, issue_api_token, issue_own_token, own_tokens,
+    revoke_own_token, user_for_api_token,
+};
+
 /// Purposes that separate the keyed hashes of different kinds of token.
 pub const SESSION_PURPOSE: &str = "staff-session";
 pub const API_TOKEN_PURPOSE: &str = "api-token";
@@ -130,40 +138,6 @@ impl AccountError {
         }
     }
 }
-
-/// Why a member's own API token could not be listed, issued or revoked.
-#[derive(Debug, thiserror::Error)]
-pub enum TokenError {
-    #[error("a token name is 1 to 64 characters")]
-    Name,
-    #[error("a token lives 30, 90 or 365 days")]
-    Lifetime,
-    #[error("no such token")]
-    NoSuchToken,
-    #[error(transparent)]
-    Denied(#[from] Denied),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl TokenError {
-    /// The Fluent id that tells the person what to fix.
-    pub fn message_id(&self) -> &'static str {
-        match self {
-            TokenError::Name => "tokens-error-name",
-            TokenError::Lifetime => "tokens-error-days",
-            TokenError::NoSuchToken => "error-body-404",
-            TokenError::Denied(Denied::NoInboxKey) => "error-no-inbox-access",
-            TokenError::Denied(_) => "error-body-403",
-            TokenError::Store(_) => "error-body-500",
-        }
-    }
-}
-
-/// The lifetimes, in days, a member may choose for a token made in the console.
-pub const TOKEN_LIFETIME_DAYS: [i64; 3] = [30, 90, 365];
-/// The longest token name, in characters.
-pub const TOKEN_NAME_MAX: usize = 64;
 
 /// The username of the account `id` among `users`; `None` without an id or when no such account
 /// is listed.
@@ -502,107 +476,6 @@ pub async fn end_all_sessions(state: &AppState, staff: &Staff) -> Result<(), Acc
     Ok(())
 }
 
-/// Issues an API token for the user; the secret is returned once. With the inbox key at hand,
-/// the token can read conversations too.
-pub async fn issue_api_token(
-    state: &AppState,
-    user: &StaffUser,
-    name: &str,
-    ttl: Option<Duration>,
-    inbox: Option<&SecretKeyBytes>,
-) -> Result<(ApiTokenRecord, SecretToken), StoreError> {
-    let token = SecretToken::generate();
-    let wrapped_inbox_key = inbox.map(|k| keys::wrap_for_token(k, token.expose(), keys::API_WRAP));
-    let now = state.clock.now();
-    let record = ApiTokenRecord {
-        id: TokenId::new_random(),
-        user_id: user.id,
-        name: name.to_owned(),
-        token_hash: token
-            .hash(&state.secret, API_TOKEN_PURPOSE)
-            .as_str()
-            .to_owned(),
-        created_at: now,
-        last_used_at: None,
-        expires_at: ttl.map(|ttl| now + ttl),
-        wrapped_inbox_key,
-    };
-    state.store.create_api_token(record.clone()).await?;
-    tracing::info!(user_id = %user.id, token_id = %record.id, "api token issued");
-    Ok((record, token))
-}
-
-/// The member's own API tokens (never their secrets).
-pub async fn own_tokens(
-    state: &AppState,
-    staff: &Staff,
-) -> Result<Vec<ApiTokenRecord>, TokenError> {
-    staff.may(Action::OwnAccount)?;
-    Ok(state.store.list_api_tokens(staff.user.id).await?)
-}
-
-/// Issues the member an API token named `name` that lives `days` (one of
-/// [`TOKEN_LIFETIME_DAYS`]); with inbox access, it can read conversations too. The secret is
-/// returned once.
-pub async fn issue_own_token(
-    state: &AppState,
-    staff: &Staff,
-    name: &str,
-    days: Option<i64>,
-) -> Result<SecretToken, TokenError> {
-    staff.may(Action::OwnAccount)?;
-    let (name, days) = checked_token_request(name, days)?;
-    let inbox = staff.inbox_key();
-    let (_, secret) = issue_api_token(
-        state,
-        &staff.user,
-        name,
-        Some(Duration::days(days)),
-        inbox.as_ref(),
-    )
-    .await?;
-    Ok(secret)
-}
-
-/// The trimmed name and the lifetime of a token asked for in the console, or what is wrong
-/// (the name first).
-fn checked_token_request(name: &str, days: Option<i64>) -> Result<(&str, i64), TokenError> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > TOKEN_NAME_MAX {
-        return Err(TokenError::Name);
-    }
-    let days = days
-        .filter(|d| TOKEN_LIFETIME_DAYS.contains(d))
-        .ok_or(TokenError::Lifetime)?;
-    Ok((name, days))
-}
-
-/// Revokes one of the member's own API tokens (the one in use included).
-pub async fn revoke_own_token(
-    state: &AppState,
-    staff: &Staff,
-    id: TokenId,
-) -> Result<(), TokenError> {
-    staff.may(Action::OwnAccount)?;
-    if !state.store.revoke_api_token(staff.user.id, id).await? {
-        return Err(TokenError::NoSuchToken);
-    }
-    tracing::info!(user_id = %staff.user.id, token_id = %id, "api token revoked");
-    Ok(())
-}
-
-/// The user behind a bearer token.
-pub async fn user_for_api_token(
-    state: &AppState,
-    token: &SecretToken,
-) -> Result<Option<(ApiTokenRecord, StaffUser)>, StoreError> {
-    let hash = token.hash(&state.secret, API_TOKEN_PURPOSE);
-    state
-        .store
-        .use_api_token(hash.as_str(), state.clock.now())
-        .await
-}
-
 /// Every staff account, for showing who wrote, approved or posted something.
 pub async fn colleagues(state: &AppState, staff: &Staff) -> Result<Vec<StaffUser>, AccountError> {
     staff.may(Action::OwnAccount)?;
@@ -886,114 +759,4 @@ pub async fn set_role(
     tracing::info!(user_id = %target, %role, "staff role changed");
     audit::record(state, &staff.user, AuditAction::RoleChanged, target).await;
     Ok(())
-}
-
-/// Creates a fresh first-run setup link if no account exists yet; returns its path and query.
-pub async fn new_setup_link(state: &AppState) -> Result<Option<String>, StoreError> {
-    if state.store.count_users().await? > 0 {
-        return Ok(None);
-    }
-    let token = SecretToken::generate();
-    let expires = state.clock.now() + SETUP_LINK_TTL;
-    state
-        .store
-        .put_setup_token(token.hash(&state.secret, SETUP_PURPOSE).as_str(), expires)
-        .await?;
-    Ok(Some(format!("/staff/setup?token={}", token.expose())))
-}
-
-pub async fn setup_link_valid(state: &AppState, token: &str) -> Result<bool, StoreError> {
-    let hash = SecretToken::from_presented(token).hash(&state.secret, SETUP_PURPOSE);
-    state
-        .store
-        .setup_token_valid(hash.as_str(), state.clock.now())
-        .await
-}
-
-/// Creates the first admin through a setup link, creates the inbox key and grants it to them.
-/// Returns the admin and the recovery phrase (shown once); `Ok(None)` when the link is invalid
-/// or used.
-pub async fn complete_setup(
-    state: &AppState,
-    token: &str,
-    username: &str,
-    password: String,
-    confirm: &str,
-) -> Result<Option<(StaffUser, String)>, AccountError> {
-    let username = Username::parse(username)?;
-    if password != confirm {
-        return Err(AccountError::Mismatch);
-    }
-    let password = NewPassword::parse(password)?;
-    // The link first: no password hashing for anyone who does not hold a live one.
-    if !setup_link_valid(state, token).await? {
-        return Ok(None);
-    }
-    let hash = hash_off_runtime(password.expose().to_owned()).await;
-    let now = state.clock.now();
-    let token_hash = SecretToken::from_presented(token).hash(&state.secret, SETUP_PURPOSE);
-    let id = UserId::new_random();
-    let (staff_keys, _) = keys::new_staff_keys(id, password.expose().to_owned()).await;
-    let admin = NewStaffUser {
-        id,
-        username,
-        role: Role::Admin,
-        password_hash: hash.as_str().to_owned(),
-        created_at: now,
-        keys: Some(staff_keys),
-    };
-    let Some(admin) = state
-        .store
-        .complete_setup(token_hash.as_str(), now, admin)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let phrase = first_inbox(state, &admin).await?;
-    Ok(Some((admin, phrase)))
-}
-
-/// Creates the inbox key for the first admin; returns the recovery phrase. Outside the policy:
-/// called by first-run setup (which the one-time link authorises) and by the CLI as the
-/// machine's operator, never for a signed-in member.
-pub async fn first_inbox(state: &AppState, admin: &StaffUser) -> Result<String, AccountError> {
-    match keys::create_inbox(state, admin).await {
-        Ok(phrase) => Ok(phrase),
-        Err(keys::KeyError::Store(e)) => Err(AccountError::Store(e)),
-        Err(e) => Err(AccountError::Store(StoreError::Corrupt(e.to_string()))),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_console_token_needs_a_short_name_and_an_offered_lifetime() {
-        assert!(matches!(
-            checked_token_request(" laptop ", Some(90)),
-            Ok(("laptop", 90))
-        ));
-        assert!(matches!(
-            checked_token_request("  ", Some(30)),
-            Err(TokenError::Name)
-        ));
-        assert!(matches!(
-            checked_token_request(&"n".repeat(65), None),
-            Err(TokenError::Name)
-        ));
-        assert!(matches!(
-            checked_token_request(&"n".repeat(64), Some(365)),
-            Ok((_, 365))
-        ));
-        for days in [None, Some(0), Some(7), Some(-30), Some(3650)] {
-            assert!(
-                matches!(
-                    checked_token_request("laptop", days),
-                    Err(TokenError::Lifetime)
-                ),
-                "{days:?}"
-            );
-        }
-    }
 }
