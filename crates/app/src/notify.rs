@@ -269,6 +269,21 @@ enum Delivery {
     Refused,
 }
 
+/// A message in English and Russian, `en / ru`: staff have no language of their own yet, so
+/// every notification that leaves the server names its event in both.
+fn in_both(state: &AppState, id: &str) -> String {
+    format!(
+        "{} / {}",
+        state.i18n.get(netreach_core::Lang::En, id),
+        state.i18n.get(netreach_core::Lang::Ru, id)
+    )
+}
+
+/// The Fluent id of an event's name (`event` as the outbox stores it).
+fn event_label_id(event: &str) -> String {
+    format!("notify-event-{event}")
+}
+
 /// A console link: absolute under `public_url` when it is set.
 fn link(state: &AppState, path: &str) -> String {
     match &state.settings.public_url {
@@ -360,11 +375,9 @@ async fn own_telegram(state: &AppState, n: &QueuedNotification) -> Delivery {
             return Delivery::Retry;
         }
     };
-    let label = |lang| state.i18n.get(lang, &format!("notify-event-{}", n.event));
     let text = format!(
-        "{} / {}\n{}",
-        escape_html(&label(netreach_core::Lang::En)),
-        escape_html(&label(netreach_core::Lang::Ru)),
+        "{}\n{}",
+        escape_html(&in_both(state, &event_label_id(&n.event))),
         escape_html(&link(state, &n.console_path))
     );
     match crate::telegram::api(state)

@@ -22,6 +22,8 @@ pub struct PushSubscriptionRecord {
 
 #[async_trait]
 pub trait PushStore: Send + Sync {
+    /// The server's signing key, if one was made.
+    async fn push_key(&self) -> StoreResult<Option<Vec<u8>>>;
     /// The server's signing key: `candidate` is stored if there is none yet, and whichever is
     /// stored is returned (two nodes starting at once agree on one).
     async fn ensure_push_key(

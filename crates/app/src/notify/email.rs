@@ -1,7 +1,7 @@
 //! The e-mail transport: one short plain-text message per outbox row, over SMTP with TLS
 //! (rustls), naming only the kind of event and a console link.
 
-use super::{Delivery, link};
+use super::{Delivery, event_label_id, in_both, link};
 use crate::settings::is_loopback_host;
 use crate::state::AppState;
 use lettre::message::Body;
@@ -64,13 +64,8 @@ pub async fn reachable(state: &AppState) -> Option<Result<(), String>> {
 pub fn compose(state: &AppState, event: Event, path: &str) -> (String, String) {
     let en = Tr::new(&state.i18n, Lang::En);
     let ru = Tr::new(&state.i18n, Lang::Ru);
-    let id = format!("notify-event-{}", event.as_str());
-    let subject = format!(
-        "{}: {} / {}",
-        state.settings.org_name,
-        en.get(&id),
-        ru.get(&id)
-    );
+    let id = event_label_id(event.as_str());
+    let subject = format!("{}: {}", state.settings.org_name, in_both(state, &id));
     let body = format!(
         "{}\n{}\n\n{}\n\n{}\n{}\n",
         en.get(&id),

@@ -3,7 +3,7 @@
 //! service of Google, Mozilla or Apple carries it without reading it) and signed with the
 //! server's key. Subscriptions are kept encrypted under the server secret.
 
-use super::{Delivery, NotifyError};
+use super::{Delivery, NotifyError, event_label_id, in_both};
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use netreach_core::notification::Event;
@@ -48,17 +48,22 @@ struct Stored {
     auth: String,
 }
 
-/// The server's signing key, made and stored (encrypted) on first use.
+/// The server's signing key, made and stored (encrypted) on first use; after that, read.
 async fn signing_key(state: &AppState) -> Result<VapidKey, StoreError> {
     let wrap = state.secret.wrap_key(KEY_PURPOSE);
-    let candidate = VapidKey::generate();
-    let stored = state
-        .store
-        .ensure_push_key(
-            wrap.encrypt(&candidate.to_bytes(), KEY_AAD),
-            state.clock.now(),
-        )
-        .await?;
+    let stored = match state.store.push_key().await? {
+        Some(stored) => stored,
+        None => {
+            let candidate = VapidKey::generate();
+            state
+                .store
+                .ensure_push_key(
+                    wrap.encrypt(&candidate.to_bytes(), KEY_AAD),
+                    state.clock.now(),
+                )
+                .await?
+        }
+    };
     let bytes = wrap.decrypt(&stored, KEY_AAD).map_err(|_| {
         StoreError::Corrupt("push_key: not readable with this server secret".into())
     })?;
@@ -228,11 +233,9 @@ pub(super) async fn deliver(state: &AppState, n: &QueuedNotification) -> Deliver
 
 /// The message: a neutral title, the kind of event in both languages, the console path.
 fn payload(state: &AppState, n: &QueuedNotification) -> Vec<u8> {
-    let label = |lang| state.i18n.get(lang, &format!("notify-event-{}", n.event));
-    let title = |lang| state.i18n.get(lang, "notify-push-title");
     serde_json::json!({
-        "title": format!("{} / {}", title(netreach_core::Lang::En), title(netreach_core::Lang::Ru)),
-        "body": format!("{} / {}", label(netreach_core::Lang::En), label(netreach_core::Lang::Ru)),
+        "title": in_both(state, "notify-push-title"),
+        "body": in_both(state, &event_label_id(&n.event)),
         "path": n.console_path,
     })
     .to_string()

@@ -25,6 +25,13 @@ fn subscription(row: &AnyRow) -> StoreResult<PushSubscriptionRecord> {
 
 #[async_trait]
 impl PushStore for SqlStore {
+    async fn push_key(&self) -> StoreResult<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT private_key FROM push_key WHERE id = 1")
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(|row| blob(row, "private_key")).transpose()
+    }
+
     async fn ensure_push_key(
         &self,
         candidate: Vec<u8>,
@@ -38,10 +45,9 @@ impl PushStore for SqlStore {
         .bind(netreach_core::clock::to_unix(now))
         .execute(self.pool())
         .await?;
-        let row = sqlx::query("SELECT private_key FROM push_key WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?;
-        blob(&row, "private_key")
+        self.push_key()
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("push_key: no row after the insert".into()))
     }
 
     async fn add_push_subscription(&self, s: PushSubscriptionRecord) -> StoreResult<()> {

@@ -17,6 +17,7 @@ fn subscription(user: UserId, endpoint_hash: &str, at: OffsetDateTime) -> PushSu
 #[tokio::test]
 async fn the_first_signing_key_stored_is_the_one_every_node_gets() {
     on_each_backend(|store| async move {
+        assert_eq!(store.push_key().await.unwrap(), None);
         let first = store.ensure_push_key(vec![1; 40], t0()).await.unwrap();
         assert_eq!(first, vec![1; 40]);
         let second = store.ensure_push_key(vec![2; 40], t0()).await.unwrap();
