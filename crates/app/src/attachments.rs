@@ -12,13 +12,13 @@
 pub mod media;
 
 use crate::conversations::{
-    self, ClientAccess, ConversationError, NewRequest, Started, inbox_public, seal_message,
+    self, ClientAccess, ConversationError, NewRequest, Started, inbox_public, seal_message_with_id,
 };
 use crate::notify::{Audience, Event};
 use crate::policy::{Action, Staff};
 use crate::state::AppState;
 use media::{ImageLimits, MediaError};
-use netreach_core::{AttachmentId, Author, ConversationId, MessageText};
+use netreach_core::{AttachmentId, Author, ConversationId, MessageId, MessageText};
 use netreach_crypto::{PublicKeyBytes, SealedBytes, SecretKeyBytes};
 use netreach_store::{
     AttachmentInfo, AttachmentKind, Conversation, Guarded, MessageKind, NewAttachment,
@@ -41,6 +41,9 @@ pub struct Upload {
     pub declared: Declared,
     /// Text sent with it (a Telegram caption, or what the client typed on `/c`).
     pub caption: Option<String>,
+    /// The id its message gets; `None` for a fresh one. A Telegram update gives one derived from
+    /// itself, so that handling it again after a crash finds the first copy.
+    pub message_id: Option<MessageId>,
 }
 
 impl std::fmt::Debug for Upload {
@@ -226,11 +229,13 @@ async fn attach(
     conversation: &Conversation,
     prepared: Prepared,
     caption: Option<MessageText>,
+    message_id: Option<MessageId>,
     notify: bool,
 ) -> Result<AttachmentId, AttachmentError> {
     let inbox = inbox_public(state).await?;
     let now = state.clock.now();
-    let message = seal_message(
+    let message = seal_message_with_id(
+        message_id.unwrap_or_else(MessageId::new_random),
         conversation,
         MessageKind::Message,
         Author::Client,
@@ -307,7 +312,15 @@ pub async fn add_from_client(
     let caption = caption_text(state, upload.caption.as_deref())?;
     charge(state, conversation).await?;
     let prepared = prepare(state, upload.bytes, upload.declared).await?;
-    attach(state, conversation, prepared, caption, true).await
+    attach(
+        state,
+        conversation,
+        prepared,
+        caption,
+        upload.message_id,
+        true,
+    )
+    .await
 }
 
 /// The client writes on `/c`: a message, a photo with the typed text as its caption, or both.
@@ -329,6 +342,7 @@ pub async fn client_reply(
                     bytes,
                     declared: Declared::Photo,
                     caption: Some(typed.to_owned()),
+                    message_id: None,
                 },
             )
             .await?;
@@ -357,7 +371,7 @@ pub async fn start_with_photo(
     };
     let started = conversations::start(state, request).await?;
     if let Some(prepared) = prepared
-        && let Err(e) = attach(state, &started.conversation, prepared, None, false).await
+        && let Err(e) = attach(state, &started.conversation, prepared, None, None, false).await
     {
         tracing::error!(conversation_id = %started.conversation.id, error = %e, "attaching the first photo failed");
     }

@@ -613,7 +613,8 @@ pub trait NotificationStore: Send + Sync {
     /// Deletes notices created before `before`; returns how many.
     async fn purge_notices(&self, before: OffsetDateTime) -> StoreResult<u64>;
     /// Raises how far past its response target a conversation is told to be, to `level`; true
-    /// only for the call that raised it (a compare-and-set: one node tells once).
+    /// only for the call that raised it (a compare-and-set: one node tells once); false also
+    /// when the conversation is gone.
     async fn raise_target_breach(
         &self,
         conversation: ConversationId,

@@ -92,6 +92,7 @@ struct BotState {
     update_failures: std::collections::VecDeque<(u16, Value)>,
     files: std::collections::HashMap<String, Vec<u8>>,
     poll_delay: Option<std::time::Duration>,
+    send_delay: Option<std::time::Duration>,
     next_message: i64,
 }
 
@@ -153,6 +154,11 @@ impl FakeBot {
     /// `getUpdates` waits this long before answering (a long poll in progress).
     pub fn delay_polls(&self, delay: std::time::Duration) {
         self.lock().poll_delay = Some(delay);
+    }
+
+    /// `sendMessage` waits this long before answering (a node stopped while sending).
+    pub fn delay_sends(&self, delay: std::time::Duration) {
+        self.lock().send_delay = Some(delay);
     }
 
     /// A file the bot can download with `getFile`.
@@ -232,9 +238,11 @@ async fn answer(shared: &Arc<Mutex<BotState>>, path: &str, body: &str) -> axum::
     let delay = {
         let mut state = shared.lock().expect("fake bot lock");
         state.calls.push((method.clone(), body.clone()));
-        (method == "getUpdates")
-            .then_some(state.poll_delay)
-            .flatten()
+        match method.as_str() {
+            "getUpdates" => state.poll_delay,
+            "sendMessage" => state.send_delay,
+            _ => None,
+        }
     };
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;

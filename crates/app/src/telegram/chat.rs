@@ -398,9 +398,15 @@ impl Session<'_> {
     /// there is none), the caption their text. Downloaded into memory, made safe (re-encoded or
     /// re-muxed) and sealed before anything is stored. A download that failed for the network is
     /// tried again with the update; a file that is too large or not a photo or voice is refused
-    /// with a word to the client.
+    /// with a word to the client. The attachment's message has an id derived from the update, so
+    /// an update handled again after a crash (its lease ran out) is not attached twice.
     async fn media(&self, message: &Message) -> Result<(), HandleError> {
         let state = self.state;
+        let message_id =
+            MessageId::from(derived(state, self.bot.bot_id, self.update_id, "message"));
+        if state.store.message_exists(message_id).await? {
+            return Ok(());
+        }
         let max = state.settings.telegram.max_file_bytes;
         let picked = match (&message.voice, message.best_photo(max as u64)) {
             (Some(voice), _) => Some((voice.file_id.clone(), Declared::Voice)),
@@ -458,6 +464,7 @@ impl Session<'_> {
             bytes,
             declared,
             caption,
+            message_id: Some(message_id),
         };
         match attachments::add_from_client(state, &conversation, upload).await {
             Ok(_) => {}

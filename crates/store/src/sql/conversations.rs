@@ -666,9 +666,12 @@ impl ConversationStore for SqlStore {
     ) -> StoreResult<Vec<ConversationId>> {
         let solved_before = to_unix(now - Duration::days(policy.solved_days));
         let idle_before = to_unix(now - Duration::days(policy.idle_days));
-        // Several nodes may run this at once: on PostgreSQL each claims its own rows.
+        // Several nodes may run this at once: on PostgreSQL each claims its own rows and skips
+        // those another run claimed. `NO KEY UPDATE` rather than `UPDATE`, so that a row merely
+        // referenced at that moment (a breach or notice being written for it takes a key-share
+        // lock) is waited for and deleted now, not skipped until the next run.
         let skip_locked = match self.backend {
-            Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+            Backend::Postgres => " FOR NO KEY UPDATE SKIP LOCKED",
             Backend::Sqlite => "",
         };
         // Two statements rather than one with OR: each condition is read off its own index

@@ -274,6 +274,15 @@ fn is_unique_violation(err: &sqlx::Error) -> bool {
     }
 }
 
+/// A row that names another one which is not (or no longer) there: a conversation deleted by
+/// another node between a job's read and its write, say.
+fn is_foreign_key_violation(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => db.is_foreign_key_violation(),
+        _ => false,
+    }
+}
+
 #[async_trait]
 impl Store for SqlStore {
     fn backend(&self) -> Backend {

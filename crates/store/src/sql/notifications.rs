@@ -1,7 +1,7 @@
 //! [`NotificationStore`] on both backends: the outbox of staff notifications.
 
-use super::SqlStore;
 use super::rows::{opt_time, opt_user, parsed, text, time};
+use super::{SqlStore, is_foreign_key_violation};
 use crate::backend::Backend;
 use crate::model::{NotificationProfile, QueuedNotification, StaffNotice};
 use crate::{NotificationStore, StoreError, StoreResult};
@@ -323,8 +323,14 @@ impl NotificationStore for SqlStore {
         .bind(i64::from(level))
         .bind(to_unix(now))
         .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        .await;
+        match done {
+            Ok(done) => Ok(done.rows_affected() > 0),
+            // The conversation was deleted (by the client, or by retention on another node)
+            // after the job read it: there is nothing left to tell about.
+            Err(e) if is_foreign_key_violation(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
     }
 
     async fn purge_notices(&self, before: OffsetDateTime) -> StoreResult<u64> {

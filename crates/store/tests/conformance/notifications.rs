@@ -234,6 +234,10 @@ async fn a_target_breach_is_raised_once_per_level_and_goes_with_its_conversation
         store.delete_conversation(c.id).await.unwrap();
         let raw = sqlx_count(&store).await;
         assert_eq!(raw, 0, "deleted with its conversation");
+        assert!(
+            !store.raise_target_breach(c.id, 2, t0()).await.unwrap(),
+            "a conversation deleted after the job read it is not an error"
+        );
     })
     .await;
 }

@@ -363,6 +363,7 @@ pub async fn add_attachment(
             bytes,
             declared,
             caption,
+            message_id: None,
         },
     )
     .await?;

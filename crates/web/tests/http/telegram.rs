@@ -815,6 +815,64 @@ async fn photos_and_voice_from_telegram_become_attachments_without_their_metadat
     assert!(page.contains("<audio controls"));
 }
 
+/// A node stopped after it stored a photo but before it marked the update handled: the update's
+/// lease runs out, another run takes it, and the photo is still attached once.
+#[tokio::test]
+async fn a_photo_update_handled_again_after_a_crash_is_attached_once() {
+    use netreach_app::attachments::media::samples::jpeg_with_exif;
+    let fake = FakeBot::start().await;
+    let app = bot_app(TestBackend::Sqlite, &fake, None).await;
+    let token = admin_token(&app).await;
+    connect(&app, &token).await;
+    let chat = 6161;
+    fake.add_file("photo-once", jpeg_with_exif(32, 24, "ONCE"));
+    let mut photo = private_text(chat, "", "en");
+    photo["message"]["text"] = Value::Null;
+    photo["message"]["photo"] =
+        json!([{"file_id": "photo-once", "width": 32, "height": 24, "file_size": 500}]);
+    fake.push(photo);
+    // The word to the client after the photo is stored hangs, and the node is stopped there.
+    fake.delay_sends(std::time::Duration::from_secs(30));
+    let state = app.state.clone();
+    let stopped = tokio::spawn(async move { netreach_app::telegram::poll_once(&state).await });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while fake.count("sendMessage") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the photo was never handled"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    stopped.abort();
+    let _ = stopped.await;
+    fake.delay_sends(std::time::Duration::ZERO);
+    assert_eq!(
+        netreach_app::telegram::process_pending(&app.state)
+            .await
+            .unwrap(),
+        0,
+        "the update is still leased to the stopped run"
+    );
+    app.clock.advance(time::Duration::minutes(3));
+    assert_eq!(
+        netreach_app::telegram::process_pending(&app.state)
+            .await
+            .unwrap(),
+        1,
+        "taken again once its lease ran out"
+    );
+    let items = telegram_conversations(&app, &token).await;
+    assert_eq!(items.len(), 1);
+    let opened = thread(&app, &token, items[0]["id"].as_str().unwrap()).await;
+    let attachments: usize = opened["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["attachments"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(attachments, 1, "attached once: {opened}");
+}
+
 #[tokio::test]
 async fn a_poll_that_times_out_is_recorded_and_the_update_comes_with_the_next_one() {
     let fake = FakeBot::start().await;
