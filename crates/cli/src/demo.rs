@@ -2,7 +2,7 @@
 //! They are real conversations (sealed like any other), written by this file, not by clients.
 
 use netreach_app::AppState;
-use netreach_app::conversations::{self, IntakeAnswers, NewRequest};
+use netreach_app::conversations::{self, ConversationError, IntakeAnswers, NewRequest};
 use netreach_core::{Lang, Topic};
 
 const SAMPLES: &[(Topic, Lang, &str, &str)] = &[
@@ -27,12 +27,26 @@ const SAMPLES: &[(Topic, Lang, &str, &str)] = &[
 ];
 
 /// `inbox` is the inbox key the demo admin was just given (the reply is sealed like any other).
+/// The example services come first; the sample conversations go through the public start budget
+/// (`conversations.starts_per_minute`), so a budget smaller than the samples loads fewer of them
+/// and says so, rather than leaving the demo half made.
 pub async fn load(state: &AppState, inbox: &netreach_crypto::SecretKeyBytes) -> anyhow::Result<()> {
+    // Two example services, so the directory and referrals can be tried; clearly marked as
+    // examples to be replaced with real ones (`netreach content export`, edit, `import`).
+    let mut files = netreach_content::bundled_files();
+    files.extend(
+        DEMO_SERVICES
+            .iter()
+            .map(|(p, t)| ((*p).to_owned(), (*t).to_owned())),
+    );
+    netreach_app::published::import_files(state, files)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot load the demo services: {e}"))?;
     let Some(admin) = state.store.list_users().await?.into_iter().next() else {
         return Ok(());
     };
     for (i, (topic, lang, message, substances)) in SAMPLES.iter().enumerate() {
-        let started = conversations::start(
+        let started = match conversations::start(
             state,
             NewRequest {
                 topic: *topic,
@@ -45,7 +59,20 @@ pub async fn load(state: &AppState, inbox: &netreach_crypto::SecretKeyBytes) -> 
                 channel: "web",
             },
         )
-        .await?;
+        .await
+        {
+            Ok(started) => started,
+            Err(ConversationError::Busy) => {
+                crate::say(&format!(
+                    "demo: {i} of {} sample conversations loaded \
+                     (conversations.starts_per_minute is {})",
+                    SAMPLES.len(),
+                    state.settings.conversations.starts_per_minute
+                ));
+                return Ok(());
+            }
+            Err(e) => return Err(e.into()),
+        };
         if i == 0 {
             conversations::staff_reply(
                 state,
@@ -59,17 +86,6 @@ pub async fn load(state: &AppState, inbox: &netreach_crypto::SecretKeyBytes) -> 
             .await?;
         }
     }
-    // Two example services, so the directory and referrals can be tried; clearly marked as
-    // examples to be replaced with real ones (`netreach content export`, edit, `import`).
-    let mut files = netreach_content::bundled_files();
-    files.extend(
-        DEMO_SERVICES
-            .iter()
-            .map(|(p, t)| ((*p).to_owned(), (*t).to_owned())),
-    );
-    netreach_app::published::import_files(state, files)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot load the demo services: {e}"))?;
     Ok(())
 }
 

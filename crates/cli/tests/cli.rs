@@ -212,6 +212,54 @@ async fn demo_serve_prints_the_admin_password_once_and_keeps_the_data() {
     again.stop().await;
 }
 
+/// A start budget smaller than the demo's samples: the demo still comes up whole (admin, inbox
+/// key, services), with as many samples as the budget allows and a line saying so.
+#[tokio::test]
+async fn demo_serve_with_a_small_start_budget_loads_fewer_samples_and_everything_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = serve_with_env(
+        &data,
+        &["--demo"],
+        &[("NETREACH_CONVERSATIONS__STARTS_PER_MINUTE", "1")],
+    )
+    .await;
+    assert!(
+        server.printed.iter().any(|l| l
+            == "demo: 1 of 3 sample conversations loaded \
+                           (conversations.starts_per_minute is 1)"),
+        "{:?}",
+        server.printed
+    );
+    let password = server.admin_password().expect("admin password printed");
+    let services = netreach_testkit::http_client()
+        .get(format!("{}/services", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(services.contains("Example drop-in centre (demo)"));
+    let body: Value = token(&server.base, "admin", &password)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let inbox: Value = netreach_testkit::http_client()
+        .get(format!("{}/api/v1/staff/conversations", server.base))
+        .bearer_auth(body["token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox["items"].as_array().unwrap().len(), 1);
+    let (status, logs) = server.stop().await;
+    assert!(status.success(), "exit {status:?}: {logs}");
+}
+
 #[tokio::test]
 async fn plain_serve_on_an_empty_data_dir_prints_a_one_time_setup_link() {
     let dir = tempfile::tempdir().unwrap();
