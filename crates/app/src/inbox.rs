@@ -23,6 +23,12 @@ use netreach_store::{ConversationUpdate, MessageKind, StaffUser};
 use std::collections::HashMap;
 use time::OffsetDateTime;
 
+mod bulk;
+mod views;
+
+pub use bulk::{BULK_MAX, Bulk, BulkOutcome, bulk};
+pub use views::{VIEWS_MAX, delete_view, save_view, saved_views};
+
 /// One page of the inbox and what its filters show.
 #[derive(Debug)]
 pub struct InboxView {
@@ -158,64 +164,6 @@ async fn usernames(state: &AppState) -> Result<HashMap<UserId, String>, Conversa
         .into_iter()
         .map(|u| (u.id, u.username.to_string()))
         .collect())
-}
-
-/// Most saved inbox views per person.
-pub const VIEWS_MAX: usize = 20;
-/// The longest view name, in characters, and the longest query string kept.
-const VIEW_NAME_MAX: usize = 40;
-const VIEW_QUERY_MAX: usize = 500;
-
-/// One's own saved inbox views, by name.
-pub async fn saved_views(
-    state: &AppState,
-    staff: &Staff,
-) -> Result<Vec<netreach_store::SavedView>, ConversationError> {
-    staff.may(Action::ListConversations)?;
-    Ok(state.store.saved_views(staff.user.id).await?)
-}
-
-/// Saves the inbox's current filters (`query`, the inbox's own query string) under a name of
-/// one's own; the same name replaces the view. At most [`VIEWS_MAX`] per person.
-pub async fn save_view(
-    state: &AppState,
-    staff: &Staff,
-    name: &str,
-    query: &str,
-) -> Result<(), ConversationError> {
-    staff.may(Action::ListConversations)?;
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > VIEW_NAME_MAX || query.len() > VIEW_QUERY_MAX {
-        return Err(ConversationError::BadViewName);
-    }
-    let views = state.store.saved_views(staff.user.id).await?;
-    if views.len() >= VIEWS_MAX && !views.iter().any(|v| v.name == name) {
-        return Err(ConversationError::TooManyViews);
-    }
-    state
-        .store
-        .put_saved_view(&netreach_store::SavedView {
-            id: uuid::Uuid::new_v4(),
-            user_id: staff.user.id,
-            name: name.to_owned(),
-            query: query.to_owned(),
-            created_at: state.clock.now(),
-        })
-        .await?;
-    Ok(())
-}
-
-/// Deletes one of one's own saved views.
-pub async fn delete_view(
-    state: &AppState,
-    staff: &Staff,
-    id: uuid::Uuid,
-) -> Result<(), ConversationError> {
-    staff.may(Action::ListConversations)?;
-    if !state.store.delete_saved_view(staff.user.id, id).await? {
-        return Err(ConversationError::NotFound);
-    }
-    Ok(())
 }
 
 /// A conversation as its console page shows it.
@@ -564,69 +512,6 @@ pub async fn remove_tag(
 ) -> Result<(), ConversationError> {
     staff.may(Action::TagConversation)?;
     Ok(state.store.remove_tag(id, tag.trim()).await?)
-}
-
-/// What to do to each conversation of a selection in the inbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Bulk {
-    /// Claim each (assign to oneself).
-    Claim,
-    /// Add this tag to each.
-    Tag(String),
-    /// Set each to this status.
-    Status(Status),
-}
-
-/// How a bulk action went: done, and refused one by one (a caseload cap, a conversation
-/// someone else holds, one deleted meanwhile).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct BulkOutcome {
-    pub done: usize,
-    pub refused: usize,
-}
-
-/// Most conversations one bulk action touches (an inbox page holds 50).
-pub const BULK_MAX: usize = 100;
-
-/// Applies one action to a selection: each conversation goes through the same service (and
-/// policy) as alone, so a bulk action can do nothing one could not do one by one.
-pub async fn bulk(
-    state: &AppState,
-    staff: &Staff,
-    ids: &[ConversationId],
-    what: &Bulk,
-) -> Result<BulkOutcome, ConversationError> {
-    staff.may(Action::BulkConversations)?;
-    if let Bulk::Tag(typed) = what
-        && tag(typed).is_none()
-    {
-        return Err(ConversationError::BadTag);
-    }
-    if let Bulk::Status(status) = what
-        && !status.settable_by_staff()
-    {
-        return Err(ConversationError::BadStatus);
-    }
-    let mut outcome = BulkOutcome::default();
-    for id in ids.iter().take(BULK_MAX) {
-        let result = match what {
-            Bulk::Claim => assign(state, staff, *id, Assignee::Me, None)
-                .await
-                .map(|_| ()),
-            Bulk::Tag(typed) => add_tag(state, staff, *id, typed).await,
-            Bulk::Status(status) => set_status(state, staff, *id, *status, None)
-                .await
-                .map(|_| ()),
-        };
-        match result {
-            Ok(()) => outcome.done += 1,
-            Err(ConversationError::Denied(d)) if outcome.done == 0 => return Err(d.into()),
-            Err(ConversationError::Store(e)) => return Err(e.into()),
-            Err(_) => outcome.refused += 1,
-        }
-    }
-    tracing::info!(user_id = %staff.user.id, done = outcome.done, refused = outcome.refused, "bulk action");
-    Ok(outcome)
 }
 
 // --- The operator's side: no policy check. The functions above (and the CLI, which acts as the

@@ -16,6 +16,8 @@ use time::{Duration, OffsetDateTime};
 mod accounts;
 #[path = "conformance/alerts.rs"]
 mod alerts;
+#[path = "conformance/assignment.rs"]
+mod assignment;
 #[path = "conformance/attachments.rs"]
 mod attachments;
 #[path = "conformance/audit.rs"]
@@ -26,6 +28,8 @@ mod conversations;
 mod drafts;
 #[path = "conformance/editorial.rs"]
 mod editorial;
+#[path = "conformance/follow_ups.rs"]
+mod follow_ups;
 #[path = "conformance/hot_paths.rs"]
 mod hot_paths;
 #[path = "conformance/notifications.rs"]

@@ -5,6 +5,7 @@
 mod alerts;
 mod audit;
 mod auth;
+pub mod client;
 mod content;
 pub mod conversations;
 mod notifications;
@@ -355,14 +356,14 @@ pub fn router() -> (Router<AppState>, Arc<utoipa::openapi::OpenApi>) {
         .routes(routes!(notifications::unsubscribe))
         .routes(routes!(two_factor::start))
         .routes(routes!(two_factor::confirm))
-        .routes(routes!(conversations::start))
-        .routes(routes!(conversations::me, conversations::delete_me))
-        .routes(routes!(conversations::post_message))
-        .routes(routes!(conversations::qa_consent))
+        .routes(routes!(client::start))
+        .routes(routes!(client::me, client::delete_me))
+        .routes(routes!(client::post_message))
+        .routes(routes!(client::qa_consent))
         // Uploads are limited by the attachment limits (`upload::body_limit`), not the default.
         .merge(
             OpenApiRouter::new()
-                .routes(routes!(conversations::add_attachment))
+                .routes(routes!(client::add_attachment))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .routes(routes!(conversations::list))

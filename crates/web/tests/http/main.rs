@@ -19,6 +19,7 @@ mod notify;
 mod operations;
 mod privacy;
 mod publishing;
+mod publishing_telegram;
 mod push;
 mod qa;
 mod security;
@@ -27,8 +28,10 @@ mod sessions;
 mod signin;
 mod team;
 mod telegram;
+mod telegram_delivery;
 mod totp;
 mod watch;
+mod watch_upload;
 mod worker_speed;
 
 use netreach_testkit::TestApp;

@@ -23,6 +23,7 @@ mod two_factor;
 mod users;
 mod venues;
 mod watch;
+mod watch_sources;
 
 use super::{Chrome, render};
 use crate::auth::StaffSession;
@@ -284,29 +285,45 @@ pub fn routes(state: AppState) -> Routes {
         .post("/staff/watch/{id}/dismiss", WorkWatchQueue, watch::dismiss)
         .post("/staff/watch/{id}/answer", WorkWatchQueue, watch::answer)
         .post("/staff/watch/{id}/report", WorkWatchQueue, watch::report)
-        .get("/staff/watch/sources", ReadWatchQueue, watch::sources)
-        .post("/staff/watch/sources", ManageWatch, watch::create_source)
-        .post("/staff/watch/sources/test", ManageWatch, watch::test_source)
-        .get("/staff/watch/sources/{id}", ManageWatch, watch::edit_source)
+        .get(
+            "/staff/watch/sources",
+            ReadWatchQueue,
+            watch_sources::sources,
+        )
+        .post(
+            "/staff/watch/sources",
+            ManageWatch,
+            watch_sources::create_source,
+        )
+        .post(
+            "/staff/watch/sources/test",
+            ManageWatch,
+            watch_sources::test_source,
+        )
+        .get(
+            "/staff/watch/sources/{id}",
+            ManageWatch,
+            watch_sources::edit_source,
+        )
         .post(
             "/staff/watch/sources/{id}",
             ManageWatch,
-            watch::update_source,
+            watch_sources::update_source,
         )
         .post(
             "/staff/watch/sources/{id}/fetch",
             WorkWatchQueue,
-            watch::fetch_source,
+            watch_sources::fetch_source,
         )
         .post(
             "/staff/watch/sources/{id}/cookie",
             ManageWatch,
-            watch::set_cookie,
+            watch_sources::set_cookie,
         )
         .post(
             "/staff/watch/sources/{id}/delete",
             ManageWatch,
-            watch::delete_source,
+            watch_sources::delete_source,
         )
         .get("/staff/watch/lexicon", ReadWatchQueue, watch::lexicon)
         .post("/staff/watch/lexicon/add", ManageWatch, watch::add_term)
