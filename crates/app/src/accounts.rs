@@ -20,12 +20,14 @@ use netreach_crypto::PasswordHash;
 use netreach_crypto::SecretKeyBytes;
 use netreach_crypto::{SecretToken, hash_password, password::dummy_hash, verify_password};
 use netreach_store::{
-    ApiTokenRecord, NewStaffUser, PendingSignin, SessionRecord, StaffUser, StoreError,
+    ApiTokenRecord, InviteRecord, NewStaffUser, PendingSignin, SessionRecord, StaffUser, StoreError,
 };
 use time::{Duration, OffsetDateTime};
 
+mod invites;
 mod setup;
 mod tokens;
+pub use invites::{INVITE_TTL, Invite, accept_invite, invite, invited, invites, withdraw_invite};
 pub use setup::{complete_setup, first_inbox, new_setup_link, setup_link_valid};
 pub use tokens::{
     TOKEN_LIFETIME_DAYS, TOKEN_NAME_MAX, TokenError, issue_api_token, issue_own_token, own_tokens,

@@ -285,7 +285,7 @@ fn event_label_id(event: &str) -> String {
 }
 
 /// A console link: absolute under `public_url` when it is set.
-fn link(state: &AppState, path: &str) -> String {
+pub(crate) fn link(state: &AppState, path: &str) -> String {
     match &state.settings.public_url {
         Some(base) => format!("{}{}", base.trim_end_matches('/'), path),
         None => path.to_owned(),

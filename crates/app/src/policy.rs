@@ -25,6 +25,9 @@ pub enum Action {
     ReportDrug,
     SignIn,
     SetUp,
+    /// Opening an invitation link and choosing one's password (the link's token is checked by
+    /// the accounts service).
+    AcceptInvite,
     /// A webhook call from Telegram (checked against the bot's secret token by the service).
     ReceiveTelegramUpdate,
     // A client, holding their own conversation.
@@ -129,6 +132,7 @@ pub const fn need(action: Action) -> Need {
         | ReportDrug
         | SignIn
         | SetUp
+        | AcceptInvite
         | ReceiveTelegramUpdate => Anyone,
 
         ClientRead | ClientWrite | ClientDelete => Client,

@@ -22,12 +22,12 @@ pub use model::{
     AlertRecord, AlertReportRecord, ApiTokenRecord, AssignedFilter, AttachmentInfo, AttachmentKind,
     AuditEntry, AuditFilter, AvailabilityRecord, CannedReply, ClientSessionRecord, ContentItem,
     ContentRevision, Conversation, ConversationUpdate, FirstResponseRecord, FollowUpFilter,
-    Guarded, InboxCursor, InboxFilter, InstallKeys, Inventory, MessageKind, Milestone,
-    NewAttachment, NewAuditEntry, NewConversation, NewMessage, NewStaffUser, NotificationProfile,
-    PackChange, PackVersion, PendingSignin, PostRecord, PostVersionRecord, PublicationFilter,
-    PublicationRecord, QaRecord, QueuedNotification, SavedView, SealedRecord, SendOutcome,
-    SessionRecord, StaffItems, StaffKeys, StaffNotice, StaffUser, StoredAttachment, StoredMessage,
-    TotpRecord, VenueRecord,
+    Guarded, InboxCursor, InboxFilter, InstallKeys, Inventory, InviteRecord, MessageKind,
+    Milestone, NewAttachment, NewAuditEntry, NewConversation, NewMessage, NewStaffUser,
+    NotificationProfile, PackChange, PackVersion, PendingSignin, PostRecord, PostVersionRecord,
+    PublicationFilter, PublicationRecord, QaRecord, QueuedNotification, SavedView, SealedRecord,
+    SendOutcome, SessionRecord, StaffItems, StaffKeys, StaffNotice, StaffUser, StoredAttachment,
+    StoredMessage, TotpRecord, VenueRecord,
 };
 pub use push::{PushStore, PushSubscriptionRecord};
 pub use sql::{AppliedMigration, OpenError, SqlStore, bench};
@@ -264,6 +264,27 @@ pub trait AccountStore: Send + Sync {
         token_hash: &str,
         now: OffsetDateTime,
         admin: NewStaffUser,
+    ) -> StoreResult<Option<StaffUser>>;
+    /// Stores an invitation; [`StoreError::UsernameTaken`] when one for that username is
+    /// pending.
+    async fn put_invite(&self, invite: &InviteRecord) -> StoreResult<()>;
+    /// The unexpired invitation a link's token hash names.
+    async fn invite(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<InviteRecord>>;
+    /// The unexpired invitations, oldest first.
+    async fn list_invites(&self, now: OffsetDateTime) -> StoreResult<Vec<InviteRecord>>;
+    /// Withdraws an invitation; false when there was none.
+    async fn delete_invite(&self, id: uuid::Uuid) -> StoreResult<bool>;
+    /// Creates the invited account if, and only if, the invitation is still there and unexpired;
+    /// the invitation is consumed in the same transaction, so a link works once.
+    async fn accept_invite(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        user: NewStaffUser,
     ) -> StoreResult<Option<StaffUser>>;
 }
 

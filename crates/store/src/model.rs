@@ -44,6 +44,19 @@ pub struct NewStaffUser {
     pub keys: Option<StaffKeys>,
 }
 
+/// An invitation for a new staff member: the username and role an admin chose; the member picks
+/// their own password through the link. Only the keyed hash of the link's token is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteRecord {
+    pub id: uuid::Uuid,
+    pub token_hash: String,
+    pub username: Username,
+    pub role: Role,
+    pub invited_by: UserId,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
 /// A staff sign-in session; only the keyed hash of its cookie is stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {

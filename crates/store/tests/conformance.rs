@@ -143,7 +143,8 @@ async fn migrations_apply_once_and_report_what_they_applied() {
                 "macros and saved views",
                 "response report and assignment",
                 "push subscriptions",
-                "reply drafts"
+                "reply drafts",
+                "staff invites"
             ],
             "{backend:?}"
         );

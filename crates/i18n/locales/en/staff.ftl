@@ -70,6 +70,16 @@ users-enable = Re-enable account
 users-change-role = Change role
 users-reset-password = Set new password
 users-create-heading = Add a staff member
+users-create-intro = Or make the account yourself with a password you choose, and give it to the person through a safe channel; ask them to change it when they first sign in.
+users-invite-heading = Invite a staff member
+users-invite-intro = You choose the username and role; the person opens a one-time link and chooses their own password, so nobody else ever knows it. The link works once and for 3 days. Once they have signed in, grant them access to conversations here.
+users-invite-submit = Make an invitation link
+users-invite-link = Invitation link (shown only now):
+users-invite-link-hint = Copy it and send it to the person only, through a channel you trust. Anyone with the link can take the account until it is used, so withdraw it below if it went astray.
+users-invite-link-relative = This server does not know its public address (the public_url setting), so the link starts with /: put the address your team reaches Netreach at in front of it, for example https://help.example.org/staff/invite?token=…
+users-invites-pending = Invitations not used yet
+users-invite-expires = Link works until
+users-invite-withdraw = Withdraw
 users-create-submit = Create account
 
 flash-user-created = The account was created. Give the person their password through a safe channel.
@@ -81,6 +91,15 @@ flash-password-changed = Your password was changed. Sign in again with the new o
 flash-token-revoked = The token was revoked.
 flash-logged-out-everywhere = You were signed out on all devices.
 flash-setup-done = The admin account was created. Sign in with it now.
+flash-invite-made = The invitation was made. Send the link below to the person.
+flash-invite-withdrawn = The invitation was withdrawn: its link no longer works.
+flash-invite-accepted = Your account is ready. Sign in with your username and the password you chose.
+
+invite-title = Join your team on Netreach
+invite-intro = You were invited as { $username } ({ $role }). Choose your password to create your account.
+invite-submit = Create my account
+invite-after = An admin then gives you access to conversations; until then you can sign in and see the console.
+invite-gone = This invitation link does not work: it was used, withdrawn or is more than 3 days old. Ask an admin of your team for a new one.
 
 error-username-too-short = The username needs at least 3 characters.
 error-username-too-long = The username can have at most 32 characters.

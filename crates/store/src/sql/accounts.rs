@@ -1,14 +1,17 @@
 //! [`AccountStore`] on both backends: staff accounts, their sessions and API tokens, login
 //! throttling, the panic lock and first-run setup links.
 
-use super::rows::{self, USER_COLUMNS};
+use super::rows::{self, USER_COLUMNS, parsed, text, time};
 use super::{Bind, SqlStore, at, is_unique_violation, t};
-use crate::model::{ApiTokenRecord, NewStaffUser, SessionRecord, StaffKeys, StaffUser};
+use crate::model::{
+    ApiTokenRecord, InviteRecord, NewStaffUser, SessionRecord, StaffKeys, StaffUser,
+};
 use crate::{AccountStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use netreach_core::clock::to_unix;
 use netreach_core::{Role, TokenId, UserId, Username};
 // Dynamic SQL here is only ever assembled from constant fragments, never from input.
+use sqlx::any::AnyRow;
 use sqlx::{AssertSqlSafe, Row};
 use time::OffsetDateTime;
 
@@ -341,10 +344,10 @@ impl AccountStore for SqlStore {
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        // Sign-ins waiting for their second factor end too.
-        sqlx::query("DELETE FROM pending_signins")
-            .execute(&mut *tx)
-            .await?;
+        // Sign-ins waiting for their second factor end too, and so do invitations not used yet.
+        for sql in ["DELETE FROM pending_signins", "DELETE FROM staff_invites"] {
+            sqlx::query(sql).execute(&mut *tx).await?;
+        }
         sqlx::query(
             "INSERT INTO security_events (name, at) VALUES ('panic_lock', $1) \
              ON CONFLICT (name) DO UPDATE SET at = $2",
@@ -389,6 +392,7 @@ impl AccountStore for SqlStore {
             "DELETE FROM api_tokens WHERE expires_at IS NOT NULL AND expires_at <= $1",
             "DELETE FROM client_sessions WHERE expires_at <= $1",
             "DELETE FROM pending_signins WHERE expires_at <= $1",
+            "DELETE FROM staff_invites WHERE expires_at <= $1",
         ] {
             total += self.exec(sql, vec![at(now)]).await?;
         }
@@ -541,4 +545,120 @@ impl AccountStore for SqlStore {
         tx.commit().await?;
         self.user_by_id(admin.id).await
     }
+
+    async fn put_invite(&self, i: &InviteRecord) -> StoreResult<()> {
+        let result = self
+            .exec(
+                "INSERT INTO staff_invites (id, token_hash, username, role, invited_by, created_at, \
+                 expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                vec![
+                    t(i.id),
+                    t(&i.token_hash),
+                    t(&i.username),
+                    t(i.role),
+                    t(i.invited_by),
+                    at(i.created_at),
+                    at(i.expires_at),
+                ],
+            )
+            .await;
+        match result {
+            Err(StoreError::Database(e)) if is_unique_violation(&e) => {
+                Err(StoreError::UsernameTaken)
+            }
+            other => other.map(|_| ()),
+        }
+    }
+
+    async fn invite(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> StoreResult<Option<InviteRecord>> {
+        let row = sqlx::query(
+            "SELECT id, token_hash, username, role, invited_by, created_at, expires_at \
+             FROM staff_invites WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash.to_owned())
+        .bind(to_unix(now))
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(invite).transpose()
+    }
+
+    async fn list_invites(&self, now: OffsetDateTime) -> StoreResult<Vec<InviteRecord>> {
+        let rows = sqlx::query(
+            "SELECT id, token_hash, username, role, invited_by, created_at, expires_at \
+             FROM staff_invites WHERE expires_at > $1 ORDER BY created_at, username",
+        )
+        .bind(to_unix(now))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(invite).collect()
+    }
+
+    async fn delete_invite(&self, id: uuid::Uuid) -> StoreResult<bool> {
+        let n = self
+            .exec("DELETE FROM staff_invites WHERE id = $1", vec![t(id)])
+            .await?;
+        Ok(n > 0)
+    }
+
+    async fn accept_invite(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        user: NewStaffUser,
+    ) -> StoreResult<Option<StaffUser>> {
+        let mut tx = self.write_tx().await?;
+        // Consuming the invitation first makes a second attempt with the same link find nothing.
+        let consumed =
+            sqlx::query("DELETE FROM staff_invites WHERE token_hash = $1 AND expires_at > $2")
+                .bind(token_hash.to_owned())
+                .bind(to_unix(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if consumed == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at, \
+             public_key, wrapped_secret_key, key_salt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(user.id.to_string())
+        .bind(user.username.to_string())
+        .bind(user.role.to_string())
+        .bind(user.password_hash.clone())
+        .bind(to_unix(user.created_at))
+        .bind(to_unix(user.created_at))
+        .bind(user.keys.as_ref().map(|k| k.public_key.clone()))
+        .bind(user.keys.as_ref().map(|k| k.wrapped_secret_key.clone()))
+        .bind(user.keys.as_ref().map(|k| k.key_salt.clone()))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            // Someone took the username after the invitation was made (the CLI, say): the
+            // invitation stays, for an admin to withdraw.
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::UsernameTaken),
+            Err(e) => return Err(e.into()),
+        }
+        tx.commit().await?;
+        self.user_by_id(user.id).await
+    }
+}
+
+fn invite(row: &AnyRow) -> StoreResult<InviteRecord> {
+    Ok(InviteRecord {
+        id: parsed(row, "id")?,
+        token_hash: text(row, "token_hash")?,
+        username: Username::parse(&text(row, "username")?)
+            .map_err(|_| StoreError::Corrupt("column username".into()))?,
+        role: parsed(row, "role")?,
+        invited_by: parsed(row, "invited_by")?,
+        created_at: time(row, "created_at")?,
+        expires_at: time(row, "expires_at")?,
+    })
 }

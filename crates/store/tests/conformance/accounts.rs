@@ -430,3 +430,115 @@ async fn own_sessions_are_listed_and_ended_one_by_one_and_the_panic_lock_ends_th
     })
     .await;
 }
+
+fn invite_of(
+    id: u128,
+    hash: &str,
+    name: &str,
+    by: UserId,
+    expires_at: OffsetDateTime,
+) -> netreach_store::InviteRecord {
+    netreach_store::InviteRecord {
+        id: uuid::Uuid::from_u128(id),
+        token_hash: hash.into(),
+        username: Username::parse(name).unwrap(),
+        role: Role::Worker,
+        invited_by: by,
+        created_at: t0(),
+        expires_at,
+    }
+}
+
+#[tokio::test]
+async fn an_invitation_makes_one_account_once_and_goes_when_used_withdrawn_expired_or_locked() {
+    on_each_backend(|store| async move {
+        let admin = store
+            .create_user(new_user("boss", Role::Admin))
+            .await
+            .unwrap();
+        let day = t0() + Duration::days(1);
+        store
+            .put_invite(&invite_of(1, "live", "nina", admin.id, day))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .put_invite(&invite_of(2, "other", "nina", admin.id, day))
+                .await,
+            Err(StoreError::UsernameTaken)
+        ));
+        store
+            .put_invite(&invite_of(
+                3,
+                "old",
+                "oleg",
+                admin.id,
+                t0() + Duration::minutes(1),
+            ))
+            .await
+            .unwrap();
+        let later = t0() + Duration::hours(1);
+        let found = store.invite("live", later).await.unwrap().unwrap();
+        assert_eq!(found.username.as_str(), "nina");
+        assert_eq!(found.invited_by, admin.id);
+        assert!(
+            store.invite("old", later).await.unwrap().is_none(),
+            "expired"
+        );
+        assert_eq!(store.list_invites(later).await.unwrap().len(), 1);
+        assert!(
+            store
+                .accept_invite("old", later, new_user("oleg", Role::Worker))
+                .await
+                .unwrap()
+                .is_none(),
+            "an expired link makes no account"
+        );
+        let nina = store
+            .accept_invite("live", later, new_user("nina", Role::Worker))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(nina.role, Role::Worker);
+        assert!(
+            store
+                .accept_invite("live", later, new_user("nina2", Role::Worker))
+                .await
+                .unwrap()
+                .is_none(),
+            "a link works once"
+        );
+        // A username taken meanwhile: no account, the invitation stays for an admin to withdraw.
+        store
+            .put_invite(&invite_of(4, "taken", "boss", admin.id, day))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .accept_invite("taken", later, new_user("boss", Role::Worker))
+                .await,
+            Err(StoreError::UsernameTaken)
+        ));
+        assert!(store.invite("taken", later).await.unwrap().is_some());
+        assert!(store.delete_invite(uuid::Uuid::from_u128(4)).await.unwrap());
+        assert!(!store.delete_invite(uuid::Uuid::from_u128(4)).await.unwrap());
+        store
+            .put_invite(&invite_of(5, "locked", "pavel", admin.id, day))
+            .await
+            .unwrap();
+        store.panic_lock(later).await.unwrap();
+        assert!(
+            store.list_invites(later).await.unwrap().is_empty(),
+            "panic lock"
+        );
+        store.purge_expired(later).await.unwrap();
+        let left: i64 = sqlx::query("SELECT COUNT(*) AS n FROM staff_invites")
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(left, 0, "the expired one is purged");
+    })
+    .await;
+}

@@ -15,6 +15,7 @@ mod drafts;
 mod editorial;
 mod i18n_keys;
 mod inbox_pages;
+mod invites;
 mod notify;
 mod operations;
 mod privacy;

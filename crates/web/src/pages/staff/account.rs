@@ -34,7 +34,7 @@ struct AccountPage<'a> {
     panic_error: Option<String>,
 }
 
-fn minute(at: time::OffsetDateTime) -> String {
+pub(super) fn minute(at: time::OffsetDateTime) -> String {
     at.format(&time::macros::format_description!(
         "[year]-[month]-[day] [hour]:[minute] UTC"
     ))

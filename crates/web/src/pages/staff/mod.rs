@@ -10,6 +10,7 @@ mod content_versions;
 mod conversation;
 mod drafts;
 mod inbox;
+mod invites;
 mod notifications;
 mod publication_log;
 mod publishing;
@@ -50,6 +51,8 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/setup", SetUp, session::setup_form)
         .post("/staff/setup", SetUp, session::setup)
         .post("/staff/setup/written", SetUp, session::recovery_written)
+        .get("/staff/invite", AcceptInvite, invites::accept_form)
+        .post("/staff/invite", AcceptInvite, invites::accept)
         .post(
             "/staff/checklist/recovery-key",
             ReviewOperations,
@@ -372,6 +375,12 @@ pub fn routes(state: AppState) -> Routes {
         .get("/staff/audit.csv", ReadAudit, audit::log_csv)
         .get("/staff/users", ManageUsers, users::list)
         .post("/staff/users", ManageUsers, users::create)
+        .post("/staff/users/invite", ManageUsers, invites::create)
+        .post(
+            "/staff/users/invites/{id}/withdraw",
+            ManageUsers,
+            invites::withdraw,
+        )
         .post("/staff/users/{id}/disable", ManageUsers, users::disable)
         .post("/staff/users/{id}/revoke", ManageUsers, users::revoke)
         .post("/staff/users/{id}/enable", ManageUsers, users::enable)
@@ -424,6 +433,8 @@ impl Done {
             "panic" => "flash-panic",
             "user-revoked" => "flash-user-revoked",
             "setup" => "flash-setup-done",
+            "invite-accepted" => "flash-invite-accepted",
+            "invite-withdrawn" => "flash-invite-withdrawn",
             "replied" => "flash-replied",
             "draft-saved" => "flash-draft-saved",
             "draft-deleted" => "flash-draft-deleted",

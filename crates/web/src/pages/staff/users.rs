@@ -28,7 +28,7 @@ struct UserRow {
 
 #[derive(Template)]
 #[template(path = "staff/users.html")]
-struct UsersPage<'a> {
+pub(super) struct UsersPage<'a> {
     chrome: Chrome<'a>,
     users: Vec<UserRow>,
     roles: Vec<(Role, String)>,
@@ -37,10 +37,24 @@ struct UsersPage<'a> {
     /// What the admin typed into the create form, kept on error.
     form_username: String,
     form_role: Role,
+    /// Pending invitations.
+    pub(super) invites: Vec<InviteRow>,
+    /// A link just made, shown this once.
+    pub(super) invite_link: Option<String>,
+    /// What the admin typed into the invitation form, kept on error.
+    pub(super) invite_username: String,
+    pub(super) invite_role: Role,
+}
+
+pub(super) struct InviteRow {
+    id: String,
+    username: String,
+    role_label: String,
+    expires: String,
 }
 
 /// A failure of the accounts service that is not about what was typed.
-fn failure(e: AccountError) -> PageError {
+pub(super) fn failure(e: AccountError) -> PageError {
     match e {
         AccountError::Denied(denied) => denied.into(),
         AccountError::NoSuchUser => PageError::NotFound,
@@ -49,7 +63,7 @@ fn failure(e: AccountError) -> PageError {
     }
 }
 
-async fn page<'a>(
+pub(super) async fn page<'a>(
     state: &'a AppState,
     lang: Lang,
     staff: &Staff,
@@ -84,6 +98,17 @@ async fn page<'a>(
         .iter()
         .map(|r| (*r, chrome.t.get(&format!("role-{r}"))))
         .collect();
+    let invites = accounts::invites(state, staff)
+        .await
+        .map_err(failure)?
+        .into_iter()
+        .map(|i| InviteRow {
+            id: i.id.to_string(),
+            username: i.username.to_string(),
+            role_label: chrome.t.get(&format!("role-{}", i.role)),
+            expires: super::account::minute(i.expires_at),
+        })
+        .collect();
     Ok(UsersPage {
         notice: notice_id.map(|id| chrome.t.get(id)),
         error: error_id.map(|id| chrome.t.get(id)),
@@ -92,6 +117,10 @@ async fn page<'a>(
         roles,
         form_username,
         form_role,
+        invites,
+        invite_link: None,
+        invite_username: String::new(),
+        invite_role: Role::Worker,
     })
 }
 
