@@ -153,8 +153,9 @@ pub trait AccountStore: Send + Sync {
     async fn user_by_username(&self, username: &Username) -> StoreResult<Option<StaffUser>>;
     async fn list_users(&self) -> StoreResult<Vec<StaffUser>>;
     async fn count_users(&self) -> StoreResult<u64>;
-    /// Disables (with the time) or re-enables an account. Disabling also ends its sessions and
-    /// revokes its API tokens. Returns false when there is no such user.
+    /// Disables (with the time) or re-enables an account. Disabling also ends its sessions,
+    /// revokes its API tokens and inbox grant, and withdraws the invitations it made. Returns
+    /// false when there is no such user.
     async fn set_user_disabled(
         &self,
         id: UserId,

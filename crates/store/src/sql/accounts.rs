@@ -121,6 +121,12 @@ impl AccountStore for SqlStore {
                 .execute(&mut *tx)
                 .await?;
             }
+            // The invitations they made go too: a link from someone no longer trusted makes no
+            // account.
+            sqlx::query("DELETE FROM staff_invites WHERE invited_by = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(changed > 0)

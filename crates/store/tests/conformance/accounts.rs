@@ -450,7 +450,8 @@ fn invite_of(
 }
 
 #[tokio::test]
-async fn an_invitation_makes_one_account_once_and_goes_when_used_withdrawn_expired_or_locked() {
+async fn an_invitation_makes_one_account_once_and_goes_when_used_withdrawn_expired_disabled_or_locked()
+ {
     on_each_backend(|store| async move {
         let admin = store
             .create_user(new_user("boss", Role::Admin))
@@ -522,6 +523,22 @@ async fn an_invitation_makes_one_account_once_and_goes_when_used_withdrawn_expir
         assert!(store.invite("taken", later).await.unwrap().is_some());
         assert!(store.delete_invite(uuid::Uuid::from_u128(4)).await.unwrap());
         assert!(!store.delete_invite(uuid::Uuid::from_u128(4)).await.unwrap());
+        let other = store
+            .create_user(new_user("second", Role::Admin))
+            .await
+            .unwrap();
+        store
+            .put_invite(&invite_of(6, "by-other", "rita", other.id, day))
+            .await
+            .unwrap();
+        store
+            .set_user_disabled(other.id, Some(later))
+            .await
+            .unwrap();
+        assert!(
+            store.invite("by-other", later).await.unwrap().is_none(),
+            "withdrawn with the admin who made it"
+        );
         store
             .put_invite(&invite_of(5, "locked", "pavel", admin.id, day))
             .await
