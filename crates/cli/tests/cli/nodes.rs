@@ -365,7 +365,17 @@ async fn two_nodes_delete_the_conversations_retention_says_are_due_once_between_
         node(&data_a, Some(&url), false, &env),
         node(&data_b, Some(&url), false, &env)
     );
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Each node's housekeeping runs once at start; wait until the three are gone (bounded).
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while netreach_store::OperationsStore::inventory(&store)
+        .await
+        .unwrap()
+        .conversations
+        > 0
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let (_, log_a) = a.stop().await;
     let (_, log_b) = b.stop().await;
     let deleted: u64 = format!("{log_a}\n{log_b}")
