@@ -5,7 +5,11 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use netreach_app::accounts::AccountError;
+use netreach_app::notify::NotifyError;
 use netreach_app::policy::Denied;
+use netreach_app::team::TeamError;
+use netreach_app::two_factor::TwoFactorError;
 use netreach_store::StoreError;
 
 /// The internal cause of a failure, for the log only.
@@ -55,21 +59,35 @@ impl From<Denied> for ApiError {
     }
 }
 
-/// A service failure with nothing to show on the page: refusals are the 403 page, the rest an
-/// internal error with its cause for the log.
-impl From<netreach_app::accounts::AccountError> for PageError {
-    fn from(e: netreach_app::accounts::AccountError) -> Self {
-        match e {
-            netreach_app::accounts::AccountError::Denied(d) => d.into(),
-            e => PageError::Internal(e.to_string()),
+/// A service failure with nothing to show on the page (what was typed is shown on the form by
+/// the handler, before this): a refusal is the 403 page, a record that is not there the 404 page,
+/// the database's trouble 503 or 500, anything else an internal error with its cause for the log.
+macro_rules! page_error_from_service {
+    ($($error:ident $(, missing: $missing:ident)?;)*) => {$(
+        impl From<$error> for PageError {
+            fn from(e: $error) -> Self {
+                match e {
+                    $error::Denied(d) => d.into(),
+                    $error::Store(e) => e.into(),
+                    $($error::$missing => PageError::NotFound,)?
+                    other => PageError::Internal(other.to_string()),
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl From<netreach_app::accounts::AccountError> for ApiError {
-    fn from(e: netreach_app::accounts::AccountError) -> Self {
+page_error_from_service! {
+    AccountError, missing: NoSuchUser;
+    NotifyError;
+    TeamError, missing: NoSuchReply;
+    TwoFactorError, missing: NoSuchUser;
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
         match e {
-            netreach_app::accounts::AccountError::Denied(d) => d.into(),
+            AccountError::Denied(d) => d.into(),
             e => ApiError::internal(e),
         }
     }

@@ -2,7 +2,7 @@
 //! shown once, and pending invitations can be withdrawn); the new member opens the link and
 //! chooses their own password. Every action is one call to the accounts service.
 
-use super::users::{UsersPage, failure, page};
+use super::users::{UsersPage, page};
 use crate::accounts::{self, AccountError};
 use crate::auth::StaffSession;
 use crate::error::PageError;
@@ -41,7 +41,7 @@ pub async fn create(
     let (notice, error, link) = match result {
         Ok((_, link)) => (Some("flash-invite-made"), None, Some(link)),
         Err(AccountError::NoSuchUser) => (None, Some("error-role"), None),
-        Err(e @ (AccountError::Store(_) | AccountError::Denied(_))) => return Err(failure(e)),
+        Err(e @ (AccountError::Store(_) | AccountError::Denied(_))) => return Err(e.into()),
         Err(e) => (None, Some(e.message_id()), None),
     };
     let mut shown: UsersPage<'_> = page(
@@ -70,9 +70,7 @@ pub async fn withdraw(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = id.parse().map_err(|_| PageError::NotFound)?;
-    accounts::withdraw_invite(&state, &session.staff(), id)
-        .await
-        .map_err(failure)?;
+    accounts::withdraw_invite(&state, &session.staff(), id).await?;
     Ok(Redirect::to("/staff/users?done=invite-withdrawn").into_response())
 }
 

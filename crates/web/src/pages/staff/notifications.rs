@@ -27,23 +27,13 @@ struct NoticesPage<'a> {
     notices: Vec<NoticeRow>,
 }
 
-fn failure(e: NotifyError) -> PageError {
-    match e {
-        NotifyError::Denied(d) => d.into(),
-        NotifyError::Store(e) => e.into(),
-        other => PageError::Internal(other.to_string()),
-    }
-}
-
 /// `GET /staff/notifications`: the member's notices, unread first.
 pub async fn list(
     State(state): State<AppState>,
     Extension(lang): Extension<Lang>,
     session: StaffSession,
 ) -> Result<Response, PageError> {
-    let notices = notify::notices(&state, &session.staff())
-        .await
-        .map_err(failure)?;
+    let notices = notify::notices(&state, &session.staff()).await?;
     let chrome = Chrome::new(
         &state,
         lang,
@@ -96,9 +86,7 @@ pub async fn read_all(
     State(state): State<AppState>,
     session: StaffSession,
 ) -> Result<Redirect, PageError> {
-    notify::mark_read(&state, &session.staff(), None)
-        .await
-        .map_err(failure)?;
+    notify::mark_read(&state, &session.staff(), None).await?;
     Ok(Redirect::to("/staff/notifications"))
 }
 
@@ -179,8 +167,7 @@ async fn extras(
     };
     let t = netreach_i18n::Tr::new(&state.i18n, lang);
     let devices = notify::push::devices(state, &staff)
-        .await
-        .map_err(failure)?
+        .await?
         .into_iter()
         .map(|d| {
             let since = d
@@ -201,9 +188,7 @@ async fn extras(
             code,
         },
         push: PushBox {
-            key: notify::push::public_key(state, &staff)
-                .await
-                .map_err(failure)?,
+            key: notify::push::public_key(state, &staff).await?,
             devices,
         },
     })
@@ -301,9 +286,7 @@ pub async fn settings(
     Query(saved): Query<Saved>,
     session: StaffSession,
 ) -> Result<Response, PageError> {
-    let prefs = notify::preferences(&state, &session.staff())
-        .await
-        .map_err(failure)?;
+    let prefs = notify::preferences(&state, &session.staff()).await?;
     let notice = match (saved.saved.is_some(), saved.removed.is_some()) {
         (_, true) => Some("notify-push-removed"),
         (true, false) => Some("notify-saved"),
@@ -329,9 +312,7 @@ pub async fn link_telegram(
     let code = netreach_app::telegram::start_link(&state, &session.staff())
         .await
         .map_err(telegram_failure)?;
-    let prefs = notify::preferences(&state, &session.staff())
-        .await
-        .map_err(failure)?;
+    let prefs = notify::preferences(&state, &session.staff()).await?;
     let extras = extras(&state, lang, &session, Some(code)).await?;
     Ok(render(&settings_page(
         &state,
@@ -408,7 +389,7 @@ pub async fn save(
                 extras,
             )))
         }
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -438,7 +419,7 @@ pub async fn subscribe(
             });
             Ok(response)
         }
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -448,9 +429,7 @@ pub async fn unsubscribe(
     session: StaffSession,
     axum::extract::Path(id): axum::extract::Path<uuid::Uuid>,
 ) -> Result<Redirect, PageError> {
-    notify::push::unsubscribe(&state, &session.staff(), id)
-        .await
-        .map_err(failure)?;
+    notify::push::unsubscribe(&state, &session.staff(), id).await?;
     Ok(Redirect::to("/staff/account/notifications?removed=1"))
 }
 

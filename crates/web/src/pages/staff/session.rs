@@ -166,22 +166,11 @@ fn signed_out(state: &AppState, to: &str) -> Response {
     response
 }
 
-/// A failure of the accounts service on a page with no form to show it on.
-fn failure(e: AccountError) -> PageError {
-    match e {
-        AccountError::Denied(denied) => denied.into(),
-        AccountError::Store(e) => e.into(),
-        other => PageError::Internal(other.to_string()),
-    }
-}
-
 pub async fn logout(
     State(state): State<AppState>,
     session: StaffSession,
 ) -> Result<Response, PageError> {
-    accounts::end_session(&state, &session.staff(), &session.session_hash)
-        .await
-        .map_err(failure)?;
+    accounts::end_session(&state, &session.staff(), &session.session_hash).await?;
     Ok(signed_out(&state, "/staff/login"))
 }
 
@@ -189,9 +178,7 @@ pub async fn logout_everywhere(
     State(state): State<AppState>,
     session: StaffSession,
 ) -> Result<Response, PageError> {
-    accounts::end_all_sessions(&state, &session.staff())
-        .await
-        .map_err(failure)?;
+    accounts::end_all_sessions(&state, &session.staff()).await?;
     Ok(signed_out(&state, "/staff/login?done=everywhere"))
 }
 

@@ -73,16 +73,6 @@ impl AvailabilityForm {
     }
 }
 
-/// A failure of the team service that is not about what was typed.
-fn failure(e: TeamError) -> PageError {
-    match e {
-        TeamError::Denied(denied) => denied.into(),
-        TeamError::NoSuchReply => PageError::NotFound,
-        TeamError::Store(e) => e.into(),
-        other => PageError::Internal(other.to_string()),
-    }
-}
-
 fn availability_page<'a>(
     state: &'a AppState,
     lang: Lang,
@@ -120,9 +110,7 @@ pub async fn availability_form(
     session: StaffSession,
     Query(done): Query<Done>,
 ) -> Result<Response, PageError> {
-    let form = team::schedule(&state, &session.staff())
-        .await
-        .map_err(failure)?;
+    let form = team::schedule(&state, &session.staff()).await?;
     Ok(render(&availability_page(
         &state,
         lang,
@@ -150,7 +138,7 @@ pub async fn save_availability(
             None,
             Some(e.message_id()),
         ))),
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -166,9 +154,7 @@ pub async fn set_away(
     session: StaffSession,
     Form(form): Form<AwayForm>,
 ) -> Result<Response, PageError> {
-    team::set_away(&state, &session.staff(), form.away == "1")
-        .await
-        .map_err(failure)?;
+    team::set_away(&state, &session.staff(), form.away == "1").await?;
     Ok(Redirect::to("/staff/?done=away").into_response())
 }
 
@@ -226,9 +212,8 @@ async fn canned_page<'a>(
     notice: Option<&str>,
     error: Option<&str>,
 ) -> Result<CannedPage<'a>, PageError> {
-    let CannedReplies { replies, editing } = team::canned_replies(state, &session.staff(), editing)
-        .await
-        .map_err(failure)?;
+    let CannedReplies { replies, editing } =
+        team::canned_replies(state, &session.staff(), editing).await?;
     let chrome = Chrome::new(state, lang, "canned-title", "/staff/canned", Some(&session));
     let (title, body, form_lang, tags, form_status) = match (form, &editing) {
         (Some(f), _) => (
@@ -331,7 +316,7 @@ async fn save(
             .await?;
             Ok(render_invalid(&page))
         }
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -361,8 +346,6 @@ pub async fn canned_delete(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id: CannedId = id.parse().map_err(|_| PageError::NotFound)?;
-    team::delete_canned_reply(&state, &session.staff(), id)
-        .await
-        .map_err(failure)?;
+    team::delete_canned_reply(&state, &session.staff(), id).await?;
     Ok(Redirect::to("/staff/canned?done=canned-deleted").into_response())
 }

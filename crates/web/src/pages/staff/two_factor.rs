@@ -37,16 +37,6 @@ struct RecoveryCodesPage<'a> {
     codes: Vec<String>,
 }
 
-/// A failure that is not about what was typed.
-fn failure(e: TwoFactorError) -> PageError {
-    match e {
-        TwoFactorError::Denied(denied) => denied.into(),
-        TwoFactorError::NoSuchUser => PageError::NotFound,
-        TwoFactorError::Store(e) => e.into(),
-        other => PageError::Internal(other.to_string()),
-    }
-}
-
 async fn page<'a>(
     state: &'a AppState,
     lang: Lang,
@@ -56,8 +46,8 @@ async fn page<'a>(
     code: String,
 ) -> Result<TwoFactorPage<'a>, PageError> {
     let staff = session.staff();
-    let status = two_factor::status(state, &staff).await.map_err(failure)?;
-    let enrolment = two_factor::waiting(state, &staff).await.map_err(failure)?;
+    let status = two_factor::status(state, &staff).await?;
+    let enrolment = two_factor::waiting(state, &staff).await?;
     let chrome = Chrome::new(
         state,
         lang,
@@ -118,7 +108,7 @@ pub async fn start(
             );
             Ok(render_invalid(&page.await?))
         }
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -160,7 +150,7 @@ pub async fn confirm(
             );
             Ok(render_invalid(&page.await?))
         }
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -197,7 +187,7 @@ pub async fn disable(
             );
             Ok(render_invalid(&page.await?))
         }
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -214,6 +204,6 @@ pub async fn reset(
             Ok(Redirect::to("/staff/users?done=totp-none").into_response())
         }
         Err(TwoFactorError::OwnAccount) => Err(PageError::Forbidden),
-        Err(e) => Err(failure(e)),
+        Err(e) => Err(e.into()),
     }
 }

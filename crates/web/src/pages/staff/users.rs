@@ -53,16 +53,6 @@ pub(super) struct InviteRow {
     expires: String,
 }
 
-/// A failure of the accounts service that is not about what was typed.
-pub(super) fn failure(e: AccountError) -> PageError {
-    match e {
-        AccountError::Denied(denied) => denied.into(),
-        AccountError::NoSuchUser => PageError::NotFound,
-        AccountError::Store(e) => e.into(),
-        other => PageError::Internal(other.to_string()),
-    }
-}
-
 pub(super) async fn page<'a>(
     state: &'a AppState,
     lang: Lang,
@@ -72,7 +62,7 @@ pub(super) async fn page<'a>(
     form_username: String,
     form_role: Role,
 ) -> Result<UsersPage<'a>, PageError> {
-    let summaries = accounts::users_page(state, staff).await.map_err(failure)?;
+    let summaries = accounts::users_page(state, staff).await?;
     let chrome = Chrome::new(
         state,
         lang,
@@ -99,8 +89,7 @@ pub(super) async fn page<'a>(
         .map(|r| (*r, chrome.t.get(&format!("role-{r}"))))
         .collect();
     let invites = accounts::invites(state, staff)
-        .await
-        .map_err(failure)?
+        .await?
         .into_iter()
         .map(|i| InviteRow {
             id: i.id.to_string(),
@@ -181,7 +170,7 @@ pub async fn create(
     };
     match result {
         Ok(_) => Ok(Redirect::to("/staff/users?done=created").into_response()),
-        Err(e @ (AccountError::Store(_) | AccountError::Denied(_))) => Err(failure(e)),
+        Err(e @ (AccountError::Store(_) | AccountError::Denied(_))) => Err(e.into()),
         Err(e) => {
             let role = role.unwrap_or(Role::Worker);
             let page = page(
@@ -215,7 +204,7 @@ async fn act(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/staff/users?done={done}")).into_response()),
         Err(e @ (AccountError::NoSuchUser | AccountError::Store(_) | AccountError::Denied(_))) => {
-            Err(failure(e))
+            Err(e.into())
         }
         Err(e) => {
             let page = page(
