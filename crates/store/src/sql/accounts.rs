@@ -533,21 +533,7 @@ impl AccountStore for SqlStore {
             tx.rollback().await?;
             return Ok(None);
         }
-        sqlx::query(
-            "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at, \
-             public_key, wrapped_secret_key, key_salt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(admin.id.to_string())
-        .bind(admin.username.to_string())
-        .bind(admin.role.to_string())
-        .bind(admin.password_hash.clone())
-        .bind(to_unix(admin.created_at))
-        .bind(to_unix(admin.created_at))
-        .bind(admin.keys.as_ref().map(|k| k.public_key.clone()))
-        .bind(admin.keys.as_ref().map(|k| k.wrapped_secret_key.clone()))
-        .bind(admin.keys.as_ref().map(|k| k.key_salt.clone()))
-        .execute(&mut *tx)
-        .await?;
+        insert_user(&mut tx, &admin).await?;
         tx.commit().await?;
         self.user_by_id(admin.id).await
     }
@@ -629,22 +615,7 @@ impl AccountStore for SqlStore {
             tx.rollback().await?;
             return Ok(None);
         }
-        let inserted = sqlx::query(
-            "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at, \
-             public_key, wrapped_secret_key, key_salt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(user.id.to_string())
-        .bind(user.username.to_string())
-        .bind(user.role.to_string())
-        .bind(user.password_hash.clone())
-        .bind(to_unix(user.created_at))
-        .bind(to_unix(user.created_at))
-        .bind(user.keys.as_ref().map(|k| k.public_key.clone()))
-        .bind(user.keys.as_ref().map(|k| k.wrapped_secret_key.clone()))
-        .bind(user.keys.as_ref().map(|k| k.key_salt.clone()))
-        .execute(&mut *tx)
-        .await;
-        match inserted {
+        match insert_user(&mut tx, &user).await {
             Ok(_) => {}
             // Someone took the username after the invitation was made (the CLI, say): the
             // invitation stays, for an admin to withdraw.
@@ -654,6 +625,29 @@ impl AccountStore for SqlStore {
         tx.commit().await?;
         self.user_by_id(user.id).await
     }
+}
+
+/// Inserts an account inside a transaction (first-run setup, an accepted invitation).
+async fn insert_user(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: &NewStaffUser,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO users (id, username, role, password_hash, created_at, password_changed_at, \
+         public_key, wrapped_secret_key, key_salt) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(user.id.to_string())
+    .bind(user.username.to_string())
+    .bind(user.role.to_string())
+    .bind(user.password_hash.clone())
+    .bind(to_unix(user.created_at))
+    .bind(to_unix(user.created_at))
+    .bind(user.keys.as_ref().map(|k| k.public_key.clone()))
+    .bind(user.keys.as_ref().map(|k| k.wrapped_secret_key.clone()))
+    .bind(user.keys.as_ref().map(|k| k.key_salt.clone()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 fn invite(row: &AnyRow) -> StoreResult<InviteRecord> {
