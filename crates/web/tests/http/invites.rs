@@ -171,6 +171,9 @@ async fn invitations_are_refused_for_taken_names_withdrawn_expire_and_are_for_ad
         page.contains("id=\"invite-username\" name=\"username\" value=\"root\""),
         "kept"
     );
+    let no_role = invite(&admin, "mila", "overlord").await;
+    assert_eq!(no_role.status(), 422);
+    assert!(no_role.text().await.unwrap().contains("Choose a role"));
     let bad = invite(&admin, "x", "worker").await;
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.unwrap().contains("at least 3 characters"));

@@ -34,30 +34,37 @@ pub async fn create(
 ) -> Result<Response, PageError> {
     let staff = session.staff();
     let role = form.role.parse::<Role>().ok();
-    let result = match role {
-        Some(role) => accounts::invite(&state, &staff, &form.username, role).await,
-        None => Err(AccountError::NoSuchUser),
-    };
-    let (notice, error, link) = match result {
-        Ok((_, link)) => (Some("flash-invite-made"), None, Some(link)),
-        Err(AccountError::NoSuchUser) => (None, Some("error-role"), None),
-        Err(e @ (AccountError::Store(_) | AccountError::Denied(_))) => return Err(e.into()),
-        Err(e) => (None, Some(e.message_id()), None),
+    let refused = match role {
+        None => "error-role",
+        Some(role) => match accounts::invite(&state, &staff, &form.username, role).await {
+            Ok((_, link)) => {
+                let mut shown = page(
+                    &state,
+                    lang,
+                    &staff,
+                    Some("flash-invite-made"),
+                    None,
+                    String::new(),
+                    Role::Worker,
+                )
+                .await?;
+                shown.invite_link = Some(link);
+                return Ok(render(&shown));
+            }
+            Err(e @ (AccountError::Store(_) | AccountError::Denied(_))) => return Err(e.into()),
+            Err(e) => e.message_id(),
+        },
     };
     let mut shown: UsersPage<'_> = page(
         &state,
         lang,
         &staff,
-        notice,
-        error,
+        None,
+        Some(refused),
         String::new(),
         Role::Worker,
     )
     .await?;
-    if link.is_some() {
-        shown.invite_link = link;
-        return Ok(render(&shown));
-    }
     shown.invite_username = form.username;
     shown.invite_role = role.unwrap_or(Role::Worker);
     Ok(render_invalid(&shown))
