@@ -536,6 +536,27 @@ pub async fn create_user_as_operator(
 
 /// Creates a staff account after checking the username and password policy, with its own key
 /// pair, and grants it the inbox key when one is at hand.
+/// A new account's record: a fresh id, the password's hash and the member's own key pair
+/// protected by that password (both slow, off the runtime).
+async fn account_record(
+    username: Username,
+    role: Role,
+    password: &NewPassword,
+    now: OffsetDateTime,
+) -> NewStaffUser {
+    let id = UserId::new_random();
+    let hash = hash_off_runtime(password.expose().to_owned()).await;
+    let (staff_keys, _) = keys::new_staff_keys(id, password.expose().to_owned()).await;
+    NewStaffUser {
+        id,
+        username,
+        role,
+        password_hash: hash.as_str().to_owned(),
+        created_at: now,
+        keys: Some(staff_keys),
+    }
+}
+
 async fn new_account(
     state: &AppState,
     username: &str,
@@ -545,20 +566,8 @@ async fn new_account(
 ) -> Result<StaffUser, AccountError> {
     let username = Username::parse(username)?;
     let password = NewPassword::parse(password)?;
-    let id = UserId::new_random();
-    let hash = hash_off_runtime(password.expose().to_owned()).await;
-    let (staff_keys, _) = keys::new_staff_keys(id, password.expose().to_owned()).await;
-    let user = state
-        .store
-        .create_user(NewStaffUser {
-            id,
-            username,
-            role,
-            password_hash: hash.as_str().to_owned(),
-            created_at: state.clock.now(),
-            keys: Some(staff_keys),
-        })
-        .await?;
+    let record = account_record(username, role, &password, state.clock.now()).await;
+    let user = state.store.create_user(record).await?;
     tracing::info!(user_id = %user.id, role = %user.role, "staff account created");
     if let Some(inbox) = inbox {
         seal_inbox_for(state, inbox, &user).await?;

@@ -121,17 +121,7 @@ pub async fn accept_invite(
         return Err(AccountError::Mismatch);
     }
     let password = NewPassword::parse(password)?;
-    let id = UserId::new_random();
-    let password_hash = hash_off_runtime(password.expose().to_owned()).await;
-    let (staff_keys, _) = keys::new_staff_keys(id, password.expose().to_owned()).await;
-    let user = NewStaffUser {
-        id,
-        username: invite.username.clone(),
-        role: invite.role,
-        password_hash: password_hash.as_str().to_owned(),
-        created_at: now,
-        keys: Some(staff_keys),
-    };
+    let user = account_record(invite.username.clone(), invite.role, &password, now).await;
     let Some(user) = state.store.accept_invite(&hash, now, user).await? else {
         return Ok(None);
     };

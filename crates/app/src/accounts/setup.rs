@@ -44,19 +44,9 @@ pub async fn complete_setup(
     if !setup_link_valid(state, token).await? {
         return Ok(None);
     }
-    let hash = hash_off_runtime(password.expose().to_owned()).await;
     let now = state.clock.now();
     let token_hash = SecretToken::from_presented(token).hash(&state.secret, SETUP_PURPOSE);
-    let id = UserId::new_random();
-    let (staff_keys, _) = keys::new_staff_keys(id, password.expose().to_owned()).await;
-    let admin = NewStaffUser {
-        id,
-        username,
-        role: Role::Admin,
-        password_hash: hash.as_str().to_owned(),
-        created_at: now,
-        keys: Some(staff_keys),
-    };
+    let admin = account_record(username, Role::Admin, &password, now).await;
     let Some(admin) = state
         .store
         .complete_setup(token_hash.as_str(), now, admin)

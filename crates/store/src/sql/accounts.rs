@@ -567,25 +567,26 @@ impl AccountStore for SqlStore {
         token_hash: &str,
         now: OffsetDateTime,
     ) -> StoreResult<Option<InviteRecord>> {
-        let row = sqlx::query(
-            "SELECT id, token_hash, username, role, invited_by, created_at, expires_at \
-             FROM staff_invites WHERE token_hash = $1 AND expires_at > $2",
-        )
-        .bind(token_hash.to_owned())
-        .bind(to_unix(now))
-        .fetch_optional(self.pool())
-        .await?;
+        let sql = format!(
+            "SELECT {INVITE_COLUMNS} FROM staff_invites WHERE token_hash = $1 AND expires_at > $2"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(token_hash.to_owned())
+            .bind(to_unix(now))
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(invite).transpose()
     }
 
     async fn list_invites(&self, now: OffsetDateTime) -> StoreResult<Vec<InviteRecord>> {
-        let rows = sqlx::query(
-            "SELECT id, token_hash, username, role, invited_by, created_at, expires_at \
-             FROM staff_invites WHERE expires_at > $1 ORDER BY created_at, username",
-        )
-        .bind(to_unix(now))
-        .fetch_all(self.pool())
-        .await?;
+        let sql = format!(
+            "SELECT {INVITE_COLUMNS} FROM staff_invites WHERE expires_at > $1 \
+             ORDER BY created_at, username"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(to_unix(now))
+            .fetch_all(self.pool())
+            .await?;
         rows.iter().map(invite).collect()
     }
 
@@ -626,6 +627,8 @@ impl AccountStore for SqlStore {
         self.user_by_id(user.id).await
     }
 }
+
+const INVITE_COLUMNS: &str = "id, token_hash, username, role, invited_by, created_at, expires_at";
 
 /// Inserts an account inside a transaction (first-run setup, an accepted invitation).
 async fn insert_user(
